@@ -1,0 +1,7 @@
+/**
+ * Types, validation rules and permissions shared by the Docker environment plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './validation';

@@ -1,0 +1,3 @@
+export * from './projectName';
+export * from './resources';
+export * from './ValidationIssue';

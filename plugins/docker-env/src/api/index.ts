@@ -1,0 +1,2 @@
+export * from './DockerEnvApi';
+export * from './DockerEnvClient';

@@ -1,0 +1,42 @@
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { DockerEnvClient, dockerEnvApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+const dockerEnvApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: dockerEnvApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DockerEnvClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const dockerEnvPage = PageBlueprint.make({
+  params: {
+    path: '/docker-env',
+    title: 'Docker environments',
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/DockerEnvPage').then(m => <m.DockerEnvPage />),
+  },
+});
+
+/**
+ * The docker-env frontend plugin.
+ *
+ * @public
+ */
+export const dockerEnvPlugin = createFrontendPlugin({
+  pluginId: 'docker-env',
+  title: 'Docker environments',
+  info: { packageJson: () => import('../package.json') },
+  routes: { root: rootRouteRef },
+  extensions: [dockerEnvApi, dockerEnvPage],
+});

@@ -1,0 +1,1 @@
+export { createValidateNameAction } from './validateName';

@@ -1,0 +1,7 @@
+/**
+ * Scaffolder actions that provision Docker environments.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleDockerEnv as default } from './module';
+export * from './actions';
