@@ -1,1 +1,7 @@
-export {};
+/**
+ * Infrastructure clients shared by the docker-env scaffolder actions and backend plugin.
+ *
+ * @packageDocumentation
+ */
+export * from './errors';
+export * from './validation';

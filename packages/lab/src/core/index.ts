@@ -1,0 +1,2 @@
+export * from './LabControl';
+export * from './GuestHost';
