@@ -1,8 +1,9 @@
 import { createApp } from '@backstage/frontend-defaults';
-import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import { navModule } from './modules/nav';
-import { homeModule } from './modules/home';
+import { signInModule } from './modules/signIn';
 
+// Plugins (catalog, scaffolder, search, notifications, user settings, docker-env) are
+// discovered from this package's dependencies (`app.packages: all` in app-config.yaml).
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule],
+  features: [navModule, signInModule],
 });

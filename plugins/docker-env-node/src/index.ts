@@ -5,3 +5,5 @@
  */
 export * from './errors';
 export * from './validation';
+export * from './traefik';
+export * from './ssh';

@@ -1,1 +1,2 @@
 export * from './safeValues';
+export * from './remoteValues';

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# `npm test`: bootstrap Node 22, install, start the real test services (PostgreSQL, OpenLDAP, sshd,
+# and podman's Docker API when it works here), then type check, lint and run every package's tests.
+# Ends with one line `N passed, M failed` (Jest tests plus the type-check and lint steps).
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT="$ROOT/.tools/test-results"
+mkdir -p "$OUT"
+
+phase_start=0
+phase() { phase_start=$(date +%s); echo "== $1"; }
+phase_end() { echo "== $1 took $(( $(date +%s) - phase_start ))s"; }
+
+phase "bootstrap (Node 22, Yarn)"
+# shellcheck source=env.sh
+source "$ROOT/scripts/env.sh" || { echo "0 passed, 1 failed"; exit 1; }
+phase_end bootstrap
+
+phase "install"
+if ! yarn install >"$OUT/install.log" 2>&1; then
+  tail -40 "$OUT/install.log"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+phase_end install
+
+phase "test services"
+SERVICES=(postgres slapd sshd podman)
+stop_services() {
+  for s in "${SERVICES[@]}"; do
+    [ -x "$ROOT/scripts/services/$s.sh" ] && "$ROOT/scripts/services/$s.sh" stop >/dev/null 2>&1
+  done
+}
+trap stop_services EXIT
+service_failures=0
+for s in "${SERVICES[@]}"; do
+  script="$ROOT/scripts/services/$s.sh"
+  [ -x "$script" ] || continue
+  if "$script" start >"$OUT/service-$s.log" 2>&1; then
+    # shellcheck disable=SC1090
+    [ -f "$ROOT/.tools/services/$s.env" ] && source "$ROOT/.tools/services/$s.env"
+    echo "   $s: $(tail -n1 "$OUT/service-$s.log")"
+  elif [ "$s" = podman ]; then
+    # podman is optional: the Docker client's real-engine tests run where podman works
+    echo "   podman: not available here ($(tail -n1 "$OUT/service-$s.log")); the lab engine covers the Docker client"
+  else
+    echo "   $s: FAILED to start"; tail -20 "$OUT/service-$s.log"
+    service_failures=$((service_failures + 1))
+  fi
+done
+phase_end "test services"
+
+steps_passed=0
+steps_failed=$service_failures
+
+phase "type check (tsc)"
+if yarn tsc >"$OUT/tsc.log" 2>&1; then
+  steps_passed=$((steps_passed + 1))
+else
+  cat "$OUT/tsc.log" | tail -60; steps_failed=$((steps_failed + 1)); echo "   tsc FAILED"
+fi
+phase_end "type check"
+
+phase "lint"
+if yarn backstage-cli repo lint >"$OUT/lint.log" 2>&1; then
+  steps_passed=$((steps_passed + 1))
+else
+  tail -60 "$OUT/lint.log"; steps_failed=$((steps_failed + 1)); echo "   lint FAILED"
+fi
+phase_end lint
+
+phase "tests (jest, every package)"
+rm -f "$OUT/jest.json"
+CI=true yarn backstage-cli repo test --ci --json --outputFile="$OUT/jest.json" 2>&1 | tee "$OUT/jest.log" | grep -E '^(PASS|FAIL)|●|Tests:' || true
+phase_end tests
+
+read -r jest_passed jest_failed < <(node -e '
+  try {
+    const r = require(process.argv[1]);
+    const failedSuites = r.testResults.filter(s => s.status === "failed" && s.assertionResults.length === 0).length;
+    console.log(r.numPassedTests, r.numFailedTests + failedSuites + (r.numTotalTests === 0 ? 1 : 0));
+  } catch (e) { console.log(0, 1); }
+' "$OUT/jest.json")
+
+passed=$((jest_passed + steps_passed))
+failed=$((jest_failed + steps_failed))
+echo "tests: jest $jest_passed passed, $jest_failed failed; steps (services, tsc, lint): $steps_passed passed, $steps_failed failed"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
