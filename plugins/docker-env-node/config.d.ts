@@ -5,5 +5,154 @@
 export interface Config {
   dockerEnv?: {
     // Each system's section is added below (one engineer per system; keep sections separate).
+    /** LDAP directory: users and groups for ownership ("me or one of my groups") and team sync. */
+    ldap?: {
+      /** `ldap://host:389` or `ldaps://host:636`; no credentials in the URL. */
+      url: string;
+      /** DN of the read-only service account used to search. */
+      bindDn: string;
+      /**
+       * Password of the service account.
+       * @visibility secret
+       */
+      bindPassword: string;
+      /** Base DN under which users are searched, e.g. `ou=people,dc=example,dc=org`. */
+      userBase: string;
+      /** Filter selecting user entries; default `(objectClass=inetOrgPerson)`, AD `(&(objectCategory=person)(objectClass=user))`. */
+      userFilter?: string;
+      /** Base DN under which groups are searched. */
+      groupBase: string;
+      /**
+       * How membership is stored: `member` (groupOfNames, DNs), `uniqueMember` (groupOfUniqueNames, DNs),
+       * `memberUid` (posixGroup, uids) or `ad-nested` (Active Directory, transitive via LDAP_MATCHING_RULE_IN_CHAIN).
+       */
+      groupMembership: 'member' | 'uniqueMember' | 'memberUid' | 'ad-nested';
+      /** Per-request and connect timeout in ms; default 10000. */
+      timeoutMs?: number;
+      /** Login-name attribute; default `uid` (`sAMAccountName` for `ad-nested`). */
+      userIdAttribute?: string;
+      /** Group-name attribute; default `cn`. */
+      groupNameAttribute?: string;
+      /** Group object class; default by style (groupOfNames, groupOfUniqueNames, posixGroup, group). */
+      groupObjectClass?: string;
+      /** For `member`: resolve members with one paged search on this attribute (e.g. `memberOf` from the memberof overlay) instead of one lookup per member DN. */
+      memberOfAttribute?: string;
+      /** Page size of paged searches; default 1000. */
+      pageSize?: number;
+      /** TLS for `ldaps://` or StartTLS. */
+      tls?: {
+        /** Upgrade `ldap://` with StartTLS before binding. */
+        startTls?: boolean;
+        /** PEM CA bundle to trust. */
+        ca?: string;
+        /** Verify the server certificate; default true. */
+        rejectUnauthorized?: boolean;
+      };
+    };
+    /** Outgoing mail (notifications). */
+    mail?: {
+      /** Sender address, a bare `user@example.org`. */
+      from: string;
+      /** Sender display name. */
+      fromName?: string;
+      transport: {
+        smtp: {
+          host: string;
+          port: number;
+          /** Implicit TLS (port 465); false uses STARTTLS when offered. Default false. */
+          secure?: boolean;
+          /** Refuse to send unless STARTTLS succeeds. */
+          requireTls?: boolean;
+          /** Connect, greeting and socket timeout in ms; default 10000. */
+          timeoutMs?: number;
+          /** Verify the server certificate; default true. */
+          rejectUnauthorized?: boolean;
+          auth?: {
+            user: string;
+            /**
+             * SMTP password.
+             * @visibility secret
+             */
+            pass: string;
+          };
+        };
+      };
+    };
+    /** Delivery policy of signed outgoing webhooks (targets and their secrets come from the caller). */
+    webhooks?: {
+      /** Hosts deliveries may go to (`hooks.example.org`, `*.example.org`); unset allows any host. */
+      allowedHosts?: string[];
+      /** Attempts per delivery including the first; default 5. */
+      maxAttempts?: number;
+      /** First retry delay in ms, doubled per attempt with jitter; default 1000. */
+      initialDelayMs?: number;
+      /** Cap of one retry delay in ms; default 30000. */
+      maxDelayMs?: number;
+      /** Budget of a whole delivery including waits, in ms; default 120000. */
+      maxTotalMs?: number;
+      /** Timeout of one HTTP attempt in ms; default 10000. */
+      timeoutMs?: number;
+    };
+    /** Traefik routes: one file-provider YAML file per route, written locally or over SFTP. */
+    traefik?: {
+      /** Base domain; environments get `<name>.<baseDomain>`. */
+      baseDomain: string;
+      /** Router entry points; default `['websecure']`. */
+      entryPoints?: string[];
+      /** Terminate TLS on the routers (adds `tls`); default true. */
+      tls?: boolean;
+      /** Certificate resolver name for `tls.certResolver`, e.g. `letsencrypt`. */
+      certResolver?: string;
+      /** Request the `*.<baseDomain>` wildcard certificate (`tls.domains`; needs a DNS-01 resolver). */
+      wildcardCertificate?: boolean;
+      /** Middlewares added to every router, e.g. `secure-headers@file`. */
+      middlewares?: string[];
+      /** Service used by maintenance routes that name no service or URL, e.g. `maintenance@file`. */
+      maintenanceService?: string;
+      /** Absolute path of Traefik's `providers.file.directory` when it is on this host. Exclusive with `sftp`. */
+      directory?: string;
+      /** Traefik's file-provider directory on a remote host, written over SFTP. Exclusive with `directory`. */
+      sftp?: {
+        host: string;
+        /** Default 22. */
+        port?: number;
+        username: string;
+        /**
+         * Private key (OpenSSH or PEM text).
+         * @visibility secret
+         */
+        privateKey: string;
+        /**
+         * Passphrase of the private key.
+         * @visibility secret
+         */
+        passphrase?: string;
+        /** Pinned host key fingerprint as `ssh-keygen -lf` prints it: `SHA256:<base64>`. Required. */
+        hostKey: string;
+        /** Absolute path of the file-provider directory on that host. */
+        directory: string;
+      };
+    };
+    /** SSH access to environment hosts (commands, file uploads, Docker installation). */
+    ssh?: {
+      /** Login name; default `root`. */
+      username?: string;
+      /**
+       * Private key (OpenSSH or PEM text).
+       * @visibility secret
+       */
+      privateKey: string;
+      /**
+       * Passphrase of the private key.
+       * @visibility secret
+       */
+      passphrase?: string;
+      /** Default port; 22. */
+      port?: number;
+      /** Handshake timeout in ms; default 10000. */
+      connectTimeoutMs?: number;
+      /** Default timeout per command or SFTP operation in ms; default 120000. */
+      commandTimeoutMs?: number;
+    };
   };
 }

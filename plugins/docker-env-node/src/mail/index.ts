@@ -1,0 +1,2 @@
+export { Mailer } from './Mailer';
+export type { MailMessage, MailSendResult, MailSender, MailerOptions, SmtpOptions } from './Mailer';
