@@ -5,6 +5,81 @@
 export interface Config {
   dockerEnv?: {
     // Each system's section is added below (one engineer per system; keep sections separate).
+    /** How the portal reaches each environment's Docker engine (DockerClient.fromConfig). */
+    docker?: {
+      /** `tcp` (plain Docker API on the guest, default), `ssh` (docker system dial-stdio) or `socket`. */
+      kind?: 'tcp' | 'ssh' | 'socket';
+      /** Fixed engine host; normally the guest address is passed by the caller instead. */
+      host?: string;
+      /** Docker API port for `tcp`; default 2375. */
+      port?: number;
+      /** Socket path for `socket`; default `/var/run/docker.sock`. */
+      socketPath?: string;
+      /** Per-request timeout in ms; default 30000. */
+      timeoutMs?: number;
+      /** SSH settings for `kind: ssh`. */
+      ssh?: {
+        username: string;
+        /** Default 22. */
+        port?: number;
+        /**
+         * Private key (OpenSSH or PEM text).
+         * @visibility secret
+         */
+        privateKey: string;
+        /** Pinned host key (`SHA256:<base64>` as ssh-keygen -lf prints it, or 64 hex digits); per-guest keys are passed by the caller. */
+        hostKeySha256?: string;
+      };
+    };
+    /** NetBox 4.x: environments are recorded as virtual machines in a cluster of type Proxmox. */
+    netbox?: {
+      /** Base URL without `/api`, e.g. `https://netbox.example.com`; the lab simulator is `http://127.0.0.1:PORT`. */
+      baseUrl: string;
+      /**
+       * API token: `nbt_<key>.<token>` (v2, NetBox 4.5+, sent as `Bearer`) or the 40-character v1 token (sent as `Token`).
+       * @visibility secret
+       */
+      token: string;
+      /** Token format; default `v2` when the token starts with `nbt_`, else `v1` (v1 is removed in NetBox 5.0). */
+      tokenVersion?: 'v1' | 'v2';
+      /** Per-request timeout in ms; default 15000. */
+      timeoutMs?: number;
+    };
+    /** Portainer CE 2.x: one agent environment per container, team access and registries. */
+    portainer?: {
+      /** API base, e.g. `https://portainer.example.com:9443/api` (`/api` appended when missing); the lab simulator is `http://127.0.0.1:PORT/api`. */
+      baseUrl: string;
+      /**
+       * Administrator API key (`ptr_...`), sent as `X-API-Key`.
+       * @visibility secret
+       */
+      apiKey: string;
+      /** Per-request timeout in ms; default 15000 (environment creation includes Portainer's 3 s agent ping). */
+      timeoutMs?: number;
+    };
+    /** Proxmox VE: LXC containers for the environments (API token auth). */
+    proxmox?: {
+      /** `https://pve.example.com:8006` (`/api2/json` optional); the lab simulator is plain `http://127.0.0.1:PORT/api2/json`. */
+      url: string;
+      /** Node that hosts the containers; default `pve`. */
+      node?: string;
+      /** API token id `USER@REALM!TOKENID`, e.g. `docker-env@pve!portal`. */
+      tokenId: string;
+      /**
+       * API token secret (UUID).
+       * @visibility secret
+       */
+      tokenSecret: string;
+      /** Per-request timeout in ms; default 30000. Requests are never retried automatically. */
+      requestTimeoutMs?: number;
+      /** TLS for a PVE with a self-signed certificate. */
+      tls?: {
+        /** PEM CA certificate (e.g. the cluster's /etc/pve/pve-root-ca.pem) to trust. */
+        caPem?: string;
+        /** Skip certificate verification; lab use only. Default false. */
+        insecureSkipVerify?: boolean;
+      };
+    };
     /** LDAP directory: users and groups for ownership ("me or one of my groups") and team sync. */
     ldap?: {
       /** `ldap://host:389` or `ldaps://host:636`; no credentials in the URL. */

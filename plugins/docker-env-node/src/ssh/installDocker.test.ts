@@ -1,0 +1,103 @@
+import { InputError } from '@backstage/errors';
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildInstallDockerSteps, installDocker } from './installDocker';
+import { shellCommand } from './shellQuote';
+import { SshRunOptions, SshSession } from './SshClient';
+
+describe('buildInstallDockerSteps', () => {
+  it('builds the documented Docker CE apt procedure for debian', () => {
+    const steps = buildInstallDockerSteps({ distro: 'debian' });
+    expect(steps.map(s => s.name)).toEqual([
+      'apt-update',
+      'install-prerequisites',
+      'create-keyring-dir',
+      'fetch-docker-key',
+      'keyring-readable',
+      'add-docker-repository',
+      'apt-update-docker',
+      'install-docker',
+      'enable-docker',
+      'docker-version',
+    ]);
+    const lines = steps.map(s => shellCommand(s.command));
+    expect(lines[3]).toBe(
+      "curl -fsSL --proto '=https,http' -o /etc/apt/keyrings/docker.asc https://download.docker.com/linux/debian/gpg",
+    );
+    expect(lines[7]).toBe(
+      'env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 install docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin',
+    );
+    expect(lines[9]).toBe("docker version --format '{{.Server.Version}}'");
+  });
+
+  it('passes the repository to the sources script as a positional parameter, not as script text', async () => {
+    const step = buildInstallDockerSteps({ distro: 'ubuntu', repositoryUrl: 'https://mirror.example.com/docker/ubuntu' }).find(
+      s => s.name === 'add-docker-repository',
+    )!;
+    expect(step.command.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(step.command[2]).not.toContain('mirror.example.com');
+    expect(step.command.slice(3)).toEqual(['sh', 'https://mirror.example.com/docker/ubuntu', '/etc/apt/keyrings/docker.asc']);
+    // run the script locally against a fake root to see the line it writes
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'install-docker-'));
+    try {
+      const script = step.command[2]
+        .replace('/etc/os-release', `${root}/os-release`)
+        .replace('/etc/apt/sources.list.d/docker.list', `${root}/docker.list`)
+        .replace('$(dpkg --print-architecture)', 'amd64');
+      await fs.writeFile(`${root}/os-release`, 'VERSION_CODENAME=noble\n');
+      execFileSync('/bin/sh', ['-c', script, ...step.command.slice(3)]);
+      expect(await fs.readFile(`${root}/docker.list`, 'utf8')).toBe(
+        'deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.asc] https://mirror.example.com/docker/ubuntu noble stable\n',
+      );
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('adds docker users and the Portainer agent with its secret, marking that step sensitive', () => {
+    const steps = buildInstallDockerSteps({
+      distro: 'debian',
+      dockerUsers: ['deploy'],
+      portainerAgent: { tag: '2.21.4', secret: 's3cr3t-Value!' },
+    });
+    expect(shellCommand(steps.find(s => s.name === 'docker-group-0')!.command)).toBe('usermod -aG docker deploy');
+    const agent = steps.find(s => s.name === 'start-portainer-agent')!;
+    expect(agent.sensitive).toBe(true);
+    expect(shellCommand(agent.command)).toBe(
+      "docker run -d --name portainer_agent --restart=always -p 9001:9001 -e 'AGENT_SECRET=s3cr3t-Value!' -v /var/run/docker.sock:/var/run/docker.sock -v /var/lib/docker/volumes:/var/lib/docker/volumes portainer/agent:2.21.4",
+    );
+  });
+
+  it.each([
+    [{ distro: 'arch' }],
+    [{ distro: 'debian', repositoryUrl: 'https://x.com/a;rm -rf /' }],
+    [{ distro: 'debian', repositoryUrl: 'ftp://x.com/' }],
+    [{ distro: 'debian', dockerUsers: ['root; reboot'] }],
+    [{ distro: 'debian', portainerAgent: { image: 'portainer/agent $(id)' } }],
+    [{ distro: 'debian', portainerAgent: { tag: 'latest;reboot' } }],
+    [{ distro: 'debian', portainerAgent: { secret: 'has space inside' } }],
+    [{ distro: 'debian', portainerAgent: { port: 0 } }],
+  ])('refuses %j', opts => {
+    expect(() => buildInstallDockerSteps(opts as never)).toThrow(InputError);
+  });
+});
+
+describe('installDocker', () => {
+  it('runs the steps in order with step labels and stops at the first failure', async () => {
+    const ran: Array<{ command: string[]; options?: SshRunOptions }> = [];
+    const session = {
+      run: async (command: string[], options?: SshRunOptions) => {
+        ran.push({ command, options });
+        if (options?.label === 'install-docker') throw new Error('apt failed');
+        return { stdout: '', stderr: '', code: 0 };
+      },
+    } as unknown as SshSession;
+    const progress: string[] = [];
+    await expect(installDocker(session, { distro: 'debian' }, n => progress.push(n))).rejects.toThrow('apt failed');
+    expect(ran.map(r => r.options?.label)).toEqual(progress);
+    expect(progress[progress.length - 1]).toBe('install-docker');
+    expect(progress).not.toContain('enable-docker');
+  });
+});

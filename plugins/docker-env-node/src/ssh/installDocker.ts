@@ -1,0 +1,146 @@
+import { InputError } from '@backstage/errors';
+import { assertHttpUrl, assertPort, assertPosixUsername } from '../validation';
+import { SshRunResult, SshSession } from './SshClient';
+
+/** Options of the Docker (and Portainer agent) installation on a fresh Debian/Ubuntu guest. */
+export interface InstallDockerOptions {
+  distro: 'debian' | 'ubuntu';
+  /** Docker apt repository base; default `https://download.docker.com/linux/<distro>` (set a mirror here). */
+  repositoryUrl?: string;
+  /** Users added to the docker group. */
+  dockerUsers?: string[];
+  /** Start the Portainer agent after Docker. */
+  portainerAgent?: {
+    /** Image reference; default `portainer/agent`. */
+    image?: string;
+    /** Image tag; default `latest`. */
+    tag?: string;
+    /** AGENT_SECRET shared with Portainer (recommended: an agent without it pairs with anyone). */
+    secret?: string;
+    /** Published port; default 9001. */
+    port?: number;
+  };
+}
+
+/** One step of the installation: a name for progress and errors, and the argv to run. */
+export interface InstallStep {
+  name: string;
+  command: string[];
+  /** True when the command carries a secret: never log it. */
+  sensitive?: boolean;
+  timeoutMs?: number;
+}
+
+const APT = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-q', '-y', '-o', 'DPkg::Lock::Timeout=300'];
+const KEYRING = '/etc/apt/keyrings/docker.asc';
+
+/**
+ * Builds the command sequence that installs Docker CE from Docker's apt repository (the
+ * documented procedure), optionally adds users to the docker group and starts the Portainer
+ * agent. Values reach the remote shell only as quoted arguments or as positional parameters
+ * (`sh -c '...' sh "$1"`), never spliced into script text.
+ */
+export function buildInstallDockerSteps(options: InstallDockerOptions): InstallStep[] {
+  if (!options || (options.distro !== 'debian' && options.distro !== 'ubuntu')) {
+    throw new InputError('distro: must be debian or ubuntu');
+  }
+  const repo = assertHttpUrl(
+    options.repositoryUrl ?? `https://download.docker.com/linux/${options.distro}`,
+    'repositoryUrl',
+  );
+  const steps: InstallStep[] = [
+    { name: 'apt-update', command: [...APT, 'update'], timeoutMs: 600_000 },
+    { name: 'install-prerequisites', command: [...APT, 'install', 'ca-certificates', 'curl'], timeoutMs: 600_000 },
+    { name: 'create-keyring-dir', command: ['install', '-m', '0755', '-d', '/etc/apt/keyrings'] },
+    { name: 'fetch-docker-key', command: ['curl', '-fsSL', '--proto', '=https,http', '-o', KEYRING, `${repo}/gpg`] },
+    { name: 'keyring-readable', command: ['chmod', 'a+r', KEYRING] },
+    {
+      name: 'add-docker-repository',
+      command: [
+        'sh',
+        '-c',
+        'set -eu; . /etc/os-release; ' +
+          'printf "deb [arch=%s signed-by=%s] %s %s stable\\n" "$(dpkg --print-architecture)" "$2" "$1" "$VERSION_CODENAME" ' +
+          '> /etc/apt/sources.list.d/docker.list',
+        'sh',
+        repo,
+        KEYRING,
+      ],
+    },
+    { name: 'apt-update-docker', command: [...APT, 'update'], timeoutMs: 600_000 },
+    {
+      name: 'install-docker',
+      command: [
+        ...APT,
+        'install',
+        'docker-ce',
+        'docker-ce-cli',
+        'containerd.io',
+        'docker-buildx-plugin',
+        'docker-compose-plugin',
+      ],
+      timeoutMs: 1_200_000,
+    },
+    { name: 'enable-docker', command: ['systemctl', 'enable', '--now', 'docker'] },
+    { name: 'docker-version', command: ['docker', 'version', '--format', '{{.Server.Version}}'] },
+  ];
+  (options.dockerUsers ?? []).forEach((user, i) => {
+    steps.push({
+      name: `docker-group-${i}`,
+      command: ['usermod', '-aG', 'docker', assertPosixUsername(user, `dockerUsers[${i}]`)],
+    });
+  });
+  const agent = options.portainerAgent;
+  if (agent) {
+    const image = agent.image ?? 'portainer/agent';
+    if (!/^[a-z0-9]+([._/:-][a-z0-9]+)*$/.test(image) || image.length > 200) {
+      throw new InputError('portainerAgent.image: must be an image reference like portainer/agent');
+    }
+    const tag = agent.tag ?? 'latest';
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
+      throw new InputError('portainerAgent.tag: must be a Docker tag (letters, digits, _ . -)');
+    }
+    const port = assertPort(agent.port ?? 9001, 'portainerAgent.port');
+    if (agent.secret !== undefined && (typeof agent.secret !== 'string' || !/^[\x21-\x7e]{8,256}$/.test(agent.secret))) {
+      throw new InputError('portainerAgent.secret: must be 8-256 printable characters without spaces');
+    }
+    const command = ['docker', 'run', '-d', '--name', 'portainer_agent', '--restart=always', '-p', `${port}:9001`];
+    if (agent.secret !== undefined) command.push('-e', `AGENT_SECRET=${agent.secret}`);
+    command.push(
+      '-v',
+      '/var/run/docker.sock:/var/run/docker.sock',
+      '-v',
+      '/var/lib/docker/volumes:/var/lib/docker/volumes',
+      `${image}:${tag}`,
+    );
+    steps.push({ name: 'start-portainer-agent', command, sensitive: agent.secret !== undefined, timeoutMs: 600_000 });
+  }
+  return steps;
+}
+
+/** Result of {@link installDocker}: each step's output, in order. */
+export interface InstallDockerResult {
+  steps: Array<{ name: string; result: SshRunResult }>;
+  /** `docker version` server version reported at the end. */
+  dockerVersion: string;
+}
+
+/**
+ * Runs the installation steps one after another over SSH, stopping at the first failure
+ * (SshCommandError names the step). `onStep` reports progress.
+ */
+export async function installDocker(
+  session: SshSession,
+  options: InstallDockerOptions,
+  onStep?: (name: string, index: number, total: number) => void,
+): Promise<InstallDockerResult> {
+  const steps = buildInstallDockerSteps(options);
+  const done: InstallDockerResult['steps'] = [];
+  for (const [i, step] of steps.entries()) {
+    onStep?.(step.name, i, steps.length);
+    const result = await session.run(step.command, { label: step.name, timeoutMs: step.timeoutMs });
+    done.push({ name: step.name, result });
+  }
+  const version = done.find(s => s.name === 'docker-version')?.result.stdout.trim() ?? '';
+  return { steps: done, dockerVersion: version };
+}
