@@ -5,3 +5,8 @@
  * @packageDocumentation
  */
 export * from './core';
+export * from './guest';
+export * from './proxmox';
+export * from './netbox';
+export * from './portainer';
+export * from './lab';

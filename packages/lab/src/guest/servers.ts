@@ -1,0 +1,130 @@
+import express from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDockerApiHandler } from './dockerApi';
+import type { DockerEngine } from './DockerEngine';
+import { EngineError } from './model';
+
+/** The Portainer agent version the simulated agents report. */
+export const AGENT_VERSION = '2.27.9';
+
+function labRoutes(
+  engine: DockerEngine,
+  extraState?: () => unknown,
+): express.Router {
+  const router = express.Router();
+  router.use(express.json());
+  router.get('/state', (_req, res) => {
+    res.json(
+      extraState
+        ? { ...engine.describe(), ...(extraState() as object) }
+        : engine.describe(),
+    );
+  });
+  // change how a container's program answers, e.g. {"healthStatus": 503} to make it go unhealthy
+  router.post('/containers/:id/behaviour', (req, res) => {
+    try {
+      res.json(engine.setBehaviour(req.params.id, req.body ?? {}));
+    } catch (e) {
+      res
+        .status(e instanceof EngineError ? e.status : 500)
+        .json({ message: (e as Error).message });
+    }
+  });
+  router.post('/containers/:id/logs', (req, res) => {
+    try {
+      const c = engine.findContainer(req.params.id);
+      engine.log(
+        c,
+        req.body?.stream === 'stderr' ? 2 : 1,
+        String(req.body?.line ?? ''),
+      );
+      res.status(204).end();
+    } catch (e) {
+      res
+        .status(e instanceof EngineError ? e.status : 500)
+        .json({ message: (e as Error).message });
+    }
+  });
+  router.use(engine.control.router());
+  return router;
+}
+
+/** The engine API app: `/_lab/*` for tests, everything else the Docker Engine API. */
+export function engineApp(
+  engine: DockerEngine,
+  extraState?: () => unknown,
+): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.use('/_lab', labRoutes(engine, extraState));
+  const docker = createDockerApiHandler(engine);
+  app.use((req, res) => void docker(req, res));
+  return app;
+}
+
+/**
+ * The Portainer agent: `GET /ping` answers 204 with the `Portainer-Agent` and `Portainer-Agent-Platform` headers; every other
+ * path is proxied to the Docker Engine API, as the real agent does.
+ */
+export function agentApp(engine: DockerEngine): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.get('/ping', async (_req, res) => {
+    const fault = engine.control.enter('agent.ping');
+    if (fault?.kind === 'hang') return;
+    await engine.control.delay('agent.ping');
+    res.setHeader('Portainer-Agent', AGENT_VERSION);
+    // Portainer refuses an agent whose ping lacks its platform (1 = Docker standalone).
+    res.setHeader('Portainer-Agent-Platform', '1');
+    if (fault?.kind === 'fail') {
+      res
+        .status(fault.status)
+        .json({ message: fault.reason ?? 'lab: injected failure' });
+      return;
+    }
+    res.status(204).end();
+  });
+  const docker = createDockerApiHandler(engine);
+  app.use((req, res) => {
+    res.setHeader('Portainer-Agent', AGENT_VERSION);
+    void docker(req, res);
+  });
+  return app;
+}
+
+/** A listening HTTP server that can be closed hard (open connections dropped, like a powered-off guest). */
+export class ClosableServer {
+  private constructor(readonly server: http.Server) {}
+
+  static listen(
+    app: http.RequestListener,
+    host: string,
+    port: number,
+  ): Promise<ClosableServer> {
+    const server = http.createServer(app);
+    // streams (events, logs follow) stay open for long
+    server.requestTimeout = 0;
+    server.keepAliveTimeout = 5000;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve(new ClosableServer(server));
+      });
+    });
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  close(): Promise<void> {
+    return new Promise(resolve => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}

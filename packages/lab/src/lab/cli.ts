@@ -1,0 +1,59 @@
+import { startLab } from './startLab';
+
+const USAGE = `Usage: docker-env-lab [--latency-scale N] [--proxmox-port P] [--netbox-port P] [--portainer-port P]
+Starts the simulated Proxmox VE, NetBox and Portainer on 127.0.0.1 and prints their base URLs.`;
+
+function parseArgs(argv: string[]) {
+  const values: Record<string, number> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    const match = /^--(latency-scale|proxmox-port|netbox-port|portainer-port)$/.exec(arg);
+    const value = Number(argv[i + 1]);
+    if (!match || !Number.isFinite(value) || value < 0) {
+      process.stderr.write(`docker-env-lab: bad argument ${JSON.stringify(arg)}\n${USAGE}\n`);
+      process.exit(2);
+    }
+    values[match[1]] = value;
+    i++;
+  }
+  return values;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const t0 = process.hrtime.bigint();
+  const lab = await startLab({
+    latencyScale: args['latency-scale'],
+    ports: {
+      proxmox: args['proxmox-port'],
+      netbox: args['netbox-port'],
+      portainer: args['portainer-port'],
+    },
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const { urls, credentials } = lab;
+  process.stdout.write(
+    [
+      `proxmox   ${urls.proxmox}   token ${credentials.proxmox.tokenId}=${credentials.proxmox.tokenSecret}`,
+      `netbox    ${urls.netbox}/api/   token ${credentials.netbox.token}`,
+      `portainer ${urls.portainer}   api key ${credentials.portainer.apiKey}`,
+      `lab ready in ${ms.toFixed(0)} ms (state: GET <url>/_lab/state; Ctrl-C stops)`,
+      '',
+    ].join('\n'),
+  );
+  const shutdown = async () => {
+    await lab.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch(error => {
+  process.stderr.write(`docker-env-lab: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});

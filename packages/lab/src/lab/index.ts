@@ -1,0 +1,2 @@
+export { startLab } from './startLab';
+export type { Lab, LabOptions } from './startLab';

@@ -1,0 +1,82 @@
+import { GuestFleet } from '../guest';
+import { NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from '../netbox';
+import { PORTAINER_LAB_API_KEY, PortainerSimulator } from '../portainer';
+import { DEFAULT_PROXMOX_SIM_TOKEN, ProxmoxSimulator } from '../proxmox';
+
+/** Options of {@link startLab}. */
+export interface LabOptions {
+  /** Multiplier for every simulated latency; 0 makes the lab instant. Default 1 (realistic). */
+  latencyScale?: number;
+  /** Fixed ports on 127.0.0.1; 0 or unset picks free ones. */
+  ports?: { proxmox?: number; netbox?: number; portainer?: number };
+}
+
+/** The running lab: every simulator, the guests, and what a client needs to reach them. */
+export interface Lab {
+  proxmox: ProxmoxSimulator;
+  netbox: NetBoxSimulator;
+  portainer: PortainerSimulator;
+  guests: GuestFleet;
+  /** Base URLs as the production clients expect them in app-config. */
+  urls: { proxmox: string; netbox: string; portainer: string };
+  /** The credentials the simulators accept (lab values, not secrets). */
+  credentials: {
+    proxmox: { tokenId: string; tokenSecret: string };
+    netbox: { token: string };
+    portainer: { apiKey: string };
+  };
+  /** Stops every simulator and guest. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole lab on loopback: Proxmox VE (whose containers boot simulated guests with a
+ * Portainer agent and a Docker engine on their own 127.10.x.y address), NetBox and Portainer.
+ */
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const latencyScale = options.latencyScale ?? 1;
+  const guests = new GuestFleet({ latencyScale });
+  const started: Array<{ stop(): Promise<void> }> = [];
+  try {
+    const proxmox = await ProxmoxSimulator.start({
+      latencyScale,
+      guests,
+      port: options.ports?.proxmox,
+    });
+    started.push(proxmox);
+    const netbox = await NetBoxSimulator.start({
+      latencyScale,
+      port: options.ports?.netbox,
+    });
+    started.push(netbox);
+    const portainer = await PortainerSimulator.start({
+      latencyScale,
+      port: options.ports?.portainer,
+    });
+    started.push(portainer);
+
+    return {
+      proxmox,
+      netbox,
+      portainer,
+      guests,
+      urls: { proxmox: proxmox.url, netbox: netbox.url, portainer: portainer.url },
+      credentials: {
+        proxmox: {
+          tokenId: DEFAULT_PROXMOX_SIM_TOKEN.id,
+          tokenSecret: DEFAULT_PROXMOX_SIM_TOKEN.secret,
+        },
+        netbox: { token: NETBOX_LAB_TOKEN_V2 },
+        portainer: { apiKey: PORTAINER_LAB_API_KEY },
+      },
+      async stop() {
+        for (const s of started.reverse()) await s.stop();
+        await guests.stopAll();
+      },
+    };
+  } catch (error) {
+    for (const s of started.reverse()) await s.stop().catch(() => {});
+    await guests.stopAll().catch(() => {});
+    throw error;
+  }
+}

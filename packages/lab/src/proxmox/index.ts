@@ -1,0 +1,10 @@
+export {
+  ProxmoxSimulator,
+  DEFAULT_PROXMOX_SIM_TOKEN,
+  PROXMOX_SIM_LATENCIES,
+  type ProxmoxSimulatorOptions,
+  type ProxmoxSimToken,
+  type ProxmoxSimRequestRecord,
+} from './ProxmoxSimulator';
+export type { ProxmoxSimState, SimContainer, SimTask, SimSnapshot, SimFirewallRule, PveValue } from './state';
+export { ProxmoxContract, findRepoRoot, defaultProxmoxContractPath, type PveOperation, type PveSchema } from './contract/ProxmoxContract';

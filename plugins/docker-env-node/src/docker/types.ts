@@ -1,0 +1,191 @@
+/** How to reach a Docker engine. */
+export type DockerConnectionSpec =
+  | {
+      /** Plain TCP Docker API (`http://host:port`), e.g. a guest's `127.10.0.101:2375`. */
+      kind: 'tcp';
+      host: string;
+      port: number;
+    }
+  | {
+      /** A unix socket (`/var/run/docker.sock`, a podman API socket). */
+      kind: 'socket';
+      socketPath: string;
+    }
+  | {
+      /** SSH to the guest, which runs `docker system dial-stdio`; the host key is pinned. */
+      kind: 'ssh';
+      host: string;
+      port?: number;
+      username: string;
+      /** PEM/OpenSSH private key. */
+      privateKey: string | Buffer;
+      /** Expected host key: `SHA256:<base64>` as OpenSSH prints it, or 64 hex digits. */
+      hostKeySha256: string;
+    };
+
+/** Port mapping of a container. */
+export interface PortMapping {
+  containerPort: number;
+  protocol?: 'tcp' | 'udp';
+  /** Host port; omitted = the engine picks one. */
+  hostPort?: number;
+  /** Host address to bind; omitted = all addresses. */
+  hostIp?: string;
+}
+
+/** A health check; durations in milliseconds (converted to the API's nanoseconds). */
+export interface HealthCheckSpec {
+  /** `['CMD', 'curl', '-f', 'http://localhost/health']` or `['CMD-SHELL', '...']`. */
+  test: string[];
+  intervalMs?: number;
+  timeoutMs?: number;
+  retries?: number;
+  startPeriodMs?: number;
+}
+
+/** What {@link DockerApi.createContainer} creates. */
+export interface CreateContainerInput {
+  name: string;
+  image: string;
+  env?: Record<string, string>;
+  labels?: Record<string, string>;
+  cmd?: string[];
+  entrypoint?: string[];
+  ports?: PortMapping[];
+  restartPolicy?: 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  /** Only with `on-failure`. */
+  maxRetries?: number;
+  memoryBytes?: number;
+  /** CPU limit in CPUs (e.g. 0.5), sent as NanoCpus. */
+  cpus?: number;
+  healthcheck?: HealthCheckSpec;
+  /** `bridge` (default), `host`, or a network name. */
+  networkMode?: string;
+}
+
+/** The typed health of a container. */
+export interface ContainerHealth {
+  status: 'starting' | 'healthy' | 'unhealthy';
+  failingStreak: number;
+  log: Array<{ start: string; end: string; exitCode: number; output: string }>;
+}
+
+/** `inspect` reduced to what the platform uses. */
+export interface ContainerDetails {
+  id: string;
+  /** Without the leading slash. */
+  name: string;
+  image: string;
+  imageId: string;
+  created: string;
+  state: {
+    status:
+      | 'created'
+      | 'running'
+      | 'paused'
+      | 'restarting'
+      | 'removing'
+      | 'exited'
+      | 'dead';
+    running: boolean;
+    exitCode: number;
+    error: string;
+    startedAt: string;
+    finishedAt: string;
+  };
+  /** Undefined when the container has no health check. */
+  health?: ContainerHealth;
+  labels: Record<string, string>;
+  env: Record<string, string>;
+  ports: Array<{
+    containerPort: number;
+    protocol: string;
+    hostIp?: string;
+    hostPort?: number;
+  }>;
+  restartPolicy: string;
+  restartCount: number;
+  memoryBytes: number;
+  nanoCpus: number;
+}
+
+/** One entry of {@link DockerApi.listContainers}. */
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  status: string;
+  labels: Record<string, string>;
+  created: number;
+  ports: Array<{
+    containerPort: number;
+    protocol: string;
+    hostIp?: string;
+    hostPort?: number;
+  }>;
+}
+
+/** Filters of {@link DockerApi.listContainers}. */
+export interface ListContainersOptions {
+  /** Include stopped containers. */
+  all?: boolean;
+  /** Label filters: `{key: value}` matches key=value, `{key: true}` matches the key's presence. */
+  labels?: Record<string, string | true>;
+  /** Container name (exact). */
+  name?: string;
+  status?: Array<
+    | 'created'
+    | 'restarting'
+    | 'running'
+    | 'removing'
+    | 'paused'
+    | 'exited'
+    | 'dead'
+  >;
+}
+
+/** Logs split into streams. */
+export interface ContainerLogs {
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@link DockerApi.logs}. */
+export interface LogsOptions {
+  stdout?: boolean;
+  stderr?: boolean;
+  /** Last N lines. */
+  tail?: number;
+  timestamps?: boolean;
+  /** Only lines since this time. */
+  since?: Date;
+}
+
+/** One stats sample, computed like `docker stats`. */
+export interface ContainerStats {
+  cpuPercent: number;
+  memoryUsageBytes: number;
+  memoryLimitBytes: number;
+  memoryPercent: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+  read: string;
+}
+
+/** An event from `/events`. */
+export interface DockerEventMessage {
+  type: string;
+  action: string;
+  id: string;
+  attributes: Record<string, string>;
+  time: number;
+  timeNano?: number;
+}
+
+/** Registry credentials for pulls. */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  serveraddress?: string;
+}

@@ -1,0 +1,133 @@
+/** VM status values of NetBox 4.x. */
+export const NETBOX_VM_STATUSES = [
+  'offline',
+  'active',
+  'planned',
+  'staged',
+  'failed',
+  'decommissioning',
+  'paused',
+] as const;
+
+/** A NetBox virtual machine status. */
+export type NetBoxVmStatus = (typeof NETBOX_VM_STATUSES)[number];
+
+/** A reference to another NetBox object, as read back (brief form). */
+export interface NetBoxRef {
+  id: number;
+  name: string;
+  slug?: string;
+}
+
+/** A cluster type or cluster. */
+export interface NetBoxCluster {
+  id: number;
+  name: string;
+  /** Cluster type id (clusters only). */
+  typeId?: number;
+  slug?: string;
+}
+
+/** A custom field. */
+export interface NetBoxCustomField {
+  id: number;
+  name: string;
+  type: string;
+  objectTypes: string[];
+}
+
+/** A tag. */
+export interface NetBoxTag {
+  id: number;
+  name: string;
+  slug: string;
+}
+
+/** A virtual machine, normalised: choices are plain values, references are brief objects. */
+export interface NetBoxVirtualMachine {
+  id: number;
+  name: string;
+  status: NetBoxVmStatus;
+  statusLabel: string;
+  cluster: NetBoxRef | null;
+  tenant: NetBoxRef | null;
+  role: NetBoxRef | null;
+  vcpus: number | null;
+  memoryMb: number | null;
+  diskMb: number | null;
+  primaryIp4: { id: number; address: string } | null;
+  comments: string;
+  tags: string[];
+  customFields: Record<string, unknown>;
+  url: string;
+}
+
+/** What to create or update on a VM. */
+export interface NetBoxVmInput {
+  name: string;
+  clusterId: number;
+  status?: NetBoxVmStatus;
+  vcpus?: number;
+  memoryMb?: number;
+  diskMb?: number;
+  tenantId?: number;
+  roleId?: number;
+  /** Tags by name and slug (as {@link NetBoxApi.ensureTag} returns them); they must exist. */
+  tags?: Array<{ name: string; slug: string }>;
+  comments?: string;
+  customFields?: Record<string, string | number | boolean | null>;
+}
+
+/** A VM interface. */
+export interface NetBoxVmInterface {
+  id: number;
+  name: string;
+  virtualMachineId: number;
+}
+
+/** An IP address. */
+export interface NetBoxIpAddress {
+  id: number;
+  address: string;
+  status: string;
+  assignedInterfaceId: number | null;
+}
+
+/** The NetBox operations the platform uses. */
+export interface NetBoxApi {
+  /** Finds or creates a cluster type (e.g. `Proxmox`, slug `proxmox`). */
+  ensureClusterType(name: string, slug: string): Promise<NetBoxCluster>;
+  /** Finds or creates a cluster of the given type. */
+  ensureCluster(name: string, typeId: number): Promise<NetBoxCluster>;
+  /** Finds or creates a custom field on virtual machines. */
+  ensureCustomField(input: {
+    name: string;
+    type: 'text' | 'integer' | 'boolean' | 'url' | 'longtext';
+    label?: string;
+    description?: string;
+  }): Promise<NetBoxCustomField>;
+  /** Finds or creates a tag. */
+  ensureTag(name: string, slug: string, color?: string): Promise<NetBoxTag>;
+  createVirtualMachine(input: NetBoxVmInput): Promise<NetBoxVirtualMachine>;
+  getVirtualMachine(name: string, clusterId: number): Promise<NetBoxVirtualMachine | undefined>;
+  getVirtualMachineById(id: number): Promise<NetBoxVirtualMachine>;
+  listVirtualMachines(filter: {
+    clusterId?: number;
+    status?: NetBoxVmStatus;
+    tag?: string;
+    customField?: { name: string; value: string };
+  }): Promise<NetBoxVirtualMachine[]>;
+  updateVirtualMachine(id: number, patch: Partial<NetBoxVmInput>): Promise<NetBoxVirtualMachine>;
+  setVirtualMachineStatus(id: number, status: NetBoxVmStatus): Promise<NetBoxVirtualMachine>;
+  deleteVirtualMachine(id: number): Promise<void>;
+  /** Creates or updates (by name in the cluster) a VM. */
+  upsertVirtualMachine(input: NetBoxVmInput): Promise<{ vm: NetBoxVirtualMachine; created: boolean }>;
+  createInterface(virtualMachineId: number, name: string): Promise<NetBoxVmInterface>;
+  createIpAddress(input: {
+    address: string;
+    interfaceId: number;
+    dnsName?: string;
+    description?: string;
+  }): Promise<NetBoxIpAddress>;
+  setPrimaryIp4(virtualMachineId: number, ipAddressId: number): Promise<NetBoxVirtualMachine>;
+}

@@ -1,0 +1,3 @@
+export { PortainerClient } from './PortainerClient';
+export type { PortainerClientOptions } from './PortainerClient';
+export * from './types';

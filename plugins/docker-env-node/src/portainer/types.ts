@@ -1,0 +1,104 @@
+/** Team role in a membership: 1 leader, 2 member. */
+export type PortainerTeamRole = 1 | 2;
+
+/** Registry types the platform uses: 3 custom, 4 GitLab. */
+export type PortainerRegistryType = 3 | 4;
+
+/** An environment (endpoint), normalised. */
+export interface PortainerEndpoint {
+  id: number;
+  name: string;
+  type: number;
+  url: string;
+  groupId: number;
+  tagIds: number[];
+  /** Team id -> role id. */
+  teamAccess: Record<number, number>;
+  agentVersion?: string;
+}
+
+/** A team. */
+export interface PortainerTeam {
+  id: number;
+  name: string;
+}
+
+/** A team membership. */
+export interface PortainerMembership {
+  id: number;
+  userId: number;
+  teamId: number;
+  role: PortainerTeamRole;
+}
+
+/** A user. */
+export interface PortainerUser {
+  id: number;
+  username: string;
+  /** 1 administrator, 2 regular user. */
+  role: number;
+}
+
+/** A registry (the password is never read back). */
+export interface PortainerRegistry {
+  id: number;
+  name: string;
+  type: number;
+  url: string;
+  authentication: boolean;
+  username: string;
+}
+
+/** A container from the Docker Engine API `GET /containers/json`. */
+export interface DockerContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  State: string;
+  Status: string;
+  [key: string]: unknown;
+}
+
+/** The Portainer operations the platform uses. */
+export interface PortainerApi {
+  /** Creates an agent environment for `tcp://ip:port`, or returns the one with that name. */
+  createAgentEndpoint(input: {
+    name: string;
+    ip: string;
+    port?: number;
+    groupId?: number;
+    tagIds?: number[];
+  }): Promise<{ endpoint: PortainerEndpoint; created: boolean }>;
+  getEndpoint(id: number): Promise<PortainerEndpoint>;
+  listEndpoints(filter?: { name?: string }): Promise<PortainerEndpoint[]>;
+  /** Deletes an environment; false when it was already gone. */
+  deleteEndpoint(id: number): Promise<boolean>;
+  ensureTeam(name: string): Promise<PortainerTeam>;
+  listTeams(): Promise<PortainerTeam[]>;
+  /** Adds a user to a team (idempotent: an existing membership is returned). */
+  addTeamMember(teamId: number, userId: number, role: PortainerTeamRole): Promise<PortainerMembership>;
+  /** Removes a user from a team; false when they were not a member. */
+  removeTeamMember(teamId: number, userId: number): Promise<boolean>;
+  listTeamMemberships(teamId: number): Promise<PortainerMembership[]>;
+  findUserByUsername(username: string): Promise<PortainerUser | undefined>;
+  /** Gives a team access to an environment, keeping every other team's access. */
+  grantTeamAccess(endpointId: number, teamId: number, roleId?: number): Promise<PortainerEndpoint>;
+  /** Removes a team's access to an environment, keeping every other team's access. */
+  revokeTeamAccess(endpointId: number, teamId: number): Promise<PortainerEndpoint>;
+  ensureRegistry(input: {
+    name: string;
+    type: PortainerRegistryType;
+    url: string;
+    username?: string;
+    password?: string;
+  }): Promise<PortainerRegistry>;
+  /** Lets the given teams use a registry on an environment (merged with the teams already there). */
+  grantRegistryAccess(endpointId: number, registryId: number, teamIds: number[]): Promise<void>;
+  listContainers(endpointId: number): Promise<DockerContainerSummary[]>;
+  dockerRequest<T = unknown>(
+    endpointId: number,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD',
+    path: string,
+    options?: { query?: Record<string, string | number | boolean>; body?: unknown },
+  ): Promise<T>;
+}
