@@ -60,7 +60,7 @@ export interface Config {
     /** Proxmox VE: LXC containers for the environments (API token auth). */
     proxmox?: {
       /** `https://pve.example.com:8006` (`/api2/json` optional); the lab simulator is plain `http://127.0.0.1:PORT/api2/json`. */
-      url: string;
+      baseUrl: string;
       /** Node that hosts the containers; default `pve`. */
       node?: string;
       /** API token id `USER@REALM!TOKENID`, e.g. `docker-env@pve!portal`. */

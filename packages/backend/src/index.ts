@@ -4,6 +4,7 @@
  * Proxmox VE, NetBox and Portainer on loopback.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { labPlugin } from './modules/labPlugin';
 
 const backend = createBackend();
 
@@ -41,12 +42,14 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
-// notifications (with email) and signals
+// events (lets catalog and signals subscribe), notifications (with email) and signals
+backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-notifications-backend-module-email'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 // docker-env
 backend.add(import('@docker-env/plugin-docker-env-backend'));
+backend.add(labPlugin);
 
 backend.start();

@@ -296,7 +296,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
       new ConfigReader({
         dockerEnv: {
           proxmox: {
-            url: sim.url,
+            baseUrl: sim.url,
             node: 'pve',
             tokenId: DEFAULT_PROXMOX_SIM_TOKEN.id,
             tokenSecret: DEFAULT_PROXMOX_SIM_TOKEN.secret,

@@ -164,7 +164,7 @@ export class ProxmoxApiClient implements ProxmoxClient {
   static fromConfig(config: Config): ProxmoxApiClient {
     const c = config.getConfig('dockerEnv.proxmox');
     const options: PveTransportOptions = {
-      url: c.getString('url'),
+      url: c.getString('baseUrl'),
       tokenId: c.getString('tokenId'),
       tokenSecret: c.getString('tokenSecret'),
       timeoutMs: c.getOptionalNumber('requestTimeoutMs'),

@@ -1,0 +1,17 @@
+export interface Config {
+  dockerEnv?: {
+    /** The lab: simulated Proxmox VE, NetBox and Portainer started inside the portal's backend. */
+    lab?: {
+      /** Start the lab with the backend (embedded default only). */
+      enabled?: boolean;
+      /** Multiplier for every simulated latency; 0 makes the lab instant, 1 (default) is realistic. */
+      latencyScale?: number;
+      /** Fixed ports on 127.0.0.1, so the clients' config can point at them. */
+      ports?: {
+        proxmox?: number;
+        netbox?: number;
+        portainer?: number;
+      };
+    };
+  };
+}
