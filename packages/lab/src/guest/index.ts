@@ -14,7 +14,7 @@ export type { LabImageSpec, HealthConfig, ImageRef } from './images';
 export { EngineError } from './model';
 export type {
   ContainerBehaviour,
-  SimContainer,
+  SimContainer as SimDockerContainer,
   SimImage,
   DockerEvent,
 } from './model';

@@ -13,8 +13,8 @@ import {
   assertImageRef,
   assertLabelKey,
   assertLabelValue,
-  assertPort,
 } from './dockerValues';
+import { assertPort } from '../validation';
 import type {
   ContainerDetails,
   ContainerLogs,

@@ -112,15 +112,3 @@ export function assertLabelValue(value: unknown, field = 'label'): string {
   return value;
 }
 
-/** A TCP/UDP port number 1..65535. */
-export function assertPort(value: unknown, field: string): number {
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < 1 ||
-    value > 65535
-  ) {
-    fail(field, 'must be a port number between 1 and 65535');
-  }
-  return value;
-}
