@@ -5,6 +5,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import { RiServerLine } from '@remixicon/react';
 import { DockerEnvClient, dockerEnvApiRef } from './api';
 import { rootRouteRef } from './routes';
 
@@ -22,6 +23,7 @@ const dockerEnvPage = PageBlueprint.make({
   params: {
     path: '/docker-env',
     title: 'Docker environments',
+    icon: <RiServerLine />,
     routeRef: rootRouteRef,
     loader: () =>
       import('./components/DockerEnvPage').then(m => <m.DockerEnvPage />),
@@ -36,6 +38,7 @@ const dockerEnvPage = PageBlueprint.make({
 export const dockerEnvPlugin = createFrontendPlugin({
   pluginId: 'docker-env',
   title: 'Docker environments',
+  icon: <RiServerLine />,
   info: { packageJson: () => import('../package.json') },
   routes: { root: rootRouteRef },
   extensions: [dockerEnvApi, dockerEnvPage],
