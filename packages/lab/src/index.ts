@@ -9,4 +9,5 @@ export * from './guest';
 export * from './proxmox';
 export * from './netbox';
 export * from './portainer';
+export * from './contracts';
 export * from './lab';

@@ -1,7 +1,8 @@
 import { LabControl } from '../core';
+import { ClosableServer } from '../core/ClosableServer';
 import { DOCKER_DEFAULT_LATENCIES, DockerEngine } from './DockerEngine';
 import type { LabImageSpec } from './images';
-import { ClosableServer, engineApp } from './servers';
+import { engineApp } from './servers';
 
 /** Options of a standalone simulated Docker engine. */
 export interface DockerEngineSimulatorOptions {
@@ -50,6 +51,7 @@ export class DockerEngineSimulator {
       engineApp(engine),
       host,
       options.port ?? 0,
+      { streaming: true },
     );
     return new DockerEngineSimulator(engine, server, host);
   }

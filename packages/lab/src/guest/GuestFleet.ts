@@ -1,8 +1,9 @@
 import { LabControl } from '../core';
+import { ClosableServer } from '../core/ClosableServer';
 import type { GuestHost, GuestSpec } from '../core/GuestHost';
 import { DOCKER_DEFAULT_LATENCIES, DockerEngine } from './DockerEngine';
 import type { LabImageSpec } from './images';
-import { AGENT_VERSION, agentApp, ClosableServer, engineApp } from './servers';
+import { AGENT_VERSION, agentApp, engineApp } from './servers';
 
 /** Port of the Portainer agent in each guest. */
 export const AGENT_PORT = 9001;
@@ -107,12 +108,14 @@ export class GuestFleet implements GuestHost {
       engineApp(guest.engine),
       guest.spec.ip,
       DOCKER_PORT,
+      { streaming: true },
     );
     try {
       const agent = await ClosableServer.listen(
         agentApp(guest.engine),
         guest.spec.ip,
         AGENT_PORT,
+        { streaming: true },
       );
       guest.servers = { engine, agent };
     } catch (e) {

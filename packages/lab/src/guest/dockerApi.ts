@@ -442,6 +442,13 @@ export function compareVersion(a: string, b: string): number {
   return am !== bm ? am - bm : an - bn;
 }
 
+/** Headers dockerd sends on both `GET` and `HEAD /_ping`. */
+const PING_HEADERS = {
+  'Content-Type': 'text/plain; charset=utf-8',
+  'Cache-Control': 'no-cache, no-store, must-revalidate',
+  Pragma: 'no-cache',
+};
+
 const routes: Array<[string, RegExp, string | undefined, Handler]> = [
   [
     'GET',
@@ -449,9 +456,7 @@ const routes: Array<[string, RegExp, string | undefined, Handler]> = [
     undefined,
     ({ res }) => {
       res.writeHead(200, {
-        'Content-Type': 'text/plain; charset=utf-8',
-        'Cache-Control': 'no-cache, no-store, must-revalidate',
-        Pragma: 'no-cache',
+        ...PING_HEADERS,
         'Builder-Version': '2',
         Swarm: 'inactive',
         'Content-Length': '2',
@@ -464,12 +469,7 @@ const routes: Array<[string, RegExp, string | undefined, Handler]> = [
     /^\/_ping$/,
     undefined,
     ({ res }) => {
-      res.writeHead(200, {
-        'Content-Type': 'text/plain; charset=utf-8',
-        'Cache-Control': 'no-cache, no-store, must-revalidate',
-        Pragma: 'no-cache',
-        'Content-Length': '0',
-      });
+      res.writeHead(200, { ...PING_HEADERS, 'Content-Length': '0' });
       res.end();
     },
   ],

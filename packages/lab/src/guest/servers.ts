@@ -1,6 +1,4 @@
 import express from 'express';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createDockerApiHandler } from './dockerApi';
 import type { DockerEngine } from './DockerEngine';
 import { EngineError } from './model';
@@ -93,38 +91,4 @@ export function agentApp(engine: DockerEngine): express.Express {
     void docker(req, res);
   });
   return app;
-}
-
-/** A listening HTTP server that can be closed hard (open connections dropped, like a powered-off guest). */
-export class ClosableServer {
-  private constructor(readonly server: http.Server) {}
-
-  static listen(
-    app: http.RequestListener,
-    host: string,
-    port: number,
-  ): Promise<ClosableServer> {
-    const server = http.createServer(app);
-    // streams (events, logs follow) stay open for long
-    server.requestTimeout = 0;
-    server.keepAliveTimeout = 5000;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve(new ClosableServer(server));
-      });
-    });
-  }
-
-  get port(): number {
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  close(): Promise<void> {
-    return new Promise(resolve => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-  }
 }

@@ -1,26 +1,9 @@
 import { NETBOX_LAB_TOKEN_V1, NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from './NetBoxSimulator';
-import { ContractValidator } from './__testUtils__/contractValidator';
-
-// Documented contract gaps (real NetBox behaviour the generated OpenAPI does not describe):
-// an empty choice (`mode`, `role`) renders as null, and an unset `dns_name` is "" (the pattern forbids it).
-const NULLABLE_EMPTY_CHOICES = {
-  '#/components/schemas/IPAddress/properties/dns_name': {
-    anyOf: [
-      { const: '' },
-      { type: 'string', maxLength: 255, pattern: '^([0-9A-Za-z_-]+|\\*)(\\.[0-9A-Za-z_-]+)*\\.?$' },
-    ],
-  },
-  '#/components/schemas/VMInterface/properties/mode': {
-    anyOf: [{ type: 'object' }, { type: 'null' }],
-  },
-  '#/components/schemas/IPAddress/properties/role': {
-    anyOf: [{ type: 'object' }, { type: 'null' }],
-  },
-};
+import { netboxContractValidator } from '../contracts';
 
 describe('NetBoxSimulator', () => {
   let sim: NetBoxSimulator;
-  const contract = new ContractValidator('netbox-openapi.subset.json', NULLABLE_EMPTY_CHOICES);
+  const contract = netboxContractValidator({ withDocumentedGaps: true });
   const auth = { Authorization: `Bearer ${NETBOX_LAB_TOKEN_V2}` };
 
   const call = async (method: string, path: string, body?: unknown, headers = auth) => {

@@ -1,7 +1,6 @@
 import express from 'express';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { LabControl } from '../core/LabControl';
+import { ClosableServer } from '../core/ClosableServer';
 import { NetBoxSerializer, NetBoxState, NbNamed } from './model';
 import { buildResources, Resource } from './resources';
 
@@ -57,7 +56,7 @@ export class NetBoxSimulator {
   private constructor(
     readonly url: string,
     readonly control: LabControl,
-    private readonly server: http.Server,
+    private readonly server: ClosableServer,
     state: NetBoxState,
   ) {
     this.state = state;
@@ -82,12 +81,8 @@ export class NetBoxSimulator {
     };
     const tokens = options.tokens ?? [NETBOX_LAB_TOKEN_V2, NETBOX_LAB_TOKEN_V1];
     const app = express();
-    const server = http.createServer(app);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
+    const server = await ClosableServer.listen(app, '127.0.0.1', options.port ?? 0);
+    const { port } = server;
     const sim = new NetBoxSimulator(`http://127.0.0.1:${port}`, control, server, state);
     sim.mount(app, tokens);
     return sim;
@@ -95,8 +90,7 @@ export class NetBoxSimulator {
 
   /** Stops listening and closes open connections. */
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>(resolve => this.server.close(() => resolve()));
+    await this.server.close();
   }
 
   private mount(app: express.Express, tokens: string[]) {

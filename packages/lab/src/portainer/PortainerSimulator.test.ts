@@ -1,14 +1,13 @@
-import { ContractValidator } from '../netbox/__testUtils__/contractValidator';
+import { portainerContractValidator } from '../contracts';
 import { PORTAINER_LAB_API_KEY, PortainerSimulator } from './PortainerSimulator';
-import { StandInAgent, startStandInAgent } from './__testUtils__/standInAgent';
+import { StandInAgent, startStandInAgent } from './standInAgent';
 
 const AGENT_IP = '127.10.249.1';
 
 describe('PortainerSimulator', () => {
   let sim: PortainerSimulator;
   let agent: StandInAgent;
-  // Go renders nil slices/maps/pointers as null, which Swagger 2.0 cannot express (see contracts README).
-  const contract = new ContractValidator('portainer-api.subset.json', {}, { goNullable: true });
+  const contract = portainerContractValidator({ goNullable: true });
   const key = { 'X-API-Key': PORTAINER_LAB_API_KEY };
 
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = key) => {

@@ -1,9 +1,8 @@
 import busboy from 'busboy';
 import express from 'express';
-import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { AddressInfo } from 'node:net';
 import { LabControl } from '../core/LabControl';
+import { ClosableServer } from '../core/ClosableServer';
 import { agentBaseUrl, forwardToAgent, pingAgent } from './agent';
 import {
   PortainerState,
@@ -134,7 +133,7 @@ export class PortainerSimulator {
   private constructor(
     readonly url: string,
     readonly control: LabControl,
-    private readonly server: http.Server,
+    private readonly server: ClosableServer,
     state: PortainerState,
     private readonly apiKeys: string[],
   ) {
@@ -163,12 +162,8 @@ export class PortainerSimulator {
       nextId: { user: seeded.length + 1 },
     };
     const app = express();
-    const server = http.createServer(app);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
+    const server = await ClosableServer.listen(app, '127.0.0.1', options.port ?? 0);
+    const { port } = server;
     const sim = new PortainerSimulator(
       `http://127.0.0.1:${port}/api`,
       control,
@@ -182,8 +177,7 @@ export class PortainerSimulator {
 
   /** Stops listening and closes open connections. */
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>(resolve => this.server.close(() => resolve()));
+    await this.server.close();
   }
 
   private nextId(kind: string) {

@@ -1,5 +1,6 @@
 export * from './PortainerSimulator';
 export { agentBaseUrl, pingAgent } from './agent';
+export { startStandInAgent, type StandInAgent, type StandInAgentOptions } from './standInAgent';
 export type {
   PortainerState,
   PtUser,

@@ -1,5 +1,5 @@
 import { guestIpForVmid, type GuestHost, type GuestSpec } from '../core/GuestHost';
-import { ProxmoxContract } from './contract/ProxmoxContract';
+import { ProxmoxContract } from '../contracts';
 import { DEFAULT_PROXMOX_SIM_TOKEN, ProxmoxSimulator } from './ProxmoxSimulator';
 
 const AUTH = `PVEAPIToken=${DEFAULT_PROXMOX_SIM_TOKEN.id}=${DEFAULT_PROXMOX_SIM_TOKEN.secret}`;

@@ -1,7 +1,7 @@
 import express from 'express';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { LabControl } from '../core/LabControl';
+import { ClosableServer } from '../core/ClosableServer';
 import type { GuestHost } from '../core/GuestHost';
 import type { SimAuth, SimContext, SimRoute, TaskOptions } from './context';
 import { verifyParams } from './params';
@@ -130,7 +130,7 @@ export class ProxmoxSimulator {
   private readonly pstart = 0x2a3b4c;
 
   private constructor(
-    private readonly server: http.Server,
+    private readonly server: ClosableServer,
     /** Base URL, `http://127.0.0.1:PORT/api2/json`. */
     readonly url: string,
     readonly control: LabControl,
@@ -152,12 +152,8 @@ export class ProxmoxSimulator {
       osTemplates: ['local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', 'local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst'],
     };
     const app = express();
-    const server = http.createServer(app);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    const port = (server.address() as AddressInfo).port;
+    const server = await ClosableServer.listen(app, '127.0.0.1', options.port ?? 0);
+    const { port } = server;
     const sim = new ProxmoxSimulator(
       server,
       `http://127.0.0.1:${port}/api2/json`,
@@ -195,8 +191,7 @@ export class ProxmoxSimulator {
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.server.closeAllConnections();
-    await new Promise<void>(resolve => this.server.close(() => resolve()));
+    await this.server.close();
   }
 
   private authenticate(header: string | undefined): SimAuth | string {

@@ -7,4 +7,3 @@ export {
   type ProxmoxSimRequestRecord,
 } from './ProxmoxSimulator';
 export type { ProxmoxSimState, SimContainer, SimTask, SimSnapshot, SimFirewallRule, PveValue } from './state';
-export { ProxmoxContract, findRepoRoot, defaultProxmoxContractPath, type PveOperation, type PveSchema } from './contract/ProxmoxContract';

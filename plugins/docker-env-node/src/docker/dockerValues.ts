@@ -1,22 +1,6 @@
-import { InputError } from '@backstage/errors';
+import { fail, requireString } from '../validation/primitives';
 
 // Checks run before any value reaches the Docker API (names end up in URLs, labels in filters).
-
-function fail(field: string, rule: string): never {
-  throw new InputError(`${field}: ${rule}`);
-}
-
-function requireString(
-  value: unknown,
-  field: string,
-  maxLength: number,
-): string {
-  if (typeof value !== 'string' || value.length === 0)
-    fail(field, 'is required and must be a non-empty string');
-  if (value.length > maxLength)
-    fail(field, `must be at most ${maxLength} characters`);
-  return value;
-}
 
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 

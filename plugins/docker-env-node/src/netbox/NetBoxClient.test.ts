@@ -1,7 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { NETBOX_LAB_TOKEN_V1, NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from '@docker-env/lab';
-import { ContractValidator } from './__testUtils__/contractValidator';
+import { NETBOX_LAB_TOKEN_V1, NETBOX_LAB_TOKEN_V2, NetBoxSimulator, netboxContractValidator } from '@docker-env/lab';
 import { UpstreamApiError } from '../errors';
 import { NetBoxClient, flattenErrors } from './NetBoxClient';
 
@@ -20,7 +19,7 @@ const WRITE_SCHEMAS: Record<string, Record<string, string>> = {
 
 describe('NetBoxClient against the NetBox simulator', () => {
   let sim: NetBoxSimulator;
-  const contract = new ContractValidator('netbox-openapi.subset.json');
+  const contract = netboxContractValidator();
   const sent: Array<{ method: string; path: string; body: unknown; auth: string | null }> = [];
 
   /** fetch that records every request and checks write bodies against the contract's request schemas. */

@@ -27,6 +27,7 @@ import {
   assertVcpus,
 } from './validate';
 import { assertInteger } from '../validation';
+import { requireHttpBaseUrl } from '../validation/primitives';
 
 /** Options of {@link NetBoxClient}. */
 export interface NetBoxClientOptions {
@@ -63,11 +64,7 @@ export class NetBoxClient implements NetBoxApi {
   private readonly fetchFn: typeof fetch;
 
   constructor(options: NetBoxClientOptions) {
-    const url = new URL(options.baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new InputError('baseUrl: must be an http(s) URL');
-    }
-    this.base = url.toString().replace(/\/+$/, '');
+    this.base = requireHttpBaseUrl(options.baseUrl, 'baseUrl');
     if (!options.token || /\s/.test(options.token)) {
       throw new InputError('token: is required and must not contain whitespace');
     }

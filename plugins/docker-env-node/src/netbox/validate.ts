@@ -1,32 +1,16 @@
-import { InputError } from '@backstage/errors';
+import { fail, requireObjectName, requireString } from '../validation/primitives';
 import { assertHostname, assertInteger, assertIpv4 } from '../validation';
 
 // NetBox-specific input checks, run before any request. Each throws InputError "field: rule".
 
-function fail(field: string, rule: string): never {
-  throw new InputError(`${field}: ${rule}`);
-}
-
-function str(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    fail(field, 'is required and must be a non-empty string');
-  }
-  if (value.length > max) fail(field, `must be at most ${max} characters`);
-  return value;
-}
-
 /** An object name (VM, cluster, tag): ASCII letters, digits, `.`, `_`, `-`; no `..`. */
 export function assertObjectName(value: unknown, field: string, max: number): string {
-  const v = str(value, field, max);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) || v.includes('..')) {
-    fail(field, 'may contain only ASCII letters, digits, ".", "_" and "-", start with a letter or digit, and not contain ".."');
-  }
-  return v;
+  return requireObjectName(value, field, max);
 }
 
 /** A NetBox slug: lowercase letters, digits, `_`, `-`. */
 export function assertSlug(value: unknown, field: string): string {
-  const v = str(value, field, 100);
+  const v = requireString(value, field, 100);
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(v)) {
     fail(field, 'must be a slug of lowercase letters, digits, "_" and "-"');
   }
@@ -35,7 +19,7 @@ export function assertSlug(value: unknown, field: string): string {
 
 /** A custom field name: `^[a-z0-9_]+$`, no double underscore, at most 50 characters. */
 export function assertCustomFieldName(value: unknown, field: string): string {
-  const v = str(value, field, 50);
+  const v = requireString(value, field, 50);
   if (!/^[a-z0-9_]+$/.test(v) || v.includes('__')) {
     fail(field, 'must match ^[a-z0-9_]+$ without "__"');
   }
@@ -72,7 +56,7 @@ export function assertId(value: unknown, field: string): number {
 
 /** An IPv4 address with prefix length, e.g. `10.0.0.5/24`. */
 export function assertIpv4Cidr(value: unknown, field: string): string {
-  const v = str(value, field, 18);
+  const v = requireString(value, field, 18);
   const [ip, prefix, ...rest] = v.split('/');
   if (rest.length || prefix === undefined || !/^(\d|[12]\d|3[0-2])$/.test(prefix)) {
     fail(field, 'must be an IPv4 address with a prefix length, e.g. 10.0.0.5/24');
@@ -96,7 +80,7 @@ export function assertVcpus(value: unknown, field: string): number {
 
 /** A tag colour: six lowercase hex digits. */
 export function assertColor(value: unknown, field: string): string {
-  const v = str(value, field, 6);
+  const v = requireString(value, field, 6);
   if (!/^[0-9a-f]{6}$/.test(v)) fail(field, 'must be six lowercase hex digits');
   return v;
 }

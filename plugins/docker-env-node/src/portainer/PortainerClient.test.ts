@@ -1,8 +1,14 @@
 import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { PORTAINER_LAB_API_KEY, PortainerSimulator } from '@docker-env/lab';
-import { ContractValidator, contractPath } from '../netbox/__testUtils__/contractValidator';
-import { StandInAgent, startStandInAgent } from './__testUtils__/standInAgent';
+import {
+  PORTAINER_CONTRACT_FILE,
+  PORTAINER_LAB_API_KEY,
+  PortainerSimulator,
+  portainerContractValidator,
+  sharedContractPath,
+  startStandInAgent,
+  type StandInAgent,
+} from '@docker-env/lab';
 import fs from 'node:fs';
 import { UpstreamApiError } from '../errors';
 import { PortainerClient } from './PortainerClient';
@@ -19,8 +25,8 @@ const JSON_SCHEMAS: Record<string, string> = {
 describe('PortainerClient against the Portainer simulator', () => {
   let sim: PortainerSimulator;
   let agent: StandInAgent;
-  const contract = new ContractValidator('portainer-api.subset.json');
-  const swagger = JSON.parse(fs.readFileSync(contractPath('portainer-api.subset.json'), 'utf8'));
+  const contract = portainerContractValidator();
+  const swagger = JSON.parse(fs.readFileSync(sharedContractPath(PORTAINER_CONTRACT_FILE), 'utf8'));
   const sent: Array<{ method: string; path: string; body?: unknown; form?: Record<string, string> }> = [];
 
   /** Records requests and validates bodies against the contract's request schemas. */

@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { UpstreamApiError } from '../errors';
 import { assertInteger, assertIpv4 } from '../validation';
+import { requireHttpBaseUrl } from '../validation/primitives';
 import {
   DockerContainerSummary,
   PortainerApi,
@@ -50,11 +51,7 @@ export class PortainerClient implements PortainerApi {
   private readonly fetchFn: typeof fetch;
 
   constructor(options: PortainerClientOptions) {
-    const url = new URL(options.baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new InputError('baseUrl: must be an http(s) URL');
-    }
-    const trimmed = url.toString().replace(/\/+$/, '');
+    const trimmed = requireHttpBaseUrl(options.baseUrl, 'baseUrl');
     this.base = trimmed.endsWith('/api') ? trimmed : `${trimmed}/api`;
     if (!options.apiKey || !/^[\x21-\x7e]+$/.test(options.apiKey)) {
       throw new InputError('apiKey: is required and must not contain whitespace');

@@ -2,7 +2,7 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { proxmoxApi, type Proxmox } from 'proxmox-api';
 import { UpstreamApiError } from '../errors';
-import { assertDnsLabel } from '../validation';
+import { assertDnsLabel, assertInteger } from '../validation';
 import {
   assertBridgeName,
   assertDescription,
@@ -240,10 +240,10 @@ export class ProxmoxApiClient implements ProxmoxClient {
     const ostemplate = assertOsTemplate(options.ostemplate);
     const storage = assertStorageId(options.storage);
     const bridge = assertBridgeName(options.bridge ?? 'vmbr0');
-    const cores = int(options.cores, 'cores', 1, 8192);
-    const memory = int(options.memoryMiB, 'memoryMiB', 16, 4_194_304);
-    const swap = int(options.swapMiB, 'swapMiB', 0, 4_194_304);
-    const disk = int(options.diskGiB, 'diskGiB', 1, 16384);
+    const cores = assertInteger(options.cores, 'cores', 1, 8192);
+    const memory = assertInteger(options.memoryMiB, 'memoryMiB', 16, 4_194_304);
+    const swap = assertInteger(options.swapMiB, 'swapMiB', 0, 4_194_304);
+    const disk = assertInteger(options.diskGiB, 'diskGiB', 1, 16384);
     const keys = options.sshPublicKeys ? assertSshPublicKeys(options.sshPublicKeys) : undefined;
     const tags = options.tags ? assertPveTags(options.tags) : undefined;
     if (options.description !== undefined) assertDescription(options.description);
@@ -343,9 +343,9 @@ export class ProxmoxApiClient implements ProxmoxClient {
     options: { digest?: string } = {},
   ): Promise<void> {
     const params: Record<string, unknown> = {};
-    if (changes.cores !== undefined) params.cores = int(changes.cores, 'cores', 1, 8192);
-    if (changes.memoryMiB !== undefined) params.memory = int(changes.memoryMiB, 'memoryMiB', 16, 4_194_304);
-    if (changes.swapMiB !== undefined) params.swap = int(changes.swapMiB, 'swapMiB', 0, 4_194_304);
+    if (changes.cores !== undefined) params.cores = assertInteger(changes.cores, 'cores', 1, 8192);
+    if (changes.memoryMiB !== undefined) params.memory = assertInteger(changes.memoryMiB, 'memoryMiB', 16, 4_194_304);
+    if (changes.swapMiB !== undefined) params.swap = assertInteger(changes.swapMiB, 'swapMiB', 0, 4_194_304);
     if (changes.cpulimit !== undefined) {
       if (typeof changes.cpulimit !== 'number' || !(changes.cpulimit >= 0 && changes.cpulimit <= 8192)) {
         throw new InputError('cpulimit: must be a number between 0 and 8192');
@@ -369,7 +369,7 @@ export class ProxmoxApiClient implements ProxmoxClient {
   }
 
   async shutdown(vmid: number, options: { timeoutSeconds?: number; forceStop?: boolean } = {}): Promise<string> {
-    const timeout = options.timeoutSeconds !== undefined ? int(options.timeoutSeconds, 'timeoutSeconds', 0, 3600) : undefined;
+    const timeout = options.timeoutSeconds !== undefined ? assertInteger(options.timeoutSeconds, 'timeoutSeconds', 0, 3600) : undefined;
     return assertUpid(await this.ct(vmid).status.shutdown.$post({ timeout, forceStop: options.forceStop }));
   }
 
@@ -489,7 +489,7 @@ export class ProxmoxApiClient implements ProxmoxClient {
     if (rule.comment !== undefined && !/^[A-Za-z0-9 _.,:;()/+-]{0,200}$/.test(rule.comment)) {
       throw new InputError('comment: may contain only letters, digits, spaces and _ . , : ; ( ) / + - (max 200)');
     }
-    if (rule.pos !== undefined) int(rule.pos, 'pos', 0, 100_000);
+    if (rule.pos !== undefined) assertInteger(rule.pos, 'pos', 0, 100_000);
     await this.ct(vmid).firewall.rules.$post({
       type: rule.type,
       action: rule.action,
@@ -504,18 +504,11 @@ export class ProxmoxApiClient implements ProxmoxClient {
   }
 
   async deleteFirewallRule(vmid: number, pos: number, options: { digest?: string } = {}): Promise<void> {
-    int(pos, 'pos', 0, 100_000);
+    assertInteger(pos, 'pos', 0, 100_000);
     await this.ct(vmid)
       .firewall.rules.$(String(pos))
       .$delete({ digest: options.digest !== undefined ? digest(options.digest) : undefined });
   }
-}
-
-function int(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InputError(`${field}: must be a whole number between ${min} and ${max}`);
-  }
-  return value;
 }
 
 function digest(value: unknown): string {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { buildRouteDocument } from './buildRouteDocument';
 import { LocalRouteStore } from './LocalRouteStore';
-import { emptyMaps, traefikSchemaValidator } from './__testUtils__/traefikSchema';
+import { emptyMaps, traefikSchemaValidator } from '@docker-env/lab';
 import { TraefikDynamicConfig } from './types';
 
 const validate = traefikSchemaValidator();

@@ -7,7 +7,7 @@ import { sshdTestEnv } from '../ssh/__testUtils__/sshdTestEnv';
 import { buildRouteDocument } from './buildRouteDocument';
 import { LocalRouteStore } from './LocalRouteStore';
 import { SftpRouteStore } from './SftpRouteStore';
-import { traefikSchemaValidator } from './__testUtils__/traefikSchema';
+import { traefikSchemaValidator } from '@docker-env/lab';
 import { RouteSpec } from './types';
 
 // Against the real OpenSSH server from scripts/services/sshd.sh; the "remote" directory is a

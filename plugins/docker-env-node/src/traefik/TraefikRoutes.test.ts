@@ -5,7 +5,7 @@ import path from 'node:path';
 import { LocalRouteStore } from './LocalRouteStore';
 import { SftpRouteStore } from './SftpRouteStore';
 import { routeStoreFromConfig, TraefikRoutes } from './TraefikRoutes';
-import { traefikSchemaValidator } from './__testUtils__/traefikSchema';
+import { traefikSchemaValidator } from '@docker-env/lab';
 
 const validate = traefikSchemaValidator();
 const backend = { ip: '10.0.0.5', port: 8080 };

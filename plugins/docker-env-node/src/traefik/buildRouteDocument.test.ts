@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { buildRouteDocument, routeId } from './buildRouteDocument';
 import { assertValidRouteDocument } from './checkDocument';
-import { emptyMaps, traefikSchemaValidator } from './__testUtils__/traefikSchema';
+import { emptyMaps, traefikSchemaValidator } from '@docker-env/lab';
 import { RouteSpec, TraefikRouteSettings } from './types';
 
 const validate = traefikSchemaValidator();

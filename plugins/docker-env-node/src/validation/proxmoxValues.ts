@@ -1,17 +1,7 @@
-import { InputError } from '@backstage/errors';
+import { fail, requireString } from './primitives';
 
 // Proxmox-specific checks, run before a value reaches a PVE URL or parameter. Each throws
 // InputError "field: rule" so nothing is sent.
-
-function fail(field: string, rule: string): never {
-  throw new InputError(`${field}: ${rule}`);
-}
-
-function str(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string' || value.length === 0) fail(field, 'is required and must be a non-empty string');
-  if (value.length > max) fail(field, `must be at most ${max} characters`);
-  return value;
-}
 
 /** A Proxmox guest id: whole number 100..999999999. */
 export function assertVmid(value: unknown, field = 'vmid'): number {
@@ -23,7 +13,7 @@ export function assertVmid(value: unknown, field = 'vmid'): number {
 
 /** A cluster node name (PVE `pve-node`): letters, digits, inner hyphens, at most 63 characters. */
 export function assertPveNodeName(value: unknown, field = 'node'): string {
-  const v = str(value, field, 63);
+  const v = requireString(value, field, 63);
   if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(v)) {
     fail(field, 'must be a node name (letters, digits, inner hyphens)');
   }
@@ -32,7 +22,7 @@ export function assertPveNodeName(value: unknown, field = 'node'): string {
 
 /** A snapshot name: a letter, then 1-39 letters, digits, `_` or `-` (PVE `pve-configid`, max 40). */
 export function assertSnapshotName(value: unknown, field = 'snapname'): string {
-  const v = str(value, field, 40);
+  const v = requireString(value, field, 40);
   if (!/^[a-zA-Z][a-zA-Z0-9_-]{1,39}$/.test(v)) {
     fail(field, 'must start with a letter followed by 1-39 letters, digits, "_" or "-"');
   }
@@ -42,7 +32,7 @@ export function assertSnapshotName(value: unknown, field = 'snapname'): string {
 
 /** A task id as PVE issues it: `UPID:node:PID:PSTART:STARTTIME:type:id:user:`. */
 export function assertUpid(value: unknown, field = 'upid'): string {
-  const v = str(value, field, 512);
+  const v = requireString(value, field, 512);
   if (!/^UPID:[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:[a-z0-9]+:[^:\s]*:[^:\s]+:$/.test(v)) {
     fail(field, 'must be a Proxmox task id (UPID:node:pid:pstart:starttime:type:id:user:)');
   }
@@ -51,7 +41,7 @@ export function assertUpid(value: unknown, field = 'upid'): string {
 
 /** A resource pool id (PVE `pve-poolid`): letters, digits, `_`, `-`, `.`, at most 64. */
 export function assertPoolId(value: unknown, field = 'pool'): string {
-  const v = str(value, field, 64);
+  const v = requireString(value, field, 64);
   if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(v) || v.includes('..')) {
     fail(field, 'may contain only letters, digits, "_", "-" and "." (no "..")');
   }
@@ -60,7 +50,7 @@ export function assertPoolId(value: unknown, field = 'pool'): string {
 
 /** A storage id (PVE `pve-storage-id`), e.g. `local-lvm`. */
 export function assertStorageId(value: unknown, field = 'storage'): string {
-  const v = str(value, field, 64);
+  const v = requireString(value, field, 64);
   if (!/^[a-z][a-z0-9_.-]*[a-z0-9]$/i.test(v) || v.includes('..')) {
     fail(field, 'must be a storage id (a letter, then letters, digits, "-", "_", ".")');
   }
@@ -69,14 +59,14 @@ export function assertStorageId(value: unknown, field = 'storage'): string {
 
 /** A network bridge name such as `vmbr0`. */
 export function assertBridgeName(value: unknown, field = 'bridge'): string {
-  const v = str(value, field, 15);
+  const v = requireString(value, field, 15);
   if (!/^[a-zA-Z][a-zA-Z0-9_.-]*$/.test(v)) fail(field, 'must be a bridge name like vmbr0');
   return v;
 }
 
 /** An OS template volume: `storage:vztmpl/file.tar.(gz|xz|zst)`. */
 export function assertOsTemplate(value: unknown, field = 'ostemplate'): string {
-  const v = str(value, field, 255);
+  const v = requireString(value, field, 255);
   if (!/^[a-z][a-z0-9_.-]*:vztmpl\/[A-Za-z0-9][A-Za-z0-9._+-]*\.tar\.(gz|xz|zst)$/i.test(v) || v.includes('..')) {
     fail(field, 'must be a template volume like local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst');
   }
@@ -87,7 +77,7 @@ export function assertOsTemplate(value: unknown, field = 'ostemplate'): string {
 export function assertPveTags(value: unknown, field = 'tags'): string[] {
   if (!Array.isArray(value) || value.length > 20) fail(field, 'must be a list of at most 20 tags');
   return value.map((t, i) => {
-    const v = str(t, `${field}[${i}]`, 64);
+    const v = requireString(t, `${field}[${i}]`, 64);
     if (!/^[a-z0-9_][a-z0-9_+.-]*$/.test(v)) {
       fail(`${field}[${i}]`, 'must be lowercase letters, digits, "_", "+", "-" or "." (not starting with "+-.")');
     }
@@ -97,7 +87,7 @@ export function assertPveTags(value: unknown, field = 'tags'): string[] {
 
 /** Free text for a description: printable, no control characters except newlines, at most 8192. */
 export function assertDescription(value: unknown, field = 'description'): string {
-  const v = str(value, field, 8192);
+  const v = requireString(value, field, 8192);
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x09\x0b-\x1f\x7f]/.test(v)) fail(field, 'must not contain control characters');
   return v;
@@ -107,7 +97,7 @@ export function assertDescription(value: unknown, field = 'description'): string
 export function assertSshPublicKeys(value: unknown, field = 'sshPublicKeys'): string[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > 32) fail(field, 'must be a list of 1-32 keys');
   return value.map((k, i) => {
-    const v = str(k, `${field}[${i}]`, 16384);
+    const v = requireString(k, `${field}[${i}]`, 16384);
     if (
       !/^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [A-Za-z0-9@._+-]{1,100})?$/.test(v)
     ) {
@@ -127,7 +117,7 @@ export function assertGrowGiB(value: unknown, field = 'addGiB'): number {
 
 /** A firewall address spec: IPv4/IPv6 address or CIDR, comma-separated, at most 512 characters. */
 export function assertFirewallAddress(value: unknown, field: string): string {
-  const v = str(value, field, 512);
+  const v = requireString(value, field, 512);
   const ok = v.split(',').every(
     a =>
       /^(\d{1,3}\.){3}\d{1,3}(\/(\d|[12]\d|3[0-2]))?$/.test(a) &&
@@ -140,7 +130,7 @@ export function assertFirewallAddress(value: unknown, field: string): string {
 
 /** A firewall port spec: ports or ranges `80`, `8000:8080`, comma-separated. */
 export function assertFirewallPort(value: unknown, field: string): string {
-  const v = str(value, field, 128);
+  const v = requireString(value, field, 128);
   const ok = v.split(',').every(p => {
     const m = /^(\d{1,5})(?::(\d{1,5}))?$/.exec(p);
     return !!m && Number(m[1]) <= 65535 && (m[2] === undefined || Number(m[2]) <= 65535);

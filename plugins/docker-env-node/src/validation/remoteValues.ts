@@ -1,21 +1,7 @@
-import { InputError } from '@backstage/errors';
+import { fail, requireString } from './primitives';
 
 // Validators for values that reach a Traefik rule or file, an SSH connection or a remote path.
 // Like safeValues.ts, each throws InputError "field: rule" before anything is sent or written.
-
-function fail(field: string, rule: string): never {
-  throw new InputError(`${field}: ${rule}`);
-}
-
-function requireString(value: unknown, field: string, maxLength: number): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    fail(field, 'is required and must be a non-empty string');
-  }
-  if (value.length > maxLength) {
-    fail(field, `must be at most ${maxLength} characters`);
-  }
-  return value;
-}
 
 /** A TCP port, 1-65535. */
 export function assertPort(value: unknown, field: string): number {

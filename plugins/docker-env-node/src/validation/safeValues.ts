@@ -1,23 +1,9 @@
-import { InputError } from '@backstage/errors';
+import { fail, requireString } from './primitives';
 
 // Every check here runs before a value reaches a URL, a filter, a rule, a shell command or a
 // file name. Each throws InputError naming the field and the rule, so nothing is sent.
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-function fail(field: string, rule: string): never {
-  throw new InputError(`${field}: ${rule}`);
-}
-
-function requireString(value: unknown, field: string, maxLength: number): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    fail(field, 'is required and must be a non-empty string');
-  }
-  if (value.length > maxLength) {
-    fail(field, `must be at most ${maxLength} characters`);
-  }
-  return value;
-}
 
 /** A single DNS label: lowercase letters, digits, inner hyphens, 1-63 characters. */
 export function assertDnsLabel(value: unknown, field: string): string {

@@ -1,10 +1,41 @@
-import { checkLock, type SimRoute } from '../context';
+import { checkLock, type SimContext, type SimRequest, type SimRoute } from '../context';
 import { P } from '../params';
 import { PveError } from '../pveHttp';
-import { configDigest } from '../state';
+import { configDigest, type SimContainer, type SimSnapshot } from '../state';
 import { haltGuest } from './lifecycle';
 
 const vmidPath = { node: P.node, vmid: P.vmid };
+
+/** The named snapshot, or PVE's error for a missing one. */
+function existingSnapshot(ct: SimContainer, name: string): SimSnapshot {
+  const snap = ct.snapshots.find(s => s.name === name);
+  if (!snap) throw PveError.die(`snapshot '${name}' does not exist`);
+  return snap;
+}
+
+/** Starts a task on `ct` that holds `task.lock` from now until it ends, done or failed. */
+function lockedTask(
+  ctx: SimContext,
+  req: SimRequest,
+  ct: SimContainer,
+  task: { lock: string; type: string; operation: string },
+  work: () => Promise<void> | void,
+): string {
+  ct.lock = task.lock;
+  return ctx.startTask({
+    type: task.type,
+    id: String(ct.vmid),
+    req,
+    operation: task.operation,
+    work: async () => {
+      await work();
+      ct.lock = undefined;
+    },
+    onFail: () => {
+      ct.lock = undefined;
+    },
+  });
+}
 
 /** Snapshot routes: list (with the 'current' pseudo entry), create, delete, rollback. */
 export const snapshotRoutes: SimRoute[] = [
@@ -43,26 +74,15 @@ export const snapshotRoutes: SimRoute[] = [
       checkLock(ct);
       if (name === 'current') throw PveError.params({ snapname: "invalid configuration ID 'current'" });
       if (ct.snapshots.some(s => s.name === name)) throw PveError.die(`snapshot name '${name}' already used`);
-      ct.lock = 'snapshot';
-      return ctx.startTask({
-        type: 'vzsnapshot',
-        id: String(ct.vmid),
-        req,
-        operation: 'proxmox.lxc.snapshot.create',
-        work: () => {
-          ct.snapshots.push({
-            name,
-            description: String(req.params.description ?? ''),
-            snaptime: Math.floor(ctx.now() / 1000),
-            parent: ct.currentParent,
-            config: { ...ct.config },
-          });
-          ct.currentParent = name;
-          ct.lock = undefined;
-        },
-        onFail: () => {
-          ct.lock = undefined;
-        },
+      return lockedTask(ctx, req, ct, { lock: 'snapshot', type: 'vzsnapshot', operation: 'proxmox.lxc.snapshot.create' }, () => {
+        ct.snapshots.push({
+          name,
+          description: String(req.params.description ?? ''),
+          snaptime: Math.floor(ctx.now() / 1000),
+          parent: ct.currentParent,
+          config: { ...ct.config },
+        });
+        ct.currentParent = name;
       });
     },
   },
@@ -75,24 +95,13 @@ export const snapshotRoutes: SimRoute[] = [
     handle: (ctx, req) => {
       const ct = ctx.ct(Number(req.params.vmid));
       const name = String(req.params.snapname);
-      const snap = ct.snapshots.find(s => s.name === name);
-      if (!snap) throw PveError.die(`snapshot '${name}' does not exist`);
+      const snap = existingSnapshot(ct, name);
       checkLock(ct);
-      ct.lock = 'snapshot-delete';
-      return ctx.startTask({
-        type: 'vzdelsnapshot',
-        id: String(ct.vmid),
-        req,
-        operation: 'proxmox.lxc.snapshot.delete',
-        work: () => {
-          for (const s of ct.snapshots) if (s.parent === name) s.parent = snap.parent;
-          if (ct.currentParent === name) ct.currentParent = snap.parent;
-          ct.snapshots = ct.snapshots.filter(s => s !== snap);
-          ct.lock = undefined;
-        },
-        onFail: () => {
-          ct.lock = undefined;
-        },
+      const task = { lock: 'snapshot-delete', type: 'vzdelsnapshot', operation: 'proxmox.lxc.snapshot.delete' };
+      return lockedTask(ctx, req, ct, task, () => {
+        for (const s of ct.snapshots) if (s.parent === name) s.parent = snap.parent;
+        if (ct.currentParent === name) ct.currentParent = snap.parent;
+        ct.snapshots = ct.snapshots.filter(s => s !== snap);
       });
     },
   },
@@ -105,24 +114,12 @@ export const snapshotRoutes: SimRoute[] = [
     handle: (ctx, req) => {
       const ct = ctx.ct(Number(req.params.vmid));
       const name = String(req.params.snapname);
-      const snap = ct.snapshots.find(s => s.name === name);
-      if (!snap) throw PveError.die(`snapshot '${name}' does not exist`);
+      const snap = existingSnapshot(ct, name);
       checkLock(ct);
-      ct.lock = 'rollback';
-      return ctx.startTask({
-        type: 'vzrollback',
-        id: String(ct.vmid),
-        req,
-        operation: 'proxmox.lxc.snapshot.rollback',
-        work: async () => {
-          if (ct.status === 'running') await haltGuest(ctx, ct);
-          ct.config = { ...snap.config };
-          ct.currentParent = name;
-          ct.lock = undefined;
-        },
-        onFail: () => {
-          ct.lock = undefined;
-        },
+      return lockedTask(ctx, req, ct, { lock: 'rollback', type: 'vzrollback', operation: 'proxmox.lxc.snapshot.rollback' }, async () => {
+        if (ct.status === 'running') await haltGuest(ctx, ct);
+        ct.config = { ...snap.config };
+        ct.currentParent = name;
       });
     },
   },

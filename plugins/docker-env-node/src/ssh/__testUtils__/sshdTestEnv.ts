@@ -1,17 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** Directory holding backstage.json, found by walking up from the working directory (the package when Jest runs). */
-export function findRepoRoot(start = process.cwd()): string {
-  let dir = start;
-  for (let i = 0; i < 20; i++) {
-    if (fs.existsSync(path.join(dir, 'backstage.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new Error(`no backstage.json above ${start}`);
-}
+import { findRepoRoot } from '@docker-env/lab';
 
 /** Connection details of the test sshd started by scripts/services/sshd.sh. */
 export interface SshdTestEnv {
@@ -38,7 +27,7 @@ export function sshdTestEnv(): SshdTestEnv {
   const env: Record<string, string | undefined> = {};
   for (const v of VARS) env[v] = process.env[v];
   if (VARS.some(v => !env[v])) {
-    const file = path.join(findRepoRoot(), '.tools/services/sshd.env');
+    const file = path.join(findRepoRoot(process.cwd()), '.tools/services/sshd.env');
     if (fs.existsSync(file)) {
       for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
         const m = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());

@@ -1,13 +1,14 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import fs from 'node:fs';
-import path from 'node:path';
-import { findRepoRoot } from '../../ssh/__testUtils__/sshdTestEnv';
+import { sharedContractPath } from './repoRoot';
 
-/** A validator for the Traefik v3 file-provider contract in ../shared/contracts. */
-export function traefikSchemaValidator() {
-  const file = path.resolve(findRepoRoot(), '../shared/contracts/traefik-v3-file-provider.schema.json');
-  const schema = JSON.parse(fs.readFileSync(file, 'utf8'));
+/** The Traefik v3 file-provider contract file in the shared contracts folder (JSON Schema). */
+export const TRAEFIK_CONTRACT_FILE = 'traefik-v3-file-provider.schema.json';
+
+/** A validator for the Traefik v3 file-provider contract: returns the errors of a document (none when valid). */
+export function traefikSchemaValidator(): (doc: unknown) => string[] {
+  const schema = JSON.parse(fs.readFileSync(sharedContractPath(TRAEFIK_CONTRACT_FILE), 'utf8'));
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
   const validate = ajv.compile(schema);

@@ -1,5 +1,5 @@
 import { ProxmoxContract } from './ProxmoxContract';
-import { toJsRegExpSource } from './pveFormats';
+import { toJsRegExpSource } from './proxmoxFormats';
 
 describe('ProxmoxContract', () => {
   const contract = ProxmoxContract.load();

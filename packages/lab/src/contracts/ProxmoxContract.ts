@@ -1,8 +1,8 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import fs from 'node:fs';
-import path from 'node:path';
-import { pvePropertyStringErrors, pveNamedFormatError, toJsRegExpSource } from './pveFormats';
+import { pvePropertyStringErrors, pveNamedFormatError, toJsRegExpSource } from './proxmoxFormats';
+import { sharedContractPath } from './repoRoot';
 
 /** One operation of the Proxmox contract (`paths[path][METHOD]` of the schema file). */
 export interface PveOperation {
@@ -35,22 +35,9 @@ export interface PveParam extends PveSchema {
   name: string;
 }
 
-/** Finds the repository root (the directory holding `backstage.json`) from a start directory. */
-// eslint-disable-next-line no-restricted-syntax -- the contracts live beside the repository, found from this file
-export function findRepoRoot(start: string = __dirname): string {
-  let dir = start;
-  for (let i = 0; i < 30; i++) {
-    if (fs.existsSync(path.join(dir, 'backstage.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new Error(`no backstage.json above ${start}`);
-}
-
 /** Default location: `<repo>/../shared/contracts/proxmox-ve-lxc-api.schema.json`. */
 export function defaultProxmoxContractPath(): string {
-  return path.resolve(findRepoRoot(), '..', 'shared', 'contracts', 'proxmox-ve-lxc-api.schema.json');
+  return sharedContractPath('proxmox-ve-lxc-api.schema.json');
 }
 
 // PVE's own response quirk: values are Perl scalars, and GET /cluster/nextid answers the id

@@ -1,25 +1,7 @@
-// Same as @docker-env/lab's test helper: packages only share published entry points.
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import fs from 'node:fs';
-import path from 'node:path';
-
-/** The repository root: the nearest directory above `from` holding `backstage.json`. */
-export function findRepoRoot(from: string = __dirname): string {
-  let dir = path.resolve(from);
-  for (let i = 0; i < 30; i++) {
-    if (fs.existsSync(path.join(dir, 'backstage.json'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  throw new Error(`no backstage.json above ${from}`);
-}
-
-/** Absolute path of a file in the shared contracts folder (`<repo>/../shared/contracts`). */
-export function contractPath(file: string): string {
-  return path.resolve(findRepoRoot(), '..', 'shared', 'contracts', file);
-}
+import { sharedContractPath } from './repoRoot';
 
 /**
  * Rewrites OpenAPI 3.0 / Swagger 2.0 schema dialect into JSON Schema that Ajv understands:
@@ -59,6 +41,8 @@ function toJsonSchema(node: unknown, goNullable = false): unknown {
 export class ContractValidator {
   private readonly ajv: Ajv;
   private readonly cache = new Map<string, ValidateFunction>();
+  /** Where named schemas live: Swagger 2.0 `definitions`, OpenAPI 3 `components/schemas`. */
+  private readonly schemasAt: string;
 
   /**
    * @param file - contract file name in the shared contracts folder
@@ -66,11 +50,12 @@ export class ContractValidator {
    * @param options - `goNullable`: every object property may be null (Go nil values; Swagger 2.0 contracts)
    */
   constructor(
-    private readonly file: string,
+    file: string,
     overrides: Record<string, unknown> = {},
     options: { goNullable?: boolean } = {},
   ) {
-    const doc = JSON.parse(fs.readFileSync(contractPath(file), 'utf8'));
+    const doc = JSON.parse(fs.readFileSync(sharedContractPath(file), 'utf8'));
+    this.schemasAt = doc.swagger ? 'definitions' : 'components/schemas';
     for (const [pointer, schema] of Object.entries(overrides)) {
       const keys = pointer.replace(/^#\//, '').split('/');
       let at = doc;
@@ -91,7 +76,7 @@ export class ContractValidator {
 
   /** Validates `value` against `#/components/schemas/<name>` (OpenAPI) or `#/definitions/<name>` (Swagger). */
   validate(name: string, value: unknown): string[] {
-    const ref = name.startsWith('#') ? name : `#/${this.file.includes('portainer') ? 'definitions' : 'components/schemas'}/${name}`;
+    const ref = name.startsWith('#') ? name : `#/${this.schemasAt}/${name}`;
     let fn = this.cache.get(ref);
     if (!fn) {
       fn = this.ajv.compile({ $ref: `contract${ref}` });

@@ -1,8 +1,8 @@
 import express from 'express';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { ClosableServer } from '../core/ClosableServer';
 
-/** What the stand-in agent saw, for assertions. */
+/** A running stand-in agent: its address and what it saw, for assertions. */
 export interface StandInAgent {
   url: string;
   host: string;
@@ -11,14 +11,19 @@ export interface StandInAgent {
   close(): Promise<void>;
 }
 
+/** How the stand-in answers `GET /ping`: `ok` (204 with the agent headers) or a failure mode. */
+export interface StandInAgentOptions {
+  ping?: 'ok' | 'no-header' | 'status-500' | 'hang';
+}
+
 /**
- * A tiny stand-in for the lab's Portainer agent (the real one lives in the guest simulator):
- * `GET /ping` -> 204 with the agent headers, and a few Docker Engine API paths.
+ * A tiny stand-in for the lab's Portainer agent, for tests (the full one lives in the guest simulator):
+ * `GET /ping` -> 204 with the agent headers, and a few Docker Engine API paths with fixed answers.
  */
 export async function startStandInAgent(
   host: string,
   port: number,
-  opts: { ping?: 'ok' | 'no-header' | 'status-500' | 'hang' } = {},
+  opts: StandInAgentOptions = {},
 ): Promise<StandInAgent> {
   const seen: StandInAgent['seen'] = [];
   const app = express();
@@ -53,21 +58,13 @@ export async function startStandInAgent(
     res.write('line 1\n');
     setTimeout(() => res.end('line 2\n'), 20);
   });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const actual = (server.address() as AddressInfo).port;
+  const server = await ClosableServer.listen(app, host, port);
+  const actual = server.port;
   return {
     url: `tcp://${host}:${actual}`,
     host,
     port: actual,
     seen,
-    close: () =>
-      new Promise<void>(resolve => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
