@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Sourced by the project's scripts: makes Node >= 22 and the committed Yarn release available,
 # installing Node 22 from the npm registry into the git-ignored .tools/ when the system Node is older.
-# Safe to source repeatedly; a second run is a no-op.
-set -euo pipefail
+# Safe to source repeatedly; a second run is a no-op. It sets no shell options in the caller.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NODE_PKG_DIR="$ROOT/.tools/node22"
 NODE_VERSION_RANGE="22"
@@ -19,7 +18,7 @@ else
   if [ ! -x "$bin/node" ]; then
     echo "[env] installing Node ${NODE_VERSION_RANGE} ($pkg) into .tools/" >&2
     mkdir -p "$NODE_PKG_DIR"
-    npm install --prefix "$NODE_PKG_DIR" --no-save --no-audit --no-fund "$pkg@$NODE_VERSION_RANGE" >&2
+    npm install --prefix "$NODE_PKG_DIR" --no-save --no-audit --no-fund "$pkg@$NODE_VERSION_RANGE" >&2 || return 1
   fi
   export PATH="$bin:$PATH"
   # native addons (better-sqlite3, ssh2) must build against this Node's headers, not the system's

@@ -26,6 +26,7 @@ export const labPlugin = createBackendPlugin({
         const { startLab } = require('@docker-env/lab') as typeof import('@docker-env/lab');
         const lab = await startLab({
           latencyScale: labConfig.getOptionalNumber('latencyScale'),
+          guestIpBlock: labConfig.getOptionalNumber('guestIpBlock') ?? 10,
           ports: {
             proxmox: labConfig.getOptionalNumber('ports.proxmox'),
             netbox: labConfig.getOptionalNumber('ports.netbox'),

@@ -21,7 +21,14 @@ export interface GuestHost {
   destroy(vmid: number): Promise<void>;
 }
 
-/** The loopback address of a simulated container: 127.10.x.y derived from its vmid. */
-export function guestIpForVmid(vmid: number): string {
-  return `127.10.${Math.floor(vmid / 250) % 250}.${(vmid % 250) + 1}`;
+/** The default second octet of the guests' loopback addresses (127.10.x.y). */
+export const DEFAULT_GUEST_IP_BLOCK = 10;
+
+/**
+ * The loopback address of a simulated container: `127.<block>.x.y` derived from its vmid.
+ * Each lab uses its own block so that several labs (parallel test files, the portal) never
+ * bind the same guest address.
+ */
+export function guestIpForVmid(vmid: number, block = DEFAULT_GUEST_IP_BLOCK): string {
+  return `127.${block}.${Math.floor(vmid / 250) % 250}.${(vmid % 250) + 1}`;
 }

@@ -9,6 +9,11 @@ export interface LabOptions {
   latencyScale?: number;
   /** Fixed ports on 127.0.0.1; 0 or unset picks free ones. */
   ports?: { proxmox?: number; netbox?: number; portainer?: number };
+  /**
+   * Second octet of the guests' addresses (127.<block>.x.y), 11-250. Default: a random block,
+   * so labs started side by side (parallel test files) never collide.
+   */
+  guestIpBlock?: number;
 }
 
 /** The running lab: every simulator, the guests, and what a client needs to reach them. */
@@ -41,6 +46,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const proxmox = await ProxmoxSimulator.start({
       latencyScale,
       guests,
+      guestIpBlock: options.guestIpBlock ?? 11 + Math.floor(Math.random() * 240),
       port: options.ports?.proxmox,
     });
     started.push(proxmox);

@@ -2,7 +2,7 @@ import express from 'express';
 import http from 'node:http';
 import { LabControl } from '../core/LabControl';
 import { ClosableServer } from '../core/ClosableServer';
-import type { GuestHost } from '../core/GuestHost';
+import { DEFAULT_GUEST_IP_BLOCK, type GuestHost } from '../core/GuestHost';
 import type { SimAuth, SimContext, SimRoute, TaskOptions } from './context';
 import { verifyParams } from './params';
 import { PveError, sendData, sendError } from './pveHttp';
@@ -34,6 +34,8 @@ export interface ProxmoxSimulatorOptions {
   goldenTemplateVmid?: number;
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /** Second octet of the guests' loopback addresses; default {@link DEFAULT_GUEST_IP_BLOCK} (127.10.x.y). */
+  guestIpBlock?: number;
 }
 
 /** The token the simulator accepts when none are configured. */
@@ -150,6 +152,7 @@ export class ProxmoxSimulator {
       containers: new Map([[golden.vmid, golden]]),
       tasks: new Map(),
       osTemplates: ['local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', 'local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst'],
+      guestIpBlock: options.guestIpBlock ?? DEFAULT_GUEST_IP_BLOCK,
     };
     const app = express();
     const server = await ClosableServer.listen(app, '127.0.0.1', options.port ?? 0);

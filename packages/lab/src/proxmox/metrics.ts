@@ -92,7 +92,7 @@ export function rrdData(ct: SimContainer, now: number, timeframe: string, cf: st
 }
 
 /** `GET CT/interfaces`: null when stopped; `lo` plus `eth0` (IPv4 only once DHCP answered). */
-export function interfaces(ct: SimContainer, now: number) {
+export function interfaces(ct: SimContainer, now: number, guestIpBlock: number) {
   if (ct.status !== 'running') return null;
   const mac = /hwaddr=([0-9A-Fa-f:]{17})/.exec(String(ct.config.net0 ?? ''))?.[1] ?? '00:00:00:00:00:00';
   const lo = {
@@ -116,7 +116,7 @@ export function interfaces(ct: SimContainer, now: number) {
     'ip-addresses': [{ 'ip-address': linkLocal, 'ip-address-type': 'inet6', prefix: 64 }],
   };
   if (ct.ipReadyAt !== undefined && now >= ct.ipReadyAt) {
-    const ip = guestIpForVmid(ct.vmid);
+    const ip = guestIpForVmid(ct.vmid, guestIpBlock);
     eth0.inet = `${ip}/24`;
     (eth0['ip-addresses'] as unknown[]).unshift({ 'ip-address': ip, 'ip-address-type': 'inet', prefix: 24 });
   }

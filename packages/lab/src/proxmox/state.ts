@@ -77,6 +77,8 @@ export interface ProxmoxSimState {
   tasks: Map<string, SimTask>;
   /** Volumes under `local:vztmpl/` usable as `ostemplate`. */
   osTemplates: string[];
+  /** Second octet of the guests' loopback addresses (see `guestIpForVmid`). */
+  guestIpBlock: number;
 }
 
 /** The config digest: SHA1 over the config file text, as PVE computes it. */

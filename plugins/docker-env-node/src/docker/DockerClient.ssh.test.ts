@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import { DockerEngineSimulator } from '@docker-env/lab';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
-import { Server, utils } from 'ssh2';
+import { Connection, Server, utils } from 'ssh2';
 import { UpstreamApiError } from '../errors';
 import { normaliseHostKeySha256, pinnedHostVerifier } from './connection';
 import { DockerClient } from './DockerClient';
@@ -18,7 +18,10 @@ async function startDialStdioServer(
   const hostKey = utils.generateKeyPairSync('ed25519');
   const allowed = utils.parseKey(clientPublicKey) as any;
   const commands: string[] = [];
+  const clients = new Set<Connection>();
   const server = new Server({ hostKeys: [hostKey.private] }, client => {
+    clients.add(client);
+    client.on('close', () => clients.delete(client));
     client.on('error', () => undefined);
     client.on('authentication', ctx => {
       if (ctx.method !== 'publickey' || ctx.username !== 'deploy')
@@ -64,10 +67,14 @@ async function startDialStdioServer(
     .digest('base64')
     .replace(/=+$/, '')}`;
   return {
-    server,
     port: (server.address() as net.AddressInfo).port,
     fingerprint,
     commands,
+    /** Ends every connection (a refused handshake may still be mid-exchange) and stops listening. */
+    async close() {
+      for (const client of clients) client.end();
+      await new Promise<void>(resolve => server.close(() => resolve()));
+    },
   };
 }
 
@@ -84,7 +91,7 @@ describe('DockerClient over SSH with a pinned host key', () => {
     ssh = await startDialStdioServer(sim.port, clientKey.public);
   });
   afterAll(async () => {
-    ssh.server.close();
+    await ssh.close();
     await sim.stop();
   });
 

@@ -55,7 +55,7 @@ describe('the clients against the lab, end to end', () => {
     await proxmox.updateConfig(clone.vmid, { cores: 2, memoryMiB: 4096 });
     await proxmox.waitForTask(await proxmox.start(clone.vmid));
     const ip = await proxmox.waitForIp(clone.vmid, { timeoutMs: 5000, intervalMs: 20 });
-    expect(ip).toMatch(/^127\.10\./);
+    expect(ip).toMatch(/^127\.(1[1-9]|[2-9][0-9]|1[0-9]{2}|2[0-4][0-9]|250)\./);
 
     // Portainer: the agent answers its ping, the endpoint is created once, the team gets access
     const { endpoint, created } = await portainer.createAgentEndpoint({ name: 'shop-dev', ip });

@@ -50,7 +50,7 @@ export const infoRoutes: SimRoute[] = [
     template: '/nodes/{node}/lxc/{vmid}/interfaces',
     operation: 'proxmox.lxc.interfaces',
     params: vmidPath,
-    handle: (ctx, req) => interfaces(ctx.ct(Number(req.params.vmid)), ctx.now()),
+    handle: (ctx, req) => interfaces(ctx.ct(Number(req.params.vmid)), ctx.now(), ctx.state.guestIpBlock),
   },
   {
     method: 'GET',

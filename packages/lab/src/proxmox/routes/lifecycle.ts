@@ -49,7 +49,7 @@ async function bootGuest(ctx: SimContext, ct: SimContainer): Promise<void> {
       await ctx.guests.start({
         vmid: ct.vmid,
         hostname: String(ct.config.hostname ?? `CT${ct.vmid}`),
-        ip: guestIpForVmid(ct.vmid),
+        ip: guestIpForVmid(ct.vmid, ctx.state.guestIpBlock),
         dockerPreinstalled: ct.fromGoldenTemplate,
       });
     } catch {
