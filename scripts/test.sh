@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: bootstrap Node 22, install, start the real test services (PostgreSQL, OpenLDAP, sshd,
-# and podman's Docker API when it works here), then type check, lint and run every package's tests.
-# Ends with one line `N passed, M failed` (Jest tests plus the type-check and lint steps).
+# and podman's Docker API when it works here), then type check, lint, smoke-test the embedded default's
+# backend and run every package's tests. Ends with one line `N passed, M failed` (Jest tests plus the
+# service, type-check, lint and smoke steps).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -70,6 +71,14 @@ else
 fi
 phase_end lint
 
+phase "smoke (the embedded default's backend starts cleanly)"
+if bash "$ROOT/scripts/smoke-backend.sh" >"$OUT/smoke.log" 2>&1; then
+  steps_passed=$((steps_passed + 1)); tail -n1 "$OUT/smoke.log"
+else
+  cat "$OUT/smoke.log"; steps_failed=$((steps_failed + 1))
+fi
+phase_end smoke
+
 phase "tests (jest, every package)"
 rm -f "$OUT/jest.json"
 CI=true yarn backstage-cli repo test --ci --json --outputFile="$OUT/jest.json" 2>&1 | tee "$OUT/jest.log" | grep -E '^(PASS|FAIL)|●|Tests:' || true
@@ -85,6 +94,6 @@ read -r jest_passed jest_failed < <(node -e '
 
 passed=$((jest_passed + steps_passed))
 failed=$((jest_failed + steps_failed))
-echo "tests: jest $jest_passed passed, $jest_failed failed; steps (services, tsc, lint): $steps_passed passed, $steps_failed failed"
+echo "tests: jest $jest_passed passed, $jest_failed failed; steps (services, tsc, lint, smoke): $steps_passed passed, $steps_failed failed"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
