@@ -137,6 +137,14 @@ describe('ProxmoxSimulator', () => {
     expect(sim.container(103)).toBeUndefined();
     const dup = await call('POST', '/nodes/pve/lxc/9000/clone', { newid: 102, hostname: 'env-c' });
     expect(dup).toMatchObject({ status: 500, reason: "CT 102 already exists on node 'pve'" });
+    // create checks the id synchronously too (check_vmid_unused): a plain 500, no task, no "unable to create" prefix
+    const dupCreate = await call('POST', '/nodes/pve/lxc', {
+      vmid: 102,
+      ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
+      hostname: 'env-d',
+    });
+    expect(dupCreate).toMatchObject({ status: 500, reason: "CT 102 already exists on node 'pve'" });
+    expect(sim.container(102)?.config.hostname).toBe('env-b');
     const shrink = await call('PUT', '/nodes/pve/lxc/102/resize', { disk: 'rootfs', size: '4G' });
     expect(shrink).toMatchObject({ status: 500, reason: 'unable to shrink disk size' });
     await waitTask((await call('PUT', '/nodes/pve/lxc/102/resize', { disk: 'rootfs', size: '+2G' })).body.data);

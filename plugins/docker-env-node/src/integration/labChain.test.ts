@@ -63,7 +63,7 @@ describe('the clients against the lab, end to end', () => {
     expect((await portainer.createAgentEndpoint({ name: 'shop-dev', ip })).created).toBe(false);
     const team = await portainer.ensureTeam('team-a');
     const withAccess = await portainer.grantTeamAccess(endpoint.id, team.id);
-    expect(withAccess.teamAccess[team.id]).toBeDefined();
+    expect(withAccess.teamAccess).toEqual({ [team.id]: 1 });
     const viaPortainer = await portainer.listContainers(endpoint.id);
     expect(viaPortainer.map(c => c.Names?.[0])).toContain('/portainer_agent');
 

@@ -145,6 +145,35 @@ describe('NetBoxClient against the NetBox simulator', () => {
     expect(sent.filter(s => s.method === 'GET')).toHaveLength(3);
   });
 
+  it('sends a next link that names another scheme or host to the configured server only', async () => {
+    const seen: string[] = [];
+    const rewrite = (target: string): typeof fetch => async (input, init) => {
+      seen.push(String(input));
+      const res = await recordingFetch(input, init);
+      const body = await res.json();
+      if (body?.next) body.next = body.next.replace(/^http:\/\/[^/]+\/api\/virtualization\/virtual-machines\//, target);
+      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+    };
+    const setupClient = client(NETBOX_LAB_TOKEN_V2, { pageSize: 2 });
+    const { cluster } = await setup(setupClient);
+    for (let i = 0; i < 3; i++) await setupClient.createVirtualMachine({ name: `vm-${i}`, clusterId: cluster.id });
+
+    const proxied = client(NETBOX_LAB_TOKEN_V2, {
+      pageSize: 2,
+      fetch: rewrite('https://netbox.internal:8443/api/virtualization/virtual-machines/'),
+    });
+    const all = await proxied.listVirtualMachines({ clusterId: cluster.id });
+    expect(all.map(v => v.name)).toEqual(['vm-0', 'vm-1', 'vm-2']);
+    expect(seen).toHaveLength(2);
+    expect(seen.every(u => u.startsWith(`${sim.url}/api/virtualization/virtual-machines/?`))).toBe(true);
+    expect(seen[1]).toContain('offset=2');
+
+    const elsewhere = client(NETBOX_LAB_TOKEN_V2, { pageSize: 2, fetch: rewrite('https://evil.example/api/users/') });
+    await expect(elsewhere.listVirtualMachines({ clusterId: cluster.id })).rejects.toThrow(
+      'NetBox GET /api/virtualization/virtual-machines/ returned a next link outside /api/virtualization/virtual-machines/',
+    );
+  });
+
   it('maps 400 field errors: __all__, field lists, non_field_errors, nested custom_fields', async () => {
     const nb = client();
     const { cluster } = await setup(nb);

@@ -166,18 +166,33 @@ export class NetBoxClient implements NetBoxApi {
           operation: `GET ${path}`,
         });
       }
-      // Follow only links to the configured server: a rewritten `next` must not leak the token.
-      if (!next.startsWith(`${this.base}/`)) {
-        throw new UpstreamApiError(`NetBox GET ${path} returned a next link to another host`, {
-          system: 'netbox',
-          operation: `GET ${path}`,
-        });
-      }
       const body: any = await this.request('GET', next);
       out.push(...(body?.results ?? []));
-      next = body?.next ?? null;
+      next = body?.next ? this.sameServer(body.next, path) : null;
     }
     return out;
+  }
+
+  /**
+   * NetBox builds `next` from the request it saw, so behind a TLS-terminating proxy it often reads
+   * `http://` or an internal host name. Keep only its path and query and send them to the configured
+   * server (the token never goes anywhere else); refuse a path outside the listed collection.
+   */
+  private sameServer(next: string, path: string): string {
+    let link: URL;
+    try {
+      link = new URL(next, this.base);
+    } catch {
+      link = new URL('invalid:');
+    }
+    const basePath = new URL(this.base).pathname.replace(/\/+$/, '');
+    if (link.pathname !== `${basePath}${path}`) {
+      throw new UpstreamApiError(`NetBox GET ${path} returned a next link outside ${path}`, {
+        system: 'netbox',
+        operation: `GET ${path}`,
+      });
+    }
+    return `${this.base}${path}${link.search}`;
   }
 
   // ---- organisational objects ----

@@ -218,4 +218,22 @@ describe('PortainerClient against the Portainer simulator', () => {
       expect(sim.requests).toEqual([]);
     });
   });
+
+  it('refuses a 200 that is not JSON and keeps only exact name matches', async () => {
+    const html: typeof fetch = async () =>
+      new Response('<html>login</html>', { status: 200, headers: { 'Content-Type': 'text/html' } });
+    const behindSso = new PortainerClient({ baseUrl: 'http://127.0.0.1:9/api', apiKey: PORTAINER_LAB_API_KEY, fetch: html });
+    await expect(behindSso.listEndpoints()).rejects.toThrow(
+      'Portainer GET /endpoints answered 200 with a body that is not JSON',
+    );
+
+    const pt = client();
+    await pt.createAgentEndpoint({ name: 'env-bob-2', ip: AGENT_IP });
+    // a server that ignores ?name= (older Portainer) returns every environment
+    const ignoresName: typeof fetch = (input, init) =>
+      recordingFetch(String(input).replace(/&name=[^&]*/, ''), init);
+    const old = new PortainerClient({ baseUrl: sim.url, apiKey: PORTAINER_LAB_API_KEY, fetch: ignoresName });
+    expect(await old.listEndpoints({ name: 'env-bob' })).toEqual([]);
+    expect((await old.listEndpoints({ name: 'env-bob-2' })).map(e => e.name)).toEqual(['env-bob-2']);
+  });
 });

@@ -113,6 +113,14 @@ export class PortainerClient implements PortainerApi {
         { system: 'portainer', status: res.status, reason: message, operation },
       );
     }
+    // e.g. an SSO proxy's HTML login page answered 200: never read that as an empty result
+    if (json === undefined && text) {
+      throw new UpstreamApiError(`Portainer ${operation} answered ${res.status} with a body that is not JSON`, {
+        system: 'portainer',
+        status: res.status,
+        operation,
+      });
+    }
     return json;
   }
 
@@ -174,7 +182,8 @@ export class PortainerClient implements PortainerApi {
     const q = new URLSearchParams({ excludeSnapshots: 'true' });
     if (filter.name !== undefined) q.set('name', assertPortainerName(filter.name, 'name'));
     const list = await this.request('GET', `/endpoints?${q.toString()}`);
-    return (list ?? []).map(toEndpoint);
+    // older Portainer releases ignore `name`: filter here too so `[0]` is never another environment
+    return (list ?? []).map(toEndpoint).filter((e: PortainerEndpoint) => filter.name === undefined || e.name === filter.name);
   }
 
   async deleteEndpoint(endpointId: number): Promise<boolean> {

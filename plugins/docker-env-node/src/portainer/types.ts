@@ -95,6 +95,10 @@ export interface PortainerApi {
   /** Lets the given teams use a registry on an environment (merged with the teams already there). */
   grantRegistryAccess(endpointId: number, registryId: number, teamIds: number[]): Promise<void>;
   listContainers(endpointId: number): Promise<DockerContainerSummary[]>;
+  /**
+   * Calls the Docker Engine API through Portainer (`/endpoints/{id}/docker<path>`); for JSON
+   * answers only (a non-JSON body, e.g. logs, is an error). One attempt, never retried.
+   */
   dockerRequest<T = unknown>(
     endpointId: number,
     method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD',

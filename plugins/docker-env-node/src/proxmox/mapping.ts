@@ -1,7 +1,7 @@
 import type { LxcConfig, LxcFirewallRule, LxcInterface, LxcListEntry, LxcStatus } from './types';
 
 /** Splits PVE's tag string (`a;b`, also `,` or space separated). */
-export function splitTags(value: unknown): string[] {
+function splitTags(value: unknown): string[] {
   return typeof value === 'string' ? value.split(/[;, ]+/).filter(Boolean) : [];
 }
 

@@ -74,9 +74,9 @@ function createCt(ctx: SimContext, req: SimRequest): string {
   const p = req.params;
   const vmid = Number(p.vmid);
   const node = ctx.state.node;
-  if (ctx.state.containers.has(vmid)) {
-    throw PveError.die(`unable to create CT ${vmid} - CT ${vmid} already exists on node '${node}'`);
-  }
+  // pve-cluster check_vmid_unused dies synchronously (plain 500, no "unable to create" prefix),
+  // even though external-apis.md suggests a 400 errors.vmid: that is only nextid's answer
+  if (ctx.state.containers.has(vmid)) throw PveError.die(`CT ${vmid} already exists on node '${node}'`);
   if (p['ssh-public-keys'] !== undefined && !sshKeysValid(String(p['ssh-public-keys']))) {
     throw PveError.die('SSH public key validation error');
   }
