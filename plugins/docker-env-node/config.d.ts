@@ -184,7 +184,7 @@ export interface Config {
       middlewares?: string[];
       /** Service used by maintenance routes that name no service or URL, e.g. `maintenance@file`. */
       maintenanceService?: string;
-      /** Absolute path of Traefik's `providers.file.directory` when it is on this host. Exclusive with `sftp`. */
+      /** Absolute path of Traefik's `providers.file.directory` when it is on this host. Created (mode 0755) on the first write if missing. Exclusive with `sftp`. */
       directory?: string;
       /** Traefik's file-provider directory on a remote host, written over SFTP. Exclusive with `directory`. */
       sftp?: {

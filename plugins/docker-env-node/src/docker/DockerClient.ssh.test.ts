@@ -4,7 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import { Connection, Server, utils } from 'ssh2';
 import { UpstreamApiError } from '../errors';
-import { normaliseHostKeySha256, pinnedHostVerifier } from './connection';
+import { normaliseHostKeySha256, pinnedHostVerifier } from '../ssh/hostKey';
 import { DockerClient } from './DockerClient';
 
 /**

@@ -5,6 +5,8 @@ import {
   GuestFleet,
   guestIpForVmid,
 } from '@docker-env/lab';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { UpstreamApiError } from '../errors';
 import { DockerClient } from './DockerClient';
 import type { DockerEventMessage } from './types';
@@ -523,5 +525,28 @@ describe('DockerClient against a lab guest (agent + engine)', () => {
     expect(
       (await client.listContainers({ all: true })).map(c => c.name),
     ).toEqual(['portainer_agent']);
+  });
+});
+
+describe('DockerClient pull over a cut connection', () => {
+  it('fails (never resolves as a success) when the progress stream is cut mid-pull', async () => {
+    const server = http.createServer((req, res) => {
+      expect(req.url).toMatch(/^\/images\/create\?fromImage=nginx&tag=latest$/);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write(`${JSON.stringify({ status: 'Pulling from library/nginx', id: 'latest' })}\n`);
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    try {
+      const client = new DockerClient(
+        { kind: 'tcp', host: '127.0.0.1', port: (server.address() as AddressInfo).port },
+        { timeoutMs: 5000 },
+      );
+      const err = await rejection(client.pullImage('nginx'));
+      expect(err).toBeInstanceOf(UpstreamApiError);
+      expect(err).toMatchObject({ system: 'docker', operation: 'POST /images/create' });
+    } finally {
+      await new Promise(r => server.close(r));
+    }
   });
 });

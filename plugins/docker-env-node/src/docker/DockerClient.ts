@@ -320,13 +320,25 @@ export class DockerClient implements DockerApi {
     return new Promise((resolve, reject) => {
       let lastStatus = '';
       let streamError: string | undefined;
+      let ended = false;
       const flush = jsonLines(stream, obj => {
         if (obj?.error || obj?.errorDetail)
           streamError ??= String(obj.errorDetail?.message ?? obj.error);
         else if (typeof obj?.status === 'string') lastStatus = obj.status;
       });
       stream.on('error', err => reject(this.failSafe(operation, err)));
+      // a connection cut mid-pull may close the stream without 'end' or 'error': never a success
+      stream.on('close', () => {
+        if (!ended)
+          reject(
+            new UpstreamApiError(
+              `Docker pull of ${image} on ${this.target} failed: stream closed before the pull finished`,
+              { system: 'docker', reason: 'stream closed', operation },
+            ),
+          );
+      });
       stream.on('end', () => {
+        ended = true;
         flush();
         if (streamError) {
           reject(

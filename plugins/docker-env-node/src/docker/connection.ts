@@ -1,46 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { timingSafeEqual } from 'node:crypto';
 import type Docker from 'dockerode';
 import { assertHostname, assertInteger, assertIpv4 } from '../validation';
+import { normaliseHostKeySha256, pinnedHostVerifier } from '../ssh/hostKey';
 import type { DockerConnectionSpec } from './types';
-
-/**
- * Normalises a pinned SSH host key fingerprint to lowercase hex: accepts OpenSSH's
- * `SHA256:<base64>` (padding optional) or 64 hex digits. ssh2 hands the verifier a hex digest.
- */
-export function normaliseHostKeySha256(
-  value: unknown,
-  field = 'hostKeySha256',
-): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new InputError(
-      `${field}: is required (SHA256:<base64> as printed by ssh-keygen -lf, or 64 hex digits)`,
-    );
-  }
-  const v = value.trim();
-  if (/^[a-fA-F0-9]{64}$/.test(v)) return v.toLowerCase();
-  const m = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(v);
-  if (m) {
-    const bytes = Buffer.from(m[1], 'base64');
-    if (bytes.length === 32) return bytes.toString('hex');
-  }
-  throw new InputError(
-    `${field}: must be SHA256:<43 base64 characters> or 64 hex digits`,
-  );
-}
-
-/** A host verifier for ssh2 with `hostHash: 'sha256'` that accepts exactly the pinned key. */
-export function pinnedHostVerifier(
-  expectedHex: string,
-): (hashedKey: string) => boolean {
-  const expected = Buffer.from(expectedHex, 'hex');
-  return (hashedKey: string) => {
-    if (typeof hashedKey !== 'string' || !/^[a-f0-9]{64}$/i.test(hashedKey))
-      return false;
-    const got = Buffer.from(hashedKey, 'hex');
-    return got.length === expected.length && timingSafeEqual(got, expected);
-  };
-}
 
 function assertHost(value: unknown, field: string): string {
   if (typeof value === 'string' && /^\d+\.\d+\.\d+\.\d+$/.test(value))

@@ -1,4 +1,3 @@
 export * from './types';
 export * from './DockerClient';
-export { normaliseHostKeySha256, pinnedHostVerifier } from './connection';
 export * from './dockerValues';

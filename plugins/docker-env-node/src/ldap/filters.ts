@@ -40,6 +40,7 @@ export function and(...filters: Filter[]): Filter {
   return new AndFilter({ filters: flat });
 }
 
+/** `(attribute=value)` with the value carried literally (no wildcards, no escaping needed). */
 export function eq(attribute: string, value: string): Filter {
   return new EqualityFilter({ attribute, value });
 }

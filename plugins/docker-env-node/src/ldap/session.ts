@@ -76,7 +76,8 @@ export function ldaptsSessionRunner(options: {
     });
     try {
       if (options.tls?.startTls && !secureUrl) {
-        await client.startTLS(tlsOptions ?? {});
+        // a copy: ldapts stores the socket in the options object it is given
+        await client.startTLS({ ...tlsOptions });
       }
       await client.bind(options.bindDn, options.bindPassword);
       return await fn(new ClientSession(client));

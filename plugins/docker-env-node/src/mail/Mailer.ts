@@ -24,6 +24,7 @@ export interface MailSendResult {
 
 /** Sends mail; implemented over SMTP by {@link Mailer}. */
 export interface MailSender {
+  /** Validates and sends one message; UpstreamApiError (system `smtp`) when the server refuses it. */
   send(message: MailMessage): Promise<MailSendResult>;
 }
 
@@ -127,7 +128,7 @@ export class Mailer implements MailSender {
         subject: message.subject,
         text: message.text,
         html: message.html,
-        // addresses were validated; this stops nodemailer from re-parsing them leniently
+        // content is plain strings: never let nodemailer read local files or fetch URLs for it
         disableFileAccess: true,
         disableUrlAccess: true,
       });

@@ -20,11 +20,13 @@ describe('host key pinning', () => {
     expect(verify(other)).toBe(false);
     expect(verify('not-hex')).toBe(false);
     expect(seen).toEqual([hexDigestToOpenSshFingerprint(other), '(unreadable)']);
-    // a trailing "=" as some tools print it is accepted
+    // a trailing "=" as some tools print it is accepted, and so is the hex form of the digest
     expect(pinnedHostVerifier(`${openssh}=`, () => undefined)(hex)).toBe(true);
+    expect(pinnedHostVerifier(hex.toUpperCase())(hex)).toBe(true);
+    expect(pinnedHostVerifier(hex)(other)).toBe(false);
   });
 
-  it.each(['', 'MD5:aa:bb', hex, 'SHA256:short', `sha256:${openssh.slice(7)}`])(
+  it.each(['', 'MD5:aa:bb', hex.slice(1), 'SHA256:short', `sha256:${openssh.slice(7)}`])(
     'refuses the malformed pin %j',
     pin => {
       expect(() => pinnedHostVerifier(pin, () => undefined)).toThrow(/hostKeySha256/);

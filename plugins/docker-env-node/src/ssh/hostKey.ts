@@ -1,4 +1,5 @@
-import { assertSha256Fingerprint } from '../validation';
+import { InputError } from '@backstage/errors';
+import { timingSafeEqual } from 'node:crypto';
 
 /**
  * Converts the hex SHA-256 digest that ssh2 passes to `hostVerifier` (with `hostHash: 'sha256'`)
@@ -12,24 +13,48 @@ export function hexDigestToOpenSshFingerprint(hex: string): string {
 }
 
 /**
- * A host verifier for ssh2 that accepts only the pinned key. `onMismatch` receives the
- * fingerprint the server presented, for the error message.
+ * Normalises a pinned SSH host key fingerprint to lowercase hex: accepts OpenSSH's
+ * `SHA256:<base64>` (padding optional, as `ssh-keygen -lf` prints it) or 64 hex digits.
+ */
+export function normaliseHostKeySha256(
+  value: unknown,
+  field = 'hostKeySha256',
+): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InputError(
+      `${field}: is required (SHA256:<base64> as printed by ssh-keygen -lf, or 64 hex digits)`,
+    );
+  }
+  const v = value.trim();
+  if (/^[a-fA-F0-9]{64}$/.test(v)) return v.toLowerCase();
+  const m = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(v);
+  if (m) {
+    const bytes = Buffer.from(m[1], 'base64');
+    if (bytes.length === 32) return bytes.toString('hex');
+  }
+  throw new InputError(
+    `${field}: must be SHA256:<43 base64 characters> or 64 hex digits`,
+  );
+}
+
+/**
+ * A host verifier for ssh2 (with `hostHash: 'sha256'`) that accepts only the pinned key, given
+ * in either form {@link normaliseHostKeySha256} takes. `onMismatch` receives the fingerprint the
+ * server presented (OpenSSH form), for the error message.
  */
 export function pinnedHostVerifier(
   expectedFingerprint: string,
-  onMismatch: (presented: string) => void,
+  onMismatch: (presented: string) => void = () => undefined,
 ): (hexDigest: string) => boolean {
-  const expected = assertSha256Fingerprint(expectedFingerprint, 'hostKeySha256');
+  const expected = Buffer.from(normaliseHostKeySha256(expectedFingerprint), 'hex');
   return (hexDigest: string) => {
-    let presented: string;
-    try {
-      presented = hexDigestToOpenSshFingerprint(hexDigest);
-    } catch {
+    if (typeof hexDigest !== 'string' || !/^[0-9a-f]{64}$/i.test(hexDigest)) {
       onMismatch('(unreadable)');
       return false;
     }
-    if (presented === expected) return true;
-    onMismatch(presented);
+    const presented = Buffer.from(hexDigest, 'hex');
+    if (timingSafeEqual(presented, expected)) return true;
+    onMismatch(hexDigestToOpenSshFingerprint(hexDigest));
     return false;
   };
 }

@@ -56,17 +56,38 @@ describe('buildInstallDockerSteps', () => {
     }
   });
 
-  it('adds docker users and the Portainer agent with its secret, marking that step sensitive', () => {
+  it('adds docker users and the Portainer agent, passing its secret on stdin, never in argv', () => {
+    const secret = 's3cr3t-Value!$(id)';
     const steps = buildInstallDockerSteps({
       distro: 'debian',
       dockerUsers: ['deploy'],
-      portainerAgent: { tag: '2.21.4', secret: 's3cr3t-Value!' },
+      portainerAgent: { tag: '2.21.4', secret },
     });
     expect(shellCommand(steps.find(s => s.name === 'docker-group-0')!.command)).toBe('usermod -aG docker deploy');
     const agent = steps.find(s => s.name === 'start-portainer-agent')!;
     expect(agent.sensitive).toBe(true);
+    expect(agent.stdin).toBe(`${secret}\n`);
+    expect(JSON.stringify(agent.command)).not.toContain('s3cr3t');
     expect(shellCommand(agent.command)).toBe(
-      "docker run -d --name portainer_agent --restart=always -p 9001:9001 -e 'AGENT_SECRET=s3cr3t-Value!' -v /var/run/docker.sock:/var/run/docker.sock -v /var/lib/docker/volumes:/var/lib/docker/volumes portainer/agent:2.21.4",
+      `sh -c 'IFS= read -r AGENT_SECRET && export AGENT_SECRET && exec "$@"' sh docker run -d --name portainer_agent --restart=always -p 9001:9001 -e AGENT_SECRET -v /var/run/docker.sock:/var/run/docker.sock -v /var/lib/docker/volumes:/var/lib/docker/volumes portainer/agent:2.21.4`,
+    );
+    // the wrapper really exports the secret, verbatim, to the program it execs
+    const wrapper = agent.command.slice(0, 4);
+    const seen = execFileSync(wrapper[0], [...wrapper.slice(1), 'printenv', 'AGENT_SECRET'], {
+      input: agent.stdin,
+      env: {},
+    }).toString();
+    expect(seen).toBe(`${secret}\n`);
+  });
+
+  it('starts the agent without a secret as a plain docker run', () => {
+    const agent = buildInstallDockerSteps({ distro: 'debian', portainerAgent: {} }).find(
+      s => s.name === 'start-portainer-agent',
+    )!;
+    expect(agent.sensitive).toBeUndefined();
+    expect(agent.stdin).toBeUndefined();
+    expect(shellCommand(agent.command)).toBe(
+      'docker run -d --name portainer_agent --restart=always -p 9001:9001 -v /var/run/docker.sock:/var/run/docker.sock -v /var/lib/docker/volumes:/var/lib/docker/volumes portainer/agent:latest',
     );
   });
 
@@ -99,5 +120,21 @@ describe('installDocker', () => {
     expect(ran.map(r => r.options?.label)).toEqual(progress);
     expect(progress[progress.length - 1]).toBe('install-docker');
     expect(progress).not.toContain('enable-docker');
+  });
+
+  it('sends the agent secret as the agent step\'s stdin only', async () => {
+    const ran: Array<{ command: string[]; options?: SshRunOptions }> = [];
+    const session = {
+      run: async (command: string[], options?: SshRunOptions) => {
+        ran.push({ command, options });
+        return { stdout: options?.label === 'docker-version' ? '27.3.1\n' : '', stderr: '', code: 0 };
+      },
+    } as unknown as SshSession;
+    const result = await installDocker(session, { distro: 'debian', portainerAgent: { secret: 'agent-secret-1' } });
+    expect(result.dockerVersion).toBe('27.3.1');
+    const withStdin = ran.filter(r => r.options?.stdin !== undefined);
+    expect(withStdin.map(r => r.options?.label)).toEqual(['start-portainer-agent']);
+    expect(withStdin[0].options?.stdin).toBe('agent-secret-1\n');
+    expect(JSON.stringify(ran.map(r => r.command))).not.toContain('agent-secret-1');
   });
 });

@@ -26,8 +26,10 @@ export interface InstallDockerOptions {
 export interface InstallStep {
   name: string;
   command: string[];
-  /** True when the command carries a secret: never log it. */
+  /** True when the step handles a secret (sent on stdin, never in argv): never log its stdin. */
   sensitive?: boolean;
+  /** Sent to the command's stdin. */
+  stdin?: string;
   timeoutMs?: number;
 }
 
@@ -105,7 +107,9 @@ export function buildInstallDockerSteps(options: InstallDockerOptions): InstallS
       throw new InputError('portainerAgent.secret: must be 8-256 printable characters without spaces');
     }
     const command = ['docker', 'run', '-d', '--name', 'portainer_agent', '--restart=always', '-p', `${port}:9001`];
-    if (agent.secret !== undefined) command.push('-e', `AGENT_SECRET=${agent.secret}`);
+    // `-e NAME` without a value copies it from the environment: the secret travels on stdin and
+    // never appears in the exec request or in any process's argv on the guest
+    if (agent.secret !== undefined) command.push('-e', 'AGENT_SECRET');
     command.push(
       '-v',
       '/var/run/docker.sock:/var/run/docker.sock',
@@ -113,7 +117,17 @@ export function buildInstallDockerSteps(options: InstallDockerOptions): InstallS
       '/var/lib/docker/volumes:/var/lib/docker/volumes',
       `${image}:${tag}`,
     );
-    steps.push({ name: 'start-portainer-agent', command, sensitive: agent.secret !== undefined, timeoutMs: 600_000 });
+    if (agent.secret === undefined) {
+      steps.push({ name: 'start-portainer-agent', command, timeoutMs: 600_000 });
+    } else {
+      steps.push({
+        name: 'start-portainer-agent',
+        command: ['sh', '-c', 'IFS= read -r AGENT_SECRET && export AGENT_SECRET && exec "$@"', 'sh', ...command],
+        stdin: `${agent.secret}\n`,
+        sensitive: true,
+        timeoutMs: 600_000,
+      });
+    }
   }
   return steps;
 }
@@ -138,7 +152,11 @@ export async function installDocker(
   const done: InstallDockerResult['steps'] = [];
   for (const [i, step] of steps.entries()) {
     onStep?.(step.name, i, steps.length);
-    const result = await session.run(step.command, { label: step.name, timeoutMs: step.timeoutMs });
+    const result = await session.run(step.command, {
+      label: step.name,
+      timeoutMs: step.timeoutMs,
+      stdin: step.stdin,
+    });
     done.push({ name: step.name, result });
   }
   const version = done.find(s => s.name === 'docker-version')?.result.stdout.trim() ?? '';

@@ -109,12 +109,42 @@ describe('LocalRouteStore', () => {
     await expect(store.get('dockerenv_bad')).rejects.toThrow(/empty map/);
   });
 
-  it('reports a missing directory as an UpstreamApiError without leaving temp files', async () => {
-    const missing = new LocalRouteStore(path.join(dir, 'missing'));
-    await expect(missing.put('dockerenv_a', route(1).document)).rejects.toMatchObject({
+  it('creates a missing directory (mkdir -p, mode 0755) on the first write', async () => {
+    const nested = path.join(dir, 'not', 'yet', 'there');
+    const fresh = new LocalRouteStore(nested);
+    expect(await fresh.list()).toEqual([]);
+    expect(await fresh.get('dockerenv_shop')).toBeUndefined();
+    expect(await fresh.remove('dockerenv_shop')).toBe(false);
+    await expect(fs.stat(nested)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    const previous = process.umask(0o022);
+    try {
+      await fresh.put('dockerenv_shop', route(1).document);
+    } finally {
+      process.umask(previous);
+    }
+    for (const d of [path.join(dir, 'not'), path.join(dir, 'not', 'yet'), nested]) {
+      const st = await fs.stat(d);
+      expect(st.isDirectory()).toBe(true);
+      expect(st.mode & 0o777).toBe(0o755);
+    }
+    expect(await fs.readdir(nested)).toEqual(['dockerenv_shop.yml']);
+    expect(await fresh.list()).toEqual(['dockerenv_shop']);
+    // an existing directory keeps its mode
+    await fs.chmod(nested, 0o750);
+    await fresh.put('dockerenv_shop', route(2).document);
+    expect((await fs.stat(nested)).mode & 0o777).toBe(0o750);
+  });
+
+  it('reports a directory that cannot be created as an UpstreamApiError without leaving temp files', async () => {
+    const blocker = path.join(dir, 'file');
+    await fs.writeFile(blocker, 'x');
+    const blocked = new LocalRouteStore(path.join(blocker, 'routes'));
+    await expect(blocked.put('dockerenv_a', route(1).document)).rejects.toMatchObject({
       name: 'UpstreamApiError',
       system: 'traefik',
-      reason: 'ENOENT',
+      reason: 'ENOTDIR',
     });
+    expect(await fs.readdir(dir)).toEqual(['file']);
   });
 });

@@ -22,7 +22,10 @@ function ioError(operation: string, e: unknown): UpstreamApiError {
   });
 }
 
-/** Route files in a local directory (Traefik on the same host, or a shared volume). */
+/**
+ * Route files in a local directory (Traefik on the same host, or a shared volume). The directory
+ * is created (like `mkdir -p`, mode 0755) on the first write when it does not exist yet.
+ */
 export class LocalRouteStore implements RouteStore {
   constructor(private readonly directory: string) {
     if (!path.isAbsolute(directory)) {
@@ -39,6 +42,7 @@ export class LocalRouteStore implements RouteStore {
     const target = path.join(this.directory, fileName);
     const temp = path.join(this.directory, tempFileName(fileName, randomBytes(6).toString('hex')));
     try {
+      await fs.mkdir(this.directory, { recursive: true, mode: 0o755 });
       const handle = await fs.open(temp, 'wx', 0o644);
       try {
         await handle.writeFile(text, 'utf8');
@@ -87,6 +91,8 @@ export class LocalRouteStore implements RouteStore {
         .filter((id): id is string => id !== undefined)
         .sort();
     } catch (e) {
+      // not created yet (it is on the first write): no routes
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw ioError('list', e);
     }
   }

@@ -113,6 +113,7 @@ export class WebhookSender {
     assertWebhookUrl('url', url, this.options.allowedHosts);
   }
 
+  /** Sends one signed delivery with retries; InputError on bad input, otherwise failures are in the report. */
   async deliver(request: WebhookDeliveryRequest): Promise<WebhookDeliveryReport> {
     const url = assertWebhookUrl('url', request.url, this.options.allowedHosts);
     if (typeof request.event !== 'string' || !EVENT_NAME.test(request.event)) {
