@@ -11,11 +11,23 @@ import { DockerClient } from './DockerClient';
  * An SSH server on 127.0.0.1 that does what a guest's sshd + `docker system dial-stdio` do:
  * each exec of that command is piped to the (lab) engine's TCP port.
  */
+/**
+ * An ed25519 key pair that ssh2 can read back: about 1 in 200 keys from ssh2's own
+ * generateKeyPairSync fail its OpenSSH parser ("Malformed OpenSSH private key").
+ */
+function generateParsableKeyPair() {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(pair.private) instanceof Error)) return pair;
+  }
+  throw new Error('ssh2 generated no parsable ed25519 key in 50 attempts');
+}
+
 async function startDialStdioServer(
   enginePort: number,
   clientPublicKey: string,
 ) {
-  const hostKey = utils.generateKeyPairSync('ed25519');
+  const hostKey = generateParsableKeyPair();
   const allowed = utils.parseKey(clientPublicKey) as any;
   const commands: string[] = [];
   const clients = new Set<Connection>();
@@ -81,7 +93,7 @@ async function startDialStdioServer(
 describe('DockerClient over SSH with a pinned host key', () => {
   let sim: DockerEngineSimulator;
   let ssh: Awaited<ReturnType<typeof startDialStdioServer>>;
-  const clientKey = utils.generateKeyPairSync('ed25519');
+  const clientKey = generateParsableKeyPair();
 
   beforeAll(async () => {
     sim = await DockerEngineSimulator.start({
