@@ -162,8 +162,9 @@ describe('WebhookSender against a real HTTP receiver', () => {
     );
     expect(report.ok).toBe(false);
     expect(report.attempts).toBeGreaterThan(1);
-    expect(report.attempts).toBeLessThan(20);
-    expect(Date.now() - started).toBeLessThan(600);
+    // waits are 25-50 ms, so a 300 ms budget allows at most 13 attempts (without it: 20)
+    expect(report.attempts).toBeLessThanOrEqual(13);
+    expect(Date.now() - started).toBeLessThan(900);
   });
 
   it('retries network errors and reports them', async () => {
