@@ -15,6 +15,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$ROOT/scripts/services/lib.sh"
 STATE="$ROOT/.tools/services/podman"
 ENV_FILE="$ROOT/.tools/services/podman.env"
 PID_FILE="$STATE/podman.pid"
@@ -27,13 +28,7 @@ export CONTAINERS_CONF="$STATE/containers.conf"
 export CONTAINERS_STORAGE_CONF="$STATE/storage.conf"
 export CONTAINERS_REGISTRIES_CONF="$STATE/registries.conf"
 
-is_running() {
-  [ -f "$PID_FILE" ] || return 1
-  local pid
-  pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  grep -q "podman" "/proc/$pid/comm" 2>/dev/null
-}
+is_running() { pid_alive "$PID_FILE" podman; }
 
 ensure_installed() {
   local missing=()
@@ -134,11 +129,8 @@ ENV
 }
 
 stop() {
-  if is_running; then
-    local pid
-    pid="$(cat "$PID_FILE")"
-    kill "$pid"
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  local pid
+  if is_running && pid="$(stop_pid "$PID_FILE")"; then
     log "stopped pid $pid"
   else
     log "not running"

@@ -11,6 +11,7 @@
 # No system service is started or enabled; nothing listens outside 127.0.0.1.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$ROOT/scripts/services/lib.sh"
 STATE="$ROOT/.tools/services/slapd"
 ENV_FILE="$ROOT/.tools/services/slapd.env"
 DATA_DIR="$ROOT/scripts/services/ldap"
@@ -195,16 +196,8 @@ start() {
 }
 
 stop() {
-  if [ -f "$STATE/slapd.pid" ]; then
-    local pid; pid="$(cat "$STATE/slapd.pid")"
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"
-      local i
-      for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-    fi
-    rm -f "$STATE/slapd.pid"
-  fi
+  stop_pid "$STATE/slapd.pid" >/dev/null || true
+  rm -f "$STATE/slapd.pid"
   rm -rf "$STATE/db" "$ENV_FILE"
   log "stopped"
 }

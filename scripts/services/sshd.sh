@@ -12,6 +12,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$ROOT/scripts/services/lib.sh"
 STATE="$ROOT/.tools/services/sshd"
 ENV_FILE="$ROOT/.tools/services/sshd.env"
 PID_FILE="$STATE/sshd.pid"
@@ -21,14 +22,7 @@ SSH_USER="$(id -un)"
 
 log() { echo "[sshd] $*" >&2; }
 
-is_running() {
-  [ -f "$PID_FILE" ] || return 1
-  local pid
-  pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  # make sure the PID is still our sshd, not a recycled PID
-  grep -q "sshd" "/proc/$pid/comm" 2>/dev/null
-}
+is_running() { pid_alive "$PID_FILE" sshd; }
 
 port_in_use() {
   # a successful connect means something listens there
@@ -147,11 +141,8 @@ start() {
 }
 
 stop() {
-  if is_running; then
-    local pid
-    pid="$(cat "$PID_FILE")"
-    kill "$pid"
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  local pid
+  if is_running && pid="$(stop_pid "$PID_FILE")"; then
     log "stopped pid $pid"
   else
     log "not running"
