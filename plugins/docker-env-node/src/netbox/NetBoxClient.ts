@@ -28,6 +28,7 @@ import {
 } from './validate';
 import { assertInteger } from '../validation';
 import { requireHttpBaseUrl } from '../validation/primitives';
+import { parseJsonBody } from '../http/jsonBody';
 
 /** Options of {@link NetBoxClient}. */
 export interface NetBoxClientOptions {
@@ -120,12 +121,7 @@ export class NetBoxClient implements NetBoxApi {
       });
     }
     const text = await res.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
+    const json = parseJsonBody(text);
     if (!res.ok) {
       const fieldErrors = flattenErrors(json);
       const detail =

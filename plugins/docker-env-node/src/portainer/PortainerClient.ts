@@ -21,6 +21,7 @@ import {
   assertSecret,
   assertUsername,
 } from './validate';
+import { parseJsonBody } from '../http/jsonBody';
 
 /** Options of {@link PortainerClient}. */
 export interface PortainerClientOptions {
@@ -99,12 +100,7 @@ export class PortainerClient implements PortainerApi {
   private async check(res: Response, method: string, path: string): Promise<any> {
     const operation = `${method} ${path.split('?')[0]}`;
     const text = await res.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
+    const json = parseJsonBody(text);
     if (!res.ok) {
       const message = typeof json?.message === 'string' ? json.message : res.statusText;
       const details = typeof json?.details === 'string' ? json.details : undefined;
