@@ -63,6 +63,14 @@ else
 fi
 phase_end "type check"
 
+phase "format (prettier --check)"
+if yarn prettier --check . >"$OUT/prettier.log" 2>&1; then
+  steps_passed=$((steps_passed + 1))
+else
+  grep -E '^\[warn\]' "$OUT/prettier.log" | head -40; steps_failed=$((steps_failed + 1)); echo "   format FAILED (run: yarn prettier --write .)"
+fi
+phase_end format
+
 phase "lint"
 if yarn backstage-cli repo lint >"$OUT/lint.log" 2>&1; then
   steps_passed=$((steps_passed + 1))
@@ -94,6 +102,6 @@ read -r jest_passed jest_failed < <(node -e '
 
 passed=$((jest_passed + steps_passed))
 failed=$((jest_failed + steps_failed))
-echo "tests: jest $jest_passed passed, $jest_failed failed; steps (services, tsc, lint, smoke): $steps_passed passed, $steps_failed failed"
+echo "tests: jest $jest_passed passed, $jest_failed failed; steps (services, tsc, format, lint, smoke): $steps_passed passed, $steps_failed failed"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

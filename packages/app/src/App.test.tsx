@@ -18,6 +18,8 @@ describe('App', () => {
 
     render(App.createRoot());
 
-    expect(await screen.findByText('Guest', {}, { timeout: 15000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('Guest', {}, { timeout: 15000 }),
+    ).toBeInTheDocument();
   }, 30000);
 });

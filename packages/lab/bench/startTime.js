@@ -25,7 +25,9 @@ function once() {
       if (m) {
         const spawnMs = Number(process.hrtime.bigint() - t0) / 1e6;
         clearTimeout(timer);
-        child.once('exit', () => resolve({ spawnMs, inProcessMs: Number(m[1]) }));
+        child.once('exit', () =>
+          resolve({ spawnMs, inProcessMs: Number(m[1]) }),
+        );
         child.kill('SIGTERM');
       }
     });
@@ -39,10 +41,16 @@ const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await once());
   for (const [i, r] of results.entries()) {
-    console.log(`run ${i + 1}: ready ${r.spawnMs.toFixed(0)} ms after spawn, simulators up in ${r.inProcessMs} ms`);
+    console.log(
+      `run ${i + 1}: ready ${r.spawnMs.toFixed(
+        0,
+      )} ms after spawn, simulators up in ${r.inProcessMs} ms`,
+    );
   }
   console.log(
-    `median over ${runs} runs: ${median(results.map(r => r.spawnMs)).toFixed(0)} ms from spawn, ` +
+    `median over ${runs} runs: ${median(results.map(r => r.spawnMs)).toFixed(
+      0,
+    )} ms from spawn, ` +
       `${median(results.map(r => r.inProcessMs))} ms in process`,
   );
 })().catch(error => {

@@ -5,7 +5,10 @@ import { dockerEnvPlugin } from './plugin';
 describe('dockerEnvPlugin', () => {
   it('serves /health without credentials', async () => {
     const { server } = await startTestBackend({
-      features: [dockerEnvPlugin, mockServices.rootConfig.factory({ data: {} })],
+      features: [
+        dockerEnvPlugin,
+        mockServices.rootConfig.factory({ data: {} }),
+      ],
     });
     const health = await request(server)
       .get('/api/docker-env/health')

@@ -23,7 +23,8 @@ export const labPlugin = createBackendPlugin({
         // Loaded lazily so production never loads the lab. A plain require: the dev transform's
         // dynamic import exposes a CommonJS module's `export *` re-exports only under `default`.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { startLab } = require('@docker-env/lab') as typeof import('@docker-env/lab');
+        const { startLab } =
+          require('@docker-env/lab') as typeof import('@docker-env/lab');
         const lab = await startLab({
           latencyScale: labConfig.getOptionalNumber('latencyScale'),
           guestIpBlock: labConfig.getOptionalNumber('guestIpBlock') ?? 10,

@@ -13,11 +13,18 @@ function toJsonSchema(node: unknown, goNullable = false): unknown {
   if (!node || typeof node !== 'object') return node;
   const src = node as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(src)) out[k] = toJsonSchema(v, goNullable);
-  if (goNullable && out.properties && typeof out.properties === 'object' && out.type === 'object') {
+  for (const [k, v] of Object.entries(src))
+    out[k] = toJsonSchema(v, goNullable);
+  if (
+    goNullable &&
+    out.properties &&
+    typeof out.properties === 'object' &&
+    out.type === 'object'
+  ) {
     // Go renders nil slices, maps and pointers as null; swag cannot say so in Swagger 2.0.
     const props = out.properties as Record<string, unknown>;
-    for (const [k, v] of Object.entries(props)) props[k] = { anyOf: [v, { type: 'null' }] };
+    for (const [k, v] of Object.entries(props))
+      props[k] = { anyOf: [v, { type: 'null' }] };
   }
   if (out.exclusiveMaximum === true && typeof out.maximum === 'number') {
     out.exclusiveMaximum = out.maximum;
@@ -62,15 +69,25 @@ export class ContractValidator {
       for (const k of keys.slice(0, -1)) at = at[k];
       at[keys[keys.length - 1]] = schema;
     }
-    const converted = toJsonSchema({
-      $id: 'contract',
-      definitions: doc.definitions ?? {},
-      components: doc.components ?? {},
-      paths: doc.paths ?? {},
-    }, options.goNullable) as Record<string, unknown>;
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+    const converted = toJsonSchema(
+      {
+        $id: 'contract',
+        definitions: doc.definitions ?? {},
+        components: doc.components ?? {},
+        paths: doc.paths ?? {},
+      },
+      options.goNullable,
+    ) as Record<string, unknown>;
+    this.ajv = new Ajv({
+      strict: false,
+      allErrors: true,
+      validateFormats: true,
+    });
     addFormats(this.ajv);
-    this.ajv.addFormat('int64', true).addFormat('int32', true).addFormat('double', true);
+    this.ajv
+      .addFormat('int64', true)
+      .addFormat('int32', true)
+      .addFormat('double', true);
     this.ajv.addSchema(converted);
   }
 
@@ -84,6 +101,9 @@ export class ContractValidator {
     }
     return fn(value)
       ? []
-      : (fn.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+      : (fn.errors ?? []).map(
+          e =>
+            `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`,
+        );
   }
 }

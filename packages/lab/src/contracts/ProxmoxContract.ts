@@ -1,7 +1,11 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import fs from 'node:fs';
-import { pvePropertyStringErrors, pveNamedFormatError, toJsRegExpSource } from './proxmoxFormats';
+import {
+  pvePropertyStringErrors,
+  pveNamedFormatError,
+  toJsRegExpSource,
+} from './proxmoxFormats';
 import { sharedContractPath } from './repoRoot';
 
 /** One operation of the Proxmox contract (`paths[path][METHOD]` of the schema file). */
@@ -55,17 +59,35 @@ export class ProxmoxContract {
   private readonly ajv: Ajv;
   private readonly responseValidators = new Map<string, ValidateFunction>();
   private readonly requestValidators = new Map<string, ValidateFunction>();
-  private readonly templates: Array<{ template: string; regex: RegExp; names: string[] }>;
+  private readonly templates: Array<{
+    template: string;
+    regex: RegExp;
+    names: string[];
+  }>;
 
-  private constructor(readonly paths: Record<string, Record<string, PveOperation>>) {
-    this.ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  private constructor(
+    readonly paths: Record<string, Record<string, PveOperation>>,
+  ) {
+    this.ajv = new Ajv({
+      allErrors: true,
+      strict: false,
+      unicodeRegExp: false,
+    });
     addFormats(this.ajv);
     this.ajv.addKeyword({
       keyword: 'x-pve-propstring',
       errors: true,
-      validate: function validate(format: Record<string, PveSchema>, data: unknown) {
-        const errs = typeof data === 'string' ? pvePropertyStringErrors(format, data) : [];
-        (validate as any).errors = errs.map(message => ({ keyword: 'x-pve-propstring', message, params: {} }));
+      validate: function validate(
+        format: Record<string, PveSchema>,
+        data: unknown,
+      ) {
+        const errs =
+          typeof data === 'string' ? pvePropertyStringErrors(format, data) : [];
+        (validate as any).errors = errs.map(message => ({
+          keyword: 'x-pve-propstring',
+          message,
+          params: {},
+        }));
         return errs.length === 0;
       },
     });
@@ -73,18 +95,25 @@ export class ProxmoxContract {
       keyword: 'x-pve-format',
       errors: true,
       validate: function validate(format: string, data: unknown) {
-        const err = typeof data === 'string' ? pveNamedFormatError(format, data) : undefined;
-        (validate as any).errors = err ? [{ keyword: 'x-pve-format', message: err, params: {} }] : [];
+        const err =
+          typeof data === 'string'
+            ? pveNamedFormatError(format, data)
+            : undefined;
+        (validate as any).errors = err
+          ? [{ keyword: 'x-pve-format', message: err, params: {} }]
+          : [];
         return !err;
       },
     });
     this.templates = Object.keys(paths)
       .map(template => {
         const names: string[] = [];
-        const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, n) => {
-          names.push(n);
-          return '([^/]+)';
-        });
+        const source = template
+          .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+          .replace(/\{(\w+)\}/g, (_m, n) => {
+            names.push(n);
+            return '([^/]+)';
+          });
         return { template, names, regex: new RegExp(`^${source}$`) };
       })
       // literal segments win over placeholders (e.g. /snapshot/{snapname}/config vs /snapshot/{snapname})
@@ -100,12 +129,18 @@ export class ProxmoxContract {
   /** The operation, or throws when the contract does not have it. */
   operation(method: string, template: string): PveOperation {
     const op = this.paths[template]?.[method.toUpperCase()];
-    if (!op) throw new Error(`operation ${method} ${template} is not in the Proxmox contract`);
+    if (!op)
+      throw new Error(
+        `operation ${method} ${template} is not in the Proxmox contract`,
+      );
     return op;
   }
 
   /** Matches a concrete path (relative to `/api2/json`) to a contract template and its path parameters. */
-  match(method: string, concretePath: string): { template: string; pathParams: Record<string, string> } | undefined {
+  match(
+    method: string,
+    concretePath: string,
+  ): { template: string; pathParams: Record<string, string> } | undefined {
     for (const t of this.templates) {
       const m = t.regex.exec(concretePath);
       if (!m || !this.paths[t.template][method.toUpperCase()]) continue;
@@ -123,9 +158,14 @@ export class ProxmoxContract {
     const key = `${method.toUpperCase()} ${template}`;
     let validate = this.responseValidators.get(key);
     if (!validate) {
-      const schema = toJsonSchema(this.operation(method, template).returns, 'response');
+      const schema = toJsonSchema(
+        this.operation(method, template).returns,
+        'response',
+      );
       if (NUMERIC_STRING_RESPONSES.has(key)) {
-        validate = this.ajv.compile({ anyOf: [schema, { type: 'string', pattern: '^[1-9][0-9]*$' }] });
+        validate = this.ajv.compile({
+          anyOf: [schema, { type: 'string', pattern: '^[1-9][0-9]*$' }],
+        });
       } else if (NULLABLE_RESPONSES.has(key)) {
         validate = this.ajv.compile({ anyOf: [schema, { type: 'null' }] });
       } else validate = this.ajv.compile(schema);
@@ -139,7 +179,11 @@ export class ProxmoxContract {
    * and every value (a wire string) matches its type, enum, range, pattern and format.
    * Booleans must be sent as `0`/`1`.
    */
-  validateRequest(method: string, template: string, params: Record<string, string>): string[] {
+  validateRequest(
+    method: string,
+    template: string,
+    params: Record<string, string>,
+  ): string[] {
     const key = `${method.toUpperCase()} ${template}`;
     const op = this.operation(method, template);
     let validate = this.requestValidators.get(key);
@@ -149,7 +193,9 @@ export class ProxmoxContract {
     }
     const typed: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(params)) {
-      const spec = (op.parameters ?? []).find(p => paramNameRegex(p.name).test(name));
+      const spec = (op.parameters ?? []).find(p =>
+        paramNameRegex(p.name).test(name),
+      );
       typed[name] = coerceWireValue(spec?.type, value);
     }
     return validate(typed) ? [] : formatErrors(validate);
@@ -162,13 +208,20 @@ function paramNameRegex(name: string): RegExp {
 
 function coerceWireValue(type: string | undefined, value: string): unknown {
   if (type === 'integer' && /^[+-]?\d+$/.test(value)) return Number(value);
-  if (type === 'number' && /^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?$/.test(value)) return Number(value);
-  if (type === 'boolean' && (value === '0' || value === '1')) return Number(value);
+  if (
+    type === 'number' &&
+    /^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?$/.test(value)
+  )
+    return Number(value);
+  if (type === 'boolean' && (value === '0' || value === '1'))
+    return Number(value);
   return value;
 }
 
 function formatErrors(validate: ValidateFunction): string[] {
-  return (validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}`);
+  return (validate.errors ?? []).map(
+    e => `${e.instancePath || '/'} ${e.message}`,
+  );
 }
 
 function num(v: number | string | undefined): number | undefined {
@@ -182,7 +235,8 @@ function paramsToJsonSchema(op: PveOperation): object {
   for (const p of op.parameters ?? []) {
     const { name, ...schema } = p;
     const converted = toJsonSchema(schema, 'request');
-    if (name.includes('[n]')) patternProperties[paramNameRegex(name).source] = converted;
+    if (name.includes('[n]'))
+      patternProperties[paramNameRegex(name).source] = converted;
     else properties[name] = converted;
     if (!p.optional && !name.includes('[n]')) required.push(name);
   }
@@ -191,18 +245,24 @@ function paramsToJsonSchema(op: PveOperation): object {
     properties,
     patternProperties,
     required,
-    additionalProperties: op.parametersAdditionalProperties === 0 ? false : true,
+    additionalProperties:
+      op.parametersAdditionalProperties === 0 ? false : true,
   };
 }
 
 /** Converts a PVE schema fragment to JSON Schema for ajv. */
-export function toJsonSchema(s: PveSchema | undefined, side: 'request' | 'response'): Record<string, unknown> {
+export function toJsonSchema(
+  s: PveSchema | undefined,
+  side: 'request' | 'response',
+): Record<string, unknown> {
   if (!s) return {};
   const out: Record<string, unknown> = {};
   switch (s.type) {
     case 'boolean':
       // PVE answers booleans as 0/1 (Perl), sometimes as JSON true/false; requests carry 0/1 only
-      return side === 'response' ? { anyOf: [{ type: 'boolean' }, { enum: [0, 1] }] } : { enum: [0, 1] };
+      return side === 'response'
+        ? { anyOf: [{ type: 'boolean' }, { enum: [0, 1] }] }
+        : { enum: [0, 1] };
     case 'integer':
     case 'number':
       out.type = s.type;
@@ -230,7 +290,11 @@ export function toJsonSchema(s: PveSchema | undefined, side: 'request' | 'respon
       const patternProperties: Record<string, unknown> = {};
       const required: string[] = [];
       for (const [name, sub] of Object.entries(s.properties ?? {})) {
-        if (name.includes('[n]')) patternProperties[paramNameRegex(name).source] = toJsonSchema(sub, side);
+        if (name.includes('[n]'))
+          patternProperties[paramNameRegex(name).source] = toJsonSchema(
+            sub,
+            side,
+          );
         else {
           properties[name] = toJsonSchema(sub, side);
           if (!sub.optional) required.push(name);

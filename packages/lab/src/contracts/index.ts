@@ -1,6 +1,22 @@
 export { findRepoRoot, sharedContractPath } from './repoRoot';
 export { ContractValidator } from './ContractValidator';
-export { NETBOX_CONTRACT_FILE, NETBOX_CONTRACT_GAPS, netboxContractValidator } from './netboxContract';
-export { PORTAINER_CONTRACT_FILE, portainerContractValidator } from './portainerContract';
-export { TRAEFIK_CONTRACT_FILE, traefikSchemaValidator, emptyMaps } from './traefikContract';
-export { ProxmoxContract, defaultProxmoxContractPath, type PveOperation, type PveSchema } from './ProxmoxContract';
+export {
+  NETBOX_CONTRACT_FILE,
+  NETBOX_CONTRACT_GAPS,
+  netboxContractValidator,
+} from './netboxContract';
+export {
+  PORTAINER_CONTRACT_FILE,
+  portainerContractValidator,
+} from './portainerContract';
+export {
+  TRAEFIK_CONTRACT_FILE,
+  traefikSchemaValidator,
+  emptyMaps,
+} from './traefikContract';
+export {
+  ProxmoxContract,
+  defaultProxmoxContractPath,
+  type PveOperation,
+  type PveSchema,
+} from './ProxmoxContract';

@@ -11,7 +11,11 @@ export const NETBOX_CONTRACT_GAPS: Record<string, unknown> = {
   '#/components/schemas/IPAddress/properties/dns_name': {
     anyOf: [
       { const: '' },
-      { type: 'string', maxLength: 255, pattern: '^([0-9A-Za-z_-]+|\\*)(\\.[0-9A-Za-z_-]+)*\\.?$' },
+      {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^([0-9A-Za-z_-]+|\\*)(\\.[0-9A-Za-z_-]+)*\\.?$',
+      },
     ],
   },
   '#/components/schemas/VMInterface/properties/mode': {
@@ -26,6 +30,11 @@ export const NETBOX_CONTRACT_GAPS: Record<string, unknown> = {
  * A validator for the NetBox contract; `options.withDocumentedGaps` applies {@link NETBOX_CONTRACT_GAPS}
  * (for checking what a NetBox answers, which the generated schema does not fully describe).
  */
-export function netboxContractValidator(options: { withDocumentedGaps?: boolean } = {}): ContractValidator {
-  return new ContractValidator(NETBOX_CONTRACT_FILE, options.withDocumentedGaps ? NETBOX_CONTRACT_GAPS : {});
+export function netboxContractValidator(
+  options: { withDocumentedGaps?: boolean } = {},
+): ContractValidator {
+  return new ContractValidator(
+    NETBOX_CONTRACT_FILE,
+    options.withDocumentedGaps ? NETBOX_CONTRACT_GAPS : {},
+  );
 }

@@ -29,6 +29,9 @@ export const DEFAULT_GUEST_IP_BLOCK = 10;
  * Each lab uses its own block so that several labs (parallel test files, the portal) never
  * bind the same guest address.
  */
-export function guestIpForVmid(vmid: number, block = DEFAULT_GUEST_IP_BLOCK): string {
+export function guestIpForVmid(
+  vmid: number,
+  block = DEFAULT_GUEST_IP_BLOCK,
+): string {
   return `127.${block}.${Math.floor(vmid / 250) % 250}.${(vmid % 250) + 1}`;
 }

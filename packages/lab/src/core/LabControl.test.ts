@@ -20,7 +20,11 @@ describe('LabControl', () => {
 
   it('hits a run of calls with times', () => {
     const control = new LabControl();
-    control.injectFault({ operation: 'op', times: 2, action: { kind: 'fail', status: 500 } });
+    control.injectFault({
+      operation: 'op',
+      times: 2,
+      action: { kind: 'fail', status: 500 },
+    });
     expect(control.enter('op')).toMatchObject({ kind: 'fail' });
     expect(control.enter('op')).toMatchObject({ kind: 'fail' });
     expect(control.enter('op')).toBeUndefined();

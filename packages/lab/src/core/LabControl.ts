@@ -130,8 +130,13 @@ export class LabControl {
     });
     router.post('/faults', (req, res) => {
       const rule = req.body as FaultRule;
-      if (typeof rule?.operation !== 'string' || typeof rule?.action?.kind !== 'string') {
-        res.status(400).json({ error: 'operation and action.kind are required' });
+      if (
+        typeof rule?.operation !== 'string' ||
+        typeof rule?.action?.kind !== 'string'
+      ) {
+        res
+          .status(400)
+          .json({ error: 'operation and action.kind are required' });
         return;
       }
       this.injectFault(rule);
@@ -140,10 +145,16 @@ export class LabControl {
     router.post('/latency', (req, res) => {
       const { scale, operation, ms } = req.body ?? {};
       if (typeof scale === 'number' && scale >= 0) this.setLatencyScale(scale);
-      else if (typeof operation === 'string' && typeof ms === 'number' && ms >= 0)
+      else if (
+        typeof operation === 'string' &&
+        typeof ms === 'number' &&
+        ms >= 0
+      )
         this.setLatency(operation, ms);
       else {
-        res.status(400).json({ error: 'send {scale} or {operation, ms}, non-negative numbers' });
+        res.status(400).json({
+          error: 'send {scale} or {operation, ms}, non-negative numbers',
+        });
         return;
       }
       res.json(this.describe());

@@ -11,10 +11,13 @@ function parseArgs(argv: string[]) {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
     }
-    const match = /^--(latency-scale|proxmox-port|netbox-port|portainer-port)$/.exec(arg);
+    const match =
+      /^--(latency-scale|proxmox-port|netbox-port|portainer-port)$/.exec(arg);
     const value = Number(argv[i + 1]);
     if (!match || !Number.isFinite(value) || value < 0) {
-      process.stderr.write(`docker-env-lab: bad argument ${JSON.stringify(arg)}\n${USAGE}\n`);
+      process.stderr.write(
+        `docker-env-lab: bad argument ${JSON.stringify(arg)}\n${USAGE}\n`,
+      );
       process.exit(2);
     }
     values[match[1]] = value;
@@ -41,7 +44,9 @@ async function main() {
       `proxmox   ${urls.proxmox}   token ${credentials.proxmox.tokenId}=${credentials.proxmox.tokenSecret}`,
       `netbox    ${urls.netbox}/api/   token ${credentials.netbox.token}`,
       `portainer ${urls.portainer}   api key ${credentials.portainer.apiKey}`,
-      `lab ready in ${ms.toFixed(0)} ms (state: GET <url>/_lab/state; Ctrl-C stops)`,
+      `lab ready in ${ms.toFixed(
+        0,
+      )} ms (state: GET <url>/_lab/state; Ctrl-C stops)`,
       '',
     ].join('\n'),
   );

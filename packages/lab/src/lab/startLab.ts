@@ -46,7 +46,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const proxmox = await ProxmoxSimulator.start({
       latencyScale,
       guests,
-      guestIpBlock: options.guestIpBlock ?? 11 + Math.floor(Math.random() * 240),
+      guestIpBlock:
+        options.guestIpBlock ?? 11 + Math.floor(Math.random() * 240),
       port: options.ports?.proxmox,
     });
     started.push(proxmox);
@@ -66,7 +67,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       netbox,
       portainer,
       guests,
-      urls: { proxmox: proxmox.url, netbox: netbox.url, portainer: portainer.url },
+      urls: {
+        proxmox: proxmox.url,
+        netbox: netbox.url,
+        portainer: portainer.url,
+      },
       credentials: {
         proxmox: {
           tokenId: DEFAULT_PROXMOX_SIM_TOKEN.id,

@@ -1,4 +1,8 @@
-import { NETBOX_LAB_TOKEN_V1, NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from './NetBoxSimulator';
+import {
+  NETBOX_LAB_TOKEN_V1,
+  NETBOX_LAB_TOKEN_V2,
+  NetBoxSimulator,
+} from './NetBoxSimulator';
 import { netboxContractValidator } from '../contracts';
 
 describe('NetBoxSimulator', () => {
@@ -6,14 +10,26 @@ describe('NetBoxSimulator', () => {
   const contract = netboxContractValidator({ withDocumentedGaps: true });
   const auth = { Authorization: `Bearer ${NETBOX_LAB_TOKEN_V2}` };
 
-  const call = async (method: string, path: string, body?: unknown, headers = auth) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers = auth,
+  ) => {
     const res = await fetch(`${sim.url}${path}`, {
       method,
-      headers: { ...headers, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        ...headers,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      body: text ? JSON.parse(text) : undefined,
+    };
   };
 
   beforeEach(async () => {
@@ -24,14 +40,22 @@ describe('NetBoxSimulator', () => {
   });
 
   it('refuses missing and bad tokens with 403 detail, accepts v1 and v2', async () => {
-    expect(await call('GET', '/api/status/', undefined, {} as any)).toMatchObject({
+    expect(
+      await call('GET', '/api/status/', undefined, {} as any),
+    ).toMatchObject({
       status: 403,
       body: { detail: 'Authentication credentials were not provided.' },
     });
     expect(
-      await call('GET', '/api/status/', undefined, { Authorization: 'Bearer nbt_x.y' }),
+      await call('GET', '/api/status/', undefined, {
+        Authorization: 'Bearer nbt_x.y',
+      }),
     ).toMatchObject({ status: 403, body: { detail: 'Invalid v2 token' } });
-    expect(await call('GET', '/api/status/', undefined, { Authorization: 'Token nope' })).toMatchObject({
+    expect(
+      await call('GET', '/api/status/', undefined, {
+        Authorization: 'Token nope',
+      }),
+    ).toMatchObject({
       status: 403,
       body: { detail: 'Invalid v1 token' },
     });
@@ -44,10 +68,16 @@ describe('NetBoxSimulator', () => {
   });
 
   it('serves objects that validate against the contract schemas', async () => {
-    const type = await call('POST', '/api/virtualization/cluster-types/', { name: 'Proxmox', slug: 'proxmox' });
+    const type = await call('POST', '/api/virtualization/cluster-types/', {
+      name: 'Proxmox',
+      slug: 'proxmox',
+    });
     expect(type.status).toBe(201);
     expect(contract.validate('ClusterType', type.body)).toEqual([]);
-    const cluster = await call('POST', '/api/virtualization/clusters/', { name: 'pve', type: type.body.id });
+    const cluster = await call('POST', '/api/virtualization/clusters/', {
+      name: 'pve',
+      type: type.body.id,
+    });
     expect(contract.validate('Cluster', cluster.body)).toEqual([]);
     const cf = await call('POST', '/api/extras/custom-fields/', {
       name: 'env_id',
@@ -56,7 +86,10 @@ describe('NetBoxSimulator', () => {
     });
     expect(cf.status).toBe(201);
     expect(contract.validate('CustomField', cf.body)).toEqual([]);
-    const tag = await call('POST', '/api/extras/tags/', { name: 'docker-env', slug: 'docker-env' });
+    const tag = await call('POST', '/api/extras/tags/', {
+      name: 'docker-env',
+      slug: 'docker-env',
+    });
     expect(contract.validate('Tag', tag.body)).toEqual([]);
     const vm = await call('POST', '/api/virtualization/virtual-machines/', {
       name: 'dev-alice',
@@ -72,8 +105,13 @@ describe('NetBoxSimulator', () => {
     });
     expect(vm.status).toBe(201);
     expect(vm.body.status).toEqual({ value: 'planned', label: 'Planned' });
-    expect(contract.validate('VirtualMachineWithConfigContext', vm.body)).toEqual([]);
-    const iface = await call('POST', '/api/virtualization/interfaces/', { virtual_machine: vm.body.id, name: 'eth0' });
+    expect(
+      contract.validate('VirtualMachineWithConfigContext', vm.body),
+    ).toEqual([]);
+    const iface = await call('POST', '/api/virtualization/interfaces/', {
+      virtual_machine: vm.body.id,
+      name: 'eth0',
+    });
     expect(contract.validate('VMInterface', iface.body)).toEqual([]);
     const ip = await call('POST', '/api/ipam/ip-addresses/', {
       address: '10.0.0.5/24',
@@ -81,14 +119,28 @@ describe('NetBoxSimulator', () => {
       assigned_object_id: iface.body.id,
     });
     expect(contract.validate('IPAddress', ip.body)).toEqual([]);
-    const patched = await call('PATCH', `/api/virtualization/virtual-machines/${vm.body.id}/`, {
-      primary_ip4: ip.body.id,
-    });
+    const patched = await call(
+      'PATCH',
+      `/api/virtualization/virtual-machines/${vm.body.id}/`,
+      {
+        primary_ip4: ip.body.id,
+      },
+    );
     expect(patched.body.primary_ip4.address).toBe('10.0.0.5/24');
-    expect(contract.validate('VirtualMachineWithConfigContext', patched.body)).toEqual([]);
-    const list = await call('GET', '/api/virtualization/virtual-machines/?cf_env_id=e-1&tag=docker-env');
+    expect(
+      contract.validate('VirtualMachineWithConfigContext', patched.body),
+    ).toEqual([]);
+    const list = await call(
+      'GET',
+      '/api/virtualization/virtual-machines/?cf_env_id=e-1&tag=docker-env',
+    );
     expect(list.body.count).toBe(1);
-    expect(contract.validate('PaginatedVirtualMachineWithConfigContextList', list.body)).toEqual([]);
+    expect(
+      contract.validate(
+        'PaginatedVirtualMachineWithConfigContextList',
+        list.body,
+      ),
+    ).toEqual([]);
     for (const [path, schema] of [
       ['/api/virtualization/interfaces/', 'PaginatedVMInterfaceList'],
       ['/api/ipam/ip-addresses/', 'PaginatedIPAddressList'],
@@ -103,16 +155,33 @@ describe('NetBoxSimulator', () => {
   });
 
   it('answers NetBox errors: unique name per cluster, field errors, 404, bad filter', async () => {
-    const type = await call('POST', '/api/virtualization/cluster-types/', { name: 'Proxmox', slug: 'proxmox' });
-    const cluster = await call('POST', '/api/virtualization/clusters/', { name: 'pve', type: type.body.id });
+    const type = await call('POST', '/api/virtualization/cluster-types/', {
+      name: 'Proxmox',
+      slug: 'proxmox',
+    });
+    const cluster = await call('POST', '/api/virtualization/clusters/', {
+      name: 'pve',
+      type: type.body.id,
+    });
     const body = { name: 'dev-a', cluster: cluster.body.id };
-    expect((await call('POST', '/api/virtualization/virtual-machines/', body)).status).toBe(201);
-    expect(await call('POST', '/api/virtualization/virtual-machines/', { ...body, name: 'DEV-A' })).toMatchObject({
+    expect(
+      (await call('POST', '/api/virtualization/virtual-machines/', body))
+        .status,
+    ).toBe(201);
+    expect(
+      await call('POST', '/api/virtualization/virtual-machines/', {
+        ...body,
+        name: 'DEV-A',
+      }),
+    ).toMatchObject({
       status: 400,
       body: { __all__: ['Virtual machine name must be unique per cluster.'] },
     });
     expect(
-      await call('POST', '/api/virtualization/virtual-machines/', { cluster: 99, status: 'bogus' }),
+      await call('POST', '/api/virtualization/virtual-machines/', {
+        cluster: 99,
+        status: 'bogus',
+      }),
     ).toMatchObject({
       status: 400,
       body: {
@@ -122,45 +191,94 @@ describe('NetBoxSimulator', () => {
       },
     });
     expect(
-      await call('POST', '/api/virtualization/virtual-machines/', { ...body, name: 'x', custom_fields: { nope: 1 } }),
+      await call('POST', '/api/virtualization/virtual-machines/', {
+        ...body,
+        name: 'x',
+        custom_fields: { nope: 1 },
+      }),
     ).toMatchObject({
       status: 400,
-      body: { custom_fields: { nope: "Custom field 'nope' does not exist for this object type." } },
+      body: {
+        custom_fields: {
+          nope: "Custom field 'nope' does not exist for this object type.",
+        },
+      },
     });
-    expect(await call('GET', '/api/virtualization/virtual-machines/999/')).toMatchObject({
+    expect(
+      await call('GET', '/api/virtualization/virtual-machines/999/'),
+    ).toMatchObject({
       status: 404,
       body: { detail: 'No VirtualMachine matches the given query.' },
     });
-    expect(await call('GET', '/api/virtualization/virtual-machines/?status=nope')).toMatchObject({
-      status: 400,
-      body: { status: ['Select a valid choice. nope is not one of the available choices.'] },
-    });
-    const vm = (await call('GET', '/api/virtualization/virtual-machines/?name=dev-a')).body.results[0];
-    await call('POST', '/api/virtualization/interfaces/', { virtual_machine: vm.id, name: 'eth0' });
     expect(
-      await call('POST', '/api/virtualization/interfaces/', { virtual_machine: vm.id, name: 'eth0' }),
+      await call('GET', '/api/virtualization/virtual-machines/?status=nope'),
     ).toMatchObject({
       status: 400,
-      body: { non_field_errors: ['The fields virtual_machine, name must make a unique set.'] },
+      body: {
+        status: [
+          'Select a valid choice. nope is not one of the available choices.',
+        ],
+      },
     });
-    expect((await call('DELETE', `/api/virtualization/clusters/${cluster.body.id}/`)).status).toBe(409);
-    expect((await call('DELETE', `/api/virtualization/virtual-machines/${vm.id}/`)).status).toBe(204);
+    const vm = (
+      await call('GET', '/api/virtualization/virtual-machines/?name=dev-a')
+    ).body.results[0];
+    await call('POST', '/api/virtualization/interfaces/', {
+      virtual_machine: vm.id,
+      name: 'eth0',
+    });
+    expect(
+      await call('POST', '/api/virtualization/interfaces/', {
+        virtual_machine: vm.id,
+        name: 'eth0',
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: {
+        non_field_errors: [
+          'The fields virtual_machine, name must make a unique set.',
+        ],
+      },
+    });
+    expect(
+      (await call('DELETE', `/api/virtualization/clusters/${cluster.body.id}/`))
+        .status,
+    ).toBe(409);
+    expect(
+      (await call('DELETE', `/api/virtualization/virtual-machines/${vm.id}/`))
+        .status,
+    ).toBe(204);
     expect(sim.state.interfaces).toEqual([]);
   });
 
   it('paginates with limit/offset and absolute next/previous links', async () => {
-    const type = await call('POST', '/api/virtualization/cluster-types/', { name: 'Proxmox', slug: 'proxmox' });
-    const cluster = await call('POST', '/api/virtualization/clusters/', { name: 'pve', type: type.body.id });
+    const type = await call('POST', '/api/virtualization/cluster-types/', {
+      name: 'Proxmox',
+      slug: 'proxmox',
+    });
+    const cluster = await call('POST', '/api/virtualization/clusters/', {
+      name: 'pve',
+      type: type.body.id,
+    });
     for (let i = 0; i < 5; i++) {
-      await call('POST', '/api/virtualization/virtual-machines/', { name: `vm-${i}`, cluster: cluster.body.id });
+      await call('POST', '/api/virtualization/virtual-machines/', {
+        name: `vm-${i}`,
+        cluster: cluster.body.id,
+      });
     }
-    const p1 = await call('GET', `/api/virtualization/virtual-machines/?cluster_id=${cluster.body.id}&limit=2`);
+    const p1 = await call(
+      'GET',
+      `/api/virtualization/virtual-machines/?cluster_id=${cluster.body.id}&limit=2`,
+    );
     expect(p1.body.count).toBe(5);
     expect(p1.body.previous).toBeNull();
     expect(p1.body.next).toBe(
       `${sim.url}/api/virtualization/virtual-machines/?cluster_id=${cluster.body.id}&limit=2&offset=2`,
     );
-    const p3 = await call('GET', `${new URL(p1.body.next).pathname}?cluster_id=1&limit=2&offset=4`);
+    const p3 = await call(
+      'GET',
+      `${new URL(p1.body.next).pathname}?cluster_id=1&limit=2&offset=4`,
+    );
     expect(p3.body.results.map((v: any) => v.name)).toEqual(['vm-4']);
     expect(p3.body.next).toBeNull();
     expect(p3.body.previous).toContain('offset=2');
@@ -169,9 +287,16 @@ describe('NetBoxSimulator', () => {
   it('applies injected faults and exposes state', async () => {
     sim.control.injectFault({
       operation: 'netbox.vm.list',
-      action: { kind: 'fail', status: 503, reason: 'Service Unavailable', body: { detail: 'down' } },
+      action: {
+        kind: 'fail',
+        status: 503,
+        reason: 'Service Unavailable',
+        body: { detail: 'down' },
+      },
     });
-    const res = await fetch(`${sim.url}/api/virtualization/virtual-machines/`, { headers: auth });
+    const res = await fetch(`${sim.url}/api/virtualization/virtual-machines/`, {
+      headers: auth,
+    });
     expect(res.status).toBe(503);
     expect(res.statusText).toBe('Service Unavailable');
     const state = await (await fetch(`${sim.url}/_lab/state`)).json();

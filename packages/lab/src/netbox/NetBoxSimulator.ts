@@ -5,7 +5,8 @@ import { NetBoxSerializer, NetBoxState, NbNamed } from './model';
 import { buildResources, Resource } from './resources';
 
 /** A v2 token (`nbt_<key>.<token>`, sent as `Bearer ...`) accepted by default. */
-export const NETBOX_LAB_TOKEN_V2 = 'nbt_labk3y0000001.0123456789abcdef0123456789abcdef01234567';
+export const NETBOX_LAB_TOKEN_V2 =
+  'nbt_labk3y0000001.0123456789abcdef0123456789abcdef01234567';
 /** A v1 token (sent as `Token ...`) accepted by default. */
 export const NETBOX_LAB_TOKEN_V1 = '0123456789abcdef0123456789abcdef01234567';
 
@@ -16,7 +17,15 @@ export const NETBOX_LAB_TOKEN_V1 = '0123456789abcdef0123456789abcdef01234567';
  */
 export const NETBOX_DEFAULT_LATENCIES: Record<string, number> = (() => {
   const out: Record<string, number> = { 'netbox.status': 30 };
-  for (const kind of ['clusterType', 'cluster', 'customField', 'tag', 'vm', 'interface', 'ipAddress']) {
+  for (const kind of [
+    'clusterType',
+    'cluster',
+    'customField',
+    'tag',
+    'vm',
+    'interface',
+    'ipAddress',
+  ]) {
     out[`netbox.${kind}.list`] = 45;
     out[`netbox.${kind}.get`] = 30;
     out[`netbox.${kind}.create`] = 80;
@@ -63,8 +72,13 @@ export class NetBoxSimulator {
   }
 
   /** Starts the simulator on 127.0.0.1. */
-  static async start(options: NetBoxSimulatorOptions = {}): Promise<NetBoxSimulator> {
-    const control = new LabControl(NETBOX_DEFAULT_LATENCIES, options.latencyScale ?? 1);
+  static async start(
+    options: NetBoxSimulatorOptions = {},
+  ): Promise<NetBoxSimulator> {
+    const control = new LabControl(
+      NETBOX_DEFAULT_LATENCIES,
+      options.latencyScale ?? 1,
+    );
     const named = (list: Array<{ name: string; slug: string }>): NbNamed[] =>
       list.map((t, i) => ({ id: i + 1, name: t.name, slug: t.slug }));
     const state: NetBoxState = {
@@ -72,8 +86,12 @@ export class NetBoxSimulator {
       clusters: [],
       customFields: [],
       tags: [],
-      tenants: named(options.tenants ?? [{ name: 'Platform', slug: 'platform' }]),
-      roles: named(options.roles ?? [{ name: 'Docker host', slug: 'docker-host' }]),
+      tenants: named(
+        options.tenants ?? [{ name: 'Platform', slug: 'platform' }],
+      ),
+      roles: named(
+        options.roles ?? [{ name: 'Docker host', slug: 'docker-host' }],
+      ),
       virtualMachines: [],
       interfaces: [],
       ipAddresses: [],
@@ -81,9 +99,18 @@ export class NetBoxSimulator {
     };
     const tokens = options.tokens ?? [NETBOX_LAB_TOKEN_V2, NETBOX_LAB_TOKEN_V1];
     const app = express();
-    const server = await ClosableServer.listen(app, '127.0.0.1', options.port ?? 0);
+    const server = await ClosableServer.listen(
+      app,
+      '127.0.0.1',
+      options.port ?? 0,
+    );
     const { port } = server;
-    const sim = new NetBoxSimulator(`http://127.0.0.1:${port}`, control, server, state);
+    const sim = new NetBoxSimulator(
+      `http://127.0.0.1:${port}`,
+      control,
+      server,
+      state,
+    );
     sim.mount(app, tokens);
     return sim;
   }
@@ -139,9 +166,14 @@ export class NetBoxSimulator {
       this.mountResource(app, r);
     }
     app.use('/api', (req, res) => {
-      res.status(404).type('text/html; charset=utf-8').send(
-        `<!DOCTYPE html><html><head><title>Page Not Found</title></head><body><h1>Page Not Found</h1><p>${escapeHtml(req.path)}</p></body></html>`,
-      );
+      res
+        .status(404)
+        .type('text/html; charset=utf-8')
+        .send(
+          `<!DOCTYPE html><html><head><title>Page Not Found</title></head><body><h1>Page Not Found</h1><p>${escapeHtml(
+            req.path,
+          )}</p></body></html>`,
+        );
     });
   }
 
@@ -155,7 +187,12 @@ export class NetBoxSimulator {
     await this.control.delay(op);
     if (fault?.kind === 'hang') return;
     if (fault?.kind === 'fail') {
-      send(res, fault.status, fault.body ?? { detail: fault.reason ?? 'Injected failure' }, fault.reason);
+      send(
+        res,
+        fault.status,
+        fault.body ?? { detail: fault.reason ?? 'Injected failure' },
+        fault.reason,
+      );
       return;
     }
     const out = fn();
@@ -184,10 +221,20 @@ export class NetBoxSimulator {
     });
     app.all(`${base}:id/`, (req, res) => {
       const id = Number(req.params.id);
-      const obj = /^\d+$/.test(req.params.id) ? r.list().find(o => o.id === id) : undefined;
-      const notFound = { status: 404, body: { detail: `No ${r.model} matches the given query.` } };
+      const obj = /^\d+$/.test(req.params.id)
+        ? r.list().find(o => o.id === id)
+        : undefined;
+      const notFound = {
+        status: 404,
+        body: { detail: `No ${r.model} matches the given query.` },
+      };
       const op = (
-        { GET: 'get', PUT: 'update', PATCH: 'update', DELETE: 'delete' } as Record<string, string>
+        {
+          GET: 'get',
+          PUT: 'update',
+          PATCH: 'update',
+          DELETE: 'delete',
+        } as Record<string, string>
       )[req.method];
       if (!op) {
         send(res, 405, { detail: `Method "${req.method}" not allowed.` });
@@ -195,7 +242,8 @@ export class NetBoxSimulator {
       }
       void this.run(`${r.op}.${op}`, res, () => {
         if (!obj) return notFound;
-        if (req.method === 'GET') return { status: 200, body: r.serialize(obj) };
+        if (req.method === 'GET')
+          return { status: 200, body: r.serialize(obj) };
         if (req.method === 'DELETE') {
           const conflict = r.remove(obj);
           if (conflict) return { status: 409, body: { detail: conflict } };
@@ -211,7 +259,10 @@ export class NetBoxSimulator {
     });
   }
 
-  private list(r: Resource, req: express.Request): { status: number; body: unknown } {
+  private list(
+    r: Resource,
+    req: express.Request,
+  ): { status: number; body: unknown } {
     const q = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
     const f = r.filter(q);
     if ('errors' in f) return { status: 400, body: f.errors };
@@ -220,12 +271,18 @@ export class NetBoxSimulator {
     const offsetRaw = q.get('offset');
     let limit = PAGE_SIZE;
     if (limitRaw !== null && limitRaw !== '') {
-      if (!/^\d+$/.test(limitRaw)) errors.limit = ['A valid integer is required.'];
-      else limit = Number(limitRaw) === 0 ? MAX_PAGE_SIZE : Math.min(Number(limitRaw), MAX_PAGE_SIZE);
+      if (!/^\d+$/.test(limitRaw))
+        errors.limit = ['A valid integer is required.'];
+      else
+        limit =
+          Number(limitRaw) === 0
+            ? MAX_PAGE_SIZE
+            : Math.min(Number(limitRaw), MAX_PAGE_SIZE);
     }
     let offset = 0;
     if (offsetRaw !== null && offsetRaw !== '') {
-      if (!/^\d+$/.test(offsetRaw)) errors.offset = ['A valid integer is required.'];
+      if (!/^\d+$/.test(offsetRaw))
+        errors.offset = ['A valid integer is required.'];
       else offset = Number(offsetRaw);
     }
     if (Object.keys(errors).length) return { status: 400, body: errors };
@@ -251,33 +308,51 @@ export class NetBoxSimulator {
 }
 
 function isObj(x: unknown): x is { id: number } {
-  return typeof x === 'object' && x !== null && typeof (x as any).id === 'number';
+  return (
+    typeof x === 'object' && x !== null && typeof (x as any).id === 'number'
+  );
 }
 
 function parseBody(
   req: express.Request,
 ): { json: Record<string, unknown> } | { status: number; body: unknown } {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const type = (req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
   if (type !== 'application/json') {
-    return { status: 415, body: { detail: `Unsupported media type "${type}" in request.` } };
+    return {
+      status: 415,
+      body: { detail: `Unsupported media type "${type}" in request.` },
+    };
   }
   try {
     const json = raw === '' ? {} : JSON.parse(raw);
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       return {
         status: 400,
-        body: { non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] },
+        body: {
+          non_field_errors: [
+            'Invalid data. Expected a dictionary, but got list.',
+          ],
+        },
       };
     }
     return { json };
   } catch (e) {
-    return { status: 400, body: { detail: `JSON parse error - ${(e as Error).message}` } };
+    return {
+      status: 400,
+      body: { detail: `JSON parse error - ${(e as Error).message}` },
+    };
   }
 }
 
 /** NetBox 4.5 token auth: returns the 403 detail, or undefined when accepted. */
-function authenticate(header: string | undefined, tokens: string[]): string | undefined {
+function authenticate(
+  header: string | undefined,
+  tokens: string[],
+): string | undefined {
   if (!header) return 'Authentication credentials were not provided.';
   const parts = header.trim().split(/\s+/);
   const keyword = parts[0].toLowerCase();
@@ -292,14 +367,21 @@ function authenticate(header: string | undefined, tokens: string[]): string | un
   }
   const value = parts[1];
   if (v2) {
-    if (!/^nbt_[^.]+\..+$/.test(value) || !tokens.includes(value)) return 'Invalid v2 token';
+    if (!/^nbt_[^.]+\..+$/.test(value) || !tokens.includes(value))
+      return 'Invalid v2 token';
     return undefined;
   }
-  if (value.startsWith('nbt_') || !tokens.includes(value)) return 'Invalid v1 token';
+  if (value.startsWith('nbt_') || !tokens.includes(value))
+    return 'Invalid v1 token';
   return undefined;
 }
 
-function send(res: express.Response, status: number, body?: unknown, reason?: string) {
+function send(
+  res: express.Response,
+  status: number,
+  body?: unknown,
+  reason?: string,
+) {
   res.status(status);
   if (reason) res.statusMessage = reason;
   res.setHeader('Vary', 'Accept, Cookie, Origin');

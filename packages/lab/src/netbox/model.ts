@@ -158,7 +158,10 @@ export const CF_TYPES: Record<string, [label: string, dataType: string]> = {
 
 /** Builds NetBox's representations; `base` is `http://host:port`. */
 export class NetBoxSerializer {
-  constructor(private readonly base: string, private readonly state: NetBoxState) {}
+  constructor(
+    private readonly base: string,
+    private readonly state: NetBoxState,
+  ) {}
 
   private url(path: string, id: number) {
     return `${this.base}/api/${path}/${id}/`;
@@ -206,7 +209,9 @@ export class NetBoxSerializer {
       display: c.name,
       name: c.name,
       description: c.description,
-      virtualmachine_count: this.state.virtualMachines.filter(v => v.cluster === c.id).length,
+      virtualmachine_count: this.state.virtualMachines.filter(
+        v => v.cluster === c.id,
+      ).length,
     };
   }
 
@@ -340,7 +345,9 @@ export class NetBoxSerializer {
       slug: r.slug,
       description: '',
       device_count: 0,
-      virtualmachine_count: this.state.virtualMachines.filter(v => v.role === r.id).length,
+      virtualmachine_count: this.state.virtualMachines.filter(
+        v => v.role === r.id,
+      ).length,
       _depth: 0,
     };
   }
@@ -413,13 +420,17 @@ export class NetBoxSerializer {
       config_context: {},
       created: v.created,
       last_updated: v.last_updated,
-      interface_count: this.state.interfaces.filter(i => i.virtual_machine === v.id).length,
+      interface_count: this.state.interfaces.filter(
+        i => i.virtual_machine === v.id,
+      ).length,
       virtual_disk_count: 0,
     };
   }
 
   vmInterface(i: NbInterface) {
-    const vm = this.state.virtualMachines.find(v => v.id === i.virtual_machine)!;
+    const vm = this.state.virtualMachines.find(
+      v => v.id === i.virtual_machine,
+    )!;
     return {
       id: i.id,
       url: this.url('virtualization/interfaces', i.id),
@@ -449,7 +460,9 @@ export class NetBoxSerializer {
       created: i.created,
       last_updated: i.last_updated,
       count_ipaddresses: this.state.ipAddresses.filter(
-        a => a.assigned_object_type === 'virtualization.vminterface' && a.assigned_object_id === i.id,
+        a =>
+          a.assigned_object_type === 'virtualization.vminterface' &&
+          a.assigned_object_id === i.id,
       ).length,
       count_fhrp_groups: 0,
     };
@@ -459,7 +472,9 @@ export class NetBoxSerializer {
     if (ip.assigned_object_type !== 'virtualization.vminterface') return null;
     const i = this.state.interfaces.find(x => x.id === ip.assigned_object_id);
     if (!i) return null;
-    const vm = this.state.virtualMachines.find(v => v.id === i.virtual_machine)!;
+    const vm = this.state.virtualMachines.find(
+      v => v.id === i.virtual_machine,
+    )!;
     return {
       id: i.id,
       url: this.url('virtualization/interfaces', i.id),

@@ -27,7 +27,11 @@ export interface Resource<T extends Obj = any> {
   filter(q: Query): FilterResult<T>;
   sort(a: T, b: T): number;
   /** Validates and applies a body; returns errors or the (new or updated) object. */
-  write(body: Record<string, unknown>, existing: T | undefined, partial: boolean): FieldErrors | T;
+  write(
+    body: Record<string, unknown>,
+    existing: T | undefined,
+    partial: boolean,
+  ): FieldErrors | T;
   /** Returns a 409 detail when protected objects depend on it, otherwise deletes (with cascades). */
   remove(o: T): string | undefined;
 }
@@ -39,43 +43,57 @@ const TAG_RE: [RegExp, string] = [
 ];
 
 function multi(q: Query, key: string) {
-  return q.getAll(key).flatMap(v => v.split(',')).filter(v => v !== '');
+  return q
+    .getAll(key)
+    .flatMap(v => v.split(','))
+    .filter(v => v !== '');
 }
 
-function byName(a: { name: string; id: number }, b: { name: string; id: number }) {
+function byName(
+  a: { name: string; id: number },
+  b: { name: string; id: number },
+) {
   return a.name.localeCompare(b.name, 'en', { numeric: true }) || a.id - b.id;
 }
 
 /** Shared filters: id, name, slug, tag. */
-function baseFilter<T extends Obj & { name?: string; slug?: string; tags?: number[] }>(
-  state: NetBoxState,
-  q: Query,
-  errors: FieldErrors,
-): Array<(o: T) => boolean> {
+function baseFilter<
+  T extends Obj & { name?: string; slug?: string; tags?: number[] },
+>(state: NetBoxState, q: Query, errors: FieldErrors): Array<(o: T) => boolean> {
   const preds: Array<(o: T) => boolean> = [];
   const ids = multi(q, 'id');
   if (ids.length) preds.push(o => ids.includes(String(o.id)));
   const names = q.getAll('name');
   if (names.length) preds.push(o => names.includes(o.name ?? ''));
   const nameIe = q.getAll('name__ie').map(s => s.toLowerCase());
-  if (nameIe.length) preds.push(o => nameIe.includes((o.name ?? '').toLowerCase()));
+  if (nameIe.length)
+    preds.push(o => nameIe.includes((o.name ?? '').toLowerCase()));
   const slugs = q.getAll('slug');
   if (slugs.length) preds.push(o => slugs.includes(o.slug ?? ''));
   const tags = q.getAll('tag');
   if (tags.length) {
     const unknown = tags.filter(s => !state.tags.some(t => t.slug === s));
     if (unknown.length) {
-      errors.tag = [`Select a valid choice. ${unknown[0]} is not one of the available choices.`];
+      errors.tag = [
+        `Select a valid choice. ${unknown[0]} is not one of the available choices.`,
+      ];
     }
     // NetBox ANDs repeated tag filters.
     preds.push(o =>
-      tags.every(s => (o.tags ?? []).some(id => state.tags.find(t => t.id === id)?.slug === s)),
+      tags.every(s =>
+        (o.tags ?? []).some(
+          id => state.tags.find(t => t.id === id)?.slug === s,
+        ),
+      ),
     );
   }
   return preds;
 }
 
-function done<T>(preds: Array<(o: T) => boolean>, errors: FieldErrors): FilterResult<T> {
+function done<T>(
+  preds: Array<(o: T) => boolean>,
+  errors: FieldErrors,
+): FilterResult<T> {
   if (Object.keys(errors).length) return { errors };
   return { match: o => preds.every(p => p(o)) };
 }
@@ -92,11 +110,15 @@ function idFilter<T>(
   if (!vals.length) return;
   for (const v of vals) {
     if (v !== 'null' && (!/^\d+$/.test(v) || !exists(Number(v)))) {
-      errors[key] = [`Select a valid choice. ${v} is not one of the available choices.`];
+      errors[key] = [
+        `Select a valid choice. ${v} is not one of the available choices.`,
+      ];
       return;
     }
   }
-  preds.push(o => vals.some(v => (v === 'null' ? get(o) === null : get(o) === Number(v))));
+  preds.push(o =>
+    vals.some(v => (v === 'null' ? get(o) === null : get(o) === Number(v))),
+  );
 }
 
 /** Tags on write: ids or `{name}`/`{slug}` dicts, resolved to existing tags. */
@@ -122,7 +144,12 @@ function tagIds(v: BodyValidator, state: NetBoxState): number[] | undefined {
   for (const item of raw) {
     const tag = resolve(item);
     if (!tag) {
-      v.add('tags', `Related object not found using the provided attributes: ${JSON.stringify(item)}`);
+      v.add(
+        'tags',
+        `Related object not found using the provided attributes: ${JSON.stringify(
+          item,
+        )}`,
+      );
       return undefined;
     }
     out.push(tag.id);
@@ -135,7 +162,11 @@ function nextId(state: NetBoxState, kind: string) {
   return state.nextId[kind];
 }
 
-function stamp<T extends Obj>(existing: T | undefined, state: NetBoxState, kind: string): Obj {
+function stamp<T extends Obj>(
+  existing: T | undefined,
+  state: NetBoxState,
+  kind: string,
+): Obj {
   const t = now();
   return existing
     ? { id: existing.id, created: existing.created, last_updated: t }
@@ -143,7 +174,10 @@ function stamp<T extends Obj>(existing: T | undefined, state: NetBoxState, kind:
 }
 
 /** Builds the resource table over a state. */
-export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resource[] {
+export function buildResources(
+  state: NetBoxState,
+  ser: NetBoxSerializer,
+): Resource[] {
   const clusterTypes: Resource<NetBoxState['clusterTypes'][number]> = {
     path: 'virtualization/cluster-types',
     model: 'ClusterType',
@@ -163,11 +197,20 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
         maxLength: 100,
         pattern: [/^[-a-zA-Z0-9_]+$/, TAG_RE[1]],
       });
-      const description = v.string('description', { maxLength: 200, allowBlank: true });
-      if (name && state.clusterTypes.some(t => t.name === name && t.id !== existing?.id)) {
+      const description = v.string('description', {
+        maxLength: 200,
+        allowBlank: true,
+      });
+      if (
+        name &&
+        state.clusterTypes.some(t => t.name === name && t.id !== existing?.id)
+      ) {
         v.add('name', 'cluster type with this name already exists.');
       }
-      if (slug && state.clusterTypes.some(t => t.slug === slug && t.id !== existing?.id)) {
+      if (
+        slug &&
+        state.clusterTypes.some(t => t.slug === slug && t.id !== existing?.id)
+      ) {
         v.add('slug', 'cluster type with this slug already exists.');
       }
       if (!v.ok) return v.errors;
@@ -181,7 +224,8 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
     },
     remove: o => {
       const n = state.clusters.filter(c => c.type === o.id).length;
-      if (n) return `Unable to delete object. ${n} dependent objects were found: cluster`;
+      if (n)
+        return `Unable to delete object. ${n} dependent objects were found: cluster`;
       state.clusterTypes = state.clusterTypes.filter(x => x.id !== o.id);
       return undefined;
     },
@@ -196,18 +240,36 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
     sort: byName,
     filter: q => {
       const errors: FieldErrors = {};
-      const preds = baseFilter<NetBoxState['clusters'][number]>(state, q, errors);
-      idFilter(q, 'type_id', id => state.clusterTypes.some(t => t.id === id), o => o.type, preds, errors);
+      const preds = baseFilter<NetBoxState['clusters'][number]>(
+        state,
+        q,
+        errors,
+      );
+      idFilter(
+        q,
+        'type_id',
+        id => state.clusterTypes.some(t => t.id === id),
+        o => o.type,
+        preds,
+        errors,
+      );
       return done(preds, errors);
     },
     write: (body, existing, partial) => {
       const v = new BodyValidator(body, partial);
       const name = v.string('name', { required: true, maxLength: 100 });
-      const type = v.relation('type', id => state.clusterTypes.some(t => t.id === id), {
-        required: true,
-      });
+      const type = v.relation(
+        'type',
+        id => state.clusterTypes.some(t => t.id === id),
+        {
+          required: true,
+        },
+      );
       const status = v.choice('status', CLUSTER_STATUS);
-      const description = v.string('description', { maxLength: 200, allowBlank: true });
+      const description = v.string('description', {
+        maxLength: 200,
+        allowBlank: true,
+      });
       const comments = v.string('comments', { allowBlank: true });
       const tags = tagIds(v, state);
       if (!v.ok) return v.errors;
@@ -223,7 +285,8 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
     },
     remove: o => {
       const n = state.virtualMachines.filter(vm => vm.cluster === o.id).length;
-      if (n) return `Unable to delete object. ${n} dependent objects were found: virtual machine`;
+      if (n)
+        return `Unable to delete object. ${n} dependent objects were found: virtual machine`;
       state.clusters = state.clusters.filter(x => x.id !== o.id);
       return undefined;
     },
@@ -238,9 +301,14 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
     sort: byName,
     filter: q => {
       const errors: FieldErrors = {};
-      const preds = baseFilter<NetBoxState['customFields'][number]>(state, q, errors);
+      const preds = baseFilter<NetBoxState['customFields'][number]>(
+        state,
+        q,
+        errors,
+      );
       const ots = q.getAll('object_type');
-      if (ots.length) preds.push(o => ots.some(t => o.object_types.includes(t)));
+      if (ots.length)
+        preds.push(o => ots.some(t => o.object_types.includes(t)));
       return done(preds, errors);
     },
     write: (body, existing, partial) => {
@@ -248,14 +316,28 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
       const name = v.string('name', {
         required: true,
         maxLength: 50,
-        pattern: [/^[a-z0-9_]+$/i, 'Only alphanumeric characters and underscores are allowed.'],
+        pattern: [
+          /^[a-z0-9_]+$/i,
+          'Only alphanumeric characters and underscores are allowed.',
+        ],
       });
       if (name && name.includes('__')) {
-        v.add('name', 'Double underscores are not permitted in custom field names.');
+        v.add(
+          'name',
+          'Double underscores are not permitted in custom field names.',
+        );
       }
       const label = v.string('label', { maxLength: 50, allowBlank: true });
-      const description = v.string('description', { maxLength: 200, allowBlank: true });
-      const type = v.has('type') ? v.choice('type', Object.fromEntries(Object.keys(CF_TYPES).map(k => [k, k]))) : undefined;
+      const description = v.string('description', {
+        maxLength: 200,
+        allowBlank: true,
+      });
+      const type = v.has('type')
+        ? v.choice(
+            'type',
+            Object.fromEntries(Object.keys(CF_TYPES).map(k => [k, k])),
+          )
+        : undefined;
       let objectTypes: string[] | undefined;
       if (v.has('object_types')) {
         const raw = body.object_types;
@@ -265,19 +347,27 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
           'virtualization.vminterface',
           'ipam.ipaddress',
         ];
-        if (!Array.isArray(raw) || raw.length === 0) v.add('object_types', 'This list may not be empty.');
+        if (!Array.isArray(raw) || raw.length === 0)
+          v.add('object_types', 'This list may not be empty.');
         else {
-          const bad = raw.find(t => typeof t !== 'string' || !known.includes(t));
-          if (bad !== undefined) v.add('object_types', `Invalid object type: ${String(bad)}`);
+          const bad = raw.find(
+            t => typeof t !== 'string' || !known.includes(t),
+          );
+          if (bad !== undefined)
+            v.add('object_types', `Invalid object type: ${String(bad)}`);
           else objectTypes = raw as string[];
         }
       } else if (!partial) v.add('object_types', 'This field is required.');
       let required: boolean | undefined;
       if (v.has('required')) {
-        if (typeof body.required !== 'boolean') v.add('required', 'Must be a valid boolean.');
+        if (typeof body.required !== 'boolean')
+          v.add('required', 'Must be a valid boolean.');
         else required = body.required;
       }
-      if (name && state.customFields.some(f => f.name === name && f.id !== existing?.id)) {
+      if (
+        name &&
+        state.customFields.some(f => f.name === name && f.id !== existing?.id)
+      ) {
         v.add('name', 'custom field with this name already exists.');
       }
       if (!v.ok) return v.errors;
@@ -317,16 +407,29 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
     write: (body, existing, partial) => {
       const v = new BodyValidator(body, partial);
       const name = v.string('name', { required: true, maxLength: 100 });
-      const slug = v.string('slug', { required: true, maxLength: 100, pattern: TAG_RE });
+      const slug = v.string('slug', {
+        required: true,
+        maxLength: 100,
+        pattern: TAG_RE,
+      });
       const color = v.string('color', {
         maxLength: 6,
         pattern: [/^[0-9a-f]{6}$/, 'Enter a valid value.'],
       });
-      const description = v.string('description', { maxLength: 200, allowBlank: true });
-      if (name && state.tags.some(t => t.name === name && t.id !== existing?.id)) {
+      const description = v.string('description', {
+        maxLength: 200,
+        allowBlank: true,
+      });
+      if (
+        name &&
+        state.tags.some(t => t.name === name && t.id !== existing?.id)
+      ) {
         v.add('name', 'tag with this name already exists.');
       }
-      if (slug && state.tags.some(t => t.slug === slug && t.id !== existing?.id)) {
+      if (
+        slug &&
+        state.tags.some(t => t.slug === slug && t.id !== existing?.id)
+      ) {
         v.add('slug', 'tag with this slug already exists.');
       }
       if (!v.ok) return v.errors;
@@ -340,8 +443,14 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
     },
     remove: o => {
       state.tags = state.tags.filter(x => x.id !== o.id);
-      for (const list of [state.clusters, state.virtualMachines, state.interfaces, state.ipAddresses]) {
-        for (const item of list) item.tags = item.tags.filter(id => id !== o.id);
+      for (const list of [
+        state.clusters,
+        state.virtualMachines,
+        state.interfaces,
+        state.ipAddresses,
+      ]) {
+        for (const item of list)
+          item.tags = item.tags.filter(id => id !== o.id);
       }
       return undefined;
     },
@@ -356,13 +465,41 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
     sort: byName,
     filter: q => {
       const errors: FieldErrors = {};
-      const preds = baseFilter<NetBoxState['virtualMachines'][number]>(state, q, errors);
-      idFilter(q, 'cluster_id', id => state.clusters.some(c => c.id === id), o => o.cluster, preds, errors);
-      idFilter(q, 'tenant_id', id => state.tenants.some(c => c.id === id), o => o.tenant, preds, errors);
-      idFilter(q, 'role_id', id => state.roles.some(c => c.id === id), o => o.role, preds, errors);
+      const preds = baseFilter<NetBoxState['virtualMachines'][number]>(
+        state,
+        q,
+        errors,
+      );
+      idFilter(
+        q,
+        'cluster_id',
+        id => state.clusters.some(c => c.id === id),
+        o => o.cluster,
+        preds,
+        errors,
+      );
+      idFilter(
+        q,
+        'tenant_id',
+        id => state.tenants.some(c => c.id === id),
+        o => o.tenant,
+        preds,
+        errors,
+      );
+      idFilter(
+        q,
+        'role_id',
+        id => state.roles.some(c => c.id === id),
+        o => o.role,
+        preds,
+        errors,
+      );
       const statuses = multi(q, 'status');
       const bad = statuses.find(s => !(s in VM_STATUS));
-      if (bad) errors.status = [`Select a valid choice. ${bad} is not one of the available choices.`];
+      if (bad)
+        errors.status = [
+          `Select a valid choice. ${bad} is not one of the available choices.`,
+        ];
       else if (statuses.length) preds.push(o => statuses.includes(o.status));
       for (const [key, value] of q.entries()) {
         if (!key.startsWith('cf_')) continue;
@@ -381,61 +518,114 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
       const v = new BodyValidator(body, partial);
       const name = v.string('name', { required: true, maxLength: 64 });
       const status = v.choice('status', VM_STATUS);
-      const cluster = v.relation('cluster', id => state.clusters.some(c => c.id === id), {
-        nullable: true,
-      });
-      const tenant = v.relation('tenant', id => state.tenants.some(t => t.id === id), {
-        nullable: true,
-      });
-      const role = v.relation('role', id => state.roles.some(t => t.id === id), { nullable: true });
-      const primaryIp4 = v.relation('primary_ip4', id => state.ipAddresses.some(i => i.id === id), {
-        nullable: true,
-      });
+      const cluster = v.relation(
+        'cluster',
+        id => state.clusters.some(c => c.id === id),
+        {
+          nullable: true,
+        },
+      );
+      const tenant = v.relation(
+        'tenant',
+        id => state.tenants.some(t => t.id === id),
+        {
+          nullable: true,
+        },
+      );
+      const role = v.relation(
+        'role',
+        id => state.roles.some(t => t.id === id),
+        { nullable: true },
+      );
+      const primaryIp4 = v.relation(
+        'primary_ip4',
+        id => state.ipAddresses.some(i => i.id === id),
+        {
+          nullable: true,
+        },
+      );
       let vcpus: number | null | undefined;
       if (v.has('vcpus')) {
         const raw = body.vcpus;
         if (raw === null) vcpus = null;
-        else if (typeof raw !== 'number' || Number.isNaN(raw)) v.add('vcpus', 'A valid number is required.');
-        else if (raw < 0.01) v.add('vcpus', 'Ensure this value is greater than or equal to 0.01.');
-        else if (raw >= 10000) v.add('vcpus', 'Ensure that there are no more than 4 digits before the decimal point.');
+        else if (typeof raw !== 'number' || Number.isNaN(raw))
+          v.add('vcpus', 'A valid number is required.');
+        else if (raw < 0.01)
+          v.add('vcpus', 'Ensure this value is greater than or equal to 0.01.');
+        else if (raw >= 10000)
+          v.add(
+            'vcpus',
+            'Ensure that there are no more than 4 digits before the decimal point.',
+          );
         else vcpus = raw;
       }
-      const memory = v.integer('memory', { nullable: true, min: 0, max: 2147483647 });
-      const disk = v.integer('disk', { nullable: true, min: 0, max: 2147483647 });
-      const description = v.string('description', { maxLength: 200, allowBlank: true });
+      const memory = v.integer('memory', {
+        nullable: true,
+        min: 0,
+        max: 2147483647,
+      });
+      const disk = v.integer('disk', {
+        nullable: true,
+        min: 0,
+        max: 2147483647,
+      });
+      const description = v.string('description', {
+        maxLength: 200,
+        allowBlank: true,
+      });
       const comments = v.string('comments', { allowBlank: true });
       const tags = tagIds(v, state);
       let customFields: Record<string, unknown> | undefined;
       if (v.has('custom_fields')) {
         const raw = body.custom_fields;
         if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-          v.add('custom_fields', 'Invalid data format. Custom field data must be passed as a dictionary.');
+          v.add(
+            'custom_fields',
+            'Invalid data format. Custom field data must be passed as a dictionary.',
+          );
         } else {
           const known = state.customFields.filter(f =>
             f.object_types.includes('virtualization.virtualmachine'),
           );
-          const unknown = Object.keys(raw).filter(k => !known.some(f => f.name === k)).sort();
+          const unknown = Object.keys(raw)
+            .filter(k => !known.some(f => f.name === k))
+            .sort();
           if (unknown.length) {
             v.errors.custom_fields = Object.fromEntries(
-              unknown.map(k => [k, `Custom field '${k}' does not exist for this object type.`]),
+              unknown.map(k => [
+                k,
+                `Custom field '${k}' does not exist for this object type.`,
+              ]),
             );
           } else {
             for (const [k, val] of Object.entries(raw)) {
               const f = known.find(x => x.name === k)!;
               const err = checkCustomValue(f.type, val);
-              if (err) v.add('custom_fields', `Invalid value for custom field '${k}': ${err}`);
+              if (err)
+                v.add(
+                  'custom_fields',
+                  `Invalid value for custom field '${k}': ${err}`,
+                );
             }
-            customFields = { ...(existing?.custom_fields ?? {}), ...(raw as Record<string, unknown>) };
+            customFields = {
+              ...(existing?.custom_fields ?? {}),
+              ...(raw as Record<string, unknown>),
+            };
           }
         }
       }
       if (v.has('primary_ip4') && typeof primaryIp4 === 'number') {
         const ip = state.ipAddresses.find(i => i.id === primaryIp4)!;
         const iface = state.interfaces.find(
-          i => ip.assigned_object_type === 'virtualization.vminterface' && i.id === ip.assigned_object_id,
+          i =>
+            ip.assigned_object_type === 'virtualization.vminterface' &&
+            i.id === ip.assigned_object_id,
         );
         if (!existing || iface?.virtual_machine !== existing.id) {
-          v.add('primary_ip4', `The specified IP address (${ip.address}) is not assigned to this VM.`);
+          v.add(
+            'primary_ip4',
+            `The specified IP address (${ip.address}) is not assigned to this VM.`,
+          );
         }
       }
       if (!v.ok) return v.errors;
@@ -446,7 +636,8 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
         cluster: cluster !== undefined ? cluster : existing?.cluster ?? null,
         tenant: tenant !== undefined ? tenant : existing?.tenant ?? null,
         role: role !== undefined ? role : existing?.role ?? null,
-        primary_ip4: primaryIp4 !== undefined ? primaryIp4 : existing?.primary_ip4 ?? null,
+        primary_ip4:
+          primaryIp4 !== undefined ? primaryIp4 : existing?.primary_ip4 ?? null,
         vcpus: vcpus !== undefined ? vcpus : existing?.vcpus ?? null,
         memory: memory !== undefined ? memory : existing?.memory ?? null,
         disk: disk !== undefined ? disk : existing?.disk ?? null,
@@ -457,7 +648,11 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
       };
       // Model-level checks (Django full_clean), reported under __all__ like NetBox does.
       if (next.cluster === null) {
-        return { __all__: ['A virtual machine must be assigned to a site and/or cluster.'] };
+        return {
+          __all__: [
+            'A virtual machine must be assigned to a site and/or cluster.',
+          ],
+        };
       }
       const clash = state.virtualMachines.find(
         o =>
@@ -466,12 +661,16 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
           o.tenant === next.tenant &&
           o.name.toLowerCase() === next.name.toLowerCase(),
       );
-      if (clash) return { __all__: ['Virtual machine name must be unique per cluster.'] };
+      if (clash)
+        return {
+          __all__: ['Virtual machine name must be unique per cluster.'],
+        };
       const missing = state.customFields.find(
         f =>
           f.required &&
           f.object_types.includes('virtualization.virtualmachine') &&
-          (next.custom_fields[f.name] === undefined || next.custom_fields[f.name] === null),
+          (next.custom_fields[f.name] === undefined ||
+            next.custom_fields[f.name] === null),
       );
       if (missing) {
         return { custom_fields: [`Required field cannot be empty.`] };
@@ -479,13 +678,19 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
       return next;
     },
     remove: o => {
-      const ifaceIds = state.interfaces.filter(i => i.virtual_machine === o.id).map(i => i.id);
+      const ifaceIds = state.interfaces
+        .filter(i => i.virtual_machine === o.id)
+        .map(i => i.id);
       state.ipAddresses = state.ipAddresses.filter(
         ip =>
-          !(ip.assigned_object_type === 'virtualization.vminterface' &&
-            ifaceIds.includes(ip.assigned_object_id ?? -1)),
+          !(
+            ip.assigned_object_type === 'virtualization.vminterface' &&
+            ifaceIds.includes(ip.assigned_object_id ?? -1)
+          ),
       );
-      state.interfaces = state.interfaces.filter(i => i.virtual_machine !== o.id);
+      state.interfaces = state.interfaces.filter(
+        i => i.virtual_machine !== o.id,
+      );
       state.virtualMachines = state.virtualMachines.filter(x => x.id !== o.id);
       return undefined;
     },
@@ -500,7 +705,11 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
     sort: (a, b) => a.virtual_machine - b.virtual_machine || byName(a, b),
     filter: q => {
       const errors: FieldErrors = {};
-      const preds = baseFilter<NetBoxState['interfaces'][number]>(state, q, errors);
+      const preds = baseFilter<NetBoxState['interfaces'][number]>(
+        state,
+        q,
+        errors,
+      );
       idFilter(
         q,
         'virtual_machine_id',
@@ -513,14 +722,22 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
     },
     write: (body, existing, partial) => {
       const v = new BodyValidator(body, partial);
-      const vm = v.relation('virtual_machine', id => state.virtualMachines.some(x => x.id === id), {
-        required: true,
-      });
+      const vm = v.relation(
+        'virtual_machine',
+        id => state.virtualMachines.some(x => x.id === id),
+        {
+          required: true,
+        },
+      );
       const name = v.string('name', { required: true, maxLength: 64 });
-      const description = v.string('description', { maxLength: 200, allowBlank: true });
+      const description = v.string('description', {
+        maxLength: 200,
+        allowBlank: true,
+      });
       let enabled: boolean | undefined;
       if (v.has('enabled')) {
-        if (typeof body.enabled !== 'boolean') v.add('enabled', 'Must be a valid boolean.');
+        if (typeof body.enabled !== 'boolean')
+          v.add('enabled', 'Must be a valid boolean.');
         else enabled = body.enabled;
       }
       const tags = tagIds(v, state);
@@ -535,16 +752,27 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
       };
       if (
         state.interfaces.some(
-          i => i.id !== next.id && i.virtual_machine === next.virtual_machine && i.name === next.name,
+          i =>
+            i.id !== next.id &&
+            i.virtual_machine === next.virtual_machine &&
+            i.name === next.name,
         )
       ) {
-        return { non_field_errors: ['The fields virtual_machine, name must make a unique set.'] };
+        return {
+          non_field_errors: [
+            'The fields virtual_machine, name must make a unique set.',
+          ],
+        };
       }
       return next;
     },
     remove: o => {
       state.ipAddresses = state.ipAddresses.filter(
-        ip => !(ip.assigned_object_type === 'virtualization.vminterface' && ip.assigned_object_id === o.id),
+        ip =>
+          !(
+            ip.assigned_object_type === 'virtualization.vminterface' &&
+            ip.assigned_object_id === o.id
+          ),
       );
       state.interfaces = state.interfaces.filter(x => x.id !== o.id);
       return undefined;
@@ -560,9 +788,16 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
     sort: (a, b) => ipKey(a.address) - ipKey(b.address) || a.id - b.id,
     filter: q => {
       const errors: FieldErrors = {};
-      const preds = baseFilter<NetBoxState['ipAddresses'][number]>(state, q, errors);
+      const preds = baseFilter<NetBoxState['ipAddresses'][number]>(
+        state,
+        q,
+        errors,
+      );
       const addrs = q.getAll('address');
-      if (addrs.length) preds.push(o => addrs.some(a => o.address === a || o.address.split('/')[0] === a));
+      if (addrs.length)
+        preds.push(o =>
+          addrs.some(a => o.address === a || o.address.split('/')[0] === a),
+        );
       const ifaces = multi(q, 'vminterface_id');
       if (ifaces.length) {
         preds.push(
@@ -575,7 +810,9 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
       if (vms.length) {
         preds.push(o => {
           const i = state.interfaces.find(
-            x => o.assigned_object_type === 'virtualization.vminterface' && x.id === o.assigned_object_id,
+            x =>
+              o.assigned_object_type === 'virtualization.vminterface' &&
+              x.id === o.assigned_object_id,
           );
           return !!i && vms.includes(String(i.virtual_machine));
         });
@@ -592,14 +829,24 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
       const dnsName = v.string('dns_name', {
         maxLength: 255,
         allowBlank: true,
-        pattern: [/^([0-9A-Za-z_-]+|\*)(\.[0-9A-Za-z_-]+)*\.?$/, 'Only alphanumeric characters, asterisks, hyphens, periods, and underscores are allowed in DNS names'],
+        pattern: [
+          /^([0-9A-Za-z_-]+|\*)(\.[0-9A-Za-z_-]+)*\.?$/,
+          'Only alphanumeric characters, asterisks, hyphens, periods, and underscores are allowed in DNS names',
+        ],
       });
-      const description = v.string('description', { maxLength: 200, allowBlank: true });
+      const description = v.string('description', {
+        maxLength: 200,
+        allowBlank: true,
+      });
       let aType: string | null | undefined;
       if (v.has('assigned_object_type')) {
         const raw = body.assigned_object_type;
         if (raw === null) aType = null;
-        else if (raw !== 'virtualization.vminterface' && raw !== 'dcim.interface' && raw !== 'ipam.fhrpgroup') {
+        else if (
+          raw !== 'virtualization.vminterface' &&
+          raw !== 'dcim.interface' &&
+          raw !== 'ipam.fhrpgroup'
+        ) {
           v.add('assigned_object_type', `Invalid content type: ${String(raw)}`);
         } else aType = raw;
       }
@@ -612,8 +859,10 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
         status: status ?? existing?.status ?? 'active',
         dns_name: dnsName ?? existing?.dns_name ?? '',
         description: description ?? existing?.description ?? '',
-        assigned_object_type: aType !== undefined ? aType : existing?.assigned_object_type ?? null,
-        assigned_object_id: aId !== undefined ? aId : existing?.assigned_object_id ?? null,
+        assigned_object_type:
+          aType !== undefined ? aType : existing?.assigned_object_type ?? null,
+        assigned_object_id:
+          aId !== undefined ? aId : existing?.assigned_object_id ?? null,
         tags: tags ?? existing?.tags ?? [],
       };
       if (next.assigned_object_type && next.assigned_object_id !== null) {
@@ -631,18 +880,29 @@ export function buildResources(state: NetBoxState, ser: NetBoxSerializer): Resou
       return next;
     },
     remove: o => {
-      for (const vm of state.virtualMachines) if (vm.primary_ip4 === o.id) vm.primary_ip4 = null;
+      for (const vm of state.virtualMachines)
+        if (vm.primary_ip4 === o.id) vm.primary_ip4 = null;
       state.ipAddresses = state.ipAddresses.filter(x => x.id !== o.id);
       return undefined;
     },
   };
 
-  return [clusterTypes, clusters, customFieldResource, tagResource, virtualMachines, interfaces, ipAddresses];
+  return [
+    clusterTypes,
+    clusters,
+    customFieldResource,
+    tagResource,
+    virtualMachines,
+    interfaces,
+    ipAddresses,
+  ];
 }
 
 function isCidr4(s: string) {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
-  return !!m && m.slice(1, 5).every(p => Number(p) <= 255) && Number(m[5]) <= 32;
+  return (
+    !!m && m.slice(1, 5).every(p => Number(p) <= 255) && Number(m[5]) <= 32
+  );
 }
 
 function ipKey(s: string) {
@@ -660,7 +920,9 @@ function checkCustomValue(type: string, val: unknown): string | undefined {
     case 'decimal':
       return typeof val === 'number' ? undefined : 'Value must be a decimal.';
     case 'boolean':
-      return typeof val === 'boolean' ? undefined : 'Value must be true or false.';
+      return typeof val === 'boolean'
+        ? undefined
+        : 'Value must be true or false.';
     case 'text':
     case 'longtext':
     case 'url':

@@ -7,7 +7,10 @@ export type FieldErrors = Record<string, unknown>;
 export class BodyValidator {
   readonly errors: FieldErrors = {};
 
-  constructor(readonly body: Record<string, unknown>, readonly partial: boolean) {}
+  constructor(
+    readonly body: Record<string, unknown>,
+    readonly partial: boolean,
+  ) {}
 
   add(field: string, msg: string) {
     const list = (this.errors[field] as string[] | undefined) ?? [];
@@ -26,10 +29,16 @@ export class BodyValidator {
   /** A string field; returns undefined when absent (and not required) or invalid. */
   string(
     field: string,
-    opts: { required?: boolean; maxLength?: number; allowBlank?: boolean; pattern?: [RegExp, string] } = {},
+    opts: {
+      required?: boolean;
+      maxLength?: number;
+      allowBlank?: boolean;
+      pattern?: [RegExp, string];
+    } = {},
   ): string | undefined {
     if (!this.has(field)) {
-      if (opts.required && !this.partial) this.add(field, 'This field is required.');
+      if (opts.required && !this.partial)
+        this.add(field, 'This field is required.');
       return undefined;
     }
     const v = this.body[field];
@@ -47,7 +56,10 @@ export class BodyValidator {
       return undefined;
     }
     if (opts.maxLength !== undefined && s.length > opts.maxLength) {
-      this.add(field, `Ensure this field has no more than ${opts.maxLength} characters.`);
+      this.add(
+        field,
+        `Ensure this field has no more than ${opts.maxLength} characters.`,
+      );
       return undefined;
     }
     if (opts.pattern && s !== '' && !opts.pattern[0].test(s)) {
@@ -70,10 +82,16 @@ export class BodyValidator {
   /** An integer (or null when nullable) within bounds. */
   integer(
     field: string,
-    opts: { nullable?: boolean; min?: number; max?: number; required?: boolean } = {},
+    opts: {
+      nullable?: boolean;
+      min?: number;
+      max?: number;
+      required?: boolean;
+    } = {},
   ): number | null | undefined {
     if (!this.has(field)) {
-      if (opts.required && !this.partial) this.add(field, 'This field is required.');
+      if (opts.required && !this.partial)
+        this.add(field, 'This field is required.');
       return undefined;
     }
     const v = this.body[field];
@@ -88,11 +106,17 @@ export class BodyValidator {
       return undefined;
     }
     if (opts.min !== undefined && n < opts.min) {
-      this.add(field, `Ensure this value is greater than or equal to ${opts.min}.`);
+      this.add(
+        field,
+        `Ensure this value is greater than or equal to ${opts.min}.`,
+      );
       return undefined;
     }
     if (opts.max !== undefined && n > opts.max) {
-      this.add(field, `Ensure this value is less than or equal to ${opts.max}.`);
+      this.add(
+        field,
+        `Ensure this value is less than or equal to ${opts.max}.`,
+      );
       return undefined;
     }
     return n;
@@ -105,7 +129,8 @@ export class BodyValidator {
     opts: { nullable?: boolean; required?: boolean } = {},
   ): number | null | undefined {
     if (!this.has(field)) {
-      if (opts.required && !this.partial) this.add(field, 'This field is required.');
+      if (opts.required && !this.partial)
+        this.add(field, 'This field is required.');
       return undefined;
     }
     const v = this.body[field];
@@ -115,16 +140,23 @@ export class BodyValidator {
       return undefined;
     }
     const id =
-      typeof v === 'object' && v !== null && 'id' in v ? (v as { id: unknown }).id : v;
+      typeof v === 'object' && v !== null && 'id' in v
+        ? (v as { id: unknown }).id
+        : v;
     if (typeof id !== 'number' || !Number.isInteger(id)) {
       this.add(
         field,
-        `Related objects must be referenced by numeric ID or by dictionary of attributes. Received an unrecognized value: ${JSON.stringify(v)}`,
+        `Related objects must be referenced by numeric ID or by dictionary of attributes. Received an unrecognized value: ${JSON.stringify(
+          v,
+        )}`,
       );
       return undefined;
     }
     if (!exists(id)) {
-      this.add(field, `Related object not found using the provided numeric ID: ${id}`);
+      this.add(
+        field,
+        `Related object not found using the provided numeric ID: ${id}`,
+      );
       return undefined;
     }
     return id;

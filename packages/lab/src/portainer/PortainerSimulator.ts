@@ -15,7 +15,8 @@ import {
 } from './model';
 
 /** The admin API key accepted by default (`X-API-Key`). */
-export const PORTAINER_LAB_API_KEY = 'ptr_labAdminKey0000000000000000000000000000000';
+export const PORTAINER_LAB_API_KEY =
+  'ptr_labAdminKey0000000000000000000000000000000';
 
 /**
  * Default latencies in ms (Portainer CE on BoltDB answers fast): reads 20-30 ms, writes 40-60 ms,
@@ -80,7 +81,9 @@ function perr(status: number, message: string, details?: string): Reply {
 /** Go's encoding/json matches keys case-insensitively (exact match first). */
 function field(body: Record<string, unknown>, name: string): unknown {
   if (name in body) return body[name];
-  const key = Object.keys(body).find(k => k.toLowerCase() === name.toLowerCase());
+  const key = Object.keys(body).find(
+    k => k.toLowerCase() === name.toLowerCase(),
+  );
   return key === undefined ? undefined : body[key];
 }
 
@@ -89,30 +92,54 @@ function parseJson(req: express.Request): Record<string, unknown> | Reply {
   try {
     const json = JSON.parse(raw);
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      return perr(400, 'Invalid request payload', 'json: cannot unmarshal array into Go value of type struct');
+      return perr(
+        400,
+        'Invalid request payload',
+        'json: cannot unmarshal array into Go value of type struct',
+      );
     }
     return json;
   } catch (e) {
-    return perr(400, 'Invalid request payload', raw === '' ? 'EOF' : (e as Error).message);
+    return perr(
+      400,
+      'Invalid request payload',
+      raw === '' ? 'EOF' : (e as Error).message,
+    );
   }
 }
 
 function isReply(x: unknown): x is Reply {
-  return typeof x === 'object' && x !== null && typeof (x as Reply).status === 'number' && 'body' in x;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as Reply).status === 'number' &&
+    'body' in x
+  );
 }
 
 /** Validates an access-policy map as Go would decode `map[TeamID]AccessPolicy`. */
 function policies(v: unknown): PtAccessPolicies | Reply {
   if (v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v)) {
-    return perr(400, 'Invalid request payload', 'json: cannot unmarshal into Go struct field of type portainer.TeamAccessPolicies');
+    return perr(
+      400,
+      'Invalid request payload',
+      'json: cannot unmarshal into Go struct field of type portainer.TeamAccessPolicies',
+    );
   }
   const out: PtAccessPolicies = {};
   for (const [k, p] of Object.entries(v as Record<string, unknown>)) {
     if (!/^\d+$/.test(k)) {
-      return perr(400, 'Invalid request payload', `json: cannot unmarshal number ${k} into Go value of type portainer.TeamID`);
+      return perr(
+        400,
+        'Invalid request payload',
+        `json: cannot unmarshal number ${k} into Go value of type portainer.TeamID`,
+      );
     }
-    const roleId = p && typeof p === 'object' ? field(p as Record<string, unknown>, 'RoleId') : undefined;
+    const roleId =
+      p && typeof p === 'object'
+        ? field(p as Record<string, unknown>, 'RoleId')
+        : undefined;
     out[k] = { RoleId: typeof roleId === 'number' ? roleId : 0 };
   }
   return out;
@@ -141,12 +168,26 @@ export class PortainerSimulator {
   }
 
   /** Starts the simulator on 127.0.0.1; `url` ends with `/api`. */
-  static async start(options: PortainerSimulatorOptions = {}): Promise<PortainerSimulator> {
-    const control = new LabControl(PORTAINER_DEFAULT_LATENCIES, options.latencyScale ?? 1);
-    const seeded = options.users ?? [{ username: 'alice' }, { username: 'bob' }, { username: 'carol' }];
+  static async start(
+    options: PortainerSimulatorOptions = {},
+  ): Promise<PortainerSimulator> {
+    const control = new LabControl(
+      PORTAINER_DEFAULT_LATENCIES,
+      options.latencyScale ?? 1,
+    );
+    const seeded = options.users ?? [
+      { username: 'alice' },
+      { username: 'bob' },
+      { username: 'carol' },
+    ];
     const state: PortainerState = {
       users: [
-        { Id: 1, Username: 'admin', Role: 1, password: options.adminPassword ?? 'labAdminPassword1' },
+        {
+          Id: 1,
+          Username: 'admin',
+          Role: 1,
+          password: options.adminPassword ?? 'labAdminPassword1',
+        },
         ...seeded.map((u, i) => ({
           Id: i + 2,
           Username: u.username,
@@ -162,7 +203,11 @@ export class PortainerSimulator {
       nextId: { user: seeded.length + 1 },
     };
     const app = express();
-    const server = await ClosableServer.listen(app, '127.0.0.1', options.port ?? 0);
+    const server = await ClosableServer.listen(
+      app,
+      '127.0.0.1',
+      options.port ?? 0,
+    );
     const { port } = server;
     const sim = new PortainerSimulator(
       `http://127.0.0.1:${port}/api`,
@@ -192,7 +237,10 @@ export class PortainerSimulator {
       res.json({
         ...this.state,
         users: this.state.users.map(u => ({ ...u, password: '********' })),
-        registries: this.state.registries.map(r => ({ ...r, Password: r.Password ? '********' : '' })),
+        registries: this.state.registries.map(r => ({
+          ...r,
+          Password: r.Password ? '********' : '',
+        })),
       });
     });
     app.use('/_lab', this.control.router());
@@ -207,106 +255,198 @@ export class PortainerSimulator {
       const key = req.headers['x-api-key'];
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (typeof key === 'string' && key !== '') {
-        if (!this.apiKeys.includes(key)) return send(res, perr(401, 'Invalid JWT token', 'Unauthorized'));
+        if (!this.apiKeys.includes(key))
+          return send(res, perr(401, 'Invalid JWT token', 'Unauthorized'));
         return next();
       }
       if (bearer) {
-        if (!this.jwts.has(bearer)) return send(res, perr(401, 'Invalid JWT token', 'Unauthorized'));
-        if (this.state.users.find(u => u.Id === this.jwts.get(bearer))?.Role !== 1) {
+        if (!this.jwts.has(bearer))
+          return send(res, perr(401, 'Invalid JWT token', 'Unauthorized'));
+        if (
+          this.state.users.find(u => u.Id === this.jwts.get(bearer))?.Role !== 1
+        ) {
           return send(res, perr(403, 'Access denied', 'Unauthorized'));
         }
         return next();
       }
-      return send(res, perr(401, 'A valid authorization token is missing', 'Unauthorized'));
+      return send(
+        res,
+        perr(401, 'A valid authorization token is missing', 'Unauthorized'),
+      );
     });
     // The Docker proxy streams bodies: mounted before any body parser.
     app.all(/^\/api\/endpoints\/([^/]+)\/docker(\/.*)?$/, (req, res) => {
       void this.docker(req, res);
     });
-    app.post('/api/endpoints', (req, res) => void this.createEndpoint(req, res));
+    app.post(
+      '/api/endpoints',
+      (req, res) => void this.createEndpoint(req, res),
+    );
     const json = express.raw({ type: () => true, limit: '5mb' });
-    const r = (method: 'get' | 'post' | 'put' | 'delete', path: string, op: string, fn: (req: express.Request) => Reply) =>
-      app[method](path, json, (req, res) => this.handle(op, res, () => fn(req)));
+    const r = (
+      method: 'get' | 'post' | 'put' | 'delete',
+      path: string,
+      op: string,
+      fn: (req: express.Request) => Reply,
+    ) =>
+      app[method](path, json, (req, res) =>
+        this.handle(op, res, () => fn(req)),
+      );
 
-    r('get', '/api/endpoints', 'portainer.endpoint.list', req => this.listEndpoints(req));
+    r('get', '/api/endpoints', 'portainer.endpoint.list', req =>
+      this.listEndpoints(req),
+    );
     r('get', '/api/endpoints/:id', 'portainer.endpoint.get', req =>
       this.withEndpoint(req, e => ({ status: 200, body: renderEndpoint(e) })),
     );
-    r('put', '/api/endpoints/:id', 'portainer.endpoint.update', req => this.updateEndpoint(req));
+    r('put', '/api/endpoints/:id', 'portainer.endpoint.update', req =>
+      this.updateEndpoint(req),
+    );
     r('delete', '/api/endpoints/:id', 'portainer.endpoint.delete', req =>
       this.withEndpoint(req, e => {
         this.state.endpoints = this.state.endpoints.filter(x => x.Id !== e.Id);
-        for (const reg of this.state.registries) delete reg.RegistryAccesses[String(e.Id)];
+        for (const reg of this.state.registries)
+          delete reg.RegistryAccesses[String(e.Id)];
         return { status: 204 };
       }),
     );
-    r('put', '/api/endpoints/:id/registries/:registryId', 'portainer.endpoint.registryAccess', req =>
-      this.registryAccess(req),
+    r(
+      'put',
+      '/api/endpoints/:id/registries/:registryId',
+      'portainer.endpoint.registryAccess',
+      req => this.registryAccess(req),
     );
-    r('get', '/api/teams', 'portainer.team.list', () => ({ status: 200, body: this.state.teams }));
-    r('post', '/api/teams', 'portainer.team.create', req => this.createTeam(req));
+    r('get', '/api/teams', 'portainer.team.list', () => ({
+      status: 200,
+      body: this.state.teams,
+    }));
+    r('post', '/api/teams', 'portainer.team.create', req =>
+      this.createTeam(req),
+    );
     r('get', '/api/teams/:id', 'portainer.team.get', req =>
       this.withTeam(req, t => ({ status: 200, body: t })),
     );
     r('delete', '/api/teams/:id', 'portainer.team.delete', req =>
       this.withTeam(req, t => {
         this.state.teams = this.state.teams.filter(x => x.Id !== t.Id);
-        this.state.memberships = this.state.memberships.filter(m => m.TeamID !== t.Id);
-        for (const e of this.state.endpoints) delete e.TeamAccessPolicies[String(t.Id)];
+        this.state.memberships = this.state.memberships.filter(
+          m => m.TeamID !== t.Id,
+        );
+        for (const e of this.state.endpoints)
+          delete e.TeamAccessPolicies[String(t.Id)];
         return { status: 204 };
       }),
     );
-    r('get', '/api/teams/:id/memberships', 'portainer.team.memberships', req => {
-      if (!/^\d+$/.test(req.params.id)) return perr(400, 'Invalid team identifier route variable', `strconv.Atoi: parsing "${req.params.id}": invalid syntax`);
-      return { status: 200, body: this.state.memberships.filter(m => m.TeamID === Number(req.params.id)) };
-    });
+    r(
+      'get',
+      '/api/teams/:id/memberships',
+      'portainer.team.memberships',
+      req => {
+        if (!/^\d+$/.test(req.params.id))
+          return perr(
+            400,
+            'Invalid team identifier route variable',
+            `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
+          );
+        return {
+          status: 200,
+          body: this.state.memberships.filter(
+            m => m.TeamID === Number(req.params.id),
+          ),
+        };
+      },
+    );
     r('get', '/api/team_memberships', 'portainer.membership.list', () => ({
       status: 200,
       body: this.state.memberships,
     }));
-    r('post', '/api/team_memberships', 'portainer.membership.create', req => this.createMembership(req));
-    r('delete', '/api/team_memberships/:id', 'portainer.membership.delete', req => {
-      const m = this.state.memberships.find(x => String(x.Id) === req.params.id);
-      if (!m) {
-        return perr(404, 'Unable to find a team membership with the specified identifier inside the database', 'object not found inside the database');
-      }
-      this.state.memberships = this.state.memberships.filter(x => x.Id !== m.Id);
-      return { status: 204 };
-    });
+    r('post', '/api/team_memberships', 'portainer.membership.create', req =>
+      this.createMembership(req),
+    );
+    r(
+      'delete',
+      '/api/team_memberships/:id',
+      'portainer.membership.delete',
+      req => {
+        const m = this.state.memberships.find(
+          x => String(x.Id) === req.params.id,
+        );
+        if (!m) {
+          return perr(
+            404,
+            'Unable to find a team membership with the specified identifier inside the database',
+            'object not found inside the database',
+          );
+        }
+        this.state.memberships = this.state.memberships.filter(
+          x => x.Id !== m.Id,
+        );
+        return { status: 204 };
+      },
+    );
     r('get', '/api/users', 'portainer.user.list', () => ({
       status: 200,
       body: this.state.users.map(renderUser),
     }));
     r('get', '/api/users/:id', 'portainer.user.get', req => {
       const u = this.state.users.find(x => String(x.Id) === req.params.id);
-      if (!u) return perr(404, 'Unable to find a user with the specified identifier inside the database', 'object not found inside the database');
+      if (!u)
+        return perr(
+          404,
+          'Unable to find a user with the specified identifier inside the database',
+          'object not found inside the database',
+        );
       return { status: 200, body: renderUser(u) };
     });
     r('get', '/api/registries', 'portainer.registry.list', () => ({
       status: 200,
       body: this.state.registries.map(renderRegistry),
     }));
-    r('post', '/api/registries', 'portainer.registry.create', req => this.createRegistry(req));
+    r('post', '/api/registries', 'portainer.registry.create', req =>
+      this.createRegistry(req),
+    );
     r('get', '/api/registries/:id', 'portainer.registry.get', req =>
-      this.withRegistry(req, reg => ({ status: 200, body: renderRegistry(reg) })),
+      this.withRegistry(req, reg => ({
+        status: 200,
+        body: renderRegistry(reg),
+      })),
     );
     r('delete', '/api/registries/:id', 'portainer.registry.delete', req =>
       this.withRegistry(req, reg => {
-        this.state.registries = this.state.registries.filter(x => x.Id !== reg.Id);
+        this.state.registries = this.state.registries.filter(
+          x => x.Id !== reg.Id,
+        );
         return { status: 204 };
       }),
     );
     app.use('/api', (_req, res) => {
-      res.status(404).type('text/plain; charset=utf-8').send('404 page not found\n');
+      res
+        .status(404)
+        .type('text/plain; charset=utf-8')
+        .send('404 page not found\n');
     });
   }
 
-  private async handle(op: string, res: express.Response, fn: () => Reply | Promise<Reply>) {
+  private async handle(
+    op: string,
+    res: express.Response,
+    fn: () => Reply | Promise<Reply>,
+  ) {
     const fault = this.control.enter(op);
     await this.control.delay(op);
     if (fault?.kind === 'hang') return;
     if (fault?.kind === 'fail') {
-      send(res, { status: fault.status, body: fault.body ?? { message: fault.reason ?? 'Injected failure', details: fault.reason ?? 'Injected failure' } }, fault.reason);
+      send(
+        res,
+        {
+          status: fault.status,
+          body: fault.body ?? {
+            message: fault.reason ?? 'Injected failure',
+            details: fault.reason ?? 'Injected failure',
+          },
+        },
+        fault.reason,
+      );
       return;
     }
     send(res, await fn());
@@ -323,7 +463,9 @@ export class PortainerSimulator {
     if (typeof password !== 'string' || password === '') {
       return perr(400, 'Invalid request payload', 'Invalid password');
     }
-    const user = this.state.users.find(u => u.Username.toLowerCase() === username.toLowerCase());
+    const user = this.state.users.find(
+      u => u.Username.toLowerCase() === username.toLowerCase(),
+    );
     if (!user || user.password !== password) {
       return perr(422, 'Invalid credentials', 'Unauthorized');
     }
@@ -334,13 +476,17 @@ export class PortainerSimulator {
 
   private listEndpoints(req: express.Request): Reply {
     const name = typeof req.query.name === 'string' ? req.query.name : '';
-    const search = typeof req.query.search === 'string' ? req.query.search.toLowerCase() : '';
+    const search =
+      typeof req.query.search === 'string'
+        ? req.query.search.toLowerCase()
+        : '';
     let list = this.state.endpoints;
     if (name) list = list.filter(e => e.Name === name);
     if (search) list = list.filter(e => e.Name.toLowerCase().includes(search));
     const start = Number(req.query.start ?? 0) || 0;
     const limit = Number(req.query.limit ?? 0) || 0;
-    const page = limit > 0 ? list.slice(start, start + limit) : list.slice(start);
+    const page =
+      limit > 0 ? list.slice(start, start + limit) : list.slice(start);
     return {
       status: 200,
       body: page.map(renderEndpoint),
@@ -351,32 +497,67 @@ export class PortainerSimulator {
     };
   }
 
-  private withEndpoint(req: express.Request, fn: (e: PtEndpoint) => Reply): Reply {
+  private withEndpoint(
+    req: express.Request,
+    fn: (e: PtEndpoint) => Reply,
+  ): Reply {
     if (!/^\d+$/.test(req.params.id)) {
-      return perr(400, 'Invalid environment identifier route variable', `strconv.Atoi: parsing "${req.params.id}": invalid syntax`);
+      return perr(
+        400,
+        'Invalid environment identifier route variable',
+        `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
+      );
     }
     const e = this.state.endpoints.find(x => x.Id === Number(req.params.id));
     if (!e) {
-      return perr(404, 'Unable to find an environment with the specified identifier inside the database', 'object not found inside the database');
+      return perr(
+        404,
+        'Unable to find an environment with the specified identifier inside the database',
+        'object not found inside the database',
+      );
     }
     return fn(e);
   }
 
-  private withTeam(req: express.Request, fn: (t: PortainerState['teams'][number]) => Reply): Reply {
+  private withTeam(
+    req: express.Request,
+    fn: (t: PortainerState['teams'][number]) => Reply,
+  ): Reply {
     if (!/^\d+$/.test(req.params.id)) {
-      return perr(400, 'Invalid team identifier route variable', `strconv.Atoi: parsing "${req.params.id}": invalid syntax`);
+      return perr(
+        400,
+        'Invalid team identifier route variable',
+        `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
+      );
     }
     const t = this.state.teams.find(x => x.Id === Number(req.params.id));
-    if (!t) return perr(404, 'Unable to find a team with the specified identifier inside the database', 'object not found inside the database');
+    if (!t)
+      return perr(
+        404,
+        'Unable to find a team with the specified identifier inside the database',
+        'object not found inside the database',
+      );
     return fn(t);
   }
 
-  private withRegistry(req: express.Request, fn: (r: PtRegistry) => Reply): Reply {
+  private withRegistry(
+    req: express.Request,
+    fn: (r: PtRegistry) => Reply,
+  ): Reply {
     if (!/^\d+$/.test(req.params.id)) {
-      return perr(400, 'Invalid registry identifier route variable', `strconv.Atoi: parsing "${req.params.id}": invalid syntax`);
+      return perr(
+        400,
+        'Invalid registry identifier route variable',
+        `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
+      );
     }
     const r = this.state.registries.find(x => x.Id === Number(req.params.id));
-    if (!r) return perr(404, 'Unable to find a registry with the specified identifier inside the database', 'object not found inside the database');
+    if (!r)
+      return perr(
+        404,
+        'Unable to find a registry with the specified identifier inside the database',
+        'object not found inside the database',
+      );
     return fn(r);
   }
 
@@ -386,53 +567,93 @@ export class PortainerSimulator {
     try {
       form = await readForm(req);
     } catch (e) {
-      await this.handle(op, res, () => perr(400, 'Invalid request payload', 'invalid environment name'));
+      await this.handle(op, res, () =>
+        perr(400, 'Invalid request payload', 'invalid environment name'),
+      );
       return;
     }
     await this.handle(op, res, async () => {
       const name = form.Name ?? '';
-      if (name === '') return perr(400, 'Invalid request payload', 'invalid environment name');
+      if (name === '')
+        return perr(400, 'Invalid request payload', 'invalid environment name');
       const type = Number(form.EndpointCreationType);
       if (!Number.isInteger(type) || type < 1 || type > 5) {
-        return perr(400, 'Invalid request payload', 'invalid environment type value. Value must be one of: 1 (Docker environment), 2 (Agent environment), 3 (Azure environment), 4 (Edge Agent environment) or 5 (Local Kubernetes environment)');
+        return perr(
+          400,
+          'Invalid request payload',
+          'invalid environment type value. Value must be one of: 1 (Docker environment), 2 (Agent environment), 3 (Azure environment), 4 (Edge Agent environment) or 5 (Local Kubernetes environment)',
+        );
       }
       let tagIds: number[] = [];
       if (form.TagIds !== undefined && form.TagIds !== '') {
         try {
           tagIds = JSON.parse(form.TagIds);
-          if (!Array.isArray(tagIds) || !tagIds.every(t => Number.isInteger(t))) throw new Error();
+          if (!Array.isArray(tagIds) || !tagIds.every(t => Number.isInteger(t)))
+            throw new Error();
         } catch {
-          return perr(400, 'Invalid request payload', 'invalid TagIds parameter');
+          return perr(
+            400,
+            'Invalid request payload',
+            'invalid TagIds parameter',
+          );
         }
       }
       const tls = form.TLS === 'true' || form.TLS === '1';
-      const skipVerify = form.TLSSkipVerify === 'true' || form.TLSSkipVerify === '1';
-      const skipClient = form.TLSSkipClientVerify === 'true' || form.TLSSkipClientVerify === '1';
+      const skipVerify =
+        form.TLSSkipVerify === 'true' || form.TLSSkipVerify === '1';
+      const skipClient =
+        form.TLSSkipClientVerify === 'true' || form.TLSSkipClientVerify === '1';
       if (tls && !skipVerify) {
-        return perr(400, 'Invalid request payload', 'invalid CA certificate file. Ensure that the file is uploaded correctly');
+        return perr(
+          400,
+          'Invalid request payload',
+          'invalid CA certificate file. Ensure that the file is uploaded correctly',
+        );
       }
       if (tls && !skipClient) {
-        return perr(400, 'Invalid request payload', 'invalid certificate file. Ensure that the file is uploaded correctly');
+        return perr(
+          400,
+          'Invalid request payload',
+          'invalid certificate file. Ensure that the file is uploaded correctly',
+        );
       }
       if (type !== 2) {
-        return perr(500, 'Unable to create environment', 'only agent environments (EndpointCreationType=2) are simulated');
+        return perr(
+          500,
+          'Unable to create environment',
+          'only agent environments (EndpointCreationType=2) are simulated',
+        );
       }
       const url = form.URL ?? '';
-      if (this.state.endpoints.some(e => e.Name === name)) return perr(409, 'Name is not unique');
+      if (this.state.endpoints.some(e => e.Name === name))
+        return perr(409, 'Name is not unique');
       if (!agentBaseUrl(url)) {
-        return perr(500, 'Unable to get environment type', `parse "${url}/ping": invalid URL`);
+        return perr(
+          500,
+          'Unable to get environment type',
+          `parse "${url}/ping": invalid URL`,
+        );
       }
       let version: string;
       try {
         version = await pingAgent(url);
       } catch (e) {
-        return perr(500, 'Unable to get environment type', (e as Error).message);
+        return perr(
+          500,
+          'Unable to get environment type',
+          (e as Error).message,
+        );
       }
       // Checked again: another create may have won while the ping was in flight.
-      if (this.state.endpoints.some(e => e.Name === name)) return perr(409, 'Name is not unique');
+      if (this.state.endpoints.some(e => e.Name === name))
+        return perr(409, 'Name is not unique');
       const unknownTag = tagIds.find(t => !this.state.tagIds.includes(t));
       if (unknownTag !== undefined) {
-        return perr(500, 'An error occurred while trying to create the environment', 'object not found inside the database');
+        return perr(
+          500,
+          'An error occurred while trying to create the environment',
+          'object not found inside the database',
+        );
       }
       const groupId = Number(form.GroupID) || 1;
       const endpoint: PtEndpoint = {
@@ -460,7 +681,8 @@ export class PortainerSimulator {
       if (isReply(body)) return body;
       const name = field(body, 'name');
       if (typeof name === 'string' && name !== '' && name !== e.Name) {
-        if (this.state.endpoints.some(x => x.Name === name && x.Id !== e.Id)) return perr(409, 'Name is not unique');
+        if (this.state.endpoints.some(x => x.Name === name && x.Id !== e.Id))
+          return perr(409, 'Name is not unique');
       }
       let team: PtAccessPolicies | undefined;
       let user: PtAccessPolicies | undefined;
@@ -490,12 +712,22 @@ export class PortainerSimulator {
 
   private registryAccess(req: express.Request): Reply {
     if (!/^\d+$/.test(req.params.registryId)) {
-      return perr(400, 'Invalid registry identifier route variable', `strconv.Atoi: parsing "${req.params.registryId}": invalid syntax`);
+      return perr(
+        400,
+        'Invalid registry identifier route variable',
+        `strconv.Atoi: parsing "${req.params.registryId}": invalid syntax`,
+      );
     }
     return this.withEndpoint(req, e => {
-      const reg = this.state.registries.find(r => r.Id === Number(req.params.registryId));
+      const reg = this.state.registries.find(
+        r => r.Id === Number(req.params.registryId),
+      );
       if (!reg) {
-        return perr(404, 'Unable to find an environment with the specified identifier inside the database', 'object not found inside the database');
+        return perr(
+          404,
+          'Unable to find an environment with the specified identifier inside the database',
+          'object not found inside the database',
+        );
       }
       const body = parseJson(req);
       if (isReply(body)) return body;
@@ -520,7 +752,11 @@ export class PortainerSimulator {
       return perr(400, 'Invalid request payload', 'Invalid team name');
     }
     if (this.state.teams.some(t => t.Name === name)) {
-      return perr(409, 'A team with the same name already exists', 'Team already exists');
+      return perr(
+        409,
+        'A team with the same name already exists',
+        'Team already exists',
+      );
     }
     const team = { Id: this.nextId('team'), Name: name };
     this.state.teams.push(team);
@@ -528,7 +764,12 @@ export class PortainerSimulator {
     if (Array.isArray(leaders)) {
       for (const userId of leaders) {
         if (typeof userId === 'number') {
-          this.state.memberships.push({ Id: this.nextId('membership'), UserID: userId, TeamID: team.Id, Role: 1 });
+          this.state.memberships.push({
+            Id: this.nextId('membership'),
+            UserID: userId,
+            TeamID: team.Id,
+            Role: 1,
+          });
         }
       }
     }
@@ -544,15 +785,36 @@ export class PortainerSimulator {
     if (!userId) return perr(400, 'Invalid request payload', 'Invalid UserID');
     if (!teamId) return perr(400, 'Invalid request payload', 'Invalid TeamID');
     if (role !== 1 && role !== 2) {
-      return perr(400, 'Invalid request payload', 'Invalid role value. Value must be one of: 1 (leader) or 2 (member)');
+      return perr(
+        400,
+        'Invalid request payload',
+        'Invalid role value. Value must be one of: 1 (leader) or 2 (member)',
+      );
     }
     if (typeof userId !== 'number' || typeof teamId !== 'number') {
-      return perr(400, 'Invalid request payload', 'json: cannot unmarshal string into Go struct field of type int');
+      return perr(
+        400,
+        'Invalid request payload',
+        'json: cannot unmarshal string into Go struct field of type int',
+      );
     }
-    if (this.state.memberships.some(m => m.UserID === userId && m.TeamID === teamId)) {
-      return perr(409, 'Team membership already registered', 'Team membership already exists for this user and team');
+    if (
+      this.state.memberships.some(
+        m => m.UserID === userId && m.TeamID === teamId,
+      )
+    ) {
+      return perr(
+        409,
+        'Team membership already registered',
+        'Team membership already exists for this user and team',
+      );
     }
-    const m = { Id: this.nextId('membership'), UserID: userId, TeamID: teamId, Role: role };
+    const m = {
+      Id: this.nextId('membership'),
+      UserID: userId,
+      TeamID: teamId,
+      Role: role,
+    };
     this.state.memberships.push(m);
     return { status: 200, body: m };
   }
@@ -566,13 +828,29 @@ export class PortainerSimulator {
     const auth = field(body, 'authentication') === true;
     const username = field(body, 'username');
     const password = field(body, 'password');
-    if (typeof name !== 'string' || name === '') return perr(400, 'Invalid request payload', 'invalid registry name');
-    if (typeof url !== 'string' || url === '') return perr(400, 'Invalid request payload', 'invalid registry URL');
-    if (auth && (typeof username !== 'string' || !username || typeof password !== 'string' || !password)) {
-      return perr(400, 'Invalid request payload', 'invalid credentials. Username and password must be specified when authentication is enabled');
+    if (typeof name !== 'string' || name === '')
+      return perr(400, 'Invalid request payload', 'invalid registry name');
+    if (typeof url !== 'string' || url === '')
+      return perr(400, 'Invalid request payload', 'invalid registry URL');
+    if (
+      auth &&
+      (typeof username !== 'string' ||
+        !username ||
+        typeof password !== 'string' ||
+        !password)
+    ) {
+      return perr(
+        400,
+        'Invalid request payload',
+        'invalid credentials. Username and password must be specified when authentication is enabled',
+      );
     }
     if (typeof type !== 'number' || type < 1 || type > 7) {
-      return perr(400, 'Invalid request payload', 'invalid registry type. Valid values are: 1 (Quay.io), 2 (Azure container registry), 3 (custom registry), 4 (Gitlab registry), 5 (ProGet registry), 6 (DockerHub), 7 (ECR)');
+      return perr(
+        400,
+        'Invalid request payload',
+        'invalid registry type. Valid values are: 1 (Quay.io), 2 (Azure container registry), 3 (custom registry), 4 (Gitlab registry), 5 (ProGet registry), 6 (DockerHub), 7 (ECR)',
+      );
     }
     const reg: PtRegistry = {
       Id: 0,
@@ -587,14 +865,23 @@ export class PortainerSimulator {
     };
     for (const r of this.state.registries) {
       if (r.Name === reg.Name) {
-        return perr(409, 'Another registry with the same name already exists', 'a registry is already defined with this name');
+        return perr(
+          409,
+          'Another registry with the same name already exists',
+          'a registry is already defined with this name',
+        );
       }
       if (
         r.URL === reg.URL &&
         r.Authentication === reg.Authentication &&
-        (!reg.Authentication || (r.Username === reg.Username && r.Password === reg.Password))
+        (!reg.Authentication ||
+          (r.Username === reg.Username && r.Password === reg.Password))
       ) {
-        return perr(409, 'Another registry with the same URL and credentials already exists', 'a registry is already defined for this URL and credentials');
+        return perr(
+          409,
+          'Another registry with the same URL and credentials already exists',
+          'a registry is already defined for this URL and credentials',
+        );
       }
     }
     reg.Id = this.nextId('registry');
@@ -608,17 +895,40 @@ export class PortainerSimulator {
     await this.control.delay(op);
     if (fault?.kind === 'hang') return;
     if (fault?.kind === 'fail') {
-      send(res, { status: fault.status, body: fault.body ?? { message: fault.reason ?? 'Injected failure' } }, fault.reason);
+      send(
+        res,
+        {
+          status: fault.status,
+          body: fault.body ?? { message: fault.reason ?? 'Injected failure' },
+        },
+        fault.reason,
+      );
       return;
     }
-    const m = /^\/api\/endpoints\/([^/]+)\/docker(\/[^?]*)?(\?.*)?$/.exec(req.originalUrl)!;
+    const m = /^\/api\/endpoints\/([^/]+)\/docker(\/[^?]*)?(\?.*)?$/.exec(
+      req.originalUrl,
+    )!;
     if (!/^\d+$/.test(m[1])) {
-      send(res, perr(400, 'Invalid environment identifier route variable', `strconv.Atoi: parsing "${m[1]}": invalid syntax`));
+      send(
+        res,
+        perr(
+          400,
+          'Invalid environment identifier route variable',
+          `strconv.Atoi: parsing "${m[1]}": invalid syntax`,
+        ),
+      );
       return;
     }
     const e = this.state.endpoints.find(x => x.Id === Number(m[1]));
     if (!e) {
-      send(res, perr(404, 'Unable to find an environment with the specified identifier inside the database', 'object not found inside the database'));
+      send(
+        res,
+        perr(
+          404,
+          'Unable to find an environment with the specified identifier inside the database',
+          'object not found inside the database',
+        ),
+      );
       return;
     }
     forwardToAgent(e.URL, `${m[2] ?? '/'}${m[3] ?? ''}`, req, res);
@@ -631,7 +941,10 @@ function readForm(req: express.Request): Promise<Record<string, string>> {
     const fields: Record<string, string> = {};
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { fieldSize: 1024 * 1024, files: 3 } });
+      bb = busboy({
+        headers: req.headers,
+        limits: { fieldSize: 1024 * 1024, files: 3 },
+      });
     } catch (e) {
       reject(e);
       return;
@@ -646,7 +959,11 @@ function readForm(req: express.Request): Promise<Record<string, string>> {
   });
 }
 
-function send(res: express.Response, reply: Reply & { headers?: Record<string, string> }, reason?: string) {
+function send(
+  res: express.Response,
+  reply: Reply & { headers?: Record<string, string> },
+  reason?: string,
+) {
   res.status(reply.status);
   if (reason) res.statusMessage = reason;
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);

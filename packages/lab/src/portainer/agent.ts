@@ -12,13 +12,18 @@ export function agentBaseUrl(endpointUrl: string): URL | undefined {
  * 204 required, then the `Portainer-Agent` (version) and `Portainer-Agent-Platform` headers.
  * Returns the agent version, or throws with Portainer's error text.
  */
-export async function pingAgent(endpointUrl: string, timeoutMs = 3000): Promise<string> {
+export async function pingAgent(
+  endpointUrl: string,
+  timeoutMs = 3000,
+): Promise<string> {
   const base = agentBaseUrl(endpointUrl);
   if (!base) throw new Error(`parse "${endpointUrl}/ping": invalid URL`);
   const target = `https://${base.host}/ping`;
   let res: Response;
   try {
-    res = await fetch(new URL('/ping', base), { signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(new URL('/ping', base), {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (e) {
     const err = e as Error & { cause?: { code?: string; message?: string } };
     if (err.name === 'TimeoutError') {
@@ -26,16 +31,21 @@ export async function pingAgent(endpointUrl: string, timeoutMs = 3000): Promise<
         `Get "${target}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
       );
     }
-    const cause = err.cause?.code === 'ECONNREFUSED' ? 'connect: connection refused' : err.cause?.message ?? err.message;
+    const cause =
+      err.cause?.code === 'ECONNREFUSED'
+        ? 'connect: connection refused'
+        : err.cause?.message ?? err.message;
     throw new Error(`Get "${target}": dial tcp ${base.host}: ${cause}`);
   }
   await res.arrayBuffer().catch(() => undefined);
-  if (res.status !== 204) throw new Error(`Failed request with status ${res.status}`);
+  if (res.status !== 204)
+    throw new Error(`Failed request with status ${res.status}`);
   const version = res.headers.get('Portainer-Agent');
   if (!version) throw new Error('Version Header is missing');
   const platform = res.headers.get('Portainer-Agent-Platform');
   if (!platform) throw new Error('Agent Platform Header is missing');
-  if (!/^\d+$/.test(platform)) throw new Error(`strconv.Atoi: parsing "${platform}": invalid syntax`);
+  if (!/^\d+$/.test(platform))
+    throw new Error(`strconv.Atoi: parsing "${platform}": invalid syntax`);
   return version;
 }
 
@@ -64,15 +74,28 @@ export function forwardToAgent(
   const base = agentBaseUrl(endpointUrl)!;
   const headers: http.OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(req.headers)) {
-    if (HOP_BY_HOP.has(k) || k === 'x-api-key' || k === 'authorization' || k === 'cookie') continue;
+    if (
+      HOP_BY_HOP.has(k) ||
+      k === 'x-api-key' ||
+      k === 'authorization' ||
+      k === 'cookie'
+    )
+      continue;
     headers[k] = v;
   }
   headers.host = base.host;
   const upstream = http.request(
-    { host: base.hostname, port: Number(base.port), method: req.method, path: pathAndQuery, headers },
+    {
+      host: base.hostname,
+      port: Number(base.port),
+      method: req.method,
+      path: pathAndQuery,
+      headers,
+    },
     up => {
       const out: http.OutgoingHttpHeaders = {};
-      for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(k)) out[k] = v;
+      for (const [k, v] of Object.entries(up.headers))
+        if (!HOP_BY_HOP.has(k)) out[k] = v;
       res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
       up.pipe(res);
     },

@@ -1,6 +1,10 @@
 export * from './PortainerSimulator';
 export { agentBaseUrl, pingAgent } from './agent';
-export { startStandInAgent, type StandInAgent, type StandInAgentOptions } from './standInAgent';
+export {
+  startStandInAgent,
+  type StandInAgent,
+  type StandInAgentOptions,
+} from './standInAgent';
 export type {
   PortainerState,
   PtUser,

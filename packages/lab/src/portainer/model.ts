@@ -55,7 +55,11 @@ export interface PtRegistry {
   Password: string;
   RegistryAccesses: Record<
     string,
-    { UserAccessPolicies: PtAccessPolicies | null; TeamAccessPolicies: PtAccessPolicies | null; Namespaces: string[] | null }
+    {
+      UserAccessPolicies: PtAccessPolicies | null;
+      TeamAccessPolicies: PtAccessPolicies | null;
+      Namespaces: string[] | null;
+    }
   >;
 }
 
@@ -103,7 +107,11 @@ export function renderEndpoint(e: PtEndpoint) {
         IngressAvailabilityPerNamespace: true,
         AllowNoneIngressClass: false,
       },
-      Flags: { IsServerMetricsDetected: false, IsServerIngressClassDetected: false, IsServerStorageDetected: false },
+      Flags: {
+        IsServerMetricsDetected: false,
+        IsServerIngressClassDetected: false,
+        IsServerStorageDetected: false,
+      },
     },
     ComposeSyntaxMaxVersion: '',
     SecuritySettings: {
@@ -120,7 +128,12 @@ export function renderEndpoint(e: PtEndpoint) {
     LastCheckInDate: 0,
     QueryDate: 0,
     Heartbeat: false,
-    Edge: { AsyncMode: false, PingInterval: 0, SnapshotInterval: 0, CommandInterval: 0 },
+    Edge: {
+      AsyncMode: false,
+      PingInterval: 0,
+      SnapshotInterval: 0,
+      CommandInterval: 0,
+    },
     Agent: { Version: e.AgentVersion },
     PostInitMigrations: { MigrateIngresses: true, MigrateGPUs: true },
     ...(e.TLS ? { TLS: true } : {}),

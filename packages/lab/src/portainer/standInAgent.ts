@@ -7,7 +7,12 @@ export interface StandInAgent {
   url: string;
   host: string;
   port: number;
-  seen: Array<{ method: string; path: string; headers: http.IncomingHttpHeaders; body: string }>;
+  seen: Array<{
+    method: string;
+    path: string;
+    headers: http.IncomingHttpHeaders;
+    body: string;
+  }>;
   close(): Promise<void>;
 }
 
@@ -29,7 +34,12 @@ export async function startStandInAgent(
   const app = express();
   app.use(express.text({ type: () => true }));
   app.use((req, _res, next) => {
-    seen.push({ method: req.method, path: req.originalUrl, headers: req.headers, body: typeof req.body === 'string' ? req.body : '' });
+    seen.push({
+      method: req.method,
+      path: req.originalUrl,
+      headers: req.headers,
+      body: typeof req.body === 'string' ? req.body : '',
+    });
     next();
   });
   app.get('/ping', (_req, res) => {
@@ -47,11 +57,23 @@ export async function startStandInAgent(
   });
   app.get('/containers/json', (req, res) => {
     res.json([
-      { Id: 'abc123', Names: ['/web'], Image: 'nginx:1.27', State: 'running', Status: 'Up 2 minutes', all: req.query.all },
+      {
+        Id: 'abc123',
+        Names: ['/web'],
+        Image: 'nginx:1.27',
+        State: 'running',
+        Status: 'Up 2 minutes',
+        all: req.query.all,
+      },
     ]);
   });
   app.post('/containers/create', (req, res) => {
-    res.status(201).json({ Id: 'new1', Warnings: [], echo: JSON.parse(String(req.body || '{}')), name: req.query.name });
+    res.status(201).json({
+      Id: 'new1',
+      Warnings: [],
+      echo: JSON.parse(String(req.body || '{}')),
+      name: req.query.name,
+    });
   });
   app.get('/containers/:id/logs', (_req, res) => {
     res.status(200).type('application/vnd.docker.raw-stream');

@@ -10,7 +10,12 @@ import { firewallRoutes } from './routes/firewall';
 import { infoRoutes } from './routes/info';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { snapshotRoutes } from './routes/snapshots';
-import { goldenTemplate, type ProxmoxSimState, type SimContainer, type SimTask } from './state';
+import {
+  goldenTemplate,
+  type ProxmoxSimState,
+  type SimContainer,
+  type SimTask,
+} from './state';
 
 /** An API token the simulator accepts. */
 export interface ProxmoxSimToken {
@@ -91,7 +96,12 @@ export interface ProxmoxSimRequestRecord {
   authorized: boolean;
 }
 
-const ROUTES: SimRoute[] = [...infoRoutes, ...lifecycleRoutes, ...snapshotRoutes, ...firewallRoutes];
+const ROUTES: SimRoute[] = [
+  ...infoRoutes,
+  ...lifecycleRoutes,
+  ...snapshotRoutes,
+  ...firewallRoutes,
+];
 
 function compile(route: SimRoute) {
   const names: string[] = [];
@@ -142,20 +152,32 @@ export class ProxmoxSimulator {
   ) {}
 
   /** Starts the simulator on 127.0.0.1. */
-  static async start(options: ProxmoxSimulatorOptions = {}): Promise<ProxmoxSimulator> {
+  static async start(
+    options: ProxmoxSimulatorOptions = {},
+  ): Promise<ProxmoxSimulator> {
     const node = options.node ?? 'pve';
-    const control = new LabControl(PROXMOX_SIM_LATENCIES, options.latencyScale ?? 1);
+    const control = new LabControl(
+      PROXMOX_SIM_LATENCIES,
+      options.latencyScale ?? 1,
+    );
     const now = Date.now();
     const golden = goldenTemplate(options.goldenTemplateVmid ?? 9000, now);
     const state: ProxmoxSimState = {
       node,
       containers: new Map([[golden.vmid, golden]]),
       tasks: new Map(),
-      osTemplates: ['local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', 'local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst'],
+      osTemplates: [
+        'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
+        'local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst',
+      ],
       guestIpBlock: options.guestIpBlock ?? DEFAULT_GUEST_IP_BLOCK,
     };
     const app = express();
-    const server = await ClosableServer.listen(app, '127.0.0.1', options.port ?? 0);
+    const server = await ClosableServer.listen(
+      app,
+      '127.0.0.1',
+      options.port ?? 0,
+    );
     const { port } = server;
     const sim = new ProxmoxSimulator(
       server,
@@ -169,9 +191,16 @@ export class ProxmoxSimulator {
       res.json(sim.snapshotState());
     });
     app.use('/_lab', control.router());
-    app.use('/api2/json', express.urlencoded({ extended: false }), express.json(), (req, res) => {
-      sim.handle(req, res).catch(err => sendError(res, 500, String(err?.message ?? err)));
-    });
+    app.use(
+      '/api2/json',
+      express.urlencoded({ extended: false }),
+      express.json(),
+      (req, res) => {
+        sim
+          .handle(req, res)
+          .catch(err => sendError(res, 500, String(err?.message ?? err)));
+      },
+    );
     return sim;
   }
 
@@ -199,16 +228,26 @@ export class ProxmoxSimulator {
 
   private authenticate(header: string | undefined): SimAuth | string {
     if (!header) return 'No ticket';
-    const m = /^PVEAPIToken=([^\s!@]+@[^\s!]+)!([A-Za-z][A-Za-z0-9._-]*)[=:](\S+)$/.exec(header.trim());
+    const m =
+      /^PVEAPIToken=([^\s!@]+@[^\s!]+)!([A-Za-z][A-Za-z0-9._-]*)[=:](\S+)$/.exec(
+        header.trim(),
+      );
     if (!m) return 'authentication failure';
     const [, user, tokenName, secret] = m;
     const token = this.tokens.find(t => t.id === `${user}!${tokenName}`);
     if (!token) return `no such token '${tokenName}' for user '${user}'`;
     if (token.secret !== secret) return 'invalid token value!';
-    return { tokenUser: `${user}!${tokenName}`, user, isRoot: user === 'root@pam' };
+    return {
+      tokenUser: `${user}!${tokenName}`,
+      user,
+      isRoot: user === 'root@pam',
+    };
   }
 
-  private async handle(req: express.Request, res: express.Response): Promise<void> {
+  private async handle(
+    req: express.Request,
+    res: express.Response,
+  ): Promise<void> {
     const path = req.path;
     const query = flatten(req.query);
     const body = flatten(req.body);
@@ -223,11 +262,14 @@ export class ProxmoxSimulator {
     });
     if (typeof auth === 'string') {
       // PVE delays every failed authentication (3 s) before answering 401
-      if (req.headers.authorization) await this.control.delay('proxmox.auth.fail');
+      if (req.headers.authorization)
+        await this.control.delay('proxmox.auth.fail');
       sendError(res, 401, auth);
       return;
     }
-    let match: { route: SimRoute; pathParams: Record<string, string> } | undefined;
+    let match:
+      | { route: SimRoute; pathParams: Record<string, string> }
+      | undefined;
     for (const c of COMPILED) {
       const m = c.regex.exec(path);
       if (!m || c.route.method !== req.method) continue;
@@ -258,14 +300,21 @@ export class ProxmoxSimulator {
     }
     try {
       // PVE merges query and body parameters; path parameters win
-      const params = verifyParams({ ...query, ...body, ...pathParams }, route.params, route.indexed);
+      const params = verifyParams(
+        { ...query, ...body, ...pathParams },
+        route.params,
+        route.indexed,
+      );
       if ('node' in params && params.node !== this.state.node) {
-        throw PveError.die(`hostname lookup '${params.node}' failed - failed to get address info for: ${params.node}: Name or service not known`);
+        throw PveError.die(
+          `hostname lookup '${params.node}' failed - failed to get address info for: ${params.node}: Name or service not known`,
+        );
       }
       const data = await route.handle(this.context(), { auth, params, fault });
       sendData(res, data);
     } catch (err) {
-      if (err instanceof PveError) sendError(res, err.status, err.message, err.errors);
+      if (err instanceof PveError)
+        sendError(res, err.status, err.message, err.errors);
       else throw err;
     }
   }
@@ -279,7 +328,10 @@ export class ProxmoxSimulator {
       startTask: options => this.startTask(options),
       ct: vmid => {
         const ct = this.state.containers.get(vmid);
-        if (!ct) throw PveError.die(`Configuration file 'nodes/${this.state.node}/lxc/${vmid}.conf' does not exist`);
+        if (!ct)
+          throw PveError.die(
+            `Configuration file 'nodes/${this.state.node}/lxc/${vmid}.conf' does not exist`,
+          );
         return ct;
       },
     };
@@ -289,7 +341,11 @@ export class ProxmoxSimulator {
     this.pid += 1 + Math.floor(Math.random() * 50);
     const starttime = Math.floor(Date.now() / 1000);
     const node = this.state.node;
-    const upid = `UPID:${node}:${hex8(this.pid)}:${hex8(this.pstart + this.pid)}:${hex8(starttime)}:${options.type}:${options.id}:${options.req.auth.tokenUser}:`;
+    const upid = `UPID:${node}:${hex8(this.pid)}:${hex8(
+      this.pstart + this.pid,
+    )}:${hex8(starttime)}:${options.type}:${options.id}:${
+      options.req.auth.tokenUser
+    }:`;
     const task: SimTask = {
       upid,
       node,
@@ -305,7 +361,8 @@ export class ProxmoxSimulator {
     this.state.tasks.set(upid, task);
     const vmid = Number(options.id);
     const ct = this.state.containers.get(vmid);
-    const holdsLock = ct && ['vzstart', 'vzstop', 'vzshutdown'].includes(options.type);
+    const holdsLock =
+      ct && ['vzstart', 'vzstop', 'vzshutdown'].includes(options.type);
     if (holdsLock) ct.busyWith = upid;
     const fault = options.req.fault;
     const timer = setTimeout(async () => {
@@ -315,7 +372,8 @@ export class ProxmoxSimulator {
         await options.work(task);
         task.exitstatus = 'OK';
       } catch (err) {
-        task.exitstatus = String((err as Error)?.message ?? err).trim() || 'unexpected status';
+        task.exitstatus =
+          String((err as Error)?.message ?? err).trim() || 'unexpected status';
         task.log.push(task.exitstatus);
         try {
           await options.onFail?.(task);

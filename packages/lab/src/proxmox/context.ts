@@ -64,13 +64,20 @@ export interface SimRoute {
 export function checkLock(ct: SimContainer): void {
   if (ct.lock) throw PveError.die(`CT is locked (${ct.lock})`);
   if (ct.busyWith) {
-    throw PveError.die(`can't lock file '/run/lock/lxc/pve-config-${ct.vmid}.conf' - got timeout`);
+    throw PveError.die(
+      `can't lock file '/run/lock/lxc/pve-config-${ct.vmid}.conf' - got timeout`,
+    );
   }
 }
 
 /** PVE::Tools::assert_if_modified. */
-export function assertDigest(expected: string | number | undefined, actual: string): void {
+export function assertDigest(
+  expected: string | number | undefined,
+  actual: string,
+): void {
   if (expected !== undefined && expected !== actual) {
-    throw PveError.die('detected modified configuration - file changed by other user? Try again.');
+    throw PveError.die(
+      'detected modified configuration - file changed by other user? Try again.',
+    );
   }
 }

@@ -6,4 +6,11 @@ export {
   type ProxmoxSimToken,
   type ProxmoxSimRequestRecord,
 } from './ProxmoxSimulator';
-export type { ProxmoxSimState, SimContainer, SimTask, SimSnapshot, SimFirewallRule, PveValue } from './state';
+export type {
+  ProxmoxSimState,
+  SimContainer,
+  SimTask,
+  SimSnapshot,
+  SimFirewallRule,
+  PveValue,
+} from './state';

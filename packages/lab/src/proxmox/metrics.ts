@@ -16,7 +16,9 @@ function wave(vmid: number, t: number, period: number): number {
 /** `GET CT/status/current` data: counters grow with uptime, cpu/mem move over time. */
 export function statusCurrent(ct: SimContainer, now: number) {
   const running = ct.status === 'running' && ct.startedAt !== undefined;
-  const uptime = running ? Math.max(0, Math.floor((now - ct.startedAt!) / 1000)) : 0;
+  const uptime = running
+    ? Math.max(0, Math.floor((now - ct.startedAt!) / 1000))
+    : 0;
   const maxmem = Number(ct.config.memory ?? 512) * MB;
   const maxdisk = rootfsBytes(ct);
   const t = now / 1000;
@@ -28,11 +30,18 @@ export function statusCurrent(ct: SimContainer, now: number) {
     cpus: Number(ct.config.cores ?? 1),
     cpu: running ? Number((0.02 + 0.1 * wave(ct.vmid, t, 30)).toFixed(6)) : 0,
     maxmem,
-    mem: running ? Math.floor(maxmem * (0.18 + 0.12 * wave(ct.vmid, t, 45))) : 0,
+    mem: running
+      ? Math.floor(maxmem * (0.18 + 0.12 * wave(ct.vmid, t, 45)))
+      : 0,
     maxswap: Number(ct.config.swap ?? 512) * MB,
     swap: 0,
     maxdisk,
-    disk: Math.floor(Math.min(maxdisk, (ct.fromGoldenTemplate ? 1.4 : 0.6) * 1024 ** 3 + uptime * 2048)),
+    disk: Math.floor(
+      Math.min(
+        maxdisk,
+        (ct.fromGoldenTemplate ? 1.4 : 0.6) * 1024 ** 3 + uptime * 2048,
+      ),
+    ),
     netin: running ? uptime * 1800 + Math.floor(wave(ct.vmid, t, 7) * 5000) : 0,
     netout: running ? uptime * 900 + Math.floor(wave(ct.vmid, t, 9) * 3000) : 0,
     diskread: running ? 48 * MB + uptime * 4096 : 0,
@@ -53,13 +62,24 @@ export function statusCurrent(ct: SimContainer, now: number) {
   return data;
 }
 
-const STEPS: Record<string, number> = { hour: 60, day: 1800, week: 10800, month: 43200, year: 604800 };
+const STEPS: Record<string, number> = {
+  hour: 60,
+  day: 1800,
+  week: 10800,
+  month: 43200,
+  year: 604800,
+};
 
 /**
  * `GET CT/rrddata`: 70 points; rates per second; a point where the value is unknown (before the
  * CT existed, or while it was stopped) has only `time`: PVE leaves the keys out, no nulls.
  */
-export function rrdData(ct: SimContainer, now: number, timeframe: string, cf: string) {
+export function rrdData(
+  ct: SimContainer,
+  now: number,
+  timeframe: string,
+  cf: string,
+) {
   const step = STEPS[timeframe] ?? 60;
   const last = Math.floor(now / 1000 / step) * step;
   const maxmem = Number(ct.config.memory ?? 512) * MB;
@@ -69,7 +89,11 @@ export function rrdData(ct: SimContainer, now: number, timeframe: string, cf: st
     const time = last - i * step;
     // a bucket [time, time+step) has data when the CT ran during it
     const bucketEnd = (time + step) * 1000;
-    const known = ct.status === 'running' && ct.startedAt !== undefined && bucketEnd > ct.startedAt && bucketEnd > ct.createdAt;
+    const known =
+      ct.status === 'running' &&
+      ct.startedAt !== undefined &&
+      bucketEnd > ct.startedAt &&
+      bucketEnd > ct.createdAt;
     if (!known) {
       points.push({ time });
       continue;
@@ -92,9 +116,15 @@ export function rrdData(ct: SimContainer, now: number, timeframe: string, cf: st
 }
 
 /** `GET CT/interfaces`: null when stopped; `lo` plus `eth0` (IPv4 only once DHCP answered). */
-export function interfaces(ct: SimContainer, now: number, guestIpBlock: number) {
+export function interfaces(
+  ct: SimContainer,
+  now: number,
+  guestIpBlock: number,
+) {
   if (ct.status !== 'running') return null;
-  const mac = /hwaddr=([0-9A-Fa-f:]{17})/.exec(String(ct.config.net0 ?? ''))?.[1] ?? '00:00:00:00:00:00';
+  const mac =
+    /hwaddr=([0-9A-Fa-f:]{17})/.exec(String(ct.config.net0 ?? ''))?.[1] ??
+    '00:00:00:00:00:00';
   const lo = {
     name: 'lo',
     hwaddr: '00:00:00:00:00:00',
@@ -107,18 +137,26 @@ export function interfaces(ct: SimContainer, now: number, guestIpBlock: number) 
     ],
   };
   const b = mac.toLowerCase().split(':');
-  const linkLocal = `fe80::${(parseInt(b[0], 16) ^ 2).toString(16)}${b[1]}:${b[2]}ff:fe${b[3]}:${b[4]}${b[5]}`;
+  const linkLocal = `fe80::${(parseInt(b[0], 16) ^ 2).toString(16)}${b[1]}:${
+    b[2]
+  }ff:fe${b[3]}:${b[4]}${b[5]}`;
   const eth0: Record<string, unknown> = {
     name: 'eth0',
     hwaddr: mac.toLowerCase(),
     'hardware-address': mac.toLowerCase(),
     inet6: `${linkLocal}/64`,
-    'ip-addresses': [{ 'ip-address': linkLocal, 'ip-address-type': 'inet6', prefix: 64 }],
+    'ip-addresses': [
+      { 'ip-address': linkLocal, 'ip-address-type': 'inet6', prefix: 64 },
+    ],
   };
   if (ct.ipReadyAt !== undefined && now >= ct.ipReadyAt) {
     const ip = guestIpForVmid(ct.vmid, guestIpBlock);
     eth0.inet = `${ip}/24`;
-    (eth0['ip-addresses'] as unknown[]).unshift({ 'ip-address': ip, 'ip-address-type': 'inet', prefix: 24 });
+    (eth0['ip-addresses'] as unknown[]).unshift({
+      'ip-address': ip,
+      'ip-address-type': 'inet',
+      prefix: 24,
+    });
   }
   return [lo, eth0];
 }

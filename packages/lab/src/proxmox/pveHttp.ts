@@ -45,9 +45,17 @@ export function sendData(res: ServerResponse, data: unknown): void {
 }
 
 /** Sends an error: reason phrase = message (one line), body `{data:null, message, errors?}`. */
-export function sendError(res: ServerResponse, status: number, message: string, errors?: Record<string, string>): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  errors?: Record<string, string>,
+): void {
   const reason = message.replace(/[\r\n]+/g, ' ').trim();
-  const payload: Record<string, unknown> = { data: null, message: `${reason}\n` };
+  const payload: Record<string, unknown> = {
+    data: null,
+    message: `${reason}\n`,
+  };
   if (errors) payload.errors = errors;
   const body = JSON.stringify(payload);
   res.statusCode = status;

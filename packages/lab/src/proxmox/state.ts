@@ -94,7 +94,12 @@ export function configDigest(config: Record<string, PveValue>): string {
 export function macFor(vmid: number, salt = 0): string {
   const h = createHash('sha1').update(`${vmid}:${salt}`).digest();
   return ['BC', '24', '11', h[0], h[1], h[2]]
-    .map(b => (typeof b === 'number' ? b.toString(16).padStart(2, '0') : b).toUpperCase())
+    .map(b =>
+      (typeof b === 'number'
+        ? b.toString(16).padStart(2, '0')
+        : b
+      ).toUpperCase(),
+    )
     .join(':');
 }
 
@@ -102,13 +107,19 @@ export function macFor(vmid: number, salt = 0): string {
 export function parseSize(size: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)([KMGT]?)$/.exec(size);
   if (!m) return undefined;
-  const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[2]] ?? 1;
+  const mult =
+    { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[2]] ?? 1;
   return Math.round(Number(m[1]) * mult);
 }
 
 /** Formats bytes the way PVE writes `size=` in a volume string (`8G`, `8704M`). */
 export function formatSize(bytes: number): string {
-  for (const [suffix, mult] of [['T', 1024 ** 4], ['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
+  for (const [suffix, mult] of [
+    ['T', 1024 ** 4],
+    ['G', 1024 ** 3],
+    ['M', 1024 ** 2],
+    ['K', 1024],
+  ] as const) {
     if (bytes % mult === 0) return `${bytes / mult}${suffix}`;
   }
   return String(bytes);
@@ -126,11 +137,14 @@ export function goldenTemplate(vmid: number, now: number): SimContainer {
     config: {
       arch: 'amd64',
       cores: 2,
-      description: 'Golden template: Debian 12, Docker CE, Portainer agent (docker-env)\n',
+      description:
+        'Golden template: Debian 12, Docker CE, Portainer agent (docker-env)\n',
       features: 'keyctl=1,nesting=1',
       hostname: 'docker-golden',
       memory: 2048,
-      net0: `name=eth0,bridge=vmbr0,firewall=1,hwaddr=${macFor(vmid)},ip=dhcp,type=veth`,
+      net0: `name=eth0,bridge=vmbr0,firewall=1,hwaddr=${macFor(
+        vmid,
+      )},ip=dhcp,type=veth`,
       ostype: 'debian',
       rootfs: `local-lvm:base-${vmid}-disk-0,size=8G`,
       swap: 512,

@@ -44,7 +44,9 @@ describe('validateProjectName', () => {
 
 describe('validateResources', () => {
   it('accepts values within limits', () => {
-    expect(validateResources({ cpuCores: 2, memoryMb: 2048, diskGb: 20 })).toEqual([]);
+    expect(
+      validateResources({ cpuCores: 2, memoryMb: 2048, diskGb: 20 }),
+    ).toEqual([]);
   });
   it('names each field out of bounds', () => {
     expect(

@@ -55,12 +55,24 @@ describe('DockerClient against the lab engine', () => {
   afterEach(() => sim.control.reset());
 
   it('is built from app-config (dockerEnv.docker) with the guest address from the caller', async () => {
-    const config = new ConfigReader({ dockerEnv: { docker: { kind: 'tcp', port: sim.port, timeoutMs: 2000 } } });
-    await expect(DockerClient.fromConfig(config, { host: '127.0.0.1' }).ping()).resolves.toBeUndefined();
+    const config = new ConfigReader({
+      dockerEnv: { docker: { kind: 'tcp', port: sim.port, timeoutMs: 2000 } },
+    });
+    await expect(
+      DockerClient.fromConfig(config, { host: '127.0.0.1' }).ping(),
+    ).resolves.toBeUndefined();
     expect(() => DockerClient.fromConfig(config)).toThrow(/^host: is required/);
-    expect(() => DockerClient.fromConfig(config, { host: 'bad host' })).toThrow(/^connection\.host:/);
-    const ssh = new ConfigReader({ dockerEnv: { docker: { kind: 'ssh', ssh: { username: 'deploy', privateKey: 'k' } } } });
-    expect(() => DockerClient.fromConfig(ssh, { host: '127.0.0.1' })).toThrow(/^connection\.hostKeySha256: is required/);
+    expect(() => DockerClient.fromConfig(config, { host: 'bad host' })).toThrow(
+      /^connection\.host:/,
+    );
+    const ssh = new ConfigReader({
+      dockerEnv: {
+        docker: { kind: 'ssh', ssh: { username: 'deploy', privateKey: 'k' } },
+      },
+    });
+    expect(() => DockerClient.fromConfig(ssh, { host: '127.0.0.1' })).toThrow(
+      /^connection\.hostKeySha256: is required/,
+    );
   });
 
   it('pings', async () => {
@@ -533,18 +545,30 @@ describe('DockerClient pull over a cut connection', () => {
     const server = http.createServer((req, res) => {
       expect(req.url).toMatch(/^\/images\/create\?fromImage=nginx&tag=latest$/);
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.write(`${JSON.stringify({ status: 'Pulling from library/nginx', id: 'latest' })}\n`);
+      res.write(
+        `${JSON.stringify({
+          status: 'Pulling from library/nginx',
+          id: 'latest',
+        })}\n`,
+      );
       setTimeout(() => res.socket?.destroy(), 20);
     });
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
     try {
       const client = new DockerClient(
-        { kind: 'tcp', host: '127.0.0.1', port: (server.address() as AddressInfo).port },
+        {
+          kind: 'tcp',
+          host: '127.0.0.1',
+          port: (server.address() as AddressInfo).port,
+        },
         { timeoutMs: 5000 },
       );
       const err = await rejection(client.pullImage('nginx'));
       expect(err).toBeInstanceOf(UpstreamApiError);
-      expect(err).toMatchObject({ system: 'docker', operation: 'POST /images/create' });
+      expect(err).toMatchObject({
+        system: 'docker',
+        operation: 'POST /images/create',
+      });
     } finally {
       await new Promise(r => server.close(r));
     }

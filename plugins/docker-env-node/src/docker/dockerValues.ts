@@ -95,4 +95,3 @@ export function assertLabelValue(value: unknown, field = 'label'): string {
     fail(field, 'must not contain NUL or line breaks');
   return value;
 }
-

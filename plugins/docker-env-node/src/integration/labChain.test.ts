@@ -27,9 +27,20 @@ describe('the clients against the lab, end to end', () => {
           tokenId: lab.credentials.proxmox.tokenId,
           tokenSecret: lab.credentials.proxmox.tokenSecret,
         },
-        netbox: { baseUrl: lab.urls.netbox, token: lab.credentials.netbox.token },
-        portainer: { baseUrl: lab.urls.portainer, apiKey: lab.credentials.portainer.apiKey },
-        traefik: { baseDomain: 'docker.example.com', certResolver: 'le', wildcardCertificate: true, directory: routesDir },
+        netbox: {
+          baseUrl: lab.urls.netbox,
+          token: lab.credentials.netbox.token,
+        },
+        portainer: {
+          baseUrl: lab.urls.portainer,
+          apiKey: lab.credentials.portainer.apiKey,
+        },
+        traefik: {
+          baseDomain: 'docker.example.com',
+          certResolver: 'le',
+          wildcardCertificate: true,
+          directory: routesDir,
+        },
         docker: { kind: 'tcp' },
       },
     });
@@ -47,20 +58,34 @@ describe('the clients against the lab, end to end', () => {
     const traefik = TraefikRoutes.fromConfig(config);
 
     // Proxmox: linked clone of the golden template, retried call finds the same CT
-    const clone = await proxmox.cloneFromTemplate({ templateVmid: 9000, hostname: 'shop-dev' });
+    const clone = await proxmox.cloneFromTemplate({
+      templateVmid: 9000,
+      hostname: 'shop-dev',
+    });
     expect(clone.existing).toBe(false);
     await proxmox.waitForTask(clone.upid!);
-    const again = await proxmox.cloneFromTemplate({ templateVmid: 9000, hostname: 'shop-dev' });
+    const again = await proxmox.cloneFromTemplate({
+      templateVmid: 9000,
+      hostname: 'shop-dev',
+    });
     expect(again).toMatchObject({ vmid: clone.vmid, existing: true });
     await proxmox.updateConfig(clone.vmid, { cores: 2, memoryMiB: 4096 });
     await proxmox.waitForTask(await proxmox.start(clone.vmid));
-    const ip = await proxmox.waitForIp(clone.vmid, { timeoutMs: 5000, intervalMs: 20 });
+    const ip = await proxmox.waitForIp(clone.vmid, {
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
     expect(ip).toMatch(/^127\.(1[1-9]|[2-9][0-9]|1[0-9]{2}|2[0-4][0-9]|250)\./);
 
     // Portainer: the agent answers its ping, the endpoint is created once, the team gets access
-    const { endpoint, created } = await portainer.createAgentEndpoint({ name: 'shop-dev', ip });
+    const { endpoint, created } = await portainer.createAgentEndpoint({
+      name: 'shop-dev',
+      ip,
+    });
     expect(created).toBe(true);
-    expect((await portainer.createAgentEndpoint({ name: 'shop-dev', ip })).created).toBe(false);
+    expect(
+      (await portainer.createAgentEndpoint({ name: 'shop-dev', ip })).created,
+    ).toBe(false);
     const team = await portainer.ensureTeam('team-a');
     const withAccess = await portainer.grantTeamAccess(endpoint.id, team.id);
     expect(withAccess.teamAccess).toEqual({ [team.id]: 1 });
@@ -85,7 +110,10 @@ describe('the clients against the lab, end to end', () => {
       environment: 'shop-dev',
       target: { kind: 'backend', backend: { ip, port: 8080 } },
     });
-    const file = await fs.readFile(path.join(routesDir, 'dockerenv_shop-dev.yml'), 'utf8');
+    const file = await fs.readFile(
+      path.join(routesDir, 'dockerenv_shop-dev.yml'),
+      'utf8',
+    );
     expect(file).toContain('Host(`shop-dev.docker.example.com`)');
     expect(file).toContain(`http://${ip}:8080`);
 
@@ -101,12 +129,17 @@ describe('the clients against the lab, end to end', () => {
       diskMb: 16384,
     });
     const iface = await netbox.createInterface(vm.id, 'eth0');
-    const address = await netbox.createIpAddress({ address: `${ip}/8`, interfaceId: iface.id });
+    const address = await netbox.createIpAddress({
+      address: `${ip}/8`,
+      interfaceId: iface.id,
+    });
     const withIp = await netbox.setPrimaryIp4(vm.id, address.id);
     expect(withIp.primaryIp4?.address).toBe(`${ip}/8`);
 
     // Pause: the CT shuts down and its guest stops answering
-    await proxmox.waitForTask(await proxmox.shutdown(clone.vmid, { timeoutSeconds: 10 }));
+    await proxmox.waitForTask(
+      await proxmox.shutdown(clone.vmid, { timeoutSeconds: 10 }),
+    );
     await expect(docker.ping()).rejects.toThrow();
     expect((await proxmox.getStatus(clone.vmid)).status).toBe('stopped');
 
@@ -119,11 +152,16 @@ describe('the clients against the lab, end to end', () => {
     // Delete: everything goes
     await proxmox.waitForTask(await proxmox.stop(clone.vmid));
     await proxmox.waitForTask(await proxmox.destroy(clone.vmid));
-    expect(await proxmox.findContainer({ hostname: 'shop-dev' })).toBeUndefined();
+    expect(
+      await proxmox.findContainer({ hostname: 'shop-dev' }),
+    ).toBeUndefined();
     expect(await portainer.deleteEndpoint(endpoint.id)).toBe(true);
     await traefik.removeRoute('shop-dev');
     await expect(fs.readdir(routesDir)).resolves.toEqual([]);
-    const decommissioned = await netbox.setVirtualMachineStatus(vm.id, 'decommissioning');
+    const decommissioned = await netbox.setVirtualMachineStatus(
+      vm.id,
+      'decommissioning',
+    );
     expect(decommissioned.status).toBe('decommissioning');
   });
 });

@@ -38,17 +38,28 @@ function buildAd(): FakeActiveDirectory {
   const range = (from: number, to: number) =>
     Array.from({ length: to - from + 1 }, (_, k) => userDn(from + k));
   // eng: 2500 direct members; all-staff: eng (nested) + 700 more + O'Brien; a cycle back to all-staff
-  ad.add(`CN=eng,${groups}`, { objectClass: 'group', cn: 'eng', member: [...range(1, 2500), `CN=all-staff,${groups}`] });
+  ad.add(`CN=eng,${groups}`, {
+    objectClass: 'group',
+    cn: 'eng',
+    member: [...range(1, 2500), `CN=all-staff,${groups}`],
+  });
   ad.add(`CN=all-staff,${groups}`, {
     objectClass: 'group',
     cn: 'all-staff',
     member: [`CN=eng,${groups}`, ...range(2501, 3200), special],
   });
-  ad.add(`CN=big-direct,${groups}`, { objectClass: 'group', cn: 'big-direct', member: range(1, 3200) });
+  ad.add(`CN=big-direct,${groups}`, {
+    objectClass: 'group',
+    cn: 'big-direct',
+    member: range(1, 3200),
+  });
   return ad;
 }
 
-function adDirectory(ad: FakeActiveDirectory, style: 'ad-nested' | 'member' = 'ad-nested') {
+function adDirectory(
+  ad: FakeActiveDirectory,
+  style: 'ad-nested' | 'member' = 'ad-nested',
+) {
   return new LdapDirectory(
     {
       url: 'ldaps://dc.corp.example',
@@ -70,7 +81,7 @@ function adDirectory(ad: FakeActiveDirectory, style: 'ad-nested' | 'member' = 'a
 }
 
 describe('Active Directory filters', () => {
-  it('builds the in-chain filter for a user\'s groups with the DN escaped', () => {
+  it("builds the in-chain filter for a user's groups with the DN escaped", () => {
     const filter = groupsOfUserFilter('ad-nested', {
       dn: `CN=O'Brien\\, (test)*,${users}`,
       uid: 'obrien',
@@ -84,9 +95,14 @@ describe('Active Directory filters', () => {
     expect(inChain.rule).toBe('1.2.840.113556.1.4.1941');
   });
 
-  it('builds the in-chain filter for a group\'s members inside the user filter', () => {
-    const userFilter = parseBaseFilter('(&(objectCategory=person)(objectClass=user))', 'userFilter');
-    expect(nestedMembersFilter(userFilter, `CN=a*)(b,${groups}`).toString()).toBe(
+  it("builds the in-chain filter for a group's members inside the user filter", () => {
+    const userFilter = parseBaseFilter(
+      '(&(objectCategory=person)(objectClass=user))',
+      'userFilter',
+    );
+    expect(
+      nestedMembersFilter(userFilter, `CN=a*)(b,${groups}`).toString(),
+    ).toBe(
       `(&(objectCategory=person)(objectClass=user)(memberOf:1.2.840.113556.1.4.1941:=CN=a\\2a\\29\\28b,${groups}))`,
     );
   });
@@ -97,7 +113,9 @@ describe('LdapDirectory on Active Directory (ad-nested)', () => {
     const ad = buildAd();
     const members = await adDirectory(ad).groupMembers('all-staff');
     expect(members).toHaveLength(3201);
-    expect(members.find(m => m.uid === 'obrien')?.displayName).toBe("O'Brien, (test)*");
+    expect(members.find(m => m.uid === 'obrien')?.displayName).toBe(
+      "O'Brien, (test)*",
+    );
     expect(members.find(m => m.uid === 'u0001')).toEqual({
       dn: userDn(1),
       uid: 'u0001',
@@ -108,18 +126,33 @@ describe('LdapDirectory on Active Directory (ad-nested)', () => {
     expect(ad.pagesReturned).toEqual([1000, 1000, 1000, 201]);
   });
 
-  it('lists a user\'s groups transitively', async () => {
+  it("lists a user's groups transitively", async () => {
     const dir = adDirectory(buildAd());
-    await expect(dir.groupsOfUser('u0001')).resolves.toEqual(['all-staff', 'big-direct', 'eng']);
+    await expect(dir.groupsOfUser('u0001')).resolves.toEqual([
+      'all-staff',
+      'big-direct',
+      'eng',
+    ]);
     // eng contains all-staff (a cycle), so all-staff's direct members are in eng too
-    await expect(dir.groupsOfUser('u3000')).resolves.toEqual(['all-staff', 'big-direct', 'eng']);
-    await expect(dir.groupsOfUser('obrien')).resolves.toEqual(['all-staff', 'eng']);
+    await expect(dir.groupsOfUser('u3000')).resolves.toEqual([
+      'all-staff',
+      'big-direct',
+      'eng',
+    ]);
+    await expect(dir.groupsOfUser('obrien')).resolves.toEqual([
+      'all-staff',
+      'eng',
+    ]);
   });
 
   it('finds users by sAMAccountName or mail with the AD default user filter', async () => {
     const dir = adDirectory(buildAd());
-    await expect(dir.findUser('u0042')).resolves.toMatchObject({ dn: userDn(42) });
-    await expect(dir.findUser('u42@corp.example')).resolves.toMatchObject({ uid: 'u0042' });
+    await expect(dir.findUser('u0042')).resolves.toMatchObject({
+      dn: userDn(42),
+    });
+    await expect(dir.findUser('u42@corp.example')).resolves.toMatchObject({
+      uid: 'u0042',
+    });
     await expect(dir.findUser('*')).resolves.toBeUndefined();
   });
 });
@@ -127,7 +160,11 @@ describe('LdapDirectory on Active Directory (ad-nested)', () => {
 describe('ranged retrieval of member', () => {
   it('follows member;range=... until the chunk ending in *', async () => {
     const ad = buildAd();
-    const dns = await readAllValues(ad.session(), `CN=big-direct,${groups}`, 'member');
+    const dns = await readAllValues(
+      ad.session(),
+      `CN=big-direct,${groups}`,
+      'member',
+    );
     expect(dns).toHaveLength(3200);
     expect(dns[0]).toBe(userDn(1));
     expect(dns[3199]).toBe(userDn(3200));
@@ -140,8 +177,14 @@ describe('ranged retrieval of member', () => {
 
   it('reads a small attribute in one request', async () => {
     const ad = buildAd();
-    ad.add(`CN=small,${groups}`, { objectClass: 'group', cn: 'small', member: [userDn(1)] });
-    await expect(readAllValues(ad.session(), `CN=small,${groups}`, 'member')).resolves.toEqual([userDn(1)]);
+    ad.add(`CN=small,${groups}`, {
+      objectClass: 'group',
+      cn: 'small',
+      member: [userDn(1)],
+    });
+    await expect(
+      readAllValues(ad.session(), `CN=small,${groups}`, 'member'),
+    ).resolves.toEqual([userDn(1)]);
     expect(ad.baseRequests).toHaveLength(1);
   });
 
@@ -150,7 +193,9 @@ describe('ranged retrieval of member', () => {
       search: async () => [{ dn: 'CN=g', 'member;range=5-*': ['x'] }],
       searchPaged: async function* noPages() {},
     };
-    await expect(readAllValues(session, 'CN=g', 'member')).rejects.toThrow('unexpected range');
+    await expect(readAllValues(session, 'CN=g', 'member')).rejects.toThrow(
+      'unexpected range',
+    );
   });
 
   it('is used for direct members of a large AD group (member style)', async () => {

@@ -52,7 +52,9 @@ describe('LdapDirectory against OpenLDAP', () => {
     });
 
     it('finds a user by e-mail', async () => {
-      await expect(dir.findUser('dave@docker-env.test')).resolves.toMatchObject({ uid: 'dave' });
+      await expect(dir.findUser('dave@docker-env.test')).resolves.toMatchObject(
+        { uid: 'dave' },
+      );
     });
 
     it('reduces multi-valued cn and mail to single strings', async () => {
@@ -64,7 +66,9 @@ describe('LdapDirectory against OpenLDAP', () => {
         email: 'carol@docker-env.test',
       });
       // the second address also identifies her
-      await expect(dir.findUser('c.clark@docker-env.test')).resolves.toMatchObject({ uid: 'carol' });
+      await expect(
+        dir.findUser('c.clark@docker-env.test'),
+      ).resolves.toMatchObject({ uid: 'carol' });
     });
 
     it('handles special characters in DN, cn and mail', async () => {
@@ -79,22 +83,31 @@ describe('LdapDirectory against OpenLDAP', () => {
       await expect(dir.findUser('nobody')).resolves.toBeUndefined();
     });
 
-    it.each(['*)(uid=*', '*', 'alice)(uid=*', '*)(|(objectClass=*', 'al*', '\\2a'])(
-      'treats filter metacharacters as literals: %s',
-      async value => {
-        await expect(dir.findUser(value)).resolves.toBeUndefined();
-      },
-    );
+    it.each([
+      '*)(uid=*',
+      '*',
+      'alice)(uid=*',
+      '*)(|(objectClass=*',
+      'al*',
+      '\\2a',
+    ])('treats filter metacharacters as literals: %s', async value => {
+      await expect(dir.findUser(value)).resolves.toBeUndefined();
+    });
 
     it('refuses empty and control-character input before any request', async () => {
       await expect(dir.findUser('')).rejects.toThrow(InputError);
-      await expect(dir.findUser('alice\u0000')).rejects.toThrow('uidOrEmail: must not contain control characters');
+      await expect(dir.findUser('alice\u0000')).rejects.toThrow(
+        'uidOrEmail: must not contain control characters',
+      );
     });
   });
 
   describe('groupOfNames (member)', () => {
     it('lists groups of a user by DN membership', async () => {
-      await expect(dir.groupsOfUser('alice')).resolves.toEqual(['ops (night)*', 'team-a']);
+      await expect(dir.groupsOfUser('alice')).resolves.toEqual([
+        'ops (night)*',
+        'team-a',
+      ]);
       await expect(dir.groupsOfUser('bob')).resolves.toEqual(['team-a']);
       await expect(dir.groupsOfUser('carol')).resolves.toEqual([]);
     });
@@ -104,8 +117,13 @@ describe('LdapDirectory against OpenLDAP', () => {
     });
 
     it('handles a group name with filter metacharacters and a member DN with an escaped comma', async () => {
-      expect(uids(await dir.groupMembers('ops (night)*'))).toEqual(['alice', 'obrien']);
-      await expect(dir.groupsOfUser('obrien')).resolves.toEqual(['ops (night)*']);
+      expect(uids(await dir.groupMembers('ops (night)*'))).toEqual([
+        'alice',
+        'obrien',
+      ]);
+      await expect(dir.groupsOfUser('obrien')).resolves.toEqual([
+        'ops (night)*',
+      ]);
     });
 
     it('skips nested groups and dangling member DNs', async () => {
@@ -128,10 +146,15 @@ describe('LdapDirectory against OpenLDAP', () => {
     it('lists groups and members', async () => {
       await expect(unique.groupsOfUser('bob')).resolves.toEqual(['team-b']);
       await expect(unique.groupsOfUser('alice')).resolves.toEqual([]);
-      expect(uids(await unique.groupMembers('team-b'))).toEqual(['bob', 'carol']);
+      expect(uids(await unique.groupMembers('team-b'))).toEqual([
+        'bob',
+        'carol',
+      ]);
     });
     it('does not find groups of another style', async () => {
-      await expect(unique.groupMembers('team-a')).rejects.toThrow(NotFoundError);
+      await expect(unique.groupMembers('team-a')).rejects.toThrow(
+        NotFoundError,
+      );
     });
   });
 
@@ -141,7 +164,10 @@ describe('LdapDirectory against OpenLDAP', () => {
       await expect(posix.groupsOfUser('carol')).resolves.toEqual(['team-c']);
       await expect(posix.groupsOfUser('dave')).resolves.toEqual(['team-c']);
       await expect(posix.groupsOfUser('alice')).resolves.toEqual([]);
-      expect(uids(await posix.groupMembers('team-c'))).toEqual(['carol', 'dave']);
+      expect(uids(await posix.groupMembers('team-c'))).toEqual([
+        'carol',
+        'dave',
+      ]);
     });
   });
 
@@ -151,7 +177,10 @@ describe('LdapDirectory against OpenLDAP', () => {
       try {
         await client.bind(env.bindDn, env.bindPassword);
         await expect(
-          client.search(people, { scope: 'sub', filter: `(memberOf=cn=big-team,${groups})` }),
+          client.search(people, {
+            scope: 'sub',
+            filter: `(memberOf=cn=big-team,${groups})`,
+          }),
         ).rejects.toBeInstanceOf(SizeLimitExceededError);
       } finally {
         await client.unbind();
@@ -159,7 +188,9 @@ describe('LdapDirectory against OpenLDAP', () => {
     });
 
     it('returns all members through paged memberOf searches', async () => {
-      const members = await directory('member', { memberOfAttribute: 'memberOf' }).groupMembers('big-team');
+      const members = await directory('member', {
+        memberOfAttribute: 'memberOf',
+      }).groupMembers('big-team');
       expect(members).toHaveLength(1200);
       expect(members[0]).toEqual({
         dn: `uid=bulk0001,${people}`,
@@ -179,7 +210,11 @@ describe('LdapDirectory against OpenLDAP', () => {
           fn({
             search: (base, options) => session.search(base, options),
             async *searchPaged(base, options, pageSize) {
-              for await (const page of session.searchPaged(base, options, pageSize)) {
+              for await (const page of session.searchPaged(
+                base,
+                options,
+                pageSize,
+              )) {
                 pages.push(page.length);
                 yield page;
               }
@@ -187,7 +222,9 @@ describe('LdapDirectory against OpenLDAP', () => {
           }),
         );
       const opts = { ...ldapOptions('member'), memberOfAttribute: 'memberOf' };
-      const members = await new LdapDirectory(opts, counting).groupMembers('big-team');
+      const members = await new LdapDirectory(opts, counting).groupMembers(
+        'big-team',
+      );
       expect(members).toHaveLength(1200);
       expect(pages).toEqual([1000, 200]);
     });
@@ -200,7 +237,10 @@ describe('LdapDirectory against OpenLDAP', () => {
 
     it('fails a paged search whose pages exceed the server limit', async () => {
       // size.pr=1000 on the server: a larger page size is refused (adminLimitExceeded)
-      const tooBig = directory('member', { memberOfAttribute: 'memberOf', pageSize: 1500 });
+      const tooBig = directory('member', {
+        memberOfAttribute: 'memberOf',
+        pageSize: 1500,
+      });
       await expect(tooBig.groupMembers('big-team')).rejects.toMatchObject({
         name: 'UpstreamApiError',
         reason: 'adminLimitExceeded (11)',
@@ -213,13 +253,20 @@ describe('LdapDirectory against OpenLDAP', () => {
       const bad = directory('member', { bindPassword: 'wrong-password-123' });
       const error = await bad.findUser('alice').catch(e => e);
       expect(error).toBeInstanceOf(UpstreamApiError);
-      expect(error).toMatchObject({ system: 'ldap', operation: 'findUser', reason: 'invalidCredentials (49)' });
+      expect(error).toMatchObject({
+        system: 'ldap',
+        operation: 'findUser',
+        reason: 'invalidCredentials (49)',
+      });
       expect(error.message).not.toContain('wrong-password-123');
     });
 
     it('fails fast on a closed port', async () => {
       const closed = await freePort();
-      const dead = directory('member', { url: `ldap://127.0.0.1:${closed}`, timeoutMs: 1000 });
+      const dead = directory('member', {
+        url: `ldap://127.0.0.1:${closed}`,
+        timeoutMs: 1000,
+      });
       const error = await dead.findUser('alice').catch(e => e);
       expect(error).toBeInstanceOf(UpstreamApiError);
       expect(error.reason).toBe('connection refused');
@@ -231,7 +278,10 @@ describe('LdapDirectory against OpenLDAP', () => {
       await new Promise<void>(r => silent.listen(0, '127.0.0.1', r));
       const port = (silent.address() as net.AddressInfo).port;
       try {
-        const hung = directory('member', { url: `ldap://127.0.0.1:${port}`, timeoutMs: 300 });
+        const hung = directory('member', {
+          url: `ldap://127.0.0.1:${port}`,
+          timeoutMs: 300,
+        });
         const started = Date.now();
         const error = await hung.findUser('alice').catch(e => e);
         expect(Date.now() - started).toBeLessThan(2000);
@@ -261,15 +311,27 @@ describe('LdapDirectory against OpenLDAP', () => {
           },
         }),
       );
-      expect(uids(await fromConfig.groupMembers('team-c'))).toEqual(['carol', 'dave']);
+      expect(uids(await fromConfig.groupMembers('team-c'))).toEqual([
+        'carol',
+        'dave',
+      ]);
     });
 
     it.each([
       [{ groupMembership: 'nested' }, 'groupMembership: must be one of'],
       [{ url: 'http://127.0.0.1' }, 'url: must be an ldap:// or ldaps:// URL'],
-      [{ url: 'ldap://user:pw@127.0.0.1' }, 'url: must not contain credentials'],
-      [{ userFilter: 'objectClass=person' }, 'userFilter: must be an LDAP filter in parentheses'],
-      [{ userIdAttribute: 'uid)(x' }, 'userIdAttribute: must be an LDAP attribute name'],
+      [
+        { url: 'ldap://user:pw@127.0.0.1' },
+        'url: must not contain credentials',
+      ],
+      [
+        { userFilter: 'objectClass=person' },
+        'userFilter: must be an LDAP filter in parentheses',
+      ],
+      [
+        { userIdAttribute: 'uid)(x' },
+        'userIdAttribute: must be an LDAP attribute name',
+      ],
     ])('refuses bad settings %j', (override, message) => {
       const ldap = {
         url: env.url,
@@ -280,7 +342,9 @@ describe('LdapDirectory against OpenLDAP', () => {
         groupMembership: 'member',
         ...override,
       };
-      expect(() => LdapDirectory.fromConfig(new ConfigReader({ dockerEnv: { ldap } }))).toThrow(message);
+      expect(() =>
+        LdapDirectory.fromConfig(new ConfigReader({ dockerEnv: { ldap } })),
+      ).toThrow(message);
     });
   });
 });

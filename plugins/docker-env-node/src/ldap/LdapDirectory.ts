@@ -34,7 +34,12 @@ export interface Directory {
   groupMembers(groupName: string): Promise<LdapUser[]>;
 }
 
-const STYLES: LdapGroupMembership[] = ['member', 'uniqueMember', 'memberUid', 'ad-nested'];
+const STYLES: LdapGroupMembership[] = [
+  'member',
+  'uniqueMember',
+  'memberUid',
+  'ad-nested',
+];
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_PAGE_SIZE = 1000;
 /** Concurrent base lookups when resolving member DNs one by one. */
@@ -86,16 +91,20 @@ export class LdapDirectory implements Directory {
     runSession?: LdapSessionRunner,
   ) {
     if (!STYLES.includes(options.groupMembership)) {
-      throw new InputError(`groupMembership: must be one of ${STYLES.join(', ')}`);
+      throw new InputError(
+        `groupMembership: must be one of ${STYLES.join(', ')}`,
+      );
     }
     assertLdapUrl('url', options.url);
     assertDn('bindDn', options.bindDn);
     assertDn('userBase', options.userBase);
     assertDn('groupBase', options.groupBase);
     const ad = options.groupMembership === 'ad-nested';
-    this.idAttribute = options.userIdAttribute ?? (ad ? 'sAMAccountName' : 'uid');
+    this.idAttribute =
+      options.userIdAttribute ?? (ad ? 'sAMAccountName' : 'uid');
     this.nameAttribute = options.groupNameAttribute ?? 'cn';
-    this.groupClass = options.groupObjectClass ?? groupObjectClass(options.groupMembership);
+    this.groupClass =
+      options.groupObjectClass ?? groupObjectClass(options.groupMembership);
     assertAttributeName('groupObjectClass', this.groupClass);
     assertAttributeName('userIdAttribute', this.idAttribute);
     assertAttributeName('groupNameAttribute', this.nameAttribute);
@@ -104,11 +113,17 @@ export class LdapDirectory implements Directory {
     }
     this.userFilter = parseBaseFilter(
       options.userFilter ??
-        (ad ? '(&(objectCategory=person)(objectClass=user))' : '(objectClass=inetOrgPerson)'),
+        (ad
+          ? '(&(objectCategory=person)(objectClass=user))'
+          : '(objectClass=inetOrgPerson)'),
       'userFilter',
     );
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > 10000) {
+    if (
+      !Number.isInteger(this.pageSize) ||
+      this.pageSize < 1 ||
+      this.pageSize > 10000
+    ) {
       throw new InputError('pageSize: must be an integer from 1 to 10000');
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -144,7 +159,11 @@ export class LdapDirectory implements Directory {
         this.options.groupBase,
         {
           scope: 'sub',
-          filter: groupsOfUserFilter(this.options.groupMembership, user, this.groupClass),
+          filter: groupsOfUserFilter(
+            this.options.groupMembership,
+            user,
+            this.groupClass,
+          ),
           attributes: [this.nameAttribute],
         },
         this.pageSize,
@@ -164,24 +183,41 @@ export class LdapDirectory implements Directory {
       const style = this.options.groupMembership;
       const groups = await s.search(this.options.groupBase, {
         scope: 'sub',
-        filter: groupByNameFilter(this.groupClass, this.nameAttribute, groupName),
+        filter: groupByNameFilter(
+          this.groupClass,
+          this.nameAttribute,
+          groupName,
+        ),
         attributes: [this.nameAttribute],
       });
-      if (groups.length === 0) throw new NotFoundError(`LDAP group ${groupName} not found`);
+      if (groups.length === 0)
+        throw new NotFoundError(`LDAP group ${groupName} not found`);
       if (groups.length > 1) {
-        throw new ConflictError(`LDAP group name ${groupName} is ambiguous (${groups.length} groups)`);
+        throw new ConflictError(
+          `LDAP group name ${groupName} is ambiguous (${groups.length} groups)`,
+        );
       }
       const groupDn = groups[0].dn;
       let users: LdapUser[];
       if (style === 'ad-nested') {
-        users = await this.pagedUsers(s, nestedMembersFilter(this.userFilter, groupDn));
+        users = await this.pagedUsers(
+          s,
+          nestedMembersFilter(this.userFilter, groupDn),
+        );
       } else if (style === 'member' && this.options.memberOfAttribute) {
         users = await this.pagedUsers(
           s,
-          memberOfFilter(this.userFilter, this.options.memberOfAttribute, groupDn),
+          memberOfFilter(
+            this.userFilter,
+            this.options.memberOfAttribute,
+            groupDn,
+          ),
         );
       } else if (style === 'memberUid') {
-        users = await this.usersByIds(s, await readAllValues(s, groupDn, 'memberUid'));
+        users = await this.usersByIds(
+          s,
+          await readAllValues(s, groupDn, 'memberUid'),
+        );
       } else {
         const dns = await readAllValues(s, groupDn, membershipAttribute(style));
         users = await this.usersByDn(s, dns.map(stripOptionalUid));
@@ -190,7 +226,10 @@ export class LdapDirectory implements Directory {
     });
   }
 
-  private async operation<T>(name: string, fn: (s: LdapSession) => Promise<T>): Promise<T> {
+  private async operation<T>(
+    name: string,
+    fn: (s: LdapSession) => Promise<T>,
+  ): Promise<T> {
     try {
       return await this.runSession(fn);
     } catch (e) {
@@ -198,7 +237,10 @@ export class LdapDirectory implements Directory {
     }
   }
 
-  private async lookupUser(s: LdapSession, uidOrEmail: string): Promise<LdapUser | undefined> {
+  private async lookupUser(
+    s: LdapSession,
+    uidOrEmail: string,
+  ): Promise<LdapUser | undefined> {
     const attribute = uidOrEmail.includes('@') ? 'mail' : this.idAttribute;
     const entries = await s.search(this.options.userBase, {
       scope: 'sub',
@@ -207,12 +249,17 @@ export class LdapDirectory implements Directory {
     });
     const users = entries.map(e => this.toUser(e)).filter(isDefined);
     if (users.length > 1) {
-      throw new ConflictError(`LDAP lookup of ${uidOrEmail} is ambiguous (${users.length} users)`);
+      throw new ConflictError(
+        `LDAP lookup of ${uidOrEmail} is ambiguous (${users.length} users)`,
+      );
     }
     return users[0];
   }
 
-  private async pagedUsers(s: LdapSession, filter: Filter): Promise<LdapUser[]> {
+  private async pagedUsers(
+    s: LdapSession,
+    filter: Filter,
+  ): Promise<LdapUser[]> {
     const users: LdapUser[] = [];
     for await (const page of s.searchPaged(
       this.options.userBase,
@@ -228,7 +275,12 @@ export class LdapDirectory implements Directory {
     const users: LdapUser[] = [];
     for (let i = 0; i < ids.length; i += UID_BATCH) {
       const batch = ids.slice(i, i + UID_BATCH);
-      users.push(...(await this.pagedUsers(s, usersByIdFilter(this.userFilter, this.idAttribute, batch))));
+      users.push(
+        ...(await this.pagedUsers(
+          s,
+          usersByIdFilter(this.userFilter, this.idAttribute, batch),
+        )),
+      );
     }
     return users;
   }
@@ -254,7 +306,12 @@ export class LdapDirectory implements Directory {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(DN_LOOKUP_CONCURRENCY, dns.length) }, worker));
+    await Promise.all(
+      Array.from(
+        { length: Math.min(DN_LOOKUP_CONCURRENCY, dns.length) },
+        worker,
+      ),
+    );
     return users;
   }
 
@@ -264,7 +321,8 @@ export class LdapDirectory implements Directory {
     return {
       dn: entry.dn,
       uid,
-      displayName: firstValue(entry, 'displayName') ?? firstValue(entry, 'cn') ?? uid,
+      displayName:
+        firstValue(entry, 'displayName') ?? firstValue(entry, 'cn') ?? uid,
       email: firstValue(entry, 'mail'),
     };
   }
@@ -279,4 +337,3 @@ function uniqueSorted(users: LdapUser[]): LdapUser[] {
   for (const u of users) byDn.set(u.dn.toLowerCase(), u);
   return [...byDn.values()].sort((a, b) => a.uid.localeCompare(b.uid));
 }
-

@@ -1,4 +1,9 @@
-import { attributeValues, findRange, firstValue, stripOptionalUid } from './attributes';
+import {
+  attributeValues,
+  findRange,
+  firstValue,
+  stripOptionalUid,
+} from './attributes';
 
 describe('attribute normalisation', () => {
   const entry = {
@@ -22,11 +27,15 @@ describe('attribute normalisation', () => {
   });
 
   it('parses AD range options', () => {
-    expect(findRange({ dn: 'x', 'member;range=0-1499': [] }, 'member')).toEqual({
-      key: 'member;range=0-1499',
-      range: { start: 0, end: 1499 },
-    });
-    expect(findRange({ dn: 'x', 'Member;Range=1500-*': [] }, 'member')?.range).toEqual({ start: 1500, end: '*' });
+    expect(findRange({ dn: 'x', 'member;range=0-1499': [] }, 'member')).toEqual(
+      {
+        key: 'member;range=0-1499',
+        range: { start: 0, end: 1499 },
+      },
+    );
+    expect(
+      findRange({ dn: 'x', 'Member;Range=1500-*': [] }, 'member')?.range,
+    ).toEqual({ start: 1500, end: '*' });
     expect(findRange({ dn: 'x', member: [] }, 'member')).toBeUndefined();
   });
 

@@ -14,7 +14,10 @@ export function attributeValues(entry: Entry, attribute: string): string[] {
 }
 
 /** The first value, or undefined when absent or empty. */
-export function firstValue(entry: Entry, attribute: string): string | undefined {
+export function firstValue(
+  entry: Entry,
+  attribute: string,
+): string | undefined {
   return attributeValues(entry, attribute).find(v => v !== '');
 }
 

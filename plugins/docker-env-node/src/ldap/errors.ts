@@ -24,7 +24,9 @@ function describe(err: Error): string {
     return `${name.charAt(0).toLowerCase()}${name.slice(1)} (${err.code})`;
   }
   // ldapts sometimes re-wraps socket errors, leaving the errno only in the message
-  const code = (err as NodeJS.ErrnoException).code ?? /\b(E[A-Z_]{3,})\b/.exec(err.message)?.[1];
+  const code =
+    (err as NodeJS.ErrnoException).code ??
+    /\b(E[A-Z_]{3,})\b/.exec(err.message)?.[1];
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET') return 'connection reset';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';

@@ -26,7 +26,9 @@ export function parseBaseFilter(filter: string, field: string): Filter {
   try {
     return FilterParser.parseString(trimmed);
   } catch (e) {
-    throw new InputError(`${field}: not a valid LDAP filter (${(e as Error).message})`);
+    throw new InputError(
+      `${field}: not a valid LDAP filter (${(e as Error).message})`,
+    );
   }
 }
 
@@ -119,7 +121,10 @@ export function groupsOfUserFilter(
 }
 
 /** AD: every user that is a direct or nested member of the group. */
-export function nestedMembersFilter(userFilter: Filter, groupDn: string): Filter {
+export function nestedMembersFilter(
+  userFilter: Filter,
+  groupDn: string,
+): Filter {
   return and(
     userFilter,
     new ExtensibleFilter({

@@ -6,7 +6,11 @@ export interface LdapSession {
   /** One-shot search; a missing base returns no entries. */
   search(base: string, options: LdapSearch): Promise<Entry[]>;
   /** Paged search (RFC 2696); yields one array per page. */
-  searchPaged(base: string, options: LdapSearch, pageSize: number): AsyncIterable<Entry[]>;
+  searchPaged(
+    base: string,
+    options: LdapSearch,
+    pageSize: number,
+  ): AsyncIterable<Entry[]>;
 }
 
 /** A search request. */
@@ -17,7 +21,9 @@ export interface LdapSearch {
 }
 
 /** Opens a bound session and runs `fn`; the connection is always unbound afterwards. */
-export type LdapSessionRunner = <T>(fn: (session: LdapSession) => Promise<T>) => Promise<T>;
+export type LdapSessionRunner = <T>(
+  fn: (session: LdapSession) => Promise<T>,
+) => Promise<T>;
 
 class ClientSession implements LdapSession {
   constructor(private readonly client: Client) {}

@@ -1,5 +1,9 @@
 /** How group membership is stored in the directory. */
-export type LdapGroupMembership = 'member' | 'uniqueMember' | 'memberUid' | 'ad-nested';
+export type LdapGroupMembership =
+  | 'member'
+  | 'uniqueMember'
+  | 'memberUid'
+  | 'ad-nested';
 
 /** A directory user, normalised (single-valued strings, whatever the server returned). */
 export interface LdapUser {

@@ -3,12 +3,17 @@ import { InputError } from '@backstage/errors';
 const MAX_VALUE_LENGTH = 256;
 
 /** A uid, e-mail or group name about to go into a filter: present, bounded, no control characters. */
-export function assertLookupValue(field: string, value: unknown): asserts value is string {
+export function assertLookupValue(
+  field: string,
+  value: unknown,
+): asserts value is string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new InputError(`${field}: must be a non-empty string`);
   }
   if (value.length > MAX_VALUE_LENGTH) {
-    throw new InputError(`${field}: must be at most ${MAX_VALUE_LENGTH} characters`);
+    throw new InputError(
+      `${field}: must be at most ${MAX_VALUE_LENGTH} characters`,
+    );
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) {
@@ -26,8 +31,13 @@ export function assertAttributeName(field: string, value: string): void {
 /** A distinguished name from configuration: `attr=value` components, no control characters. */
 export function assertDn(field: string, value: string): void {
   // eslint-disable-next-line no-control-regex
-  if (!/^[A-Za-z][A-Za-z0-9-]*=[^]+$/.test(value) || /[\u0000-\u001f\u007f]/.test(value)) {
-    throw new InputError(`${field}: must be a distinguished name like ou=people,dc=example,dc=org`);
+  if (
+    !/^[A-Za-z][A-Za-z0-9-]*=[^]+$/.test(value) ||
+    /[\u0000-\u001f\u007f]/.test(value)
+  ) {
+    throw new InputError(
+      `${field}: must be a distinguished name like ou=people,dc=example,dc=org`,
+    );
   }
 }
 
@@ -44,7 +54,9 @@ export function assertLdapUrl(field: string, value: string): void {
   }
   if (!url.hostname) throw new InputError(`${field}: must name a host`);
   if (url.username || url.password) {
-    throw new InputError(`${field}: must not contain credentials (use bindDn/bindPassword)`);
+    throw new InputError(
+      `${field}: must not contain credentials (use bindDn/bindPassword)`,
+    );
   }
   if ((url.pathname && url.pathname !== '/') || url.search) {
     throw new InputError(`${field}: must not have a path or query`);

@@ -14,7 +14,9 @@ interface Received {
 }
 
 /** A real SMTP server on 127.0.0.1 (smtp-server), recording what arrives. */
-async function startSmtp(opts: { auth?: { user: string; pass: string }; reject?: string[] } = {}) {
+async function startSmtp(
+  opts: { auth?: { user: string; pass: string }; reject?: string[] } = {},
+) {
   const received: Received[] = [];
   const server = new SMTPServer({
     authOptional: !opts.auth,
@@ -22,15 +24,27 @@ async function startSmtp(opts: { auth?: { user: string; pass: string }; reject?:
     disabledCommands: ['STARTTLS'],
     logger: false,
     onAuth(auth, _session, cb) {
-      if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) {
+      if (
+        opts.auth &&
+        auth.username === opts.auth.user &&
+        auth.password === opts.auth.pass
+      ) {
         cb(null, { user: auth.username });
       } else {
-        cb(Object.assign(new Error('Authentication failed'), { responseCode: 535 }));
+        cb(
+          Object.assign(new Error('Authentication failed'), {
+            responseCode: 535,
+          }),
+        );
       }
     },
     onRcptTo(address, _session, cb) {
       if (opts.reject?.includes(address.address)) {
-        cb(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
+        cb(
+          Object.assign(new Error('5.1.1 No such user here'), {
+            responseCode: 550,
+          }),
+        );
       } else {
         cb();
       }
@@ -40,7 +54,8 @@ async function startSmtp(opts: { auth?: { user: string; pass: string }; reject?:
         .then(mail => {
           received.push({
             mail,
-            envelopeFrom: (session.envelope.mailFrom as SMTPServerAddress).address,
+            envelopeFrom: (session.envelope.mailFrom as SMTPServerAddress)
+              .address,
             envelopeTo: session.envelope.rcptTo.map(r => r.address),
             user: session.user as string | undefined,
           });
@@ -50,7 +65,11 @@ async function startSmtp(opts: { auth?: { user: string; pass: string }; reject?:
     },
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const port = ((server as unknown as { server: net.Server }).server.address() as net.AddressInfo).port;
+  const port = (
+    (
+      server as unknown as { server: net.Server }
+    ).server.address() as net.AddressInfo
+  ).port;
   return {
     port,
     received,
@@ -58,7 +77,10 @@ async function startSmtp(opts: { auth?: { user: string; pass: string }; reject?:
   };
 }
 
-function mailer(port: number, extra: Partial<MailerOptions['smtp']> = {}): Mailer {
+function mailer(
+  port: number,
+  extra: Partial<MailerOptions['smtp']> = {},
+): Mailer {
   return new Mailer({
     from: 'portal@docker-env.test',
     fromName: 'Docker Env Portal',
@@ -66,7 +88,9 @@ function mailer(port: number, extra: Partial<MailerOptions['smtp']> = {}): Maile
   });
 }
 
-function addresses(a: AddressObject | AddressObject[] | undefined): (string | undefined)[] {
+function addresses(
+  a: AddressObject | AddressObject[] | undefined,
+): (string | undefined)[] {
   if (!a) return [];
   return (Array.isArray(a) ? a : [a]).flatMap(x => x.value.map(v => v.address));
 }
@@ -81,17 +105,31 @@ describe('Mailer against a real SMTP server', () => {
         text: 'Your environment is up.\nhttps://dev-42.docker-env.test',
         html: '<p>Your environment is <b>up</b>.</p>',
       });
-      expect(result.accepted).toEqual(['alice@docker-env.test', 'bob@docker-env.test']);
+      expect(result.accepted).toEqual([
+        'alice@docker-env.test',
+        'bob@docker-env.test',
+      ]);
       expect(result.rejected).toEqual([]);
       expect(smtp.received).toHaveLength(1);
       const [{ mail, envelopeFrom, envelopeTo }] = smtp.received;
       expect(envelopeFrom).toBe('portal@docker-env.test');
-      expect(envelopeTo).toEqual(['alice@docker-env.test', 'bob@docker-env.test']);
+      expect(envelopeTo).toEqual([
+        'alice@docker-env.test',
+        'bob@docker-env.test',
+      ]);
       expect(mail.subject).toBe('Environment dev-42 is ready ✓');
-      expect(mail.text?.trim()).toBe('Your environment is up.\nhttps://dev-42.docker-env.test');
+      expect(mail.text?.trim()).toBe(
+        'Your environment is up.\nhttps://dev-42.docker-env.test',
+      );
       expect(mail.html).toContain('<b>up</b>');
-      expect(mail.from?.value[0]).toEqual({ name: 'Docker Env Portal', address: 'portal@docker-env.test' });
-      expect(addresses(mail.to)).toEqual(['alice@docker-env.test', 'bob@docker-env.test']);
+      expect(mail.from?.value[0]).toEqual({
+        name: 'Docker Env Portal',
+        address: 'portal@docker-env.test',
+      });
+      expect(addresses(mail.to)).toEqual([
+        'alice@docker-env.test',
+        'bob@docker-env.test',
+      ]);
       expect(mail.messageId).toBe(result.messageId);
     } finally {
       await smtp.close();
@@ -101,7 +139,9 @@ describe('Mailer against a real SMTP server', () => {
   it('authenticates when the server requires it', async () => {
     const smtp = await startSmtp({ auth: { user: 'portal', pass: 's3cret' } });
     try {
-      await mailer(smtp.port, { auth: { user: 'portal', pass: 's3cret' } }).send({
+      await mailer(smtp.port, {
+        auth: { user: 'portal', pass: 's3cret' },
+      }).send({
         to: 'carol@docker-env.test',
         subject: 'hi',
         text: 'authenticated',
@@ -115,7 +155,9 @@ describe('Mailer against a real SMTP server', () => {
   it('fails without credentials when the server requires auth', async () => {
     const smtp = await startSmtp({ auth: { user: 'portal', pass: 's3cret' } });
     try {
-      const error = await mailer(smtp.port).send({ to: 'a@docker-env.test', subject: 's', text: 't' }).catch(e => e);
+      const error = await mailer(smtp.port)
+        .send({ to: 'a@docker-env.test', subject: 's', text: 't' })
+        .catch(e => e);
       expect(error).toBeInstanceOf(UpstreamApiError);
       expect(error).toMatchObject({ system: 'smtp', status: 530 });
       expect(smtp.received).toHaveLength(0);
@@ -127,12 +169,20 @@ describe('Mailer against a real SMTP server', () => {
   it('maps a wrong password to UpstreamApiError without leaking it', async () => {
     const smtp = await startSmtp({ auth: { user: 'portal', pass: 's3cret' } });
     try {
-      const error = await mailer(smtp.port, { auth: { user: 'portal', pass: 'wrong-pass-987' } })
+      const error = await mailer(smtp.port, {
+        auth: { user: 'portal', pass: 'wrong-pass-987' },
+      })
         .send({ to: 'a@docker-env.test', subject: 's', text: 't' })
         .catch(e => e);
       expect(error).toBeInstanceOf(UpstreamApiError);
       expect(error).toMatchObject({ system: 'smtp', status: 535 });
-      expect(JSON.stringify({ m: error.message, r: error.reason, o: error.operation })).not.toContain('wrong-pass-987');
+      expect(
+        JSON.stringify({
+          m: error.message,
+          r: error.reason,
+          o: error.operation,
+        }),
+      ).not.toContain('wrong-pass-987');
       expect(smtp.received).toHaveLength(0);
     } finally {
       await smtp.close();
@@ -147,7 +197,9 @@ describe('Mailer against a real SMTP server', () => {
         .catch(e => e);
       expect(error).toBeInstanceOf(UpstreamApiError);
       expect(error.status).toBe(550);
-      expect(error.fieldErrors['ghost@docker-env.test']).toMatch(/^550 5\.1\.1 No such user/);
+      expect(error.fieldErrors['ghost@docker-env.test']).toMatch(
+        /^550 5\.1\.1 No such user/,
+      );
       expect(smtp.received).toHaveLength(0);
     } finally {
       await smtp.close();
@@ -162,7 +214,10 @@ describe('Mailer against a real SMTP server', () => {
         subject: 's',
         text: 't',
       });
-      expect(result).toMatchObject({ accepted: ['alice@docker-env.test'], rejected: ['ghost@docker-env.test'] });
+      expect(result).toMatchObject({
+        accepted: ['alice@docker-env.test'],
+        rejected: ['ghost@docker-env.test'],
+      });
       expect(smtp.received[0].envelopeTo).toEqual(['alice@docker-env.test']);
     } finally {
       await smtp.close();
@@ -174,7 +229,9 @@ describe('Mailer against a real SMTP server', () => {
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
     await new Promise(r => server.close(r));
-    const error = await mailer(port).send({ to: 'a@docker-env.test', subject: 's', text: 't' }).catch(e => e);
+    const error = await mailer(port)
+      .send({ to: 'a@docker-env.test', subject: 's', text: 't' })
+      .catch(e => e);
     expect(error).toBeInstanceOf(UpstreamApiError);
     expect(error).toMatchObject({ system: 'smtp', status: undefined });
   });
@@ -205,19 +262,44 @@ describe('Mailer against a real SMTP server', () => {
     afterAll(() => smtp.close());
 
     it.each([
-      [{ subject: 'hi\r\nBcc: victim@evil.test' }, 'subject: must not contain line breaks'],
-      [{ subject: 'hi\nX-Injected: 1' }, 'subject: must not contain line breaks'],
-      [{ to: 'a@docker-env.test\r\nBcc: victim@evil.test' }, 'to: must not contain line breaks'],
-      [{ to: 'a@docker-env.test, victim@evil.test' }, 'to: must be a single address'],
+      [
+        { subject: 'hi\r\nBcc: victim@evil.test' },
+        'subject: must not contain line breaks',
+      ],
+      [
+        { subject: 'hi\nX-Injected: 1' },
+        'subject: must not contain line breaks',
+      ],
+      [
+        { to: 'a@docker-env.test\r\nBcc: victim@evil.test' },
+        'to: must not contain line breaks',
+      ],
+      [
+        { to: 'a@docker-env.test, victim@evil.test' },
+        'to: must be a single address',
+      ],
       [{ to: 'Alice <a@docker-env.test>' }, 'to: must be a single address'],
-      [{ to: ['a@docker-env.test', 'not-an-address'] }, 'to[1]: must be a single address'],
+      [
+        { to: ['a@docker-env.test', 'not-an-address'] },
+        'to[1]: must be a single address',
+      ],
       [{ to: [] }, 'to: must name at least one recipient'],
       [{ to: 'a@localhost' }, 'to: must be a single address'],
     ])('refuses %j', async (override, message) => {
-      const send = mailer(smtp.port).send({ to: 'a@docker-env.test', subject: 's', text: 't', ...override });
+      const send = mailer(smtp.port).send({
+        to: 'a@docker-env.test',
+        subject: 's',
+        text: 't',
+        ...override,
+      });
       await expect(send).rejects.toThrow(InputError);
       await expect(
-        mailer(smtp.port).send({ to: 'a@docker-env.test', subject: 's', text: 't', ...override }),
+        mailer(smtp.port).send({
+          to: 'a@docker-env.test',
+          subject: 's',
+          text: 't',
+          ...override,
+        }),
       ).rejects.toThrow(message);
       expect(smtp.received).toHaveLength(0);
     });
@@ -233,7 +315,12 @@ describe('Mailer against a real SMTP server', () => {
               mail: {
                 from: 'noreply@docker-env.test',
                 transport: {
-                  smtp: { host: '127.0.0.1', port: smtp.port, secure: false, auth: { user: 'u', pass: 'p' } },
+                  smtp: {
+                    host: '127.0.0.1',
+                    port: smtp.port,
+                    secure: false,
+                    auth: { user: 'u', pass: 'p' },
+                  },
                 },
               },
             },
@@ -249,7 +336,10 @@ describe('Mailer against a real SMTP server', () => {
     it('refuses a bad from address', () => {
       expect(
         () =>
-          new Mailer({ from: 'x@y.test\r\nBcc: z@evil.test', smtp: { host: '127.0.0.1', port: 25 } }),
+          new Mailer({
+            from: 'x@y.test\r\nBcc: z@evil.test',
+            smtp: { host: '127.0.0.1', port: 25 },
+          }),
       ).toThrow('from: must not contain line breaks');
     });
   });

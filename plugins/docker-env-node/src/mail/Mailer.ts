@@ -75,16 +75,23 @@ export class Mailer implements MailSender {
         requireTls: smtp.getOptionalBoolean('requireTls'),
         timeoutMs: smtp.getOptionalNumber('timeoutMs'),
         rejectUnauthorized: smtp.getOptionalBoolean('rejectUnauthorized'),
-        auth: auth && { user: auth.getString('user'), pass: auth.getString('pass') },
+        auth: auth && {
+          user: auth.getString('user'),
+          pass: auth.getString('pass'),
+        },
       },
     });
   }
 
   constructor(private readonly options: MailerOptions) {
     assertEmailAddress('from', options.from);
-    if (options.fromName !== undefined) assertHeaderText('fromName', options.fromName, 200);
+    if (options.fromName !== undefined)
+      assertHeaderText('fromName', options.fromName, 200);
     const { smtp } = options;
-    if (typeof smtp.host !== 'string' || !/^[A-Za-z0-9.:[\]-]+$/.test(smtp.host)) {
+    if (
+      typeof smtp.host !== 'string' ||
+      !/^[A-Za-z0-9.:[\]-]+$/.test(smtp.host)
+    ) {
       throw new InputError('smtp.host: must be a host name or IP address');
     }
     if (!Number.isInteger(smtp.port) || smtp.port < 1 || smtp.port > 65535) {
@@ -96,7 +103,9 @@ export class Mailer implements MailSender {
       port: smtp.port,
       secure: smtp.secure ?? false,
       requireTLS: smtp.requireTls ?? false,
-      auth: smtp.auth ? { user: smtp.auth.user, pass: smtp.auth.pass } : undefined,
+      auth: smtp.auth
+        ? { user: smtp.auth.user, pass: smtp.auth.pass }
+        : undefined,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
@@ -106,19 +115,28 @@ export class Mailer implements MailSender {
 
   async send(message: MailMessage): Promise<MailSendResult> {
     const to = Array.isArray(message.to) ? message.to : [message.to];
-    if (to.length === 0) throw new InputError('to: must name at least one recipient');
+    if (to.length === 0)
+      throw new InputError('to: must name at least one recipient');
     if (to.length > MAX_RECIPIENTS) {
-      throw new InputError(`to: must have at most ${MAX_RECIPIENTS} recipients`);
+      throw new InputError(
+        `to: must have at most ${MAX_RECIPIENTS} recipients`,
+      );
     }
-    to.forEach((address, i) => assertEmailAddress(to.length > 1 ? `to[${i}]` : 'to', address));
+    to.forEach((address, i) =>
+      assertEmailAddress(to.length > 1 ? `to[${i}]` : 'to', address),
+    );
     assertHeaderText('subject', message.subject, MAX_SUBJECT);
-    if (typeof message.text !== 'string') throw new InputError('text: must be a string');
+    if (typeof message.text !== 'string')
+      throw new InputError('text: must be a string');
     if (message.html !== undefined && typeof message.html !== 'string') {
       throw new InputError('html: must be a string');
     }
-    const bytes = Buffer.byteLength(message.text) + Buffer.byteLength(message.html ?? '');
+    const bytes =
+      Buffer.byteLength(message.text) + Buffer.byteLength(message.html ?? '');
     if (bytes > MAX_BODY_BYTES) {
-      throw new InputError(`text: body must be at most ${MAX_BODY_BYTES} bytes`);
+      throw new InputError(
+        `text: body must be at most ${MAX_BODY_BYTES} bytes`,
+      );
     }
 
     try {
@@ -161,7 +179,9 @@ interface NodemailerError extends Error {
 }
 
 function toSmtpError(error: unknown): Error {
-  const err = (error instanceof Error ? error : new Error(String(error))) as NodemailerError;
+  const err = (
+    error instanceof Error ? error : new Error(String(error))
+  ) as NodemailerError;
   const fieldErrors: Record<string, string> = {};
   for (const r of err.rejectedErrors ?? []) {
     if (r.recipient) fieldErrors[r.recipient] = r.response ?? 'rejected';

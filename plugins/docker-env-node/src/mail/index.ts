@@ -1,2 +1,8 @@
 export { Mailer } from './Mailer';
-export type { MailMessage, MailSendResult, MailSender, MailerOptions, SmtpOptions } from './Mailer';
+export type {
+  MailMessage,
+  MailSendResult,
+  MailSender,
+  MailerOptions,
+  SmtpOptions,
+} from './Mailer';

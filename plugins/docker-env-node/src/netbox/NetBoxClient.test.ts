@@ -1,6 +1,11 @@
 import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { NETBOX_LAB_TOKEN_V1, NETBOX_LAB_TOKEN_V2, NetBoxSimulator, netboxContractValidator } from '@docker-env/lab';
+import {
+  NETBOX_LAB_TOKEN_V1,
+  NETBOX_LAB_TOKEN_V2,
+  NetBoxSimulator,
+  netboxContractValidator,
+} from '@docker-env/lab';
 import { UpstreamApiError } from '../errors';
 import { NetBoxClient, flattenErrors } from './NetBoxClient';
 
@@ -9,7 +14,9 @@ const WRITE_SCHEMAS: Record<string, Record<string, string>> = {
   '/api/virtualization/clusters/': { POST: 'WritableClusterRequest' },
   '/api/extras/custom-fields/': { POST: 'WritableCustomFieldRequest' },
   '/api/extras/tags/': { POST: 'TagRequest' },
-  '/api/virtualization/virtual-machines/': { POST: 'WritableVirtualMachineWithConfigContextRequest' },
+  '/api/virtualization/virtual-machines/': {
+    POST: 'WritableVirtualMachineWithConfigContextRequest',
+  },
   '/api/virtualization/virtual-machines/{id}/': {
     PATCH: 'PatchedWritableVirtualMachineWithConfigContextRequest',
   },
@@ -20,14 +27,24 @@ const WRITE_SCHEMAS: Record<string, Record<string, string>> = {
 describe('NetBoxClient against the NetBox simulator', () => {
   let sim: NetBoxSimulator;
   const contract = netboxContractValidator();
-  const sent: Array<{ method: string; path: string; body: unknown; auth: string | null }> = [];
+  const sent: Array<{
+    method: string;
+    path: string;
+    body: unknown;
+    auth: string | null;
+  }> = [];
 
   /** fetch that records every request and checks write bodies against the contract's request schemas. */
   const recordingFetch: typeof fetch = async (input, init) => {
     const url = new URL(String(input));
     const body = init?.body ? JSON.parse(String(init.body)) : undefined;
     const auth = new Headers(init?.headers).get('authorization');
-    sent.push({ method: init?.method ?? 'GET', path: url.pathname, body, auth });
+    sent.push({
+      method: init?.method ?? 'GET',
+      path: url.pathname,
+      body,
+      auth,
+    });
     const key = url.pathname.replace(/\/\d+\/$/, '/{id}/');
     const schema = WRITE_SCHEMAS[key]?.[init?.method ?? 'GET'];
     if (body !== undefined) {
@@ -38,7 +55,12 @@ describe('NetBoxClient against the NetBox simulator', () => {
   };
 
   const client = (token = NETBOX_LAB_TOKEN_V2, extra: object = {}) =>
-    new NetBoxClient({ baseUrl: sim.url, token, fetch: recordingFetch, ...extra });
+    new NetBoxClient({
+      baseUrl: sim.url,
+      token,
+      fetch: recordingFetch,
+      ...extra,
+    });
 
   beforeEach(async () => {
     sent.length = 0;
@@ -51,21 +73,33 @@ describe('NetBoxClient against the NetBox simulator', () => {
   async function setup(nb: NetBoxClient) {
     const type = await nb.ensureClusterType('Proxmox', 'proxmox');
     const cluster = await nb.ensureCluster('pve-lab', type.id);
-    await nb.ensureCustomField({ name: 'docker_env_id', type: 'text', label: 'Environment' });
+    await nb.ensureCustomField({
+      name: 'docker_env_id',
+      type: 'text',
+      label: 'Environment',
+    });
     const tag = await nb.ensureTag('docker-env', 'docker-env', '2196f3');
     return { type, cluster, tag };
   }
 
   it('reads config and sends the v2 Bearer or the v1 Token header', async () => {
     const v2 = NetBoxClient.fromConfig(
-      new ConfigReader({ dockerEnv: { netbox: { baseUrl: sim.url, token: NETBOX_LAB_TOKEN_V2 } } }),
+      new ConfigReader({
+        dockerEnv: { netbox: { baseUrl: sim.url, token: NETBOX_LAB_TOKEN_V2 } },
+      }),
       { fetch: recordingFetch },
     );
     await v2.ensureClusterType('Proxmox', 'proxmox');
     expect(sent[0].auth).toBe(`Bearer ${NETBOX_LAB_TOKEN_V2}`);
     const v1 = NetBoxClient.fromConfig(
       new ConfigReader({
-        dockerEnv: { netbox: { baseUrl: sim.url, token: NETBOX_LAB_TOKEN_V1, tokenVersion: 'v1' } },
+        dockerEnv: {
+          netbox: {
+            baseUrl: sim.url,
+            token: NETBOX_LAB_TOKEN_V1,
+            tokenVersion: 'v1',
+          },
+        },
       }),
       { fetch: recordingFetch },
     );
@@ -78,7 +112,11 @@ describe('NetBoxClient against the NetBox simulator', () => {
     const nb = client('nbt_wrong0000001.abcdef0123456789');
     const err = await nb.ensureClusterType('Proxmox', 'proxmox').catch(e => e);
     expect(err).toBeInstanceOf(UpstreamApiError);
-    expect(err).toMatchObject({ system: 'netbox', status: 403, reason: 'Invalid v2 token' });
+    expect(err).toMatchObject({
+      system: 'netbox',
+      status: 403,
+      reason: 'Invalid v2 token',
+    });
     expect(err.message).not.toContain('abcdef0123456789');
   });
 
@@ -111,21 +149,46 @@ describe('NetBoxClient against the NetBox simulator', () => {
       customFields: { docker_env_id: 'env-42' },
     });
     const again = await nb.upsertVirtualMachine({ ...input, memoryMb: 4096 });
-    expect(again).toMatchObject({ created: false, vm: { id: first.vm.id, memoryMb: 4096 } });
+    expect(again).toMatchObject({
+      created: false,
+      vm: { id: first.vm.id, memoryMb: 4096 },
+    });
     expect(sim.state.virtualMachines).toHaveLength(1);
 
-    expect(await nb.getVirtualMachine('dev-alice', cluster.id)).toMatchObject({ id: first.vm.id });
+    expect(await nb.getVirtualMachine('dev-alice', cluster.id)).toMatchObject({
+      id: first.vm.id,
+    });
     expect(await nb.getVirtualMachine('nobody', cluster.id)).toBeUndefined();
-    for (const status of ['active', 'paused', 'offline', 'staged', 'failed', 'decommissioning'] as const) {
-      expect((await nb.setVirtualMachineStatus(first.vm.id, status)).status).toBe(status);
+    for (const status of [
+      'active',
+      'paused',
+      'offline',
+      'staged',
+      'failed',
+      'decommissioning',
+    ] as const) {
+      expect(
+        (await nb.setVirtualMachineStatus(first.vm.id, status)).status,
+      ).toBe(status);
     }
-    const byCf = await nb.listVirtualMachines({ customField: { name: 'docker_env_id', value: 'env-42' } });
+    const byCf = await nb.listVirtualMachines({
+      customField: { name: 'docker_env_id', value: 'env-42' },
+    });
     expect(byCf.map(v => v.id)).toEqual([first.vm.id]);
-    expect(await nb.listVirtualMachines({ tag: 'docker-env', status: 'active' })).toEqual([]);
+    expect(
+      await nb.listVirtualMachines({ tag: 'docker-env', status: 'active' }),
+    ).toEqual([]);
 
     const iface = await nb.createInterface(first.vm.id, 'eth0');
-    const ip = await nb.createIpAddress({ address: '10.10.0.101/24', interfaceId: iface.id, dnsName: 'dev-alice.lab' });
-    expect(ip).toMatchObject({ status: 'active', assignedInterfaceId: iface.id });
+    const ip = await nb.createIpAddress({
+      address: '10.10.0.101/24',
+      interfaceId: iface.id,
+      dnsName: 'dev-alice.lab',
+    });
+    expect(ip).toMatchObject({
+      status: 'active',
+      assignedInterfaceId: iface.id,
+    });
     const withIp = await nb.setPrimaryIp4(first.vm.id, ip.id);
     expect(withIp.primaryIp4).toEqual({ id: ip.id, address: '10.10.0.101/24' });
 
@@ -138,38 +201,69 @@ describe('NetBoxClient against the NetBox simulator', () => {
   it('follows next over several pages', async () => {
     const nb = client(NETBOX_LAB_TOKEN_V2, { pageSize: 2 });
     const { cluster } = await setup(nb);
-    for (let i = 0; i < 5; i++) await nb.createVirtualMachine({ name: `vm-${i}`, clusterId: cluster.id });
+    for (let i = 0; i < 5; i++)
+      await nb.createVirtualMachine({ name: `vm-${i}`, clusterId: cluster.id });
     sent.length = 0;
     const all = await nb.listVirtualMachines({ clusterId: cluster.id });
-    expect(all.map(v => v.name)).toEqual(['vm-0', 'vm-1', 'vm-2', 'vm-3', 'vm-4']);
+    expect(all.map(v => v.name)).toEqual([
+      'vm-0',
+      'vm-1',
+      'vm-2',
+      'vm-3',
+      'vm-4',
+    ]);
     expect(sent.filter(s => s.method === 'GET')).toHaveLength(3);
   });
 
   it('sends a next link that names another scheme or host to the configured server only', async () => {
     const seen: string[] = [];
-    const rewrite = (target: string): typeof fetch => async (input, init) => {
-      seen.push(String(input));
-      const res = await recordingFetch(input, init);
-      const body = await res.json();
-      if (body?.next) body.next = body.next.replace(/^http:\/\/[^/]+\/api\/virtualization\/virtual-machines\//, target);
-      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
-    };
+    const rewrite =
+      (target: string): typeof fetch =>
+      async (input, init) => {
+        seen.push(String(input));
+        const res = await recordingFetch(input, init);
+        const body = await res.json();
+        if (body?.next)
+          body.next = body.next.replace(
+            /^http:\/\/[^/]+\/api\/virtualization\/virtual-machines\//,
+            target,
+          );
+        return new Response(JSON.stringify(body), {
+          status: res.status,
+          headers: res.headers,
+        });
+      };
     const setupClient = client(NETBOX_LAB_TOKEN_V2, { pageSize: 2 });
     const { cluster } = await setup(setupClient);
-    for (let i = 0; i < 3; i++) await setupClient.createVirtualMachine({ name: `vm-${i}`, clusterId: cluster.id });
+    for (let i = 0; i < 3; i++)
+      await setupClient.createVirtualMachine({
+        name: `vm-${i}`,
+        clusterId: cluster.id,
+      });
 
     const proxied = client(NETBOX_LAB_TOKEN_V2, {
       pageSize: 2,
-      fetch: rewrite('https://netbox.internal:8443/api/virtualization/virtual-machines/'),
+      fetch: rewrite(
+        'https://netbox.internal:8443/api/virtualization/virtual-machines/',
+      ),
     });
     const all = await proxied.listVirtualMachines({ clusterId: cluster.id });
     expect(all.map(v => v.name)).toEqual(['vm-0', 'vm-1', 'vm-2']);
     expect(seen).toHaveLength(2);
-    expect(seen.every(u => u.startsWith(`${sim.url}/api/virtualization/virtual-machines/?`))).toBe(true);
+    expect(
+      seen.every(u =>
+        u.startsWith(`${sim.url}/api/virtualization/virtual-machines/?`),
+      ),
+    ).toBe(true);
     expect(seen[1]).toContain('offset=2');
 
-    const elsewhere = client(NETBOX_LAB_TOKEN_V2, { pageSize: 2, fetch: rewrite('https://evil.example/api/users/') });
-    await expect(elsewhere.listVirtualMachines({ clusterId: cluster.id })).rejects.toThrow(
+    const elsewhere = client(NETBOX_LAB_TOKEN_V2, {
+      pageSize: 2,
+      fetch: rewrite('https://evil.example/api/users/'),
+    });
+    await expect(
+      elsewhere.listVirtualMachines({ clusterId: cluster.id }),
+    ).rejects.toThrow(
       'NetBox GET /api/virtualization/virtual-machines/ returned a next link outside /api/virtualization/virtual-machines/',
     );
   });
@@ -178,27 +272,49 @@ describe('NetBoxClient against the NetBox simulator', () => {
     const nb = client();
     const { cluster } = await setup(nb);
     await nb.createVirtualMachine({ name: 'dup', clusterId: cluster.id });
-    const dup = await nb.createVirtualMachine({ name: 'dup', clusterId: cluster.id }).catch(e => e);
+    const dup = await nb
+      .createVirtualMachine({ name: 'dup', clusterId: cluster.id })
+      .catch(e => e);
     expect(dup).toMatchObject({
       status: 400,
-      fieldErrors: { __all__: 'Virtual machine name must be unique per cluster.' },
+      fieldErrors: {
+        __all__: 'Virtual machine name must be unique per cluster.',
+      },
     });
-    const badCluster = await nb.createVirtualMachine({ name: 'x', clusterId: 999 }).catch(e => e);
-    expect(badCluster.fieldErrors.cluster).toBe('Related object not found using the provided numeric ID: 999');
-    const badCf = await nb
-      .createVirtualMachine({ name: 'y', clusterId: cluster.id, customFields: { unknown_field: 'x' } })
+    const badCluster = await nb
+      .createVirtualMachine({ name: 'x', clusterId: 999 })
       .catch(e => e);
-    expect(badCf.fieldErrors['custom_fields.unknown_field']).toContain('does not exist');
+    expect(badCluster.fieldErrors.cluster).toBe(
+      'Related object not found using the provided numeric ID: 999',
+    );
+    const badCf = await nb
+      .createVirtualMachine({
+        name: 'y',
+        clusterId: cluster.id,
+        customFields: { unknown_field: 'x' },
+      })
+      .catch(e => e);
+    expect(badCf.fieldErrors['custom_fields.unknown_field']).toContain(
+      'does not exist',
+    );
     const vm = await nb.getVirtualMachine('dup', cluster.id);
     await nb.createInterface(vm!.id, 'eth0');
     const dupIf = await nb.createInterface(vm!.id, 'eth0').catch(e => e);
-    expect(dupIf.fieldErrors.non_field_errors).toContain('must make a unique set');
+    expect(dupIf.fieldErrors.non_field_errors).toContain(
+      'must make a unique set',
+    );
     const notAssigned = await nb
-      .createIpAddress({ address: '10.0.0.9/24', interfaceId: (await nb.createInterface(vm!.id, 'eth1')).id })
+      .createIpAddress({
+        address: '10.0.0.9/24',
+        interfaceId: (await nb.createInterface(vm!.id, 'eth1')).id,
+      })
       .then(ip => nb.setPrimaryIp4(vm!.id + 1000, ip.id))
       .catch(e => e);
     expect(notAssigned.status).toBe(404);
-    expect(flattenErrors({ a: ['x', 'y'], b: { c: 'z' } })).toEqual({ a: 'x y', 'b.c': 'z' });
+    expect(flattenErrors({ a: ['x', 'y'], b: { c: 'z' } })).toEqual({
+      a: 'x y',
+      'b.c': 'z',
+    });
   });
 
   it('upsert reuses the existing VM when a concurrent create won', async () => {
@@ -227,32 +343,62 @@ describe('NetBoxClient against the NetBox simulator', () => {
     ];
     it.each(bad)('VM name %j', async name => {
       const nb = client();
-      await expect(nb.createVirtualMachine({ name, clusterId: 1 })).rejects.toBeInstanceOf(InputError);
-      await expect(nb.upsertVirtualMachine({ name, clusterId: 1 })).rejects.toBeInstanceOf(InputError);
-      await expect(nb.getVirtualMachine(name, 1)).rejects.toBeInstanceOf(InputError);
+      await expect(
+        nb.createVirtualMachine({ name, clusterId: 1 }),
+      ).rejects.toBeInstanceOf(InputError);
+      await expect(
+        nb.upsertVirtualMachine({ name, clusterId: 1 }),
+      ).rejects.toBeInstanceOf(InputError);
+      await expect(nb.getVirtualMachine(name, 1)).rejects.toBeInstanceOf(
+        InputError,
+      );
       expect(sim.requests).toEqual([]);
     });
 
     it('other fields name the field and the rule', async () => {
       const nb = client();
-      await expect(nb.ensureCustomField({ name: 'Bad-Name', type: 'text' })).rejects.toThrow(/^name: must match/);
-      await expect(nb.ensureCustomField({ name: 'a__b', type: 'text' })).rejects.toThrow(InputError);
-      await expect(nb.ensureTag('ok', 'Not A Slug')).rejects.toThrow(/^slug:/);
-      await expect(nb.setVirtualMachineStatus(1, 'running' as any)).rejects.toThrow(/^status:/);
-      await expect(nb.createIpAddress({ address: '10.0.0.1', interfaceId: 1 })).rejects.toThrow(/^address:/);
-      await expect(nb.createIpAddress({ address: '10.0.0.1/24', interfaceId: 1, dnsName: 'a`b' })).rejects.toThrow(
-        /^dnsName:/,
-      );
       await expect(
-        nb.createVirtualMachine({ name: 'ok', clusterId: 1, customFields: { env: 'a\nb' } }),
+        nb.ensureCustomField({ name: 'Bad-Name', type: 'text' }),
+      ).rejects.toThrow(/^name: must match/);
+      await expect(
+        nb.ensureCustomField({ name: 'a__b', type: 'text' }),
+      ).rejects.toThrow(InputError);
+      await expect(nb.ensureTag('ok', 'Not A Slug')).rejects.toThrow(/^slug:/);
+      await expect(
+        nb.setVirtualMachineStatus(1, 'running' as any),
+      ).rejects.toThrow(/^status:/);
+      await expect(
+        nb.createIpAddress({ address: '10.0.0.1', interfaceId: 1 }),
+      ).rejects.toThrow(/^address:/);
+      await expect(
+        nb.createIpAddress({
+          address: '10.0.0.1/24',
+          interfaceId: 1,
+          dnsName: 'a`b',
+        }),
+      ).rejects.toThrow(/^dnsName:/);
+      await expect(
+        nb.createVirtualMachine({
+          name: 'ok',
+          clusterId: 1,
+          customFields: { env: 'a\nb' },
+        }),
       ).rejects.toThrow(/^customFields.env:/);
       await expect(
         nb.listVirtualMachines({ customField: { name: 'x y', value: 'v' } }),
       ).rejects.toThrow(/^customField.name:/);
-      await expect(nb.createVirtualMachine({ name: 'ok', clusterId: 0 })).rejects.toThrow(/^clusterId:/);
-      await expect(nb.createVirtualMachine({ name: 'ok', clusterId: 1, vcpus: 0 })).rejects.toThrow(/^vcpus:/);
       await expect(
-        nb.createVirtualMachine({ name: 'ok', clusterId: 1, tags: [{ name: 'a b', slug: 'ab' }] }),
+        nb.createVirtualMachine({ name: 'ok', clusterId: 0 }),
+      ).rejects.toThrow(/^clusterId:/);
+      await expect(
+        nb.createVirtualMachine({ name: 'ok', clusterId: 1, vcpus: 0 }),
+      ).rejects.toThrow(/^vcpus:/);
+      await expect(
+        nb.createVirtualMachine({
+          name: 'ok',
+          clusterId: 1,
+          tags: [{ name: 'a b', slug: 'ab' }],
+        }),
       ).rejects.toThrow(/^tags\[0\]\.name:/);
       await expect(nb.deleteVirtualMachine(-1)).rejects.toThrow(/^id:/);
       expect(sim.requests).toEqual([]);
@@ -260,7 +406,10 @@ describe('NetBoxClient against the NetBox simulator', () => {
   });
 
   it('wraps transport failures', async () => {
-    const nb = new NetBoxClient({ baseUrl: 'http://127.0.0.1:9', token: NETBOX_LAB_TOKEN_V2 });
+    const nb = new NetBoxClient({
+      baseUrl: 'http://127.0.0.1:9',
+      token: NETBOX_LAB_TOKEN_V2,
+    });
     const err = await nb.getVirtualMachineById(1).catch(e => e);
     expect(err).toBeInstanceOf(UpstreamApiError);
     expect(err.status).toBeUndefined();

@@ -67,13 +67,22 @@ export class NetBoxClient implements NetBoxApi {
   constructor(options: NetBoxClientOptions) {
     this.base = requireHttpBaseUrl(options.baseUrl, 'baseUrl');
     if (!options.token || /\s/.test(options.token)) {
-      throw new InputError('token: is required and must not contain whitespace');
+      throw new InputError(
+        'token: is required and must not contain whitespace',
+      );
     }
-    const version = options.tokenVersion ?? (options.token.startsWith('nbt_') ? 'v2' : 'v1');
-    if (version === 'v2' && !/^nbt_[A-Za-z0-9]+\.[A-Za-z0-9]+$/.test(options.token)) {
-      throw new InputError('token: a v2 token must look like nbt_<key>.<token>');
+    const version =
+      options.tokenVersion ?? (options.token.startsWith('nbt_') ? 'v2' : 'v1');
+    if (
+      version === 'v2' &&
+      !/^nbt_[A-Za-z0-9]+\.[A-Za-z0-9]+$/.test(options.token)
+    ) {
+      throw new InputError(
+        'token: a v2 token must look like nbt_<key>.<token>',
+      );
     }
-    this.authorization = version === 'v2' ? `Bearer ${options.token}` : `Token ${options.token}`;
+    this.authorization =
+      version === 'v2' ? `Bearer ${options.token}` : `Token ${options.token}`;
     this.timeoutMs = options.timeoutMs ?? 15000;
     this.pageSize = options.pageSize ?? 100;
     this.maxPages = options.maxPages ?? 100;
@@ -81,10 +90,17 @@ export class NetBoxClient implements NetBoxApi {
   }
 
   /** Reads `dockerEnv.netbox` (baseUrl, token, tokenVersion, timeoutMs). */
-  static fromConfig(config: Config, options: { fetch?: typeof fetch } = {}): NetBoxClient {
+  static fromConfig(
+    config: Config,
+    options: { fetch?: typeof fetch } = {},
+  ): NetBoxClient {
     const c = config.getConfig('dockerEnv.netbox');
     const tokenVersion = c.getOptionalString('tokenVersion');
-    if (tokenVersion !== undefined && tokenVersion !== 'v1' && tokenVersion !== 'v2') {
+    if (
+      tokenVersion !== undefined &&
+      tokenVersion !== 'v1' &&
+      tokenVersion !== 'v2'
+    ) {
       throw new InputError('dockerEnv.netbox.tokenVersion: must be v1 or v2');
     }
     return new NetBoxClient({
@@ -98,7 +114,11 @@ export class NetBoxClient implements NetBoxApi {
 
   // ---- low level ----
 
-  private async request(method: string, path: string, body?: unknown): Promise<any> {
+  private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<any> {
     const url = path.startsWith('http') ? path : `${this.base}${path}`;
     const operation = `${method} ${new URL(url).pathname}`;
     let res: Response;
@@ -114,11 +134,14 @@ export class NetBoxClient implements NetBoxApi {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new UpstreamApiError(`NetBox ${operation} failed: ${(e as Error).message}`, {
-        system: 'netbox',
-        operation,
-        cause: e,
-      });
+      throw new UpstreamApiError(
+        `NetBox ${operation} failed: ${(e as Error).message}`,
+        {
+          system: 'netbox',
+          operation,
+          cause: e,
+        },
+      );
     }
     const text = await res.text();
     const json = parseJsonBody(text);
@@ -130,26 +153,36 @@ export class NetBoxClient implements NetBoxApi {
           : Object.entries(fieldErrors)
               .map(([k, v]) => `${k}: ${v}`)
               .join('; ') || res.statusText;
-      throw new UpstreamApiError(`NetBox ${operation} failed with ${res.status}: ${detail}`, {
-        system: 'netbox',
-        status: res.status,
-        reason: typeof json?.detail === 'string' ? json.detail : res.statusText,
-        fieldErrors,
-        operation,
-      });
+      throw new UpstreamApiError(
+        `NetBox ${operation} failed with ${res.status}: ${detail}`,
+        {
+          system: 'netbox',
+          status: res.status,
+          reason:
+            typeof json?.detail === 'string' ? json.detail : res.statusText,
+          fieldErrors,
+          operation,
+        },
+      );
     }
     if (json === undefined && text && res.status !== 204) {
-      throw new UpstreamApiError(`NetBox ${operation} answered with a body that is not JSON`, {
-        system: 'netbox',
-        status: res.status,
-        operation,
-      });
+      throw new UpstreamApiError(
+        `NetBox ${operation} answered with a body that is not JSON`,
+        {
+          system: 'netbox',
+          status: res.status,
+          operation,
+        },
+      );
     }
     return json;
   }
 
   /** GETs a list, following `next` until done (bounded by maxPages). */
-  private async listAll(path: string, query: Record<string, string | number>): Promise<Json[]> {
+  private async listAll(
+    path: string,
+    query: Record<string, string | number>,
+  ): Promise<Json[]> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) params.set(k, String(v));
     params.set('limit', String(this.pageSize));
@@ -157,10 +190,13 @@ export class NetBoxClient implements NetBoxApi {
     const out: Json[] = [];
     for (let page = 0; next; page++) {
       if (page >= this.maxPages) {
-        throw new UpstreamApiError(`NetBox GET ${path} returned more than ${this.maxPages} pages`, {
-          system: 'netbox',
-          operation: `GET ${path}`,
-        });
+        throw new UpstreamApiError(
+          `NetBox GET ${path} returned more than ${this.maxPages} pages`,
+          {
+            system: 'netbox',
+            operation: `GET ${path}`,
+          },
+        );
       }
       const body: any = await this.request('GET', next);
       out.push(...(body?.results ?? []));
@@ -183,10 +219,13 @@ export class NetBoxClient implements NetBoxApi {
     }
     const basePath = new URL(this.base).pathname.replace(/\/+$/, '');
     if (link.pathname !== `${basePath}${path}`) {
-      throw new UpstreamApiError(`NetBox GET ${path} returned a next link outside ${path}`, {
-        system: 'netbox',
-        operation: `GET ${path}`,
-      });
+      throw new UpstreamApiError(
+        `NetBox GET ${path} returned a next link outside ${path}`,
+        {
+          system: 'netbox',
+          operation: `GET ${path}`,
+        },
+      );
     }
     return `${this.base}${path}${link.search}`;
   }
@@ -196,18 +235,32 @@ export class NetBoxClient implements NetBoxApi {
   async ensureClusterType(name: string, slug: string): Promise<NetBoxCluster> {
     assertObjectName(name, 'name', 100);
     assertSlug(slug, 'slug');
-    const found = await this.listAll('/api/virtualization/cluster-types/', { slug });
-    const t = found[0] ?? (await this.request('POST', '/api/virtualization/cluster-types/', { name, slug }));
+    const found = await this.listAll('/api/virtualization/cluster-types/', {
+      slug,
+    });
+    const t =
+      found[0] ??
+      (await this.request('POST', '/api/virtualization/cluster-types/', {
+        name,
+        slug,
+      }));
     return { id: t.id, name: t.name, slug: t.slug };
   }
 
   async ensureCluster(name: string, typeId: number): Promise<NetBoxCluster> {
     assertObjectName(name, 'name', 100);
     assertId(typeId, 'typeId');
-    const found = await this.listAll('/api/virtualization/clusters/', { name, type_id: typeId });
+    const found = await this.listAll('/api/virtualization/clusters/', {
+      name,
+      type_id: typeId,
+    });
     const c =
       found[0] ??
-      (await this.request('POST', '/api/virtualization/clusters/', { name, type: typeId, status: 'active' }));
+      (await this.request('POST', '/api/virtualization/clusters/', {
+        name,
+        type: typeId,
+        status: 'active',
+      }));
     return { id: c.id, name: c.name, typeId: c.type?.id };
   }
 
@@ -218,12 +271,19 @@ export class NetBoxClient implements NetBoxApi {
     description?: string;
   }): Promise<NetBoxCustomField> {
     assertCustomFieldName(input.name, 'name');
-    if (!['text', 'integer', 'boolean', 'url', 'longtext'].includes(input.type)) {
-      throw new InputError('type: must be one of text, integer, boolean, url, longtext');
+    if (
+      !['text', 'integer', 'boolean', 'url', 'longtext'].includes(input.type)
+    ) {
+      throw new InputError(
+        'type: must be one of text, integer, boolean, url, longtext',
+      );
     }
     if (input.label !== undefined) assertText(input.label, 'label', 50);
-    if (input.description !== undefined) assertText(input.description, 'description', 200);
-    const found = await this.listAll('/api/extras/custom-fields/', { name: input.name });
+    if (input.description !== undefined)
+      assertText(input.description, 'description', 200);
+    const found = await this.listAll('/api/extras/custom-fields/', {
+      name: input.name,
+    });
     let f = found[0];
     if (!f) {
       f = await this.request('POST', '/api/extras/custom-fields/', {
@@ -231,35 +291,57 @@ export class NetBoxClient implements NetBoxApi {
         type: input.type,
         object_types: [VM_OBJECT_TYPE],
         ...(input.label !== undefined ? { label: input.label } : {}),
-        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.description !== undefined
+          ? { description: input.description }
+          : {}),
       });
     } else if (!f.object_types.includes(VM_OBJECT_TYPE)) {
       f = await this.request('PATCH', `/api/extras/custom-fields/${f.id}/`, {
         object_types: [...f.object_types, VM_OBJECT_TYPE],
       });
     }
-    return { id: f.id, name: f.name, type: choiceValue(f.type), objectTypes: f.object_types };
+    return {
+      id: f.id,
+      name: f.name,
+      type: choiceValue(f.type),
+      objectTypes: f.object_types,
+    };
   }
 
-  async ensureTag(name: string, slug: string, color?: string): Promise<NetBoxTag> {
+  async ensureTag(
+    name: string,
+    slug: string,
+    color?: string,
+  ): Promise<NetBoxTag> {
     assertObjectName(name, 'name', 100);
     assertSlug(slug, 'slug');
     if (color !== undefined) assertColor(color, 'color');
     const found = await this.listAll('/api/extras/tags/', { slug });
     const t =
       found[0] ??
-      (await this.request('POST', '/api/extras/tags/', { name, slug, ...(color ? { color } : {}) }));
+      (await this.request('POST', '/api/extras/tags/', {
+        name,
+        slug,
+        ...(color ? { color } : {}),
+      }));
     return { id: t.id, name: t.name, slug: t.slug };
   }
 
   // ---- virtual machines ----
 
-  async createVirtualMachine(input: NetBoxVmInput): Promise<NetBoxVirtualMachine> {
+  async createVirtualMachine(
+    input: NetBoxVmInput,
+  ): Promise<NetBoxVirtualMachine> {
     const body = vmBody(input, false);
-    return toVm(await this.request('POST', '/api/virtualization/virtual-machines/', body));
+    return toVm(
+      await this.request('POST', '/api/virtualization/virtual-machines/', body),
+    );
   }
 
-  async getVirtualMachine(name: string, clusterId: number): Promise<NetBoxVirtualMachine | undefined> {
+  async getVirtualMachine(
+    name: string,
+    clusterId: number,
+  ): Promise<NetBoxVirtualMachine | undefined> {
     assertObjectName(name, 'name', 64);
     assertId(clusterId, 'clusterId');
     const found = await this.listAll('/api/virtualization/virtual-machines/', {
@@ -271,7 +353,9 @@ export class NetBoxClient implements NetBoxApi {
 
   async getVirtualMachineById(id: number): Promise<NetBoxVirtualMachine> {
     assertId(id, 'id');
-    return toVm(await this.request('GET', `/api/virtualization/virtual-machines/${id}/`));
+    return toVm(
+      await this.request('GET', `/api/virtualization/virtual-machines/${id}/`),
+    );
   }
 
   async listVirtualMachines(filter: {
@@ -281,29 +365,52 @@ export class NetBoxClient implements NetBoxApi {
     customField?: { name: string; value: string };
   }): Promise<NetBoxVirtualMachine[]> {
     const q: Record<string, string | number> = {};
-    if (filter.clusterId !== undefined) q.cluster_id = assertId(filter.clusterId, 'clusterId');
+    if (filter.clusterId !== undefined)
+      q.cluster_id = assertId(filter.clusterId, 'clusterId');
     if (filter.status !== undefined) q.status = assertStatus(filter.status);
     if (filter.tag !== undefined) q.tag = assertSlug(filter.tag, 'tag');
     if (filter.customField) {
-      const name = assertCustomFieldName(filter.customField.name, 'customField.name');
-      const value = assertCustomValue(filter.customField.value, 'customField.value');
+      const name = assertCustomFieldName(
+        filter.customField.name,
+        'customField.name',
+      );
+      const value = assertCustomValue(
+        filter.customField.value,
+        'customField.value',
+      );
       q[`cf_${name}`] = String(value);
     }
     const all = await this.listAll('/api/virtualization/virtual-machines/', q);
     return all.map(toVm);
   }
 
-  async updateVirtualMachine(id: number, patch: Partial<NetBoxVmInput>): Promise<NetBoxVirtualMachine> {
+  async updateVirtualMachine(
+    id: number,
+    patch: Partial<NetBoxVmInput>,
+  ): Promise<NetBoxVirtualMachine> {
     assertId(id, 'id');
     const body = vmBody(patch, true);
-    return toVm(await this.request('PATCH', `/api/virtualization/virtual-machines/${id}/`, body));
+    return toVm(
+      await this.request(
+        'PATCH',
+        `/api/virtualization/virtual-machines/${id}/`,
+        body,
+      ),
+    );
   }
 
-  async setVirtualMachineStatus(id: number, status: NetBoxVmStatus): Promise<NetBoxVirtualMachine> {
+  async setVirtualMachineStatus(
+    id: number,
+    status: NetBoxVmStatus,
+  ): Promise<NetBoxVirtualMachine> {
     assertId(id, 'id');
     assertStatus(status);
     return toVm(
-      await this.request('PATCH', `/api/virtualization/virtual-machines/${id}/`, { status }),
+      await this.request(
+        'PATCH',
+        `/api/virtualization/virtual-machines/${id}/`,
+        { status },
+      ),
     );
   }
 
@@ -318,15 +425,26 @@ export class NetBoxClient implements NetBoxApi {
     vmBody(input, false);
     const existing = await this.getVirtualMachine(input.name, input.clusterId);
     if (existing) {
-      return { vm: await this.updateVirtualMachine(existing.id, input), created: false };
+      return {
+        vm: await this.updateVirtualMachine(existing.id, input),
+        created: false,
+      };
     }
     try {
       return { vm: await this.createVirtualMachine(input), created: true };
     } catch (e) {
       // A concurrent create won the race: NetBox refuses the duplicate name; take the winner.
-      if (e instanceof UpstreamApiError && e.status === 400 && e.fieldErrors.__all__) {
+      if (
+        e instanceof UpstreamApiError &&
+        e.status === 400 &&
+        e.fieldErrors.__all__
+      ) {
         const again = await this.getVirtualMachine(input.name, input.clusterId);
-        if (again) return { vm: await this.updateVirtualMachine(again.id, input), created: false };
+        if (again)
+          return {
+            vm: await this.updateVirtualMachine(again.id, input),
+            created: false,
+          };
       }
       throw e;
     }
@@ -334,7 +452,10 @@ export class NetBoxClient implements NetBoxApi {
 
   // ---- interfaces and addresses ----
 
-  async createInterface(virtualMachineId: number, name: string): Promise<NetBoxVmInterface> {
+  async createInterface(
+    virtualMachineId: number,
+    name: string,
+  ): Promise<NetBoxVmInterface> {
     assertId(virtualMachineId, 'virtualMachineId');
     assertObjectName(name, 'name', 64);
     const i = await this.request('POST', '/api/virtualization/interfaces/', {
@@ -353,14 +474,17 @@ export class NetBoxClient implements NetBoxApi {
     assertIpv4Cidr(input.address, 'address');
     assertId(input.interfaceId, 'interfaceId');
     if (input.dnsName !== undefined) assertDnsName(input.dnsName, 'dnsName');
-    if (input.description !== undefined) assertText(input.description, 'description', 200);
+    if (input.description !== undefined)
+      assertText(input.description, 'description', 200);
     const ip = await this.request('POST', '/api/ipam/ip-addresses/', {
       address: input.address,
       status: 'active',
       assigned_object_type: 'virtualization.vminterface',
       assigned_object_id: input.interfaceId,
       ...(input.dnsName !== undefined ? { dns_name: input.dnsName } : {}),
-      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.description !== undefined
+        ? { description: input.description }
+        : {}),
     });
     return {
       id: ip.id,
@@ -370,20 +494,29 @@ export class NetBoxClient implements NetBoxApi {
     };
   }
 
-  async setPrimaryIp4(virtualMachineId: number, ipAddressId: number): Promise<NetBoxVirtualMachine> {
+  async setPrimaryIp4(
+    virtualMachineId: number,
+    ipAddressId: number,
+  ): Promise<NetBoxVirtualMachine> {
     assertId(virtualMachineId, 'virtualMachineId');
     assertId(ipAddressId, 'ipAddressId');
     return toVm(
-      await this.request('PATCH', `/api/virtualization/virtual-machines/${virtualMachineId}/`, {
-        primary_ip4: ipAddressId,
-      }),
+      await this.request(
+        'PATCH',
+        `/api/virtualization/virtual-machines/${virtualMachineId}/`,
+        {
+          primary_ip4: ipAddressId,
+        },
+      ),
     );
   }
 }
 
 function assertStatus(status: unknown): NetBoxVmStatus {
   if (!NETBOX_VM_STATUSES.includes(status as NetBoxVmStatus)) {
-    throw new InputError(`status: must be one of ${NETBOX_VM_STATUSES.join(', ')}`);
+    throw new InputError(
+      `status: must be one of ${NETBOX_VM_STATUSES.join(', ')}`,
+    );
   }
   return status as NetBoxVmStatus;
 }
@@ -391,17 +524,24 @@ function assertStatus(status: unknown): NetBoxVmStatus {
 /** Validates a VM input and builds NetBox's write body (choices as values, relations as ids). */
 function vmBody(input: Partial<NetBoxVmInput>, partial: boolean): Json {
   const body: Json = {};
-  if (!partial || input.name !== undefined) body.name = assertObjectName(input.name, 'name', 64);
-  if (!partial || input.clusterId !== undefined) body.cluster = assertId(input.clusterId, 'clusterId');
+  if (!partial || input.name !== undefined)
+    body.name = assertObjectName(input.name, 'name', 64);
+  if (!partial || input.clusterId !== undefined)
+    body.cluster = assertId(input.clusterId, 'clusterId');
   if (input.status !== undefined) body.status = assertStatus(input.status);
   if (input.vcpus !== undefined) body.vcpus = assertVcpus(input.vcpus, 'vcpus');
-  if (input.memoryMb !== undefined) body.memory = assertInteger(input.memoryMb, 'memoryMb', 0, 2147483647);
-  if (input.diskMb !== undefined) body.disk = assertInteger(input.diskMb, 'diskMb', 0, 2147483647);
-  if (input.tenantId !== undefined) body.tenant = assertId(input.tenantId, 'tenantId');
+  if (input.memoryMb !== undefined)
+    body.memory = assertInteger(input.memoryMb, 'memoryMb', 0, 2147483647);
+  if (input.diskMb !== undefined)
+    body.disk = assertInteger(input.diskMb, 'diskMb', 0, 2147483647);
+  if (input.tenantId !== undefined)
+    body.tenant = assertId(input.tenantId, 'tenantId');
   if (input.roleId !== undefined) body.role = assertId(input.roleId, 'roleId');
-  if (input.comments !== undefined) body.comments = assertText(input.comments, 'comments', 10000);
+  if (input.comments !== undefined)
+    body.comments = assertText(input.comments, 'comments', 10000);
   if (input.tags !== undefined) {
-    if (!Array.isArray(input.tags)) throw new InputError('tags: must be a list of {name, slug}');
+    if (!Array.isArray(input.tags))
+      throw new InputError('tags: must be a list of {name, slug}');
     // NetBox resolves nested tags by all the attributes given, so both must match the stored tag.
     body.tags = input.tags.map((t, i) => ({
       name: assertObjectName(t?.name, `tags[${i}].name`, 100),
@@ -421,7 +561,8 @@ function vmBody(input: Partial<NetBoxVmInput>, partial: boolean): Json {
 
 /** Reads a choice field written as a value and read back as `{value, label}`. */
 export function choiceValue(v: unknown): string {
-  if (v && typeof v === 'object' && 'value' in v) return String((v as { value: unknown }).value);
+  if (v && typeof v === 'object' && 'value' in v)
+    return String((v as { value: unknown }).value);
   return v === null || v === undefined ? '' : String(v);
 }
 
@@ -435,14 +576,19 @@ function toVm(v: any): NetBoxVirtualMachine {
     id: v.id,
     name: v.name,
     status: choiceValue(v.status) as NetBoxVmStatus,
-    statusLabel: typeof v.status === 'object' && v.status ? v.status.label : String(v.status ?? ''),
+    statusLabel:
+      typeof v.status === 'object' && v.status
+        ? v.status.label
+        : String(v.status ?? ''),
     cluster: ref(v.cluster),
     tenant: ref(v.tenant),
     role: ref(v.role),
     vcpus: v.vcpus === null || v.vcpus === undefined ? null : Number(v.vcpus),
     memoryMb: v.memory ?? null,
     diskMb: v.disk ?? null,
-    primaryIp4: v.primary_ip4 ? { id: v.primary_ip4.id, address: v.primary_ip4.address } : null,
+    primaryIp4: v.primary_ip4
+      ? { id: v.primary_ip4.id, address: v.primary_ip4.address }
+      : null,
     comments: v.comments ?? '',
     tags: (v.tags ?? []).map((t: any) => t.slug),
     customFields: v.custom_fields ?? {},
@@ -451,7 +597,10 @@ function toVm(v: any): NetBoxVirtualMachine {
 }
 
 /** Flattens `{field: [msg]}`, `{field: {sub: msg}}`, `__all__` and `non_field_errors` to one message per key. */
-export function flattenErrors(body: unknown, prefix = ''): Record<string, string> {
+export function flattenErrors(
+  body: unknown,
+  prefix = '',
+): Record<string, string> {
   const out: Record<string, string> = {};
   if (!body || typeof body !== 'object' || Array.isArray(body)) return out;
   for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
@@ -461,7 +610,8 @@ export function flattenErrors(body: unknown, prefix = ''): Record<string, string
       const msgs = v.filter(x => typeof x === 'string');
       if (msgs.length) out[key] = msgs.join(' ');
       v.forEach((x, i) => {
-        if (x && typeof x === 'object') Object.assign(out, flattenErrors(x, `${key}[${i}]`));
+        if (x && typeof x === 'object')
+          Object.assign(out, flattenErrors(x, `${key}[${i}]`));
       });
     } else if (typeof v === 'string') {
       out[key] = v;

@@ -109,7 +109,10 @@ export interface NetBoxApi {
   /** Finds or creates a tag. */
   ensureTag(name: string, slug: string, color?: string): Promise<NetBoxTag>;
   createVirtualMachine(input: NetBoxVmInput): Promise<NetBoxVirtualMachine>;
-  getVirtualMachine(name: string, clusterId: number): Promise<NetBoxVirtualMachine | undefined>;
+  getVirtualMachine(
+    name: string,
+    clusterId: number,
+  ): Promise<NetBoxVirtualMachine | undefined>;
   getVirtualMachineById(id: number): Promise<NetBoxVirtualMachine>;
   listVirtualMachines(filter: {
     clusterId?: number;
@@ -117,17 +120,31 @@ export interface NetBoxApi {
     tag?: string;
     customField?: { name: string; value: string };
   }): Promise<NetBoxVirtualMachine[]>;
-  updateVirtualMachine(id: number, patch: Partial<NetBoxVmInput>): Promise<NetBoxVirtualMachine>;
-  setVirtualMachineStatus(id: number, status: NetBoxVmStatus): Promise<NetBoxVirtualMachine>;
+  updateVirtualMachine(
+    id: number,
+    patch: Partial<NetBoxVmInput>,
+  ): Promise<NetBoxVirtualMachine>;
+  setVirtualMachineStatus(
+    id: number,
+    status: NetBoxVmStatus,
+  ): Promise<NetBoxVirtualMachine>;
   deleteVirtualMachine(id: number): Promise<void>;
   /** Creates or updates (by name in the cluster) a VM. */
-  upsertVirtualMachine(input: NetBoxVmInput): Promise<{ vm: NetBoxVirtualMachine; created: boolean }>;
-  createInterface(virtualMachineId: number, name: string): Promise<NetBoxVmInterface>;
+  upsertVirtualMachine(
+    input: NetBoxVmInput,
+  ): Promise<{ vm: NetBoxVirtualMachine; created: boolean }>;
+  createInterface(
+    virtualMachineId: number,
+    name: string,
+  ): Promise<NetBoxVmInterface>;
   createIpAddress(input: {
     address: string;
     interfaceId: number;
     dnsName?: string;
     description?: string;
   }): Promise<NetBoxIpAddress>;
-  setPrimaryIp4(virtualMachineId: number, ipAddressId: number): Promise<NetBoxVirtualMachine>;
+  setPrimaryIp4(
+    virtualMachineId: number,
+    ipAddressId: number,
+  ): Promise<NetBoxVirtualMachine>;
 }

@@ -1,10 +1,18 @@
-import { fail, requireObjectName, requireString } from '../validation/primitives';
+import {
+  fail,
+  requireObjectName,
+  requireString,
+} from '../validation/primitives';
 import { assertHostname, assertInteger, assertIpv4 } from '../validation';
 
 // NetBox-specific input checks, run before any request. Each throws InputError "field: rule".
 
 /** An object name (VM, cluster, tag): ASCII letters, digits, `.`, `_`, `-`; no `..`. */
-export function assertObjectName(value: unknown, field: string, max: number): string {
+export function assertObjectName(
+  value: unknown,
+  field: string,
+  max: number,
+): string {
   return requireObjectName(value, field, max);
 }
 
@@ -38,14 +46,18 @@ export function assertText(value: unknown, field: string, max: number): string {
 }
 
 /** A value for a custom field: string (single line), number or boolean, or null. */
-export function assertCustomValue(value: unknown, field: string): string | number | boolean | null {
+export function assertCustomValue(
+  value: unknown,
+  field: string,
+): string | number | boolean | null {
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) fail(field, 'must be a finite number');
     return value;
   }
   const v = assertText(value, field, 1000);
-  if (v.includes('\n') || v.includes('\t')) fail(field, 'must be a single line');
+  if (v.includes('\n') || v.includes('\t'))
+    fail(field, 'must be a single line');
   return v;
 }
 
@@ -58,8 +70,15 @@ export function assertId(value: unknown, field: string): number {
 export function assertIpv4Cidr(value: unknown, field: string): string {
   const v = requireString(value, field, 18);
   const [ip, prefix, ...rest] = v.split('/');
-  if (rest.length || prefix === undefined || !/^(\d|[12]\d|3[0-2])$/.test(prefix)) {
-    fail(field, 'must be an IPv4 address with a prefix length, e.g. 10.0.0.5/24');
+  if (
+    rest.length ||
+    prefix === undefined ||
+    !/^(\d|[12]\d|3[0-2])$/.test(prefix)
+  ) {
+    fail(
+      field,
+      'must be an IPv4 address with a prefix length, e.g. 10.0.0.5/24',
+    );
   }
   assertIpv4(ip, field);
   return v;
@@ -72,7 +91,12 @@ export function assertDnsName(value: unknown, field: string): string {
 
 /** vCPUs: 0.01 to 9999.99. */
 export function assertVcpus(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0.01 || value >= 10000) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0.01 ||
+    value >= 10000
+  ) {
     fail(field, 'must be a number between 0.01 and 9999.99');
   }
   return value;

@@ -26,8 +26,15 @@ describe('PortainerClient against the Portainer simulator', () => {
   let sim: PortainerSimulator;
   let agent: StandInAgent;
   const contract = portainerContractValidator();
-  const swagger = JSON.parse(fs.readFileSync(sharedContractPath(PORTAINER_CONTRACT_FILE), 'utf8'));
-  const sent: Array<{ method: string; path: string; body?: unknown; form?: Record<string, string> }> = [];
+  const swagger = JSON.parse(
+    fs.readFileSync(sharedContractPath(PORTAINER_CONTRACT_FILE), 'utf8'),
+  );
+  const sent: Array<{
+    method: string;
+    path: string;
+    body?: unknown;
+    form?: Record<string, string>;
+  }> = [];
 
   /** Records requests and validates bodies against the contract's request schemas. */
   const recordingFetch: typeof fetch = async (input, init) => {
@@ -35,10 +42,13 @@ describe('PortainerClient against the Portainer simulator', () => {
     const method = init?.method ?? 'GET';
     const entry: (typeof sent)[number] = { method, path: url.pathname };
     if (init?.body instanceof FormData) {
-      entry.form = Object.fromEntries([...init.body.entries()].map(([k, v]) => [k, String(v)]));
+      entry.form = Object.fromEntries(
+        [...init.body.entries()].map(([k, v]) => [k, String(v)]),
+      );
       // multipart fields vs the formData parameters of POST /endpoints
       const params: any[] = swagger.paths['/endpoints'].post.parameters;
-      for (const p of params.filter(x => x.required)) expect(entry.form).toHaveProperty(p.name);
+      for (const p of params.filter(x => x.required))
+        expect(entry.form).toHaveProperty(p.name);
       for (const [k, v] of Object.entries(entry.form)) {
         const p = params.find(x => x.name === k);
         expect(p).toBeDefined();
@@ -72,13 +82,29 @@ describe('PortainerClient against the Portainer simulator', () => {
 
   it('creates an agent environment once (idempotent) and sends the documented multipart form', async () => {
     const pt = PortainerClient.fromConfig(
-      new ConfigReader({ dockerEnv: { portainer: { baseUrl: sim.url.replace(/\/api$/, ''), apiKey: PORTAINER_LAB_API_KEY } } }),
+      new ConfigReader({
+        dockerEnv: {
+          portainer: {
+            baseUrl: sim.url.replace(/\/api$/, ''),
+            apiKey: PORTAINER_LAB_API_KEY,
+          },
+        },
+      }),
       { fetch: recordingFetch },
     );
-    const first = await pt.createAgentEndpoint({ name: 'env-alice', ip: AGENT_IP });
+    const first = await pt.createAgentEndpoint({
+      name: 'env-alice',
+      ip: AGENT_IP,
+    });
     expect(first).toMatchObject({
       created: true,
-      endpoint: { name: 'env-alice', type: 2, url: `tcp://${AGENT_IP}:9001`, groupId: 1, agentVersion: '2.21.4' },
+      endpoint: {
+        name: 'env-alice',
+        type: 2,
+        url: `tcp://${AGENT_IP}:9001`,
+        groupId: 1,
+        agentVersion: '2.21.4',
+      },
     });
     expect(sent.find(s => s.form)!.form).toEqual({
       Name: 'env-alice',
@@ -90,24 +116,37 @@ describe('PortainerClient against the Portainer simulator', () => {
       GroupID: '1',
       TagIds: '[]',
     });
-    const again = await pt.createAgentEndpoint({ name: 'env-alice', ip: AGENT_IP });
+    const again = await pt.createAgentEndpoint({
+      name: 'env-alice',
+      ip: AGENT_IP,
+    });
     expect(again).toEqual({ created: false, endpoint: first.endpoint });
     expect(sim.state.endpoints).toHaveLength(1);
     expect(await pt.getEndpoint(first.endpoint.id)).toEqual(first.endpoint);
-    expect((await pt.listEndpoints({ name: 'env-alice' })).map(e => e.id)).toEqual([first.endpoint.id]);
+    expect(
+      (await pt.listEndpoints({ name: 'env-alice' })).map(e => e.id),
+    ).toEqual([first.endpoint.id]);
     expect(await pt.deleteEndpoint(first.endpoint.id)).toBe(true);
     expect(await pt.deleteEndpoint(first.endpoint.id)).toBe(false);
   });
 
   it('maps an agent that does not answer to UpstreamApiError 500', async () => {
-    const err = await client().createAgentEndpoint({ name: 'env-x', ip: '127.10.249.7' }).catch(e => e);
+    const err = await client()
+      .createAgentEndpoint({ name: 'env-x', ip: '127.10.249.7' })
+      .catch(e => e);
     expect(err).toBeInstanceOf(UpstreamApiError);
-    expect(err).toMatchObject({ system: 'portainer', status: 500, reason: 'Unable to get environment type' });
+    expect(err).toMatchObject({
+      system: 'portainer',
+      status: 500,
+      reason: 'Unable to get environment type',
+    });
     expect(err.message).toContain('connection refused');
   });
 
   it('maps a bad API key to 401', async () => {
-    const err = await client('ptr_bad').listTeams().catch(e => e);
+    const err = await client('ptr_bad')
+      .listTeams()
+      .catch(e => e);
     expect(err).toMatchObject({ status: 401, reason: 'Invalid JWT token' });
     expect(err.message).not.toContain('ptr_bad');
   });
@@ -124,13 +163,17 @@ describe('PortainerClient against the Portainer simulator', () => {
     const m1 = await pt.addTeamMember(team.id, alice!.id, 1);
     expect(await pt.addTeamMember(team.id, alice!.id, 1)).toEqual(m1);
     await pt.addTeamMember(team.id, bob!.id, 2);
-    expect((await pt.listTeamMemberships(team.id)).map(m => [m.userId, m.role])).toEqual([
+    expect(
+      (await pt.listTeamMemberships(team.id)).map(m => [m.userId, m.role]),
+    ).toEqual([
       [alice!.id, 1],
       [bob!.id, 2],
     ]);
     expect(await pt.removeTeamMember(team.id, bob!.id)).toBe(true);
     expect(await pt.removeTeamMember(team.id, bob!.id)).toBe(false);
-    expect((await pt.listTeamMemberships(team.id)).map(m => m.userId)).toEqual([alice!.id]);
+    expect((await pt.listTeamMemberships(team.id)).map(m => m.userId)).toEqual([
+      alice!.id,
+    ]);
     // The raw 409 the client turned into success:
     const dup = await fetch(`${sim.url}/teams`, {
       method: 'POST',
@@ -142,7 +185,10 @@ describe('PortainerClient against the Portainer simulator', () => {
 
   it('read-merge-write keeps other teams access on grant and revoke', async () => {
     const pt = client();
-    const { endpoint } = await pt.createAgentEndpoint({ name: 'env-shared', ip: AGENT_IP });
+    const { endpoint } = await pt.createAgentEndpoint({
+      name: 'env-shared',
+      ip: AGENT_IP,
+    });
     const a = await pt.ensureTeam('team-a');
     const b = await pt.ensureTeam('team-b');
     await pt.grantTeamAccess(endpoint.id, a.id);
@@ -150,20 +196,41 @@ describe('PortainerClient against the Portainer simulator', () => {
     expect(both.teamAccess).toEqual({ [a.id]: 1, [b.id]: 2 });
     const afterRevoke = await pt.revokeTeamAccess(endpoint.id, a.id);
     expect(afterRevoke.teamAccess).toEqual({ [b.id]: 2 });
-    expect(sim.state.endpoints[0].TeamAccessPolicies).toEqual({ [b.id]: { RoleId: 2 } });
+    expect(sim.state.endpoints[0].TeamAccessPolicies).toEqual({
+      [b.id]: { RoleId: 2 },
+    });
   });
 
   it('registries: find-or-create without leaking the password, per-environment access merged', async () => {
     const pt = client();
-    const input = { name: 'gitlab', type: 4 as const, url: 'registry.gitlab.lab:5050', username: 'deploy-bot', password: 'pa$$ "word"' };
+    const input = {
+      name: 'gitlab',
+      type: 4 as const,
+      url: 'registry.gitlab.lab:5050',
+      username: 'deploy-bot',
+      password: 'pa$$ "word"',
+    };
     const reg = await pt.ensureRegistry(input);
-    expect(reg).toEqual({ id: reg.id, name: 'gitlab', type: 4, url: 'registry.gitlab.lab:5050', authentication: true, username: 'deploy-bot' });
+    expect(reg).toEqual({
+      id: reg.id,
+      name: 'gitlab',
+      type: 4,
+      url: 'registry.gitlab.lab:5050',
+      authentication: true,
+      username: 'deploy-bot',
+    });
     expect(await pt.ensureRegistry(input)).toEqual(reg);
     expect(sim.state.registries).toHaveLength(1);
-    const { endpoint } = await pt.createAgentEndpoint({ name: 'env-r', ip: AGENT_IP });
+    const { endpoint } = await pt.createAgentEndpoint({
+      name: 'env-r',
+      ip: AGENT_IP,
+    });
     await pt.grantRegistryAccess(endpoint.id, reg.id, [1]);
     await pt.grantRegistryAccess(endpoint.id, reg.id, [2]);
-    expect(sim.state.registries[0].RegistryAccesses[String(endpoint.id)].TeamAccessPolicies).toEqual({
+    expect(
+      sim.state.registries[0].RegistryAccesses[String(endpoint.id)]
+        .TeamAccessPolicies,
+    ).toEqual({
       1: { RoleId: 0 },
       2: { RoleId: 0 },
     });
@@ -176,53 +243,119 @@ describe('PortainerClient against the Portainer simulator', () => {
 
   it('lists containers and sends Docker requests through the proxy', async () => {
     const pt = client();
-    const { endpoint } = await pt.createAgentEndpoint({ name: 'env-d', ip: AGENT_IP });
-    const containers = await pt.listContainers(endpoint.id);
-    expect(containers[0]).toMatchObject({ Id: 'abc123', Names: ['/web'], State: 'running' });
-    expect(agent.seen.some(s => s.path === '/containers/json?all=1')).toBe(true);
-    const created = await pt.dockerRequest<any>(endpoint.id, 'POST', '/containers/create', {
-      query: { name: 'web2' },
-      body: { Image: 'nginx:1.27' },
+    const { endpoint } = await pt.createAgentEndpoint({
+      name: 'env-d',
+      ip: AGENT_IP,
     });
-    expect(created).toMatchObject({ Id: 'new1', echo: { Image: 'nginx:1.27' }, name: 'web2' });
+    const containers = await pt.listContainers(endpoint.id);
+    expect(containers[0]).toMatchObject({
+      Id: 'abc123',
+      Names: ['/web'],
+      State: 'running',
+    });
+    expect(agent.seen.some(s => s.path === '/containers/json?all=1')).toBe(
+      true,
+    );
+    const created = await pt.dockerRequest<any>(
+      endpoint.id,
+      'POST',
+      '/containers/create',
+      {
+        query: { name: 'web2' },
+        body: { Image: 'nginx:1.27' },
+      },
+    );
+    expect(created).toMatchObject({
+      Id: 'new1',
+      echo: { Image: 'nginx:1.27' },
+      name: 'web2',
+    });
   });
 
   describe('refuses bad input before any request', () => {
-    const bad = ['has space', 'quote"d', "single'q", 'back`tick', 'new\nline', '..', 'a..b', 'ünïcode', 'x'.repeat(65), ''];
+    const bad = [
+      'has space',
+      'quote"d',
+      "single'q",
+      'back`tick',
+      'new\nline',
+      '..',
+      'a..b',
+      'ünïcode',
+      'x'.repeat(65),
+      '',
+    ];
     it.each(bad)('name %j', async name => {
       const pt = client();
-      await expect(pt.createAgentEndpoint({ name, ip: AGENT_IP })).rejects.toBeInstanceOf(InputError);
+      await expect(
+        pt.createAgentEndpoint({ name, ip: AGENT_IP }),
+      ).rejects.toBeInstanceOf(InputError);
       await expect(pt.ensureTeam(name)).rejects.toBeInstanceOf(InputError);
-      await expect(pt.listEndpoints({ name })).rejects.toBeInstanceOf(InputError);
-      await expect(pt.ensureRegistry({ name, type: 3, url: 'reg.lab' })).rejects.toBeInstanceOf(InputError);
+      await expect(pt.listEndpoints({ name })).rejects.toBeInstanceOf(
+        InputError,
+      );
+      await expect(
+        pt.ensureRegistry({ name, type: 3, url: 'reg.lab' }),
+      ).rejects.toBeInstanceOf(InputError);
       // user names may be up to 128 characters
-      await expect(pt.findUserByUsername(name.length > 64 ? 'x'.repeat(129) : name)).rejects.toBeInstanceOf(InputError);
+      await expect(
+        pt.findUserByUsername(name.length > 64 ? 'x'.repeat(129) : name),
+      ).rejects.toBeInstanceOf(InputError);
       expect(sim.requests).toEqual([]);
     });
 
     it('other fields name the field and the rule', async () => {
       const pt = client();
-      await expect(pt.createAgentEndpoint({ name: 'ok', ip: '10.0.0.256' })).rejects.toThrow(/^ip:/);
-      await expect(pt.createAgentEndpoint({ name: 'ok', ip: AGENT_IP, port: 70000 })).rejects.toThrow(/^port:/);
+      await expect(
+        pt.createAgentEndpoint({ name: 'ok', ip: '10.0.0.256' }),
+      ).rejects.toThrow(/^ip:/);
+      await expect(
+        pt.createAgentEndpoint({ name: 'ok', ip: AGENT_IP, port: 70000 }),
+      ).rejects.toThrow(/^port:/);
       await expect(pt.addTeamMember(1, 2, 3 as any)).rejects.toThrow(/^role:/);
       await expect(pt.grantTeamAccess(0, 1)).rejects.toThrow(/^endpointId:/);
-      await expect(pt.ensureRegistry({ name: 'r', type: 4, url: 'https://reg.lab' })).rejects.toThrow(/^url:/);
-      await expect(pt.ensureRegistry({ name: 'r', type: 4, url: 'reg.lab/../x' })).rejects.toThrow(/^url:/);
       await expect(
-        pt.ensureRegistry({ name: 'r', type: 4, url: 'reg.lab', username: 'u', password: 'a\nb' }),
+        pt.ensureRegistry({ name: 'r', type: 4, url: 'https://reg.lab' }),
+      ).rejects.toThrow(/^url:/);
+      await expect(
+        pt.ensureRegistry({ name: 'r', type: 4, url: 'reg.lab/../x' }),
+      ).rejects.toThrow(/^url:/);
+      await expect(
+        pt.ensureRegistry({
+          name: 'r',
+          type: 4,
+          url: 'reg.lab',
+          username: 'u',
+          password: 'a\nb',
+        }),
       ).rejects.toThrow(/^password: must not contain control characters$/);
-      await expect(pt.ensureRegistry({ name: 'r', type: 5 as any, url: 'reg.lab' })).rejects.toThrow(/^type:/);
-      await expect(pt.dockerRequest(1, 'GET', '/containers/../../etc')).rejects.toThrow(/^path:/);
-      await expect(pt.dockerRequest(1, 'GET', 'containers/json')).rejects.toThrow(/^path:/);
-      await expect(pt.dockerRequest(1, 'GET', '/x', { query: { 'a&b': 1 } })).rejects.toThrow(/^query:/);
+      await expect(
+        pt.ensureRegistry({ name: 'r', type: 5 as any, url: 'reg.lab' }),
+      ).rejects.toThrow(/^type:/);
+      await expect(
+        pt.dockerRequest(1, 'GET', '/containers/../../etc'),
+      ).rejects.toThrow(/^path:/);
+      await expect(
+        pt.dockerRequest(1, 'GET', 'containers/json'),
+      ).rejects.toThrow(/^path:/);
+      await expect(
+        pt.dockerRequest(1, 'GET', '/x', { query: { 'a&b': 1 } }),
+      ).rejects.toThrow(/^query:/);
       expect(sim.requests).toEqual([]);
     });
   });
 
   it('refuses a 200 that is not JSON and keeps only exact name matches', async () => {
     const html: typeof fetch = async () =>
-      new Response('<html>login</html>', { status: 200, headers: { 'Content-Type': 'text/html' } });
-    const behindSso = new PortainerClient({ baseUrl: 'http://127.0.0.1:9/api', apiKey: PORTAINER_LAB_API_KEY, fetch: html });
+      new Response('<html>login</html>', {
+        status: 200,
+        headers: { 'Content-Type': 'text/html' },
+      });
+    const behindSso = new PortainerClient({
+      baseUrl: 'http://127.0.0.1:9/api',
+      apiKey: PORTAINER_LAB_API_KEY,
+      fetch: html,
+    });
     await expect(behindSso.listEndpoints()).rejects.toThrow(
       'Portainer GET /endpoints answered 200 with a body that is not JSON',
     );
@@ -232,8 +365,14 @@ describe('PortainerClient against the Portainer simulator', () => {
     // a server that ignores ?name= (older Portainer) returns every environment
     const ignoresName: typeof fetch = (input, init) =>
       recordingFetch(String(input).replace(/&name=[^&]*/, ''), init);
-    const old = new PortainerClient({ baseUrl: sim.url, apiKey: PORTAINER_LAB_API_KEY, fetch: ignoresName });
+    const old = new PortainerClient({
+      baseUrl: sim.url,
+      apiKey: PORTAINER_LAB_API_KEY,
+      fetch: ignoresName,
+    });
     expect(await old.listEndpoints({ name: 'env-bob' })).toEqual([]);
-    expect((await old.listEndpoints({ name: 'env-bob-2' })).map(e => e.name)).toEqual(['env-bob-2']);
+    expect(
+      (await old.listEndpoints({ name: 'env-bob-2' })).map(e => e.name),
+    ).toEqual(['env-bob-2']);
   });
 });

@@ -38,7 +38,8 @@ export interface PortainerClientOptions {
 /** Portainer's standard role ids for environment access; 1 is "Environment administrator" (CE). */
 const DEFAULT_ROLE_ID = 1;
 
-const id = (v: unknown, field: string) => assertInteger(v, field, 1, 2147483647);
+const id = (v: unknown, field: string) =>
+  assertInteger(v, field, 1, 2147483647);
 
 /**
  * Portainer CE 2.x API client: agent environments, teams and memberships, environment and registry
@@ -55,7 +56,9 @@ export class PortainerClient implements PortainerApi {
     const trimmed = requireHttpBaseUrl(options.baseUrl, 'baseUrl');
     this.base = trimmed.endsWith('/api') ? trimmed : `${trimmed}/api`;
     if (!options.apiKey || !/^[\x21-\x7e]+$/.test(options.apiKey)) {
-      throw new InputError('apiKey: is required and must not contain whitespace');
+      throw new InputError(
+        'apiKey: is required and must not contain whitespace',
+      );
     }
     this.apiKey = options.apiKey;
     this.timeoutMs = options.timeoutMs ?? 15000;
@@ -63,7 +66,10 @@ export class PortainerClient implements PortainerApi {
   }
 
   /** Reads `dockerEnv.portainer` (baseUrl, apiKey, timeoutMs). */
-  static fromConfig(config: Config, options: { fetch?: typeof fetch } = {}): PortainerClient {
+  static fromConfig(
+    config: Config,
+    options: { fetch?: typeof fetch } = {},
+  ): PortainerClient {
     const c = config.getConfig('dockerEnv.portainer');
     return new PortainerClient({
       baseUrl: c.getString('baseUrl'),
@@ -75,7 +81,12 @@ export class PortainerClient implements PortainerApi {
 
   // ---- low level ----
 
-  private async raw(method: string, path: string, body?: BodyInit, contentType?: string): Promise<Response> {
+  private async raw(
+    method: string,
+    path: string,
+    body?: BodyInit,
+    contentType?: string,
+  ): Promise<Response> {
     const operation = `${method} ${path.split('?')[0]}`;
     try {
       return await this.fetchFn(`${this.base}${path}`, {
@@ -89,38 +100,56 @@ export class PortainerClient implements PortainerApi {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new UpstreamApiError(`Portainer ${operation} failed: ${(e as Error).message}`, {
-        system: 'portainer',
-        operation,
-        cause: e,
-      });
+      throw new UpstreamApiError(
+        `Portainer ${operation} failed: ${(e as Error).message}`,
+        {
+          system: 'portainer',
+          operation,
+          cause: e,
+        },
+      );
     }
   }
 
-  private async check(res: Response, method: string, path: string): Promise<any> {
+  private async check(
+    res: Response,
+    method: string,
+    path: string,
+  ): Promise<any> {
     const operation = `${method} ${path.split('?')[0]}`;
     const text = await res.text();
     const json = parseJsonBody(text);
     if (!res.ok) {
-      const message = typeof json?.message === 'string' ? json.message : res.statusText;
-      const details = typeof json?.details === 'string' ? json.details : undefined;
+      const message =
+        typeof json?.message === 'string' ? json.message : res.statusText;
+      const details =
+        typeof json?.details === 'string' ? json.details : undefined;
       throw new UpstreamApiError(
-        `Portainer ${operation} failed with ${res.status}: ${message}${details && details !== message ? ` (${details})` : ''}`,
+        `Portainer ${operation} failed with ${res.status}: ${message}${
+          details && details !== message ? ` (${details})` : ''
+        }`,
         { system: 'portainer', status: res.status, reason: message, operation },
       );
     }
     // e.g. an SSO proxy's HTML login page answered 200: never read that as an empty result
     if (json === undefined && text) {
-      throw new UpstreamApiError(`Portainer ${operation} answered ${res.status} with a body that is not JSON`, {
-        system: 'portainer',
-        status: res.status,
-        operation,
-      });
+      throw new UpstreamApiError(
+        `Portainer ${operation} answered ${res.status} with a body that is not JSON`,
+        {
+          system: 'portainer',
+          status: res.status,
+          operation,
+        },
+      );
     }
     return json;
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<any> {
+  private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<any> {
     const res = await this.raw(
       method,
       path,
@@ -141,8 +170,12 @@ export class PortainerClient implements PortainerApi {
   }): Promise<{ endpoint: PortainerEndpoint; created: boolean }> {
     const name = assertPortainerName(input.name, 'name');
     const ip = assertIpv4(input.ip, 'ip');
-    const port = input.port === undefined ? 9001 : assertInteger(input.port, 'port', 1, 65535);
-    const groupId = input.groupId === undefined ? 1 : id(input.groupId, 'groupId');
+    const port =
+      input.port === undefined
+        ? 9001
+        : assertInteger(input.port, 'port', 1, 65535);
+    const groupId =
+      input.groupId === undefined ? 1 : id(input.groupId, 'groupId');
     const tagIds = (input.tagIds ?? []).map((t, i) => id(t, `tagIds[${i}]`));
     const existing = (await this.listEndpoints({ name }))[0];
     if (existing) return { endpoint: existing, created: false };
@@ -158,7 +191,10 @@ export class PortainerClient implements PortainerApi {
     form.set('TagIds', JSON.stringify(tagIds));
     try {
       const res = await this.raw('POST', '/endpoints', form);
-      return { endpoint: toEndpoint(await this.check(res, 'POST', '/endpoints')), created: true };
+      return {
+        endpoint: toEndpoint(await this.check(res, 'POST', '/endpoints')),
+        created: true,
+      };
     } catch (e) {
       // Lost a race with a concurrent create of the same name: the winner is ours too.
       if (e instanceof UpstreamApiError && e.status === 409) {
@@ -171,15 +207,28 @@ export class PortainerClient implements PortainerApi {
 
   async getEndpoint(endpointId: number): Promise<PortainerEndpoint> {
     id(endpointId, 'endpointId');
-    return toEndpoint(await this.request('GET', `/endpoints/${endpointId}?excludeSnapshot=true`));
+    return toEndpoint(
+      await this.request(
+        'GET',
+        `/endpoints/${endpointId}?excludeSnapshot=true`,
+      ),
+    );
   }
 
-  async listEndpoints(filter: { name?: string } = {}): Promise<PortainerEndpoint[]> {
+  async listEndpoints(
+    filter: { name?: string } = {},
+  ): Promise<PortainerEndpoint[]> {
     const q = new URLSearchParams({ excludeSnapshots: 'true' });
-    if (filter.name !== undefined) q.set('name', assertPortainerName(filter.name, 'name'));
+    if (filter.name !== undefined)
+      q.set('name', assertPortainerName(filter.name, 'name'));
     const list = await this.request('GET', `/endpoints?${q.toString()}`);
     // older Portainer releases ignore `name`: filter here too so `[0]` is never another environment
-    return (list ?? []).map(toEndpoint).filter((e: PortainerEndpoint) => filter.name === undefined || e.name === filter.name);
+    return (list ?? [])
+      .map(toEndpoint)
+      .filter(
+        (e: PortainerEndpoint) =>
+          filter.name === undefined || e.name === filter.name,
+      );
   }
 
   async deleteEndpoint(endpointId: number): Promise<boolean> {
@@ -197,7 +246,8 @@ export class PortainerClient implements PortainerApi {
 
   async ensureTeam(name: string): Promise<PortainerTeam> {
     assertPortainerName(name, 'name');
-    const find = async () => (await this.listTeams()).find(t => t.name === name);
+    const find = async () =>
+      (await this.listTeams()).find(t => t.name === name);
     const found = await find();
     if (found) return found;
     try {
@@ -223,15 +273,28 @@ export class PortainerClient implements PortainerApi {
     return (list ?? []).map(toMembership);
   }
 
-  async addTeamMember(teamId: number, userId: number, role: PortainerTeamRole): Promise<PortainerMembership> {
+  async addTeamMember(
+    teamId: number,
+    userId: number,
+    role: PortainerTeamRole,
+  ): Promise<PortainerMembership> {
     id(teamId, 'teamId');
     id(userId, 'userId');
-    if (role !== 1 && role !== 2) throw new InputError('role: must be 1 (leader) or 2 (member)');
+    if (role !== 1 && role !== 2)
+      throw new InputError('role: must be 1 (leader) or 2 (member)');
     try {
-      return toMembership(await this.request('POST', '/team_memberships', { userID: userId, teamID: teamId, role }));
+      return toMembership(
+        await this.request('POST', '/team_memberships', {
+          userID: userId,
+          teamID: teamId,
+          role,
+        }),
+      );
     } catch (e) {
       if (e instanceof UpstreamApiError && e.status === 409) {
-        const existing = (await this.listTeamMemberships(teamId)).find(m => m.userId === userId);
+        const existing = (await this.listTeamMemberships(teamId)).find(
+          m => m.userId === userId,
+        );
         if (existing) return existing;
       }
       throw e;
@@ -241,7 +304,9 @@ export class PortainerClient implements PortainerApi {
   async removeTeamMember(teamId: number, userId: number): Promise<boolean> {
     id(teamId, 'teamId');
     id(userId, 'userId');
-    const memberships = (await this.listTeamMemberships(teamId)).filter(m => m.userId === userId);
+    const memberships = (await this.listTeamMemberships(teamId)).filter(
+      m => m.userId === userId,
+    );
     for (const m of memberships) {
       try {
         await this.request('DELETE', `/team_memberships/${m.id}`);
@@ -252,19 +317,27 @@ export class PortainerClient implements PortainerApi {
     return memberships.length > 0;
   }
 
-  async findUserByUsername(username: string): Promise<PortainerUser | undefined> {
+  async findUserByUsername(
+    username: string,
+  ): Promise<PortainerUser | undefined> {
     assertUsername(username, 'username');
     const list: any[] = (await this.request('GET', '/users')) ?? [];
     // Portainer treats user names case-insensitively.
     const u =
       list.find(x => x.Username === username) ??
-      list.find(x => String(x.Username).toLowerCase() === username.toLowerCase());
+      list.find(
+        x => String(x.Username).toLowerCase() === username.toLowerCase(),
+      );
     return u ? { id: u.Id, username: u.Username, role: u.Role } : undefined;
   }
 
   // ---- access ----
 
-  async grantTeamAccess(endpointId: number, teamId: number, roleId = DEFAULT_ROLE_ID): Promise<PortainerEndpoint> {
+  async grantTeamAccess(
+    endpointId: number,
+    teamId: number,
+    roleId = DEFAULT_ROLE_ID,
+  ): Promise<PortainerEndpoint> {
     id(endpointId, 'endpointId');
     id(teamId, 'teamId');
     id(roleId, 'roleId');
@@ -273,7 +346,10 @@ export class PortainerClient implements PortainerApi {
     });
   }
 
-  async revokeTeamAccess(endpointId: number, teamId: number): Promise<PortainerEndpoint> {
+  async revokeTeamAccess(
+    endpointId: number,
+    teamId: number,
+  ): Promise<PortainerEndpoint> {
     id(endpointId, 'endpointId');
     id(teamId, 'teamId');
     return this.updateTeamAccess(endpointId, map => {
@@ -286,10 +362,19 @@ export class PortainerClient implements PortainerApi {
     endpointId: number,
     change: (map: Record<string, { RoleId: number }>) => void,
   ): Promise<PortainerEndpoint> {
-    const current = await this.request('GET', `/endpoints/${endpointId}?excludeSnapshot=true`);
-    const map: Record<string, { RoleId: number }> = { ...(current?.TeamAccessPolicies ?? {}) };
+    const current = await this.request(
+      'GET',
+      `/endpoints/${endpointId}?excludeSnapshot=true`,
+    );
+    const map: Record<string, { RoleId: number }> = {
+      ...(current?.TeamAccessPolicies ?? {}),
+    };
     change(map);
-    return toEndpoint(await this.request('PUT', `/endpoints/${endpointId}`, { teamAccessPolicies: map }));
+    return toEndpoint(
+      await this.request('PUT', `/endpoints/${endpointId}`, {
+        teamAccessPolicies: map,
+      }),
+    );
   }
 
   // ---- registries ----
@@ -302,10 +387,17 @@ export class PortainerClient implements PortainerApi {
     password?: string;
   }): Promise<PortainerRegistry> {
     const name = assertPortainerName(input.name, 'name');
-    if (input.type !== 3 && input.type !== 4) throw new InputError('type: must be 3 (custom) or 4 (GitLab)');
+    if (input.type !== 3 && input.type !== 4)
+      throw new InputError('type: must be 3 (custom) or 4 (GitLab)');
     const url = assertRegistryUrl(input.url, 'url');
-    const authentication = input.username !== undefined || input.password !== undefined;
-    const body: Record<string, unknown> = { name, type: input.type, url, authentication };
+    const authentication =
+      input.username !== undefined || input.password !== undefined;
+    const body: Record<string, unknown> = {
+      name,
+      type: input.type,
+      url,
+      authentication,
+    };
     if (authentication) {
       body.username = assertUsername(input.username, 'username');
       body.password = assertSecret(input.password, 'password');
@@ -316,33 +408,51 @@ export class PortainerClient implements PortainerApi {
     return toRegistry(await this.request('POST', '/registries', body));
   }
 
-  async grantRegistryAccess(endpointId: number, registryId: number, teamIds: number[]): Promise<void> {
+  async grantRegistryAccess(
+    endpointId: number,
+    registryId: number,
+    teamIds: number[],
+  ): Promise<void> {
     id(endpointId, 'endpointId');
     id(registryId, 'registryId');
     teamIds.forEach((t, i) => id(t, `teamIds[${i}]`));
     const reg = await this.request('GET', `/registries/${registryId}`);
     const access = reg?.RegistryAccesses?.[String(endpointId)] ?? {};
-    const teams: Record<string, { RoleId: number }> = { ...(access.TeamAccessPolicies ?? {}) };
+    const teams: Record<string, { RoleId: number }> = {
+      ...(access.TeamAccessPolicies ?? {}),
+    };
     for (const t of teamIds) teams[String(t)] = { RoleId: 0 };
-    await this.request('PUT', `/endpoints/${endpointId}/registries/${registryId}`, {
-      UserAccessPolicies: access.UserAccessPolicies ?? {},
-      TeamAccessPolicies: teams,
-    });
+    await this.request(
+      'PUT',
+      `/endpoints/${endpointId}/registries/${registryId}`,
+      {
+        UserAccessPolicies: access.UserAccessPolicies ?? {},
+        TeamAccessPolicies: teams,
+      },
+    );
   }
 
   // ---- Docker through Portainer ----
 
   async listContainers(endpointId: number): Promise<DockerContainerSummary[]> {
-    return this.dockerRequest<DockerContainerSummary[]>(endpointId, 'GET', '/containers/json', {
-      query: { all: 1 },
-    });
+    return this.dockerRequest<DockerContainerSummary[]>(
+      endpointId,
+      'GET',
+      '/containers/json',
+      {
+        query: { all: 1 },
+      },
+    );
   }
 
   async dockerRequest<T = unknown>(
     endpointId: number,
     method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD',
     path: string,
-    options: { query?: Record<string, string | number | boolean>; body?: unknown } = {},
+    options: {
+      query?: Record<string, string | number | boolean>;
+      body?: unknown;
+    } = {},
   ): Promise<T> {
     id(endpointId, 'endpointId');
     if (!['GET', 'POST', 'PUT', 'DELETE', 'HEAD'].includes(method)) {
@@ -351,10 +461,15 @@ export class PortainerClient implements PortainerApi {
     assertDockerPath(path, 'path');
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(options.query ?? {})) {
-      if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(k)) throw new InputError(`query: invalid parameter name ${JSON.stringify(k)}`);
+      if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(k))
+        throw new InputError(
+          `query: invalid parameter name ${JSON.stringify(k)}`,
+        );
       q.set(k, String(v));
     }
-    const full = `/endpoints/${endpointId}/docker${path}${q.size ? `?${q.toString()}` : ''}`;
+    const full = `/endpoints/${endpointId}/docker${path}${
+      q.size ? `?${q.toString()}` : ''
+    }`;
     return (await this.request(method, full, options.body)) as T;
   }
 }

@@ -76,15 +76,26 @@ export interface PortainerApi {
   ensureTeam(name: string): Promise<PortainerTeam>;
   listTeams(): Promise<PortainerTeam[]>;
   /** Adds a user to a team (idempotent: an existing membership is returned). */
-  addTeamMember(teamId: number, userId: number, role: PortainerTeamRole): Promise<PortainerMembership>;
+  addTeamMember(
+    teamId: number,
+    userId: number,
+    role: PortainerTeamRole,
+  ): Promise<PortainerMembership>;
   /** Removes a user from a team; false when they were not a member. */
   removeTeamMember(teamId: number, userId: number): Promise<boolean>;
   listTeamMemberships(teamId: number): Promise<PortainerMembership[]>;
   findUserByUsername(username: string): Promise<PortainerUser | undefined>;
   /** Gives a team access to an environment, keeping every other team's access. */
-  grantTeamAccess(endpointId: number, teamId: number, roleId?: number): Promise<PortainerEndpoint>;
+  grantTeamAccess(
+    endpointId: number,
+    teamId: number,
+    roleId?: number,
+  ): Promise<PortainerEndpoint>;
   /** Removes a team's access to an environment, keeping every other team's access. */
-  revokeTeamAccess(endpointId: number, teamId: number): Promise<PortainerEndpoint>;
+  revokeTeamAccess(
+    endpointId: number,
+    teamId: number,
+  ): Promise<PortainerEndpoint>;
   ensureRegistry(input: {
     name: string;
     type: PortainerRegistryType;
@@ -93,7 +104,11 @@ export interface PortainerApi {
     password?: string;
   }): Promise<PortainerRegistry>;
   /** Lets the given teams use a registry on an environment (merged with the teams already there). */
-  grantRegistryAccess(endpointId: number, registryId: number, teamIds: number[]): Promise<void>;
+  grantRegistryAccess(
+    endpointId: number,
+    registryId: number,
+    teamIds: number[],
+  ): Promise<void>;
   listContainers(endpointId: number): Promise<DockerContainerSummary[]>;
   /**
    * Calls the Docker Engine API through Portainer (`/endpoints/{id}/docker<path>`); for JSON
@@ -103,6 +118,9 @@ export interface PortainerApi {
     endpointId: number,
     method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD',
     path: string,
-    options?: { query?: Record<string, string | number | boolean>; body?: unknown },
+    options?: {
+      query?: Record<string, string | number | boolean>;
+      body?: unknown;
+    },
   ): Promise<T>;
 }

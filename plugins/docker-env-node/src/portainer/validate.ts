@@ -1,9 +1,17 @@
-import { fail, requireObjectName, requireString } from '../validation/primitives';
+import {
+  fail,
+  requireObjectName,
+  requireString,
+} from '../validation/primitives';
 
 // Portainer-specific input checks, run before any request. Each throws InputError "field: rule".
 
 /** Environment, team and registry names: ASCII letters, digits, `.`, `_`, `-`; no `..`. */
-export function assertPortainerName(value: unknown, field: string, max = 64): string {
+export function assertPortainerName(
+  value: unknown,
+  field: string,
+  max = 64,
+): string {
   return requireObjectName(value, field, max);
 }
 
@@ -11,7 +19,10 @@ export function assertPortainerName(value: unknown, field: string, max = 64): st
 export function assertUsername(value: unknown, field: string): string {
   const v = requireString(value, field, 128);
   if (!/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(v) || v.includes('..')) {
-    fail(field, 'may contain only ASCII letters, digits, ".", "_", "-" and "@"');
+    fail(
+      field,
+      'may contain only ASCII letters, digits, ".", "_", "-" and "@"',
+    );
   }
   return v;
 }
@@ -19,8 +30,16 @@ export function assertUsername(value: unknown, field: string): string {
 /** A registry address: `host[:port][/path]`, lowercase host, no scheme, no `..`. */
 export function assertRegistryUrl(value: unknown, field: string): string {
   const v = requireString(value, field, 253);
-  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[A-Za-z0-9._-]+)*$/.test(v) || v.includes('..')) {
-    fail(field, 'must be host[:port][/path] (no scheme, lowercase host, no "..")');
+  if (
+    !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[A-Za-z0-9._-]+)*$/.test(
+      v,
+    ) ||
+    v.includes('..')
+  ) {
+    fail(
+      field,
+      'must be host[:port][/path] (no scheme, lowercase host, no "..")',
+    );
   }
   return v;
 }
@@ -29,15 +48,22 @@ export function assertRegistryUrl(value: unknown, field: string): string {
 export function assertSecret(value: unknown, field: string): string {
   const v = requireString(value, field, 1024);
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(v)) fail(field, 'must not contain control characters');
+  if (/[\u0000-\u001f\u007f]/.test(v))
+    fail(field, 'must not contain control characters');
   return v;
 }
 
 /** A Docker Engine API path such as `/containers/json`: safe segments, no `..`. */
 export function assertDockerPath(value: unknown, field: string): string {
   const v = requireString(value, field, 512);
-  if (!/^(\/[A-Za-z0-9._:@-]+)+$/.test(v) || v.split('/').some(s => s === '..' || s === '.')) {
-    fail(field, 'must be a path like /containers/json made of letters, digits and . _ : @ - (no "..")');
+  if (
+    !/^(\/[A-Za-z0-9._:@-]+)+$/.test(v) ||
+    v.split('/').some(s => s === '..' || s === '.')
+  ) {
+    fail(
+      field,
+      'must be a path like /containers/json made of letters, digits and . _ : @ - (no "..")',
+    );
   }
   return v;
 }

@@ -91,40 +91,84 @@ export interface ProxmoxClient {
   readonly node: string;
   nextId(): Promise<number>;
   listContainers(): Promise<LxcListEntry[]>;
-  findContainer(match: { hostname?: string; tag?: string }): Promise<LxcListEntry | undefined>;
+  findContainer(match: {
+    hostname?: string;
+    tag?: string;
+  }): Promise<LxcListEntry | undefined>;
   cloneFromTemplate(options: CloneFromTemplateOptions): Promise<CreateResult>;
-  createFromOsTemplate(options: CreateFromOsTemplateOptions): Promise<CreateResult>;
-  waitForTask(upid: string, options?: WaitForTaskOptions): Promise<PveTaskStatus>;
+  createFromOsTemplate(
+    options: CreateFromOsTemplateOptions,
+  ): Promise<CreateResult>;
+  waitForTask(
+    upid: string,
+    options?: WaitForTaskOptions,
+  ): Promise<PveTaskStatus>;
   getConfig(vmid: number): Promise<LxcConfig>;
   updateConfig(
     vmid: number,
-    changes: { cores?: number; memoryMiB?: number; swapMiB?: number; cpulimit?: number; tags?: string[]; description?: string },
+    changes: {
+      cores?: number;
+      memoryMiB?: number;
+      swapMiB?: number;
+      cpulimit?: number;
+      tags?: string[];
+      description?: string;
+    },
     options?: { digest?: string },
   ): Promise<void>;
   resizeDisk(vmid: number, addGiB: number): Promise<string>;
   start(vmid: number): Promise<string>;
-  shutdown(vmid: number, options?: { timeoutSeconds?: number; forceStop?: boolean }): Promise<string>;
+  shutdown(
+    vmid: number,
+    options?: { timeoutSeconds?: number; forceStop?: boolean },
+  ): Promise<string>;
   stop(vmid: number): Promise<string>;
   getStatus(vmid: number): Promise<LxcStatus>;
   getInterfaces(vmid: number): Promise<LxcInterface[] | null>;
-  waitForIp(vmid: number, options?: { timeoutMs?: number; intervalMs?: number; iface?: string }): Promise<string>;
+  waitForIp(
+    vmid: number,
+    options?: { timeoutMs?: number; intervalMs?: number; iface?: string },
+  ): Promise<string>;
   getRrdData(
     vmid: number,
-    options?: { timeframe?: 'hour' | 'day' | 'week' | 'month' | 'year'; cf?: 'AVERAGE' | 'MAX' },
+    options?: {
+      timeframe?: 'hour' | 'day' | 'week' | 'month' | 'year';
+      cf?: 'AVERAGE' | 'MAX';
+    },
   ): Promise<RrdPoint[]>;
   listSnapshots(vmid: number): Promise<LxcSnapshot[]>;
-  createSnapshot(vmid: number, name: string, description?: string): Promise<string>;
-  deleteSnapshot(vmid: number, name: string, options?: { force?: boolean }): Promise<string>;
-  rollbackSnapshot(vmid: number, name: string, options?: { start?: boolean }): Promise<string>;
+  createSnapshot(
+    vmid: number,
+    name: string,
+    description?: string,
+  ): Promise<string>;
+  deleteSnapshot(
+    vmid: number,
+    name: string,
+    options?: { force?: boolean },
+  ): Promise<string>;
+  rollbackSnapshot(
+    vmid: number,
+    name: string,
+    options?: { start?: boolean },
+  ): Promise<string>;
   destroy(vmid: number, options?: { force?: boolean }): Promise<string>;
   getFirewallOptions(vmid: number): Promise<LxcFirewallOptions>;
   setFirewallOptions(vmid: number, options: LxcFirewallOptions): Promise<void>;
   listFirewallRules(vmid: number): Promise<LxcFirewallRule[]>;
   createFirewallRule(vmid: number, rule: LxcFirewallRule): Promise<void>;
-  deleteFirewallRule(vmid: number, pos: number, options?: { digest?: string }): Promise<void>;
+  deleteFirewallRule(
+    vmid: number,
+    pos: number,
+    options?: { digest?: string },
+  ): Promise<void>;
 }
 
-const DEFAULT_BACKOFF: PollBackoff = { initialMs: 250, maxMs: 2000, factor: 1.5 };
+const DEFAULT_BACKOFF: PollBackoff = {
+  initialMs: 250,
+  maxMs: 2000,
+  factor: 1.5,
+};
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** True for PVE's answers when a vmid is taken (nextid/create race). */
@@ -171,7 +215,10 @@ export class ProxmoxApiClient implements ProxmoxClient {
       caPem: c.getOptionalString('tls.caPem'),
       insecureSkipTlsVerify: c.getOptionalBoolean('tls.insecureSkipVerify'),
     };
-    return new ProxmoxApiClient(new PveTransport(options), c.getOptionalString('node') ?? 'pve');
+    return new ProxmoxApiClient(
+      new PveTransport(options),
+      c.getOptionalString('node') ?? 'pve',
+    );
   }
 
   private ct(vmid: number) {
@@ -184,23 +231,33 @@ export class ProxmoxApiClient implements ProxmoxClient {
     const raw: unknown = await this.api.cluster.nextid.$get();
     const text = String(raw);
     if (!/^[1-9][0-9]{2,8}$/.test(text)) {
-      throw new UpstreamApiError(`Proxmox GET /cluster/nextid: unexpected id ${JSON.stringify(raw)}`, {
-        system: 'proxmox',
-        status: 200,
-        operation: 'GET /cluster/nextid',
-      });
+      throw new UpstreamApiError(
+        `Proxmox GET /cluster/nextid: unexpected id ${JSON.stringify(raw)}`,
+        {
+          system: 'proxmox',
+          status: 200,
+          operation: 'GET /cluster/nextid',
+        },
+      );
     }
     return Number(text);
   }
 
   async listContainers(): Promise<LxcListEntry[]> {
-    const list = (await this.api.nodes.$(this.node).lxc.$get()) as unknown as Record<string, unknown>[];
+    const list = (await this.api.nodes
+      .$(this.node)
+      .lxc.$get()) as unknown as Record<string, unknown>[];
     return list.map(toListEntry);
   }
 
-  async findContainer(match: { hostname?: string; tag?: string }): Promise<LxcListEntry | undefined> {
-    if (match.hostname === undefined && match.tag === undefined) throw new InputError('match: give hostname or tag');
-    if (match.hostname !== undefined) assertDnsLabel(match.hostname, 'hostname');
+  async findContainer(match: {
+    hostname?: string;
+    tag?: string;
+  }): Promise<LxcListEntry | undefined> {
+    if (match.hostname === undefined && match.tag === undefined)
+      throw new InputError('match: give hostname or tag');
+    if (match.hostname !== undefined)
+      assertDnsLabel(match.hostname, 'hostname');
     if (match.tag !== undefined) assertPveTags([match.tag], 'tag');
     const list = await this.listContainers();
     return list.find(
@@ -211,30 +268,33 @@ export class ProxmoxApiClient implements ProxmoxClient {
     );
   }
 
-  async cloneFromTemplate(options: CloneFromTemplateOptions): Promise<CreateResult> {
+  async cloneFromTemplate(
+    options: CloneFromTemplateOptions,
+  ): Promise<CreateResult> {
     assertVmid(options.templateVmid, 'templateVmid');
     const hostname = assertDnsLabel(options.hostname, 'hostname');
     if (options.newid !== undefined) assertVmid(options.newid, 'newid');
     if (options.pool !== undefined) assertPoolId(options.pool);
-    if (options.target !== undefined) assertPveNodeName(options.target, 'target');
-    if (options.description !== undefined) assertDescription(options.description);
+    if (options.target !== undefined)
+      assertPveNodeName(options.target, 'target');
+    if (options.description !== undefined)
+      assertDescription(options.description);
 
     return this.createIdempotently(hostname, options.newid, vmid =>
-      this.api.nodes
-        .$(this.node)
-        .lxc.$(options.templateVmid)
-        .clone.$post({
-          newid: vmid,
-          hostname,
-          full: false,
-          pool: options.pool,
-          target: options.target,
-          description: options.description,
-        }),
+      this.api.nodes.$(this.node).lxc.$(options.templateVmid).clone.$post({
+        newid: vmid,
+        hostname,
+        full: false,
+        pool: options.pool,
+        target: options.target,
+        description: options.description,
+      }),
     );
   }
 
-  async createFromOsTemplate(options: CreateFromOsTemplateOptions): Promise<CreateResult> {
+  async createFromOsTemplate(
+    options: CreateFromOsTemplateOptions,
+  ): Promise<CreateResult> {
     if (options.vmid !== undefined) assertVmid(options.vmid);
     const hostname = assertDnsLabel(options.hostname, 'hostname');
     const ostemplate = assertOsTemplate(options.ostemplate);
@@ -244,9 +304,12 @@ export class ProxmoxApiClient implements ProxmoxClient {
     const memory = assertInteger(options.memoryMiB, 'memoryMiB', 16, 4_194_304);
     const swap = assertInteger(options.swapMiB, 'swapMiB', 0, 4_194_304);
     const disk = assertInteger(options.diskGiB, 'diskGiB', 1, 16384);
-    const keys = options.sshPublicKeys ? assertSshPublicKeys(options.sshPublicKeys) : undefined;
+    const keys = options.sshPublicKeys
+      ? assertSshPublicKeys(options.sshPublicKeys)
+      : undefined;
     const tags = options.tags ? assertPveTags(options.tags) : undefined;
-    if (options.description !== undefined) assertDescription(options.description);
+    if (options.description !== undefined)
+      assertDescription(options.description);
     if (options.pool !== undefined) assertPoolId(options.pool);
 
     return this.createIdempotently(hostname, options.vmid, vmid =>
@@ -288,17 +351,24 @@ export class ProxmoxApiClient implements ProxmoxClient {
         const upid = assertUpid(await post(vmid));
         return { vmid, upid, existing: false };
       } catch (err) {
-        const retriable = (isVmidTaken(err) && fixedId === undefined) || isLocked(err);
+        const retriable =
+          (isVmidTaken(err) && fixedId === undefined) || isLocked(err);
         if (!retriable || attempt >= this.retry.attempts) throw err;
         if (isLocked(err)) {
           await sleep(delay);
-          delay = Math.min(this.retry.backoff.maxMs, delay * this.retry.backoff.factor);
+          delay = Math.min(
+            this.retry.backoff.maxMs,
+            delay * this.retry.backoff.factor,
+          );
         }
       }
     }
   }
 
-  async waitForTask(upid: string, options: WaitForTaskOptions = {}): Promise<PveTaskStatus> {
+  async waitForTask(
+    upid: string,
+    options: WaitForTaskOptions = {},
+  ): Promise<PveTaskStatus> {
     assertUpid(upid);
     const taskNode = upid.split(':')[1];
     const timeoutMs = options.timeoutMs ?? 300_000;
@@ -309,11 +379,19 @@ export class ProxmoxApiClient implements ProxmoxClient {
     for (;;) {
       let status: PveTaskStatus | undefined;
       try {
-        status = (await this.api.nodes.$(taskNode).tasks.$(upid).status.$get()) as unknown as PveTaskStatus;
+        status = (await this.api.nodes
+          .$(taskNode)
+          .tasks.$(upid)
+          .status.$get()) as unknown as PveTaskStatus;
         transientFailures = 0;
       } catch (err) {
         // polling is a safe GET: ride out a few transport failures, never an HTTP error
-        if (!(err instanceof UpstreamApiError) || err.status !== undefined || ++transientFailures > 3) throw err;
+        if (
+          !(err instanceof UpstreamApiError) ||
+          err.status !== undefined ||
+          ++transientFailures > 3
+        )
+          throw err;
       }
       if (status?.status === 'stopped') {
         const exit = status.exitstatus ?? '';
@@ -322,11 +400,14 @@ export class ProxmoxApiClient implements ProxmoxClient {
       }
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new UpstreamApiError(`Proxmox task ${upid} still running after ${timeoutMs} ms`, {
-          system: 'proxmox',
-          reason: 'task timeout',
-          operation: `GET /nodes/${taskNode}/tasks/{upid}/status`,
-        });
+        throw new UpstreamApiError(
+          `Proxmox task ${upid} still running after ${timeoutMs} ms`,
+          {
+            system: 'proxmox',
+            reason: 'task timeout',
+            operation: `GET /nodes/${taskNode}/tasks/{upid}/status`,
+          },
+        );
       }
       await sleep(Math.min(delay, left));
       delay = Math.min(backoff.maxMs, delay * backoff.factor);
@@ -334,43 +415,79 @@ export class ProxmoxApiClient implements ProxmoxClient {
   }
 
   async getConfig(vmid: number): Promise<LxcConfig> {
-    return toConfig((await this.ct(vmid).config.$get()) as unknown as Record<string, unknown>);
+    return toConfig(
+      (await this.ct(vmid).config.$get()) as unknown as Record<string, unknown>,
+    );
   }
 
   async updateConfig(
     vmid: number,
-    changes: { cores?: number; memoryMiB?: number; swapMiB?: number; cpulimit?: number; tags?: string[]; description?: string },
+    changes: {
+      cores?: number;
+      memoryMiB?: number;
+      swapMiB?: number;
+      cpulimit?: number;
+      tags?: string[];
+      description?: string;
+    },
     options: { digest?: string } = {},
   ): Promise<void> {
     const params: Record<string, unknown> = {};
-    if (changes.cores !== undefined) params.cores = assertInteger(changes.cores, 'cores', 1, 8192);
-    if (changes.memoryMiB !== undefined) params.memory = assertInteger(changes.memoryMiB, 'memoryMiB', 16, 4_194_304);
-    if (changes.swapMiB !== undefined) params.swap = assertInteger(changes.swapMiB, 'swapMiB', 0, 4_194_304);
+    if (changes.cores !== undefined)
+      params.cores = assertInteger(changes.cores, 'cores', 1, 8192);
+    if (changes.memoryMiB !== undefined)
+      params.memory = assertInteger(
+        changes.memoryMiB,
+        'memoryMiB',
+        16,
+        4_194_304,
+      );
+    if (changes.swapMiB !== undefined)
+      params.swap = assertInteger(changes.swapMiB, 'swapMiB', 0, 4_194_304);
     if (changes.cpulimit !== undefined) {
-      if (typeof changes.cpulimit !== 'number' || !(changes.cpulimit >= 0 && changes.cpulimit <= 8192)) {
+      if (
+        typeof changes.cpulimit !== 'number' ||
+        !(changes.cpulimit >= 0 && changes.cpulimit <= 8192)
+      ) {
         throw new InputError('cpulimit: must be a number between 0 and 8192');
       }
       params.cpulimit = changes.cpulimit;
     }
-    if (changes.tags !== undefined) params.tags = assertPveTags(changes.tags).join(';');
-    if (changes.description !== undefined) params.description = assertDescription(changes.description);
+    if (changes.tags !== undefined)
+      params.tags = assertPveTags(changes.tags).join(';');
+    if (changes.description !== undefined)
+      params.description = assertDescription(changes.description);
     if (options.digest !== undefined) params.digest = digest(options.digest);
-    if (Object.keys(params).length === 0) throw new InputError('changes: nothing to change');
+    if (Object.keys(params).length === 0)
+      throw new InputError('changes: nothing to change');
     await this.ct(vmid).config.$put(params as any);
   }
 
   async resizeDisk(vmid: number, addGiB: number): Promise<string> {
     const grow = assertGrowGiB(addGiB);
-    return assertUpid(await this.ct(vmid).resize.$put({ disk: 'rootfs', size: `+${grow}G` }));
+    return assertUpid(
+      await this.ct(vmid).resize.$put({ disk: 'rootfs', size: `+${grow}G` }),
+    );
   }
 
   async start(vmid: number): Promise<string> {
     return assertUpid(await this.ct(vmid).status.start.$post());
   }
 
-  async shutdown(vmid: number, options: { timeoutSeconds?: number; forceStop?: boolean } = {}): Promise<string> {
-    const timeout = options.timeoutSeconds !== undefined ? assertInteger(options.timeoutSeconds, 'timeoutSeconds', 0, 3600) : undefined;
-    return assertUpid(await this.ct(vmid).status.shutdown.$post({ timeout, forceStop: options.forceStop }));
+  async shutdown(
+    vmid: number,
+    options: { timeoutSeconds?: number; forceStop?: boolean } = {},
+  ): Promise<string> {
+    const timeout =
+      options.timeoutSeconds !== undefined
+        ? assertInteger(options.timeoutSeconds, 'timeoutSeconds', 0, 3600)
+        : undefined;
+    return assertUpid(
+      await this.ct(vmid).status.shutdown.$post({
+        timeout,
+        forceStop: options.forceStop,
+      }),
+    );
   }
 
   async stop(vmid: number): Promise<string> {
@@ -378,29 +495,45 @@ export class ProxmoxApiClient implements ProxmoxClient {
   }
 
   async getStatus(vmid: number): Promise<LxcStatus> {
-    return toStatus((await this.ct(vmid).status.current.$get()) as unknown as Record<string, unknown>);
+    return toStatus(
+      (await this.ct(vmid).status.current.$get()) as unknown as Record<
+        string,
+        unknown
+      >,
+    );
   }
 
   async getInterfaces(vmid: number): Promise<LxcInterface[] | null> {
     return toInterfaces(await this.ct(vmid).interfaces.$get());
   }
 
-  async waitForIp(vmid: number, options: { timeoutMs?: number; intervalMs?: number; iface?: string } = {}): Promise<string> {
+  async waitForIp(
+    vmid: number,
+    options: { timeoutMs?: number; intervalMs?: number; iface?: string } = {},
+  ): Promise<string> {
     assertVmid(vmid);
     const iface = options.iface ?? 'eth0';
-    if (!/^[a-z][a-z0-9]{0,14}$/.test(iface)) throw new InputError('iface: must be an interface name like eth0');
+    if (!/^[a-z][a-z0-9]{0,14}$/.test(iface))
+      throw new InputError('iface: must be an interface name like eth0');
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     for (;;) {
       const ifaces = await this.getInterfaces(vmid);
-      const ip = ifaces?.find(i => i.name === iface)?.addresses.find(a => a.type === 'inet')?.address;
+      const ip = ifaces
+        ?.find(i => i.name === iface)
+        ?.addresses.find(a => a.type === 'inet')?.address;
       if (ip) return ip;
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new UpstreamApiError(`Proxmox CT ${vmid}: no IPv4 address on ${iface} within ${options.timeoutMs ?? 60_000} ms`, {
-          system: 'proxmox',
-          reason: 'ip timeout',
-          operation: `GET /nodes/${this.node}/lxc/${vmid}/interfaces`,
-        });
+        throw new UpstreamApiError(
+          `Proxmox CT ${vmid}: no IPv4 address on ${iface} within ${
+            options.timeoutMs ?? 60_000
+          } ms`,
+          {
+            system: 'proxmox',
+            reason: 'ip timeout',
+            operation: `GET /nodes/${this.node}/lxc/${vmid}/interfaces`,
+          },
+        );
       }
       await sleep(Math.min(options.intervalMs ?? 1000, left));
     }
@@ -408,17 +541,28 @@ export class ProxmoxApiClient implements ProxmoxClient {
 
   async getRrdData(
     vmid: number,
-    options: { timeframe?: 'hour' | 'day' | 'week' | 'month' | 'year'; cf?: 'AVERAGE' | 'MAX' } = {},
+    options: {
+      timeframe?: 'hour' | 'day' | 'week' | 'month' | 'year';
+      cf?: 'AVERAGE' | 'MAX';
+    } = {},
   ): Promise<RrdPoint[]> {
     const timeframe = options.timeframe ?? 'hour';
     const cf = options.cf ?? 'AVERAGE';
-    if (!['hour', 'day', 'week', 'month', 'year'].includes(timeframe)) throw new InputError('timeframe: must be hour, day, week, month or year');
-    if (!['AVERAGE', 'MAX'].includes(cf)) throw new InputError('cf: must be AVERAGE or MAX');
-    return (await this.ct(vmid).rrddata.$get({ timeframe, cf })) as unknown as RrdPoint[];
+    if (!['hour', 'day', 'week', 'month', 'year'].includes(timeframe))
+      throw new InputError('timeframe: must be hour, day, week, month or year');
+    if (!['AVERAGE', 'MAX'].includes(cf))
+      throw new InputError('cf: must be AVERAGE or MAX');
+    return (await this.ct(vmid).rrddata.$get({
+      timeframe,
+      cf,
+    })) as unknown as RrdPoint[];
   }
 
   async listSnapshots(vmid: number): Promise<LxcSnapshot[]> {
-    const list = (await this.ct(vmid).snapshot.$get()) as unknown as Record<string, unknown>[];
+    const list = (await this.ct(vmid).snapshot.$get()) as unknown as Record<
+      string,
+      unknown
+    >[];
     return list
       .filter(s => s.name !== 'current')
       .map(s => ({
@@ -429,30 +573,61 @@ export class ProxmoxApiClient implements ProxmoxClient {
       }));
   }
 
-  async createSnapshot(vmid: number, name: string, description?: string): Promise<string> {
+  async createSnapshot(
+    vmid: number,
+    name: string,
+    description?: string,
+  ): Promise<string> {
     const snapname = assertSnapshotName(name);
     if (description !== undefined) assertDescription(description);
-    return assertUpid(await this.ct(vmid).snapshot.$post({ snapname, description }));
-  }
-
-  async deleteSnapshot(vmid: number, name: string, options: { force?: boolean } = {}): Promise<string> {
-    const snapname = assertSnapshotName(name);
-    return assertUpid(await this.ct(vmid).snapshot.$(snapname).$delete({ force: options.force }));
-  }
-
-  async rollbackSnapshot(vmid: number, name: string, options: { start?: boolean } = {}): Promise<string> {
-    const snapname = assertSnapshotName(name);
-    return assertUpid(await this.ct(vmid).snapshot.$(snapname).rollback.$post({ start: options.start } as any));
-  }
-
-  async destroy(vmid: number, options: { force?: boolean } = {}): Promise<string> {
     return assertUpid(
-      await this.ct(vmid).$delete({ purge: true, 'destroy-unreferenced-disks': true, force: options.force }),
+      await this.ct(vmid).snapshot.$post({ snapname, description }),
+    );
+  }
+
+  async deleteSnapshot(
+    vmid: number,
+    name: string,
+    options: { force?: boolean } = {},
+  ): Promise<string> {
+    const snapname = assertSnapshotName(name);
+    return assertUpid(
+      await this.ct(vmid)
+        .snapshot.$(snapname)
+        .$delete({ force: options.force }),
+    );
+  }
+
+  async rollbackSnapshot(
+    vmid: number,
+    name: string,
+    options: { start?: boolean } = {},
+  ): Promise<string> {
+    const snapname = assertSnapshotName(name);
+    return assertUpid(
+      await this.ct(vmid)
+        .snapshot.$(snapname)
+        .rollback.$post({ start: options.start } as any),
+    );
+  }
+
+  async destroy(
+    vmid: number,
+    options: { force?: boolean } = {},
+  ): Promise<string> {
+    return assertUpid(
+      await this.ct(vmid).$delete({
+        purge: true,
+        'destroy-unreferenced-disks': true,
+        force: options.force,
+      }),
     );
   }
 
   async getFirewallOptions(vmid: number): Promise<LxcFirewallOptions> {
-    const o = (await this.ct(vmid).firewall.options.$get()) as unknown as Record<string, unknown>;
+    const o = (await this.ct(
+      vmid,
+    ).firewall.options.$get()) as unknown as Record<string, unknown>;
     return {
       enable: o.enable === undefined ? undefined : Number(o.enable) === 1,
       policy_in: o.policy_in as LxcFirewallOptions['policy_in'],
@@ -461,11 +636,23 @@ export class ProxmoxApiClient implements ProxmoxClient {
     };
   }
 
-  async setFirewallOptions(vmid: number, options: LxcFirewallOptions): Promise<void> {
+  async setFirewallOptions(
+    vmid: number,
+    options: LxcFirewallOptions,
+  ): Promise<void> {
     const policies = ['ACCEPT', 'REJECT', 'DROP'];
-    if (options.policy_in !== undefined && !policies.includes(options.policy_in)) throw new InputError('policy_in: must be ACCEPT, REJECT or DROP');
-    if (options.policy_out !== undefined && !policies.includes(options.policy_out)) throw new InputError('policy_out: must be ACCEPT, REJECT or DROP');
-    if (options.enable !== undefined && typeof options.enable !== 'boolean') throw new InputError('enable: must be a boolean');
+    if (
+      options.policy_in !== undefined &&
+      !policies.includes(options.policy_in)
+    )
+      throw new InputError('policy_in: must be ACCEPT, REJECT or DROP');
+    if (
+      options.policy_out !== undefined &&
+      !policies.includes(options.policy_out)
+    )
+      throw new InputError('policy_out: must be ACCEPT, REJECT or DROP');
+    if (options.enable !== undefined && typeof options.enable !== 'boolean')
+      throw new InputError('enable: must be a boolean');
     await this.ct(vmid).firewall.options.$put({
       enable: options.enable,
       policy_in: options.policy_in,
@@ -475,19 +662,32 @@ export class ProxmoxApiClient implements ProxmoxClient {
   }
 
   async listFirewallRules(vmid: number): Promise<LxcFirewallRule[]> {
-    const list = (await this.ct(vmid).firewall.rules.$get()) as unknown as Record<string, unknown>[];
+    const list = (await this.ct(
+      vmid,
+    ).firewall.rules.$get()) as unknown as Record<string, unknown>[];
     return list.map(toFirewallRule);
   }
 
   async createFirewallRule(vmid: number, rule: LxcFirewallRule): Promise<void> {
-    if (!['in', 'out'].includes(rule.type)) throw new InputError('type: must be in or out');
-    if (!['ACCEPT', 'REJECT', 'DROP'].includes(rule.action)) throw new InputError('action: must be ACCEPT, REJECT or DROP');
-    if (rule.proto !== undefined && !['tcp', 'udp', 'icmp'].includes(rule.proto)) throw new InputError('proto: must be tcp, udp or icmp');
+    if (!['in', 'out'].includes(rule.type))
+      throw new InputError('type: must be in or out');
+    if (!['ACCEPT', 'REJECT', 'DROP'].includes(rule.action))
+      throw new InputError('action: must be ACCEPT, REJECT or DROP');
+    if (
+      rule.proto !== undefined &&
+      !['tcp', 'udp', 'icmp'].includes(rule.proto)
+    )
+      throw new InputError('proto: must be tcp, udp or icmp');
     if (rule.dport !== undefined) assertFirewallPort(rule.dport, 'dport');
     if (rule.source !== undefined) assertFirewallAddress(rule.source, 'source');
     if (rule.dest !== undefined) assertFirewallAddress(rule.dest, 'dest');
-    if (rule.comment !== undefined && !/^[A-Za-z0-9 _.,:;()/+-]{0,200}$/.test(rule.comment)) {
-      throw new InputError('comment: may contain only letters, digits, spaces and _ . , : ; ( ) / + - (max 200)');
+    if (
+      rule.comment !== undefined &&
+      !/^[A-Za-z0-9 _.,:;()/+-]{0,200}$/.test(rule.comment)
+    ) {
+      throw new InputError(
+        'comment: may contain only letters, digits, spaces and _ . , : ; ( ) / + - (max 200)',
+      );
     }
     if (rule.pos !== undefined) assertInteger(rule.pos, 'pos', 0, 100_000);
     await this.ct(vmid).firewall.rules.$post({
@@ -503,16 +703,23 @@ export class ProxmoxApiClient implements ProxmoxClient {
     });
   }
 
-  async deleteFirewallRule(vmid: number, pos: number, options: { digest?: string } = {}): Promise<void> {
+  async deleteFirewallRule(
+    vmid: number,
+    pos: number,
+    options: { digest?: string } = {},
+  ): Promise<void> {
     assertInteger(pos, 'pos', 0, 100_000);
     await this.ct(vmid)
       .firewall.rules.$(String(pos))
-      .$delete({ digest: options.digest !== undefined ? digest(options.digest) : undefined });
+      .$delete({
+        digest:
+          options.digest !== undefined ? digest(options.digest) : undefined,
+      });
   }
 }
 
 function digest(value: unknown): string {
-  if (typeof value !== 'string' || !/^[0-9a-f]{40,64}$/.test(value)) throw new InputError('digest: must be a hex digest');
+  if (typeof value !== 'string' || !/^[0-9a-f]{40,64}$/.test(value))
+    throw new InputError('digest: must be a hex digest');
   return value;
 }
-

@@ -39,11 +39,16 @@ export class PveTransport implements ApiRequestable {
     if (base.protocol !== 'https:' && base.protocol !== 'http:') {
       throw new TypeError('proxmox url: must be http(s)');
     }
-    base.pathname = base.pathname.replace(/\/+$/, '').replace(/\/api2\/json$/, '');
+    base.pathname = base.pathname
+      .replace(/\/+$/, '')
+      .replace(/\/api2\/json$/, '');
     this.base = base;
-    if (!TOKEN_ID.test(options.tokenId)) throw new TypeError('proxmox tokenId: must look like USER@REALM!TOKENID');
+    if (!TOKEN_ID.test(options.tokenId))
+      throw new TypeError('proxmox tokenId: must look like USER@REALM!TOKENID');
     if (!/^[A-Za-z0-9-]{8,128}$/.test(options.tokenSecret)) {
-      throw new TypeError('proxmox tokenSecret: must be the token secret (letters, digits, "-")');
+      throw new TypeError(
+        'proxmox tokenSecret: must be the token secret (letters, digits, "-")',
+      );
     }
     this.authorization = `PVEAPIToken=${options.tokenId}=${options.tokenSecret}`;
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -72,7 +77,12 @@ export class PveTransport implements ApiRequestable {
   }
 
   /** `ApiRequestable.doRequest`: `path` is the full `/api2/json/...` path built by the proxy. */
-  async doRequest(method: string, path: string, _pathTemplate: string, params?: Record<string, unknown>): Promise<any> {
+  async doRequest(
+    method: string,
+    path: string,
+    _pathTemplate: string,
+    params?: Record<string, unknown>,
+  ): Promise<any> {
     const verb = method.toUpperCase();
     const url = new URL(this.base.toString());
     url.pathname = `${this.base.pathname.replace(/\/+$/, '')}${path}`;
@@ -82,36 +92,58 @@ export class PveTransport implements ApiRequestable {
     else url.search = encoded.toString();
     const operation = `${verb} ${path.replace(/^\/api2\/json/, '')}`;
 
-    const { status, reason, contentType, text } = await this.send(verb, url, body, operation);
+    const { status, reason, contentType, text } = await this.send(
+      verb,
+      url,
+      body,
+      operation,
+    );
     let parsed: any;
     if (contentType?.startsWith('application/json')) {
       try {
         parsed = JSON.parse(text);
       } catch (cause) {
-        throw new UpstreamApiError(`Proxmox ${operation}: unparseable JSON answer (${status})`, {
-          system: 'proxmox',
-          status,
-          reason,
-          operation,
-          cause,
-        });
+        throw new UpstreamApiError(
+          `Proxmox ${operation}: unparseable JSON answer (${status})`,
+          {
+            system: 'proxmox',
+            status,
+            reason,
+            operation,
+            cause,
+          },
+        );
       }
     }
-    if (status === 200 && parsed && typeof parsed === 'object' && 'data' in parsed) return parsed.data;
+    if (
+      status === 200 &&
+      parsed &&
+      typeof parsed === 'object' &&
+      'data' in parsed
+    )
+      return parsed.data;
     const fieldErrors: Record<string, string> = {};
     if (parsed?.errors && typeof parsed.errors === 'object') {
-      for (const [k, v] of Object.entries(parsed.errors)) fieldErrors[k] = String(v).trim();
+      for (const [k, v] of Object.entries(parsed.errors))
+        fieldErrors[k] = String(v).trim();
     }
     const details = Object.entries(fieldErrors)
       .map(([k, v]) => `${k}: ${v}`)
       .join('; ');
     throw new UpstreamApiError(
-      `Proxmox ${operation} failed: ${status} ${reason}${details ? ` (${details})` : ''}`,
+      `Proxmox ${operation} failed: ${status} ${reason}${
+        details ? ` (${details})` : ''
+      }`,
       { system: 'proxmox', status, reason, fieldErrors, operation },
     );
   }
 
-  private send(verb: string, url: URL, body: string | undefined, operation: string) {
+  private send(
+    verb: string,
+    url: URL,
+    body: string | undefined,
+    operation: string,
+  ) {
     const lib = url.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = {
       Authorization: this.authorization,
@@ -121,7 +153,12 @@ export class PveTransport implements ApiRequestable {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    return new Promise<{ status: number; reason: string; contentType?: string; text: string }>((resolve, reject) => {
+    return new Promise<{
+      status: number;
+      reason: string;
+      contentType?: string;
+      text: string;
+    }>((resolve, reject) => {
       const fail = (reason: string, cause?: unknown) =>
         reject(
           new UpstreamApiError(`Proxmox ${operation} failed: ${reason}`, {
@@ -131,19 +168,23 @@ export class PveTransport implements ApiRequestable {
             cause,
           }),
         );
-      const req = lib.request(url, { method: verb, headers, agent: this.agent }, res => {
-        const chunks: Buffer[] = [];
-        res.on('data', c => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            reason: res.statusMessage ?? '',
-            contentType: res.headers['content-type'],
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', err => fail(`response aborted: ${err.message}`, err));
-      });
+      const req = lib.request(
+        url,
+        { method: verb, headers, agent: this.agent },
+        res => {
+          const chunks: Buffer[] = [];
+          res.on('data', c => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              reason: res.statusMessage ?? '',
+              contentType: res.headers['content-type'],
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', err => fail(`response aborted: ${err.message}`, err));
+        },
+      );
       // one attempt only: a timed-out POST may still have run, so callers reconcile (find by hostname)
       req.setTimeout(this.timeoutMs, () => {
         req.destroy(new Error(`timeout after ${this.timeoutMs} ms`));

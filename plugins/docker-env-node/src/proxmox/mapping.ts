@@ -1,12 +1,20 @@
-import type { LxcConfig, LxcFirewallRule, LxcInterface, LxcListEntry, LxcStatus } from './types';
+import type {
+  LxcConfig,
+  LxcFirewallRule,
+  LxcInterface,
+  LxcListEntry,
+  LxcStatus,
+} from './types';
 
 /** Splits PVE's tag string (`a;b`, also `,` or space separated). */
 function splitTags(value: unknown): string[] {
   return typeof value === 'string' ? value.split(/[;, ]+/).filter(Boolean) : [];
 }
 
-const n = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
-const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const n = (v: unknown): number =>
+  typeof v === 'number' ? v : Number(v ?? 0) || 0;
+const optStr = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : undefined;
 const flag = (v: unknown): boolean => v === true || Number(v) === 1;
 
 /** Maps a `GET /nodes/{node}/lxc` entry. */
@@ -55,7 +63,9 @@ export function toInterfaces(data: unknown): LxcInterface[] | null {
       name: String(i.name),
       hwaddr: String(i['hardware-address'] ?? i.hwaddr ?? ''),
       addresses: (Array.isArray(i['ip-addresses']) ? i['ip-addresses'] : [])
-        .filter((a: Record<string, unknown>) => typeof a?.['ip-address'] === 'string')
+        .filter(
+          (a: Record<string, unknown>) => typeof a?.['ip-address'] === 'string',
+        )
         .map((a: Record<string, unknown>) => ({
           address: String(a['ip-address']),
           type: String(a['ip-address-type'] ?? ''),

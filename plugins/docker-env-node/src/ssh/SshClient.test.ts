@@ -62,18 +62,34 @@ describe('SshClient against a real sshd', () => {
 
   it('throws SshCommandError with the exit code and the stderr tail on failure', async () => {
     const err = await ssh
-      .run(['sh', '-c', 'echo "first line" >&2; echo "the real cause" >&2; exit 3'])
+      .run([
+        'sh',
+        '-c',
+        'echo "first line" >&2; echo "the real cause" >&2; exit 3',
+      ])
       .catch(e => e);
     expect(err).toBeInstanceOf(SshCommandError);
     expect(err).toBeInstanceOf(UpstreamApiError);
-    expect(err).toMatchObject({ system: 'ssh', exitCode: 3, operation: 'exec sh' });
+    expect(err).toMatchObject({
+      system: 'ssh',
+      exitCode: 3,
+      operation: 'exec sh',
+    });
     expect(err.stderrTail).toContain('the real cause');
-    expect(err.message).toMatch(/exited with code 3: first line\nthe real cause/);
+    expect(err.message).toMatch(
+      /exited with code 3: first line\nthe real cause/,
+    );
     // arguments (which may carry secrets) never appear in the error
-    const secret = await ssh.run(['sh', '-c', 'exit 1', 'sh', 'TOPSECRET']).catch(e => e);
+    const secret = await ssh
+      .run(['sh', '-c', 'exit 1', 'sh', 'TOPSECRET'])
+      .catch(e => e);
     expect(secret.message).not.toContain('TOPSECRET');
-    expect(await ssh.run(['sh', '-c', 'exit 2'], { okExitCodes: [0, 2] })).toMatchObject({ code: 2 });
-    await expect(ssh.run(['false'], { label: 'my-step' })).rejects.toThrow(/my-step exited with code 1/);
+    expect(
+      await ssh.run(['sh', '-c', 'exit 2'], { okExitCodes: [0, 2] }),
+    ).toMatchObject({ code: 2 });
+    await expect(ssh.run(['false'], { label: 'my-step' })).rejects.toThrow(
+      /my-step exited with code 1/,
+    );
   });
 
   it('sends stdin and keeps output untrimmed', async () => {
@@ -87,12 +103,22 @@ describe('SshClient against a real sshd', () => {
     const marker = `sleep-${process.pid}-${Date.now() % 100000}`;
     // a child of a shell: the whole remote process group must die, not just the channel
     await expect(
-      ssh.run(['sh', '-c', 'sleep 37 & wait; echo "$1"', 'sh', marker], { timeoutMs: 500 }),
+      ssh.run(['sh', '-c', 'sleep 37 & wait; echo "$1"', 'sh', marker], {
+        timeoutMs: 500,
+      }),
     ).rejects.toMatchObject({ system: 'ssh', reason: 'timeout' });
     expect(Date.now() - started).toBeLessThan(5000);
     let survivors = '';
     for (let i = 0; i < 20; i++) {
-      survivors = (await ssh.run(['sh', '-c', 'ps -eo args | grep -F "$1" | grep -v grep || true', 'sh', marker])).stdout;
+      survivors = (
+        await ssh.run([
+          'sh',
+          '-c',
+          'ps -eo args | grep -F "$1" | grep -v grep || true',
+          'sh',
+          marker,
+        ])
+      ).stdout;
       if (!survivors) break;
       await new Promise(r => setTimeout(r, 100));
     }
@@ -102,7 +128,8 @@ describe('SshClient against a real sshd', () => {
   });
 
   it('reuses one connection and reconnects after dispose', async () => {
-    const port = async (c: SshClient) => (await c.run(['sh', '-c', 'echo $SSH_CONNECTION'])).stdout.split(' ')[1];
+    const port = async (c: SshClient) =>
+      (await c.run(['sh', '-c', 'echo $SSH_CONNECTION'])).stdout.split(' ')[1];
     const a = await port(ssh);
     const results = await Promise.all([port(ssh), port(ssh), port(ssh)]);
     expect(results).toEqual([a, a, a]);
@@ -112,7 +139,10 @@ describe('SshClient against a real sshd', () => {
   });
 
   it('refuses a server whose host key does not match the pin, before running anything', async () => {
-    const wrong = new SshClient({ ...options, hostKeySha256: `SHA256:${'A'.repeat(43)}` });
+    const wrong = new SshClient({
+      ...options,
+      hostKeySha256: `SHA256:${'A'.repeat(43)}`,
+    });
     const marker = path.join(dir, 'ran');
     const err = await wrong.run(['touch', marker]).catch(e => e);
     expect(err).toBeInstanceOf(UpstreamApiError);
@@ -123,26 +153,63 @@ describe('SshClient against a real sshd', () => {
   });
 
   it('refuses to exist without a pinned host key or with invalid target values', () => {
-    expect(() => new SshClient({ ...options, hostKeySha256: undefined as unknown as string })).toThrow(/hostKeySha256: is required/);
-    expect(() => new SshClient({ ...options, hostKeySha256: 'any' })).toThrow(InputError);
-    expect(() => new SshClient({ ...options, host: 'a b' })).toThrow(/ssh.host/);
-    expect(() => new SshClient({ ...options, host: 'root@host' })).toThrow(/ssh.host/);
+    expect(
+      () =>
+        new SshClient({
+          ...options,
+          hostKeySha256: undefined as unknown as string,
+        }),
+    ).toThrow(/hostKeySha256: is required/);
+    expect(() => new SshClient({ ...options, hostKeySha256: 'any' })).toThrow(
+      InputError,
+    );
+    expect(() => new SshClient({ ...options, host: 'a b' })).toThrow(
+      /ssh.host/,
+    );
+    expect(() => new SshClient({ ...options, host: 'root@host' })).toThrow(
+      /ssh.host/,
+    );
     expect(() => new SshClient({ ...options, port: 0 })).toThrow(/ssh.port/);
-    expect(() => new SshClient({ ...options, username: 'root;id' })).toThrow(/ssh.username/);
-    expect(() => new SshClient({ ...options, privateKey: 'nope' })).toThrow(/privateKey/);
+    expect(() => new SshClient({ ...options, username: 'root;id' })).toThrow(
+      /ssh.username/,
+    );
+    expect(() => new SshClient({ ...options, privateKey: 'nope' })).toThrow(
+      /privateKey/,
+    );
   });
 
   it('maps a wrong client key to an authentication failure', async () => {
     const keyFile = path.join(dir, 'other');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
-    const other = new SshClient({ ...options, privateKey: await fs.readFile(keyFile, 'utf8') });
-    await expect(other.run(['true'])).rejects.toMatchObject({ system: 'ssh', reason: 'authentication failed' });
+    execFileSync('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-f',
+      keyFile,
+    ]);
+    const other = new SshClient({
+      ...options,
+      privateKey: await fs.readFile(keyFile, 'utf8'),
+    });
+    await expect(other.run(['true'])).rejects.toMatchObject({
+      system: 'ssh',
+      reason: 'authentication failed',
+    });
     await other.dispose();
   });
 
   it('maps a refused connection to an UpstreamApiError', async () => {
-    const closed = new SshClient({ ...options, port: 1, connectTimeoutMs: 2000 });
-    await expect(closed.run(['true'])).rejects.toMatchObject({ system: 'ssh', reason: 'ECONNREFUSED' });
+    const closed = new SshClient({
+      ...options,
+      port: 1,
+      connectTimeoutMs: 2000,
+    });
+    await expect(closed.run(['true'])).rejects.toMatchObject({
+      system: 'ssh',
+      reason: 'ECONNREFUSED',
+    });
     await closed.dispose();
   });
 
@@ -167,13 +234,21 @@ describe('SshClient against a real sshd', () => {
     const local = path.join(dir, 'local.sh');
     await fs.writeFile(local, '#!/bin/sh\necho uploaded\n');
     await ssh.uploadFile(local, path.join(dir, 'remote.sh'), { mode: 0o755 });
-    expect((await ssh.run([path.join(dir, 'remote.sh')])).stdout).toBe('uploaded\n');
+    expect((await ssh.run([path.join(dir, 'remote.sh')])).stdout).toBe(
+      'uploaded\n',
+    );
   });
 
   it('reports SFTP failures and leaves no temp file behind', async () => {
-    await expect(ssh.writeFileAtomic(path.join(dir, 'missing', 'x.yml'), 'x')).rejects.toMatchObject({ system: 'ssh' });
-    await expect(ssh.writeFileAtomic('relative/path', 'x')).rejects.toThrow(InputError);
-    await expect(ssh.writeFileAtomic(`${dir}/../x`, 'x')).rejects.toThrow(InputError);
+    await expect(
+      ssh.writeFileAtomic(path.join(dir, 'missing', 'x.yml'), 'x'),
+    ).rejects.toMatchObject({ system: 'ssh' });
+    await expect(ssh.writeFileAtomic('relative/path', 'x')).rejects.toThrow(
+      InputError,
+    );
+    await expect(ssh.writeFileAtomic(`${dir}/../x`, 'x')).rejects.toThrow(
+      InputError,
+    );
     expect(await fs.readdir(dir)).toEqual([]);
   });
 });

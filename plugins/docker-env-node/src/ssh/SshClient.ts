@@ -61,9 +61,17 @@ export interface SshSession {
   /** Runs argv on the remote host, each argument quoted for POSIX sh; throws SshCommandError on a bad exit code. */
   run(command: string[], options?: SshRunOptions): Promise<SshRunResult>;
   /** Uploads a local file atomically (temp + fsync + posix-rename). */
-  uploadFile(localPath: string, remotePath: string, options?: { mode?: number }): Promise<void>;
+  uploadFile(
+    localPath: string,
+    remotePath: string,
+    options?: { mode?: number },
+  ): Promise<void>;
   /** Writes content to a remote file atomically (temp + fsync + posix-rename). */
-  writeFileAtomic(remotePath: string, content: string | Buffer, options?: { mode?: number }): Promise<void>;
+  writeFileAtomic(
+    remotePath: string,
+    content: string | Buffer,
+    options?: { mode?: number },
+  ): Promise<void>;
   /** Reads a remote file; undefined when it does not exist. */
   readFile(remotePath: string): Promise<Buffer | undefined>;
   /** Deletes a remote file; false when it was already gone. */
@@ -79,11 +87,24 @@ export class SshCommandError extends UpstreamApiError {
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly stderrTail: string;
-  constructor(label: string, exitCode: number | null, signal: string | null, stderr: string) {
+  constructor(
+    label: string,
+    exitCode: number | null,
+    signal: string | null,
+    stderr: string,
+  ) {
     const tail = stderr.trim().slice(-500);
     super(
-      `ssh command ${label} ${exitCode === null ? `ended by signal ${signal ?? 'unknown'}` : `exited with code ${exitCode}`}${tail ? `: ${tail}` : ''}`,
-      { system: 'ssh', reason: tail || `exit ${exitCode}`, operation: `exec ${label}` },
+      `ssh command ${label} ${
+        exitCode === null
+          ? `ended by signal ${signal ?? 'unknown'}`
+          : `exited with code ${exitCode}`
+      }${tail ? `: ${tail}` : ''}`,
+      {
+        system: 'ssh',
+        reason: tail || `exit ${exitCode}`,
+        operation: `exec ${label}`,
+      },
     );
     this.exitCode = exitCode;
     this.signal = signal;
@@ -97,7 +118,9 @@ const PID_MARK = '__docker_env_pid=';
 
 /** SSH client over node-ssh with host-key pinning, safe quoting and exit-code checks. */
 export class SshClient implements SshSession {
-  private readonly options: Required<Omit<SshConnectionOptions, 'passphrase'>> & { passphrase?: string };
+  private readonly options: Required<
+    Omit<SshConnectionOptions, 'passphrase'>
+  > & { passphrase?: string };
   private connecting?: Promise<NodeSSH>;
   private sftp?: Promise<SFTPWrapper>;
   private hostKeyMismatch?: string;
@@ -108,7 +131,12 @@ export class SshClient implements SshSession {
    */
   static fromConfig(
     config: Config,
-    target: { host: string; hostKeySha256: string; port?: number; username?: string },
+    target: {
+      host: string;
+      hostKeySha256: string;
+      port?: number;
+      username?: string;
+    },
   ): SshClient {
     const c = config.getConfig('dockerEnv.ssh');
     return new SshClient({
@@ -124,17 +152,28 @@ export class SshClient implements SshSession {
   }
 
   constructor(options: SshConnectionOptions) {
-    if (!options || typeof options !== 'object') throw new InputError('ssh: options are required');
+    if (!options || typeof options !== 'object')
+      throw new InputError('ssh: options are required');
     const host = assertSshHost(options.host, 'ssh.host');
     const port = assertPort(options.port ?? 22, 'ssh.port');
     const username = assertPosixUsername(options.username, 'ssh.username');
-    if (typeof options.privateKey !== 'string' || !options.privateKey.includes('PRIVATE KEY')) {
-      throw new InputError('ssh.privateKey: must be a private key in OpenSSH or PEM format');
+    if (
+      typeof options.privateKey !== 'string' ||
+      !options.privateKey.includes('PRIVATE KEY')
+    ) {
+      throw new InputError(
+        'ssh.privateKey: must be a private key in OpenSSH or PEM format',
+      );
     }
     if (options.hostKeySha256 === undefined) {
-      throw new InputError('ssh.hostKeySha256: is required (connections without a pinned host key are refused)');
+      throw new InputError(
+        'ssh.hostKeySha256: is required (connections without a pinned host key are refused)',
+      );
     }
-    const hostKeySha256 = assertSha256Fingerprint(options.hostKeySha256, 'ssh.hostKeySha256');
+    const hostKeySha256 = assertSha256Fingerprint(
+      options.hostKeySha256,
+      'ssh.hostKeySha256',
+    );
     this.options = {
       host,
       port,
@@ -142,8 +181,18 @@ export class SshClient implements SshSession {
       privateKey: options.privateKey,
       passphrase: options.passphrase,
       hostKeySha256,
-      connectTimeoutMs: assertInteger(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT, 'ssh.connectTimeoutMs', 100, 600_000),
-      commandTimeoutMs: assertInteger(options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT, 'ssh.commandTimeoutMs', 100, 86_400_000),
+      connectTimeoutMs: assertInteger(
+        options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT,
+        'ssh.connectTimeoutMs',
+        100,
+        600_000,
+      ),
+      commandTimeoutMs: assertInteger(
+        options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT,
+        'ssh.commandTimeoutMs',
+        100,
+        86_400_000,
+      ),
     };
   }
 
@@ -152,7 +201,10 @@ export class SshClient implements SshSession {
     return `${this.options.username}@${this.options.host}:${this.options.port}`;
   }
 
-  async run(command: string[], options: SshRunOptions = {}): Promise<SshRunResult> {
+  async run(
+    command: string[],
+    options: SshRunOptions = {},
+  ): Promise<SshRunResult> {
     // The login shell prints its PID (sshd makes it a process-group leader) before running the
     // command, so a timeout can kill the whole group: sshd ignores signal requests for many
     // sessions, and closing the channel alone leaves a non-tty command running.
@@ -168,15 +220,22 @@ export class SshClient implements SshSession {
       timer = setTimeout(() => {
         const pid = /^__docker_env_pid=([0-9]+)\n/.exec(head)?.[1];
         const kill = pid
-          ? ssh.execCommand(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid}`).catch(() => undefined)
+          ? ssh
+              .execCommand(
+                `kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid}`,
+              )
+              .catch(() => undefined)
           : Promise.resolve();
         kill.finally(() => channel?.close());
         reject(
-          new UpstreamApiError(`ssh command ${label} timed out after ${timeoutMs} ms`, {
-            system: 'ssh',
-            reason: 'timeout',
-            operation: `exec ${label}`,
-          }),
+          new UpstreamApiError(
+            `ssh command ${label} timed out after ${timeoutMs} ms`,
+            {
+              system: 'ssh',
+              reason: 'timeout',
+              operation: `exec ${label}`,
+            },
+          ),
         );
       }, timeoutMs);
     });
@@ -200,7 +259,12 @@ export class SshClient implements SshSession {
       ]);
       const stdout = result.stdout.replace(/^__docker_env_pid=[0-9]+\n/, '');
       if (result.code === null || !okCodes.includes(result.code)) {
-        throw new SshCommandError(label, result.code, result.signal, result.stderr);
+        throw new SshCommandError(
+          label,
+          result.code,
+          result.signal,
+          result.stderr,
+        );
       }
       return { stdout, stderr: result.stderr, code: result.code };
     } finally {
@@ -208,7 +272,11 @@ export class SshClient implements SshSession {
     }
   }
 
-  async uploadFile(localPath: string, remotePath: string, options: { mode?: number } = {}): Promise<void> {
+  async uploadFile(
+    localPath: string,
+    remotePath: string,
+    options: { mode?: number } = {},
+  ): Promise<void> {
     assertAbsolutePosixPath(remotePath, 'remotePath');
     const content = await fs.readFile(localPath);
     await this.writeFileAtomic(remotePath, content, options);
@@ -221,23 +289,32 @@ export class SshClient implements SshSession {
   ): Promise<void> {
     assertAbsolutePosixPath(remotePath, 'remotePath');
     const mode = assertInteger(options.mode ?? 0o644, 'mode', 0, 0o7777);
-    const buffer = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    await this.withSftp(`write ${remotePath}`, sftp => sftpWriteFileAtomic(sftp, remotePath, buffer, mode));
+    const buffer =
+      typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    await this.withSftp(`write ${remotePath}`, sftp =>
+      sftpWriteFileAtomic(sftp, remotePath, buffer, mode),
+    );
   }
 
   async readFile(remotePath: string): Promise<Buffer | undefined> {
     assertAbsolutePosixPath(remotePath, 'remotePath');
-    return this.withSftp(`read ${remotePath}`, sftp => sftpReadFile(sftp, remotePath));
+    return this.withSftp(`read ${remotePath}`, sftp =>
+      sftpReadFile(sftp, remotePath),
+    );
   }
 
   async removeFile(remotePath: string): Promise<boolean> {
     assertAbsolutePosixPath(remotePath, 'remotePath');
-    return this.withSftp(`remove ${remotePath}`, sftp => sftpRemoveFile(sftp, remotePath));
+    return this.withSftp(`remove ${remotePath}`, sftp =>
+      sftpRemoveFile(sftp, remotePath),
+    );
   }
 
   async listFiles(remoteDir: string): Promise<string[]> {
     assertAbsolutePosixPath(remoteDir, 'remoteDir');
-    return this.withSftp(`list ${remoteDir}`, sftp => sftpListFiles(sftp, remoteDir));
+    return this.withSftp(`list ${remoteDir}`, sftp =>
+      sftpListFiles(sftp, remoteDir),
+    );
   }
 
   async dispose(): Promise<void> {
@@ -249,7 +326,10 @@ export class SshClient implements SshSession {
   }
 
   /** Runs fn with the connection's SFTP session (opened once, reused), under the command timeout. */
-  private async withSftp<T>(operation: string, fn: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+  private async withSftp<T>(
+    operation: string,
+    fn: (sftp: SFTPWrapper) => Promise<T>,
+  ): Promise<T> {
     const sftp = await this.sftpSession();
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -299,14 +379,24 @@ export class SshClient implements SshSession {
 
   private connection(): Promise<NodeSSH> {
     if (this.connecting) {
-      return this.connecting.then(ssh => (ssh.isConnected() ? ssh : this.reconnect()));
+      return this.connecting.then(ssh =>
+        ssh.isConnected() ? ssh : this.reconnect(),
+      );
     }
     return this.reconnect();
   }
 
   private reconnect(): Promise<NodeSSH> {
     this.sftp = undefined;
-    const { host, port, username, privateKey, passphrase, hostKeySha256, connectTimeoutMs } = this.options;
+    const {
+      host,
+      port,
+      username,
+      privateKey,
+      passphrase,
+      hostKeySha256,
+      connectTimeoutMs,
+    } = this.options;
     this.hostKeyMismatch = undefined;
     const ssh = new NodeSSH();
     const attempt = ssh
@@ -350,12 +440,16 @@ export class SshClient implements SshSession {
     const err = e as { code?: unknown; level?: unknown; message?: string };
     let reason = err?.message ?? 'unknown error';
     if (typeof err?.code === 'string') reason = err.code;
-    if (err?.level === 'client-authentication') reason = 'authentication failed';
-    return new UpstreamApiError(`ssh ${operation} on ${this.options.host}:${this.options.port} failed: ${reason}`, {
-      system: 'ssh',
-      reason,
-      operation,
-      cause: e,
-    });
+    if (err?.level === 'client-authentication')
+      reason = 'authentication failed';
+    return new UpstreamApiError(
+      `ssh ${operation} on ${this.options.host}:${this.options.port} failed: ${reason}`,
+      {
+        system: 'ssh',
+        reason,
+        operation,
+        cause: e,
+      },
+    );
   }
 }

@@ -9,7 +9,9 @@ export function hexDigestToOpenSshFingerprint(hex: string): string {
   if (!/^[0-9a-f]{64}$/i.test(hex)) {
     throw new Error('host key digest must be 64 hex characters');
   }
-  return `SHA256:${Buffer.from(hex, 'hex').toString('base64').replace(/=+$/, '')}`;
+  return `SHA256:${Buffer.from(hex, 'hex')
+    .toString('base64')
+    .replace(/=+$/, '')}`;
 }
 
 /**
@@ -46,7 +48,10 @@ export function pinnedHostVerifier(
   expectedFingerprint: string,
   onMismatch: (presented: string) => void = () => undefined,
 ): (hexDigest: string) => boolean {
-  const expected = Buffer.from(normaliseHostKeySha256(expectedFingerprint), 'hex');
+  const expected = Buffer.from(
+    normaliseHostKeySha256(expectedFingerprint),
+    'hex',
+  );
   return (hexDigest: string) => {
     if (typeof hexDigest !== 'string' || !/^[0-9a-f]{64}$/i.test(hexDigest)) {
       onMismatch('(unreadable)');

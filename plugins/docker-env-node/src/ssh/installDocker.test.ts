@@ -33,12 +33,17 @@ describe('buildInstallDockerSteps', () => {
   });
 
   it('passes the repository to the sources script as a positional parameter, not as script text', async () => {
-    const step = buildInstallDockerSteps({ distro: 'ubuntu', repositoryUrl: 'https://mirror.example.com/docker/ubuntu' }).find(
-      s => s.name === 'add-docker-repository',
-    )!;
+    const step = buildInstallDockerSteps({
+      distro: 'ubuntu',
+      repositoryUrl: 'https://mirror.example.com/docker/ubuntu',
+    }).find(s => s.name === 'add-docker-repository')!;
     expect(step.command.slice(0, 2)).toEqual(['sh', '-c']);
     expect(step.command[2]).not.toContain('mirror.example.com');
-    expect(step.command.slice(3)).toEqual(['sh', 'https://mirror.example.com/docker/ubuntu', '/etc/apt/keyrings/docker.asc']);
+    expect(step.command.slice(3)).toEqual([
+      'sh',
+      'https://mirror.example.com/docker/ubuntu',
+      '/etc/apt/keyrings/docker.asc',
+    ]);
     // run the script locally against a fake root to see the line it writes
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'install-docker-'));
     try {
@@ -63,7 +68,9 @@ describe('buildInstallDockerSteps', () => {
       dockerUsers: ['deploy'],
       portainerAgent: { tag: '2.21.4', secret },
     });
-    expect(shellCommand(steps.find(s => s.name === 'docker-group-0')!.command)).toBe('usermod -aG docker deploy');
+    expect(
+      shellCommand(steps.find(s => s.name === 'docker-group-0')!.command),
+    ).toBe('usermod -aG docker deploy');
     const agent = steps.find(s => s.name === 'start-portainer-agent')!;
     expect(agent.sensitive).toBe(true);
     expect(agent.stdin).toBe(`${secret}\n`);
@@ -73,17 +80,22 @@ describe('buildInstallDockerSteps', () => {
     );
     // the wrapper really exports the secret, verbatim, to the program it execs
     const wrapper = agent.command.slice(0, 4);
-    const seen = execFileSync(wrapper[0], [...wrapper.slice(1), 'printenv', 'AGENT_SECRET'], {
-      input: agent.stdin,
-      env: {},
-    }).toString();
+    const seen = execFileSync(
+      wrapper[0],
+      [...wrapper.slice(1), 'printenv', 'AGENT_SECRET'],
+      {
+        input: agent.stdin,
+        env: {},
+      },
+    ).toString();
     expect(seen).toBe(`${secret}\n`);
   });
 
   it('starts the agent without a secret as a plain docker run', () => {
-    const agent = buildInstallDockerSteps({ distro: 'debian', portainerAgent: {} }).find(
-      s => s.name === 'start-portainer-agent',
-    )!;
+    const agent = buildInstallDockerSteps({
+      distro: 'debian',
+      portainerAgent: {},
+    }).find(s => s.name === 'start-portainer-agent')!;
     expect(agent.sensitive).toBeUndefined();
     expect(agent.stdin).toBeUndefined();
     expect(shellCommand(agent.command)).toBe(
@@ -116,25 +128,38 @@ describe('installDocker', () => {
       },
     } as unknown as SshSession;
     const progress: string[] = [];
-    await expect(installDocker(session, { distro: 'debian' }, n => progress.push(n))).rejects.toThrow('apt failed');
+    await expect(
+      installDocker(session, { distro: 'debian' }, n => progress.push(n)),
+    ).rejects.toThrow('apt failed');
     expect(ran.map(r => r.options?.label)).toEqual(progress);
     expect(progress[progress.length - 1]).toBe('install-docker');
     expect(progress).not.toContain('enable-docker');
   });
 
-  it('sends the agent secret as the agent step\'s stdin only', async () => {
+  it("sends the agent secret as the agent step's stdin only", async () => {
     const ran: Array<{ command: string[]; options?: SshRunOptions }> = [];
     const session = {
       run: async (command: string[], options?: SshRunOptions) => {
         ran.push({ command, options });
-        return { stdout: options?.label === 'docker-version' ? '27.3.1\n' : '', stderr: '', code: 0 };
+        return {
+          stdout: options?.label === 'docker-version' ? '27.3.1\n' : '',
+          stderr: '',
+          code: 0,
+        };
       },
     } as unknown as SshSession;
-    const result = await installDocker(session, { distro: 'debian', portainerAgent: { secret: 'agent-secret-1' } });
+    const result = await installDocker(session, {
+      distro: 'debian',
+      portainerAgent: { secret: 'agent-secret-1' },
+    });
     expect(result.dockerVersion).toBe('27.3.1');
     const withStdin = ran.filter(r => r.options?.stdin !== undefined);
-    expect(withStdin.map(r => r.options?.label)).toEqual(['start-portainer-agent']);
+    expect(withStdin.map(r => r.options?.label)).toEqual([
+      'start-portainer-agent',
+    ]);
     expect(withStdin[0].options?.stdin).toBe('agent-secret-1\n');
-    expect(JSON.stringify(ran.map(r => r.command))).not.toContain('agent-secret-1');
+    expect(JSON.stringify(ran.map(r => r.command))).not.toContain(
+      'agent-secret-1',
+    );
   });
 });

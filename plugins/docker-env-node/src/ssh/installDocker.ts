@@ -33,7 +33,15 @@ export interface InstallStep {
   timeoutMs?: number;
 }
 
-const APT = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-q', '-y', '-o', 'DPkg::Lock::Timeout=300'];
+const APT = [
+  'env',
+  'DEBIAN_FRONTEND=noninteractive',
+  'apt-get',
+  '-q',
+  '-y',
+  '-o',
+  'DPkg::Lock::Timeout=300',
+];
 const KEYRING = '/etc/apt/keyrings/docker.asc';
 
 /**
@@ -42,19 +50,43 @@ const KEYRING = '/etc/apt/keyrings/docker.asc';
  * agent. Values reach the remote shell only as quoted arguments or as positional parameters
  * (`sh -c '...' sh "$1"`), never spliced into script text.
  */
-export function buildInstallDockerSteps(options: InstallDockerOptions): InstallStep[] {
-  if (!options || (options.distro !== 'debian' && options.distro !== 'ubuntu')) {
+export function buildInstallDockerSteps(
+  options: InstallDockerOptions,
+): InstallStep[] {
+  if (
+    !options ||
+    (options.distro !== 'debian' && options.distro !== 'ubuntu')
+  ) {
     throw new InputError('distro: must be debian or ubuntu');
   }
   const repo = assertHttpUrl(
-    options.repositoryUrl ?? `https://download.docker.com/linux/${options.distro}`,
+    options.repositoryUrl ??
+      `https://download.docker.com/linux/${options.distro}`,
     'repositoryUrl',
   );
   const steps: InstallStep[] = [
     { name: 'apt-update', command: [...APT, 'update'], timeoutMs: 600_000 },
-    { name: 'install-prerequisites', command: [...APT, 'install', 'ca-certificates', 'curl'], timeoutMs: 600_000 },
-    { name: 'create-keyring-dir', command: ['install', '-m', '0755', '-d', '/etc/apt/keyrings'] },
-    { name: 'fetch-docker-key', command: ['curl', '-fsSL', '--proto', '=https,http', '-o', KEYRING, `${repo}/gpg`] },
+    {
+      name: 'install-prerequisites',
+      command: [...APT, 'install', 'ca-certificates', 'curl'],
+      timeoutMs: 600_000,
+    },
+    {
+      name: 'create-keyring-dir',
+      command: ['install', '-m', '0755', '-d', '/etc/apt/keyrings'],
+    },
+    {
+      name: 'fetch-docker-key',
+      command: [
+        'curl',
+        '-fsSL',
+        '--proto',
+        '=https,http',
+        '-o',
+        KEYRING,
+        `${repo}/gpg`,
+      ],
+    },
     { name: 'keyring-readable', command: ['chmod', 'a+r', KEYRING] },
     {
       name: 'add-docker-repository',
@@ -69,7 +101,11 @@ export function buildInstallDockerSteps(options: InstallDockerOptions): InstallS
         KEYRING,
       ],
     },
-    { name: 'apt-update-docker', command: [...APT, 'update'], timeoutMs: 600_000 },
+    {
+      name: 'apt-update-docker',
+      command: [...APT, 'update'],
+      timeoutMs: 600_000,
+    },
     {
       name: 'install-docker',
       command: [
@@ -83,30 +119,60 @@ export function buildInstallDockerSteps(options: InstallDockerOptions): InstallS
       ],
       timeoutMs: 1_200_000,
     },
-    { name: 'enable-docker', command: ['systemctl', 'enable', '--now', 'docker'] },
-    { name: 'docker-version', command: ['docker', 'version', '--format', '{{.Server.Version}}'] },
+    {
+      name: 'enable-docker',
+      command: ['systemctl', 'enable', '--now', 'docker'],
+    },
+    {
+      name: 'docker-version',
+      command: ['docker', 'version', '--format', '{{.Server.Version}}'],
+    },
   ];
   (options.dockerUsers ?? []).forEach((user, i) => {
     steps.push({
       name: `docker-group-${i}`,
-      command: ['usermod', '-aG', 'docker', assertPosixUsername(user, `dockerUsers[${i}]`)],
+      command: [
+        'usermod',
+        '-aG',
+        'docker',
+        assertPosixUsername(user, `dockerUsers[${i}]`),
+      ],
     });
   });
   const agent = options.portainerAgent;
   if (agent) {
     const image = agent.image ?? 'portainer/agent';
     if (!/^[a-z0-9]+([._/:-][a-z0-9]+)*$/.test(image) || image.length > 200) {
-      throw new InputError('portainerAgent.image: must be an image reference like portainer/agent');
+      throw new InputError(
+        'portainerAgent.image: must be an image reference like portainer/agent',
+      );
     }
     const tag = agent.tag ?? 'latest';
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
-      throw new InputError('portainerAgent.tag: must be a Docker tag (letters, digits, _ . -)');
+      throw new InputError(
+        'portainerAgent.tag: must be a Docker tag (letters, digits, _ . -)',
+      );
     }
     const port = assertPort(agent.port ?? 9001, 'portainerAgent.port');
-    if (agent.secret !== undefined && (typeof agent.secret !== 'string' || !/^[\x21-\x7e]{8,256}$/.test(agent.secret))) {
-      throw new InputError('portainerAgent.secret: must be 8-256 printable characters without spaces');
+    if (
+      agent.secret !== undefined &&
+      (typeof agent.secret !== 'string' ||
+        !/^[\x21-\x7e]{8,256}$/.test(agent.secret))
+    ) {
+      throw new InputError(
+        'portainerAgent.secret: must be 8-256 printable characters without spaces',
+      );
     }
-    const command = ['docker', 'run', '-d', '--name', 'portainer_agent', '--restart=always', '-p', `${port}:9001`];
+    const command = [
+      'docker',
+      'run',
+      '-d',
+      '--name',
+      'portainer_agent',
+      '--restart=always',
+      '-p',
+      `${port}:9001`,
+    ];
     // `-e NAME` without a value copies it from the environment: the secret travels on stdin and
     // never appears in the exec request or in any process's argv on the guest
     if (agent.secret !== undefined) command.push('-e', 'AGENT_SECRET');
@@ -118,11 +184,21 @@ export function buildInstallDockerSteps(options: InstallDockerOptions): InstallS
       `${image}:${tag}`,
     );
     if (agent.secret === undefined) {
-      steps.push({ name: 'start-portainer-agent', command, timeoutMs: 600_000 });
+      steps.push({
+        name: 'start-portainer-agent',
+        command,
+        timeoutMs: 600_000,
+      });
     } else {
       steps.push({
         name: 'start-portainer-agent',
-        command: ['sh', '-c', 'IFS= read -r AGENT_SECRET && export AGENT_SECRET && exec "$@"', 'sh', ...command],
+        command: [
+          'sh',
+          '-c',
+          'IFS= read -r AGENT_SECRET && export AGENT_SECRET && exec "$@"',
+          'sh',
+          ...command,
+        ],
         stdin: `${agent.secret}\n`,
         sensitive: true,
         timeoutMs: 600_000,
@@ -159,6 +235,7 @@ export async function installDocker(
     });
     done.push({ name: step.name, result });
   }
-  const version = done.find(s => s.name === 'docker-version')?.result.stdout.trim() ?? '';
+  const version =
+    done.find(s => s.name === 'docker-version')?.result.stdout.trim() ?? '';
   return { steps: done, dockerVersion: version };
 }

@@ -9,10 +9,15 @@ const NO_SUCH_FILE = 2; // SSH_FX_NO_SUCH_FILE
 
 /** True when an SFTP error means "no such file". */
 export function isNoSuchFile(e: unknown): boolean {
-  return (e as { code?: unknown })?.code === NO_SUCH_FILE || (e as { code?: unknown })?.code === 'ENOENT';
+  return (
+    (e as { code?: unknown })?.code === NO_SUCH_FILE ||
+    (e as { code?: unknown })?.code === 'ENOENT'
+  );
 }
 
-function call<T>(fn: (cb: (err: Error | null | undefined, v?: T) => void) => void): Promise<T> {
+function call<T>(
+  fn: (cb: (err: Error | null | undefined, v?: T) => void) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     try {
       fn((err, v) => (err ? reject(err) : resolve(v as T)));
@@ -24,7 +29,9 @@ function call<T>(fn: (cb: (err: Error | null | undefined, v?: T) => void) => voi
 }
 
 function supports(sftp: SFTPWrapper, extension: string): boolean {
-  const exts = (sftp as unknown as { _extensions?: Record<string, string> })._extensions ?? {};
+  const exts =
+    (sftp as unknown as { _extensions?: Record<string, string> })._extensions ??
+    {};
   return exts[extension] === '1';
 }
 
@@ -40,7 +47,9 @@ export async function sftpWriteFileAtomic(
   mode = 0o644,
 ): Promise<void> {
   if (!supports(sftp, 'posix-rename@openssh.com')) {
-    throw new Error('SFTP server does not support posix-rename@openssh.com; cannot replace files atomically');
+    throw new Error(
+      'SFTP server does not support posix-rename@openssh.com; cannot replace files atomically',
+    );
   }
   const dir = path.posix.dirname(remotePath);
   const temp = path.posix.join(
@@ -64,16 +73,25 @@ export async function sftpWriteFileAtomic(
     await call<void>(cb => sftp.close(h, cb));
     await call<void>(cb => sftp.ext_openssh_rename(temp, remotePath, cb));
   } catch (e) {
-    if (handle) await call<void>(cb => sftp.close(handle!, cb)).catch(() => undefined);
+    if (handle)
+      await call<void>(cb => sftp.close(handle!, cb)).catch(() => undefined);
     await call<void>(cb => sftp.unlink(temp, cb)).catch(() => undefined);
     throw e;
   }
 }
 
 /** Reads a remote file; undefined when it does not exist. */
-export async function sftpReadFile(sftp: SFTPWrapper, remotePath: string): Promise<Buffer | undefined> {
+export async function sftpReadFile(
+  sftp: SFTPWrapper,
+  remotePath: string,
+): Promise<Buffer | undefined> {
   try {
-    return await call<Buffer>(cb => sftp.readFile(remotePath, cb as (err: Error | undefined, b: Buffer) => void));
+    return await call<Buffer>(cb =>
+      sftp.readFile(
+        remotePath,
+        cb as (err: Error | undefined, b: Buffer) => void,
+      ),
+    );
   } catch (e) {
     if (isNoSuchFile(e)) return undefined;
     throw e;
@@ -81,7 +99,10 @@ export async function sftpReadFile(sftp: SFTPWrapper, remotePath: string): Promi
 }
 
 /** Deletes a remote file; false when it did not exist. */
-export async function sftpRemoveFile(sftp: SFTPWrapper, remotePath: string): Promise<boolean> {
+export async function sftpRemoveFile(
+  sftp: SFTPWrapper,
+  remotePath: string,
+): Promise<boolean> {
   try {
     await call<void>(cb => sftp.unlink(remotePath, cb));
     return true;
@@ -92,9 +113,12 @@ export async function sftpRemoveFile(sftp: SFTPWrapper, remotePath: string): Pro
 }
 
 /** Names of the regular files in a remote directory. */
-export async function sftpListFiles(sftp: SFTPWrapper, remoteDir: string): Promise<string[]> {
-  const entries = await call<Array<{ filename: string; attrs: { isFile(): boolean } }>>(cb =>
-    sftp.readdir(remoteDir, cb as never),
-  );
+export async function sftpListFiles(
+  sftp: SFTPWrapper,
+  remoteDir: string,
+): Promise<string[]> {
+  const entries = await call<
+    Array<{ filename: string; attrs: { isFile(): boolean } }>
+  >(cb => sftp.readdir(remoteDir, cb as never));
   return entries.filter(e => e.attrs.isFile()).map(e => e.filename);
 }

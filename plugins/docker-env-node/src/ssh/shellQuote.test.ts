@@ -3,7 +3,10 @@ import { shellCommand, shellQuote } from './shellQuote';
 
 // Checked against the local POSIX sh (dash on Debian) as well as the remote one in SshClient.test.ts.
 function roundTrip(args: string[]): string[] {
-  const out = execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${args.map(shellQuote).join(' ')}`]);
+  const out = execFileSync('/bin/sh', [
+    '-c',
+    `printf '%s\\0' ${args.map(shellQuote).join(' ')}`,
+  ]);
   return out.toString('utf8').split('\0').slice(0, -1);
 }
 

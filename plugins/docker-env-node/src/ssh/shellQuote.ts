@@ -5,8 +5,10 @@ import { InputError } from '@backstage/errors';
  * and writes each embedded `'` as `'\''`. Newlines, `$`, backticks and quotes arrive verbatim.
  */
 export function shellQuote(arg: string): string {
-  if (typeof arg !== 'string') throw new InputError('command: every argument must be a string');
-  if (arg.includes('\0')) throw new InputError('command: arguments cannot contain NUL bytes');
+  if (typeof arg !== 'string')
+    throw new InputError('command: every argument must be a string');
+  if (arg.includes('\0'))
+    throw new InputError('command: arguments cannot contain NUL bytes');
   // bare words only when no shell gives them meaning (zsh expands a leading `=`, so quote that)
   if (/^[A-Za-z0-9_/.-][A-Za-z0-9_@%+=:,./-]*$/.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;

@@ -12,7 +12,13 @@ const validate = traefikSchemaValidator();
 const settings = { baseDomain: 'docker.example.com', certResolver: 'le' };
 
 function route(port: number) {
-  return buildRouteDocument({ environment: 'shop', target: { kind: 'backend', backend: { ip: '10.0.0.5', port } } }, settings);
+  return buildRouteDocument(
+    {
+      environment: 'shop',
+      target: { kind: 'backend', backend: { ip: '10.0.0.5', port } },
+    },
+    settings,
+  );
 }
 
 describe('LocalRouteStore', () => {
@@ -31,13 +37,18 @@ describe('LocalRouteStore', () => {
     const { id, document } = route(8080);
     await store.put(id, document);
     expect(await fs.readdir(dir)).toEqual(['dockerenv_shop.yml']);
-    const text = await fs.readFile(path.join(dir, 'dockerenv_shop.yml'), 'utf8');
+    const text = await fs.readFile(
+      path.join(dir, 'dockerenv_shop.yml'),
+      'utf8',
+    );
     const parsed = YAML.parse(text);
     expect(parsed).toEqual(document);
     expect(validate(parsed)).toEqual([]);
     expect(emptyMaps(parsed)).toEqual([]);
     expect(text).not.toMatch(/\{\}/);
-    expect((await fs.stat(path.join(dir, 'dockerenv_shop.yml'))).mode & 0o777).toBe(0o644);
+    expect(
+      (await fs.stat(path.join(dir, 'dockerenv_shop.yml'))).mode & 0o777,
+    ).toBe(0o644);
     expect(await store.get(id)).toEqual(document);
     expect(await store.list()).toEqual(['dockerenv_shop']);
   });
@@ -56,7 +67,8 @@ describe('LocalRouteStore', () => {
         await new Promise(r => setImmediate(r));
       }
     })();
-    for (let port = 2; port <= 60; port++) await store.put(id, route(port).document);
+    for (let port = 2; port <= 60; port++)
+      await store.put(id, route(port).document);
     writing = false;
     await reader;
     expect(reads).toBeGreaterThan(0);
@@ -83,29 +95,55 @@ describe('LocalRouteStore', () => {
     expect(await store.list()).toEqual(['dockerenv_a']);
   });
 
-  it.each(['../evil', 'a/b', 'a`b', '.hidden', 'a b', '', 'x'.repeat(129), 'a.yml'])(
-    'refuses hostile id %j with no file written',
-    async id => {
-      await expect(store.put(id, route(1).document)).rejects.toThrow(InputError);
-      await expect(store.remove(id)).rejects.toThrow(InputError);
-      await expect(store.get(id)).rejects.toThrow(InputError);
-      expect(await fs.readdir(dir)).toEqual([]);
-      expect(await fs.readdir(path.dirname(dir))).not.toContain('evil.yml');
-    },
-  );
+  it.each([
+    '../evil',
+    'a/b',
+    'a`b',
+    '.hidden',
+    'a b',
+    '',
+    'x'.repeat(129),
+    'a.yml',
+  ])('refuses hostile id %j with no file written', async id => {
+    await expect(store.put(id, route(1).document)).rejects.toThrow(InputError);
+    await expect(store.remove(id)).rejects.toThrow(InputError);
+    await expect(store.get(id)).rejects.toThrow(InputError);
+    expect(await fs.readdir(dir)).toEqual([]);
+    expect(await fs.readdir(path.dirname(dir))).not.toContain('evil.yml');
+  });
 
   it.each<[string, unknown]>([
     ['empty routers', { http: { routers: {} } }],
-    ['empty services', { http: { routers: route(1).document.http.routers, services: {} } }],
-    ['injected rule', { http: { routers: { r: { rule: 'Host(`a.com`) || PathPrefix(`/`)', service: 'x@file' } } } }],
+    [
+      'empty services',
+      { http: { routers: route(1).document.http.routers, services: {} } },
+    ],
+    [
+      'injected rule',
+      {
+        http: {
+          routers: {
+            r: { rule: 'Host(`a.com`) || PathPrefix(`/`)', service: 'x@file' },
+          },
+        },
+      },
+    ],
     ['empty document', {}],
-  ])('refuses an invalid document (%s) with no file written', async (_, doc) => {
-    await expect(store.put('dockerenv_x', doc as TraefikDynamicConfig)).rejects.toThrow(InputError);
-    expect(await fs.readdir(dir)).toEqual([]);
-  });
+  ])(
+    'refuses an invalid document (%s) with no file written',
+    async (_, doc) => {
+      await expect(
+        store.put('dockerenv_x', doc as TraefikDynamicConfig),
+      ).rejects.toThrow(InputError);
+      expect(await fs.readdir(dir)).toEqual([]);
+    },
+  );
 
   it('refuses to read a file that is not a valid route document', async () => {
-    await fs.writeFile(path.join(dir, 'dockerenv_bad.yml'), 'http:\n  routers: {}\n');
+    await fs.writeFile(
+      path.join(dir, 'dockerenv_bad.yml'),
+      'http:\n  routers: {}\n',
+    );
     await expect(store.get('dockerenv_bad')).rejects.toThrow(/empty map/);
   });
 
@@ -123,7 +161,11 @@ describe('LocalRouteStore', () => {
     } finally {
       process.umask(previous);
     }
-    for (const d of [path.join(dir, 'not'), path.join(dir, 'not', 'yet'), nested]) {
+    for (const d of [
+      path.join(dir, 'not'),
+      path.join(dir, 'not', 'yet'),
+      nested,
+    ]) {
       const st = await fs.stat(d);
       expect(st.isDirectory()).toBe(true);
       expect(st.mode & 0o777).toBe(0o755);
@@ -140,7 +182,9 @@ describe('LocalRouteStore', () => {
     const blocker = path.join(dir, 'file');
     await fs.writeFile(blocker, 'x');
     const blocked = new LocalRouteStore(path.join(blocker, 'routes'));
-    await expect(blocked.put('dockerenv_a', route(1).document)).rejects.toMatchObject({
+    await expect(
+      blocked.put('dockerenv_a', route(1).document),
+    ).rejects.toMatchObject({
       name: 'UpstreamApiError',
       system: 'traefik',
       reason: 'ENOTDIR',

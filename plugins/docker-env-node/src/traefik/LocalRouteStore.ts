@@ -14,12 +14,15 @@ import { TraefikDynamicConfig } from './types';
 
 function ioError(operation: string, e: unknown): UpstreamApiError {
   const code = (e as NodeJS.ErrnoException)?.code;
-  return new UpstreamApiError(`Traefik route file ${operation} failed${code ? `: ${code}` : ''}`, {
-    system: 'traefik',
-    reason: code,
-    operation,
-    cause: e,
-  });
+  return new UpstreamApiError(
+    `Traefik route file ${operation} failed${code ? `: ${code}` : ''}`,
+    {
+      system: 'traefik',
+      reason: code,
+      operation,
+      cause: e,
+    },
+  );
 }
 
 /**
@@ -29,10 +32,13 @@ function ioError(operation: string, e: unknown): UpstreamApiError {
 export class LocalRouteStore implements RouteStore {
   constructor(private readonly directory: string) {
     if (!path.isAbsolute(directory)) {
-      throw new UpstreamApiError('Traefik route directory must be an absolute path', {
-        system: 'traefik',
-        operation: 'config',
-      });
+      throw new UpstreamApiError(
+        'Traefik route directory must be an absolute path',
+        {
+          system: 'traefik',
+          operation: 'config',
+        },
+      );
     }
   }
 
@@ -40,7 +46,10 @@ export class LocalRouteStore implements RouteStore {
     const fileName = routeFileName(id);
     const text = serializeRouteDocument(document);
     const target = path.join(this.directory, fileName);
-    const temp = path.join(this.directory, tempFileName(fileName, randomBytes(6).toString('hex')));
+    const temp = path.join(
+      this.directory,
+      tempFileName(fileName, randomBytes(6).toString('hex')),
+    );
     try {
       await fs.mkdir(this.directory, { recursive: true, mode: 0o755 });
       const handle = await fs.open(temp, 'wx', 0o644);

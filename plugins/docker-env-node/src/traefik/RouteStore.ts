@@ -46,18 +46,26 @@ export function tempFileName(fileName: string, random: string): string {
 /** Validates a document (runtime structural rules) and serialises it to YAML. */
 export function serializeRouteDocument(document: TraefikDynamicConfig): string {
   assertValidRouteDocument(document);
-  return `# Managed by docker-env: changes are overwritten.\n${YAML.stringify(document, {
-    lineWidth: 0,
-  })}`;
+  return `# Managed by docker-env: changes are overwritten.\n${YAML.stringify(
+    document,
+    {
+      lineWidth: 0,
+    },
+  )}`;
 }
 
 /** Parses a route file; throws InputError when it is not a valid route document. */
-export function parseRouteDocument(text: string, id: string): TraefikDynamicConfig {
+export function parseRouteDocument(
+  text: string,
+  id: string,
+): TraefikDynamicConfig {
   let doc: unknown;
   try {
     doc = YAML.parse(text);
   } catch (e) {
-    throw new InputError(`route ${id}: file is not valid YAML (${(e as Error).message})`);
+    throw new InputError(
+      `route ${id}: file is not valid YAML (${(e as Error).message})`,
+    );
   }
   assertValidRouteDocument(doc);
   return doc;

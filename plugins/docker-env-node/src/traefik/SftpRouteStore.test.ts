@@ -14,13 +14,34 @@ import { RouteSpec } from './types';
 // local temp dir, so the files can be compared byte for byte with LocalRouteStore's.
 const env = sshdTestEnv();
 const validate = traefikSchemaValidator();
-const settings = { baseDomain: 'docker.example.com', certResolver: 'le', wildcardCertificate: true };
+const settings = {
+  baseDomain: 'docker.example.com',
+  certResolver: 'le',
+  wildcardCertificate: true,
+};
 const specs: RouteSpec[] = [
-  { environment: 'shop', target: { kind: 'backend', backend: { ip: '10.0.0.5', port: 8080 } } },
-  { environment: 'shop', name: 'api', pathPrefix: '/api', target: { kind: 'backend', backend: { ip: '10.0.0.5', port: 3000 }, healthCheck: { path: '/health', interval: '5s', timeout: '2s' } } },
+  {
+    environment: 'shop',
+    target: { kind: 'backend', backend: { ip: '10.0.0.5', port: 8080 } },
+  },
+  {
+    environment: 'shop',
+    name: 'api',
+    pathPrefix: '/api',
+    target: {
+      kind: 'backend',
+      backend: { ip: '10.0.0.5', port: 3000 },
+      healthCheck: { path: '/health', interval: '5s', timeout: '2s' },
+    },
+  },
   {
     environment: 'blog',
-    target: { kind: 'blueGreen', blue: { ip: '10.0.0.7', port: 80 }, green: { ip: '10.0.0.8', port: 80 }, weights: { blue: 50, green: 50 } },
+    target: {
+      kind: 'blueGreen',
+      blue: { ip: '10.0.0.7', port: 80 },
+      green: { ip: '10.0.0.8', port: 80 },
+      weights: { blue: 50, green: 50 },
+    },
   },
 ];
 
@@ -53,12 +74,21 @@ describe('SftpRouteStore against a real sshd', () => {
       const { id, document } = buildRouteDocument(spec, settings);
       await sftpStore.put(id, document);
       await localStore.put(id, document);
-      const remote = await fs.readFile(path.join(remoteDir, `${id}.yml`), 'utf8');
-      expect(remote).toBe(await fs.readFile(path.join(localDir, `${id}.yml`), 'utf8'));
+      const remote = await fs.readFile(
+        path.join(remoteDir, `${id}.yml`),
+        'utf8',
+      );
+      expect(remote).toBe(
+        await fs.readFile(path.join(localDir, `${id}.yml`), 'utf8'),
+      );
       expect(await sftpStore.get(id)).toEqual(document);
       expect(validate(await sftpStore.get(id))).toEqual([]);
     }
-    expect((await fs.readdir(remoteDir)).sort()).toEqual(['dockerenv_blog.yml', 'dockerenv_shop.yml', 'dockerenv_shop_api.yml']);
+    expect((await fs.readdir(remoteDir)).sort()).toEqual([
+      'dockerenv_blog.yml',
+      'dockerenv_shop.yml',
+      'dockerenv_shop_api.yml',
+    ]);
     expect(await sftpStore.list()).toEqual(await localStore.list());
   });
 
@@ -66,10 +96,15 @@ describe('SftpRouteStore against a real sshd', () => {
     const spec = specs[2] as RouteSpec & { target: { kind: 'blueGreen' } };
     const first = buildRouteDocument(spec, settings);
     await sftpStore.put(first.id, first.document);
-    const switched = buildRouteDocument({ ...spec, target: { ...spec.target, weights: { blue: 0, green: 100 } } }, settings);
+    const switched = buildRouteDocument(
+      { ...spec, target: { ...spec.target, weights: { blue: 0, green: 100 } } },
+      settings,
+    );
     await sftpStore.put(switched.id, switched.document);
     const read = await sftpStore.get(first.id);
-    expect(read!.http.services!.dockerenv_blog).toEqual({ weighted: { services: [{ name: 'dockerenv_blog-green', weight: 100 }] } });
+    expect(read!.http.services!.dockerenv_blog).toEqual({
+      weighted: { services: [{ name: 'dockerenv_blog-green', weight: 100 }] },
+    });
     expect(await fs.readdir(remoteDir)).toEqual(['dockerenv_blog.yml']);
     expect(await sftpStore.remove(first.id)).toBe(true);
     expect(await sftpStore.remove(first.id)).toBe(false);
@@ -82,9 +117,13 @@ describe('SftpRouteStore against a real sshd', () => {
     for (const id of ['../escape', 'a`b', '.x', 'a/b']) {
       await expect(sftpStore.put(id, document)).rejects.toThrow(InputError);
     }
-    await expect(sftpStore.put('dockerenv_x', { http: { routers: {} } })).rejects.toThrow(/empty map/);
+    await expect(
+      sftpStore.put('dockerenv_x', { http: { routers: {} } }),
+    ).rejects.toThrow(/empty map/);
     expect(await fs.readdir(remoteDir)).toEqual([]);
-    expect(await fs.readdir(path.dirname(remoteDir))).not.toContain('escape.yml');
+    expect(await fs.readdir(path.dirname(remoteDir))).not.toContain(
+      'escape.yml',
+    );
     expect(() => new SftpRouteStore(ssh, 'relative')).toThrow(InputError);
   });
 });

@@ -19,22 +19,35 @@ export class SftpRouteStore implements RouteStore {
   private readonly directory: string;
 
   constructor(private readonly session: SshSession, directory: string) {
-    this.directory = assertAbsolutePosixPath(directory, 'dockerEnv.traefik.sftp.directory');
+    this.directory = assertAbsolutePosixPath(
+      directory,
+      'dockerEnv.traefik.sftp.directory',
+    );
   }
 
   async put(id: string, document: TraefikDynamicConfig): Promise<void> {
     const fileName = routeFileName(id);
     const text = serializeRouteDocument(document);
-    await this.session.writeFileAtomic(path.posix.join(this.directory, fileName), text, { mode: 0o644 });
+    await this.session.writeFileAtomic(
+      path.posix.join(this.directory, fileName),
+      text,
+      { mode: 0o644 },
+    );
   }
 
   async remove(id: string): Promise<boolean> {
-    return this.session.removeFile(path.posix.join(this.directory, routeFileName(id)));
+    return this.session.removeFile(
+      path.posix.join(this.directory, routeFileName(id)),
+    );
   }
 
   async get(id: string): Promise<TraefikDynamicConfig | undefined> {
-    const content = await this.session.readFile(path.posix.join(this.directory, routeFileName(id)));
-    return content === undefined ? undefined : parseRouteDocument(content.toString('utf8'), id);
+    const content = await this.session.readFile(
+      path.posix.join(this.directory, routeFileName(id)),
+    );
+    return content === undefined
+      ? undefined
+      : parseRouteDocument(content.toString('utf8'), id);
   }
 
   async list(): Promise<string[]> {
@@ -50,4 +63,3 @@ export class SftpRouteStore implements RouteStore {
     await this.session.dispose();
   }
 }
-

@@ -10,7 +10,8 @@ import { traefikSchemaValidator } from '@docker-env/lab';
 const validate = traefikSchemaValidator();
 const backend = { ip: '10.0.0.5', port: 8080 };
 const hostKey = 'SHA256:pNhBWMrLwxu1qOYlLySaY0BErHEn05+PXVuf7O+j6Pw';
-const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n';
+const key =
+  '-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n';
 
 describe('TraefikRoutes', () => {
   let dir: string;
@@ -38,19 +39,44 @@ describe('TraefikRoutes', () => {
       }),
     );
     expect(routes.store).toBeInstanceOf(LocalRouteStore);
-    await routes.putRoute({ environment: 'shop', target: { kind: 'backend', backend } });
-    await routes.putRoute({ environment: 'shop', name: 'api', subdomain: 'api', target: { kind: 'backend', backend } });
-    await routes.putRoute({ environment: 'shop', name: 'adm', pathPrefix: '/adm', target: { kind: 'backend', backend } });
-    await routes.putRoute({ environment: 'shopping', target: { kind: 'backend', backend } });
-    expect(await routes.listEnvironmentRoutes('shop')).toEqual(['dockerenv_shop', 'dockerenv_shop_adm', 'dockerenv_shop_api']);
+    await routes.putRoute({
+      environment: 'shop',
+      target: { kind: 'backend', backend },
+    });
+    await routes.putRoute({
+      environment: 'shop',
+      name: 'api',
+      subdomain: 'api',
+      target: { kind: 'backend', backend },
+    });
+    await routes.putRoute({
+      environment: 'shop',
+      name: 'adm',
+      pathPrefix: '/adm',
+      target: { kind: 'backend', backend },
+    });
+    await routes.putRoute({
+      environment: 'shopping',
+      target: { kind: 'backend', backend },
+    });
+    expect(await routes.listEnvironmentRoutes('shop')).toEqual([
+      'dockerenv_shop',
+      'dockerenv_shop_adm',
+      'dockerenv_shop_api',
+    ]);
     for (const name of await fs.readdir(dir)) {
       const doc = await routes.store.get(name.replace(/\.yml$/, ''));
       expect(validate(doc)).toEqual([]);
     }
     // maintenance: one atomic write repoints the router, no "disabled" flag
-    await routes.putRoute({ environment: 'shop', target: { kind: 'maintenance' } });
+    await routes.putRoute({
+      environment: 'shop',
+      target: { kind: 'maintenance' },
+    });
     const maint = await routes.getRoute('shop');
-    expect(maint!.http.routers!.dockerenv_shop.service).toBe('maintenance@file');
+    expect(maint!.http.routers!.dockerenv_shop.service).toBe(
+      'maintenance@file',
+    );
     expect(maint!.http.services).toBeUndefined();
 
     expect(await routes.removeEnvironment('shop')).toHaveLength(3);
@@ -59,21 +85,49 @@ describe('TraefikRoutes', () => {
   });
 
   it('fromConfig with sftp builds an SftpRouteStore (pinned host key required)', () => {
-    const sftp = { host: '127.0.0.1', port: 2222, username: 'traefik', privateKey: key, hostKey, directory: '/etc/traefik/dynamic' };
-    const store = routeStoreFromConfig(new ConfigReader({ dockerEnv: { traefik: { baseDomain: 'a.com', sftp } } }));
+    const sftp = {
+      host: '127.0.0.1',
+      port: 2222,
+      username: 'traefik',
+      privateKey: key,
+      hostKey,
+      directory: '/etc/traefik/dynamic',
+    };
+    const store = routeStoreFromConfig(
+      new ConfigReader({
+        dockerEnv: { traefik: { baseDomain: 'a.com', sftp } },
+      }),
+    );
     expect(store).toBeInstanceOf(SftpRouteStore);
     expect(() =>
-      routeStoreFromConfig(new ConfigReader({ dockerEnv: { traefik: { baseDomain: 'a.com', sftp: { ...sftp, hostKey: 'yes' } } } })),
+      routeStoreFromConfig(
+        new ConfigReader({
+          dockerEnv: {
+            traefik: { baseDomain: 'a.com', sftp: { ...sftp, hostKey: 'yes' } },
+          },
+        }),
+      ),
     ).toThrow(/hostKeySha256/);
     expect(() =>
-      routeStoreFromConfig(new ConfigReader({ dockerEnv: { traefik: { baseDomain: 'a.com', sftp: { ...sftp, directory: 'rel/dir' } } } })),
+      routeStoreFromConfig(
+        new ConfigReader({
+          dockerEnv: {
+            traefik: {
+              baseDomain: 'a.com',
+              sftp: { ...sftp, directory: 'rel/dir' },
+            },
+          },
+        }),
+      ),
     ).toThrow(/directory/);
   });
 
   it('fromConfig needs exactly one of directory and sftp', () => {
-    expect(() => routeStoreFromConfig(new ConfigReader({ dockerEnv: { traefik: { baseDomain: 'a.com' } } }))).toThrow(
-      /one of directory or sftp/,
-    );
+    expect(() =>
+      routeStoreFromConfig(
+        new ConfigReader({ dockerEnv: { traefik: { baseDomain: 'a.com' } } }),
+      ),
+    ).toThrow(/one of directory or sftp/);
     expect(() =>
       routeStoreFromConfig(
         new ConfigReader({
@@ -81,7 +135,13 @@ describe('TraefikRoutes', () => {
             traefik: {
               baseDomain: 'a.com',
               directory: dir,
-              sftp: { host: 'h', username: 'u', privateKey: key, hostKey, directory: '/d' },
+              sftp: {
+                host: 'h',
+                username: 'u',
+                privateKey: key,
+                hostKey,
+                directory: '/d',
+              },
             },
           },
         }),

@@ -2,7 +2,11 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { SshClient } from '../ssh';
 import { assertDnsLabel } from '../validation';
-import { buildRouteDocument, ROUTE_ID_PREFIX, routeId } from './buildRouteDocument';
+import {
+  buildRouteDocument,
+  ROUTE_ID_PREFIX,
+  routeId,
+} from './buildRouteDocument';
 import { LocalRouteStore } from './LocalRouteStore';
 import { RouteStore } from './RouteStore';
 import { SftpRouteStore } from './SftpRouteStore';
@@ -11,11 +15,16 @@ import { RouteSpec, TraefikDynamicConfig, TraefikRouteSettings } from './types';
 /** Route management for docker environments on Traefik's file provider. */
 export interface TraefikRouteClient {
   /** Builds, validates and atomically writes one route (create or replace); returns its id. */
-  putRoute(spec: RouteSpec): Promise<{ id: string; document: TraefikDynamicConfig }>;
+  putRoute(
+    spec: RouteSpec,
+  ): Promise<{ id: string; document: TraefikDynamicConfig }>;
   /** Removes one route (idempotent). */
   removeRoute(environment: string, name?: string): Promise<boolean>;
   /** Reads a route's document. */
-  getRoute(environment: string, name?: string): Promise<TraefikDynamicConfig | undefined>;
+  getRoute(
+    environment: string,
+    name?: string,
+  ): Promise<TraefikDynamicConfig | undefined>;
   /** Ids of the environment's routes (its main route and container routes). */
   listEnvironmentRoutes(environment: string): Promise<string[]>;
   /** Removes every route of the environment; returns the removed ids. */
@@ -42,7 +51,10 @@ export class TraefikRoutes implements TraefikRouteClient {
     return new TraefikRoutes(routeStoreFromConfig(config), settings);
   }
 
-  constructor(readonly store: RouteStore, private readonly settings: TraefikRouteSettings) {}
+  constructor(
+    readonly store: RouteStore,
+    private readonly settings: TraefikRouteSettings,
+  ) {}
 
   async putRoute(spec: RouteSpec) {
     const built = buildRouteDocument(spec, this.settings);
@@ -61,7 +73,9 @@ export class TraefikRoutes implements TraefikRouteClient {
   async listEnvironmentRoutes(environment: string) {
     const env = assertDnsLabel(environment, 'environment');
     const main = `${ROUTE_ID_PREFIX}${env}`;
-    return (await this.store.list()).filter(id => id === main || id.startsWith(`${main}_`));
+    return (await this.store.list()).filter(
+      id => id === main || id.startsWith(`${main}_`),
+    );
   }
 
   async removeEnvironment(environment: string) {
@@ -77,7 +91,9 @@ export function routeStoreFromConfig(config: Config): RouteStore {
   const directory = c.getOptionalString('directory');
   const sftp = c.getOptionalConfig('sftp');
   if (directory !== undefined && sftp) {
-    throw new InputError('dockerEnv.traefik: set either directory or sftp, not both');
+    throw new InputError(
+      'dockerEnv.traefik: set either directory or sftp, not both',
+    );
   }
   if (directory !== undefined) return new LocalRouteStore(directory);
   if (sftp) {
@@ -91,5 +107,7 @@ export function routeStoreFromConfig(config: Config): RouteStore {
     });
     return new SftpRouteStore(session, sftp.getString('directory'));
   }
-  throw new InputError('dockerEnv.traefik: one of directory or sftp is required');
+  throw new InputError(
+    'dockerEnv.traefik: one of directory or sftp is required',
+  );
 }

@@ -47,28 +47,41 @@ function backendUrl(backend: RouteBackend, field: string): string {
   return `${scheme}://${backend.ip}:${backend.port}`;
 }
 
-function healthCheck(hc: TraefikHealthCheck | undefined): TraefikHealthCheck | undefined {
+function healthCheck(
+  hc: TraefikHealthCheck | undefined,
+): TraefikHealthCheck | undefined {
   if (!hc) return undefined;
-  const path = hc.path === '/' ? '/' : assertPathPrefix(hc.path, 'healthCheck.path');
+  const path =
+    hc.path === '/' ? '/' : assertPathPrefix(hc.path, 'healthCheck.path');
   const out: TraefikHealthCheck = { path };
-  if (hc.interval !== undefined) out.interval = assertGoDuration(hc.interval, 'healthCheck.interval');
-  if (hc.timeout !== undefined) out.timeout = assertGoDuration(hc.timeout, 'healthCheck.timeout');
+  if (hc.interval !== undefined)
+    out.interval = assertGoDuration(hc.interval, 'healthCheck.interval');
+  if (hc.timeout !== undefined)
+    out.timeout = assertGoDuration(hc.timeout, 'healthCheck.timeout');
   return out;
 }
 
 function loadBalancer(url: string, hc?: TraefikHealthCheck): TraefikService {
   const checked = healthCheck(hc);
   return {
-    loadBalancer: { servers: [{ url }], ...(checked ? { healthCheck: checked } : {}) },
+    loadBalancer: {
+      servers: [{ url }],
+      ...(checked ? { healthCheck: checked } : {}),
+    },
   };
 }
 
 /** The router rule for a spec; every value in it has been validated against its grammar. */
-export function routeRule(spec: RouteSpec, baseDomain: string): { host: string; rule: string } {
+export function routeRule(
+  spec: RouteSpec,
+  baseDomain: string,
+): { host: string; rule: string } {
   assertHostname(baseDomain, 'baseDomain');
   const env = assertDnsLabel(spec.environment, 'environment');
   if (spec.subdomain !== undefined && spec.pathPrefix !== undefined) {
-    throw new InputError('subdomain: cannot be combined with pathPrefix (choose host or path based)');
+    throw new InputError(
+      'subdomain: cannot be combined with pathPrefix (choose host or path based)',
+    );
   }
   let host = `${env}.${baseDomain}`;
   if (spec.subdomain !== undefined) {
@@ -77,7 +90,10 @@ export function routeRule(spec: RouteSpec, baseDomain: string): { host: string; 
   assertHostname(host, 'host');
   let rule = `Host(\`${host}\`)`;
   if (spec.pathPrefix !== undefined) {
-    rule += ` && PathPrefix(\`${assertPathPrefix(spec.pathPrefix, 'pathPrefix')}\`)`;
+    rule += ` && PathPrefix(\`${assertPathPrefix(
+      spec.pathPrefix,
+      'pathPrefix',
+    )}\`)`;
   }
   return { host, rule };
 }
@@ -90,9 +106,15 @@ export function buildRouteDocument(
   spec: RouteSpec,
   settings: TraefikRouteSettings,
 ): { id: string; document: TraefikDynamicConfig } {
-  if (!spec || typeof spec !== 'object') throw new InputError('route: is required');
-  if ((spec.subdomain !== undefined || spec.pathPrefix !== undefined) && spec.name === undefined) {
-    throw new InputError('name: is required for container routes (subdomain or pathPrefix)');
+  if (!spec || typeof spec !== 'object')
+    throw new InputError('route: is required');
+  if (
+    (spec.subdomain !== undefined || spec.pathPrefix !== undefined) &&
+    spec.name === undefined
+  ) {
+    throw new InputError(
+      'name: is required for container routes (subdomain or pathPrefix)',
+    );
   }
   const id = routeId(spec.environment, spec.name);
   const { rule } = routeRule(spec, settings.baseDomain);
@@ -103,14 +125,24 @@ export function buildRouteDocument(
   switch (target?.kind) {
     case 'backend':
       serviceName = id;
-      services[id] = loadBalancer(backendUrl(target.backend, 'target.backend'), target.healthCheck);
+      services[id] = loadBalancer(
+        backendUrl(target.backend, 'target.backend'),
+        target.healthCheck,
+      );
       break;
     case 'blueGreen': {
       const weights = target.weights ?? ({} as { blue: number; green: number });
       const blue = assertInteger(weights.blue, 'target.weights.blue', 0, 1000);
-      const green = assertInteger(weights.green, 'target.weights.green', 0, 1000);
+      const green = assertInteger(
+        weights.green,
+        'target.weights.green',
+        0,
+        1000,
+      );
       if (blue + green === 0) {
-        throw new InputError('target.weights: at least one side must have a weight above 0');
+        throw new InputError(
+          'target.weights: at least one side must have a weight above 0',
+        );
       }
       const blueUrl = backendUrl(target.blue, 'target.blue');
       const greenUrl = backendUrl(target.green, 'target.green');
@@ -129,11 +161,15 @@ export function buildRouteDocument(
     }
     case 'maintenance':
       if (target.service !== undefined && target.url !== undefined) {
-        throw new InputError('target: give either service or url for maintenance, not both');
+        throw new InputError(
+          'target: give either service or url for maintenance, not both',
+        );
       }
       if (target.url !== undefined) {
         serviceName = `${id}-maintenance`;
-        services[serviceName] = loadBalancer(assertHttpUrl(target.url, 'target.url'));
+        services[serviceName] = loadBalancer(
+          assertHttpUrl(target.url, 'target.url'),
+        );
       } else {
         const external = target.service ?? settings.maintenanceService;
         if (external === undefined) {
@@ -145,15 +181,18 @@ export function buildRouteDocument(
       }
       break;
     default:
-      throw new InputError('target.kind: must be backend, blueGreen or maintenance');
+      throw new InputError(
+        'target.kind: must be backend, blueGreen or maintenance',
+      );
   }
 
   const entryPoints = (settings.entryPoints ?? ['websecure']).map((e, i) =>
     assertTraefikName(e, `entryPoints[${i}]`),
   );
-  const middlewares = [...(settings.middlewares ?? []), ...(spec.middlewares ?? [])].map((m, i) =>
-    assertTraefikName(m, `middlewares[${i}]`),
-  );
+  const middlewares = [
+    ...(settings.middlewares ?? []),
+    ...(spec.middlewares ?? []),
+  ].map((m, i) => assertTraefikName(m, `middlewares[${i}]`));
   const router: TraefikRouter = { rule, service: serviceName };
   if (entryPoints.length > 0) router.entryPoints = entryPoints;
   if (middlewares.length > 0) router.middlewares = middlewares;
@@ -163,7 +202,10 @@ export function buildRouteDocument(
   }
   if (settings.wildcardCertificate) {
     // `*.<base>` covers one label only: host based container routes live one level deeper
-    const main = spec.subdomain !== undefined ? `${spec.environment}.${settings.baseDomain}` : settings.baseDomain;
+    const main =
+      spec.subdomain !== undefined
+        ? `${spec.environment}.${settings.baseDomain}`
+        : settings.baseDomain;
     tls.domains = [{ main, sans: [`*.${main}`] }];
   }
   // an empty tls object is meaningful (TLS with the default certificate), unlike empty maps

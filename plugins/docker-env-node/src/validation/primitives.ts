@@ -9,7 +9,11 @@ export function fail(field: string, rule: string): never {
 }
 
 /** A non-empty string of at most `maxLength` characters. */
-export function requireString(value: unknown, field: string, maxLength: number): string {
+export function requireString(
+  value: unknown,
+  field: string,
+  maxLength: number,
+): string {
   if (typeof value !== 'string' || value.length === 0) {
     fail(field, 'is required and must be a non-empty string');
   }
@@ -20,10 +24,17 @@ export function requireString(value: unknown, field: string, maxLength: number):
 }
 
 /** An object name (NetBox VM or cluster, Portainer environment or team): ASCII letters, digits, `.`, `_`, `-`; no `..`. */
-export function requireObjectName(value: unknown, field: string, maxLength: number): string {
+export function requireObjectName(
+  value: unknown,
+  field: string,
+  maxLength: number,
+): string {
   const v = requireString(value, field, maxLength);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) || v.includes('..')) {
-    fail(field, 'may contain only ASCII letters, digits, ".", "_" and "-", start with a letter or digit, and not contain ".."');
+    fail(
+      field,
+      'may contain only ASCII letters, digits, ".", "_" and "-", start with a letter or digit, and not contain ".."',
+    );
   }
   return v;
 }

@@ -5,7 +5,12 @@ import { fail, requireString } from './primitives';
 
 /** A Proxmox guest id: whole number 100..999999999. */
 export function assertVmid(value: unknown, field = 'vmid'): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 100 || value > 999_999_999) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < 100 ||
+    value > 999_999_999
+  ) {
     fail(field, 'must be a whole number between 100 and 999999999');
   }
   return value;
@@ -24,17 +29,28 @@ export function assertPveNodeName(value: unknown, field = 'node'): string {
 export function assertSnapshotName(value: unknown, field = 'snapname'): string {
   const v = requireString(value, field, 40);
   if (!/^[a-zA-Z][a-zA-Z0-9_-]{1,39}$/.test(v)) {
-    fail(field, 'must start with a letter followed by 1-39 letters, digits, "_" or "-"');
+    fail(
+      field,
+      'must start with a letter followed by 1-39 letters, digits, "_" or "-"',
+    );
   }
-  if (v === 'current') fail(field, "must not be 'current' (reserved by Proxmox)");
+  if (v === 'current')
+    fail(field, "must not be 'current' (reserved by Proxmox)");
   return v;
 }
 
 /** A task id as PVE issues it: `UPID:node:PID:PSTART:STARTTIME:type:id:user:`. */
 export function assertUpid(value: unknown, field = 'upid'): string {
   const v = requireString(value, field, 512);
-  if (!/^UPID:[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:[a-z0-9]+:[^:\s]*:[^:\s]+:$/.test(v)) {
-    fail(field, 'must be a Proxmox task id (UPID:node:pid:pstart:starttime:type:id:user:)');
+  if (
+    !/^UPID:[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:[a-z0-9]+:[^:\s]*:[^:\s]+:$/.test(
+      v,
+    )
+  ) {
+    fail(
+      field,
+      'must be a Proxmox task id (UPID:node:pid:pstart:starttime:type:id:user:)',
+    );
   }
   return v;
 }
@@ -52,7 +68,10 @@ export function assertPoolId(value: unknown, field = 'pool'): string {
 export function assertStorageId(value: unknown, field = 'storage'): string {
   const v = requireString(value, field, 64);
   if (!/^[a-z][a-z0-9_.-]*[a-z0-9]$/i.test(v) || v.includes('..')) {
-    fail(field, 'must be a storage id (a letter, then letters, digits, "-", "_", ".")');
+    fail(
+      field,
+      'must be a storage id (a letter, then letters, digits, "-", "_", ".")',
+    );
   }
   return v;
 }
@@ -60,48 +79,74 @@ export function assertStorageId(value: unknown, field = 'storage'): string {
 /** A network bridge name such as `vmbr0`. */
 export function assertBridgeName(value: unknown, field = 'bridge'): string {
   const v = requireString(value, field, 15);
-  if (!/^[a-zA-Z][a-zA-Z0-9_.-]*$/.test(v)) fail(field, 'must be a bridge name like vmbr0');
+  if (!/^[a-zA-Z][a-zA-Z0-9_.-]*$/.test(v))
+    fail(field, 'must be a bridge name like vmbr0');
   return v;
 }
 
 /** An OS template volume: `storage:vztmpl/file.tar.(gz|xz|zst)`. */
 export function assertOsTemplate(value: unknown, field = 'ostemplate'): string {
   const v = requireString(value, field, 255);
-  if (!/^[a-z][a-z0-9_.-]*:vztmpl\/[A-Za-z0-9][A-Za-z0-9._+-]*\.tar\.(gz|xz|zst)$/i.test(v) || v.includes('..')) {
-    fail(field, 'must be a template volume like local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst');
+  if (
+    !/^[a-z][a-z0-9_.-]*:vztmpl\/[A-Za-z0-9][A-Za-z0-9._+-]*\.tar\.(gz|xz|zst)$/i.test(
+      v,
+    ) ||
+    v.includes('..')
+  ) {
+    fail(
+      field,
+      'must be a template volume like local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
+    );
   }
   return v;
 }
 
 /** Proxmox tags: each lowercase `[a-z0-9_][a-z0-9_+.-]*`, at most 20 tags. */
 export function assertPveTags(value: unknown, field = 'tags'): string[] {
-  if (!Array.isArray(value) || value.length > 20) fail(field, 'must be a list of at most 20 tags');
+  if (!Array.isArray(value) || value.length > 20)
+    fail(field, 'must be a list of at most 20 tags');
   return value.map((t, i) => {
     const v = requireString(t, `${field}[${i}]`, 64);
     if (!/^[a-z0-9_][a-z0-9_+.-]*$/.test(v)) {
-      fail(`${field}[${i}]`, 'must be lowercase letters, digits, "_", "+", "-" or "." (not starting with "+-.")');
+      fail(
+        `${field}[${i}]`,
+        'must be lowercase letters, digits, "_", "+", "-" or "." (not starting with "+-.")',
+      );
     }
     return v;
   });
 }
 
 /** Free text for a description: printable, no control characters except newlines, at most 8192. */
-export function assertDescription(value: unknown, field = 'description'): string {
+export function assertDescription(
+  value: unknown,
+  field = 'description',
+): string {
   const v = requireString(value, field, 8192);
   // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x09\x0b-\x1f\x7f]/.test(v)) fail(field, 'must not contain control characters');
+  if (/[\x00-\x09\x0b-\x1f\x7f]/.test(v))
+    fail(field, 'must not contain control characters');
   return v;
 }
 
 /** OpenSSH public keys, one per line (ssh-ed25519, ssh-rsa, ecdsa-sha2-*, sk-*). */
-export function assertSshPublicKeys(value: unknown, field = 'sshPublicKeys'): string[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > 32) fail(field, 'must be a list of 1-32 keys');
+export function assertSshPublicKeys(
+  value: unknown,
+  field = 'sshPublicKeys',
+): string[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 32)
+    fail(field, 'must be a list of 1-32 keys');
   return value.map((k, i) => {
     const v = requireString(k, `${field}[${i}]`, 16384);
     if (
-      !/^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [A-Za-z0-9@._+-]{1,100})?$/.test(v)
+      !/^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [A-Za-z0-9@._+-]{1,100})?$/.test(
+        v,
+      )
     ) {
-      fail(`${field}[${i}]`, 'must be one OpenSSH public key line "type base64 [comment]"');
+      fail(
+        `${field}[${i}]`,
+        'must be one OpenSSH public key line "type base64 [comment]"',
+      );
     }
     return v;
   });
@@ -109,8 +154,16 @@ export function assertSshPublicKeys(value: unknown, field = 'sshPublicKeys'): st
 
 /** A whole number of GiB to add to a disk (PVE `+NG`); shrinking is not possible. */
 export function assertGrowGiB(value: unknown, field = 'addGiB'): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 16384) {
-    fail(field, 'must be a whole number of GiB between 1 and 16384 (disks can only grow)');
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > 16384
+  ) {
+    fail(
+      field,
+      'must be a whole number of GiB between 1 and 16384 (disks can only grow)',
+    );
   }
   return value;
 }
@@ -120,8 +173,11 @@ export function assertFirewallAddress(value: unknown, field: string): string {
   const v = requireString(value, field, 512);
   const ok = v.split(',').every(
     a =>
-      /^(\d{1,3}\.){3}\d{1,3}(\/(\d|[12]\d|3[0-2]))?$/.test(a) &&
-      a.split('/')[0].split('.').every(o => Number(o) <= 255) ||
+      (/^(\d{1,3}\.){3}\d{1,3}(\/(\d|[12]\d|3[0-2]))?$/.test(a) &&
+        a
+          .split('/')[0]
+          .split('.')
+          .every(o => Number(o) <= 255)) ||
       /^[0-9a-fA-F:]{2,39}(\/\d{1,3})?$/.test(a),
   );
   if (!ok) fail(field, 'must be IP addresses or CIDRs separated by commas');
@@ -133,8 +189,13 @@ export function assertFirewallPort(value: unknown, field: string): string {
   const v = requireString(value, field, 128);
   const ok = v.split(',').every(p => {
     const m = /^(\d{1,5})(?::(\d{1,5}))?$/.exec(p);
-    return !!m && Number(m[1]) <= 65535 && (m[2] === undefined || Number(m[2]) <= 65535);
+    return (
+      !!m &&
+      Number(m[1]) <= 65535 &&
+      (m[2] === undefined || Number(m[2]) <= 65535)
+    );
   });
-  if (!ok) fail(field, 'must be ports (1-65535) or ranges a:b separated by commas');
+  if (!ok)
+    fail(field, 'must be ports (1-65535) or ranges a:b separated by commas');
   return v;
 }

@@ -5,7 +5,12 @@ import { fail, requireString } from './primitives';
 
 /** A TCP port, 1-65535. */
 export function assertPort(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > 65535
+  ) {
     fail(field, 'must be a TCP port (whole number 1-65535)');
   }
   return value;
@@ -18,7 +23,10 @@ export function assertPort(value: unknown, field: string): number {
 export function assertSha256Fingerprint(value: unknown, field: string): string {
   const v = requireString(value, field, 60);
   if (!/^SHA256:[A-Za-z0-9+/]{43}=?$/.test(v)) {
-    fail(field, 'must be an OpenSSH SHA256 fingerprint like SHA256:<43 base64 characters>');
+    fail(
+      field,
+      'must be an OpenSSH SHA256 fingerprint like SHA256:<43 base64 characters>',
+    );
   }
   return v.replace(/=$/, '');
 }
@@ -27,7 +35,10 @@ export function assertSha256Fingerprint(value: unknown, field: string): string {
 export function assertPosixUsername(value: unknown, field: string): string {
   const v = requireString(value, field, 32);
   if (!/^[a-z_][a-z0-9_-]*$/.test(v)) {
-    fail(field, 'must be a POSIX user name (lowercase letters, digits, "_" and "-", not starting with a digit or "-")');
+    fail(
+      field,
+      'must be a POSIX user name (lowercase letters, digits, "_" and "-", not starting with a digit or "-")',
+    );
   }
   return v;
 }
@@ -52,7 +63,10 @@ export function assertSshHost(value: unknown, field: string): string {
 export function assertTraefikName(value: unknown, field: string): string {
   const v = requireString(value, field, 128);
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*(@[a-z][a-z0-9-]*)?$/.test(v)) {
-    fail(field, 'must be a Traefik name: letters, digits, "-" and "_", optionally followed by @provider');
+    fail(
+      field,
+      'must be a Traefik name: letters, digits, "-" and "_", optionally followed by @provider',
+    );
   }
   return v;
 }
@@ -74,7 +88,10 @@ export function assertAbsolutePosixPath(value: unknown, field: string): string {
     /[\0\n\r]/.test(v) ||
     v.split('/').some(s => s === '..' || s === '.')
   ) {
-    fail(field, 'must be an absolute path without "." or ".." segments, NUL or newlines');
+    fail(
+      field,
+      'must be an absolute path without "." or ".." segments, NUL or newlines',
+    );
   }
   return v;
 }
@@ -100,7 +117,10 @@ export function assertHttpUrl(value: unknown, field: string): string {
     !/^[a-z0-9.-]+$/.test(url.hostname) ||
     !/^[A-Za-z0-9/._~-]*$/.test(url.pathname)
   ) {
-    fail(field, 'must be an http or https URL on a plain host, without credentials, query or fragment');
+    fail(
+      field,
+      'must be an http or https URL on a plain host, without credentials, query or fragment',
+    );
   }
   return url.toString().replace(/\/$/, '');
 }

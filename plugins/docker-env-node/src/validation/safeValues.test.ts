@@ -30,7 +30,9 @@ describe('safe values', () => {
 
   it('accepts well-formed values', () => {
     expect(assertDnsLabel('team-a1', 'name')).toBe('team-a1');
-    expect(assertHostname('app.docker.example.com', 'host')).toBe('app.docker.example.com');
+    expect(assertHostname('app.docker.example.com', 'host')).toBe(
+      'app.docker.example.com',
+    );
     expect(assertIpv4('127.10.0.101', 'ip')).toBe('127.10.0.101');
     expect(assertPathPrefix('/api/v1', 'path')).toBe('/api/v1');
     expect(assertSafeName('web_1-new', 'id')).toBe('web_1-new');
@@ -38,11 +40,15 @@ describe('safe values', () => {
   });
 
   it('refuses out-of-range and malformed numbers and addresses', () => {
-    expect(() => assertIpv4('256.1.1.1', 'ip')).toThrow('ip: must be an IPv4 address');
+    expect(() => assertIpv4('256.1.1.1', 'ip')).toThrow(
+      'ip: must be an IPv4 address',
+    );
     expect(() => assertPathPrefix('/api/../etc', 'path')).toThrow(/no "\.\."/);
     expect(() => assertInteger(99, 'vmid', 100, 999999999)).toThrow(
       'vmid: must be a whole number between 100 and 999999999',
     );
-    expect(() => assertInteger('101', 'vmid', 100, 999)).toThrow(/whole number/);
+    expect(() => assertInteger('101', 'vmid', 100, 999)).toThrow(
+      /whole number/,
+    );
   });
 });

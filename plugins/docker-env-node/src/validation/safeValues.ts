@@ -9,7 +9,10 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export function assertDnsLabel(value: unknown, field: string): string {
   const v = requireString(value, field, 63);
   if (!DNS_LABEL.test(v)) {
-    fail(field, 'must be a DNS label (lowercase letters, digits, inner hyphens)');
+    fail(
+      field,
+      'must be a DNS label (lowercase letters, digits, inner hyphens)',
+    );
   }
   return v;
 }
@@ -18,7 +21,10 @@ export function assertDnsLabel(value: unknown, field: string): string {
 export function assertHostname(value: unknown, field: string): string {
   const v = requireString(value, field, 253);
   if (!v.split('.').every(label => DNS_LABEL.test(label))) {
-    fail(field, 'must be a host name of lowercase DNS labels separated by dots');
+    fail(
+      field,
+      'must be a host name of lowercase DNS labels separated by dots',
+    );
   }
   return v;
 }
@@ -39,24 +45,47 @@ export function assertIpv4(value: unknown, field: string): string {
 /** A URL path prefix such as `/api` or `/api/v1`: segments of [A-Za-z0-9._~-], no `..`. */
 export function assertPathPrefix(value: unknown, field: string): string {
   const v = requireString(value, field, 200);
-  if (!/^(\/[A-Za-z0-9._~-]+)+\/?$/.test(v) || v.split('/').some(s => s === '..' || s === '.')) {
-    fail(field, 'must be a path like /api made of letters, digits and . _ ~ - (no "..")');
+  if (
+    !/^(\/[A-Za-z0-9._~-]+)+\/?$/.test(v) ||
+    v.split('/').some(s => s === '..' || s === '.')
+  ) {
+    fail(
+      field,
+      'must be a path like /api made of letters, digits and . _ ~ - (no "..")',
+    );
   }
   return v;
 }
 
 /** A name used as an identifier or file name: letters, digits, `-` and `_`, starting with a letter or digit. */
-export function assertSafeName(value: unknown, field: string, maxLength = 64): string {
+export function assertSafeName(
+  value: unknown,
+  field: string,
+  maxLength = 64,
+): string {
   const v = requireString(value, field, maxLength);
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(v)) {
-    fail(field, 'may contain only letters, digits, "-" and "_", starting with a letter or digit');
+    fail(
+      field,
+      'may contain only letters, digits, "-" and "_", starting with a letter or digit',
+    );
   }
   return v;
 }
 
 /** A positive whole number within bounds (e.g. a Proxmox vmid 100..999999999). */
-export function assertInteger(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+export function assertInteger(
+  value: unknown,
+  field: string,
+  min: number,
+  max: number,
+): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < min ||
+    value > max
+  ) {
     fail(field, `must be a whole number between ${min} and ${max}`);
   }
   return value;

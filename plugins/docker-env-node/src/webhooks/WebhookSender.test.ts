@@ -16,14 +16,20 @@ interface Hit {
 type Reply = { status: number; headers?: Record<string, string> } | 'hang';
 
 /** A real HTTP receiver on 127.0.0.1; `reply(n)` decides the answer to the n-th request (1-based). */
-async function startReceiver(reply: (n: number, hit: Hit) => Reply = () => ({ status: 200 })) {
+async function startReceiver(
+  reply: (n: number, hit: Hit) => Reply = () => ({ status: 200 }),
+) {
   const hits: Hit[] = [];
   const hanging: http.ServerResponse[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
     req.on('end', () => {
-      const hit = { at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const hit = {
+        at: Date.now(),
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       hits.push(hit);
       const r = reply(hits.length, hit);
       if (r === 'hang') {
@@ -53,26 +59,54 @@ afterEach(async () => {
   receiver = undefined;
 });
 
-const fast = { allowedHosts: ['127.0.0.1'], initialDelayMs: 20, maxDelayMs: 100, maxTotalMs: 5000, timeoutMs: 2000 };
+const fast = {
+  allowedHosts: ['127.0.0.1'],
+  initialDelayMs: 20,
+  maxDelayMs: 100,
+  maxTotalMs: 5000,
+  timeoutMs: 2000,
+};
 
-function deliver(sender: WebhookSender, url: string, extra: Record<string, unknown> = {}) {
-  return sender.deliver({ url, secret: SECRET, event: 'environment.created', payload: { name: 'dev-42' }, ...extra });
+function deliver(
+  sender: WebhookSender,
+  url: string,
+  extra: Record<string, unknown> = {},
+) {
+  return sender.deliver({
+    url,
+    secret: SECRET,
+    event: 'environment.created',
+    payload: { name: 'dev-42' },
+    ...extra,
+  });
 }
 
 describe('WebhookSender against a real HTTP receiver', () => {
   it('delivers a signed JSON body that the receiver verifies', async () => {
     receiver = await startReceiver((_n, hit) => {
-      const v = verifyWebhookSignature(SECRET, hit.headers['x-docker-env-signature'] as string, hit.body, 300);
+      const v = verifyWebhookSignature(
+        SECRET,
+        hit.headers['x-docker-env-signature'] as string,
+        hit.body,
+        300,
+      );
       return { status: v.valid ? 204 : 401 };
     });
     const report = await deliver(new WebhookSender(fast), receiver.url);
-    expect(report).toMatchObject({ ok: true, attempts: 1, status: 204, event: 'environment.created' });
+    expect(report).toMatchObject({
+      ok: true,
+      attempts: 1,
+      status: 204,
+      event: 'environment.created',
+    });
     expect(report.durationMs).toBeGreaterThanOrEqual(0);
     const [hit] = receiver.hits;
     expect(hit.headers['content-type']).toBe('application/json');
     expect(hit.headers['x-docker-env-event']).toBe('environment.created');
     expect(hit.headers['x-docker-env-delivery']).toBe(report.deliveryId);
-    expect(hit.headers['x-docker-env-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(hit.headers['x-docker-env-signature']).toMatch(
+      /^t=\d+,v1=[0-9a-f]{64}$/,
+    );
     expect(JSON.parse(hit.body)).toMatchObject({
       id: report.deliveryId,
       event: 'environment.created',
@@ -85,23 +119,46 @@ describe('WebhookSender against a real HTTP receiver', () => {
     await deliver(new WebhookSender(fast), receiver.url);
     const [hit] = receiver.hits;
     const header = hit.headers['x-docker-env-signature'] as string;
-    expect(verifyWebhookSignature(SECRET, header, hit.body)).toMatchObject({ valid: true });
-    expect(verifyWebhookSignature(SECRET, header, Buffer.from(hit.body))).toMatchObject({ valid: true });
+    expect(verifyWebhookSignature(SECRET, header, hit.body)).toMatchObject({
+      valid: true,
+    });
+    expect(
+      verifyWebhookSignature(SECRET, header, Buffer.from(hit.body)),
+    ).toMatchObject({ valid: true });
     const tampered = hit.body.replace('dev-42', 'dev-43');
-    expect(verifyWebhookSignature(SECRET, header, tampered)).toEqual({ valid: false, reason: 'signature mismatch' });
-    expect(verifyWebhookSignature('another-secret-of-length', header, hit.body)).toMatchObject({ valid: false });
+    expect(verifyWebhookSignature(SECRET, header, tampered)).toEqual({
+      valid: false,
+      reason: 'signature mismatch',
+    });
+    expect(
+      verifyWebhookSignature('another-secret-of-length', header, hit.body),
+    ).toMatchObject({ valid: false });
     // rotation: any of several secrets
-    expect(verifyWebhookSignature(['old-secret-xxxxxxxxxx', SECRET], header, hit.body)).toMatchObject({ valid: true });
+    expect(
+      verifyWebhookSignature(
+        ['old-secret-xxxxxxxxxx', SECRET],
+        header,
+        hit.body,
+      ),
+    ).toMatchObject({ valid: true });
     const t = Number(/t=(\d+)/.exec(header)![1]);
-    expect(verifyWebhookSignature(SECRET, header, hit.body, 300, t + 301)).toEqual({
+    expect(
+      verifyWebhookSignature(SECRET, header, hit.body, 300, t + 301),
+    ).toEqual({
       valid: false,
       reason: 'timestamp outside tolerance',
     });
     // a replayed body with a re-dated header but the old MAC
     const redated = header.replace(/t=\d+/, `t=${t + 1}`);
-    expect(verifyWebhookSignature(SECRET, redated, hit.body)).toMatchObject({ valid: false });
-    expect(verifyWebhookSignature(SECRET, undefined, hit.body)).toMatchObject({ valid: false });
-    expect(verifyWebhookSignature(SECRET, 'garbage', hit.body)).toMatchObject({ valid: false });
+    expect(verifyWebhookSignature(SECRET, redated, hit.body)).toMatchObject({
+      valid: false,
+    });
+    expect(verifyWebhookSignature(SECRET, undefined, hit.body)).toMatchObject({
+      valid: false,
+    });
+    expect(verifyWebhookSignature(SECRET, 'garbage', hit.body)).toMatchObject({
+      valid: false,
+    });
   });
 
   it('retries 503 until success, keeping the delivery id', async () => {
@@ -109,16 +166,23 @@ describe('WebhookSender against a real HTTP receiver', () => {
     const report = await deliver(new WebhookSender(fast), receiver.url);
     expect(report).toMatchObject({ ok: true, attempts: 3, status: 200 });
     expect(report.attemptLog.map(a => a.status)).toEqual([503, 503, 200]);
-    const ids = new Set(receiver.hits.map(h => h.headers['x-docker-env-delivery']));
+    const ids = new Set(
+      receiver.hits.map(h => h.headers['x-docker-env-delivery']),
+    );
     expect(ids).toEqual(new Set([report.deliveryId]));
     // backoff: at least half of 20 ms, then half of 40 ms
     expect(receiver.hits[1].at - receiver.hits[0].at).toBeGreaterThanOrEqual(9);
-    expect(receiver.hits[2].at - receiver.hits[1].at).toBeGreaterThanOrEqual(19);
+    expect(receiver.hits[2].at - receiver.hits[1].at).toBeGreaterThanOrEqual(
+      19,
+    );
   });
 
   it('gives up after maxAttempts', async () => {
     receiver = await startReceiver(() => ({ status: 500 }));
-    const report = await deliver(new WebhookSender({ ...fast, maxAttempts: 3 }), receiver.url);
+    const report = await deliver(
+      new WebhookSender({ ...fast, maxAttempts: 3 }),
+      receiver.url,
+    );
     expect(report).toMatchObject({ ok: false, attempts: 3, status: 500 });
     expect(report.error).toBe('HTTP 500; gave up after 3 attempts');
     expect(receiver.hits).toHaveLength(3);
@@ -127,26 +191,46 @@ describe('WebhookSender against a real HTTP receiver', () => {
   it('does not retry a 400', async () => {
     receiver = await startReceiver(() => ({ status: 400 }));
     const report = await deliver(new WebhookSender(fast), receiver.url);
-    expect(report).toMatchObject({ ok: false, attempts: 1, status: 400, error: 'HTTP 400' });
+    expect(report).toMatchObject({
+      ok: false,
+      attempts: 1,
+      status: 400,
+      error: 'HTTP 400',
+    });
     expect(receiver.hits).toHaveLength(1);
   });
 
   it('does not follow redirects', async () => {
-    receiver = await startReceiver(() => ({ status: 302, headers: { location: 'http://169.254.169.254/' } }));
+    receiver = await startReceiver(() => ({
+      status: 302,
+      headers: { location: 'http://169.254.169.254/' },
+    }));
     const report = await deliver(new WebhookSender(fast), receiver.url);
     expect(report).toMatchObject({ ok: false, attempts: 1, status: 302 });
     expect(receiver.hits).toHaveLength(1);
   });
 
   it('honours Retry-After on 429', async () => {
-    receiver = await startReceiver(n => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
-    const report = await deliver(new WebhookSender({ ...fast, initialDelayMs: 10 }), receiver.url);
+    receiver = await startReceiver(n =>
+      n === 1
+        ? { status: 429, headers: { 'retry-after': '1' } }
+        : { status: 200 },
+    );
+    const report = await deliver(
+      new WebhookSender({ ...fast, initialDelayMs: 10 }),
+      receiver.url,
+    );
     expect(report).toMatchObject({ ok: true, attempts: 2 });
-    expect(receiver.hits[1].at - receiver.hits[0].at).toBeGreaterThanOrEqual(950);
+    expect(receiver.hits[1].at - receiver.hits[0].at).toBeGreaterThanOrEqual(
+      950,
+    );
   });
 
   it('gives up when Retry-After exceeds the total budget', async () => {
-    receiver = await startReceiver(() => ({ status: 503, headers: { 'retry-after': '60' } }));
+    receiver = await startReceiver(() => ({
+      status: 503,
+      headers: { 'retry-after': '60' },
+    }));
     const report = await deliver(new WebhookSender(fast), receiver.url);
     expect(report).toMatchObject({ ok: false, attempts: 1, status: 503 });
     expect(report.error).toMatch(/next retry would exceed 5000 ms/);
@@ -157,7 +241,13 @@ describe('WebhookSender against a real HTTP receiver', () => {
     receiver = await startReceiver(() => ({ status: 503 }));
     const started = Date.now();
     const report = await deliver(
-      new WebhookSender({ ...fast, maxAttempts: 20, initialDelayMs: 50, maxDelayMs: 50, maxTotalMs: 300 }),
+      new WebhookSender({
+        ...fast,
+        maxAttempts: 20,
+        initialDelayMs: 50,
+        maxDelayMs: 50,
+        maxTotalMs: 300,
+      }),
       receiver.url,
     );
     expect(report.ok).toBe(false);
@@ -172,14 +262,20 @@ describe('WebhookSender against a real HTTP receiver', () => {
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
     await new Promise(r => server.close(r));
-    const report = await deliver(new WebhookSender({ ...fast, maxAttempts: 3 }), `http://127.0.0.1:${port}/`);
+    const report = await deliver(
+      new WebhookSender({ ...fast, maxAttempts: 3 }),
+      `http://127.0.0.1:${port}/`,
+    );
     expect(report).toMatchObject({ ok: false, attempts: 3, status: undefined });
     expect(report.attemptLog[0].error).toBe('ECONNREFUSED');
   });
 
   it('times out an attempt that gets no answer, then retries', async () => {
     receiver = await startReceiver(n => (n === 1 ? 'hang' : { status: 200 }));
-    const report = await deliver(new WebhookSender({ ...fast, timeoutMs: 200 }), receiver.url);
+    const report = await deliver(
+      new WebhookSender({ ...fast, timeoutMs: 200 }),
+      receiver.url,
+    );
     expect(report).toMatchObject({ ok: true, attempts: 2 });
     expect(report.attemptLog[0].error).toBe('timeout after 200 ms');
   });
@@ -188,28 +284,43 @@ describe('WebhookSender against a real HTTP receiver', () => {
     it.each([
       ['ftp://127.0.0.1/x', 'url: must use http or https'],
       ['http://user:pw@127.0.0.1/x', 'url: must not contain credentials'],
-      ['http://evil.example.org/x', 'url: host evil.example.org is not in the webhook allow-list'],
+      [
+        'http://evil.example.org/x',
+        'url: host evil.example.org is not in the webhook allow-list',
+      ],
       ['/relative', 'url: must be an absolute http or https URL'],
     ])('refuses %s', async (url, message) => {
       receiver = await startReceiver();
-      await expect(deliver(new WebhookSender(fast), url)).rejects.toThrow(message);
+      await expect(deliver(new WebhookSender(fast), url)).rejects.toThrow(
+        message,
+      );
       expect(receiver.hits).toHaveLength(0);
     });
 
     it('refuses bad event names and short secrets', async () => {
       const sender = new WebhookSender(fast);
-      await expect(deliver(sender, 'http://127.0.0.1:1/', { event: 'a\r\nX: y' })).rejects.toThrow(InputError);
-      await expect(deliver(sender, 'http://127.0.0.1:1/', { secret: 'short' })).rejects.toThrow(
-        'secret: must be at least 16 characters',
-      );
+      await expect(
+        deliver(sender, 'http://127.0.0.1:1/', { event: 'a\r\nX: y' }),
+      ).rejects.toThrow(InputError);
+      await expect(
+        deliver(sender, 'http://127.0.0.1:1/', { secret: 'short' }),
+      ).rejects.toThrow('secret: must be at least 16 characters');
     });
 
     it('matches wildcard allow-list entries', () => {
-      const sender = new WebhookSender({ allowedHosts: ['*.hooks.example.org', '[::1]'] });
-      expect(() => sender.assertUrl('https://a.hooks.example.org/x')).not.toThrow();
+      const sender = new WebhookSender({
+        allowedHosts: ['*.hooks.example.org', '[::1]'],
+      });
+      expect(() =>
+        sender.assertUrl('https://a.hooks.example.org/x'),
+      ).not.toThrow();
       expect(() => sender.assertUrl('http://[::1]:8080/x')).not.toThrow();
-      expect(() => sender.assertUrl('https://hooks.example.org.evil.test/x')).toThrow(InputError);
-      expect(() => sender.assertUrl('https://xhooks.example.org/x')).toThrow(InputError);
+      expect(() =>
+        sender.assertUrl('https://hooks.example.org.evil.test/x'),
+      ).toThrow(InputError);
+      expect(() => sender.assertUrl('https://xhooks.example.org/x')).toThrow(
+        InputError,
+      );
     });
   });
 });
@@ -220,7 +331,13 @@ describe('backoff and Retry-After parsing', () => {
     const run = async (random: number) => {
       sleeps.length = 0;
       const sender = new WebhookSender(
-        { ...fast, maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 500, maxTotalMs: 60_000 },
+        {
+          ...fast,
+          maxAttempts: 6,
+          initialDelayMs: 100,
+          maxDelayMs: 500,
+          maxTotalMs: 60_000,
+        },
         { sleep: async ms => void sleeps.push(ms), random: () => random },
       );
       receiver = await startReceiver(() => ({ status: 502 }));
@@ -253,11 +370,19 @@ describe('backoff and Retry-After parsing', () => {
 
   it('reads dockerEnv.webhooks', async () => {
     const sender = WebhookSender.fromConfig(
-      new ConfigReader({ dockerEnv: { webhooks: { allowedHosts: ['hooks.example.org'], maxAttempts: 2 } } }),
+      new ConfigReader({
+        dockerEnv: {
+          webhooks: { allowedHosts: ['hooks.example.org'], maxAttempts: 2 },
+        },
+      }),
     );
-    expect(() => sender.assertUrl('http://127.0.0.1/')).toThrow('not in the webhook allow-list');
+    expect(() => sender.assertUrl('http://127.0.0.1/')).toThrow(
+      'not in the webhook allow-list',
+    );
     expect(() =>
-      WebhookSender.fromConfig(new ConfigReader({ dockerEnv: { webhooks: { maxAttempts: 0 } } })),
+      WebhookSender.fromConfig(
+        new ConfigReader({ dockerEnv: { webhooks: { maxAttempts: 0 } } }),
+      ),
     ).toThrow('maxAttempts: must be an integer from 1 to 20');
   });
 });

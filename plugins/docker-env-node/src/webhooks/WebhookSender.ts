@@ -98,12 +98,31 @@ export class WebhookSender {
     );
   }
 
-  constructor(private readonly options: WebhookSenderOptions = {}, deps: WebhookSenderDeps = {}) {
+  constructor(
+    private readonly options: WebhookSenderOptions = {},
+    deps: WebhookSenderDeps = {},
+  ) {
     this.maxAttempts = positiveInt('maxAttempts', options.maxAttempts ?? 5, 20);
-    this.initialDelayMs = positiveInt('initialDelayMs', options.initialDelayMs ?? 1000, 3_600_000);
-    this.maxDelayMs = positiveInt('maxDelayMs', options.maxDelayMs ?? 30_000, 3_600_000);
-    this.maxTotalMs = positiveInt('maxTotalMs', options.maxTotalMs ?? 120_000, 86_400_000);
-    this.timeoutMs = positiveInt('timeoutMs', options.timeoutMs ?? 10_000, 600_000);
+    this.initialDelayMs = positiveInt(
+      'initialDelayMs',
+      options.initialDelayMs ?? 1000,
+      3_600_000,
+    );
+    this.maxDelayMs = positiveInt(
+      'maxDelayMs',
+      options.maxDelayMs ?? 30_000,
+      3_600_000,
+    );
+    this.maxTotalMs = positiveInt(
+      'maxTotalMs',
+      options.maxTotalMs ?? 120_000,
+      86_400_000,
+    );
+    this.timeoutMs = positiveInt(
+      'timeoutMs',
+      options.timeoutMs ?? 10_000,
+      600_000,
+    );
     this.sleep = deps.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
     this.random = deps.random ?? Math.random;
   }
@@ -114,13 +133,22 @@ export class WebhookSender {
   }
 
   /** Sends one signed delivery with retries; InputError on bad input, otherwise failures are in the report. */
-  async deliver(request: WebhookDeliveryRequest): Promise<WebhookDeliveryReport> {
+  async deliver(
+    request: WebhookDeliveryRequest,
+  ): Promise<WebhookDeliveryReport> {
     const url = assertWebhookUrl('url', request.url, this.options.allowedHosts);
     if (typeof request.event !== 'string' || !EVENT_NAME.test(request.event)) {
-      throw new InputError('event: must be lower-case letters, digits, dots, dashes or underscores');
+      throw new InputError(
+        'event: must be lower-case letters, digits, dots, dashes or underscores',
+      );
     }
-    if (typeof request.secret !== 'string' || request.secret.length < MIN_SECRET_LENGTH) {
-      throw new InputError(`secret: must be at least ${MIN_SECRET_LENGTH} characters`);
+    if (
+      typeof request.secret !== 'string' ||
+      request.secret.length < MIN_SECRET_LENGTH
+    ) {
+      throw new InputError(
+        `secret: must be at least ${MIN_SECRET_LENGTH} characters`,
+      );
     }
     const deliveryId = request.deliveryId ?? randomUUID();
     if (!/^[A-Za-z0-9-]{1,100}$/.test(deliveryId)) {
@@ -148,7 +176,13 @@ export class WebhookSender {
 
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const remaining = this.maxTotalMs - (Date.now() - started);
-      const outcome = await this.attempt(url, request, deliveryId, body, Math.min(this.timeoutMs, remaining));
+      const outcome = await this.attempt(
+        url,
+        request,
+        deliveryId,
+        body,
+        Math.min(this.timeoutMs, remaining),
+      );
       attemptLog.push(outcome.attempt);
       if (outcome.ok) return report(true);
       const failure = outcome.attempt.error ?? `HTTP ${outcome.attempt.status}`;
@@ -158,7 +192,10 @@ export class WebhookSender {
       }
       const wait = outcome.retryAfterMs ?? this.backoff(attempt);
       if (Date.now() - started + wait >= this.maxTotalMs) {
-        return report(false, `${failure}; next retry would exceed ${this.maxTotalMs} ms`);
+        return report(
+          false,
+          `${failure}; next retry would exceed ${this.maxTotalMs} ms`,
+        );
       }
       await this.sleep(wait);
     }
@@ -167,7 +204,10 @@ export class WebhookSender {
 
   /** Exponential backoff with jitter: a random delay between half and all of the capped doubling. */
   private backoff(attempt: number): number {
-    const ceiling = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (attempt - 1));
+    const ceiling = Math.min(
+      this.maxDelayMs,
+      this.initialDelayMs * 2 ** (attempt - 1),
+    );
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
   }
 
@@ -177,7 +217,12 @@ export class WebhookSender {
     deliveryId: string,
     body: string,
     timeoutMs: number,
-  ): Promise<{ ok: boolean; retry: boolean; retryAfterMs?: number; attempt: WebhookAttempt }> {
+  ): Promise<{
+    ok: boolean;
+    retry: boolean;
+    retryAfterMs?: number;
+    attempt: WebhookAttempt;
+  }> {
     const started = Date.now();
     // re-signed per attempt so a late retry still falls inside the receiver's tolerance
     const signature = signWebhookPayload(request.secret, body);
@@ -199,26 +244,42 @@ export class WebhookSender {
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
       const error =
-        err.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : err.cause?.code ?? err.message;
-      return { ok: false, retry: true, attempt: { error, durationMs: Date.now() - started } };
+        err.name === 'TimeoutError'
+          ? `timeout after ${timeoutMs} ms`
+          : err.cause?.code ?? err.message;
+      return {
+        ok: false,
+        retry: true,
+        attempt: { error, durationMs: Date.now() - started },
+      };
     }
     await response.body?.cancel().catch(() => undefined);
     const status = response.status;
-    const attempt: WebhookAttempt = { status, durationMs: Date.now() - started };
-    if (status >= 200 && status < 300) return { ok: true, retry: false, attempt };
+    const attempt: WebhookAttempt = {
+      status,
+      durationMs: Date.now() - started,
+    };
+    if (status >= 200 && status < 300)
+      return { ok: true, retry: false, attempt };
     const retry = status >= 500 || status === 429;
-    if (status >= 300 && status < 400) attempt.error = `HTTP ${status} redirect (not followed)`;
+    if (status >= 300 && status < 400)
+      attempt.error = `HTTP ${status} redirect (not followed)`;
     return {
       ok: false,
       retry,
-      retryAfterMs: retry ? parseRetryAfter(response.headers.get('retry-after')) : undefined,
+      retryAfterMs: retry
+        ? parseRetryAfter(response.headers.get('retry-after'))
+        : undefined,
       attempt,
     };
   }
 }
 
 /** Retry-After as delta-seconds or an HTTP date, in milliseconds; undefined when absent or bad. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;

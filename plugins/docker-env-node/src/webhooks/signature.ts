@@ -10,7 +10,11 @@ export const WEBHOOK_DELIVERY_HEADER = 'X-Docker-Env-Delivery';
 /** Default accepted clock difference between signer and verifier. */
 export const DEFAULT_SIGNATURE_TOLERANCE_SEC = 300;
 
-function hmac(secret: string, timestamp: number, body: string | Buffer): string {
+function hmac(
+  secret: string,
+  timestamp: number,
+  body: string | Buffer,
+): string {
   return createHmac('sha256', secret)
     .update(`${timestamp}.`)
     .update(body)
@@ -52,10 +56,13 @@ export function verifyWebhookSignature(
     const key = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
     if (key === 't' && /^\d{1,12}$/.test(value)) timestamp = Number(value);
-    else if (key === 'v1' && /^[0-9a-f]{64}$/i.test(value)) signatures.push(value.toLowerCase());
+    else if (key === 'v1' && /^[0-9a-f]{64}$/i.test(value))
+      signatures.push(value.toLowerCase());
   }
-  if (timestamp === undefined) return { valid: false, reason: 'no timestamp in signature header' };
-  if (signatures.length === 0) return { valid: false, reason: 'no v1 signature in signature header' };
+  if (timestamp === undefined)
+    return { valid: false, reason: 'no timestamp in signature header' };
+  if (signatures.length === 0)
+    return { valid: false, reason: 'no v1 signature in signature header' };
   if (Math.abs(nowSec - timestamp) > toleranceSec) {
     return { valid: false, reason: 'timestamp outside tolerance' };
   }
@@ -63,7 +70,8 @@ export function verifyWebhookSignature(
   for (const s of secrets) {
     const expected = Buffer.from(hmac(s, timestamp, body), 'hex');
     for (const sig of signatures) {
-      if (timingSafeEqual(expected, Buffer.from(sig, 'hex'))) return { valid: true, timestamp };
+      if (timingSafeEqual(expected, Buffer.from(sig, 'hex')))
+        return { valid: true, timestamp };
     }
   }
   return { valid: false, reason: 'signature mismatch' };

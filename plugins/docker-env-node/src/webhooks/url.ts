@@ -4,7 +4,11 @@ import { InputError } from '@backstage/errors';
  * A webhook target must be http(s), carry no credentials and, when an allow-list is configured,
  * name an allowed host: exact (`hooks.example.org`) or a subdomain wildcard (`*.example.org`).
  */
-export function assertWebhookUrl(field: string, value: unknown, allowedHosts?: string[]): URL {
+export function assertWebhookUrl(
+  field: string,
+  value: unknown,
+  allowedHosts?: string[],
+): URL {
   if (typeof value !== 'string' || value.length > 2048) {
     throw new InputError(`${field}: must be a URL of at most 2048 characters`);
   }
@@ -21,7 +25,9 @@ export function assertWebhookUrl(field: string, value: unknown, allowedHosts?: s
     throw new InputError(`${field}: must not contain credentials`);
   }
   if (allowedHosts && !hostAllowed(url.hostname, allowedHosts)) {
-    throw new InputError(`${field}: host ${url.hostname} is not in the webhook allow-list`);
+    throw new InputError(
+      `${field}: host ${url.hostname} is not in the webhook allow-list`,
+    );
   }
   return url;
 }
@@ -30,7 +36,8 @@ function hostAllowed(hostname: string, allowed: string[]): boolean {
   const host = unbracket(hostname.toLowerCase()).replace(/\.$/, '');
   return allowed.some(entry => {
     const a = unbracket(entry.toLowerCase());
-    if (a.startsWith('*.')) return host.endsWith(a.slice(1)) && host.length > a.length - 1;
+    if (a.startsWith('*.'))
+      return host.endsWith(a.slice(1)) && host.length > a.length - 1;
     return host === a;
   });
 }

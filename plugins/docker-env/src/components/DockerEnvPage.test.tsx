@@ -1,4 +1,7 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/frontend-test-utils';
+import {
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
 import { dockerEnvApiRef } from '../api';
 import { DockerEnvPage } from './DockerEnvPage';
@@ -7,7 +10,9 @@ describe('DockerEnvPage', () => {
   it('shows the backend status', async () => {
     await renderInTestApp(
       <TestApiProvider
-        apis={[[dockerEnvApiRef, { getHealth: async () => ({ status: 'ok' }) }]]}
+        apis={[
+          [dockerEnvApiRef, { getHealth: async () => ({ status: 'ok' }) }],
+        ]}
       >
         <DockerEnvPage />
       </TestApiProvider>,

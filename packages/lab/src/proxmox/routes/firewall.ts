@@ -5,8 +5,22 @@ import { PveError } from '../pveHttp';
 import type { SimFirewallRule } from '../state';
 
 const vmidPath = { node: P.node, vmid: P.vmid };
-const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug', 'nolog'];
-const POLICY: ParamSpec = { type: 'string', optional: true, enum: ['ACCEPT', 'REJECT', 'DROP'] };
+const LOG_LEVELS = [
+  'emerg',
+  'alert',
+  'crit',
+  'err',
+  'warning',
+  'notice',
+  'info',
+  'debug',
+  'nolog',
+];
+const POLICY: ParamSpec = {
+  type: 'string',
+  optional: true,
+  enum: ['ACCEPT', 'REJECT', 'DROP'],
+};
 
 function digestOf(value: unknown): string {
   return createHash('sha1').update(JSON.stringify(value)).digest('hex');
@@ -14,14 +28,28 @@ function digestOf(value: unknown): string {
 
 const RULE_PARAMS: Record<string, ParamSpec> = {
   type: { type: 'string', enum: ['in', 'out', 'forward', 'group'] },
-  action: { type: 'string', pattern: /^[A-Za-z][A-Za-z0-9\-_]+$/, maxLength: 20 },
+  action: {
+    type: 'string',
+    pattern: /^[A-Za-z][A-Za-z0-9\-_]+$/,
+    maxLength: 20,
+  },
   enable: { type: 'integer', optional: true, min: 0 },
   pos: { type: 'integer', optional: true, min: 0 },
   proto: P.optString,
   dport: { type: 'string', optional: true, pattern: /^[0-9a-z:,-]+$/i },
   sport: { type: 'string', optional: true, pattern: /^[0-9a-z:,-]+$/i },
-  source: { type: 'string', optional: true, maxLength: 512, pattern: /^[0-9a-fA-F.:/,+!-]+$/ },
-  dest: { type: 'string', optional: true, maxLength: 512, pattern: /^[0-9a-fA-F.:/,+!-]+$/ },
+  source: {
+    type: 'string',
+    optional: true,
+    maxLength: 512,
+    pattern: /^[0-9a-fA-F.:/,+!-]+$/,
+  },
+  dest: {
+    type: 'string',
+    optional: true,
+    maxLength: 512,
+    pattern: /^[0-9a-fA-F.:/,+!-]+$/,
+  },
   comment: P.optString,
   macro: { type: 'string', optional: true, maxLength: 128 },
   iface: { type: 'string', optional: true, pattern: /^[a-z][a-z0-9_]{1,19}$/ },
@@ -62,9 +90,18 @@ export const firewallRoutes: SimRoute[] = [
     },
     handle: (ctx, req) => {
       const ct = ctx.ct(Number(req.params.vmid));
-      const { node: _n, vmid: _v, digest, delete: del, ...changes } = req.params;
+      const {
+        node: _n,
+        vmid: _v,
+        digest,
+        delete: del,
+        ...changes
+      } = req.params;
       assertDigest(digest, digestOf(ct.firewall.options));
-      for (const key of String(del ?? '').split(/[,; ]+/).filter(Boolean)) delete ct.firewall.options[key];
+      for (const key of String(del ?? '')
+        .split(/[,; ]+/)
+        .filter(Boolean))
+        delete ct.firewall.options[key];
       Object.assign(ct.firewall.options, changes);
       return null;
     },
@@ -77,7 +114,12 @@ export const firewallRoutes: SimRoute[] = [
     handle: (ctx, req) => {
       const ct = ctx.ct(Number(req.params.vmid));
       const digest = digestOf(ct.firewall.rules);
-      return ct.firewall.rules.map((r, pos) => ({ ...r, pos, digest, ipversion: r.source?.includes(':') ? 6 : undefined }));
+      return ct.firewall.rules.map((r, pos) => ({
+        ...r,
+        pos,
+        digest,
+        ipversion: r.source?.includes(':') ? 6 : undefined,
+      }));
     },
   },
   {
@@ -89,10 +131,15 @@ export const firewallRoutes: SimRoute[] = [
       const ct = ctx.ct(Number(req.params.vmid));
       const { node: _n, vmid: _v, digest, pos, ...rule } = req.params;
       assertDigest(digest, digestOf(ct.firewall.rules));
-      if (rule.type !== 'group' && !['ACCEPT', 'DROP', 'REJECT'].includes(String(rule.action)) && rule.macro === undefined) {
+      if (
+        rule.type !== 'group' &&
+        !['ACCEPT', 'DROP', 'REJECT'].includes(String(rule.action)) &&
+        rule.macro === undefined
+      ) {
         throw PveError.params({ action: `unknown action '${rule.action}'` });
       }
-      const at = pos === undefined ? 0 : Math.min(Number(pos), ct.firewall.rules.length);
+      const at =
+        pos === undefined ? 0 : Math.min(Number(pos), ct.firewall.rules.length);
       ct.firewall.rules.splice(at, 0, rule as unknown as SimFirewallRule);
       return null;
     },
@@ -106,7 +153,8 @@ export const firewallRoutes: SimRoute[] = [
       const ct = ctx.ct(Number(req.params.vmid));
       assertDigest(req.params.digest, digestOf(ct.firewall.rules));
       const pos = Number(req.params.pos);
-      if (pos >= ct.firewall.rules.length) throw PveError.die(`no rule at position ${pos}`);
+      if (pos >= ct.firewall.rules.length)
+        throw PveError.die(`no rule at position ${pos}`);
       ct.firewall.rules.splice(pos, 1);
       return null;
     },

@@ -16,7 +16,8 @@ export const infoRoutes: SimRoute[] = [
       const used = ctx.state.containers;
       if (req.params.vmid !== undefined) {
         const vmid = Number(req.params.vmid);
-        if (used.has(vmid)) throw PveError.params({ vmid: `VM ${vmid} already exists` });
+        if (used.has(vmid))
+          throw PveError.params({ vmid: `VM ${vmid} already exists` });
         return String(vmid);
       }
       let id = 100;
@@ -43,14 +44,20 @@ export const infoRoutes: SimRoute[] = [
     template: '/nodes/{node}/lxc/{vmid}/status/current',
     operation: 'proxmox.lxc.status',
     params: vmidPath,
-    handle: (ctx, req) => statusCurrent(ctx.ct(Number(req.params.vmid)), ctx.now()),
+    handle: (ctx, req) =>
+      statusCurrent(ctx.ct(Number(req.params.vmid)), ctx.now()),
   },
   {
     method: 'GET',
     template: '/nodes/{node}/lxc/{vmid}/interfaces',
     operation: 'proxmox.lxc.interfaces',
     params: vmidPath,
-    handle: (ctx, req) => interfaces(ctx.ct(Number(req.params.vmid)), ctx.now(), ctx.state.guestIpBlock),
+    handle: (ctx, req) =>
+      interfaces(
+        ctx.ct(Number(req.params.vmid)),
+        ctx.now(),
+        ctx.state.guestIpBlock,
+      ),
   },
   {
     method: 'GET',
@@ -58,11 +65,19 @@ export const infoRoutes: SimRoute[] = [
     operation: 'proxmox.lxc.rrddata',
     params: {
       ...vmidPath,
-      timeframe: { type: 'string', enum: ['hour', 'day', 'week', 'month', 'year'] },
+      timeframe: {
+        type: 'string',
+        enum: ['hour', 'day', 'week', 'month', 'year'],
+      },
       cf: { type: 'string', optional: true, enum: ['AVERAGE', 'MAX'] },
     },
     handle: (ctx, req) =>
-      rrdData(ctx.ct(Number(req.params.vmid)), ctx.now(), String(req.params.timeframe), String(req.params.cf ?? 'AVERAGE')),
+      rrdData(
+        ctx.ct(Number(req.params.vmid)),
+        ctx.now(),
+        String(req.params.timeframe),
+        String(req.params.cf ?? 'AVERAGE'),
+      ),
   },
   {
     method: 'GET',
@@ -72,7 +87,11 @@ export const infoRoutes: SimRoute[] = [
     handle: (ctx, req) => {
       const task = ctx.state.tasks.get(String(req.params.upid));
       if (!task) {
-        if (!/^UPID:[^:]+:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:[^:]+:[^:]*:[^:]+:$/.test(String(req.params.upid))) {
+        if (
+          !/^UPID:[^:]+:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:[^:]+:[^:]*:[^:]+:$/.test(
+            String(req.params.upid),
+          )
+        ) {
           throw PveError.die('unable to parse worker upid');
         }
         throw PveError.die('no such task');
@@ -96,10 +115,20 @@ export const infoRoutes: SimRoute[] = [
     handle: (ctx, req) => {
       const task = ctx.state.tasks.get(String(req.params.upid));
       if (!task) throw PveError.die('no such task');
-      const lines = task.status === 'stopped' ? [...task.log, `TASK ${task.exitstatus === 'OK' ? 'OK' : `ERROR: ${task.exitstatus}`}`] : task.log;
+      const lines =
+        task.status === 'stopped'
+          ? [
+              ...task.log,
+              `TASK ${
+                task.exitstatus === 'OK' ? 'OK' : `ERROR: ${task.exitstatus}`
+              }`,
+            ]
+          : task.log;
       const start = Number(req.params.start ?? 0);
       const limit = Number(req.params.limit ?? 50);
-      return lines.slice(start, start + limit).map((t, i) => ({ n: start + i + 1, t }));
+      return lines
+        .slice(start, start + limit)
+        .map((t, i) => ({ n: start + i + 1, t }));
     },
   },
 ];

@@ -1,13 +1,57 @@
 import { guestIpForVmid } from '../../core/GuestHost';
-import { assertDigest, checkLock, type SimContext, type SimRequest, type SimRoute } from '../context';
+import {
+  assertDigest,
+  checkLock,
+  type SimContext,
+  type SimRequest,
+  type SimRoute,
+} from '../context';
 import { P, type ParamSpec } from '../params';
 import { PveError } from '../pveHttp';
-import { configDigest, formatSize, macFor, parseSize, type SimContainer } from '../state';
+import {
+  configDigest,
+  formatSize,
+  macFor,
+  parseSize,
+  type SimContainer,
+} from '../state';
 import { checkFeaturesPermission } from './features';
 
-const NET_KEYS = ['name', 'bridge', 'firewall', 'gw', 'gw6', 'hwaddr', 'ip', 'ip6', 'link_down', 'mtu', 'rate', 'tag', 'trunks', 'type', 'host-managed'];
-const ROOTFS_KEYS = ['volume', 'acl', 'mountoptions', 'quota', 'replicate', 'ro', 'shared', 'size'];
-const FEATURE_KEYS = ['force_rw_sys', 'fuse', 'keyctl', 'mknod', 'mount', 'nesting'];
+const NET_KEYS = [
+  'name',
+  'bridge',
+  'firewall',
+  'gw',
+  'gw6',
+  'hwaddr',
+  'ip',
+  'ip6',
+  'link_down',
+  'mtu',
+  'rate',
+  'tag',
+  'trunks',
+  'type',
+  'host-managed',
+];
+const ROOTFS_KEYS = [
+  'volume',
+  'acl',
+  'mountoptions',
+  'quota',
+  'replicate',
+  'ro',
+  'shared',
+  'size',
+];
+const FEATURE_KEYS = [
+  'force_rw_sys',
+  'fuse',
+  'keyctl',
+  'mknod',
+  'mount',
+  'nesting',
+];
 
 const CONFIG_PARAMS: Record<string, ParamSpec> = {
   cores: { type: 'integer', optional: true, min: 1, max: 8192 },
@@ -21,8 +65,28 @@ const CONFIG_PARAMS: Record<string, ParamSpec> = {
   onboot: P.bool,
   nameserver: P.optString,
   searchdomain: P.optString,
-  ostype: { type: 'string', optional: true, enum: ['debian', 'devuan', 'ubuntu', 'centos', 'fedora', 'opensuse', 'archlinux', 'alpine', 'gentoo', 'nixos', 'unmanaged'] },
-  arch: { type: 'string', optional: true, enum: ['amd64', 'i386', 'arm64', 'armhf', 'riscv32', 'riscv64'] },
+  ostype: {
+    type: 'string',
+    optional: true,
+    enum: [
+      'debian',
+      'devuan',
+      'ubuntu',
+      'centos',
+      'fedora',
+      'opensuse',
+      'archlinux',
+      'alpine',
+      'gentoo',
+      'nixos',
+      'unmanaged',
+    ],
+  },
+  arch: {
+    type: 'string',
+    optional: true,
+    enum: ['amd64', 'i386', 'arm64', 'armhf', 'riscv32', 'riscv64'],
+  },
   timezone: P.optString,
   protection: P.bool,
   rootfs: P.propString(ROOTFS_KEYS, 'volume'),
@@ -33,7 +97,11 @@ function sshKeysValid(keys: string): boolean {
     .split('\n')
     .map(l => l.trim())
     .filter(l => l && !l.startsWith('#'))
-    .every(l => /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+=*( .*)?$/.test(l));
+    .every(l =>
+      /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+=*( .*)?$/.test(
+        l,
+      ),
+    );
 }
 
 function withMac(net: string, vmid: number, salt: number): string {
@@ -63,7 +131,10 @@ async function bootGuest(ctx: SimContext, ct: SimContainer): Promise<void> {
 }
 
 /** Stops the CT's guest and marks it stopped. */
-export async function haltGuest(ctx: SimContext, ct: SimContainer): Promise<void> {
+export async function haltGuest(
+  ctx: SimContext,
+  ct: SimContainer,
+): Promise<void> {
   if (ctx.guests) await ctx.guests.stop(ct.vmid);
   ct.status = 'stopped';
   ct.startedAt = undefined;
@@ -76,32 +147,60 @@ function createCt(ctx: SimContext, req: SimRequest): string {
   const node = ctx.state.node;
   // pve-cluster check_vmid_unused dies synchronously (plain 500, no "unable to create" prefix),
   // even though external-apis.md suggests a 400 errors.vmid: that is only nextid's answer
-  if (ctx.state.containers.has(vmid)) throw PveError.die(`CT ${vmid} already exists on node '${node}'`);
-  if (p['ssh-public-keys'] !== undefined && !sshKeysValid(String(p['ssh-public-keys']))) {
+  if (ctx.state.containers.has(vmid))
+    throw PveError.die(`CT ${vmid} already exists on node '${node}'`);
+  if (
+    p['ssh-public-keys'] !== undefined &&
+    !sshKeysValid(String(p['ssh-public-keys']))
+  ) {
     throw PveError.die('SSH public key validation error');
   }
-  if (p.features !== undefined) checkFeaturesPermission(undefined, p.features, req.auth.isRoot);
+  if (p.features !== undefined)
+    checkFeaturesPermission(undefined, p.features, req.auth.isRoot);
   const template = String(p.ostemplate);
   if (!ctx.state.osTemplates.includes(template)) {
-    throw PveError.die(`unable to create CT ${vmid} - volume '${template}' does not exist`);
+    throw PveError.die(
+      `unable to create CT ${vmid} - volume '${template}' does not exist`,
+    );
   }
-  const rootfsMatch = /^([a-z][a-z0-9._-]*):(\d+(?:\.\d+)?)(,.*)?$/i.exec(String(p.rootfs ?? 'local-lvm:4'));
-  if (!rootfsMatch) throw PveError.params({ rootfs: 'new volumes need the form STORAGE:SIZE_IN_GiB' });
+  const rootfsMatch = /^([a-z][a-z0-9._-]*):(\d+(?:\.\d+)?)(,.*)?$/i.exec(
+    String(p.rootfs ?? 'local-lvm:4'),
+  );
+  if (!rootfsMatch)
+    throw PveError.params({
+      rootfs: 'new volumes need the form STORAGE:SIZE_IN_GiB',
+    });
   const config: SimContainer['config'] = {
     arch: String(p.arch ?? 'amd64'),
     cores: Number(p.cores ?? 1),
     hostname: String(p.hostname ?? `CT${vmid}`),
     memory: Number(p.memory ?? 512),
     swap: Number(p.swap ?? 512),
-    ostype: String(p.ostype ?? (/debian/.test(template) ? 'debian' : 'unmanaged')),
-    rootfs: `${rootfsMatch[1]}:vm-${vmid}-disk-0,size=${formatSize(parseSize(`${rootfsMatch[2]}G`)!)}`,
+    ostype: String(
+      p.ostype ?? (/debian/.test(template) ? 'debian' : 'unmanaged'),
+    ),
+    rootfs: `${rootfsMatch[1]}:vm-${vmid}-disk-0,size=${formatSize(
+      parseSize(`${rootfsMatch[2]}G`)!,
+    )}`,
     unprivileged: Number(p.unprivileged ?? 1),
   };
-  for (const key of ['features', 'tags', 'description', 'cpulimit', 'onboot', 'nameserver', 'searchdomain', 'timezone']) {
+  for (const key of [
+    'features',
+    'tags',
+    'description',
+    'cpulimit',
+    'onboot',
+    'nameserver',
+    'searchdomain',
+    'timezone',
+  ]) {
     if (p[key] !== undefined) config[key] = p[key];
   }
   for (const [key, value] of Object.entries(p)) {
-    if (/^net\d+$/.test(key)) config[key] = /hwaddr=/.test(String(value)) ? String(value) : withMac(String(value), vmid, 0);
+    if (/^net\d+$/.test(key))
+      config[key] = /hwaddr=/.test(String(value))
+        ? String(value)
+        : withMac(String(value), vmid, 0);
   }
   const ct: SimContainer = {
     vmid,
@@ -121,7 +220,11 @@ function createCt(ctx: SimContext, req: SimRequest): string {
     req,
     operation: 'proxmox.lxc.create',
     work: async task => {
-      task.log.push(`extracting archive '/var/lib/vz/template/cache/${template.split('/').pop()}'`);
+      task.log.push(
+        `extracting archive '/var/lib/vz/template/cache/${template
+          .split('/')
+          .pop()}'`,
+      );
       ct.lock = undefined;
       if (p.start) await bootGuest(ctx, ct);
     },
@@ -140,27 +243,41 @@ function cloneCt(ctx: SimContext, req: SimRequest): string {
     throw PveError.die(`no such cluster node '${p.target}'`);
   }
   checkLock(src); // set_lock($vmid, 'disk')
-  if (ctx.state.containers.has(newid)) throw PveError.die(`CT ${newid} already exists on node '${node}'`);
+  if (ctx.state.containers.has(newid))
+    throw PveError.die(`CT ${newid} already exists on node '${node}'`);
   const isTemplate = Number(src.config.template ?? 0) === 1;
   const full = p.full !== undefined ? Number(p.full) === 1 : !isTemplate;
-  if (p.storage !== undefined && !full) throw PveError.die("parameter 'storage' not allowed for linked clones");
-  if (p.snapname !== undefined && !src.snapshots.some(s => s.name === p.snapname)) {
+  if (p.storage !== undefined && !full)
+    throw PveError.die("parameter 'storage' not allowed for linked clones");
+  if (
+    p.snapname !== undefined &&
+    !src.snapshots.some(s => s.name === p.snapname)
+  ) {
     throw PveError.die(`snapshot '${p.snapname}' does not exist`);
   }
   const rootVolume = String(src.config.rootfs ?? '').split(',')[0];
-  if (!full && !isTemplate) throw PveError.die(`Linked clone feature for '${rootVolume}' is not available`);
+  if (!full && !isTemplate)
+    throw PveError.die(
+      `Linked clone feature for '${rootVolume}' is not available`,
+    );
   if (full && src.status === 'running' && p.snapname === undefined) {
-    throw PveError.die('Full clone of a running container is only possible from a snapshot');
+    throw PveError.die(
+      'Full clone of a running container is only possible from a snapshot',
+    );
   }
 
-  const base = p.snapname !== undefined ? src.snapshots.find(s => s.name === p.snapname)!.config : src.config;
+  const base =
+    p.snapname !== undefined
+      ? src.snapshots.find(s => s.name === p.snapname)!.config
+      : src.config;
   const config: SimContainer['config'] = {};
   for (const [k, v] of Object.entries(base)) {
     if (k === 'template' || /^unused\d+$/.test(k)) continue;
     config[k] = v;
   }
   const size = /size=([^,]+)/.exec(String(base.rootfs ?? ''))?.[1] ?? '8G';
-  const storage = p.storage !== undefined ? String(p.storage) : rootVolume.split(':')[0];
+  const storage =
+    p.storage !== undefined ? String(p.storage) : rootVolume.split(':')[0];
   config.rootfs = `${storage}:vm-${newid}-disk-0,size=${size}`;
   for (const k of Object.keys(config)) {
     if (/^net\d+$/.test(k)) config[k] = withMac(String(config[k]), newid, 0);
@@ -186,7 +303,11 @@ function cloneCt(ctx: SimContext, req: SimRequest): string {
     req,
     operation: 'proxmox.lxc.clone',
     work: task => {
-      task.log.push(`create ${full ? 'full' : 'linked'} clone of mount point rootfs (${rootVolume})`);
+      task.log.push(
+        `create ${
+          full ? 'full' : 'linked'
+        } clone of mount point rootfs (${rootVolume})`,
+      );
       ct.lock = undefined;
       src.lock = undefined;
     },
@@ -199,8 +320,10 @@ function cloneCt(ctx: SimContext, req: SimRequest): string {
 
 function startCt(ctx: SimContext, req: SimRequest): string {
   const ct = ctx.ct(Number(req.params.vmid));
-  if (ct.status === 'running') throw PveError.die(`CT ${ct.vmid} already running`);
-  if (Number(ct.config.template ?? 0) === 1) throw PveError.die("you can't start a CT if it's a template");
+  if (ct.status === 'running')
+    throw PveError.die(`CT ${ct.vmid} already running`);
+  if (Number(ct.config.template ?? 0) === 1)
+    throw PveError.die("you can't start a CT if it's a template");
   checkLock(ct);
   const upid = ctx.startTask({
     type: 'vzstart',
@@ -215,12 +338,17 @@ function startCt(ctx: SimContext, req: SimRequest): string {
   return upid;
 }
 
-function stopCt(ctx: SimContext, req: SimRequest, kind: 'stop' | 'shutdown'): string {
+function stopCt(
+  ctx: SimContext,
+  req: SimRequest,
+  kind: 'stop' | 'shutdown',
+): string {
   const ct = ctx.ct(Number(req.params.vmid));
   if (ct.status !== 'running') throw PveError.die(`CT ${ct.vmid} not running`);
   checkLock(ct);
   const operation = `proxmox.lxc.${kind}`;
-  const timeoutMs = kind === 'shutdown' ? Number(req.params.timeout ?? 60) * 1000 : Infinity;
+  const timeoutMs =
+    kind === 'shutdown' ? Number(req.params.timeout ?? 60) * 1000 : Infinity;
   const tooSlow = ctx.control.latencyOf(operation) > timeoutMs;
   const forceStop = Number(req.params.forceStop ?? 0) === 1;
   return ctx.startTask({
@@ -230,7 +358,11 @@ function stopCt(ctx: SimContext, req: SimRequest, kind: 'stop' | 'shutdown'): st
     operation,
     work: async () => {
       if (tooSlow && !forceStop) {
-        throw new Error(`command 'lxc-stop -n ${ct.vmid} --timeout ${timeoutMs / 1000}' failed: exit code 1`);
+        throw new Error(
+          `command 'lxc-stop -n ${ct.vmid} --timeout ${
+            timeoutMs / 1000
+          }' failed: exit code 1`,
+        );
       }
       await haltGuest(ctx, ct);
     },
@@ -242,7 +374,9 @@ function destroyCt(ctx: SimContext, req: SimRequest): string {
   checkLock(ct);
   const force = Number(req.params.force ?? 0) === 1;
   if (ct.status === 'running' && !force) {
-    throw PveError.die(`unable to destroy CT ${ct.vmid} - container is running`);
+    throw PveError.die(
+      `unable to destroy CT ${ct.vmid} - container is running`,
+    );
   }
   if (Number(ct.config.protection ?? 0) === 1) {
     throw PveError.die(`can't remove CT ${ct.vmid} - protection mode enabled`);
@@ -259,7 +393,9 @@ function destroyCt(ctx: SimContext, req: SimRequest): string {
         await haltGuest(ctx, ct);
       }
       if (ctx.guests) await ctx.guests.destroy(ct.vmid);
-      task.log.push(`Logical volume "vm-${ct.vmid}-disk-0" successfully removed.`);
+      task.log.push(
+        `Logical volume "vm-${ct.vmid}-disk-0" successfully removed.`,
+      );
       ctx.state.containers.delete(ct.vmid);
     },
     onFail: () => {
@@ -274,22 +410,30 @@ function resizeCt(ctx: SimContext, req: SimRequest): string {
   assertDigest(req.params.digest, configDigest(ct.config));
   const disk = String(req.params.disk);
   const volume = ct.config[disk];
-  if (volume === undefined) throw PveError.die(`unable to parse mount point '${disk}' - no volume configured`);
+  if (volume === undefined)
+    throw PveError.die(
+      `unable to parse mount point '${disk}' - no volume configured`,
+    );
   const sizeStr = String(req.params.size);
   const ext = sizeStr.startsWith('+');
   const request = parseSize(ext ? sizeStr.slice(1) : sizeStr);
   if (request === undefined) throw PveError.die('invalid size string');
-  const current = parseSize(/size=([^,]+)/.exec(String(volume))?.[1] ?? '0') ?? 0;
+  const current =
+    parseSize(/size=([^,]+)/.exec(String(volume))?.[1] ?? '0') ?? 0;
   const newSize = Math.floor(ext ? current + request : request);
   if (newSize < current) throw PveError.die('unable to shrink disk size');
-  if (newSize === current) throw PveError.die('disk is already at specified size');
+  if (newSize === current)
+    throw PveError.die('disk is already at specified size');
   return ctx.startTask({
     type: 'resize',
     id: String(ct.vmid),
     req,
     operation: 'proxmox.lxc.resize',
     work: () => {
-      ct.config[disk] = String(ct.config[disk]).replace(/size=[^,]+/, `size=${formatSize(newSize)}`);
+      ct.config[disk] = String(ct.config[disk]).replace(
+        /size=[^,]+/,
+        `size=${formatSize(newSize)}`,
+      );
     },
   });
 }
@@ -299,10 +443,22 @@ function updateConfig(ctx: SimContext, req: SimRequest): null {
   const { node: _n, vmid: _v, digest, delete: del, ...changes } = req.params;
   checkLock(ct);
   assertDigest(digest, configDigest(ct.config));
-  if ('features' in changes) checkFeaturesPermission(ct.config.features, changes.features, req.auth.isRoot);
-  const removals = del !== undefined ? String(del).split(/[,; ]+/).filter(Boolean) : [];
-  if (removals.includes('features')) checkFeaturesPermission(ct.config.features, undefined, req.auth.isRoot);
-  if ('rootfs' in changes) throw PveError.params({ rootfs: 'unable to modify read-only option' });
+  if ('features' in changes)
+    checkFeaturesPermission(
+      ct.config.features,
+      changes.features,
+      req.auth.isRoot,
+    );
+  const removals =
+    del !== undefined
+      ? String(del)
+          .split(/[,; ]+/)
+          .filter(Boolean)
+      : [];
+  if (removals.includes('features'))
+    checkFeaturesPermission(ct.config.features, undefined, req.auth.isRoot);
+  if ('rootfs' in changes)
+    throw PveError.params({ rootfs: 'unable to modify read-only option' });
   for (const key of removals) delete ct.config[key];
   Object.assign(ct.config, changes);
   return null;
@@ -372,7 +528,11 @@ export const lifecycleRoutes: SimRoute[] = [
     template: '/nodes/{node}/lxc/{vmid}/status/shutdown',
     operation: 'proxmox.lxc.shutdown',
     task: true,
-    params: { ...vmidPath, timeout: { type: 'integer', optional: true, min: 0 }, forceStop: P.bool },
+    params: {
+      ...vmidPath,
+      timeout: { type: 'integer', optional: true, min: 0 },
+      forceStop: P.bool,
+    },
     handle: (ctx, req) => stopCt(ctx, req, 'shutdown'),
   },
   {
@@ -380,7 +540,12 @@ export const lifecycleRoutes: SimRoute[] = [
     template: '/nodes/{node}/lxc/{vmid}',
     operation: 'proxmox.lxc.destroy',
     task: true,
-    params: { ...vmidPath, purge: P.bool, force: P.bool, 'destroy-unreferenced-disks': P.bool },
+    params: {
+      ...vmidPath,
+      purge: P.bool,
+      force: P.bool,
+      'destroy-unreferenced-disks': P.bool,
+    },
     handle: destroyCt,
   },
   {
@@ -390,7 +555,10 @@ export const lifecycleRoutes: SimRoute[] = [
     task: true,
     params: {
       ...vmidPath,
-      disk: { type: 'string', enum: ['rootfs', ...Array.from({ length: 256 }, (_, i) => `mp${i}`)] },
+      disk: {
+        type: 'string',
+        enum: ['rootfs', ...Array.from({ length: 256 }, (_, i) => `mp${i}`)],
+      },
       size: { type: 'string', pattern: /^\+?\d+(\.\d+)?[KMGT]?$/ },
       digest: { type: 'string', optional: true, maxLength: 40 },
     },
@@ -400,10 +568,17 @@ export const lifecycleRoutes: SimRoute[] = [
     method: 'GET',
     template: '/nodes/{node}/lxc/{vmid}/config',
     operation: 'proxmox.lxc.config.get',
-    params: { ...vmidPath, current: P.bool, snapshot: { ...P.snapname, optional: true } },
+    params: {
+      ...vmidPath,
+      current: P.bool,
+      snapshot: { ...P.snapname, optional: true },
+    },
     handle: (ctx, req) => {
       const ct = ctx.ct(Number(req.params.vmid));
-      const config = { ...ct.config, digest: configDigest(ct.config) } as Record<string, unknown>;
+      const config = {
+        ...ct.config,
+        digest: configDigest(ct.config),
+      } as Record<string, unknown>;
       if (ct.lock) config.lock = ct.lock;
       return config;
     },
@@ -412,7 +587,12 @@ export const lifecycleRoutes: SimRoute[] = [
     method: 'PUT',
     template: '/nodes/{node}/lxc/{vmid}/config',
     operation: 'proxmox.lxc.config.update',
-    params: { ...vmidPath, ...CONFIG_PARAMS, digest: { type: 'string', optional: true, maxLength: 40 }, delete: P.optString },
+    params: {
+      ...vmidPath,
+      ...CONFIG_PARAMS,
+      digest: { type: 'string', optional: true, maxLength: 40 },
+      delete: P.optString,
+    },
     indexed: { net: P.propString(NET_KEYS) },
     handle: updateConfig,
   },

@@ -1,4 +1,9 @@
-import { checkLock, type SimContext, type SimRequest, type SimRoute } from '../context';
+import {
+  checkLock,
+  type SimContext,
+  type SimRequest,
+  type SimRoute,
+} from '../context';
 import { P } from '../params';
 import { PveError } from '../pveHttp';
 import { configDigest, type SimContainer, type SimSnapshot } from '../state';
@@ -47,7 +52,11 @@ export const snapshotRoutes: SimRoute[] = [
     handle: (ctx, req) => {
       const ct = ctx.ct(Number(req.params.vmid));
       const list: Array<Record<string, unknown>> = ct.snapshots.map(s => {
-        const entry: Record<string, unknown> = { name: s.name, description: s.description, snaptime: s.snaptime };
+        const entry: Record<string, unknown> = {
+          name: s.name,
+          description: s.description,
+          snaptime: s.snaptime,
+        };
         if (s.parent) entry.parent = s.parent;
         return entry;
       });
@@ -72,18 +81,32 @@ export const snapshotRoutes: SimRoute[] = [
       const ct = ctx.ct(Number(req.params.vmid));
       const name = String(req.params.snapname);
       checkLock(ct);
-      if (name === 'current') throw PveError.params({ snapname: "invalid configuration ID 'current'" });
-      if (ct.snapshots.some(s => s.name === name)) throw PveError.die(`snapshot name '${name}' already used`);
-      return lockedTask(ctx, req, ct, { lock: 'snapshot', type: 'vzsnapshot', operation: 'proxmox.lxc.snapshot.create' }, () => {
-        ct.snapshots.push({
-          name,
-          description: String(req.params.description ?? ''),
-          snaptime: Math.floor(ctx.now() / 1000),
-          parent: ct.currentParent,
-          config: { ...ct.config },
+      if (name === 'current')
+        throw PveError.params({
+          snapname: "invalid configuration ID 'current'",
         });
-        ct.currentParent = name;
-      });
+      if (ct.snapshots.some(s => s.name === name))
+        throw PveError.die(`snapshot name '${name}' already used`);
+      return lockedTask(
+        ctx,
+        req,
+        ct,
+        {
+          lock: 'snapshot',
+          type: 'vzsnapshot',
+          operation: 'proxmox.lxc.snapshot.create',
+        },
+        () => {
+          ct.snapshots.push({
+            name,
+            description: String(req.params.description ?? ''),
+            snaptime: Math.floor(ctx.now() / 1000),
+            parent: ct.currentParent,
+            config: { ...ct.config },
+          });
+          ct.currentParent = name;
+        },
+      );
     },
   },
   {
@@ -97,9 +120,14 @@ export const snapshotRoutes: SimRoute[] = [
       const name = String(req.params.snapname);
       const snap = existingSnapshot(ct, name);
       checkLock(ct);
-      const task = { lock: 'snapshot-delete', type: 'vzdelsnapshot', operation: 'proxmox.lxc.snapshot.delete' };
+      const task = {
+        lock: 'snapshot-delete',
+        type: 'vzdelsnapshot',
+        operation: 'proxmox.lxc.snapshot.delete',
+      };
       return lockedTask(ctx, req, ct, task, () => {
-        for (const s of ct.snapshots) if (s.parent === name) s.parent = snap.parent;
+        for (const s of ct.snapshots)
+          if (s.parent === name) s.parent = snap.parent;
         if (ct.currentParent === name) ct.currentParent = snap.parent;
         ct.snapshots = ct.snapshots.filter(s => s !== snap);
       });
@@ -116,11 +144,21 @@ export const snapshotRoutes: SimRoute[] = [
       const name = String(req.params.snapname);
       const snap = existingSnapshot(ct, name);
       checkLock(ct);
-      return lockedTask(ctx, req, ct, { lock: 'rollback', type: 'vzrollback', operation: 'proxmox.lxc.snapshot.rollback' }, async () => {
-        if (ct.status === 'running') await haltGuest(ctx, ct);
-        ct.config = { ...snap.config };
-        ct.currentParent = name;
-      });
+      return lockedTask(
+        ctx,
+        req,
+        ct,
+        {
+          lock: 'rollback',
+          type: 'vzrollback',
+          operation: 'proxmox.lxc.snapshot.rollback',
+        },
+        async () => {
+          if (ct.status === 'running') await haltGuest(ctx, ct);
+          ct.config = { ...snap.config };
+          ct.currentParent = name;
+        },
+      );
     },
   },
 ];

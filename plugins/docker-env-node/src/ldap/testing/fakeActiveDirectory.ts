@@ -30,7 +30,8 @@ export class FakeActiveDirectory {
 
   add(dn: string, attrs: Record<string, string | string[]>): void {
     const normalised: Attrs = {};
-    for (const [k, v] of Object.entries(attrs)) normalised[k] = Array.isArray(v) ? v : [v];
+    for (const [k, v] of Object.entries(attrs))
+      normalised[k] = Array.isArray(v) ? v : [v];
     this.entries.set(dn.toLowerCase(), { dn: [dn], ...normalised });
   }
 
@@ -41,16 +42,26 @@ export class FakeActiveDirectory {
   session(): LdapSession {
     return {
       search: async (base, options) => {
-        if (options.scope === 'base') this.baseRequests.push(options.attributes);
-        return this.find(base, options).map(e => this.project(e, options.attributes));
+        if (options.scope === 'base')
+          this.baseRequests.push(options.attributes);
+        return this.find(base, options).map(e =>
+          this.project(e, options.attributes),
+        );
       },
-      searchPaged: (base, options, pageSize) => this.paged(base, options, pageSize),
+      searchPaged: (base, options, pageSize) =>
+        this.paged(base, options, pageSize),
     };
   }
 
-  private async *paged(base: string, options: LdapSearch, pageSize: number): AsyncIterable<Entry[]> {
+  private async *paged(
+    base: string,
+    options: LdapSearch,
+    pageSize: number,
+  ): AsyncIterable<Entry[]> {
     this.pageRequests.push(pageSize);
-    const all = this.find(base, options).map(e => this.project(e, options.attributes));
+    const all = this.find(base, options).map(e =>
+      this.project(e, options.attributes),
+    );
     for (let i = 0; i === 0 || i < all.length; i += pageSize) {
       const page = all.slice(i, i + pageSize);
       this.pagesReturned.push(page.length);
@@ -61,13 +72,17 @@ export class FakeActiveDirectory {
   private find(base: string, options: LdapSearch): Attrs[] {
     const b = base.toLowerCase();
     return [...this.entries.entries()]
-      .filter(([dn]) => (options.scope === 'base' ? dn === b : dn === b || dn.endsWith(`,${b}`)))
+      .filter(([dn]) =>
+        options.scope === 'base' ? dn === b : dn === b || dn.endsWith(`,${b}`),
+      )
       .map(([, e]) => e)
       .filter(e => this.matches(options.filter, e));
   }
 
   private get(e: Attrs, attribute: string): string[] {
-    const key = Object.keys(e).find(k => k.toLowerCase() === attribute.toLowerCase());
+    const key = Object.keys(e).find(
+      k => k.toLowerCase() === attribute.toLowerCase(),
+    );
     return key ? e[key] : [];
   }
 
@@ -80,17 +95,26 @@ export class FakeActiveDirectory {
       const v = String(f.value).toLowerCase();
       return this.get(e, f.attribute).some(x => x.toLowerCase() === v);
     }
-    if (f instanceof ExtensibleFilter && f.rule === LDAP_MATCHING_RULE_IN_CHAIN) {
+    if (
+      f instanceof ExtensibleFilter &&
+      f.rule === LDAP_MATCHING_RULE_IN_CHAIN
+    ) {
       const target = f.value.toLowerCase();
       const dn = e.dn[0].toLowerCase();
-      if (f.matchType.toLowerCase() === 'memberof') return this.isNestedMember(dn, target);
-      if (f.matchType.toLowerCase() === 'member') return this.isNestedMember(target, dn);
+      if (f.matchType.toLowerCase() === 'memberof')
+        return this.isNestedMember(dn, target);
+      if (f.matchType.toLowerCase() === 'member')
+        return this.isNestedMember(target, dn);
     }
     throw new Error(`fake AD cannot evaluate ${f.toString()}`);
   }
 
   /** Whether `memberDn` is in `groupDn`, directly or through nested groups (cycle-safe). */
-  private isNestedMember(memberDn: string, groupDn: string, seen = new Set<string>()): boolean {
+  private isNestedMember(
+    memberDn: string,
+    groupDn: string,
+    seen = new Set<string>(),
+  ): boolean {
     if (seen.has(groupDn)) return false;
     seen.add(groupDn);
     const group = this.entries.get(groupDn);
@@ -116,7 +140,10 @@ export class FakeActiveDirectory {
       const start = range ? Number(range[1]) : 0;
       const end = Math.min(start + this.maxValRange, values.length) - 1;
       const last = end === values.length - 1;
-      out[`${name};range=${start}-${last ? '*' : end}`] = values.slice(start, end + 1);
+      out[`${name};range=${start}-${last ? '*' : end}`] = values.slice(
+        start,
+        end + 1,
+      );
     }
     return out;
   }

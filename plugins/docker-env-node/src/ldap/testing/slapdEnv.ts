@@ -25,7 +25,9 @@ export function slapdEnv(): SlapdEnv {
       'run `scripts/services/slapd.sh start && source .tools/services/slapd.env` from the repository root';
     throw new Error(
       process.env.CI === 'true'
-        ? `CI must provide a real OpenLDAP: DOCKER_ENV_TEST_LDAP_* missing (${missing.join(', ')}); ${how} in the CI job`
+        ? `CI must provide a real OpenLDAP: DOCKER_ENV_TEST_LDAP_* missing (${missing.join(
+            ', ',
+          )}); ${how} in the CI job`
         : `No test OpenLDAP configured (${missing.join(', ')} missing): ${how}`,
     );
   }

@@ -27,7 +27,10 @@ export function sshdTestEnv(): SshdTestEnv {
   const env: Record<string, string | undefined> = {};
   for (const v of VARS) env[v] = process.env[v];
   if (VARS.some(v => !env[v])) {
-    const file = path.join(findRepoRoot(process.cwd()), '.tools/services/sshd.env');
+    const file = path.join(
+      findRepoRoot(process.cwd()),
+      '.tools/services/sshd.env',
+    );
     if (fs.existsSync(file)) {
       for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
         const m = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
@@ -38,7 +41,9 @@ export function sshdTestEnv(): SshdTestEnv {
   const missing = VARS.filter(v => !env[v]);
   if (missing.length > 0) {
     throw new Error(
-      `The SSH tests need a real sshd: run scripts/services/sshd.sh start (then source .tools/services/sshd.env). Missing: ${missing.join(', ')}`,
+      `The SSH tests need a real sshd: run scripts/services/sshd.sh start (then source .tools/services/sshd.env). Missing: ${missing.join(
+        ', ',
+      )}`,
     );
   }
   return {
