@@ -1,7 +1,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import fs from 'node:fs';
-import { sharedContractPath } from './repoRoot';
+import { contractPath } from './repoRoot';
 
 /**
  * Rewrites OpenAPI 3.0 / Swagger 2.0 schema dialect into JSON Schema that Ajv understands:
@@ -52,7 +52,7 @@ export class ContractValidator {
   private readonly schemasAt: string;
 
   /**
-   * @param file - contract file name in the shared contracts folder
+   * @param file - contract file name in the repository's contracts folder
    * @param overrides - documented deviations: JSON pointer inside the document -> replacement schema
    * @param options - `goNullable`: every object property may be null (Go nil values; Swagger 2.0 contracts)
    */
@@ -61,7 +61,7 @@ export class ContractValidator {
     overrides: Record<string, unknown> = {},
     options: { goNullable?: boolean } = {},
   ) {
-    const doc = JSON.parse(fs.readFileSync(sharedContractPath(file), 'utf8'));
+    const doc = JSON.parse(fs.readFileSync(contractPath(file), 'utf8'));
     this.schemasAt = doc.swagger ? 'definitions' : 'components/schemas';
     for (const [pointer, schema] of Object.entries(overrides)) {
       const keys = pointer.replace(/^#\//, '').split('/');

@@ -6,7 +6,7 @@ import {
   pveNamedFormatError,
   toJsRegExpSource,
 } from './proxmoxFormats';
-import { sharedContractPath } from './repoRoot';
+import { contractPath } from './repoRoot';
 
 /** One operation of the Proxmox contract (`paths[path][METHOD]` of the schema file). */
 export interface PveOperation {
@@ -39,9 +39,9 @@ export interface PveParam extends PveSchema {
   name: string;
 }
 
-/** Default location: `<repo>/../shared/contracts/proxmox-ve-lxc-api.schema.json`. */
+/** Default location: `<repo>/contracts/proxmox-ve-lxc-api.schema.json`. */
 export function defaultProxmoxContractPath(): string {
-  return sharedContractPath('proxmox-ve-lxc-api.schema.json');
+  return contractPath('proxmox-ve-lxc-api.schema.json');
 }
 
 // PVE's own response quirk: values are Perl scalars, and GET /cluster/nextid answers the id
@@ -120,7 +120,7 @@ export class ProxmoxContract {
       .sort((a, b) => a.names.length - b.names.length);
   }
 
-  /** Loads the contract file (default: the shared contracts folder beside the repository). */
+  /** Loads the contract file (default: the repository's contracts folder). */
   static load(file: string = defaultProxmoxContractPath()): ProxmoxContract {
     const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
     return new ProxmoxContract(doc.paths);

@@ -1,4 +1,4 @@
-export { findRepoRoot, sharedContractPath } from './repoRoot';
+export { findRepoRoot, contractPath } from './repoRoot';
 export { ContractValidator } from './ContractValidator';
 export {
   NETBOX_CONTRACT_FILE,

@@ -1,6 +1,6 @@
 import { ContractValidator } from './ContractValidator';
 
-/** The NetBox contract file in the shared contracts folder (OpenAPI 3.0 subset). */
+/** The NetBox contract file in the repository's contracts folder (OpenAPI 3.0 subset). */
 export const NETBOX_CONTRACT_FILE = 'netbox-openapi.subset.json';
 
 /**

@@ -1,6 +1,6 @@
 import { ContractValidator } from './ContractValidator';
 
-/** The Portainer contract file in the shared contracts folder (Swagger 2.0 subset). */
+/** The Portainer contract file in the repository's contracts folder (Swagger 2.0 subset). */
 export const PORTAINER_CONTRACT_FILE = 'portainer-api.subset.json';
 
 /**

@@ -1,15 +1,15 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import fs from 'node:fs';
-import { sharedContractPath } from './repoRoot';
+import { contractPath } from './repoRoot';
 
-/** The Traefik v3 file-provider contract file in the shared contracts folder (JSON Schema). */
+/** The Traefik v3 file-provider contract file in the repository's contracts folder (JSON Schema). */
 export const TRAEFIK_CONTRACT_FILE = 'traefik-v3-file-provider.schema.json';
 
 /** A validator for the Traefik v3 file-provider contract: returns the errors of a document (none when valid). */
 export function traefikSchemaValidator(): (doc: unknown) => string[] {
   const schema = JSON.parse(
-    fs.readFileSync(sharedContractPath(TRAEFIK_CONTRACT_FILE), 'utf8'),
+    fs.readFileSync(contractPath(TRAEFIK_CONTRACT_FILE), 'utf8'),
   );
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);

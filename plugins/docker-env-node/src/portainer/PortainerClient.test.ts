@@ -5,7 +5,7 @@ import {
   PORTAINER_LAB_API_KEY,
   PortainerSimulator,
   portainerContractValidator,
-  sharedContractPath,
+  contractPath,
   startStandInAgent,
   type StandInAgent,
 } from '@docker-env/lab';
@@ -27,7 +27,7 @@ describe('PortainerClient against the Portainer simulator', () => {
   let agent: StandInAgent;
   const contract = portainerContractValidator();
   const swagger = JSON.parse(
-    fs.readFileSync(sharedContractPath(PORTAINER_CONTRACT_FILE), 'utf8'),
+    fs.readFileSync(contractPath(PORTAINER_CONTRACT_FILE), 'utf8'),
   );
   const sent: Array<{
     method: string;
