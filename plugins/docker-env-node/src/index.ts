@@ -14,3 +14,4 @@ export * from './webhooks';
 export * from './proxmox';
 export * from './netbox';
 export * from './portainer';
+export * from './operations';

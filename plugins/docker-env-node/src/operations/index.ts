@@ -1,0 +1,1 @@
+export type { OperationTarget, StepContext, OperationStep } from './types';
