@@ -120,6 +120,11 @@ export class EdgeRouter {
     return this.runtime.status;
   }
 
+  /** The route folder it serves. */
+  get directory(): string {
+    return this.options.directory;
+  }
+
   /** What the last reload did. */
   get lastReload(): EdgeReload {
     return this.state;
