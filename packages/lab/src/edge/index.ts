@@ -13,3 +13,11 @@ export {
 } from './loadDirectory';
 export type { RouterStatus } from './runtime';
 export type { EdgeLogger } from './types';
+export {
+  startEchoServer,
+  memoryLogger,
+  writeAtomically,
+  eventually,
+  edgeRequest,
+} from './testing';
+export type { EchoServer } from './testing';
