@@ -65,8 +65,9 @@ export async function loadRouteDirectory(
   };
   const files: string[] = [];
   const walk = async (dir: string) => {
+    // byte order, as Go's os.ReadDir
     const entries = (await fs.readdir(dir, { withFileTypes: true })).sort(
-      (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+      (a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)),
     );
     for (const entry of entries) {
       const full = path.join(dir, entry.name);

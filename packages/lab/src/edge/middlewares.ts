@@ -37,11 +37,9 @@ const stripPrefix: MiddlewareFactory = (options, next) => {
     const prefix = prefixes.find(p => x.path.startsWith(p));
     if (prefix !== undefined) {
       const rest = x.path.slice(prefix.length);
-      x.path = forceSlash
-        ? `/${rest.replace(/^\//, '')}`
-        : rest.startsWith('/')
-        ? rest
-        : `/${rest}`;
+      // forceSlash is Traefik's deprecated variant; both keep a leading slash
+      const stripped = forceSlash ? `/${rest.replace(/^\//, '')}` : rest;
+      x.path = stripped.startsWith('/') ? stripped : `/${stripped}`;
       const prior = x.headers['x-forwarded-prefix'];
       x.headers['x-forwarded-prefix'] = prior ? `${prior}, ${prefix}` : prefix;
     }

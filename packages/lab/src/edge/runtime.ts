@@ -202,13 +202,7 @@ export function buildRuntime(
     }
   }
   for (const list of routers.values()) {
-    list.sort((a, b) =>
-      b.priority !== a.priority
-        ? b.priority - a.priority
-        : a.name < b.name
-        ? -1
-        : 1,
-    );
+    list.sort((a, b) => b.priority - a.priority || (a.name < b.name ? -1 : 1));
   }
   return {
     routers,
