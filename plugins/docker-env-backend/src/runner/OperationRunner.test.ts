@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import {
-  createTables,
+  migrate,
   operationRow,
   queueOperation,
   step,
@@ -17,7 +17,7 @@ describe.each(databases.eachSupportedId())('OperationRunner on %s', id => {
   let db: Knex;
   beforeAll(async () => {
     db = await databases.init(id);
-    await createTables(db);
+    await migrate(db);
   });
 
   it('runs the steps in order, passes facts on and records each step', async () => {

@@ -2,36 +2,14 @@ import type {
   OperationStep,
   OperationTarget,
 } from '@docker-env/plugin-docker-env-node';
+import type {
+  OperationKind,
+  OperationStatus,
+  OperationStepStatus,
+} from '@docker-env/plugin-docker-env-common';
 import type { Knex } from 'knex';
 
-/** What an operation does to its environment. */
-export type OperationKind =
-  | 'provision'
-  | 'pause'
-  | 'resume'
-  | 'snapshot_create'
-  | 'snapshot_rollback'
-  | 'snapshot_delete'
-  | 'delete'
-  | 'deploy';
-
-/** Where an operation is: `failed` means it ended with leftovers (an undo failed too), `rolled_back` that it did not. */
-export type OperationStatus =
-  | 'queued'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'rolled_back';
-
-/** Where one step of an operation is. */
-export type OperationStepStatus =
-  | 'pending'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'undoing'
-  | 'undone'
-  | 'skipped';
+export type { OperationKind, OperationStatus, OperationStepStatus };
 
 /** An operation row as the runner reads it (JSON parsed, timestamps as `Date`). */
 export interface OperationRecord {

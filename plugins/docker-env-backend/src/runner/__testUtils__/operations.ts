@@ -5,50 +5,16 @@ import type {
   StepContext,
 } from '@docker-env/plugin-docker-env-node';
 import { randomUUID } from 'node:crypto';
+import { resolve as resolvePath } from 'node:path';
 import type { Knex } from 'knex';
 import { OperationQueue } from '../OperationQueue';
 import { OperationRunner, OperationRunnerOptions } from '../OperationRunner';
 import { OperationKind } from '../types';
 
-/**
- * TEMPORARY test-only schema, the shape helper `core` is adding as the plugin's first migration; replaced by the
- * plugin's migrations once they are merged.
- */
-export async function createTables(db: Knex) {
-  await db.schema.createTable('environments', t => {
-    t.string('id').primary();
-    t.string('name').notNullable();
-    t.string('status').notNullable().defaultTo('provisioning');
-  });
-  await db.schema.createTable('operations', t => {
-    t.string('id').primary();
-    t.string('environment_id').notNullable().references('environments.id');
-    t.string('kind').notNullable();
-    t.string('status').notNullable();
-    t.text('input').notNullable();
-    t.text('result').nullable();
-    t.text('error').nullable();
-    t.string('failed_step').nullable();
-    t.string('requested_by').notNullable();
-    t.timestamp('created_at').notNullable().defaultTo(db.fn.now());
-    t.timestamp('started_at').nullable();
-    t.timestamp('ended_at').nullable();
-    t.string('claimed_by').nullable();
-    t.timestamp('claim_expires_at').nullable();
-    t.integer('attempts').notNullable().defaultTo(0);
-    t.string('lock_key').nullable();
-  });
-  await db.schema.createTable('operation_steps', t => {
-    t.increments('id');
-    t.string('operation_id').notNullable().references('operations.id');
-    t.integer('position').notNullable();
-    t.string('name').notNullable();
-    t.string('status').notNullable();
-    t.timestamp('started_at').nullable();
-    t.timestamp('ended_at').nullable();
-    t.text('facts').nullable();
-    t.text('error').nullable();
-    t.unique(['operation_id', 'position']);
+/** Creates the plugin's tables with its own migrations. */
+export async function migrate(db: Knex) {
+  await db.migrate.latest({
+    directory: resolvePath(__dirname, '../../../migrations'),
   });
 }
 
@@ -59,9 +25,19 @@ export async function queueOperation(
 ): Promise<string> {
   const environmentId = randomUUID();
   const id = randomUUID();
+  const now = new Date();
   await db('environments').insert({
     id: environmentId,
     name: `env-${id.slice(0, 8)}`,
+    owner: 'user:default/alice',
+    status: 'provisioning',
+    size: 'S',
+    cpu_cores: 1,
+    memory_mb: 512,
+    disk_gb: 4,
+    created_by: 'user:default/alice',
+    created_at: now,
+    updated_at: now,
   });
   await db('operations').insert({
     id,
