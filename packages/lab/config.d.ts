@@ -13,6 +13,8 @@ export interface Config {
         proxmox?: number;
         netbox?: number;
         portainer?: number;
+        /** The edge router's plain-HTTP entry point `web`; it serves `dockerEnv.traefik.directory`. */
+        edge?: number;
       };
     };
   };

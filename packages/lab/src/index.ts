@@ -10,4 +10,5 @@ export * from './proxmox';
 export * from './netbox';
 export * from './portainer';
 export * from './contracts';
+export * from './edge';
 export * from './lab';

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   coreServices,
   createBackendPlugin,
@@ -25,6 +26,11 @@ export const labPlugin = createBackendPlugin({
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { startLab } =
           require('@docker-env/lab') as typeof import('@docker-env/lab');
+        // the edge serves the folder the route store writes (relative to the backend's folder)
+        const routesDir = config.getOptionalString(
+          'dockerEnv.traefik.directory',
+        );
+        const edgeLogger = logger.child({ component: 'edge' });
         const lab = await startLab({
           latencyScale: labConfig.getOptionalNumber('latencyScale'),
           guestIpBlock: labConfig.getOptionalNumber('guestIpBlock') ?? 10,
@@ -33,10 +39,26 @@ export const labPlugin = createBackendPlugin({
             netbox: labConfig.getOptionalNumber('ports.netbox'),
             portainer: labConfig.getOptionalNumber('ports.portainer'),
           },
+          edge: routesDir
+            ? {
+                directory: path.resolve(routesDir),
+                port: labConfig.getOptionalNumber('ports.edge'),
+                logger: {
+                  info: m => edgeLogger.info(m),
+                  warn: m => edgeLogger.warn(m),
+                  error: m => edgeLogger.error(m),
+                },
+              }
+            : undefined,
         });
         logger.info(
           `Lab started: proxmox ${lab.urls.proxmox}, netbox ${lab.urls.netbox}, portainer ${lab.urls.portainer}`,
         );
+        if (lab.edge) {
+          logger.info(
+            `Lab edge router: ${lab.urls.edge} serves the routes in ${lab.edge.directory} (e.g. curl -H 'Host: <name>.docker.localhost' ${lab.urls.edge}/)`,
+          );
+        }
         lifecycle.addShutdownHook(() => lab.stop());
       },
     });

@@ -1,18 +1,29 @@
+import path from 'node:path';
+import { findRepoRoot } from '../contracts';
 import { startLab } from './startLab';
 
 const USAGE = `Usage: docker-env-lab [--latency-scale N] [--proxmox-port P] [--netbox-port P] [--portainer-port P]
-Starts the simulated Proxmox VE, NetBox and Portainer on 127.0.0.1 and prints their base URLs.`;
+                      [--edge-port P] [--routes-dir DIR]
+Starts the simulated Proxmox VE, NetBox and Portainer and the edge router (serving the Traefik
+route folder DIR, default <repo>/.lab-data/traefik) on 127.0.0.1 and prints their base URLs.`;
 
 function parseArgs(argv: string[]) {
   const values: Record<string, number> = {};
+  let routesDir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
     }
+    if (arg === '--routes-dir' && argv[i + 1]) {
+      routesDir = path.resolve(argv[++i]);
+      continue;
+    }
     const match =
-      /^--(latency-scale|proxmox-port|netbox-port|portainer-port)$/.exec(arg);
+      /^--(latency-scale|proxmox-port|netbox-port|portainer-port|edge-port)$/.exec(
+        arg,
+      );
     const value = Number(argv[i + 1]);
     if (!match || !Number.isFinite(value) || value < 0) {
       process.stderr.write(
@@ -23,11 +34,11 @@ function parseArgs(argv: string[]) {
     values[match[1]] = value;
     i++;
   }
-  return values;
+  return { values, routesDir };
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2));
+  const { values: args, routesDir } = parseArgs(process.argv.slice(2));
   const t0 = process.hrtime.bigint();
   const lab = await startLab({
     latencyScale: args['latency-scale'],
@@ -35,6 +46,10 @@ async function main() {
       proxmox: args['proxmox-port'],
       netbox: args['netbox-port'],
       portainer: args['portainer-port'],
+    },
+    edge: {
+      directory: routesDir ?? path.join(findRepoRoot(), '.lab-data', 'traefik'),
+      port: args['edge-port'],
     },
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -44,6 +59,9 @@ async function main() {
       `proxmox   ${urls.proxmox}   token ${credentials.proxmox.tokenId}=${credentials.proxmox.tokenSecret}`,
       `netbox    ${urls.netbox}/api/   token ${credentials.netbox.token}`,
       `portainer ${urls.portainer}   api key ${credentials.portainer.apiKey}`,
+      `edge      ${urls.edge}   routes from ${
+        lab.edge!.directory
+      } (curl -H 'Host: <name>.<baseDomain>' ${urls.edge}/)`,
       `lab ready in ${ms.toFixed(
         0,
       )} ms (state: GET <url>/_lab/state; Ctrl-C stops)`,

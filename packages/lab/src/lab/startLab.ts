@@ -1,3 +1,5 @@
+import { EdgeRouter } from '../edge';
+import type { EdgeLogger } from '../edge';
 import { GuestFleet } from '../guest';
 import { NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from '../netbox';
 import { PORTAINER_LAB_API_KEY, PortainerSimulator } from '../portainer';
@@ -14,6 +16,11 @@ export interface LabOptions {
    * so labs started side by side (parallel test files) never collide.
    */
   guestIpBlock?: number;
+  /**
+   * The edge router (Traefik's stand-in) serving the route folder on 127.0.0.1: on when a
+   * directory is given. `port` 0 or unset picks a free one (the embedded default uses 18000).
+   */
+  edge?: { directory: string; port?: number; logger?: EdgeLogger };
 }
 
 /** The running lab: every simulator, the guests, and what a client needs to reach them. */
@@ -22,8 +29,10 @@ export interface Lab {
   netbox: NetBoxSimulator;
   portainer: PortainerSimulator;
   guests: GuestFleet;
+  /** The edge router, when started (`options.edge`). */
+  edge?: EdgeRouter;
   /** Base URLs as the production clients expect them in app-config. */
-  urls: { proxmox: string; netbox: string; portainer: string };
+  urls: { proxmox: string; netbox: string; portainer: string; edge?: string };
   /** The credentials the simulators accept (lab values, not secrets). */
   credentials: {
     proxmox: { tokenId: string; tokenSecret: string };
@@ -61,16 +70,26 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       port: options.ports?.portainer,
     });
     started.push(portainer);
+    const edge = options.edge
+      ? await EdgeRouter.start({
+          directory: options.edge.directory,
+          entryPoints: [{ name: 'web', port: options.edge.port }],
+          logger: options.edge.logger,
+        })
+      : undefined;
+    if (edge) started.push(edge);
 
     return {
       proxmox,
       netbox,
       portainer,
       guests,
+      edge,
       urls: {
         proxmox: proxmox.url,
         netbox: netbox.url,
         portainer: portainer.url,
+        ...(edge ? { edge: edge.url() } : {}),
       },
       credentials: {
         proxmox: {

@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { Lab, startLab } from '@docker-env/lab';
+import { edgeRequest, eventually, Lab, startLab } from '@docker-env/lab';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,8 +18,9 @@ describe('the clients against the lab, end to end', () => {
   let config: ConfigReader;
 
   beforeAll(async () => {
-    lab = await startLab({ latencyScale: 0 });
     routesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'docker-env-routes-'));
+    // the edge router serves the route folder, as Traefik's file provider would
+    lab = await startLab({ latencyScale: 0, edge: { directory: routesDir } });
     config = new ConfigReader({
       dockerEnv: {
         proxmox: {
@@ -39,6 +40,9 @@ describe('the clients against the lab, end to end', () => {
           baseDomain: 'docker.example.com',
           certResolver: 'le',
           wildcardCertificate: true,
+          // the lab edge's plain-HTTP entry point
+          entryPoints: ['web'],
+          tls: false,
           directory: routesDir,
         },
         docker: { kind: 'tcp' },
@@ -149,6 +153,17 @@ describe('the clients against the lab, end to end', () => {
     expect((await docker.inspect('web')).state.running).toBe(true);
     expect((await fetch(`http://${ip}:8080/`)).status).toBe(200);
 
+    // Through the edge: the route's host reaches the container in the guest
+    const viaEdge = await eventually(async () => {
+      const r = await edgeRequest(
+        lab.urls.edge!,
+        'shop-dev.docker.example.com',
+      );
+      expect(r.status).toBe(200);
+      return JSON.parse(r.text);
+    });
+    expect(viaEdge).toMatchObject({ container: 'web', port: '80/tcp' });
+
     // Delete: everything goes
     await proxmox.waitForTask(await proxmox.stop(clone.vmid));
     await proxmox.waitForTask(await proxmox.destroy(clone.vmid));
@@ -158,6 +173,13 @@ describe('the clients against the lab, end to end', () => {
     expect(await portainer.deleteEndpoint(endpoint.id)).toBe(true);
     await traefik.removeRoute('shop-dev');
     await expect(fs.readdir(routesDir)).resolves.toEqual([]);
+    await eventually(async () =>
+      expect(
+        (
+          await edgeRequest(lab.urls.edge!, 'shop-dev.docker.example.com')
+        ).status,
+      ).toBe(404),
+    );
     const decommissioned = await netbox.setVirtualMachineStatus(
       vm.id,
       'decommissioning',

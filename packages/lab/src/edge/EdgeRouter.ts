@@ -1,0 +1,275 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import { ClosableServer } from '../core/ClosableServer';
+import { EdgeExchange, sendNotFound } from './exchange';
+import { loadRouteDirectory } from './loadDirectory';
+import { forwardedHeaders, ProxyTimeouts } from './proxy';
+import { buildRuntime, EdgeRuntime, RouterStatus } from './runtime';
+import { EdgeLogger } from './types';
+
+/** A plain-HTTP entry point of the edge on 127.0.0.1. */
+export interface EdgeEntryPoint {
+  /** Name routers list in `entryPoints` (Traefik's static configuration), e.g. `web`. */
+  name: string;
+  /** 0 or unset: a free port. */
+  port?: number;
+}
+
+/** Options of {@link EdgeRouter.start}. */
+export interface EdgeRouterOptions {
+  /** The route folder (Traefik's `providers.file.directory`); created when missing. */
+  directory: string;
+  /** Default: one entry point `web` on a free port. */
+  entryPoints?: EdgeEntryPoint[];
+  /** Quiet time after a file event before the folder is read again. Default 50 ms. */
+  debounceMs?: number;
+  timeouts?: Partial<ProxyTimeouts>;
+  /** Where configuration errors go (Traefik's log). Default: stderr. */
+  logger?: EdgeLogger;
+}
+
+/** What the last reload did. */
+export interface EdgeReload {
+  /** Increases with every successful load of the folder. */
+  generation: number;
+  /** The error of the last attempt when it failed (the previous configuration stays in force). */
+  error?: string;
+  files: string[];
+}
+
+const STDERR_LOGGER: EdgeLogger = {
+  info: m => process.stderr.write(`edge: ${m}\n`),
+  warn: m => process.stderr.write(`edge: WARN ${m}\n`),
+  error: m => process.stderr.write(`edge: ERROR ${m}\n`),
+};
+
+function splitHost(host: string): string {
+  const h = host.toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  return h.replace(/:\d*$/, '');
+}
+
+/**
+ * An edge router that plays Traefik v3 with the file provider (`directory`, `watch: true`): it
+ * serves the routers, services and middlewares of every `.yml`/`.yaml`/`.toml` file in the
+ * route folder on loopback entry points, and reloads when a file changes.
+ */
+export class EdgeRouter {
+  private runtime: EdgeRuntime = {
+    routers: new Map(),
+    status: [],
+    stop: () => {},
+  };
+  private state: EdgeReload = { generation: 0, files: [] };
+  private watcher?: fs.FSWatcher;
+  private debounce?: NodeJS.Timeout;
+  private rewatch?: NodeJS.Timeout;
+  private reloading?: Promise<void>;
+  private pending = false;
+  private stopped = false;
+  private readonly waiters: Array<() => void> = [];
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  private readonly listeners = new Map<string, ClosableServer>();
+
+  private constructor(
+    private readonly options: EdgeRouterOptions,
+    private readonly logger: EdgeLogger,
+    private readonly timeouts: ProxyTimeouts,
+  ) {}
+
+  /** Loads the folder, starts watching it and listens on every entry point. */
+  static async start(options: EdgeRouterOptions): Promise<EdgeRouter> {
+    const edge = new EdgeRouter(options, options.logger ?? STDERR_LOGGER, {
+      dialTimeoutMs: options.timeouts?.dialTimeoutMs ?? 30_000,
+      responseHeaderTimeoutMs:
+        options.timeouts?.responseHeaderTimeoutMs ?? 60_000,
+    });
+    await fs.promises.mkdir(options.directory, { recursive: true });
+    edge.watch();
+    await edge.reload();
+    try {
+      for (const ep of options.entryPoints ?? [{ name: 'web' }]) {
+        const server = await ClosableServer.listen(
+          (req, res) => edge.handle(ep.name, req, res),
+          '127.0.0.1',
+          ep.port ?? 0,
+        );
+        // Traefik's entry point defaults: readTimeout 60 s, idleTimeout 180 s
+        server.server.requestTimeout = 60_000;
+        server.server.headersTimeout = 60_000;
+        server.server.keepAliveTimeout = 180_000;
+        edge.listeners.set(ep.name, server);
+      }
+    } catch (error) {
+      await edge.stop();
+      throw error;
+    }
+    return edge;
+  }
+
+  /** Base URL of an entry point (default: the first), e.g. `http://127.0.0.1:18000`. */
+  url(entryPoint?: string): string {
+    const name = entryPoint ?? this.listeners.keys().next().value;
+    const server = name === undefined ? undefined : this.listeners.get(name);
+    if (!server) throw new Error(`no entry point ${entryPoint}`);
+    return `http://127.0.0.1:${server.port}`;
+  }
+
+  /** Every router of the configuration in force, with its error when it is not served. */
+  routers(): RouterStatus[] {
+    return this.runtime.status;
+  }
+
+  /** The route folder it serves. */
+  get directory(): string {
+    return this.options.directory;
+  }
+
+  /** What the last reload did. */
+  get lastReload(): EdgeReload {
+    return this.state;
+  }
+
+  /** Reads the folder again now (also what every file event does after the debounce). */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.pending = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      do {
+        this.pending = false;
+        await this.loadOnce();
+      } while (this.pending && !this.stopped);
+    })().finally(() => {
+      this.reloading = undefined;
+      this.waiters.splice(0).forEach(w => w());
+    });
+    return this.reloading;
+  }
+
+  /** Resolves after the next reload attempt (successful or not) has finished. */
+  nextReload(): Promise<void> {
+    return new Promise(resolve => this.waiters.push(resolve));
+  }
+
+  /** Stops watching, closes the entry points (dropping open connections) and the health checks. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.debounce);
+    clearTimeout(this.rewatch);
+    this.watcher?.close();
+    await this.reloading;
+    this.runtime.stop();
+    for (const server of this.listeners.values()) await server.close();
+    this.agent.destroy();
+  }
+
+  private async loadOnce() {
+    try {
+      const { config, files } = await loadRouteDirectory(
+        this.options.directory,
+        this.logger,
+      );
+      if (this.stopped) return;
+      const entryPoints = (this.options.entryPoints ?? [{ name: 'web' }]).map(
+        e => ({ name: e.name, tls: false }),
+      );
+      const next = buildRuntime(config, entryPoints, {
+        agent: this.agent,
+        timeouts: this.timeouts,
+        logger: this.logger,
+      });
+      const previous = this.runtime;
+      this.runtime = next;
+      previous.stop();
+      this.state = { generation: this.state.generation + 1, files };
+    } catch (e) {
+      // as Traefik: the configuration in force stays, the error is logged
+      const error = (e as Error).message;
+      this.state = { ...this.state, error };
+      this.logger.error(`Error occurred during watcher callback: ${error}`);
+    }
+  }
+
+  private watch() {
+    if (this.stopped) return;
+    try {
+      this.watcher = fs.watch(
+        this.options.directory,
+        { persistent: false },
+        () => this.schedule(),
+      );
+      this.watcher.on('error', e => {
+        this.logger.error(`Watcher event error: ${e.message}`);
+        this.watcher?.close();
+        this.rewatch = setTimeout(() => this.watch(), 1000);
+      });
+    } catch (e) {
+      this.logger.error(`error adding file watcher: ${(e as Error).message}`);
+      this.rewatch = setTimeout(() => this.watch(), 1000);
+    }
+  }
+
+  private schedule() {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.reload().catch(() => {});
+    }, this.options.debounceMs ?? 50);
+  }
+
+  private handle(
+    entryPoint: string,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ) {
+    const raw = req.url ?? '/';
+    let path = raw;
+    let search = '';
+    const q = raw.indexOf('?');
+    if (q >= 0) {
+      path = raw.slice(0, q);
+      search = raw.slice(q);
+    }
+    if (!path.startsWith('/')) {
+      // absolute-form request target (as sent to a proxy)
+      try {
+        path = new URL(path).pathname;
+      } catch {
+        path = '/';
+      }
+    }
+    let decoded = path;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      // keep the raw path when it is not valid percent-encoding
+    }
+    const rules = {
+      host: splitHost(req.headers.host ?? ''),
+      path: decoded,
+      method: req.method ?? 'GET',
+      headers: req.headers,
+      query: new URLSearchParams(search),
+    };
+    const router = this.runtime.routers
+      .get(entryPoint)
+      ?.find(r => r.rule.matches(rules));
+    if (!router) {
+      sendNotFound(res);
+      return;
+    }
+    const clientIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const exchange: EdgeExchange = {
+      req,
+      res,
+      path,
+      search,
+      headers: forwardedHeaders(req, 'http', clientIp),
+      onResponseHeaders: [],
+      scheme: 'http',
+      clientIp,
+    };
+    router.handler(exchange);
+  }
+}
