@@ -87,10 +87,17 @@ describe('the clients against the lab, end to end', () => {
     const { endpoint, created } = await portainer.createAgentEndpoint({
       name: 'shop-dev',
       ip,
+      environmentId: 'env-shop-dev',
     });
     expect(created).toBe(true);
     expect(
-      (await portainer.createAgentEndpoint({ name: 'shop-dev', ip })).created,
+      (
+        await portainer.createAgentEndpoint({
+          name: 'shop-dev',
+          ip,
+          environmentId: 'env-shop-dev',
+        })
+      ).created,
     ).toBe(false);
     const team = await portainer.ensureTeam('team-a');
     const withAccess = await portainer.grantTeamAccess(endpoint.id, team.id);
