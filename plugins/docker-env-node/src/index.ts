@@ -16,3 +16,4 @@ export * from './ownership';
 export * from './netbox';
 export * from './portainer';
 export * from './operations';
+export * from './provisioning';
