@@ -2,13 +2,15 @@ import http from 'node:http';
 import https from 'node:https';
 import type { OperationStep, StepContext } from '../../operations';
 import { installDocker } from '../../ssh';
-import { abortable, fact, pause, poll } from '../facts';
+import { UpstreamApiError } from '../../errors';
+import { abortable, fact, poll } from '../facts';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
 
 /**
- * True when the Portainer agent answers `GET /ping` with 204 and its `Portainer-Agent` header.
- * The agent's certificate is self-signed and nothing secret is sent, so it is not verified here;
- * Portainer pairs with the agent (AGENT_SECRET) when it registers the environment.
+ * `GET /ping` of the Portainer agent: true on 204 with its `Portainer-Agent` header, false while
+ * nothing answers yet (booting); any other answer is an error (something else holds the port, or
+ * the agent is broken). The agent's certificate is self-signed and nothing secret is sent, so it
+ * is not verified here; Portainer pairs with the agent when it registers the environment.
  */
 export function pingAgent(
   url: URL,
@@ -16,13 +18,22 @@ export function pingAgent(
   timeoutMs: number,
 ): Promise<boolean> {
   const lib = url.protocol === 'https:' ? https : http;
-  return new Promise(resolve => {
+  return new Promise((resolve, reject) => {
     const req = lib.request(
       url,
       { method: 'GET', rejectUnauthorized: false, signal, timeout: timeoutMs },
       res => {
         res.resume();
-        resolve(res.statusCode === 204 && !!res.headers['portainer-agent']);
+        if (res.statusCode === 204 && res.headers['portainer-agent'])
+          resolve(true);
+        else
+          reject(
+            new Error(
+              `agent: ${url.host} answered /ping with ${res.statusCode}${
+                res.headers['portainer-agent'] ? '' : ' (not a Portainer agent)'
+              }`,
+            ),
+          );
       },
     );
     req.on('timeout', () => req.destroy());
@@ -98,7 +109,12 @@ export function agentStep(
       await poll(ctx.signal, config.pollIntervalMs, () =>
         docker.ping().then(
           () => true,
-          () => pause(0, ctx.signal).then(() => undefined),
+          (e: unknown) => {
+            // not listening yet: try again; an HTTP error answer is a failure
+            if (e instanceof UpstreamApiError && e.status === undefined)
+              return undefined;
+            throw e;
+          },
         ),
       );
       return { ...learnt, agentUrl: `tcp://${ip}:${config.agent.port}` };
