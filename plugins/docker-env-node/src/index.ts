@@ -12,6 +12,8 @@ export * from './ldap';
 export * from './mail';
 export * from './webhooks';
 export * from './proxmox';
+export * from './ownership';
 export * from './netbox';
 export * from './portainer';
 export * from './operations';
+export * from './provisioning';
