@@ -1,0 +1,263 @@
+import { ConfigReader } from '@backstage/config';
+import { type Lab, startLab } from '@docker-env/lab';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DockerClient } from '../../docker';
+import { NetBoxClient } from '../../netbox';
+import type { OperationTarget } from '../../operations';
+import { PortainerClient } from '../../portainer';
+import { ProxmoxApiClient } from '../../proxmox';
+import { TraefikRoutes } from '../../traefik';
+import { lifecycleConfig } from '../config';
+import { lifecycleDepsFromConfig } from '../deps';
+import { ProxmoxBackups } from '../extras/ProxmoxBackups';
+import { isPausedDocument } from '../routes';
+import type { LifecycleConfig, LifecycleDeps } from '../types';
+
+/** The lab at latency scale 0, a route folder, the production clients and lifecycle settings with short waits. */
+export interface LifecycleLab {
+  lab: Lab;
+  routesDir: string;
+  config: ConfigReader;
+  deps: LifecycleDeps;
+  settings: LifecycleConfig;
+  proxmox: ProxmoxApiClient;
+  portainer: PortainerClient;
+  netbox: NetBoxClient;
+  traefik: TraefikRoutes;
+  backups: ProxmoxBackups;
+  /** The guest's engine directly (until the Portainer Docker transport lands). */
+  dockerAt(ip: string): DockerClient;
+  stop(): Promise<void>;
+}
+
+/** One provisioned environment: the target and the facts provisioning would have recorded. */
+export interface LabEnvironment {
+  target: OperationTarget;
+  facts: Record<string, unknown>;
+}
+
+export const PAUSED_SERVICE = 'paused@file';
+const TEAM = 'team-a';
+
+export async function startLifecycleLab(
+  waits: Partial<LifecycleConfig> = {},
+): Promise<LifecycleLab> {
+  const lab = await startLab({ latencyScale: 0 });
+  const routesDir = await fs.mkdtemp(
+    path.join(os.tmpdir(), 'lifecycle-routes-'),
+  );
+  const config = new ConfigReader({
+    dockerEnv: {
+      proxmox: {
+        baseUrl: lab.urls.proxmox,
+        tokenId: lab.credentials.proxmox.tokenId,
+        tokenSecret: lab.credentials.proxmox.tokenSecret,
+      },
+      netbox: { baseUrl: lab.urls.netbox, token: lab.credentials.netbox.token },
+      portainer: {
+        baseUrl: lab.urls.portainer,
+        apiKey: lab.credentials.portainer.apiKey,
+      },
+      traefik: {
+        baseDomain: 'docker.example.com',
+        entryPoints: ['web'],
+        tls: false,
+        directory: routesDir,
+      },
+      docker: { kind: 'tcp' },
+    },
+  });
+  const dockerAt = (ip: string) =>
+    DockerClient.fromConfig(config, { host: ip });
+  const settings = lifecycleConfig({
+    backupStorage: 'backup',
+    pausedRoute: { service: PAUSED_SERVICE },
+    shutdownTimeoutSeconds: 1,
+    containerStopTimeoutSeconds: 1,
+    taskTimeoutMs: 2000,
+    backupTimeoutMs: 2000,
+    ipTimeoutMs: 2000,
+    dockerReadyTimeoutMs: 2000,
+    pollIntervalMs: 20,
+    ...waits,
+  });
+  return {
+    lab,
+    routesDir,
+    config,
+    deps: lifecycleDepsFromConfig(config, ({ ip }) => dockerAt(ip)),
+    settings,
+    proxmox: ProxmoxApiClient.fromConfig(config),
+    portainer: PortainerClient.fromConfig(config),
+    netbox: NetBoxClient.fromConfig(config),
+    traefik: TraefikRoutes.fromConfig(config),
+    backups: ProxmoxBackups.fromConfig(config),
+    dockerAt,
+    async stop() {
+      await lab.stop();
+      await fs.rm(routesDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Provisions an environment the way the provisioning steps do (clone, start, Portainer endpoint with team access,
+ * NetBox VM with primary IP, main route) plus containers: `web` (running, no restart policy), `worker` (running,
+ * restart=always) and `old` (stopped, restart=always: dockerd brings it back at boot).
+ */
+export async function provisionEnvironment(
+  l: LifecycleLab,
+  name: string,
+): Promise<LabEnvironment> {
+  const clone = await l.proxmox.cloneFromTemplate({
+    templateVmid: 9000,
+    hostname: name,
+  });
+  await l.proxmox.waitForTask(clone.upid!);
+  await l.proxmox.waitForTask(await l.proxmox.start(clone.vmid));
+  const ip = await l.proxmox.waitForIp(clone.vmid, {
+    timeoutMs: 5000,
+    intervalMs: 20,
+  });
+  const { endpoint } = await l.portainer.createAgentEndpoint({ name, ip });
+  const team = await l.portainer.ensureTeam(TEAM);
+  await l.portainer.grantTeamAccess(endpoint.id, team.id);
+
+  const docker = l.dockerAt(ip);
+  await docker.pullImage('traefik/whoami:latest');
+  const containers: Array<[string, 'no' | 'always', number]> = [
+    ['web', 'no', 8080],
+    ['worker', 'always', 8081],
+    ['old', 'always', 8082],
+  ];
+  for (const [c, restartPolicy, hostPort] of containers) {
+    await docker.createContainer({
+      name: c,
+      image: 'traefik/whoami:latest',
+      ports: [{ containerPort: 80, hostPort }],
+      restartPolicy,
+      env: { API_TOKEN: `secret-${c}-value` },
+    });
+    await docker.start(c);
+  }
+  await docker.stop('old');
+
+  await l.traefik.putRoute({
+    environment: name,
+    target: { kind: 'backend', backend: { ip, port: 8080 } },
+  });
+  await l.traefik.putRoute({
+    environment: name,
+    name: 'api',
+    subdomain: 'api',
+    target: { kind: 'backend', backend: { ip, port: 8081 } },
+  });
+
+  const type = await l.netbox.ensureClusterType('Proxmox', 'proxmox');
+  const cluster = await l.netbox.ensureCluster('pve', type.id);
+  const { vm } = await l.netbox.upsertVirtualMachine({
+    name,
+    clusterId: cluster.id,
+    status: 'active',
+    vcpus: 2,
+    memoryMb: 2048,
+    diskMb: 8192,
+  });
+  const iface = await l.netbox.createInterface(vm.id, 'eth0');
+  const address = await l.netbox.createIpAddress({
+    address: `${ip}/8`,
+    interfaceId: iface.id,
+  });
+  await l.netbox.setPrimaryIp4(vm.id, address.id);
+
+  return {
+    target: {
+      environmentId: `env${clone.vmid}`,
+      name,
+      owner: 'group:default/team-a',
+      cpuCores: 2,
+      memoryMb: 2048,
+      diskGb: 8,
+    },
+    facts: {
+      vmid: clone.vmid,
+      ip,
+      endpointId: endpoint.id,
+      portainerTeamId: team.id,
+      netboxVmId: vm.id,
+    },
+  };
+}
+
+/** Everything the lab and the route folder hold about one environment, in comparable form. */
+export interface Observed {
+  ct: { status: 'running' | 'stopped'; ip?: string } | 'gone';
+  /** Containers that run (the agent left out). */
+  running: string[];
+  /** Route id -> `paused` or the backend hosts it serves. */
+  routes: Record<string, 'paused' | string[]>;
+  portainer: { url: string; teams: number[] } | 'gone';
+  netbox: { name: string; status: string; ip?: string } | 'gone';
+  snapshots: string[];
+}
+
+export async function observe(
+  l: LifecycleLab,
+  env: LabEnvironment,
+): Promise<Observed> {
+  const vmid = env.facts.vmid as number;
+  const list = await l.proxmox.listContainers();
+  const entry = list.find(c => c.vmid === vmid);
+  let ct: Observed['ct'] = 'gone';
+  let running: string[] = [];
+  let snapshots: string[] = [];
+  if (entry) {
+    ct = { status: entry.status };
+    snapshots = (await l.proxmox.listSnapshots(vmid)).map(s => s.name).sort();
+    if (entry.status === 'running') {
+      const ip = await l.proxmox.waitForIp(vmid, {
+        timeoutMs: 2000,
+        intervalMs: 20,
+      });
+      ct.ip = ip;
+      running = (await l.dockerAt(ip).listContainers({ status: ['running'] }))
+        .map(c => c.name)
+        .filter(n => n !== 'portainer_agent')
+        .sort();
+    }
+  }
+  const routes: Observed['routes'] = {};
+  for (const id of await l.traefik.listEnvironmentRoutes(env.target.name)) {
+    const doc = (await l.traefik.store.get(id))!;
+    routes[id] = isPausedDocument(id, doc, { service: PAUSED_SERVICE })
+      ? 'paused'
+      : Object.values(doc.http.services ?? {}).flatMap(s =>
+          'loadBalancer' in s
+            ? s.loadBalancer.servers.map(x => new URL(x.url).host)
+            : [],
+        );
+  }
+  const endpoints = await l.portainer.listEndpoints({ name: env.target.name });
+  const portainer: Observed['portainer'] = endpoints[0]
+    ? {
+        url: endpoints[0].url,
+        teams: Object.keys(endpoints[0].teamAccess).map(Number),
+      }
+    : 'gone';
+  let netbox: Observed['netbox'] = 'gone';
+  try {
+    const vm = await l.netbox.getVirtualMachineById(
+      env.facts.netboxVmId as number,
+    );
+    netbox = {
+      name: vm.name,
+      status: vm.status,
+      ip: vm.primaryIp4?.address.split('/')[0],
+    };
+  } catch {
+    netbox = 'gone';
+  }
+  return { ct, running, routes, portainer, netbox, snapshots };
+}
