@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { buildLifecycleSteps } from './buildLifecycleSteps';
+import { listEnvironmentContainers, readContainerLogs } from './containers';
 import { decommissionedVmName } from './deleteSteps';
 import {
   type LifecycleLab,
@@ -162,6 +163,37 @@ describe('lifecycle steps against the lab', () => {
     await expect(provisionEnvironment(l, 'goner')).resolves.toBeDefined();
     expect(path.basename(String(result.facts.finalBackupVolid))).toMatch(
       /vzdump-lxc-/,
+    );
+  });
+
+  it('lists containers and reads bounded logs without environment values', async () => {
+    const env = await provisionEnvironment(l, 'looked-at');
+    const ip = env.facts.ip as string;
+    const docker = l.dockerAt(ip);
+    const list = await listEnvironmentContainers(docker);
+    expect(list.map(c => [c.name, c.state])).toEqual([
+      ['old', 'exited'],
+      ['portainer_agent', 'running'],
+      ['web', 'running'],
+      ['worker', 'running'],
+    ]);
+    expect(list.find(c => c.name === 'web')).toMatchObject({
+      image: 'traefik/whoami:latest',
+      health: 'none',
+      restartCount: 0,
+      ports: [expect.objectContaining({ containerPort: 80, hostPort: 8080 })],
+    });
+
+    // the access log line carries the container's API_TOKEN value: it must not come out
+    for (let i = 0; i < 5; i++)
+      await fetch(`http://${ip}:8080/call-${i}?token=secret-web-value`);
+    const logs = await readContainerLogs(docker, 'web', { tail: 3 });
+    const lines = logs.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toContain('/call-4?token=[redacted]');
+    expect(logs.stdout).not.toContain('secret-web-value');
+    await expect(readContainerLogs(docker, 'web', { tail: 0 })).rejects.toThrow(
+      /^tail: must be a whole number from 1 to 2000/,
     );
   });
 });
