@@ -14,6 +14,7 @@ const DEFAULTS: Omit<LifecycleConfig, 'backupStorage' | 'pausedRoute'> = {
   backupMode: 'snapshot',
   agentContainerName: 'portainer_agent',
   agentPort: 9001,
+  teamPrefix: 'docker-env-',
 };
 
 /**
@@ -79,6 +80,7 @@ export function readLifecycleConfig(config: Config): LifecycleConfig {
     ) as LifecycleConfig['backupMode'],
     agentContainerName: c.getOptionalString('agentContainerName'),
     agentPort: num('agentPort'),
+    teamPrefix: c.getOptionalString('teamPrefix'),
   };
   for (const key of Object.keys(values) as Array<keyof LifecycleConfig>)
     if (values[key] === undefined) delete values[key];

@@ -1,8 +1,18 @@
 import { ConflictError } from '@backstage/errors';
 import { UpstreamApiError } from '../errors';
+import { isOurVirtualMachine } from '../netbox';
+import { OwnershipConflictError, portainerEnvironmentTag } from '../ownership';
 import type { OperationStep, StepContext } from '../operations';
 import { idFact, optionalIdFact } from './facts';
-import { currentIp, dockerAt, ourCt, runTask, type StepEnv } from './guest';
+import {
+  currentIp,
+  dockerAt,
+  ourCt,
+  ourEndpoint,
+  pve,
+  runTask,
+  type StepEnv,
+} from './guest';
 import { environmentRouteIds } from './routes';
 import { stepTimeouts } from './timeouts';
 
@@ -53,6 +63,7 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
         const existing = await find();
         if (existing) return { finalBackupVolid: existing.volid };
         await runTask(
+          ctx,
           env,
           deps.backups.vzdump(vmid, {
             storage: config.backupStorage,
@@ -88,7 +99,7 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
         if (!ct) return;
         const vmid = idFact(ctx, 'vmid');
         // a stopped CT's containers go with it
-        if ((await deps.proxmox.getStatus(vmid)).status !== 'running') return;
+        if ((await pve(ctx, env).getStatus(vmid)).status !== 'running') return;
         const docker = dockerAt(ctx, env, await currentIp(ctx, env));
         for (const c of await docker.listContainers({ all: true })) {
           if (c.name === config.agentContainerName) continue;
@@ -100,23 +111,26 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
       name: 'portainer',
       timeoutMs: t.calls,
       async run(ctx) {
-        const endpointId = optionalIdFact(ctx, 'endpointId');
-        if (endpointId === undefined) return;
-        let endpoint;
-        try {
-          endpoint = await deps.portainer.getEndpoint(endpointId);
-        } catch (e) {
-          if (isNotFound(e)) return;
-          throw e;
+        const endpoint = await ourEndpoint(ctx, env);
+        const teamId = optionalIdFact(ctx, 'teamId');
+        if (endpoint) {
+          if (teamId !== undefined && endpoint.teamAccess[teamId] !== undefined)
+            await deps.portainer.revokeTeamAccess(endpoint.id, teamId);
+          await deps.portainer.deleteEndpoint(endpoint.id);
         }
-        if (endpoint.name !== ctx.target.name)
-          throw new ConflictError(
-            `Portainer endpoint ${endpointId} is ${endpoint.name}, not environment ${ctx.target.name}: refusing to delete it`,
-          );
-        const teamId = optionalIdFact(ctx, 'portainerTeamId');
-        if (teamId !== undefined && endpoint.teamAccess[teamId] !== undefined)
-          await deps.portainer.revokeTeamAccess(endpointId, teamId);
-        await deps.portainer.deleteEndpoint(endpointId);
+        const tag = (await deps.portainer.listTags()).find(
+          x => x.name === portainerEnvironmentTag(ctx.target.environmentId),
+        );
+        if (tag) await deps.portainer.deleteTag(tag.id);
+        // the owner's team is ours by its prefix; it stays while another environment grants it access
+        if (teamId === undefined || !config.teamPrefix) return;
+        const team = (await deps.portainer.listTeams()).find(
+          x => x.id === teamId,
+        );
+        if (!team || !team.name.startsWith(config.teamPrefix)) return;
+        const endpoints = await deps.portainer.listEndpoints();
+        if (endpoints.some(e => e.teamAccess[teamId] !== undefined)) return;
+        await deps.portainer.deleteTeam(teamId);
       },
     },
     {
@@ -125,9 +139,9 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
       async run(ctx) {
         if (!(await ourCt(ctx, env))) return;
         const vmid = idFact(ctx, 'vmid');
-        if ((await deps.proxmox.getStatus(vmid)).status === 'running')
-          await runTask(env, deps.proxmox.stop(vmid));
-        await runTask(env, deps.proxmox.destroy(vmid));
+        if ((await pve(ctx, env).getStatus(vmid)).status === 'running')
+          await runTask(ctx, env, pve(ctx, env).stop(vmid));
+        await runTask(ctx, env, pve(ctx, env).destroy(vmid));
       },
     },
     {
@@ -143,15 +157,20 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
           if (isNotFound(e)) return;
           throw e;
         }
+        if (!isOurVirtualMachine(vm, ctx.target.environmentId))
+          throw new OwnershipConflictError(
+            'NetBox',
+            `VM ${vm.name} (id ${vmId})`,
+            `it does not carry environment id ${ctx.target.environmentId}`,
+          );
+        // the address goes back to the pool: the next CT may get it (NetBox refuses a duplicate)
+        if (vm.primaryIp4)
+          await deps.netboxAddresses.deleteAddress(vm.primaryIp4.id);
         const renamed = decommissionedVmName(
           ctx.target.name,
           ctx.target.environmentId,
         );
         if (vm.name === renamed && vm.status === 'decommissioning') return;
-        if (vm.name !== ctx.target.name && vm.name !== renamed)
-          throw new ConflictError(
-            `NetBox VM ${vmId} is ${vm.name}, not environment ${ctx.target.name}: refusing to change it`,
-          );
         await deps.netbox.updateVirtualMachine(vmId, {
           name: renamed,
           status: 'decommissioning',

@@ -8,6 +8,7 @@ import {
   observe,
   PAUSED_SERVICE,
   provisionEnvironment,
+  WELCOME,
   startLifecycleLab,
 } from './__testUtils__/labEnvironment';
 import { type InjectedFault, runSteps } from './__testUtils__/runSteps';
@@ -125,11 +126,11 @@ describe('lifecycle steps with a fault at every step', () => {
         case 'pause':
           expect(after.ct).toEqual({ status: 'stopped' });
           expect(Object.values(after.routes)).toEqual(['paused', 'paused']);
-          expect(retry.facts.runningContainers).toEqual(['web', 'worker']);
+          expect(retry.facts.runningContainers).toEqual([WELCOME, 'worker']);
           break;
         case 'resume':
           expect(after.ct).toMatchObject({ status: 'running' });
-          expect(after.running).toEqual(['web', 'worker']);
+          expect(after.running).toEqual([WELCOME, 'worker']);
           expect(Object.values(after.routes)).not.toContain('paused');
           break;
         case 'snapshot_create':

@@ -1,8 +1,15 @@
 import { ConflictError } from '@backstage/errors';
+import {
+  hasDescriptionMark,
+  OwnershipConflictError,
+  pveEnvironmentTag,
+} from '../ownership';
 import type { DockerApi } from '../docker/DockerClient';
 import { UpstreamApiError } from '../errors';
+import { isOurVirtualMachine } from '../netbox';
 import type { StepContext } from '../operations';
-import type { LxcConfig } from '../proxmox';
+import type { PortainerEndpoint } from '../portainer';
+import { isMissingCt, type LxcConfig, type ProxmoxClient } from '../proxmox';
 import { idFact, optionalIdFact } from './facts';
 import { PortainerEndpointUrls } from './extras/PortainerEndpointUrls';
 import {
@@ -35,37 +42,40 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', onAbort, { once: true });
   });
 
-/** True for PVE's answer about a CT that does not exist. */
-export function isCtGone(err: unknown): boolean {
-  return (
-    err instanceof UpstreamApiError &&
-    err.system === 'proxmox' &&
-    (err.status === 404 ||
-      (err.status === 500 && /does not exist/.test(err.reason ?? '')))
-  );
+/** The Proxmox client addressing the node the environment's CT lives on (fact `node`). */
+export function pve(ctx: StepContext, { deps }: StepEnv): ProxmoxClient {
+  const node = ctx.facts.node;
+  return typeof node === 'string' && node !== deps.proxmox.node
+    ? deps.proxmox.forNode(node)
+    : deps.proxmox;
 }
 
 /**
- * The environment's CT config, after checking that the CT is the environment's (its hostname is the environment
- * name): a vmid reused by someone else is refused, never touched. Undefined when the CT is gone.
+ * The environment's CT config, after checking that the CT carries the environment's mark (its PVE tag or the mark
+ * line of its description) and name: a vmid reused by someone else is refused, never touched. Undefined when the
+ * CT is gone.
  */
 export async function ourCt(
   ctx: StepContext,
-  { deps }: StepEnv,
+  env: StepEnv,
 ): Promise<LxcConfig | undefined> {
   const vmid = idFact(ctx, 'vmid');
   let config: LxcConfig;
   try {
-    config = await deps.proxmox.getConfig(vmid);
+    config = await pve(ctx, env).getConfig(vmid);
   } catch (e) {
-    if (isCtGone(e)) return undefined;
+    if (isMissingCt(e)) return undefined;
     throw e;
   }
-  if (config.hostname !== ctx.target.name)
-    throw new ConflictError(
-      `CT ${vmid} is ${config.hostname ?? 'unnamed'}, not environment ${
-        ctx.target.name
-      }: refusing to touch it`,
+  const id = ctx.target.environmentId;
+  const marked =
+    config.tags.includes(pveEnvironmentTag(id)) ||
+    hasDescriptionMark(config.description, id);
+  if (!marked || config.hostname !== ctx.target.name)
+    throw new OwnershipConflictError(
+      'Proxmox',
+      `CT ${vmid} (${config.hostname ?? 'unnamed'})`,
+      `it is not marked as environment ${ctx.target.name} (${id})`,
     );
   return config;
 }
@@ -82,13 +92,15 @@ export async function existingCt(ctx: StepContext, env: StepEnv) {
 
 /** Runs a PVE task and waits for it, within the configured task timeout. */
 export async function runTask(
+  ctx: StepContext,
   env: StepEnv,
   started: Promise<string>,
   timeoutMs?: number,
 ) {
-  await env.deps.proxmox.waitForTask(await started, {
+  await pve(ctx, env).waitForTask(await started, {
     timeoutMs: timeoutMs ?? env.config.taskTimeoutMs,
     backoff: { initialMs: Math.min(250, env.config.pollIntervalMs) },
+    signal: ctx.signal,
   });
 }
 
@@ -96,8 +108,8 @@ export async function runTask(
 export async function startCt(ctx: StepContext, env: StepEnv): Promise<void> {
   await existingCt(ctx, env);
   const vmid = idFact(ctx, 'vmid');
-  if ((await env.deps.proxmox.getStatus(vmid)).status === 'running') return;
-  await runTask(env, env.deps.proxmox.start(vmid));
+  if ((await pve(ctx, env).getStatus(vmid)).status === 'running') return;
+  await runTask(ctx, env, pve(ctx, env).start(vmid));
 }
 
 /** Shuts the CT down cleanly, stopping it when the shutdown timeout passes; nothing when it is stopped. */
@@ -107,10 +119,11 @@ export async function shutdownCt(
 ): Promise<void> {
   await existingCt(ctx, env);
   const vmid = idFact(ctx, 'vmid');
-  if ((await env.deps.proxmox.getStatus(vmid)).status === 'stopped') return;
+  if ((await pve(ctx, env).getStatus(vmid)).status === 'stopped') return;
   await runTask(
+    ctx,
     env,
-    env.deps.proxmox.shutdown(vmid, {
+    pve(ctx, env).shutdown(vmid, {
       timeoutSeconds: env.config.shutdownTimeoutSeconds,
       forceStop: true,
     }),
@@ -123,9 +136,10 @@ export async function currentIp(
   ctx: StepContext,
   env: StepEnv,
 ): Promise<string> {
-  return env.deps.proxmox.waitForIp(idFact(ctx, 'vmid'), {
+  return pve(ctx, env).waitForIp(idFact(ctx, 'vmid'), {
     timeoutMs: env.config.ipTimeoutMs,
     intervalMs: env.config.pollIntervalMs,
+    signal: ctx.signal,
   });
 }
 
@@ -163,19 +177,45 @@ export async function waitForDocker(
   }
 }
 
+/**
+ * The environment's Portainer endpoint (fact `endpointId`) after checking it carries the environment's tag;
+ * undefined when there is none or it is gone.
+ */
+export async function ourEndpoint(
+  ctx: StepContext,
+  { deps }: StepEnv,
+): Promise<PortainerEndpoint | undefined> {
+  const endpointId = optionalIdFact(ctx, 'endpointId');
+  if (endpointId === undefined) return undefined;
+  let endpoint: PortainerEndpoint;
+  try {
+    endpoint = await deps.portainer.getEndpoint(endpointId);
+  } catch (e) {
+    if (e instanceof UpstreamApiError && e.status === 404) return undefined;
+    throw e;
+  }
+  const owned = await deps.portainer.findOwnedEndpoint(
+    endpoint.name,
+    ctx.target.environmentId,
+  );
+  if (owned?.id !== endpointId || endpoint.name !== ctx.target.name)
+    throw new OwnershipConflictError(
+      'Portainer',
+      `environment ${endpoint.name} (id ${endpointId})`,
+      `it does not carry the tag of environment ${ctx.target.environmentId}`,
+    );
+  return endpoint;
+}
+
 /** Points the Portainer endpoint at `ip` when it points elsewhere; returns true when it changed. */
 export async function followIpInPortainer(
   ctx: StepContext,
   env: StepEnv,
   ip: string,
 ): Promise<boolean> {
-  const endpointId = optionalIdFact(ctx, 'endpointId');
-  if (endpointId === undefined) return false;
-  const endpoint = await env.deps.portainer.getEndpoint(endpointId);
-  if (endpoint.name !== ctx.target.name)
-    throw new ConflictError(
-      `Portainer endpoint ${endpointId} is ${endpoint.name}, not environment ${ctx.target.name}`,
-    );
+  const endpoint = await ourEndpoint(ctx, env);
+  if (!endpoint) return false;
+  const endpointId = endpoint.id;
   const wanted = PortainerEndpointUrls.agentUrl(ip, env.config.agentPort);
   if (endpoint.url === wanted) return false;
   await env.deps.portainerEndpoints.setAgentAddress(
@@ -195,6 +235,12 @@ export async function followIpInNetBox(
   const vmId = optionalIdFact(ctx, 'netboxVmId');
   if (vmId === undefined) return false;
   const vm = await env.deps.netbox.getVirtualMachineById(vmId);
+  if (!isOurVirtualMachine(vm, ctx.target.environmentId))
+    throw new OwnershipConflictError(
+      'NetBox',
+      `VM ${vm.name} (id ${vmId})`,
+      `it does not carry environment id ${ctx.target.environmentId}`,
+    );
   const primary = vm.primaryIp4;
   if (!primary) return false;
   const [address, prefix] = primary.address.split('/');

@@ -8,6 +8,7 @@ import {
   observe,
   PAUSED_SERVICE,
   provisionEnvironment,
+  WELCOME,
   startLifecycleLab,
 } from './__testUtils__/labEnvironment';
 import { runSteps } from './__testUtils__/runSteps';
@@ -28,7 +29,7 @@ describe('lifecycle steps against the lab', () => {
   it('pauses and resumes exactly the containers that ran', async () => {
     const env = await provisionEnvironment(l, 'pause-me');
     const before = await observe(l, env);
-    expect(before.running).toEqual(['web', 'worker']);
+    expect(before.running).toEqual([WELCOME, 'worker']);
     const ip = env.facts.ip as string;
     expect(before.routes).toEqual({
       'dockerenv_pause-me': [`${ip}:8080`],
@@ -37,7 +38,7 @@ describe('lifecycle steps against the lab', () => {
 
     const paused = await runSteps(steps('pause'), env.target, env.facts);
     expect(paused.failed).toBeUndefined();
-    expect(paused.facts.runningContainers).toEqual(['web', 'worker']);
+    expect(paused.facts.runningContainers).toEqual([WELCOME, 'worker']);
     const during = await observe(l, env);
     expect(during.ct).toEqual({ status: 'stopped' });
     expect(during.routes).toEqual({
@@ -54,7 +55,7 @@ describe('lifecycle steps against the lab', () => {
     expect(resumed.failed).toBeUndefined();
     const after = await observe(l, env);
     // `old` has restart=always and came back with dockerd: resume stopped it again
-    expect(after.running).toEqual(['web', 'worker']);
+    expect(after.running).toEqual([WELCOME, 'worker']);
     expect(after).toEqual(before);
     expect((await fetch(`http://${ip}:8080/`)).status).toBe(200);
   });
@@ -74,7 +75,7 @@ describe('lifecycle steps against the lab', () => {
     expect(newIp).not.toBe(env.facts.ip);
     const after = await observe(l, env);
     expect(after.ct).toEqual({ status: 'running', ip: newIp });
-    expect(after.running).toEqual(['web', 'worker']);
+    expect(after.running).toEqual([WELCOME, 'worker']);
     expect(after.routes).toEqual({
       dockerenv_moving: [`${newIp}:8080`],
       dockerenv_moving_api: [`${newIp}:8081`],
@@ -86,7 +87,7 @@ describe('lifecycle steps against the lab', () => {
       (await l.portainer.listContainers(env.facts.endpointId as number)).map(
         c => c.Names?.[0],
       ),
-    ).toContain('/web');
+    ).toContain(`/${WELCOME}`);
   });
 
   it('creates, lists, rolls back to and deletes a snapshot', async () => {
@@ -149,7 +150,7 @@ describe('lifecycle steps against the lab', () => {
       netbox: {
         name: decommissionedVmName('goner', env.target.environmentId),
         status: 'decommissioning',
-        ip: env.facts.ip,
+        ip: undefined,
       },
       snapshots: [],
     });
@@ -160,7 +161,9 @@ describe('lifecycle steps against the lab', () => {
     );
     expect(backups.map(b => b.volid)).toEqual([result.facts.finalBackupVolid]);
     // the name is free: a new environment of that name provisions
-    await expect(provisionEnvironment(l, 'goner')).resolves.toBeDefined();
+    await expect(
+      provisionEnvironment(l, 'goner', 'env-goner-again'),
+    ).resolves.toBeDefined();
     expect(path.basename(String(result.facts.finalBackupVolid))).toMatch(
       /vzdump-lxc-/,
     );
@@ -172,28 +175,28 @@ describe('lifecycle steps against the lab', () => {
     const docker = l.dockerAt(ip);
     const list = await listEnvironmentContainers(docker);
     expect(list.map(c => [c.name, c.state])).toEqual([
+      [WELCOME, 'running'],
       ['old', 'exited'],
       ['portainer_agent', 'running'],
-      ['web', 'running'],
       ['worker', 'running'],
     ]);
-    expect(list.find(c => c.name === 'web')).toMatchObject({
+    expect(list.find(c => c.name === 'worker')).toMatchObject({
       image: 'traefik/whoami:latest',
       health: 'none',
       restartCount: 0,
-      ports: [expect.objectContaining({ containerPort: 80, hostPort: 8080 })],
+      ports: [expect.objectContaining({ containerPort: 80, hostPort: 8081 })],
     });
 
     // the access log line carries the container's API_TOKEN value: it must not come out
     for (let i = 0; i < 5; i++)
-      await fetch(`http://${ip}:8080/call-${i}?token=secret-web-value`);
-    const logs = await readContainerLogs(docker, 'web', { tail: 3 });
+      await fetch(`http://${ip}:8081/call-${i}?token=secret-worker-value`);
+    const logs = await readContainerLogs(docker, 'worker', { tail: 3 });
     const lines = logs.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[2]).toContain('/call-4?token=[redacted]');
-    expect(logs.stdout).not.toContain('secret-web-value');
-    await expect(readContainerLogs(docker, 'web', { tail: 0 })).rejects.toThrow(
-      /^tail: must be a whole number from 1 to 2000/,
-    );
+    expect(logs.stdout).not.toContain('secret-worker-value');
+    await expect(
+      readContainerLogs(docker, 'worker', { tail: 0 }),
+    ).rejects.toThrow(/^tail: must be a whole number from 1 to 2000/);
   });
 });

@@ -12,6 +12,7 @@ import {
   startCt,
   type StepEnv,
   waitForDocker,
+  pve,
 } from './guest';
 import { idFact } from './facts';
 import { pausedDocument, rewriteEnvironmentRoutes } from './routes';
@@ -27,7 +28,7 @@ export function pauseSteps(env: StepEnv): OperationStep[] {
   const ctRunning = async (ctx: Parameters<OperationStep['run']>[0]) => {
     await existingCt(ctx, env);
     const vmid = idFact(ctx, 'vmid');
-    return (await env.deps.proxmox.getStatus(vmid)).status === 'running';
+    return (await pve(ctx, env).getStatus(vmid)).status === 'running';
   };
   return [
     {

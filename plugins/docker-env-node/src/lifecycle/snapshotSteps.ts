@@ -8,6 +8,7 @@ import {
   runTask,
   startCt,
   type StepEnv,
+  pve,
 } from './guest';
 import { followIpSteps } from './resumeSteps';
 import { stepTimeouts } from './timeouts';
@@ -18,7 +19,7 @@ async function snapshotExists(
   name: string,
 ): Promise<boolean> {
   await existingCt(ctx, env);
-  const list = await env.deps.proxmox.listSnapshots(idFact(ctx, 'vmid'));
+  const list = await pve(ctx, env).listSnapshots(idFact(ctx, 'vmid'));
   return list.some(s => s.name === name);
 }
 
@@ -34,8 +35,9 @@ export function snapshotCreateSteps(env: StepEnv): OperationStep[] {
         if (await snapshotExists(ctx, env, name)) return;
         const description = ctx.facts.snapshotDescription;
         await runTask(
+          ctx,
           env,
-          env.deps.proxmox.createSnapshot(
+          pve(ctx, env).createSnapshot(
             idFact(ctx, 'vmid'),
             name,
             typeof description === 'string' ? description : undefined,
@@ -46,8 +48,9 @@ export function snapshotCreateSteps(env: StepEnv): OperationStep[] {
         const name = stringFact(ctx, 'snapshotName');
         if (!(await snapshotExists(ctx, env, name))) return;
         await runTask(
+          ctx,
           env,
-          env.deps.proxmox.deleteSnapshot(idFact(ctx, 'vmid'), name),
+          pve(ctx, env).deleteSnapshot(idFact(ctx, 'vmid'), name),
         );
       },
     },
@@ -65,8 +68,9 @@ export function snapshotDeleteSteps(env: StepEnv): OperationStep[] {
         const name = stringFact(ctx, 'snapshotName');
         if (!(await snapshotExists(ctx, env, name))) return;
         await runTask(
+          ctx,
           env,
-          env.deps.proxmox.deleteSnapshot(idFact(ctx, 'vmid'), name),
+          pve(ctx, env).deleteSnapshot(idFact(ctx, 'vmid'), name),
         );
       },
     },
@@ -90,8 +94,9 @@ export function snapshotRollbackSteps(env: StepEnv): OperationStep[] {
             `snapshotName: environment ${ctx.target.name} has no snapshot ${name}`,
           );
         await runTask(
+          ctx,
           env,
-          env.deps.proxmox.rollbackSnapshot(idFact(ctx, 'vmid'), name, {
+          pve(ctx, env).rollbackSnapshot(idFact(ctx, 'vmid'), name, {
             start: true,
           }),
         );

@@ -40,7 +40,15 @@ export interface LifecycleDeps {
   backups: ProxmoxBackups;
   portainer: Pick<
     PortainerApi,
-    'getEndpoint' | 'deleteEndpoint' | 'revokeTeamAccess'
+    | 'getEndpoint'
+    | 'findOwnedEndpoint'
+    | 'deleteEndpoint'
+    | 'revokeTeamAccess'
+    | 'listEndpoints'
+    | 'listTeams'
+    | 'deleteTeam'
+    | 'listTags'
+    | 'deleteTag'
   >;
   portainerEndpoints: PortainerEndpointUrls;
   netbox: Pick<
@@ -79,6 +87,8 @@ export interface LifecycleConfig {
   agentContainerName: string;
   /** Port of the Portainer agent on the guest. Default 9001. */
   agentPort: number;
+  /** Prefix of the Portainer teams provisioning creates (our mark on teams); default `docker-env-`. */
+  teamPrefix: string;
 }
 
 /**
@@ -93,8 +103,10 @@ export interface LifecycleFacts {
   ip: string;
   /** Portainer endpoint id (provisioning). */
   endpointId?: number;
+  /** CT node (provisioning). */
+  node?: string;
   /** Portainer team that was given access (provisioning). */
-  portainerTeamId?: number;
+  teamId?: number;
   /** NetBox VM id (provisioning). */
   netboxVmId?: number;
   /** Names of the containers that ran when the environment was paused (pause learns it, resume reads it). */

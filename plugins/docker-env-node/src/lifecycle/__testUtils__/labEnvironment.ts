@@ -6,6 +6,12 @@ import path from 'node:path';
 import { DockerClient } from '../../docker';
 import { NetBoxClient } from '../../netbox';
 import type { OperationTarget } from '../../operations';
+import {
+  buildProvisionSteps,
+  PROVISION_STEP_NAMES,
+  ProvisioningDeps,
+  readProvisioningConfig,
+} from '../../provisioning';
 import { PortainerClient } from '../../portainer';
 import { ProxmoxApiClient } from '../../proxmox';
 import { TraefikRoutes } from '../../traefik';
@@ -14,6 +20,7 @@ import { lifecycleDepsFromConfig } from '../deps';
 import { ProxmoxBackups } from '../extras/ProxmoxBackups';
 import { isPausedDocument } from '../routes';
 import type { LifecycleConfig, LifecycleDeps } from '../types';
+import { runSteps } from './runSteps';
 
 /** The lab at latency scale 0, a route folder, the production clients and lifecycle settings with short waits. */
 export interface LifecycleLab {
@@ -39,7 +46,6 @@ export interface LabEnvironment {
 }
 
 export const PAUSED_SERVICE = 'paused@file';
-const TEAM = 'team-a';
 
 export async function startLifecycleLab(
   waits: Partial<LifecycleConfig> = {},
@@ -67,6 +73,11 @@ export async function startLifecycleLab(
         directory: routesDir,
       },
       docker: { kind: 'tcp' },
+      provisioning: {
+        agent: { scheme: 'http' },
+        pollIntervalMs: 10,
+        timeouts: Object.fromEntries(PROVISION_STEP_NAMES.map(n => [n, 5000])),
+      },
     },
   });
   const dockerAt = (ip: string) =>
@@ -102,93 +113,63 @@ export async function startLifecycleLab(
   };
 }
 
+/** The welcome container provisioning starts (the main route serves it on port 8080). */
+export const WELCOME = 'docker-env-welcome';
+
 /**
- * Provisions an environment the way the provisioning steps do (clone, start, Portainer endpoint with team access,
- * NetBox VM with primary IP, main route) plus containers: `web` (running, no restart policy), `worker` (running,
- * restart=always) and `old` (stopped, restart=always: dockerd brings it back at boot).
+ * Provisions an environment with the provisioning steps, then adds containers: `worker` (running, restart=always,
+ * served by the `api` container route) and `old` (stopped, restart=always: dockerd brings it back at boot). Before a
+ * pause, `docker-env-welcome` and `worker` run.
  */
 export async function provisionEnvironment(
   l: LifecycleLab,
   name: string,
+  environmentId = `env-${name}`,
 ): Promise<LabEnvironment> {
-  const clone = await l.proxmox.cloneFromTemplate({
-    templateVmid: 9000,
-    hostname: name,
-  });
-  await l.proxmox.waitForTask(clone.upid!);
-  await l.proxmox.waitForTask(await l.proxmox.start(clone.vmid));
-  const ip = await l.proxmox.waitForIp(clone.vmid, {
-    timeoutMs: 5000,
-    intervalMs: 20,
-  });
-  const { endpoint } = await l.portainer.createAgentEndpoint({ name, ip });
-  const team = await l.portainer.ensureTeam(TEAM);
-  await l.portainer.grantTeamAccess(endpoint.id, team.id);
+  const target: OperationTarget = {
+    environmentId,
+    name,
+    owner: 'group:default/team-a',
+    cpuCores: 2,
+    memoryMb: 2048,
+    diskGb: 8,
+  };
+  const provisioned = await runSteps(
+    buildProvisionSteps(
+      ProvisioningDeps.fromConfig(l.config),
+      readProvisioningConfig(l.config),
+    ),
+    target,
+    {},
+  );
+  if (!provisioned.ok) throw provisioned.failed!.error;
+  const facts = provisioned.facts;
+  const ip = facts.ip as string;
 
   const docker = l.dockerAt(ip);
   await docker.pullImage('traefik/whoami:latest');
-  const containers: Array<[string, 'no' | 'always', number]> = [
-    ['web', 'no', 8080],
-    ['worker', 'always', 8081],
-    ['old', 'always', 8082],
+  const containers: Array<[string, number]> = [
+    ['worker', 8081],
+    ['old', 8082],
   ];
-  for (const [c, restartPolicy, hostPort] of containers) {
+  for (const [c, hostPort] of containers) {
     await docker.createContainer({
       name: c,
       image: 'traefik/whoami:latest',
       ports: [{ containerPort: 80, hostPort }],
-      restartPolicy,
+      restartPolicy: 'always',
       env: { API_TOKEN: `secret-${c}-value` },
     });
     await docker.start(c);
   }
   await docker.stop('old');
-
-  await l.traefik.putRoute({
-    environment: name,
-    target: { kind: 'backend', backend: { ip, port: 8080 } },
-  });
   await l.traefik.putRoute({
     environment: name,
     name: 'api',
     subdomain: 'api',
     target: { kind: 'backend', backend: { ip, port: 8081 } },
   });
-
-  const type = await l.netbox.ensureClusterType('Proxmox', 'proxmox');
-  const cluster = await l.netbox.ensureCluster('pve', type.id);
-  const { vm } = await l.netbox.upsertVirtualMachine({
-    name,
-    clusterId: cluster.id,
-    status: 'active',
-    vcpus: 2,
-    memoryMb: 2048,
-    diskMb: 8192,
-  });
-  const iface = await l.netbox.createInterface(vm.id, 'eth0');
-  const address = await l.netbox.createIpAddress({
-    address: `${ip}/8`,
-    interfaceId: iface.id,
-  });
-  await l.netbox.setPrimaryIp4(vm.id, address.id);
-
-  return {
-    target: {
-      environmentId: `env${clone.vmid}`,
-      name,
-      owner: 'group:default/team-a',
-      cpuCores: 2,
-      memoryMb: 2048,
-      diskGb: 8,
-    },
-    facts: {
-      vmid: clone.vmid,
-      ip,
-      endpointId: endpoint.id,
-      portainerTeamId: team.id,
-      netboxVmId: vm.id,
-    },
-  };
+  return { target, facts };
 }
 
 /** Everything the lab and the route folder hold about one environment, in comparable form. */

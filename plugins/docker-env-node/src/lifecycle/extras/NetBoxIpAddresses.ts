@@ -34,6 +34,13 @@ export class NetBoxIpAddresses {
     });
   }
 
+  /** Deletes IP address object `id`; false when it was already gone. */
+  async deleteAddress(id: number): Promise<boolean> {
+    assertInteger(id, 'id', 1, 2147483647);
+    const res = await this.send('DELETE', id);
+    return res !== 'gone';
+  }
+
   /** Sets the address (`a.b.c.d/len`) of IP address object `id`. */
   async setAddress(id: number, address: string): Promise<void> {
     assertInteger(id, 'id', 1, 2147483647);
@@ -43,7 +50,23 @@ export class NetBoxIpAddresses {
       )
     )
       throw new InputError('address: must be an IPv4 CIDR like 10.0.0.5/24');
-    const operation = 'PATCH /api/ipam/ip-addresses/{id}/';
+    if ((await this.send('PATCH', id, { address })) === 'gone')
+      throw new UpstreamApiError(
+        `NetBox PATCH /api/ipam/ip-addresses/{id}/ failed with 404: IP address ${id} does not exist`,
+        {
+          system: 'netbox',
+          status: 404,
+          operation: 'PATCH /api/ipam/ip-addresses/{id}/',
+        },
+      );
+  }
+
+  private async send(
+    method: 'PATCH' | 'DELETE',
+    id: number,
+    body?: unknown,
+  ): Promise<'done' | 'gone'> {
+    const operation = `${method} /api/ipam/ip-addresses/{id}/`;
     // as NetBoxClient: v2 tokens (nbt_...) use Bearer, v1 tokens Token
     const version =
       this.options.tokenVersion ??
@@ -57,13 +80,15 @@ export class NetBoxIpAddresses {
       res = await (this.options.fetch ?? fetch)(
         `${this.base}/api/ipam/ip-addresses/${id}/`,
         {
-          method: 'PATCH',
+          method,
           headers: {
             Authorization: authorization,
-            'Content-Type': 'application/json',
             Accept: 'application/json',
+            ...(body !== undefined
+              ? { 'Content-Type': 'application/json' }
+              : {}),
           },
-          body: JSON.stringify({ address }),
+          body: body !== undefined ? JSON.stringify(body) : undefined,
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 15000),
         },
       );
@@ -73,11 +98,14 @@ export class NetBoxIpAddresses {
         { system: 'netbox', operation, cause },
       );
     }
+    // only the status matters: read at most what an error message needs
     const text = (await res.text()).slice(0, 2000);
+    if (res.status === 404) return 'gone';
     if (!res.ok)
       throw new UpstreamApiError(
         `NetBox ${operation} failed with ${res.status}: ${text}`,
         { system: 'netbox', status: res.status, operation },
       );
+    return 'done';
   }
 }

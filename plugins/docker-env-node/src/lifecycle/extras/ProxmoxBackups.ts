@@ -1,7 +1,7 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { UpstreamApiError } from '../../errors';
-import { PveTransport } from '../../proxmox/PveTransport';
+import { PveTransport, type PveRequester } from '../../proxmox/PveTransport';
 import {
   assertPveNodeName,
   assertStorageId,
@@ -24,7 +24,7 @@ export interface PveBackup {
  * listing of a storage. Kept here, on the same {@link PveTransport}, until the client grows them.
  */
 export class ProxmoxBackups {
-  constructor(private readonly transport: PveTransport, readonly node: string) {
+  constructor(private readonly transport: PveRequester, readonly node: string) {
     assertPveNodeName(node);
   }
 
@@ -60,10 +60,9 @@ export class ProxmoxBackups {
       throw new InputError(
         'notes: may contain only letters, digits, spaces and _ . , : ; ( ) / + = - (max 200)',
       );
-    const upid = await this.transport.doRequest(
+    const upid = await this.transport.request(
       'POST',
-      `/api2/json/nodes/${this.node}/vzdump`,
-      '/nodes/{node}/vzdump',
+      `/nodes/${this.node}/vzdump`,
       {
         vmid,
         storage,
@@ -79,10 +78,9 @@ export class ProxmoxBackups {
   async listBackups(storage: string, vmid: number): Promise<PveBackup[]> {
     assertVmid(vmid);
     const id = assertStorageId(storage);
-    const list: unknown = await this.transport.doRequest(
+    const list: unknown = await this.transport.request(
       'GET',
-      `/api2/json/nodes/${this.node}/storage/${id}/content`,
-      '/nodes/{node}/storage/{storage}/content',
+      `/nodes/${this.node}/storage/${id}/content`,
       { content: 'backup', vmid },
     );
     if (!Array.isArray(list))
