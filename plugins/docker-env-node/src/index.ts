@@ -17,3 +17,4 @@ export * from './netbox';
 export * from './portainer';
 export * from './operations';
 export * from './provisioning';
+export * from './lifecycle';
