@@ -5,3 +5,5 @@
  */
 export * from './types';
 export * from './validation';
+export * from './api';
+export * from './permissions';

@@ -1,16 +1,85 @@
+/** Every status an environment can have, in lifecycle order (product.md, "Status values"). */
+export const ENVIRONMENT_STATUSES = [
+  'pending_approval',
+  'provisioning',
+  'ready',
+  'pausing',
+  'paused',
+  'resuming',
+  'deleting',
+  'deleted',
+  'failed',
+  'rejected',
+] as const;
+
 /** Lifecycle status of a Docker environment. */
-export type EnvironmentStatus =
-  | 'requested'
-  | 'pending-approval'
-  | 'provisioning'
-  | 'ready'
-  | 'failed'
-  | 'pausing'
-  | 'paused'
-  | 'resuming'
-  | 'deleting'
-  | 'deleted'
-  | 'rejected';
+export type EnvironmentStatus = (typeof ENVIRONMENT_STATUSES)[number];
+
+/**
+ * The statuses in which an environment holds its name (a partial unique index enforces it); `failed`, `rejected` and
+ * `deleted` records keep their history and free the name.
+ */
+export const NAME_HOLDING_STATUSES = [
+  'pending_approval',
+  'provisioning',
+  'ready',
+  'pausing',
+  'paused',
+  'resuming',
+  'deleting',
+] as const satisfies readonly EnvironmentStatus[];
+
+/** True when an environment in this status holds its name. */
+export function isNameHoldingStatus(status: string): boolean {
+  return (NAME_HOLDING_STATUSES as readonly string[]).includes(status);
+}
+
+/** Kinds of operation: every change to an environment is one. */
+export const OPERATION_KINDS = [
+  'provision',
+  'pause',
+  'resume',
+  'snapshot_create',
+  'snapshot_rollback',
+  'snapshot_delete',
+  'delete',
+  'deploy',
+] as const;
+
+/** The kind of an operation. */
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+
+/** Statuses of an operation; `queued` and `running` hold the operation's lock. */
+export const OPERATION_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'rolled_back',
+] as const;
+
+/** The status of an operation. */
+export type OperationStatus = (typeof OPERATION_STATUSES)[number];
+
+/** Operation statuses that hold the lock key (one lifecycle operation per environment at a time). */
+export const ACTIVE_OPERATION_STATUSES = [
+  'queued',
+  'running',
+] as const satisfies readonly OperationStatus[];
+
+/** Statuses of one recorded step of an operation. */
+export const OPERATION_STEP_STATUSES = [
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'undoing',
+  'undone',
+  'skipped',
+] as const;
+
+/** The status of one recorded step. */
+export type OperationStepStatus = (typeof OPERATION_STEP_STATUSES)[number];
 
 /** Resources of an environment: CPU cores, memory in MiB and disk in GiB. */
 export interface EnvironmentResources {
@@ -21,6 +90,9 @@ export interface EnvironmentResources {
 
 /** The named size presets offered by the Create wizard. */
 export type SizePresetName = 'S' | 'M' | 'L';
+
+/** A preset name, or `custom` when CPU, memory and disk were given one by one. */
+export type EnvironmentSize = SizePresetName | 'custom';
 
 /** Default resources of each size preset. */
 export const SIZE_PRESETS: Record<SizePresetName, EnvironmentResources> = {
@@ -41,3 +113,9 @@ export const RESOURCE_LIMITS: Record<
 
 /** Annotation carried by every environment entity in the catalog. */
 export const DOCKER_ENV_ANNOTATION = 'docker-env.io/environment';
+
+/** Annotation carrying an environment's status on its catalog entity. */
+export const DOCKER_ENV_STATUS_ANNOTATION = 'docker-env.io/status';
+
+/** Backstage events topic on which the backend plugin publishes every change of an environment. */
+export const DOCKER_ENV_EVENTS_TOPIC = 'docker-env.environment';

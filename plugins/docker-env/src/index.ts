@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export { dockerEnvPlugin as default } from './plugin';
-export { dockerEnvApiRef, DockerEnvClient } from './api';
-export type { DockerEnvApi, DockerEnvHealth } from './api';
+export { isDockerEnvironment } from './components/entity/isDockerEnvironment';
+export * from './api';
+export * from './permissions';

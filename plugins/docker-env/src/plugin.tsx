@@ -5,9 +5,15 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { RiServerLine } from '@remixicon/react';
 import { DockerEnvClient, dockerEnvApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { isDockerEnvironment } from './components/entity/isDockerEnvironment';
+import { createEnvironmentRouteRef, rootRouteRef } from './routes';
 
 const dockerEnvApi = ApiBlueprint.make({
   params: defineParams =>
@@ -19,16 +25,75 @@ const dockerEnvApi = ApiBlueprint.make({
     }),
 });
 
+// The nav item shows the page title: "Environments" fits the sidebar, the header says the rest.
 const dockerEnvPage = PageBlueprint.make({
   params: {
     path: '/docker-env',
-    title: 'Docker environments',
+    title: 'Environments',
     icon: <RiServerLine />,
     routeRef: rootRouteRef,
+    noHeader: true,
     loader: () =>
-      import('./components/DockerEnvPage').then(m => <m.DockerEnvPage />),
+      import('./components/DockerEnvRoot').then(m => <m.DockerEnvRoot />),
   },
 });
+
+const overviewCard = EntityCardBlueprint.make({
+  name: 'overview',
+  params: {
+    filter: isDockerEnvironment,
+    type: 'content',
+    loader: () =>
+      import('./components/entity/EnvironmentOverviewCard').then(m => (
+        <m.EnvironmentOverviewCard />
+      )),
+  },
+});
+
+const containersContent = EntityContentBlueprint.make({
+  name: 'containers',
+  params: {
+    path: 'containers',
+    title: 'Containers',
+    filter: isDockerEnvironment,
+    loader: () =>
+      import('./components/entity/ContainersContent').then(m => (
+        <m.ContainersContent />
+      )),
+  },
+});
+
+const snapshotsContent = EntityContentBlueprint.make({
+  name: 'snapshots',
+  params: {
+    path: 'snapshots',
+    title: 'Snapshots',
+    filter: isDockerEnvironment,
+    loader: () =>
+      import('./components/entity/SnapshotsContent').then(m => (
+        <m.SnapshotsContent />
+      )),
+  },
+});
+
+const activityContent = EntityContentBlueprint.make({
+  name: 'activity',
+  params: {
+    path: 'activity',
+    title: 'Activity',
+    filter: isDockerEnvironment,
+    loader: () =>
+      import('./components/entity/ActivityContent').then(m => (
+        <m.ActivityContent />
+      )),
+  },
+});
+
+const formField = (name: string, key: keyof typeof import('./fields')) =>
+  FormFieldBlueprint.make({
+    name,
+    params: { field: () => import('./fields').then(m => m[key]) },
+  });
 
 /**
  * The docker-env frontend plugin.
@@ -41,5 +106,17 @@ export const dockerEnvPlugin = createFrontendPlugin({
   icon: <RiServerLine />,
   info: { packageJson: () => import('../package.json') },
   routes: { root: rootRouteRef },
-  extensions: [dockerEnvApi, dockerEnvPage],
+  externalRoutes: { createEnvironment: createEnvironmentRouteRef },
+  extensions: [
+    dockerEnvApi,
+    dockerEnvPage,
+    overviewCard,
+    containersContent,
+    snapshotsContent,
+    activityContent,
+    formField('name', 'DockerEnvNameFormField'),
+    formField('owner', 'DockerEnvOwnerFormField'),
+    formField('size', 'DockerEnvSizeFormField'),
+    formField('expiry', 'DockerEnvExpiryFormField'),
+  ],
 });

@@ -23,6 +23,11 @@ describe('validateProjectName', () => {
     ['1app', 'must start with a lowercase letter'],
     ['-app', 'must start with a lowercase letter'],
     ['app-', 'must not end with a hyphen'],
+    ['my--app', 'must not contain two hyphens in a row (no xn-- look-alikes)'],
+    [
+      'xn--80ak6aa92e',
+      'must not contain two hyphens in a row (no xn-- look-alikes)',
+    ],
     ['portainer', '"portainer" is reserved'],
   ])('refuses %j: %s', (name, rule) => {
     expect(validateProjectName(name)).toContainEqual({ field: 'name', rule });

@@ -29,7 +29,8 @@ export const PROJECT_NAME_LENGTH = { min: 3, max: 32 } as const;
 
 /**
  * Checks a project name against the platform's rule: 3-32 characters, lowercase letters,
- * digits and hyphens, starting with a letter, not ending with a hyphen, not reserved.
+ * digits and hyphens, starting with a letter, not ending with a hyphen, no two hyphens in a row (so never an
+ * `xn--` look-alike), not reserved.
  * Uniqueness is checked by the backend, which owns the records.
  *
  * @returns the broken rules; empty when the name is valid.
@@ -57,6 +58,12 @@ export function validateProjectName(
   }
   if (name.endsWith('-')) {
     issues.push({ field, rule: 'must not end with a hyphen' });
+  }
+  if (name.includes('--')) {
+    issues.push({
+      field,
+      rule: 'must not contain two hyphens in a row (no xn-- look-alikes)',
+    });
   }
   if (RESERVED_PROJECT_NAMES.has(name)) {
     issues.push({ field, rule: `"${name}" is reserved` });

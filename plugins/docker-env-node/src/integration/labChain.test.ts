@@ -65,14 +65,20 @@ describe('the clients against the lab, end to end', () => {
     const clone = await proxmox.cloneFromTemplate({
       templateVmid: 9000,
       hostname: 'shop-dev',
+      environmentId: 'env-shop-dev',
     });
     expect(clone.existing).toBe(false);
     await proxmox.waitForTask(clone.upid!);
     const again = await proxmox.cloneFromTemplate({
       templateVmid: 9000,
       hostname: 'shop-dev',
+      environmentId: 'env-shop-dev',
     });
-    expect(again).toMatchObject({ vmid: clone.vmid, existing: true });
+    expect(again).toMatchObject({
+      vmid: clone.vmid,
+      node: 'pve',
+      existing: true,
+    });
     await proxmox.updateConfig(clone.vmid, { cores: 2, memoryMiB: 4096 });
     await proxmox.waitForTask(await proxmox.start(clone.vmid));
     const ip = await proxmox.waitForIp(clone.vmid, {
@@ -85,10 +91,17 @@ describe('the clients against the lab, end to end', () => {
     const { endpoint, created } = await portainer.createAgentEndpoint({
       name: 'shop-dev',
       ip,
+      environmentId: 'env-shop-dev',
     });
     expect(created).toBe(true);
     expect(
-      (await portainer.createAgentEndpoint({ name: 'shop-dev', ip })).created,
+      (
+        await portainer.createAgentEndpoint({
+          name: 'shop-dev',
+          ip,
+          environmentId: 'env-shop-dev',
+        })
+      ).created,
     ).toBe(false);
     const team = await portainer.ensureTeam('team-a');
     const withAccess = await portainer.grantTeamAccess(endpoint.id, team.id);
@@ -124,16 +137,23 @@ describe('the clients against the lab, end to end', () => {
     // NetBox: the VM with its primary IP
     const type = await netbox.ensureClusterType('Proxmox', 'proxmox');
     const cluster = await netbox.ensureCluster('pve', type.id);
-    const { vm } = await netbox.upsertVirtualMachine({
-      name: 'shop-dev',
-      clusterId: cluster.id,
-      status: 'active',
-      vcpus: 2,
-      memoryMb: 4096,
-      diskMb: 16384,
+    await netbox.ensureCustomField({
+      name: 'docker_env_environment_id',
+      type: 'text',
     });
-    const iface = await netbox.createInterface(vm.id, 'eth0');
-    const address = await netbox.createIpAddress({
+    const { vm } = await netbox.upsertVirtualMachine(
+      {
+        name: 'shop-dev',
+        clusterId: cluster.id,
+        status: 'active',
+        vcpus: 2,
+        memoryMb: 4096,
+        diskMb: 16384,
+      },
+      { environmentId: 'env-shop-dev' },
+    );
+    const iface = await netbox.ensureInterface(vm.id, 'eth0');
+    const address = await netbox.ensureIpAddress({
       address: `${ip}/8`,
       interfaceId: iface.id,
     });

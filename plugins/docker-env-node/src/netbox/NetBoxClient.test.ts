@@ -7,6 +7,7 @@ import {
   netboxContractValidator,
 } from '@docker-env/lab';
 import { UpstreamApiError } from '../errors';
+import { OwnershipConflictError } from '../ownership';
 import { NetBoxClient, flattenErrors } from './NetBoxClient';
 
 const WRITE_SCHEMAS: Record<string, Record<string, string>> = {
@@ -78,6 +79,11 @@ describe('NetBoxClient against the NetBox simulator', () => {
       type: 'text',
       label: 'Environment',
     });
+    await nb.ensureCustomField({
+      name: 'docker_env_environment_id',
+      type: 'text',
+      label: 'Environment id',
+    });
     const tag = await nb.ensureTag('docker-env', 'docker-env', '2196f3');
     return { type, cluster, tag };
   }
@@ -136,7 +142,9 @@ describe('NetBoxClient against the NetBox simulator', () => {
       comments: 'Owner: alice\nCreated by the portal',
       customFields: { docker_env_id: 'env-42' },
     };
-    const first = await nb.upsertVirtualMachine(input);
+    const first = await nb.upsertVirtualMachine(input, {
+      environmentId: 'env-42',
+    });
     expect(first.created).toBe(true);
     expect(first.vm).toMatchObject({
       name: 'dev-alice',
@@ -146,9 +154,15 @@ describe('NetBoxClient against the NetBox simulator', () => {
       tenant: { slug: 'platform' },
       memoryMb: 2048,
       tags: ['docker-env'],
-      customFields: { docker_env_id: 'env-42' },
+      customFields: {
+        docker_env_id: 'env-42',
+        docker_env_environment_id: 'env-42',
+      },
     });
-    const again = await nb.upsertVirtualMachine({ ...input, memoryMb: 4096 });
+    const again = await nb.upsertVirtualMachine(
+      { ...input, memoryMb: 4096 },
+      { environmentId: 'env-42' },
+    );
     expect(again).toMatchObject({
       created: false,
       vm: { id: first.vm.id, memoryMb: 4096 },
@@ -179,8 +193,15 @@ describe('NetBoxClient against the NetBox simulator', () => {
       await nb.listVirtualMachines({ tag: 'docker-env', status: 'active' }),
     ).toEqual([]);
 
-    const iface = await nb.createInterface(first.vm.id, 'eth0');
-    const ip = await nb.createIpAddress({
+    const iface = await nb.ensureInterface(first.vm.id, 'eth0', {
+      tags: [tag],
+    });
+    expect(iface.created).toBe(true);
+    expect(await nb.ensureInterface(first.vm.id, 'eth0')).toEqual({
+      ...iface,
+      created: false,
+    });
+    const ip = await nb.ensureIpAddress({
       address: '10.10.0.101/24',
       interfaceId: iface.id,
       dnsName: 'dev-alice.lab',
@@ -188,7 +209,15 @@ describe('NetBoxClient against the NetBox simulator', () => {
     expect(ip).toMatchObject({
       status: 'active',
       assignedInterfaceId: iface.id,
+      created: true,
     });
+    const ipAgain = await nb.ensureIpAddress({
+      address: '10.10.0.101/24',
+      interfaceId: iface.id,
+    });
+    expect(ipAgain).toEqual({ ...ip, created: false });
+    expect(sim.state.interfaces).toHaveLength(1);
+    expect(sim.state.ipAddresses).toHaveLength(1);
     const withIp = await nb.setPrimaryIp4(first.vm.id, ip.id);
     expect(withIp.primaryIp4).toEqual({ id: ip.id, address: '10.10.0.101/24' });
 
@@ -298,15 +327,10 @@ describe('NetBoxClient against the NetBox simulator', () => {
       'does not exist',
     );
     const vm = await nb.getVirtualMachine('dup', cluster.id);
-    await nb.createInterface(vm!.id, 'eth0');
-    const dupIf = await nb.createInterface(vm!.id, 'eth0').catch(e => e);
-    expect(dupIf.fieldErrors.non_field_errors).toContain(
-      'must make a unique set',
-    );
     const notAssigned = await nb
-      .createIpAddress({
+      .ensureIpAddress({
         address: '10.0.0.9/24',
-        interfaceId: (await nb.createInterface(vm!.id, 'eth1')).id,
+        interfaceId: (await nb.ensureInterface(vm!.id, 'eth1')).id,
       })
       .then(ip => nb.setPrimaryIp4(vm!.id + 1000, ip.id))
       .catch(e => e);
@@ -321,11 +345,66 @@ describe('NetBoxClient against the NetBox simulator', () => {
     const nb = client();
     const { cluster } = await setup(nb);
     const [a, b] = await Promise.all([
-      nb.upsertVirtualMachine({ name: 'race', clusterId: cluster.id }),
-      nb.upsertVirtualMachine({ name: 'race', clusterId: cluster.id }),
+      nb.upsertVirtualMachine(
+        { name: 'race', clusterId: cluster.id },
+        { environmentId: 'env-race' },
+      ),
+      nb.upsertVirtualMachine(
+        { name: 'race', clusterId: cluster.id },
+        { environmentId: 'env-race' },
+      ),
     ]);
     expect(a.vm.id).toBe(b.vm.id);
     expect(sim.state.virtualMachines).toHaveLength(1);
+  });
+
+  it('refuses a same-named VM and an address that are not ours, and adopts its own', async () => {
+    const nb = client();
+    const { cluster } = await setup(nb);
+    // made by hand: no environment id
+    const stranger = await nb.createVirtualMachine({
+      name: 'taken',
+      clusterId: cluster.id,
+    });
+    const err = await nb
+      .upsertVirtualMachine(
+        { name: 'taken', clusterId: cluster.id, vcpus: 4 },
+        { environmentId: 'env-1' },
+      )
+      .catch((e: any) => e);
+    expect(err).toBeInstanceOf(OwnershipConflictError);
+    expect(err.message).toContain('virtual machine "taken"');
+    // another environment's VM is not ours either
+    const { vm: theirs } = await nb.upsertVirtualMachine(
+      { name: 'theirs', clusterId: cluster.id },
+      { environmentId: 'env-2' },
+    );
+    await expect(
+      nb.upsertVirtualMachine(
+        { name: 'theirs', clusterId: cluster.id },
+        { environmentId: 'env-1' },
+      ),
+    ).rejects.toBeInstanceOf(OwnershipConflictError);
+    expect((await nb.getVirtualMachineById(stranger.id)).vcpus).toBeNull();
+
+    // an address already assigned elsewhere is refused, not moved
+    const theirIf = await nb.ensureInterface(theirs.id, 'eth0');
+    await nb.ensureIpAddress({
+      address: '10.1.0.5/24',
+      interfaceId: theirIf.id,
+    });
+    const { vm: mine } = await nb.upsertVirtualMachine(
+      { name: 'mine', clusterId: cluster.id },
+      { environmentId: 'env-1' },
+    );
+    const myIf = await nb.ensureInterface(mine.id, 'eth0');
+    const ipErr = await nb
+      .ensureIpAddress({ address: '10.1.0.5/24', interfaceId: myIf.id })
+      .catch((e: any) => e);
+    expect(ipErr).toBeInstanceOf(OwnershipConflictError);
+    expect(ipErr.message).toContain('IP address 10.1.0.5/24');
+    expect(sim.state.ipAddresses).toHaveLength(1);
+    expect(sim.state.ipAddresses[0].assigned_object_id).toBe(theirIf.id);
   });
 
   describe('refuses bad input before any request', () => {
@@ -347,7 +426,10 @@ describe('NetBoxClient against the NetBox simulator', () => {
         nb.createVirtualMachine({ name, clusterId: 1 }),
       ).rejects.toBeInstanceOf(InputError);
       await expect(
-        nb.upsertVirtualMachine({ name, clusterId: 1 }),
+        nb.upsertVirtualMachine(
+          { name, clusterId: 1 },
+          { environmentId: 'env-1' },
+        ),
       ).rejects.toBeInstanceOf(InputError);
       await expect(nb.getVirtualMachine(name, 1)).rejects.toBeInstanceOf(
         InputError,
@@ -368,10 +450,10 @@ describe('NetBoxClient against the NetBox simulator', () => {
         nb.setVirtualMachineStatus(1, 'running' as any),
       ).rejects.toThrow(/^status:/);
       await expect(
-        nb.createIpAddress({ address: '10.0.0.1', interfaceId: 1 }),
+        nb.ensureIpAddress({ address: '10.0.0.1', interfaceId: 1 }),
       ).rejects.toThrow(/^address:/);
       await expect(
-        nb.createIpAddress({
+        nb.ensureIpAddress({
           address: '10.0.0.1/24',
           interfaceId: 1,
           dnsName: 'a`b',

@@ -29,6 +29,11 @@ import {
 import { assertInteger } from '../validation';
 import { requireHttpBaseUrl } from '../validation/primitives';
 import { parseJsonBody } from '../http/jsonBody';
+import {
+  NETBOX_ENVIRONMENT_FIELD,
+  OwnershipConflictError,
+  assertEnvironmentId,
+} from '../ownership';
 
 /** Options of {@link NetBoxClient}. */
 export interface NetBoxClientOptions {
@@ -421,30 +426,48 @@ export class NetBoxClient implements NetBoxApi {
 
   async upsertVirtualMachine(
     input: NetBoxVmInput,
+    ownership: { environmentId: string },
   ): Promise<{ vm: NetBoxVirtualMachine; created: boolean }> {
-    vmBody(input, false);
-    const existing = await this.getVirtualMachine(input.name, input.clusterId);
-    if (existing) {
+    const environmentId = assertEnvironmentId(
+      ownership?.environmentId,
+      'ownership.environmentId',
+    );
+    const marked: NetBoxVmInput = {
+      ...input,
+      customFields: {
+        ...input.customFields,
+        [NETBOX_ENVIRONMENT_FIELD]: environmentId,
+      },
+    };
+    vmBody(marked, false);
+    const adopt = async (existing: NetBoxVirtualMachine) => {
+      if (!isOurVirtualMachine(existing, environmentId)) {
+        throw new OwnershipConflictError(
+          'NetBox',
+          `virtual machine "${existing.name}" (id ${existing.id})`,
+          `custom field ${NETBOX_ENVIRONMENT_FIELD} is ${JSON.stringify(
+            existing.customFields[NETBOX_ENVIRONMENT_FIELD] ?? null,
+          )}, not ${JSON.stringify(environmentId)}`,
+        );
+      }
       return {
-        vm: await this.updateVirtualMachine(existing.id, input),
+        vm: await this.updateVirtualMachine(existing.id, marked),
         created: false,
       };
-    }
+    };
+    const existing = await this.getVirtualMachine(input.name, input.clusterId);
+    if (existing) return adopt(existing);
     try {
-      return { vm: await this.createVirtualMachine(input), created: true };
+      return { vm: await this.createVirtualMachine(marked), created: true };
     } catch (e) {
-      // A concurrent create won the race: NetBox refuses the duplicate name; take the winner.
+      // A concurrent create won the race: NetBox refuses the duplicate name; take the winner if ours.
       if (
         e instanceof UpstreamApiError &&
         e.status === 400 &&
         e.fieldErrors.__all__
       ) {
         const again = await this.getVirtualMachine(input.name, input.clusterId);
-        if (again)
-          return {
-            vm: await this.updateVirtualMachine(again.id, input),
-            created: false,
-          };
+        if (again) return adopt(again);
       }
       throw e;
     }
@@ -452,30 +475,65 @@ export class NetBoxClient implements NetBoxApi {
 
   // ---- interfaces and addresses ----
 
-  async createInterface(
+  async ensureInterface(
     virtualMachineId: number,
     name: string,
-  ): Promise<NetBoxVmInterface> {
+    options: { tags?: Array<{ name: string; slug: string }> } = {},
+  ): Promise<NetBoxVmInterface & { created: boolean }> {
     assertId(virtualMachineId, 'virtualMachineId');
     assertObjectName(name, 'name', 64);
-    const i = await this.request('POST', '/api/virtualization/interfaces/', {
-      virtual_machine: virtualMachineId,
+    const tags = tagRefs(options.tags);
+    const found = await this.listAll('/api/virtualization/interfaces/', {
+      virtual_machine_id: virtualMachineId,
       name,
     });
-    return { id: i.id, name: i.name, virtualMachineId: i.virtual_machine.id };
+    const i =
+      found.find(x => x.name === name) ??
+      (await this.request('POST', '/api/virtualization/interfaces/', {
+        virtual_machine: virtualMachineId,
+        name,
+        ...(tags ? { tags } : {}),
+      }));
+    return {
+      id: i.id,
+      name: i.name,
+      virtualMachineId: i.virtual_machine.id,
+      created: !found.length,
+    };
   }
 
-  async createIpAddress(input: {
+  async ensureIpAddress(input: {
     address: string;
     interfaceId: number;
     dnsName?: string;
     description?: string;
-  }): Promise<NetBoxIpAddress> {
+    tags?: Array<{ name: string; slug: string }>;
+  }): Promise<NetBoxIpAddress & { created: boolean }> {
     assertIpv4Cidr(input.address, 'address');
     assertId(input.interfaceId, 'interfaceId');
     if (input.dnsName !== undefined) assertDnsName(input.dnsName, 'dnsName');
     if (input.description !== undefined)
       assertText(input.description, 'description', 200);
+    const tags = tagRefs(input.tags);
+    const host = input.address.split('/')[0];
+    const found = (
+      await this.listAll('/api/ipam/ip-addresses/', { address: host })
+    ).filter(ip => String(ip.address).split('/')[0] === host);
+    const assigned = (ip: Json) =>
+      ip.assigned_object_type === 'virtualization.vminterface' &&
+      ip.assigned_object_id === input.interfaceId;
+    const ours = found.find(assigned);
+    if (ours) return { ...toIp(ours), created: false };
+    if (found.length) {
+      const other = found[0];
+      throw new OwnershipConflictError(
+        'NetBox',
+        `IP address ${other.address} (id ${other.id})`,
+        other.assigned_object_id
+          ? `assigned to ${other.assigned_object_type} ${other.assigned_object_id}`
+          : 'not assigned to our interface',
+      );
+    }
     const ip = await this.request('POST', '/api/ipam/ip-addresses/', {
       address: input.address,
       status: 'active',
@@ -485,13 +543,9 @@ export class NetBoxClient implements NetBoxApi {
       ...(input.description !== undefined
         ? { description: input.description }
         : {}),
+      ...(tags ? { tags } : {}),
     });
-    return {
-      id: ip.id,
-      address: ip.address,
-      status: choiceValue(ip.status),
-      assignedInterfaceId: ip.assigned_object_id ?? null,
-    };
+    return { ...toIp(ip), created: true };
   }
 
   async setPrimaryIp4(
@@ -510,6 +564,35 @@ export class NetBoxClient implements NetBoxApi {
       ),
     );
   }
+}
+
+/** True when a VM carries this environment's id in its custom field (our mark in NetBox). */
+export function isOurVirtualMachine(
+  vm: NetBoxVirtualMachine,
+  environmentId: string,
+): boolean {
+  return vm.customFields[NETBOX_ENVIRONMENT_FIELD] === environmentId;
+}
+
+function toIp(ip: Json): NetBoxIpAddress {
+  return {
+    id: ip.id,
+    address: ip.address,
+    status: choiceValue(ip.status),
+    assignedInterfaceId: ip.assigned_object_id ?? null,
+  };
+}
+
+function tagRefs(
+  tags: Array<{ name: string; slug: string }> | undefined,
+): Json[] | undefined {
+  if (tags === undefined) return undefined;
+  if (!Array.isArray(tags))
+    throw new InputError('tags: must be a list of {name, slug}');
+  return tags.map((t, i) => ({
+    name: assertObjectName(t?.name, `tags[${i}].name`, 100),
+    slug: assertSlug(t?.slug, `tags[${i}].slug`),
+  }));
 }
 
 function assertStatus(status: unknown): NetBoxVmStatus {

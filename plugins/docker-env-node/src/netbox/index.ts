@@ -1,3 +1,8 @@
-export { NetBoxClient, choiceValue, flattenErrors } from './NetBoxClient';
+export {
+  NetBoxClient,
+  choiceValue,
+  flattenErrors,
+  isOurVirtualMachine,
+} from './NetBoxClient';
 export type { NetBoxClientOptions } from './NetBoxClient';
 export * from './types';

@@ -129,20 +129,32 @@ export interface NetBoxApi {
     status: NetBoxVmStatus,
   ): Promise<NetBoxVirtualMachine>;
   deleteVirtualMachine(id: number): Promise<void>;
-  /** Creates or updates (by name in the cluster) a VM. */
+  /**
+   * Creates or updates (by name in the cluster) a VM marked with the environment id (custom field
+   * `docker_env_environment_id`, which must exist); a same-named VM without that mark is refused
+   * with an `OwnershipConflictError`.
+   */
   upsertVirtualMachine(
     input: NetBoxVmInput,
+    ownership: { environmentId: string },
   ): Promise<{ vm: NetBoxVirtualMachine; created: boolean }>;
-  createInterface(
+  /** Finds the VM's interface by name, or creates it. */
+  ensureInterface(
     virtualMachineId: number,
     name: string,
-  ): Promise<NetBoxVmInterface>;
-  createIpAddress(input: {
+    options?: { tags?: Array<{ name: string; slug: string }> },
+  ): Promise<NetBoxVmInterface & { created: boolean }>;
+  /**
+   * Finds the address on the interface, or creates it there; the same address anywhere else is
+   * refused with an `OwnershipConflictError`.
+   */
+  ensureIpAddress(input: {
     address: string;
     interfaceId: number;
     dnsName?: string;
     description?: string;
-  }): Promise<NetBoxIpAddress>;
+    tags?: Array<{ name: string; slug: string }>;
+  }): Promise<NetBoxIpAddress & { created: boolean }>;
   setPrimaryIp4(
     virtualMachineId: number,
     ipAddressId: number,

@@ -11,6 +11,7 @@ import {
 } from '@docker-env/lab';
 import fs from 'node:fs';
 import { UpstreamApiError } from '../errors';
+import { OwnershipConflictError } from '../ownership';
 import { PortainerClient } from './PortainerClient';
 
 const AGENT_IP = '127.10.249.2';
@@ -95,6 +96,7 @@ describe('PortainerClient against the Portainer simulator', () => {
     const first = await pt.createAgentEndpoint({
       name: 'env-alice',
       ip: AGENT_IP,
+      environmentId: 'env-1',
     });
     expect(first).toMatchObject({
       created: true,
@@ -114,11 +116,12 @@ describe('PortainerClient against the Portainer simulator', () => {
       TLSSkipVerify: 'true',
       TLSSkipClientVerify: 'true',
       GroupID: '1',
-      TagIds: '[]',
+      TagIds: expect.stringMatching(/^\[\d+,\d+\]$/),
     });
     const again = await pt.createAgentEndpoint({
       name: 'env-alice',
       ip: AGENT_IP,
+      environmentId: 'env-1',
     });
     expect(again).toEqual({ created: false, endpoint: first.endpoint });
     expect(sim.state.endpoints).toHaveLength(1);
@@ -130,9 +133,71 @@ describe('PortainerClient against the Portainer simulator', () => {
     expect(await pt.deleteEndpoint(first.endpoint.id)).toBe(false);
   });
 
+  it("adopts only its own environment: a stranger's or another URL is refused", async () => {
+    const pt = client();
+    // created by hand in Portainer's GUI: same name, no tags
+    const form = new FormData();
+    form.set('Name', 'taken');
+    form.set('EndpointCreationType', '2');
+    form.set('URL', `tcp://${AGENT_IP}:9001`);
+    form.set('TLS', 'true');
+    form.set('TLSSkipVerify', 'true');
+    form.set('TLSSkipClientVerify', 'true');
+    const byHand = await fetch(`${sim.url}/endpoints`, {
+      method: 'POST',
+      headers: { 'X-API-Key': PORTAINER_LAB_API_KEY },
+      body: form,
+    });
+    expect(byHand.status).toBe(200);
+    const err = await pt
+      .createAgentEndpoint({
+        name: 'taken',
+        ip: AGENT_IP,
+        environmentId: 'env-1',
+      })
+      .catch((e: any) => e);
+    expect(err).toBeInstanceOf(OwnershipConflictError);
+    expect(err.message).toContain('environment "taken"');
+    expect(await pt.findOwnedEndpoint('taken', 'env-1')).toBeUndefined();
+
+    // ours, but asked for another address: refused rather than silently reused
+    const { endpoint } = await pt.createAgentEndpoint({
+      name: 'mine',
+      ip: AGENT_IP,
+      environmentId: 'env-1',
+    });
+    await expect(
+      pt.createAgentEndpoint({
+        name: 'mine',
+        ip: AGENT_IP,
+        port: 9002,
+        environmentId: 'env-1',
+      }),
+    ).rejects.toThrow(/points at tcp:\/\/127\.10\.249\.2:9001/);
+    // another environment's id is not ours either
+    await expect(
+      pt.createAgentEndpoint({
+        name: 'mine',
+        ip: AGENT_IP,
+        environmentId: 'env-2',
+      }),
+    ).rejects.toBeInstanceOf(OwnershipConflictError);
+    expect(await pt.findOwnedEndpoint('mine', 'env-1')).toEqual(endpoint);
+    expect(await pt.findOwnedEndpoint('mine', 'env-2')).toBeUndefined();
+    const tags = await pt.listTags();
+    expect(tags.map(t => t.name).sort()).toEqual(
+      ['docker-env', 'docker-env:env-1', 'docker-env:env-2'].sort(),
+    );
+    expect(sim.state.endpoints).toHaveLength(2);
+  });
+
   it('maps an agent that does not answer to UpstreamApiError 500', async () => {
     const err = await client()
-      .createAgentEndpoint({ name: 'env-x', ip: '127.10.249.7' })
+      .createAgentEndpoint({
+        name: 'env-x',
+        ip: '127.10.249.7',
+        environmentId: 'env-1',
+      })
       .catch(e => e);
     expect(err).toBeInstanceOf(UpstreamApiError);
     expect(err).toMatchObject({
@@ -188,6 +253,7 @@ describe('PortainerClient against the Portainer simulator', () => {
     const { endpoint } = await pt.createAgentEndpoint({
       name: 'env-shared',
       ip: AGENT_IP,
+      environmentId: 'env-1',
     });
     const a = await pt.ensureTeam('team-a');
     const b = await pt.ensureTeam('team-b');
@@ -224,6 +290,7 @@ describe('PortainerClient against the Portainer simulator', () => {
     const { endpoint } = await pt.createAgentEndpoint({
       name: 'env-r',
       ip: AGENT_IP,
+      environmentId: 'env-1',
     });
     await pt.grantRegistryAccess(endpoint.id, reg.id, [1]);
     await pt.grantRegistryAccess(endpoint.id, reg.id, [2]);
@@ -246,6 +313,7 @@ describe('PortainerClient against the Portainer simulator', () => {
     const { endpoint } = await pt.createAgentEndpoint({
       name: 'env-d',
       ip: AGENT_IP,
+      environmentId: 'env-1',
     });
     const containers = await pt.listContainers(endpoint.id);
     expect(containers[0]).toMatchObject({
@@ -288,7 +356,7 @@ describe('PortainerClient against the Portainer simulator', () => {
     it.each(bad)('name %j', async name => {
       const pt = client();
       await expect(
-        pt.createAgentEndpoint({ name, ip: AGENT_IP }),
+        pt.createAgentEndpoint({ name, ip: AGENT_IP, environmentId: 'env-1' }),
       ).rejects.toBeInstanceOf(InputError);
       await expect(pt.ensureTeam(name)).rejects.toBeInstanceOf(InputError);
       await expect(pt.listEndpoints({ name })).rejects.toBeInstanceOf(
@@ -307,10 +375,19 @@ describe('PortainerClient against the Portainer simulator', () => {
     it('other fields name the field and the rule', async () => {
       const pt = client();
       await expect(
-        pt.createAgentEndpoint({ name: 'ok', ip: '10.0.0.256' }),
+        pt.createAgentEndpoint({
+          name: 'ok',
+          ip: '10.0.0.256',
+          environmentId: 'env-1',
+        }),
       ).rejects.toThrow(/^ip:/);
       await expect(
-        pt.createAgentEndpoint({ name: 'ok', ip: AGENT_IP, port: 70000 }),
+        pt.createAgentEndpoint({
+          name: 'ok',
+          ip: AGENT_IP,
+          port: 70000,
+          environmentId: 'env-1',
+        }),
       ).rejects.toThrow(/^port:/);
       await expect(pt.addTeamMember(1, 2, 3 as any)).rejects.toThrow(/^role:/);
       await expect(pt.grantTeamAccess(0, 1)).rejects.toThrow(/^endpointId:/);
@@ -361,7 +438,11 @@ describe('PortainerClient against the Portainer simulator', () => {
     );
 
     const pt = client();
-    await pt.createAgentEndpoint({ name: 'env-bob-2', ip: AGENT_IP });
+    await pt.createAgentEndpoint({
+      name: 'env-bob-2',
+      ip: AGENT_IP,
+      environmentId: 'env-1',
+    });
     // a server that ignores ?name= (older Portainer) returns every environment
     const ignoresName: typeof fetch = (input, init) =>
       recordingFetch(String(input).replace(/&name=[^&]*/, ''), init);

@@ -10,6 +10,7 @@ import {
   PortainerMembership,
   PortainerRegistry,
   PortainerRegistryType,
+  PortainerTag,
   PortainerTeam,
   PortainerTeamRole,
   PortainerUser,
@@ -22,6 +23,12 @@ import {
   assertUsername,
 } from './validate';
 import { parseJsonBody } from '../http/jsonBody';
+import {
+  MANAGED_BY,
+  OwnershipConflictError,
+  assertEnvironmentId,
+  portainerEnvironmentTag,
+} from '../ownership';
 
 /** Options of {@link PortainerClient}. */
 export interface PortainerClientOptions {
@@ -164,31 +171,53 @@ export class PortainerClient implements PortainerApi {
   async createAgentEndpoint(input: {
     name: string;
     ip: string;
+    environmentId: string;
     port?: number;
     groupId?: number;
-    tagIds?: number[];
   }): Promise<{ endpoint: PortainerEndpoint; created: boolean }> {
     const name = assertPortainerName(input.name, 'name');
     const ip = assertIpv4(input.ip, 'ip');
+    const environmentId = assertEnvironmentId(input.environmentId);
     const port =
       input.port === undefined
         ? 9001
         : assertInteger(input.port, 'port', 1, 65535);
     const groupId =
       input.groupId === undefined ? 1 : id(input.groupId, 'groupId');
-    const tagIds = (input.tagIds ?? []).map((t, i) => id(t, `tagIds[${i}]`));
+    const url = `tcp://${ip}:${port}`;
+    const markTag = await this.ensureTag(
+      portainerEnvironmentTag(environmentId),
+    );
+    const managedTag = await this.ensureTag(MANAGED_BY);
+    const adopt = (existing: PortainerEndpoint) => {
+      if (!existing.tagIds.includes(markTag.id)) {
+        throw new OwnershipConflictError(
+          'Portainer',
+          `environment "${name}" (id ${existing.id})`,
+          `no ${markTag.name} tag`,
+        );
+      }
+      if (existing.url !== url) {
+        throw new OwnershipConflictError(
+          'Portainer',
+          `environment "${name}" (id ${existing.id})`,
+          `it points at ${existing.url}, not ${url}`,
+        );
+      }
+      return { endpoint: existing, created: false };
+    };
     const existing = (await this.listEndpoints({ name }))[0];
-    if (existing) return { endpoint: existing, created: false };
+    if (existing) return adopt(existing);
 
     const form = new FormData();
     form.set('Name', name);
     form.set('EndpointCreationType', '2');
-    form.set('URL', `tcp://${ip}:${port}`);
+    form.set('URL', url);
     form.set('TLS', 'true');
     form.set('TLSSkipVerify', 'true');
     form.set('TLSSkipClientVerify', 'true');
     form.set('GroupID', String(groupId));
-    form.set('TagIds', JSON.stringify(tagIds));
+    form.set('TagIds', JSON.stringify([managedTag.id, markTag.id]));
     try {
       const res = await this.raw('POST', '/endpoints', form);
       return {
@@ -196,11 +225,57 @@ export class PortainerClient implements PortainerApi {
         created: true,
       };
     } catch (e) {
-      // Lost a race with a concurrent create of the same name: the winner is ours too.
+      // Lost a race with a concurrent create of the same name: take the winner if it is ours.
       if (e instanceof UpstreamApiError && e.status === 409) {
         const winner = (await this.listEndpoints({ name }))[0];
-        if (winner) return { endpoint: winner, created: false };
+        if (winner) return adopt(winner);
       }
+      throw e;
+    }
+  }
+
+  async findOwnedEndpoint(
+    name: string,
+    environmentId: string,
+  ): Promise<PortainerEndpoint | undefined> {
+    assertPortainerName(name, 'name');
+    const tagName = portainerEnvironmentTag(environmentId);
+    const found = (await this.listEndpoints({ name }))[0];
+    if (!found) return undefined;
+    const tag = (await this.listTags()).find(t => t.name === tagName);
+    return tag && found.tagIds.includes(tag.id) ? found : undefined;
+  }
+
+  // ---- tags (our mark on environments) ----
+
+  async listTags(): Promise<PortainerTag[]> {
+    const list = await this.request('GET', '/tags');
+    return (list ?? []).map(toTag);
+  }
+
+  async ensureTag(name: string): Promise<PortainerTag> {
+    assertPortainerName(name, 'name');
+    const find = async () => (await this.listTags()).find(t => t.name === name);
+    const found = await find();
+    if (found) return found;
+    try {
+      return toTag(await this.request('POST', '/tags', { name }));
+    } catch (e) {
+      if (e instanceof UpstreamApiError && e.status === 409) {
+        const winner = await find();
+        if (winner) return winner;
+      }
+      throw e;
+    }
+  }
+
+  async deleteTag(tagId: number): Promise<boolean> {
+    id(tagId, 'tagId');
+    try {
+      await this.request('DELETE', `/tags/${tagId}`);
+      return true;
+    } catch (e) {
+      if (e instanceof UpstreamApiError && e.status === 404) return false;
       throw e;
     }
   }
@@ -258,6 +333,17 @@ export class PortainerClient implements PortainerApi {
         const winner = await find();
         if (winner) return winner;
       }
+      throw e;
+    }
+  }
+
+  async deleteTeam(teamId: number): Promise<boolean> {
+    id(teamId, 'teamId');
+    try {
+      await this.request('DELETE', `/teams/${teamId}`);
+      return true;
+    } catch (e) {
+      if (e instanceof UpstreamApiError && e.status === 404) return false;
       throw e;
     }
   }
@@ -489,6 +575,10 @@ function toEndpoint(e: any): PortainerEndpoint {
     teamAccess,
     ...(e.Agent?.Version ? { agentVersion: e.Agent.Version } : {}),
   };
+}
+
+function toTag(t: any): PortainerTag {
+  return { id: t.id ?? t.ID, name: t.Name };
 }
 
 function toMembership(m: any): PortainerMembership {

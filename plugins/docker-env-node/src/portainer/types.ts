@@ -17,6 +17,12 @@ export interface PortainerEndpoint {
   agentVersion?: string;
 }
 
+/** A tag (`docker-env` and `docker-env:<environment id>` mark our environments). */
+export interface PortainerTag {
+  id: number;
+  name: string;
+}
+
 /** A team. */
 export interface PortainerTeam {
   id: number;
@@ -61,14 +67,30 @@ export interface DockerContainerSummary {
 
 /** The Portainer operations the platform uses. */
 export interface PortainerApi {
-  /** Creates an agent environment for `tcp://ip:port`, or returns the one with that name. */
+  /**
+   * Creates an agent environment for `tcp://ip:port` tagged `docker-env` and `docker-env:<id>`, or
+   * returns ours with that name; a same-named environment without our tag, or pointing at another
+   * URL, is refused with an `OwnershipConflictError`.
+   */
   createAgentEndpoint(input: {
     name: string;
     ip: string;
+    environmentId: string;
     port?: number;
     groupId?: number;
-    tagIds?: number[];
   }): Promise<{ endpoint: PortainerEndpoint; created: boolean }>;
+  /** The environment with that name when it carries this environment id's tag. */
+  findOwnedEndpoint(
+    name: string,
+    environmentId: string,
+  ): Promise<PortainerEndpoint | undefined>;
+  listTags(): Promise<PortainerTag[]>;
+  /** Finds or creates a tag by name. */
+  ensureTag(name: string): Promise<PortainerTag>;
+  /** Deletes a tag; false when it was already gone. */
+  deleteTag(id: number): Promise<boolean>;
+  /** Deletes a team (and its memberships); false when it was already gone. */
+  deleteTeam(id: number): Promise<boolean>;
   getEndpoint(id: number): Promise<PortainerEndpoint>;
   listEndpoints(filter?: { name?: string }): Promise<PortainerEndpoint[]>;
   /** Deletes an environment; false when it was already gone. */

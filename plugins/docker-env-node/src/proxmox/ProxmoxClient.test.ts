@@ -9,7 +9,8 @@ import {
   type GuestSpec,
 } from '@docker-env/lab';
 import { UpstreamApiError } from '../errors';
-import { ProxmoxApiClient } from './ProxmoxClient';
+import { OwnershipConflictError } from '../ownership';
+import { ProxmoxApiClient } from './ProxmoxApiClient';
 import { ProxmoxTaskError } from './ProxmoxTaskError';
 import { PveTransport } from './PveTransport';
 
@@ -96,6 +97,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     const created = await client.cloneFromTemplate({
       templateVmid: 9000,
       hostname: 'env-one',
+      environmentId: 'env-1',
       description: 'team a',
     });
     expect(created).toMatchObject({ vmid: 100, existing: false });
@@ -215,6 +217,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     const res = await client.createFromOsTemplate({
       ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
       hostname: 'plain-ct',
+      environmentId: 'env-1',
       cores: 2,
       memoryMiB: 1024,
       swapMiB: 512,
@@ -242,13 +245,76 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     const first = await client.cloneFromTemplate({
       templateVmid: 9000,
       hostname: 'env-retry',
+      environmentId: 'env-1',
     });
     const second = await client.cloneFromTemplate({
       templateVmid: 9000,
       hostname: 'env-retry',
+      environmentId: 'env-1',
     });
-    expect(second).toEqual({ vmid: first.vmid, existing: true });
+    expect(second).toEqual({ vmid: first.vmid, node: 'pve', existing: true });
     expect(sim.control.callCount('proxmox.lxc.clone')).toBe(1);
+  });
+
+  it('adopts only its own CT and refuses a same-named CT that is not ours', async () => {
+    const other = await client.cloneFromTemplate({
+      templateVmid: 9000,
+      hostname: 'taken',
+      environmentId: 'someone-else',
+    });
+    await client.waitForTask(other.upid!, fast);
+    // made by hand in the PVE GUI: no tag, no description mark
+    await transport.request('POST', '/nodes/pve/lxc/9000/clone', {
+      newid: 150,
+      hostname: 'by-hand',
+    });
+    const clones = sim.control.callCount('proxmox.lxc.clone');
+    for (const hostname of ['taken', 'by-hand']) {
+      const err = await client
+        .cloneFromTemplate({
+          templateVmid: 9000,
+          hostname,
+          environmentId: 'env-1',
+        })
+        .catch((e: any) => e);
+      expect(err).toBeInstanceOf(OwnershipConflictError);
+      expect((err as Error).name).toBe('ConflictError');
+      expect((err as Error).message).toContain(`"${hostname}"`);
+      await expect(
+        client.createFromOsTemplate({
+          ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
+          hostname,
+          environmentId: 'env-1',
+          cores: 1,
+          memoryMiB: 512,
+          swapMiB: 0,
+          storage: 'local-lvm',
+          diskGiB: 4,
+        }),
+      ).rejects.toBeInstanceOf(OwnershipConflictError);
+    }
+    expect(sim.control.callCount('proxmox.lxc.clone')).toBe(clones);
+    expect(sim.control.callCount('proxmox.lxc.create')).toBe(0);
+
+    // the owner's retry adopts it: first by the description line a clone carries, then by its tag
+    const adopted = await client.cloneFromTemplate({
+      templateVmid: 9000,
+      hostname: 'taken',
+      environmentId: 'someone-else',
+    });
+    expect(adopted).toEqual({ vmid: other.vmid, node: 'pve', existing: true });
+    expect((await client.getConfig(other.vmid)).description).toBe(
+      'docker-env-environment: someone-else',
+    );
+    await client.updateConfig(other.vmid, {
+      description: 'edited by hand',
+      tags: ['docker-env', 'docker-env-someone-else'],
+    });
+    const [listed] = (await client.listContainers()).filter(
+      c => c.vmid === other.vmid,
+    );
+    expect(await client.isOurs(listed, 'someone-else')).toBe(true);
+    expect(await client.isOurs(listed, 'env-1')).toBe(false);
   });
 
   it('retries with a new id when another create takes the id from nextid', async () => {
@@ -259,6 +325,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
       const racer = await other.cloneFromTemplate({
         templateVmid: 9000,
         hostname: 'racer',
+        environmentId: 'env-1',
         newid: id,
       });
       await other.waitForTask(racer.upid!, fast);
@@ -267,6 +334,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     const res = await client.cloneFromTemplate({
       templateVmid: 9000,
       hostname: 'env-race',
+      environmentId: 'env-1',
     });
     expect(res.vmid).toBe(101);
     expect(sim.control.callCount('proxmox.lxc.clone')).toBe(3);
@@ -277,8 +345,16 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     sim.control.setLatency('proxmox.lxc.clone', 50);
     sim.control.setLatencyScale(1);
     const [a, b] = await Promise.all([
-      client.cloneFromTemplate({ templateVmid: 9000, hostname: 'env-a' }),
-      client.cloneFromTemplate({ templateVmid: 9000, hostname: 'env-b' }),
+      client.cloneFromTemplate({
+        templateVmid: 9000,
+        hostname: 'env-a',
+        environmentId: 'env-1',
+      }),
+      client.cloneFromTemplate({
+        templateVmid: 9000,
+        hostname: 'env-b',
+        environmentId: 'env-1',
+      }),
     ]);
     await Promise.all([
       client.waitForTask(a.upid!, fast),
@@ -289,7 +365,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
 
   it('maps 401, 400 field errors, 403 and 500 to UpstreamApiError', async () => {
     const bad = makeClient('00000000-0000-0000-0000-000000000000');
-    const authErr = await bad.nextId().catch(e => e);
+    const authErr = await bad.nextId().catch((e: any) => e);
     expect(authErr).toMatchObject({
       name: 'UpstreamApiError',
       status: 401,
@@ -301,11 +377,11 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     transport.close();
     client = makeClient(); // back to the good token (makeClient swaps `transport`)
     const err: UpstreamApiError = await transport
-      .doRequest('POST', '/api2/json/nodes/pve/lxc/9000/clone', '', {
+      .request('POST', '/nodes/pve/lxc/9000/clone', {
         newid: 5,
         hostname: 'x',
       })
-      .catch(e => e);
+      .catch((e: any) => e);
     expect(err).toBeInstanceOf(UpstreamApiError);
     expect(err).toMatchObject({
       status: 400,
@@ -317,15 +393,13 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     const created = await client.cloneFromTemplate({
       templateVmid: 9000,
       hostname: 'env-err',
+      environmentId: 'env-1',
     });
     await client.waitForTask(created.upid!, fast);
     await expect(
-      transport.doRequest(
-        'PUT',
-        `/api2/json/nodes/pve/lxc/${created.vmid}/config`,
-        '',
-        { features: 'keyctl=1,nesting=1,fuse=1' },
-      ),
+      transport.request('PUT', `/nodes/pve/lxc/${created.vmid}/config`, {
+        features: 'keyctl=1,nesting=1,fuse=1',
+      }),
     ).rejects.toMatchObject({
       status: 403,
       reason: expect.stringMatching(/^Permission check failed/),
@@ -353,6 +427,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     const created = await client.cloneFromTemplate({
       templateVmid: 9000,
       hostname: 'env-fail',
+      environmentId: 'env-1',
     });
     await client.waitForTask(created.upid!, fast);
     sim.control.injectFault({
@@ -364,7 +439,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     });
     const err = await client
       .waitForTask(await client.start(created.vmid), fast)
-      .catch(e => e);
+      .catch((e: any) => e);
     expect(err).toBeInstanceOf(ProxmoxTaskError);
     expect(err.exitstatus).toBe(
       `startup for container '${created.vmid}' failed`,
@@ -388,6 +463,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     const created = await client.cloneFromTemplate({
       templateVmid: 9000,
       hostname: 'env-slow',
+      environmentId: 'env-1',
     });
     await client.waitForTask(created.upid!, fast);
     sim.control.setLatency('proxmox.lxc.start', 10_000);
@@ -426,7 +502,11 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     it.each(badNames)('hostname %j', async name => {
       const before = sim.requests.length;
       await expect(
-        client.cloneFromTemplate({ templateVmid: 9000, hostname: name }),
+        client.cloneFromTemplate({
+          templateVmid: 9000,
+          hostname: name,
+          environmentId: 'env-1',
+        }),
       ).rejects.toBeInstanceOf(InputError);
       await expect(
         client.findContainer({ hostname: name }),
@@ -463,6 +543,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
         client.cloneFromTemplate({
           templateVmid: vmid as number,
           hostname: 'ok',
+          environmentId: 'env-1',
         }),
       ).rejects.toBeInstanceOf(InputError);
       expect(sim.requests).toEqual([]);
@@ -482,6 +563,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
         client.cloneFromTemplate({
           templateVmid: 9000,
           hostname: 'ok',
+          environmentId: 'env-1',
           pool: 'a b',
         }),
       ).rejects.toThrow(/^pool:/);
@@ -489,6 +571,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
         client.cloneFromTemplate({
           templateVmid: 9000,
           hostname: 'ok',
+          environmentId: 'env-1',
           description: 'x\u0000',
         }),
       ).rejects.toThrow(/^description:/);
@@ -523,6 +606,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
         client.createFromOsTemplate({
           ostemplate: 'local:vztmpl/../../etc/passwd.tar.gz',
           hostname: 'ok',
+          environmentId: 'env-1',
           cores: 1,
           memoryMiB: 512,
           swapMiB: 0,
@@ -534,6 +618,7 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
         client.createFromOsTemplate({
           ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
           hostname: 'ok',
+          environmentId: 'env-1',
           cores: 1,
           memoryMiB: 512,
           swapMiB: 0,

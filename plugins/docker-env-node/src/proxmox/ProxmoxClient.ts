@@ -1,25 +1,4 @@
-import type { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
-import { proxmoxApi, type Proxmox } from 'proxmox-api';
 import { UpstreamApiError } from '../errors';
-import { assertDnsLabel, assertInteger } from '../validation';
-import {
-  assertBridgeName,
-  assertDescription,
-  assertFirewallAddress,
-  assertFirewallPort,
-  assertGrowGiB,
-  assertOsTemplate,
-  assertPoolId,
-  assertPveNodeName,
-  assertPveTags,
-  assertSnapshotName,
-  assertSshPublicKeys,
-  assertStorageId,
-  assertUpid,
-  assertVmid,
-} from '../validation/proxmoxValues';
-import { PveTransport, type PveTransportOptions } from './PveTransport';
 import type {
   LxcConfig,
   LxcFirewallOptions,
@@ -32,23 +11,17 @@ import type {
   PveTaskStatus,
   RrdPoint,
 } from './types';
-import { ProxmoxTaskError } from './ProxmoxTaskError';
-import {
-  toConfig,
-  toFirewallRule,
-  toInterfaces,
-  toListEntry,
-  toStatus,
-} from './mapping';
 
-/** Options of {@link ProxmoxClient.cloneFromTemplate}. */
+/** Options of {@link ProxmoxClient.cloneFromTemplate}. The clone lands on the client's node. */
 export interface CloneFromTemplateOptions {
   templateVmid: number;
   hostname: string;
+  /** The environment the CT belongs to: its mark (description line, then tags) names it. */
+  environmentId: string;
   /** Fixed id; default: `nextId()` with retries when another create takes it first. */
   newid?: number;
   pool?: string;
-  target?: string;
+  /** Free text; the ownership mark line is appended. */
   description?: string;
 }
 
@@ -57,6 +30,8 @@ export interface CreateFromOsTemplateOptions {
   vmid?: number;
   ostemplate: string;
   hostname: string;
+  /** The environment the CT belongs to (tags `docker-env`, `docker-env-<id>` and a description line). */
+  environmentId: string;
   cores: number;
   /** MiB. */
   memoryMiB: number;
@@ -66,17 +41,26 @@ export interface CreateFromOsTemplateOptions {
   diskGiB: number;
   bridge?: string;
   sshPublicKeys?: string[];
+  /** Extra tags; the ownership tags are always added. */
   tags?: string[];
+  /** Free text; the ownership mark line is appended. */
   description?: string;
   pool?: string;
+  /**
+   * `features` to set: `nesting=1` by default. Anything beyond nesting (keyctl) needs a root@pam
+   * ticket; an API token gets 403 from PVE.
+   */
+  features?: string;
 }
 
 /** A started (or found) CT creation. */
 export interface CreateResult {
   vmid: number;
-  /** The task to wait for; undefined when an existing CT with that hostname was found. */
+  /** The node the CT lives on (address every later call there: {@link ProxmoxClient.forNode}). */
+  node: string;
+  /** The task to wait for; undefined when our CT with that hostname was found. */
   upid?: string;
-  /** True when a CT with the hostname already existed (a retried call), nothing was created. */
+  /** True when our CT with the hostname already existed (a retried call): nothing was created. */
   existing: boolean;
 }
 
@@ -84,18 +68,42 @@ export interface CreateResult {
 export interface WaitForTaskOptions {
   timeoutMs?: number;
   backoff?: Partial<PollBackoff>;
+  /** Stops waiting (rejects) when aborted. */
+  signal?: AbortSignal;
+}
+
+/** Changes {@link ProxmoxClient.updateConfig} applies. */
+export interface LxcConfigChanges {
+  cores?: number;
+  memoryMiB?: number;
+  swapMiB?: number;
+  cpulimit?: number;
+  tags?: string[];
+  description?: string;
 }
 
 /** The Proxmox VE operations the platform uses for LXC environments. */
 export interface ProxmoxClient {
+  /** The node this client addresses CTs on. */
   readonly node: string;
+  /** The same client addressing CTs on another node of the cluster. */
+  forNode(node: string): ProxmoxClient;
   nextId(): Promise<number>;
+  /** Every CT of the cluster (`/cluster/resources?type=vm`), each with its node. */
   listContainers(): Promise<LxcListEntry[]>;
+  /** Finds a CT (not a template) anywhere in the cluster by hostname and/or tag. */
   findContainer(match: {
     hostname?: string;
     tag?: string;
   }): Promise<LxcListEntry | undefined>;
+  /** True when the CT carries the environment's mark (its tag, or the description line a clone gets first). */
+  isOurs(ct: LxcListEntry, environmentId: string): Promise<boolean>;
+  /**
+   * Clones the golden template, or returns our CT with that hostname; a same-named CT that is not
+   * ours is refused with an {@link OwnershipConflictError}.
+   */
   cloneFromTemplate(options: CloneFromTemplateOptions): Promise<CreateResult>;
+  /** Creates from an OS template, or returns our CT with that hostname (same refusal as clone). */
   createFromOsTemplate(
     options: CreateFromOsTemplateOptions,
   ): Promise<CreateResult>;
@@ -106,14 +114,7 @@ export interface ProxmoxClient {
   getConfig(vmid: number): Promise<LxcConfig>;
   updateConfig(
     vmid: number,
-    changes: {
-      cores?: number;
-      memoryMiB?: number;
-      swapMiB?: number;
-      cpulimit?: number;
-      tags?: string[];
-      description?: string;
-    },
+    changes: LxcConfigChanges,
     options?: { digest?: string },
   ): Promise<void>;
   resizeDisk(vmid: number, addGiB: number): Promise<string>;
@@ -127,7 +128,12 @@ export interface ProxmoxClient {
   getInterfaces(vmid: number): Promise<LxcInterface[] | null>;
   waitForIp(
     vmid: number,
-    options?: { timeoutMs?: number; intervalMs?: number; iface?: string },
+    options?: {
+      timeoutMs?: number;
+      intervalMs?: number;
+      iface?: string;
+      signal?: AbortSignal;
+    },
   ): Promise<string>;
   getRrdData(
     vmid: number,
@@ -164,13 +170,6 @@ export interface ProxmoxClient {
   ): Promise<void>;
 }
 
-const DEFAULT_BACKOFF: PollBackoff = {
-  initialMs: 250,
-  maxMs: 2000,
-  factor: 1.5,
-};
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
 /** True for PVE's answers when a vmid is taken (nextid/create race). */
 export function isVmidTaken(err: unknown): boolean {
   if (!(err instanceof UpstreamApiError)) return false;
@@ -188,538 +187,12 @@ export function isLocked(err: unknown): boolean {
   );
 }
 
-/** {@link ProxmoxClient} over the `proxmox-api` proxy with a {@link PveTransport}. */
-export class ProxmoxApiClient implements ProxmoxClient {
-  private readonly api: Proxmox.Api;
-
-  constructor(
-    transport: PveTransport,
-    readonly node: string,
-    private readonly retry: { attempts: number; backoff: PollBackoff } = {
-      attempts: 5,
-      backoff: { initialMs: 500, maxMs: 4000, factor: 2 },
-    },
-  ) {
-    assertPveNodeName(node);
-    this.api = proxmoxApi(transport);
-  }
-
-  /** Reads `dockerEnv.proxmox` (see config.d.ts). */
-  static fromConfig(config: Config): ProxmoxApiClient {
-    const c = config.getConfig('dockerEnv.proxmox');
-    const options: PveTransportOptions = {
-      url: c.getString('baseUrl'),
-      tokenId: c.getString('tokenId'),
-      tokenSecret: c.getString('tokenSecret'),
-      timeoutMs: c.getOptionalNumber('requestTimeoutMs'),
-      caPem: c.getOptionalString('tls.caPem'),
-      insecureSkipTlsVerify: c.getOptionalBoolean('tls.insecureSkipVerify'),
-    };
-    return new ProxmoxApiClient(
-      new PveTransport(options),
-      c.getOptionalString('node') ?? 'pve',
-    );
-  }
-
-  private ct(vmid: number) {
-    assertVmid(vmid);
-    return this.api.nodes.$(this.node).lxc.$(vmid);
-  }
-
-  async nextId(): Promise<number> {
-    // PVE answers a JSON string ("106"); the package's types say number
-    const raw: unknown = await this.api.cluster.nextid.$get();
-    const text = String(raw);
-    if (!/^[1-9][0-9]{2,8}$/.test(text)) {
-      throw new UpstreamApiError(
-        `Proxmox GET /cluster/nextid: unexpected id ${JSON.stringify(raw)}`,
-        {
-          system: 'proxmox',
-          status: 200,
-          operation: 'GET /cluster/nextid',
-        },
-      );
-    }
-    return Number(text);
-  }
-
-  async listContainers(): Promise<LxcListEntry[]> {
-    const list = (await this.api.nodes
-      .$(this.node)
-      .lxc.$get()) as unknown as Record<string, unknown>[];
-    return list.map(toListEntry);
-  }
-
-  async findContainer(match: {
-    hostname?: string;
-    tag?: string;
-  }): Promise<LxcListEntry | undefined> {
-    if (match.hostname === undefined && match.tag === undefined)
-      throw new InputError('match: give hostname or tag');
-    if (match.hostname !== undefined)
-      assertDnsLabel(match.hostname, 'hostname');
-    if (match.tag !== undefined) assertPveTags([match.tag], 'tag');
-    const list = await this.listContainers();
-    return list.find(
-      ct =>
-        !ct.template &&
-        (match.hostname === undefined || ct.name === match.hostname) &&
-        (match.tag === undefined || ct.tags.includes(match.tag)),
-    );
-  }
-
-  async cloneFromTemplate(
-    options: CloneFromTemplateOptions,
-  ): Promise<CreateResult> {
-    assertVmid(options.templateVmid, 'templateVmid');
-    const hostname = assertDnsLabel(options.hostname, 'hostname');
-    if (options.newid !== undefined) assertVmid(options.newid, 'newid');
-    if (options.pool !== undefined) assertPoolId(options.pool);
-    if (options.target !== undefined)
-      assertPveNodeName(options.target, 'target');
-    if (options.description !== undefined)
-      assertDescription(options.description);
-
-    return this.createIdempotently(hostname, options.newid, vmid =>
-      this.api.nodes.$(this.node).lxc.$(options.templateVmid).clone.$post({
-        newid: vmid,
-        hostname,
-        full: false,
-        pool: options.pool,
-        target: options.target,
-        description: options.description,
-      }),
-    );
-  }
-
-  async createFromOsTemplate(
-    options: CreateFromOsTemplateOptions,
-  ): Promise<CreateResult> {
-    if (options.vmid !== undefined) assertVmid(options.vmid);
-    const hostname = assertDnsLabel(options.hostname, 'hostname');
-    const ostemplate = assertOsTemplate(options.ostemplate);
-    const storage = assertStorageId(options.storage);
-    const bridge = assertBridgeName(options.bridge ?? 'vmbr0');
-    const cores = assertInteger(options.cores, 'cores', 1, 8192);
-    const memory = assertInteger(options.memoryMiB, 'memoryMiB', 16, 4_194_304);
-    const swap = assertInteger(options.swapMiB, 'swapMiB', 0, 4_194_304);
-    const disk = assertInteger(options.diskGiB, 'diskGiB', 1, 16384);
-    const keys = options.sshPublicKeys
-      ? assertSshPublicKeys(options.sshPublicKeys)
-      : undefined;
-    const tags = options.tags ? assertPveTags(options.tags) : undefined;
-    if (options.description !== undefined)
-      assertDescription(options.description);
-    if (options.pool !== undefined) assertPoolId(options.pool);
-
-    return this.createIdempotently(hostname, options.vmid, vmid =>
-      this.api.nodes.$(this.node).lxc.$post({
-        vmid,
-        ostemplate,
-        hostname,
-        cores,
-        memory,
-        swap,
-        rootfs: `${storage}:${disk}`,
-        net0: `name=eth0,bridge=${bridge},ip=dhcp,firewall=1`,
-        unprivileged: true,
-        // keyctl=1 (Docker) cannot be set by API tokens: that is why the golden-template clone exists
-        features: 'nesting=1',
-        'ssh-public-keys': keys?.join('\n'),
-        tags: tags?.join(';'),
-        description: options.description,
-        pool: options.pool,
-      }),
-    );
-  }
-
-  /**
-   * Finds a CT with the hostname first (a retried call must not create a second one), then
-   * posts with a fresh id; retries when the id was taken meanwhile or the source is locked.
-   */
-  private async createIdempotently(
-    hostname: string,
-    fixedId: number | undefined,
-    post: (vmid: number) => Promise<string>,
-  ): Promise<CreateResult> {
-    let delay = this.retry.backoff.initialMs;
-    for (let attempt = 1; ; attempt++) {
-      const existing = await this.findContainer({ hostname });
-      if (existing) return { vmid: existing.vmid, existing: true };
-      const vmid = fixedId ?? (await this.nextId());
-      try {
-        const upid = assertUpid(await post(vmid));
-        return { vmid, upid, existing: false };
-      } catch (err) {
-        const retriable =
-          (isVmidTaken(err) && fixedId === undefined) || isLocked(err);
-        if (!retriable || attempt >= this.retry.attempts) throw err;
-        if (isLocked(err)) {
-          await sleep(delay);
-          delay = Math.min(
-            this.retry.backoff.maxMs,
-            delay * this.retry.backoff.factor,
-          );
-        }
-      }
-    }
-  }
-
-  async waitForTask(
-    upid: string,
-    options: WaitForTaskOptions = {},
-  ): Promise<PveTaskStatus> {
-    assertUpid(upid);
-    const taskNode = upid.split(':')[1];
-    const timeoutMs = options.timeoutMs ?? 300_000;
-    const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    const deadline = Date.now() + timeoutMs;
-    let delay = backoff.initialMs;
-    let transientFailures = 0;
-    for (;;) {
-      let status: PveTaskStatus | undefined;
-      try {
-        status = (await this.api.nodes
-          .$(taskNode)
-          .tasks.$(upid)
-          .status.$get()) as unknown as PveTaskStatus;
-        transientFailures = 0;
-      } catch (err) {
-        // polling is a safe GET: ride out a few transport failures, never an HTTP error
-        if (
-          !(err instanceof UpstreamApiError) ||
-          err.status !== undefined ||
-          ++transientFailures > 3
-        )
-          throw err;
-      }
-      if (status?.status === 'stopped') {
-        const exit = status.exitstatus ?? '';
-        if (exit === 'OK' || /^WARNINGS: \d+$/.test(exit)) return status;
-        throw new ProxmoxTaskError(upid, status.type, exit);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new UpstreamApiError(
-          `Proxmox task ${upid} still running after ${timeoutMs} ms`,
-          {
-            system: 'proxmox',
-            reason: 'task timeout',
-            operation: `GET /nodes/${taskNode}/tasks/{upid}/status`,
-          },
-        );
-      }
-      await sleep(Math.min(delay, left));
-      delay = Math.min(backoff.maxMs, delay * backoff.factor);
-    }
-  }
-
-  async getConfig(vmid: number): Promise<LxcConfig> {
-    return toConfig(
-      (await this.ct(vmid).config.$get()) as unknown as Record<string, unknown>,
-    );
-  }
-
-  async updateConfig(
-    vmid: number,
-    changes: {
-      cores?: number;
-      memoryMiB?: number;
-      swapMiB?: number;
-      cpulimit?: number;
-      tags?: string[];
-      description?: string;
-    },
-    options: { digest?: string } = {},
-  ): Promise<void> {
-    const params: Record<string, unknown> = {};
-    if (changes.cores !== undefined)
-      params.cores = assertInteger(changes.cores, 'cores', 1, 8192);
-    if (changes.memoryMiB !== undefined)
-      params.memory = assertInteger(
-        changes.memoryMiB,
-        'memoryMiB',
-        16,
-        4_194_304,
-      );
-    if (changes.swapMiB !== undefined)
-      params.swap = assertInteger(changes.swapMiB, 'swapMiB', 0, 4_194_304);
-    if (changes.cpulimit !== undefined) {
-      if (
-        typeof changes.cpulimit !== 'number' ||
-        !(changes.cpulimit >= 0 && changes.cpulimit <= 8192)
-      ) {
-        throw new InputError('cpulimit: must be a number between 0 and 8192');
-      }
-      params.cpulimit = changes.cpulimit;
-    }
-    if (changes.tags !== undefined)
-      params.tags = assertPveTags(changes.tags).join(';');
-    if (changes.description !== undefined)
-      params.description = assertDescription(changes.description);
-    if (options.digest !== undefined) params.digest = digest(options.digest);
-    if (Object.keys(params).length === 0)
-      throw new InputError('changes: nothing to change');
-    await this.ct(vmid).config.$put(params as any);
-  }
-
-  async resizeDisk(vmid: number, addGiB: number): Promise<string> {
-    const grow = assertGrowGiB(addGiB);
-    return assertUpid(
-      await this.ct(vmid).resize.$put({ disk: 'rootfs', size: `+${grow}G` }),
-    );
-  }
-
-  async start(vmid: number): Promise<string> {
-    return assertUpid(await this.ct(vmid).status.start.$post());
-  }
-
-  async shutdown(
-    vmid: number,
-    options: { timeoutSeconds?: number; forceStop?: boolean } = {},
-  ): Promise<string> {
-    const timeout =
-      options.timeoutSeconds !== undefined
-        ? assertInteger(options.timeoutSeconds, 'timeoutSeconds', 0, 3600)
-        : undefined;
-    return assertUpid(
-      await this.ct(vmid).status.shutdown.$post({
-        timeout,
-        forceStop: options.forceStop,
-      }),
-    );
-  }
-
-  async stop(vmid: number): Promise<string> {
-    return assertUpid(await this.ct(vmid).status.stop.$post());
-  }
-
-  async getStatus(vmid: number): Promise<LxcStatus> {
-    return toStatus(
-      (await this.ct(vmid).status.current.$get()) as unknown as Record<
-        string,
-        unknown
-      >,
-    );
-  }
-
-  async getInterfaces(vmid: number): Promise<LxcInterface[] | null> {
-    return toInterfaces(await this.ct(vmid).interfaces.$get());
-  }
-
-  async waitForIp(
-    vmid: number,
-    options: { timeoutMs?: number; intervalMs?: number; iface?: string } = {},
-  ): Promise<string> {
-    assertVmid(vmid);
-    const iface = options.iface ?? 'eth0';
-    if (!/^[a-z][a-z0-9]{0,14}$/.test(iface))
-      throw new InputError('iface: must be an interface name like eth0');
-    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-    for (;;) {
-      const ifaces = await this.getInterfaces(vmid);
-      const ip = ifaces
-        ?.find(i => i.name === iface)
-        ?.addresses.find(a => a.type === 'inet')?.address;
-      if (ip) return ip;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new UpstreamApiError(
-          `Proxmox CT ${vmid}: no IPv4 address on ${iface} within ${
-            options.timeoutMs ?? 60_000
-          } ms`,
-          {
-            system: 'proxmox',
-            reason: 'ip timeout',
-            operation: `GET /nodes/${this.node}/lxc/${vmid}/interfaces`,
-          },
-        );
-      }
-      await sleep(Math.min(options.intervalMs ?? 1000, left));
-    }
-  }
-
-  async getRrdData(
-    vmid: number,
-    options: {
-      timeframe?: 'hour' | 'day' | 'week' | 'month' | 'year';
-      cf?: 'AVERAGE' | 'MAX';
-    } = {},
-  ): Promise<RrdPoint[]> {
-    const timeframe = options.timeframe ?? 'hour';
-    const cf = options.cf ?? 'AVERAGE';
-    if (!['hour', 'day', 'week', 'month', 'year'].includes(timeframe))
-      throw new InputError('timeframe: must be hour, day, week, month or year');
-    if (!['AVERAGE', 'MAX'].includes(cf))
-      throw new InputError('cf: must be AVERAGE or MAX');
-    return (await this.ct(vmid).rrddata.$get({
-      timeframe,
-      cf,
-    })) as unknown as RrdPoint[];
-  }
-
-  async listSnapshots(vmid: number): Promise<LxcSnapshot[]> {
-    const list = (await this.ct(vmid).snapshot.$get()) as unknown as Record<
-      string,
-      unknown
-    >[];
-    return list
-      .filter(s => s.name !== 'current')
-      .map(s => ({
-        name: String(s.name),
-        description: String(s.description ?? ''),
-        snaptime: typeof s.snaptime === 'number' ? s.snaptime : undefined,
-        parent: typeof s.parent === 'string' ? s.parent : undefined,
-      }));
-  }
-
-  async createSnapshot(
-    vmid: number,
-    name: string,
-    description?: string,
-  ): Promise<string> {
-    const snapname = assertSnapshotName(name);
-    if (description !== undefined) assertDescription(description);
-    return assertUpid(
-      await this.ct(vmid).snapshot.$post({ snapname, description }),
-    );
-  }
-
-  async deleteSnapshot(
-    vmid: number,
-    name: string,
-    options: { force?: boolean } = {},
-  ): Promise<string> {
-    const snapname = assertSnapshotName(name);
-    return assertUpid(
-      await this.ct(vmid)
-        .snapshot.$(snapname)
-        .$delete({ force: options.force }),
-    );
-  }
-
-  async rollbackSnapshot(
-    vmid: number,
-    name: string,
-    options: { start?: boolean } = {},
-  ): Promise<string> {
-    const snapname = assertSnapshotName(name);
-    return assertUpid(
-      await this.ct(vmid)
-        .snapshot.$(snapname)
-        .rollback.$post({ start: options.start } as any),
-    );
-  }
-
-  async destroy(
-    vmid: number,
-    options: { force?: boolean } = {},
-  ): Promise<string> {
-    return assertUpid(
-      await this.ct(vmid).$delete({
-        purge: true,
-        'destroy-unreferenced-disks': true,
-        force: options.force,
-      }),
-    );
-  }
-
-  async getFirewallOptions(vmid: number): Promise<LxcFirewallOptions> {
-    const o = (await this.ct(
-      vmid,
-    ).firewall.options.$get()) as unknown as Record<string, unknown>;
-    return {
-      enable: o.enable === undefined ? undefined : Number(o.enable) === 1,
-      policy_in: o.policy_in as LxcFirewallOptions['policy_in'],
-      policy_out: o.policy_out as LxcFirewallOptions['policy_out'],
-      digest: typeof o.digest === 'string' ? o.digest : undefined,
-    };
-  }
-
-  async setFirewallOptions(
-    vmid: number,
-    options: LxcFirewallOptions,
-  ): Promise<void> {
-    const policies = ['ACCEPT', 'REJECT', 'DROP'];
-    if (
-      options.policy_in !== undefined &&
-      !policies.includes(options.policy_in)
-    )
-      throw new InputError('policy_in: must be ACCEPT, REJECT or DROP');
-    if (
-      options.policy_out !== undefined &&
-      !policies.includes(options.policy_out)
-    )
-      throw new InputError('policy_out: must be ACCEPT, REJECT or DROP');
-    if (options.enable !== undefined && typeof options.enable !== 'boolean')
-      throw new InputError('enable: must be a boolean');
-    await this.ct(vmid).firewall.options.$put({
-      enable: options.enable,
-      policy_in: options.policy_in,
-      policy_out: options.policy_out,
-      digest: options.digest !== undefined ? digest(options.digest) : undefined,
-    });
-  }
-
-  async listFirewallRules(vmid: number): Promise<LxcFirewallRule[]> {
-    const list = (await this.ct(
-      vmid,
-    ).firewall.rules.$get()) as unknown as Record<string, unknown>[];
-    return list.map(toFirewallRule);
-  }
-
-  async createFirewallRule(vmid: number, rule: LxcFirewallRule): Promise<void> {
-    if (!['in', 'out'].includes(rule.type))
-      throw new InputError('type: must be in or out');
-    if (!['ACCEPT', 'REJECT', 'DROP'].includes(rule.action))
-      throw new InputError('action: must be ACCEPT, REJECT or DROP');
-    if (
-      rule.proto !== undefined &&
-      !['tcp', 'udp', 'icmp'].includes(rule.proto)
-    )
-      throw new InputError('proto: must be tcp, udp or icmp');
-    if (rule.dport !== undefined) assertFirewallPort(rule.dport, 'dport');
-    if (rule.source !== undefined) assertFirewallAddress(rule.source, 'source');
-    if (rule.dest !== undefined) assertFirewallAddress(rule.dest, 'dest');
-    if (
-      rule.comment !== undefined &&
-      !/^[A-Za-z0-9 _.,:;()/+-]{0,200}$/.test(rule.comment)
-    ) {
-      throw new InputError(
-        'comment: may contain only letters, digits, spaces and _ . , : ; ( ) / + - (max 200)',
-      );
-    }
-    if (rule.pos !== undefined) assertInteger(rule.pos, 'pos', 0, 100_000);
-    await this.ct(vmid).firewall.rules.$post({
-      type: rule.type,
-      action: rule.action,
-      enable: rule.enable === false ? 0 : 1,
-      proto: rule.proto,
-      dport: rule.dport,
-      source: rule.source,
-      dest: rule.dest,
-      comment: rule.comment,
-      pos: rule.pos,
-    });
-  }
-
-  async deleteFirewallRule(
-    vmid: number,
-    pos: number,
-    options: { digest?: string } = {},
-  ): Promise<void> {
-    assertInteger(pos, 'pos', 0, 100_000);
-    await this.ct(vmid)
-      .firewall.rules.$(String(pos))
-      .$delete({
-        digest:
-          options.digest !== undefined ? digest(options.digest) : undefined,
-      });
-  }
-}
-
-function digest(value: unknown): string {
-  if (typeof value !== 'string' || !/^[0-9a-f]{40,64}$/.test(value))
-    throw new InputError('digest: must be a hex digest');
-  return value;
+/** True for a CT that does not exist (PVE answers 500 `Configuration file ... does not exist`). */
+export function isMissingCt(err: unknown): boolean {
+  return (
+    err instanceof UpstreamApiError &&
+    (err.status === 404 ||
+      (err.status === 500 &&
+        /^Configuration file .* does not exist/.test(err.reason ?? '')))
+  );
 }

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { ApiRequestable } from 'proxmox-api';
 import { UpstreamApiError } from '../errors';
 
 /** How {@link PveTransport} reaches the API. */
@@ -18,17 +17,34 @@ export interface PveTransportOptions {
   insecureSkipTlsVerify?: boolean;
 }
 
+/** Upper bound on one answer (rrddata of a year is ~100 KB). */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
 const TOKEN_ID = /^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+![A-Za-z][A-Za-z0-9._-]*$/;
 
+/** HTTP methods of the PVE API. */
+export type PveMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
 /**
- * The request engine behind the `proxmox-api` proxy (`proxmoxApi(engine)`): it keeps that
- * package's typed call shapes but replaces its `ProxmoxEngine`, which retries once on network
- * errors (a POST such as clone could run twice), throws plain `Error`s without status or field
- * errors, requires UUID token secrets and offers no TLS trust options. Here: exactly one attempt,
- * `PVEAPIToken` auth, form-urlencoded POST/PUT bodies, booleans as 0/1, and every failure as an
- * {@link UpstreamApiError} with status, reason phrase (PVE's message) and the `errors` map.
+ * The seam between {@link ProxmoxApiClient} and the wire: one PVE API call, `path` relative to
+ * `/api2/json` (`/nodes/pve/lxc/101/config`). Tests and other transports implement it.
  */
-export class PveTransport implements ApiRequestable {
+export interface PveRequester {
+  request(
+    method: PveMethod,
+    path: string,
+    params?: Record<string, unknown>,
+    options?: { signal?: AbortSignal },
+  ): Promise<unknown>;
+}
+
+/**
+ * The PVE API transport: exactly one attempt (a POST such as clone must never be sent twice),
+ * `PVEAPIToken` auth, form-urlencoded POST/PUT bodies, booleans as 0/1, a timeout per request, and
+ * every failure as an {@link UpstreamApiError} with status, reason phrase (PVE's message) and the
+ * `errors` map.
+ */
+export class PveTransport implements PveRequester {
   private readonly base: URL;
   private readonly agent: http.Agent;
   private readonly authorization: string;
@@ -76,27 +92,27 @@ export class PveTransport implements ApiRequestable {
     return out;
   }
 
-  /** `ApiRequestable.doRequest`: `path` is the full `/api2/json/...` path built by the proxy. */
-  async doRequest(
-    method: string,
+  async request(
+    method: PveMethod,
     path: string,
-    _pathTemplate: string,
     params?: Record<string, unknown>,
+    options: { signal?: AbortSignal } = {},
   ): Promise<any> {
     const verb = method.toUpperCase();
     const url = new URL(this.base.toString());
-    url.pathname = `${this.base.pathname.replace(/\/+$/, '')}${path}`;
+    url.pathname = `${this.base.pathname.replace(/\/+$/, '')}/api2/json${path}`;
     const encoded = PveTransport.encode(params);
     let body: string | undefined;
     if (verb === 'POST' || verb === 'PUT') body = encoded.toString();
     else url.search = encoded.toString();
-    const operation = `${verb} ${path.replace(/^\/api2\/json/, '')}`;
+    const operation = `${verb} ${path}`;
 
     const { status, reason, contentType, text } = await this.send(
       verb,
       url,
       body,
       operation,
+      options.signal,
     );
     let parsed: any;
     if (contentType?.startsWith('application/json')) {
@@ -143,6 +159,7 @@ export class PveTransport implements ApiRequestable {
     url: URL,
     body: string | undefined,
     operation: string,
+    signal?: AbortSignal,
   ) {
     const lib = url.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = {
@@ -173,7 +190,17 @@ export class PveTransport implements ApiRequestable {
         { method: verb, headers, agent: this.agent },
         res => {
           const chunks: Buffer[] = [];
-          res.on('data', c => chunks.push(c));
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > MAX_RESPONSE_BYTES) {
+              req.destroy(
+                new Error(`answer larger than ${MAX_RESPONSE_BYTES} bytes`),
+              );
+              return;
+            }
+            chunks.push(c);
+          });
           res.on('end', () =>
             resolve({
               status: res.statusCode ?? 0,
@@ -190,6 +217,14 @@ export class PveTransport implements ApiRequestable {
         req.destroy(new Error(`timeout after ${this.timeoutMs} ms`));
       });
       req.on('error', err => fail(err.message, err));
+      if (signal) {
+        if (signal.aborted) req.destroy(new Error('aborted'));
+        else {
+          const onAbort = () => req.destroy(new Error('aborted'));
+          signal.addEventListener('abort', onAbort, { once: true });
+          req.on('close', () => signal.removeEventListener('abort', onAbort));
+        }
+      }
       if (body !== undefined) req.write(body);
       req.end();
     });

@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import type {
   LxcConfig,
   LxcFirewallRule,
@@ -18,7 +19,9 @@ const optStr = (v: unknown): string | undefined =>
 const flag = (v: unknown): boolean => v === true || Number(v) === 1;
 
 /** Maps a `GET /nodes/{node}/lxc` entry. */
-export function toListEntry(e: Record<string, unknown>): LxcListEntry {
+export function toListEntry(
+  e: Record<string, unknown>,
+): Omit<LxcListEntry, 'node'> {
   return {
     vmid: n(e.vmid),
     name: optStr(e.name),
@@ -29,8 +32,20 @@ export function toListEntry(e: Record<string, unknown>): LxcListEntry {
   };
 }
 
+/** Maps a `GET /cluster/resources?type=vm` entry of type `lxc`. */
+export function toClusterEntry(e: Record<string, unknown>): LxcListEntry {
+  return { ...toListEntry(e), node: String(e.node ?? '') };
+}
+
+/** A config digest as PVE hands it out (sha1 or sha256 hex). */
+export function digest(value: unknown): string {
+  if (typeof value !== 'string' || !/^[0-9a-f]{40,64}$/.test(value))
+    throw new InputError('digest: must be a hex digest');
+  return value;
+}
+
 /** Maps `GET CT/status/current`. */
-export function toStatus(s: Record<string, unknown>): LxcStatus {
+export function toStatus(s: any): LxcStatus {
   return {
     vmid: n(s.vmid),
     name: optStr(s.name),
@@ -75,7 +90,7 @@ export function toInterfaces(data: unknown): LxcInterface[] | null {
 }
 
 /** Maps `GET CT/config`. */
-export function toConfig(c: Record<string, unknown>): LxcConfig {
+export function toConfig(c: any): LxcConfig {
   return {
     digest: String(c.digest ?? ''),
     hostname: optStr(c.hostname),

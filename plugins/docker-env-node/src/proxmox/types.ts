@@ -13,9 +13,11 @@ export interface PveTaskStatus {
   pstart: number;
 }
 
-/** A CT as listed by `GET /nodes/{node}/lxc`. */
+/** A CT as listed cluster-wide by `GET /cluster/resources?type=vm`. */
 export interface LxcListEntry {
   vmid: number;
+  /** The node the CT lives on. */
+  node: string;
   name?: string;
   status: 'running' | 'stopped';
   tags: string[];

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,7 +66,7 @@ describe('buildInstallDockerSteps', () => {
     const steps = buildInstallDockerSteps({
       distro: 'debian',
       dockerUsers: ['deploy'],
-      portainerAgent: { tag: '2.21.4', secret },
+      portainerAgent: { environmentId: 'env-1', tag: '2.21.4', secret },
     });
     expect(
       shellCommand(steps.find(s => s.name === 'docker-group-0')!.command),
@@ -75,8 +75,8 @@ describe('buildInstallDockerSteps', () => {
     expect(agent.sensitive).toBe(true);
     expect(agent.stdin).toBe(`${secret}\n`);
     expect(JSON.stringify(agent.command)).not.toContain('s3cr3t');
-    expect(shellCommand(agent.command)).toBe(
-      `sh -c 'IFS= read -r AGENT_SECRET && export AGENT_SECRET && exec "$@"' sh docker run -d --name portainer_agent --restart=always -p 9001:9001 -e AGENT_SECRET -v /var/run/docker.sock:/var/run/docker.sock -v /var/lib/docker/volumes:/var/lib/docker/volumes portainer/agent:2.21.4`,
+    expect(shellCommand(agent.command)).toMatch(
+      /^sh -c 'IFS= read -r AGENT_SECRET && export AGENT_SECRET && exec "\$@"' sh sh -c .* sh env-1 .* docker run -d --name portainer_agent --restart=always --label io\.docker-env\.environment=env-1 --label io\.docker-env\.managed-by=docker-env -p 9001:9001 -e AGENT_SECRET -v \/var\/run\/docker\.sock:\/var\/run\/docker\.sock -v \/var\/lib\/docker\/volumes:\/var\/lib\/docker\/volumes portainer\/agent:2\.21\.4$/,
     );
     // the wrapper really exports the secret, verbatim, to the program it execs
     const wrapper = agent.command.slice(0, 4);
@@ -91,16 +91,75 @@ describe('buildInstallDockerSteps', () => {
     expect(seen).toBe(`${secret}\n`);
   });
 
-  it('starts the agent without a secret as a plain docker run', () => {
-    const agent = buildInstallDockerSteps({
-      distro: 'debian',
-      portainerAgent: {},
-    }).find(s => s.name === 'start-portainer-agent')!;
-    expect(agent.sensitive).toBeUndefined();
-    expect(agent.stdin).toBeUndefined();
-    expect(shellCommand(agent.command)).toBe(
-      'docker run -d --name portainer_agent --restart=always -p 9001:9001 -v /var/run/docker.sock:/var/run/docker.sock -v /var/lib/docker/volumes:/var/lib/docker/volumes portainer/agent:latest',
-    );
+  describe('the agent step looks before it runs', () => {
+    let bin: string;
+    let log: string;
+    beforeAll(async () => {
+      bin = await fs.mkdtemp(path.join(os.tmpdir(), 'fake-docker-'));
+      log = path.join(bin, 'calls.log');
+      // a docker CLI stand-in: `inspect` answers the label in $FAKE_LABEL (absent: exit 1)
+      await fs.writeFile(
+        path.join(bin, 'docker'),
+        [
+          '#!/bin/sh',
+          `echo "$*" >> ${log}`,
+          'if [ "$1" = container ] && [ "$2" = inspect ]; then',
+          '  [ -n "${FAKE_LABEL-}" ] || exit 1',
+          '  echo "$FAKE_LABEL"; exit 0',
+          'fi',
+          'exit 0',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+    });
+    afterAll(() => fs.rm(bin, { recursive: true, force: true }));
+
+    const runAgentStep = (label: string | undefined) => {
+      const agent = buildInstallDockerSteps({
+        distro: 'debian',
+        portainerAgent: { environmentId: 'env-1' },
+      }).find(s => s.name === 'start-portainer-agent')!;
+      expect(agent.sensitive).toBeUndefined();
+      expect(agent.stdin).toBeUndefined();
+      return spawnSync(agent.command[0], agent.command.slice(1), {
+        env: {
+          PATH: `${bin}:/usr/bin:/bin`,
+          ...(label !== undefined ? { FAKE_LABEL: label } : {}),
+        },
+      });
+    };
+    const calls = async () => {
+      const text = await fs.readFile(log, 'utf8').catch(() => '');
+      await fs.rm(log, { force: true });
+      return text.trim().split('\n');
+    };
+
+    it('runs a labelled agent when there is none', async () => {
+      expect(runAgentStep(undefined).status).toBe(0);
+      const [inspect, run] = await calls();
+      expect(inspect).toBe(
+        'container inspect -f {{index .Config.Labels "io.docker-env.environment"}} portainer_agent',
+      );
+      expect(run).toBe(
+        'run -d --name portainer_agent --restart=always --label io.docker-env.environment=env-1 --label io.docker-env.managed-by=docker-env -p 9001:9001 -v /var/run/docker.sock:/var/run/docker.sock -v /var/lib/docker/volumes:/var/lib/docker/volumes portainer/agent:latest',
+      );
+    });
+
+    it('keeps (starts) our own agent on a second run', async () => {
+      expect(runAgentStep('env-1').status).toBe(0);
+      expect((await calls())[1]).toBe('start portainer_agent');
+    });
+
+    it('refuses a portainer_agent that is not ours', async () => {
+      for (const label of ['<no value>', 'env-2']) {
+        const result = runAgentStep(label);
+        expect(result.status).toBe(3);
+        expect(result.stderr.toString()).toContain(
+          'container portainer_agent exists and is not ours',
+        );
+        expect(await calls()).toHaveLength(1);
+      }
+    });
   });
 
   it.each([
@@ -112,6 +171,8 @@ describe('buildInstallDockerSteps', () => {
     [{ distro: 'debian', portainerAgent: { tag: 'latest;reboot' } }],
     [{ distro: 'debian', portainerAgent: { secret: 'has space inside' } }],
     [{ distro: 'debian', portainerAgent: { port: 0 } }],
+    [{ distro: 'debian', portainerAgent: {} }],
+    [{ distro: 'debian', portainerAgent: { environmentId: 'Env 1; reboot' } }],
   ])('refuses %j', opts => {
     expect(() => buildInstallDockerSteps(opts as never)).toThrow(InputError);
   });
@@ -150,7 +211,7 @@ describe('installDocker', () => {
     } as unknown as SshSession;
     const result = await installDocker(session, {
       distro: 'debian',
-      portainerAgent: { secret: 'agent-secret-1' },
+      portainerAgent: { environmentId: 'env-1', secret: 'agent-secret-1' },
     });
     expect(result.dockerVersion).toBe('27.3.1');
     const withStdin = ran.filter(r => r.options?.stdin !== undefined);

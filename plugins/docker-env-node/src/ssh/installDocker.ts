@@ -1,5 +1,10 @@
 import { InputError } from '@backstage/errors';
 import { assertHttpUrl, assertPort, assertPosixUsername } from '../validation';
+import {
+  ENVIRONMENT_LABEL,
+  MANAGED_BY,
+  assertEnvironmentId,
+} from '../ownership';
 import { SshRunResult, SshSession } from './SshClient';
 
 /** Options of the Docker (and Portainer agent) installation on a fresh Debian/Ubuntu guest. */
@@ -11,6 +16,8 @@ export interface InstallDockerOptions {
   dockerUsers?: string[];
   /** Start the Portainer agent after Docker. */
   portainerAgent?: {
+    /** The environment the guest belongs to: the agent container is labelled with it (our mark). */
+    environmentId: string;
     /** Image reference; default `portainer/agent`. */
     image?: string;
     /** Image tag; default `latest`. */
@@ -43,6 +50,19 @@ const APT = [
   'DPkg::Lock::Timeout=300',
 ];
 const KEYRING = '/etc/apt/keyrings/docker.asc';
+const AGENT_NAME = 'portainer_agent';
+
+/**
+ * Looks before `docker run`: an agent container labelled with our environment id is (re)started
+ * and kept; one without that label is not ours and the step fails (exit 3) naming it; otherwise
+ * the `docker run` given as arguments runs. `$1` is the environment id, `$2` the inspect format.
+ */
+const AGENT_GUARD =
+  'set -u; id=$1; fmt=$2; shift 2; ' +
+  `if label=$(docker container inspect -f "$fmt" ${AGENT_NAME} 2>/dev/null); then ` +
+  `if [ "$label" = "$id" ]; then exec docker start ${AGENT_NAME}; fi; ` +
+  `echo "container ${AGENT_NAME} exists and is not ours (${ENVIRONMENT_LABEL}=$label)" >&2; exit 3; ` +
+  'fi; exec "$@"';
 
 /**
  * Builds the command sequence that installs Docker CE from Docker's apt repository (the
@@ -154,6 +174,10 @@ export function buildInstallDockerSteps(
       );
     }
     const port = assertPort(agent.port ?? 9001, 'portainerAgent.port');
+    const environmentId = assertEnvironmentId(
+      agent.environmentId,
+      'portainerAgent.environmentId',
+    );
     if (
       agent.secret !== undefined &&
       (typeof agent.secret !== 'string' ||
@@ -163,26 +187,39 @@ export function buildInstallDockerSteps(
         'portainerAgent.secret: must be 8-256 printable characters without spaces',
       );
     }
-    const command = [
+    const run = [
       'docker',
       'run',
       '-d',
       '--name',
-      'portainer_agent',
+      AGENT_NAME,
       '--restart=always',
+      '--label',
+      `${ENVIRONMENT_LABEL}=${environmentId}`,
+      '--label',
+      `io.docker-env.managed-by=${MANAGED_BY}`,
       '-p',
       `${port}:9001`,
     ];
     // `-e NAME` without a value copies it from the environment: the secret travels on stdin and
     // never appears in the exec request or in any process's argv on the guest
-    if (agent.secret !== undefined) command.push('-e', 'AGENT_SECRET');
-    command.push(
+    if (agent.secret !== undefined) run.push('-e', 'AGENT_SECRET');
+    run.push(
       '-v',
       '/var/run/docker.sock:/var/run/docker.sock',
       '-v',
       '/var/lib/docker/volumes:/var/lib/docker/volumes',
       `${image}:${tag}`,
     );
+    const command = [
+      'sh',
+      '-c',
+      AGENT_GUARD,
+      'sh',
+      environmentId,
+      `{{index .Config.Labels "${ENVIRONMENT_LABEL}"}}`,
+      ...run,
+    ];
     if (agent.secret === undefined) {
       steps.push({
         name: 'start-portainer-agent',

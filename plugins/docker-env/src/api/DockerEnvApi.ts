@@ -1,13 +1,65 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
+import {
+  ApprovalRequest,
+  AuditEvent,
+  Container,
+  Environment,
+  NameCheck,
+  Operation,
+  Page,
+  PlatformStatus,
+  QuotaFigures,
+  QuotaUsage,
+  Snapshot,
+} from './types';
 
-/** What `GET /health` of the backend plugin answers. */
-export interface DockerEnvHealth {
-  status: string;
+/** Filters of `GET /environments`. */
+export interface ListEnvironmentsOptions {
+  owner?: string;
+  status?: string;
+  limit?: number;
+  cursor?: string;
 }
 
-/** The browser's view of the docker-env backend plugin. */
+/** The browser's view of the docker-env backend plugin (paths as in product.md's API table). */
 export interface DockerEnvApi {
-  getHealth(): Promise<DockerEnvHealth>;
+  listEnvironments(
+    options?: ListEnvironmentsOptions,
+  ): Promise<Page<Environment>>;
+  getEnvironment(name: string): Promise<Environment>;
+  checkName(
+    name: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<NameCheck>;
+  /** Extends the expiry date (`PATCH /environments/{name}` with `expiresOn`). */
+  extendEnvironment(name: string, expiresOn: string): Promise<Environment>;
+  pauseEnvironment(name: string): Promise<Operation>;
+  resumeEnvironment(name: string): Promise<Operation>;
+  deleteEnvironment(name: string, confirmName: string): Promise<Operation>;
+  listOperations(name: string): Promise<Operation[]>;
+  listSnapshots(name: string): Promise<Snapshot[]>;
+  createSnapshot(name: string, description: string): Promise<Operation>;
+  rollbackSnapshot(name: string, snapshot: string): Promise<Operation>;
+  deleteSnapshot(name: string, snapshot: string): Promise<Operation>;
+  listContainers(name: string): Promise<Container[]>;
+  getContainerLogs(
+    name: string,
+    container: string,
+    tail?: number,
+  ): Promise<string>;
+  getQuota(owner: string): Promise<QuotaUsage>;
+  setQuota(
+    owner: string | 'default',
+    quota: Partial<QuotaFigures>,
+  ): Promise<void>;
+  listRequests(status?: string): Promise<ApprovalRequest[]>;
+  approveRequest(id: string): Promise<void>;
+  rejectRequest(id: string, reason: string): Promise<void>;
+  listAuditEvents(filter: {
+    environment?: string;
+    actor?: string;
+  }): Promise<AuditEvent[]>;
+  getPlatformStatus(): Promise<PlatformStatus>;
 }
 
 /** API reference for {@link DockerEnvApi}. */

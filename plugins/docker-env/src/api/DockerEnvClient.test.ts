@@ -1,39 +1,118 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
 import { DockerEnvClient } from './DockerEnvClient';
 
-describe('DockerEnvClient', () => {
-  const discoveryApi = {
-    getBaseUrl: async (id: string) => `http://backend/api/${id}`,
-  };
+const base = 'http://backend/api/docker-env';
 
-  it('reads the backend health', async () => {
-    const fetch = jest.fn(
-      async () =>
-        new Response(JSON.stringify({ status: 'ok' }), {
-          status: 200,
-          headers: { 'content-type': 'application/json' },
-        }),
-    );
-    const client = new DockerEnvClient({ discoveryApi, fetchApi: { fetch } });
-    await expect(client.getHealth()).resolves.toEqual({ status: 'ok' });
-    expect(fetch).toHaveBeenCalledWith('http://backend/api/docker-env/health');
+describe('DockerEnvClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const client = new DockerEnvClient({
+    discoveryApi: { getBaseUrl: async () => base },
+    fetchApi: { fetch: (...args) => fetch(...args) },
   });
 
-  it('throws a ResponseError carrying the status on failure', async () => {
-    const fetch = jest.fn(
-      async () =>
-        new Response(
-          JSON.stringify({ error: { name: 'Error', message: 'down' } }),
-          {
-            status: 503,
-            statusText: 'Service Unavailable',
-            headers: { 'content-type': 'application/json' },
-          },
-        ),
+  it('lists environments with the filters as query parameters', async () => {
+    let url: URL | undefined;
+    server.use(
+      http.get(`${base}/environments`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json({ items: [{ name: 'demo' }], totalCount: 1 });
+      }),
     );
-    const client = new DockerEnvClient({ discoveryApi, fetchApi: { fetch } });
-    await expect(client.getHealth()).rejects.toMatchObject({
+    const page = await client.listEnvironments({
+      owner: 'group:default/a',
+      limit: 5,
+    });
+    expect(page.items).toEqual([{ name: 'demo' }]);
+    expect(url?.searchParams.get('owner')).toBe('group:default/a');
+    expect(url?.searchParams.get('limit')).toBe('5');
+  });
+
+  it('asks about a name, encoded', async () => {
+    server.use(
+      http.get(`${base}/names/:name`, ({ params }) =>
+        HttpResponse.json({
+          available: false,
+          reason: `${params.name} is taken`,
+        }),
+      ),
+    );
+    await expect(client.checkName('a b')).resolves.toEqual({
+      available: false,
+      reason: 'a b is taken',
+    });
+  });
+
+  it('deletes with confirmName as a query parameter and returns the operation', async () => {
+    let confirm: string | null = null;
+    server.use(
+      http.delete(`${base}/environments/demo`, ({ request }) => {
+        confirm = new URL(request.url).searchParams.get('confirmName');
+        return HttpResponse.json(
+          { operation: { id: 'op', kind: 'delete', status: 'queued' } },
+          { status: 202 },
+        );
+      }),
+    );
+    await expect(
+      client.deleteEnvironment('demo', 'demo'),
+    ).resolves.toMatchObject({
+      id: 'op',
+    });
+    expect(confirm).toBe('demo');
+  });
+
+  it('sends JSON bodies for snapshots, rejections and quotas', async () => {
+    const bodies: Record<string, unknown> = {};
+    server.use(
+      http.post(`${base}/environments/demo/snapshots`, async ({ request }) => {
+        bodies.snapshot = await request.json();
+        return HttpResponse.json(
+          { id: 'op', kind: 'snapshot', status: 'queued' },
+          { status: 202 },
+        );
+      }),
+      http.post(`${base}/requests/r1/reject`, async ({ request }) => {
+        bodies.reject = await request.json();
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.put(`${base}/quotas/group%3Adefault%2Fa`, async ({ request }) => {
+        bodies.quota = await request.json();
+        return HttpResponse.json({});
+      }),
+    );
+    await client.createSnapshot('demo', 'before upgrade');
+    await client.rejectRequest('r1', 'too big');
+    await client.setQuota('group:default/a', { cpuCores: 8 });
+    expect(bodies).toEqual({
+      snapshot: { description: 'before upgrade' },
+      reject: { reason: 'too big' },
+      quota: { cpuCores: 8 },
+    });
+  });
+
+  it('throws a ResponseError carrying the backend message', async () => {
+    server.use(
+      http.post(`${base}/environments/demo/pause`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'ConflictError',
+              message: 'resume of demo is running',
+            },
+            response: { statusCode: 409 },
+          },
+          { status: 409 },
+        ),
+      ),
+    );
+    await expect(client.pauseEnvironment('demo')).rejects.toMatchObject({
       name: 'ResponseError',
-      statusCode: 503,
+      statusCode: 409,
+      body: { error: { message: 'resume of demo is running' } },
     });
   });
 });

@@ -1,6 +1,35 @@
 import { ResponseError } from '@backstage/errors';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { DockerEnvApi, DockerEnvHealth } from './DockerEnvApi';
+import { DockerEnvApi, ListEnvironmentsOptions } from './DockerEnvApi';
+import {
+  ApprovalRequest,
+  AuditEvent,
+  Container,
+  Environment,
+  NameCheck,
+  Operation,
+  Page,
+  PlatformStatus,
+  QuotaFigures,
+  QuotaUsage,
+  Snapshot,
+} from './types';
+
+const enc = encodeURIComponent;
+
+/** Lists come either bare or as `{items}`; the API table uses `{items}`. */
+function itemsOf<T>(body: T[] | { items: T[] }): T[] {
+  return Array.isArray(body) ? body : body.items;
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
 
 /** HTTP client of the docker-env backend plugin. */
 export class DockerEnvClient implements DockerEnvApi {
@@ -12,16 +41,165 @@ export class DockerEnvClient implements DockerEnvApi {
     this.fetchApi = options.fetchApi;
   }
 
-  async getHealth(): Promise<DockerEnvHealth> {
-    return this.get<DockerEnvHealth>('/health');
+  async listEnvironments(
+    options: ListEnvironmentsOptions = {},
+  ): Promise<Page<Environment>> {
+    return this.request(
+      `/environments${query({ ...options } as Record<string, string>)}`,
+    );
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async getEnvironment(name: string): Promise<Environment> {
+    return this.request(`/environments/${enc(name)}`);
+  }
+
+  async checkName(
+    name: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<NameCheck> {
+    return this.request(`/names/${enc(name)}`, { signal: options.signal });
+  }
+
+  async extendEnvironment(
+    name: string,
+    expiresOn: string,
+  ): Promise<Environment> {
+    return this.request(`/environments/${enc(name)}`, {
+      method: 'PATCH',
+      body: { expiresOn },
+    });
+  }
+
+  async pauseEnvironment(name: string): Promise<Operation> {
+    return this.operation(`/environments/${enc(name)}/pause`, 'POST');
+  }
+
+  async resumeEnvironment(name: string): Promise<Operation> {
+    return this.operation(`/environments/${enc(name)}/resume`, 'POST');
+  }
+
+  async deleteEnvironment(
+    name: string,
+    confirmName: string,
+  ): Promise<Operation> {
+    return this.operation(
+      `/environments/${enc(name)}${query({ confirmName })}`,
+      'DELETE',
+    );
+  }
+
+  async listOperations(name: string): Promise<Operation[]> {
+    return itemsOf(await this.request(`/environments/${enc(name)}/operations`));
+  }
+
+  async listSnapshots(name: string): Promise<Snapshot[]> {
+    return itemsOf(await this.request(`/environments/${enc(name)}/snapshots`));
+  }
+
+  async createSnapshot(name: string, description: string): Promise<Operation> {
+    return this.operation(`/environments/${enc(name)}/snapshots`, 'POST', {
+      description,
+    });
+  }
+
+  async rollbackSnapshot(name: string, snapshot: string): Promise<Operation> {
+    return this.operation(
+      `/environments/${enc(name)}/snapshots/${enc(snapshot)}/rollback`,
+      'POST',
+    );
+  }
+
+  async deleteSnapshot(name: string, snapshot: string): Promise<Operation> {
+    return this.operation(
+      `/environments/${enc(name)}/snapshots/${enc(snapshot)}`,
+      'DELETE',
+    );
+  }
+
+  async listContainers(name: string): Promise<Container[]> {
+    return itemsOf(await this.request(`/environments/${enc(name)}/containers`));
+  }
+
+  async getContainerLogs(
+    name: string,
+    container: string,
+    tail = 200,
+  ): Promise<string> {
+    const body = await this.request<{ logs: string } | string>(
+      `/environments/${enc(name)}/containers/${enc(container)}/logs${query({
+        tail,
+      })}`,
+    );
+    return typeof body === 'string' ? body : body.logs;
+  }
+
+  async getQuota(owner: string): Promise<QuotaUsage> {
+    return this.request(`/quotas${query({ owner })}`);
+  }
+
+  async setQuota(owner: string, quota: Partial<QuotaFigures>): Promise<void> {
+    await this.request(`/quotas/${enc(owner)}`, { method: 'PUT', body: quota });
+  }
+
+  async listRequests(status = 'pending'): Promise<ApprovalRequest[]> {
+    return itemsOf(await this.request(`/requests${query({ status })}`));
+  }
+
+  async approveRequest(id: string): Promise<void> {
+    await this.request(`/requests/${enc(id)}/approve`, { method: 'POST' });
+  }
+
+  async rejectRequest(id: string, reason: string): Promise<void> {
+    await this.request(`/requests/${enc(id)}/reject`, {
+      method: 'POST',
+      body: { reason },
+    });
+  }
+
+  async listAuditEvents(filter: {
+    environment?: string;
+    actor?: string;
+  }): Promise<AuditEvent[]> {
+    return itemsOf(await this.request(`/audit${query(filter)}`));
+  }
+
+  async getPlatformStatus(): Promise<PlatformStatus> {
+    return this.request('/status');
+  }
+
+  /** Lifecycle calls answer `202` with the operation, or `{operation}`. */
+  private async operation(
+    path: string,
+    method: string,
+    body?: unknown,
+  ): Promise<Operation> {
+    const result = await this.request<Operation | { operation: Operation }>(
+      path,
+      { method, body },
+    );
+    return 'operation' in result ? result.operation : result;
+  }
+
+  private async request<T>(
+    path: string,
+    init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('docker-env');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: init.method ?? 'GET',
+      signal: init.signal,
+      ...(init.body !== undefined && {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(init.body),
+      }),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    if (response.status === 204) return undefined as T;
+    const type = response.headers.get('content-type') ?? '';
+    return (
+      type.includes('application/json') ? response.json() : response.text()
+    ) as Promise<T>;
   }
 }

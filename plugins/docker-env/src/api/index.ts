@@ -1,2 +1,3 @@
 export * from './DockerEnvApi';
 export * from './DockerEnvClient';
+export * from './types';

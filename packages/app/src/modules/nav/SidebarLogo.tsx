@@ -3,9 +3,9 @@ import {
   sidebarConfig,
   useSidebarOpenState,
 } from '@backstage/core-components';
+import { configApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { makeStyles } from '@material-ui/core';
-import { LogoFull } from './LogoFull';
-import { LogoIcon } from './LogoIcon';
+import DnsIcon from '@material-ui/icons/Dns';
 
 const useSidebarLogoStyles = makeStyles({
   root: {
@@ -17,19 +17,39 @@ const useSidebarLogoStyles = makeStyles({
     marginBottom: -14,
   },
   link: {
-    width: sidebarConfig.drawerWidthClosed,
-    marginLeft: 24,
+    marginLeft: 22,
+    display: 'flex',
+    alignItems: 'center',
+    gap: 8,
+    color: '#7df3e1',
+    whiteSpace: 'nowrap',
+  },
+  title: {
+    fontSize: 17,
+    fontWeight: 700,
+    lineHeight: 1.1,
+    whiteSpace: 'normal',
+    width: sidebarConfig.drawerWidthOpen - 80,
   },
 });
 
+/** The portal's own name (`app.title`) beside its icon, not Backstage's logo. */
 export const SidebarLogo = () => {
   const classes = useSidebarLogoStyles();
   const { isOpen } = useSidebarOpenState();
+  const title =
+    useApi(configApiRef).getOptionalString('app.title') ?? 'Developer portal';
 
   return (
     <div className={classes.root}>
-      <Link to="/" underline="none" className={classes.link} aria-label="Home">
-        {isOpen ? <LogoFull /> : <LogoIcon />}
+      <Link
+        to="/"
+        underline="none"
+        className={classes.link}
+        aria-label={`${title} home`}
+      >
+        <DnsIcon fontSize="large" />
+        {isOpen && <span className={classes.title}>{title}</span>}
       </Link>
     </div>
   );

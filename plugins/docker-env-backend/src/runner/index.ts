@@ -1,0 +1,11 @@
+export { OperationQueue, LostClaimError } from './OperationQueue';
+export type { OperationQueueOptions } from './OperationQueue';
+export { OperationRunner } from './OperationRunner';
+export type { OperationRunnerOptions } from './OperationRunner';
+export { startOperationRunner, readRunnerConfig } from './startOperationRunner';
+export type {
+  RunnerConfig,
+  StartOperationRunnerOptions,
+} from './startOperationRunner';
+export { StepTimeoutError, RunnerStoppedError } from './withTimeout';
+export type * from './types';

@@ -1,0 +1,31 @@
+import { sharedSchemas } from './components';
+import { environmentPaths } from './environments';
+import { statusPaths } from './status';
+
+/**
+ * The plugin's HTTP API (OpenAPI 3.1), spec-first: routes are served with `createValidatedOpenApiRouter(spec)` and
+ * the typed client's paths are checked against it. Each concern keeps its paths (and schemas) in its own file under
+ * `src/schema/`; add one spread line per concern here.
+ */
+export const spec = {
+  openapi: '3.1.0',
+  info: {
+    title: 'docker-env',
+    version: '1',
+    description: 'Self-service Docker environments.',
+    license: { name: 'Apache-2.0' },
+  },
+  servers: [{ url: '/' }],
+  components: {
+    schemas: {
+      ...sharedSchemas,
+    },
+  },
+  paths: {
+    ...environmentPaths,
+    ...statusPaths,
+  },
+} as const;
+
+/** The type of {@link spec}, for typed routers. */
+export type DockerEnvApiSpec = typeof spec;

@@ -1,0 +1,133 @@
+import type {
+  EnvironmentSize,
+  EnvironmentStatus,
+  OperationKind,
+  OperationStatus,
+  OperationStepStatus,
+  SizePresetName,
+} from '../types';
+
+/** One environment as the HTTP API returns it. */
+export interface Environment {
+  id: string;
+  name: string;
+  /** Owner entity ref, `user:default/alice` or `group:default/team-a`. */
+  owner: string;
+  status: EnvironmentStatus;
+  /** Why the status is what it is (a failure, a rejection), when there is a reason. */
+  statusReason: string | null;
+  size: EnvironmentSize;
+  cpuCores: number;
+  memoryMb: number;
+  diskGb: number;
+  purpose: string;
+  /** `YYYY-MM-DD`, or null when the environment does not expire. */
+  expiresOn: string | null;
+  url: string | null;
+  portainerUrl: string | null;
+  vmid: number | null;
+  node: string | null;
+  /** Entity ref of the user who requested it. */
+  createdBy: string;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601. */
+  updatedAt: string;
+}
+
+/** One recorded step of an operation (the step contract itself is `OperationStep` in docker-env-node). */
+export interface OperationStepRecord {
+  position: number;
+  name: string;
+  status: OperationStepStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** What the step learnt (vmid, node, ip, endpointId, ...). */
+  facts: Record<string, unknown>;
+  error: string | null;
+}
+
+/** One operation (provision, pause, ...) with its steps. */
+export interface Operation {
+  id: string;
+  environmentId: string;
+  kind: OperationKind;
+  status: OperationStatus;
+  input: Record<string, unknown>;
+  result: Record<string, unknown> | null;
+  /** `step <name>: <reason>` when it failed. */
+  error: string | null;
+  failedStep: string | null;
+  requestedBy: string;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  attempts: number;
+  steps: OperationStepRecord[];
+}
+
+/** Body of `POST /environments`: a preset `size`, or `cpuCores` + `memoryMb` + `diskGb`. */
+export interface CreateEnvironmentRequest {
+  name: string;
+  owner: string;
+  size?: SizePresetName;
+  cpuCores?: number;
+  memoryMb?: number;
+  diskGb?: number;
+  purpose?: string;
+  /** `YYYY-MM-DD`, today or later. */
+  expiresOn?: string;
+}
+
+/** Answer of `POST /environments` (202). */
+export interface CreateEnvironmentResponse {
+  environment: Environment;
+  operation: Operation;
+}
+
+/** Query of `GET /environments`. */
+export interface ListEnvironmentsQuery {
+  owner?: string;
+  status?: EnvironmentStatus;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Answer of `GET /environments`. */
+export interface ListEnvironmentsResponse {
+  items: Environment[];
+  totalCount: number;
+  nextCursor: string | null;
+}
+
+/** Why a name cannot be taken. */
+export type NameUnavailableReason = 'invalid' | 'reserved' | 'taken';
+
+/** Answer of `GET /names/{name}`. */
+export interface NameAvailability {
+  name: string;
+  available: boolean;
+  reason: NameUnavailableReason | null;
+  /** The broken rules, in words, when the name is invalid or reserved. */
+  message: string | null;
+}
+
+/** Answer of `GET /environments/{name}/operations`. */
+export interface ListOperationsResponse {
+  items: Operation[];
+}
+
+/** One external system in `GET /status`. */
+export interface SystemStatus {
+  name: string;
+  reachable: boolean;
+  version: string | null;
+  error: string | null;
+  latencyMs: number;
+}
+
+/** Answer of `GET /status`. */
+export interface StatusResponse {
+  ok: boolean;
+  systems: SystemStatus[];
+}

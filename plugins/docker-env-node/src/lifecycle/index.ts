@@ -1,0 +1,37 @@
+export { buildLifecycleSteps } from './buildLifecycleSteps';
+export { pauseSteps } from './pauseSteps';
+export { resumeSteps } from './resumeSteps';
+export {
+  snapshotCreateSteps,
+  snapshotDeleteSteps,
+  snapshotRollbackSteps,
+} from './snapshotSteps';
+export {
+  deleteSteps,
+  decommissionedVmName,
+  finalBackupNotes,
+} from './deleteSteps';
+export {
+  listEnvironmentContainers,
+  readContainerLogs,
+  listEnvironmentSnapshots,
+  LOG_TAIL,
+  LOG_MAX_CHARS,
+  MAX_LISTED_CONTAINERS,
+  type EnvironmentContainer,
+  type ContainerLogRead,
+} from './containers';
+export { lifecycleConfig, readLifecycleConfig } from './config';
+export { lifecycleDepsFromConfig } from './deps';
+export { environmentRouteIds, isPausedDocument } from './routes';
+export { ProxmoxBackups, type PveBackup } from './extras/ProxmoxBackups';
+export { PortainerEndpointUrls } from './extras/PortainerEndpointUrls';
+export { NetBoxIpAddresses } from './extras/NetBoxIpAddresses';
+export {
+  LIFECYCLE_KINDS,
+  type LifecycleKind,
+  type LifecycleDeps,
+  type LifecycleConfig,
+  type LifecycleFacts,
+  type DockerChannel,
+} from './types';

@@ -1,0 +1,26 @@
+import type { Config } from '@backstage/config';
+import { provisioningDepsFromConfig } from './config';
+import type { ProvisioningDeps as Deps, TeamResolver } from './types';
+
+export { buildProvisionSteps } from './buildProvisionSteps';
+export { readProvisioningConfig } from './config';
+export { environmentUrl } from './steps/route';
+export { scanHostKey } from './hostKeyScan';
+export {
+  PROVISION_STEP_NAMES,
+  type ProvisionStepName,
+  type ProvisioningConfig,
+  type LxcSource,
+  type OwnerTeam,
+  type TeamResolver,
+} from './types';
+
+/** The clients the provisioning steps use. */
+export type ProvisioningDeps = Deps;
+
+/** Builds {@link ProvisioningDeps} from config. */
+export const ProvisioningDeps = {
+  fromConfig(config: Config, options: { teams?: TeamResolver } = {}): Deps {
+    return provisioningDepsFromConfig(config, options);
+  },
+};

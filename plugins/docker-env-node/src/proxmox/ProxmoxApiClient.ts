@@ -1,0 +1,513 @@
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { UpstreamApiError } from '../errors';
+import {
+  MANAGED_BY,
+  OwnershipConflictError,
+  assertEnvironmentId,
+  descriptionMark,
+  hasDescriptionMark,
+  pveEnvironmentTag,
+} from '../ownership';
+import { assertDnsLabel, assertInteger } from '../validation';
+import {
+  assertBridgeName,
+  assertDescription,
+  assertGrowGiB,
+  assertOsTemplate,
+  assertPoolId,
+  assertPveNodeName,
+  assertPveTags,
+  assertSshPublicKeys,
+  assertStorageId,
+  assertUpid,
+  assertVmid,
+} from '../validation/proxmoxValues';
+import {
+  isLocked,
+  isVmidTaken,
+  type CloneFromTemplateOptions,
+  type CreateFromOsTemplateOptions,
+  type CreateResult,
+  type LxcConfigChanges,
+  type ProxmoxClient,
+  type WaitForTaskOptions,
+} from './ProxmoxClient';
+import { PveTransport, type PveRequester } from './PveTransport';
+import { ProxmoxTaskError } from './ProxmoxTaskError';
+import { CtExtras } from './ctExtras';
+import type {
+  LxcConfig,
+  LxcInterface,
+  LxcListEntry,
+  LxcStatus,
+  PollBackoff,
+  PveTaskStatus,
+} from './types';
+import {
+  toClusterEntry,
+  toConfig,
+  toInterfaces,
+  toStatus,
+  digest,
+} from './mapping';
+
+const DEFAULT_BACKOFF: PollBackoff = {
+  initialMs: 250,
+  maxMs: 2000,
+  factor: 1.5,
+};
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason ?? new Error('aborted'));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason ?? new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Retry policy of creates (vmid race, template lock). */
+export interface CreateRetry {
+  attempts: number;
+  backoff: PollBackoff;
+}
+
+/**
+ * {@link ProxmoxClient} over a {@link PveRequester} (by default {@link PveTransport}). Paths are
+ * built here from validated values only; snapshots and firewall live in {@link CtExtras}.
+ */
+export class ProxmoxApiClient extends CtExtras implements ProxmoxClient {
+  constructor(
+    private readonly transport: PveRequester,
+    readonly node: string,
+    private readonly retry: CreateRetry = {
+      attempts: 5,
+      backoff: { initialMs: 500, maxMs: 4000, factor: 2 },
+    },
+  ) {
+    super((method, path, params) => transport.request(method, path, params));
+    assertPveNodeName(node);
+  }
+
+  /** Reads `dockerEnv.proxmox` (see config.d.ts). */
+  static fromConfig(config: Config): ProxmoxApiClient {
+    const c = config.getConfig('dockerEnv.proxmox');
+    return new ProxmoxApiClient(
+      new PveTransport({
+        url: c.getString('baseUrl'),
+        tokenId: c.getString('tokenId'),
+        tokenSecret: c.getString('tokenSecret'),
+        timeoutMs: c.getOptionalNumber('requestTimeoutMs'),
+        caPem: c.getOptionalString('tls.caPem'),
+        insecureSkipTlsVerify: c.getOptionalBoolean('tls.insecureSkipVerify'),
+      }),
+      c.getOptionalString('node') ?? 'pve',
+    );
+  }
+
+  forNode(node: string): ProxmoxApiClient {
+    if (node === this.node) return this;
+    return new ProxmoxApiClient(this.transport, node, this.retry);
+  }
+
+  protected ctPath(vmid: number): string {
+    assertVmid(vmid);
+    return `/nodes/${this.node}/lxc/${vmid}`;
+  }
+
+  async nextId(): Promise<number> {
+    // PVE answers a JSON string ("106")
+    const raw = await this.call('GET', '/cluster/nextid');
+    const text = String(raw);
+    if (!/^[1-9][0-9]{2,8}$/.test(text)) {
+      throw new UpstreamApiError(
+        `Proxmox GET /cluster/nextid: unexpected id ${JSON.stringify(raw)}`,
+        { system: 'proxmox', status: 200, operation: 'GET /cluster/nextid' },
+      );
+    }
+    return Number(text);
+  }
+
+  async listContainers(): Promise<LxcListEntry[]> {
+    const list = await this.call('GET', '/cluster/resources', { type: 'vm' });
+    if (!Array.isArray(list)) return [];
+    return list
+      .filter(e => e && typeof e === 'object' && e.type === 'lxc')
+      .map(toClusterEntry);
+  }
+
+  async findContainer(match: {
+    hostname?: string;
+    tag?: string;
+  }): Promise<LxcListEntry | undefined> {
+    if (match.hostname === undefined && match.tag === undefined)
+      throw new InputError('match: give hostname or tag');
+    if (match.hostname !== undefined)
+      assertDnsLabel(match.hostname, 'hostname');
+    if (match.tag !== undefined) assertPveTags([match.tag], 'tag');
+    const list = await this.listContainers();
+    return list.find(
+      ct =>
+        !ct.template &&
+        (match.hostname === undefined || ct.name === match.hostname) &&
+        (match.tag === undefined || ct.tags.includes(match.tag)),
+    );
+  }
+
+  async isOurs(ct: LxcListEntry, environmentId: string): Promise<boolean> {
+    const tag = pveEnvironmentTag(environmentId);
+    if (ct.tags.includes(tag)) return true;
+    // a clone is marked by its description first (clone takes no tags); tags follow
+    const config = await this.forNode(ct.node).getConfig(ct.vmid);
+    return (
+      config.tags.includes(tag) ||
+      hasDescriptionMark(config.description, environmentId)
+    );
+  }
+
+  async cloneFromTemplate(
+    options: CloneFromTemplateOptions,
+  ): Promise<CreateResult> {
+    assertVmid(options.templateVmid, 'templateVmid');
+    const hostname = assertDnsLabel(options.hostname, 'hostname');
+    const environmentId = assertEnvironmentId(options.environmentId);
+    if (options.newid !== undefined) assertVmid(options.newid, 'newid');
+    if (options.pool !== undefined) assertPoolId(options.pool);
+    const description = markedDescription(options.description, environmentId);
+
+    return this.createIdempotently(
+      hostname,
+      environmentId,
+      options.newid,
+      vmid =>
+        this.call('POST', `${this.ctPath(options.templateVmid)}/clone`, {
+          newid: vmid,
+          hostname,
+          full: false,
+          pool: options.pool,
+          description,
+        }),
+    );
+  }
+
+  async createFromOsTemplate(
+    options: CreateFromOsTemplateOptions,
+  ): Promise<CreateResult> {
+    if (options.vmid !== undefined) assertVmid(options.vmid);
+    const hostname = assertDnsLabel(options.hostname, 'hostname');
+    const environmentId = assertEnvironmentId(options.environmentId);
+    const ostemplate = assertOsTemplate(options.ostemplate);
+    const storage = assertStorageId(options.storage);
+    const bridge = assertBridgeName(options.bridge ?? 'vmbr0');
+    const cores = assertInteger(options.cores, 'cores', 1, 8192);
+    const memory = assertInteger(options.memoryMiB, 'memoryMiB', 16, 4_194_304);
+    const swap = assertInteger(options.swapMiB, 'swapMiB', 0, 4_194_304);
+    const disk = assertInteger(options.diskGiB, 'diskGiB', 1, 16384);
+    const keys = options.sshPublicKeys
+      ? assertSshPublicKeys(options.sshPublicKeys)
+      : undefined;
+    const tags = assertPveTags(
+      unique([
+        MANAGED_BY,
+        pveEnvironmentTag(environmentId),
+        ...(options.tags ?? []),
+      ]),
+    );
+    const description = markedDescription(options.description, environmentId);
+    if (options.pool !== undefined) assertPoolId(options.pool);
+    const features = options.features ?? 'nesting=1';
+    if (
+      !/^(nesting|keyctl|fuse)=[01](,(nesting|keyctl|fuse)=[01])*$/.test(
+        features,
+      )
+    )
+      throw new InputError(
+        'features: must be a list like nesting=1,keyctl=1 (nesting, keyctl, fuse)',
+      );
+
+    return this.createIdempotently(
+      hostname,
+      environmentId,
+      options.vmid,
+      vmid =>
+        this.call('POST', `/nodes/${this.node}/lxc`, {
+          vmid,
+          ostemplate,
+          hostname,
+          cores,
+          memory,
+          swap,
+          rootfs: `${storage}:${disk}`,
+          net0: `name=eth0,bridge=${bridge},ip=dhcp,firewall=1`,
+          unprivileged: true,
+          features,
+          'ssh-public-keys': keys?.join('\n'),
+          tags: tags.join(';'),
+          description,
+          pool: options.pool,
+        }),
+    );
+  }
+
+  /**
+   * Looks for a CT with the hostname anywhere in the cluster first: ours is returned (a retried
+   * call), a stranger's is refused. Then posts with a fresh id; retries when the id was taken
+   * meanwhile or the source is locked.
+   */
+  private async createIdempotently(
+    hostname: string,
+    environmentId: string,
+    fixedId: number | undefined,
+    post: (vmid: number) => Promise<unknown>,
+  ): Promise<CreateResult> {
+    let delay = this.retry.backoff.initialMs;
+    for (let attempt = 1; ; attempt++) {
+      const existing = await this.findContainer({ hostname });
+      if (existing) {
+        if (!(await this.isOurs(existing, environmentId))) {
+          throw new OwnershipConflictError(
+            'Proxmox',
+            `CT ${existing.vmid} "${hostname}" on node ${existing.node}`,
+            `no ${pveEnvironmentTag(environmentId)} tag or description mark`,
+          );
+        }
+        return { vmid: existing.vmid, node: existing.node, existing: true };
+      }
+      const vmid = fixedId ?? (await this.nextId());
+      try {
+        const upid = assertUpid(await post(vmid));
+        return { vmid, node: this.node, upid, existing: false };
+      } catch (err) {
+        const retriable =
+          (isVmidTaken(err) && fixedId === undefined) || isLocked(err);
+        if (!retriable || attempt >= this.retry.attempts) throw err;
+        if (isLocked(err)) {
+          await sleep(delay);
+          delay = Math.min(
+            this.retry.backoff.maxMs,
+            delay * this.retry.backoff.factor,
+          );
+        }
+      }
+    }
+  }
+
+  async waitForTask(
+    upid: string,
+    options: WaitForTaskOptions = {},
+  ): Promise<PveTaskStatus> {
+    assertUpid(upid);
+    const taskNode = upid.split(':')[1];
+    const timeoutMs = options.timeoutMs ?? 300_000;
+    const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    const deadline = Date.now() + timeoutMs;
+    let delay = backoff.initialMs;
+    let transientFailures = 0;
+    for (;;) {
+      let status: PveTaskStatus | undefined;
+      try {
+        status = (await this.transport.request(
+          'GET',
+          `/nodes/${taskNode}/tasks/${encodeURIComponent(upid)}/status`,
+          undefined,
+          { signal: options.signal },
+        )) as PveTaskStatus;
+        transientFailures = 0;
+      } catch (err) {
+        // polling is a safe GET: ride out a few transport failures, never an HTTP error
+        if (
+          options.signal?.aborted ||
+          !(err instanceof UpstreamApiError) ||
+          err.status !== undefined ||
+          ++transientFailures > 3
+        )
+          throw err;
+      }
+      if (status?.status === 'stopped') {
+        const exit = status.exitstatus ?? '';
+        if (exit === 'OK' || /^WARNINGS: \d+$/.test(exit)) return status;
+        throw new ProxmoxTaskError(upid, status.type, exit);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new UpstreamApiError(
+          `Proxmox task ${upid} still running after ${timeoutMs} ms`,
+          {
+            system: 'proxmox',
+            reason: 'task timeout',
+            operation: `GET /nodes/${taskNode}/tasks/{upid}/status`,
+          },
+        );
+      }
+      await sleep(Math.min(delay, left), options.signal);
+      delay = Math.min(backoff.maxMs, delay * backoff.factor);
+    }
+  }
+
+  async getConfig(vmid: number): Promise<LxcConfig> {
+    return toConfig(await this.call('GET', `${this.ctPath(vmid)}/config`));
+  }
+
+  async updateConfig(
+    vmid: number,
+    changes: LxcConfigChanges,
+    options: { digest?: string } = {},
+  ): Promise<void> {
+    const params: Record<string, unknown> = {};
+    if (changes.cores !== undefined)
+      params.cores = assertInteger(changes.cores, 'cores', 1, 8192);
+    if (changes.memoryMiB !== undefined)
+      params.memory = assertInteger(
+        changes.memoryMiB,
+        'memoryMiB',
+        16,
+        4_194_304,
+      );
+    if (changes.swapMiB !== undefined)
+      params.swap = assertInteger(changes.swapMiB, 'swapMiB', 0, 4_194_304);
+    if (changes.cpulimit !== undefined) {
+      if (
+        typeof changes.cpulimit !== 'number' ||
+        !(changes.cpulimit >= 0 && changes.cpulimit <= 8192)
+      ) {
+        throw new InputError('cpulimit: must be a number between 0 and 8192');
+      }
+      params.cpulimit = changes.cpulimit;
+    }
+    if (changes.tags !== undefined)
+      params.tags = assertPveTags(changes.tags).join(';');
+    if (changes.description !== undefined)
+      params.description = assertDescription(changes.description);
+    if (options.digest !== undefined) params.digest = digest(options.digest);
+    if (Object.keys(params).length === 0)
+      throw new InputError('changes: nothing to change');
+    await this.call('PUT', `${this.ctPath(vmid)}/config`, params);
+  }
+
+  async resizeDisk(vmid: number, addGiB: number): Promise<string> {
+    const grow = assertGrowGiB(addGiB);
+    return assertUpid(
+      await this.call('PUT', `${this.ctPath(vmid)}/resize`, {
+        disk: 'rootfs',
+        size: `+${grow}G`,
+      }),
+    );
+  }
+
+  async start(vmid: number): Promise<string> {
+    return assertUpid(
+      await this.call('POST', `${this.ctPath(vmid)}/status/start`),
+    );
+  }
+
+  async shutdown(
+    vmid: number,
+    options: { timeoutSeconds?: number; forceStop?: boolean } = {},
+  ): Promise<string> {
+    const timeout =
+      options.timeoutSeconds !== undefined
+        ? assertInteger(options.timeoutSeconds, 'timeoutSeconds', 0, 3600)
+        : undefined;
+    return assertUpid(
+      await this.call('POST', `${this.ctPath(vmid)}/status/shutdown`, {
+        timeout,
+        forceStop: options.forceStop,
+      }),
+    );
+  }
+
+  async stop(vmid: number): Promise<string> {
+    return assertUpid(
+      await this.call('POST', `${this.ctPath(vmid)}/status/stop`),
+    );
+  }
+
+  async getStatus(vmid: number): Promise<LxcStatus> {
+    return toStatus(
+      await this.call('GET', `${this.ctPath(vmid)}/status/current`),
+    );
+  }
+
+  async getInterfaces(vmid: number): Promise<LxcInterface[] | null> {
+    return toInterfaces(
+      await this.call('GET', `${this.ctPath(vmid)}/interfaces`),
+    );
+  }
+
+  async waitForIp(
+    vmid: number,
+    options: {
+      timeoutMs?: number;
+      intervalMs?: number;
+      iface?: string;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<string> {
+    assertVmid(vmid);
+    const iface = options.iface ?? 'eth0';
+    if (!/^[a-z][a-z0-9]{0,14}$/.test(iface))
+      throw new InputError('iface: must be an interface name like eth0');
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ifaces = await this.getInterfaces(vmid);
+      const ip = ifaces
+        ?.find(i => i.name === iface)
+        ?.addresses.find(a => a.type === 'inet')?.address;
+      if (ip) return ip;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new UpstreamApiError(
+          `Proxmox CT ${vmid}: no IPv4 address on ${iface} within ${timeoutMs} ms`,
+          {
+            system: 'proxmox',
+            reason: 'ip timeout',
+            operation: `GET /nodes/${this.node}/lxc/${vmid}/interfaces`,
+          },
+        );
+      }
+      await sleep(Math.min(options.intervalMs ?? 1000, left), options.signal);
+    }
+  }
+
+  async destroy(
+    vmid: number,
+    options: { force?: boolean } = {},
+  ): Promise<string> {
+    return assertUpid(
+      await this.call('DELETE', this.ctPath(vmid), {
+        purge: true,
+        'destroy-unreferenced-disks': true,
+        force: options.force,
+      }),
+    );
+  }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** The caller's description with the ownership line appended (once). */
+function markedDescription(
+  description: string | undefined,
+  environmentId: string,
+): string {
+  const text = description === undefined ? '' : assertDescription(description);
+  if (hasDescriptionMark(text, environmentId)) return text;
+  return assertDescription(
+    text
+      ? `${text}\n${descriptionMark(environmentId)}`
+      : descriptionMark(environmentId),
+  );
+}

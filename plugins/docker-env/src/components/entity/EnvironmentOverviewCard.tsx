@@ -1,0 +1,107 @@
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import { AsyncButton } from '../shared/AsyncButton';
+import { formatSize, formatTime } from '../shared/format';
+import { StatusChip } from '../shared/status';
+import { useEnvironmentPermissions } from '../shared/usePermissions';
+import { EnvironmentActions } from './EnvironmentActions';
+import { InputDialog, expiryProblem } from './dialogs';
+import { useEnvironment } from './useEnvironment';
+
+/** The overview card of an environment's entity page: its facts and its lifecycle actions. */
+export function EnvironmentOverviewCard() {
+  const { name, api, value: env, error, loading, retry } = useEnvironment();
+  const permissions = useEnvironmentPermissions(name);
+  const [extending, setExtending] = useState(false);
+
+  if (!env && loading) return <Progress />;
+  if (!env) {
+    return (
+      <InfoCard title="Docker environment">
+        <ResponseErrorPanel
+          error={error ?? new Error(`No record of ${name}`)}
+        />
+      </InfoCard>
+    );
+  }
+  const link = (href?: string) =>
+    href ? <Link to={href}>{href}</Link> : 'not yet';
+  return (
+    <InfoCard title={`Docker environment ${env.name}`}>
+      {error && (
+        <Typography role="alert" color="error" variant="body2">
+          Could not refresh: {error.message}
+        </Typography>
+      )}
+      <StructuredMetadataTable
+        metadata={{
+          status: (
+            <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+              <StatusChip status={env.status} />
+              {env.failureReason && (
+                <Typography variant="body2" color="error">
+                  {env.failureReason}
+                </Typography>
+              )}
+            </Box>
+          ),
+          url: link(env.url),
+          portainer: link(env.portainerUrl),
+          owner: <EntityRefLink entityRef={env.owner} />,
+          size: formatSize(env),
+          created: formatTime(env.createdAt),
+          expires: (
+            <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+              <span>{env.expiresOn ? formatTime(env.expiresOn) : 'never'}</span>
+              <AsyncButton
+                size="small"
+                disabledReason={
+                  permissions.canUpdate || permissions.loading
+                    ? undefined
+                    : 'Only the owner, members of the owning group and admins may extend it'
+                }
+                onClick={async () => setExtending(true)}
+              >
+                Extend
+              </AsyncButton>
+            </Box>
+          ),
+        }}
+      />
+      <Box mt={2}>
+        <EnvironmentActions
+          env={env}
+          api={api}
+          permissions={permissions}
+          onChanged={retry}
+        />
+      </Box>
+      {extending && (
+        <InputDialog
+          open
+          title={`Extend ${env.name}`}
+          text="The environment is deleted after this date unless extended again."
+          label="New expiry date"
+          type="date"
+          initialValue={env.expiresOn?.slice(0, 10) ?? ''}
+          submitLabel="Extend"
+          validate={expiryProblem}
+          onClose={() => setExtending(false)}
+          onSubmit={async v => {
+            await api.extendEnvironment(env.name, v);
+            retry();
+          }}
+        />
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,35 @@
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  dockerEnvAdminPermission,
+  environmentDeletePermission,
+  environmentUpdatePermission,
+} from '../../permissions';
+
+/** Why an action is refused when the permission framework says no. */
+export const NOT_ALLOWED_REASON =
+  'Only the owner, members of the owning group and admins may do this';
+
+/** What the signed-in user may do with one environment (its catalog entity ref is the resource). */
+export function useEnvironmentPermissions(resourceRef: string | undefined) {
+  const update = usePermission({
+    permission: environmentUpdatePermission,
+    resourceRef,
+  });
+  const remove = usePermission({
+    permission: environmentDeletePermission,
+    resourceRef,
+  });
+  return {
+    loading: update.loading || remove.loading,
+    canUpdate: update.allowed,
+    canDelete: remove.allowed,
+  };
+}
+
+/** Whether the signed-in user is a docker-env admin. */
+export function useIsDockerEnvAdmin() {
+  const { loading, allowed } = usePermission({
+    permission: dockerEnvAdminPermission,
+  });
+  return { loading, allowed };
+}

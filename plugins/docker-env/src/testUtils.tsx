@@ -1,0 +1,110 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ReactElement } from 'react';
+import { DockerEnvApi, dockerEnvApiRef, Environment } from './api';
+
+/** A DockerEnvApi whose every method fails until a test gives it an answer. */
+export function mockDockerEnvApi(
+  overrides: Partial<DockerEnvApi> = {},
+): jest.Mocked<DockerEnvApi> {
+  const names: Array<keyof DockerEnvApi> = [
+    'listEnvironments',
+    'getEnvironment',
+    'checkName',
+    'extendEnvironment',
+    'pauseEnvironment',
+    'resumeEnvironment',
+    'deleteEnvironment',
+    'listOperations',
+    'listSnapshots',
+    'createSnapshot',
+    'rollbackSnapshot',
+    'deleteSnapshot',
+    'listContainers',
+    'getContainerLogs',
+    'getQuota',
+    'setQuota',
+    'listRequests',
+    'approveRequest',
+    'rejectRequest',
+    'listAuditEvents',
+    'getPlatformStatus',
+  ];
+  const api = Object.fromEntries(
+    names.map(name => [
+      name,
+      jest.fn(async () => {
+        throw new Error(`${name} was not expected in this test`);
+      }),
+    ]),
+  ) as unknown as jest.Mocked<DockerEnvApi>;
+  for (const [name, impl] of Object.entries(overrides)) {
+    (api as any)[name] = jest.fn(impl as any);
+  }
+  return api;
+}
+
+/** An environment record as the backend returns it. */
+export function anEnvironment(
+  overrides: Partial<Environment> = {},
+): Environment {
+  return {
+    name: 'demo',
+    owner: 'group:default/team-a',
+    status: 'ready',
+    size: 'M',
+    cpuCores: 2,
+    memoryMb: 4096,
+    diskGb: 32,
+    url: 'https://demo.docker.example.com',
+    portainerUrl: 'https://portainer.example.com/#!/3/docker/dashboard',
+    createdAt: '2026-11-30T10:00:00.000Z',
+    expiresOn: '2027-01-31',
+    ...overrides,
+  };
+}
+
+/** The catalog entity of an environment. */
+export function anEntity(name = 'demo'): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: { name, annotations: { 'docker-env.io/status': 'ready' } },
+    spec: { type: 'docker-environment', owner: 'group:default/team-a' },
+  };
+}
+
+/** Routes our components link to. */
+export const mountedRoutes = {
+  '/catalog/:namespace/:kind/:name': entityRouteRef,
+};
+
+/** Renders an entity card or tab for `demo` with the API and a permission answer. */
+export function renderForEntity(
+  element: ReactElement,
+  api: DockerEnvApi,
+  options: { allow?: boolean; entity?: Entity } = {},
+) {
+  return renderInTestApp(
+    <EntityProvider entity={options.entity ?? anEntity()}>
+      {element}
+    </EntityProvider>,
+    {
+      mountedRoutes,
+      apis: [
+        [dockerEnvApiRef, api],
+        mockApis.permission({
+          authorize:
+            options.allow === false
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        }),
+      ],
+    },
+  );
+}
