@@ -139,7 +139,7 @@ describe('the provisioning steps against the lab', () => {
     expect(snap.portainer.teams).toEqual([]);
     expect(snap.portainer.memberships).toEqual([]);
     expect(snap.portainer.tags.map((t: any) => t.Name)).not.toContain(
-      'docker-env:env-test-project',
+      'docker-env-env-test-project',
     );
     expect(snap.netbox).toEqual({ vms: [], interfaces: [], ips: [] });
     expect(snap.files).toEqual({});
