@@ -19,6 +19,29 @@ export interface GuestHost {
   stop(vmid: number): Promise<void>;
   /** Forgets the guest and everything in it. */
   destroy(vmid: number): Promise<void>;
+  /**
+   * The guest's disk (its Docker engine: images and containers) as JSON, for a backup or the
+   * lab's state file; undefined when the guest was never booted.
+   */
+  exportDisk?(vmid: number): GuestDisk | undefined;
+  /**
+   * Puts a disk written by {@link GuestHost.exportDisk} into a stopped guest (a restore, or the lab
+   * coming back from its state file with `resumeRunning`: containers that ran start again).
+   */
+  importDisk?(
+    vmid: number,
+    disk: GuestDisk,
+    options?: { resumeRunning?: boolean },
+  ): void;
+}
+
+/** A guest's disk contents as {@link GuestHost.exportDisk} writes them (plain JSON). */
+export interface GuestDisk {
+  /** Whether Docker and the agent are installed. */
+  dockerPreinstalled: boolean;
+  hostname?: string;
+  /** The engine's images and containers (see `DockerEngine.exportState`). */
+  docker?: unknown;
 }
 
 /** The default second octet of the guests' loopback addresses (127.10.x.y). */
@@ -27,11 +50,14 @@ export const DEFAULT_GUEST_IP_BLOCK = 10;
 /**
  * The loopback address of a simulated container: `127.<block>.x.y` derived from its vmid.
  * Each lab uses its own block so that several labs (parallel test files, the portal) never
- * bind the same guest address.
+ * bind the same guest address. `lease` counts the new addresses DHCP handed the CT (a fault).
  */
 export function guestIpForVmid(
   vmid: number,
   block = DEFAULT_GUEST_IP_BLOCK,
+  lease = 0,
 ): string {
-  return `127.${block}.${Math.floor(vmid / 250) % 250}.${(vmid % 250) + 1}`;
+  // a new DHCP lease (lease > 0) moves the third octet, so the old address stops answering
+  const third = (Math.floor(vmid / 250) + 50 * lease) % 250;
+  return `127.${block}.${third}.${(vmid % 250) + 1}`;
 }

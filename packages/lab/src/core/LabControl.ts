@@ -17,6 +17,10 @@ export type FaultAction =
       /** Let the call start its asynchronous task, but end the task with this exit status. */
       kind: 'task-fail';
       exitstatus: string;
+    }
+  | {
+      /** The CT starts normally but DHCP hands it a new address (`proxmox.lxc.start` only). */
+      kind: 'new-address';
     };
 
 /** A rule: which call of which operation gets which fault. */

@@ -70,6 +70,12 @@ export interface DockerEngineOptions {
   memTotal?: number;
 }
 
+/** What {@link DockerEngine.exportState} writes. */
+export interface EngineDiskState {
+  images: SimImage[];
+  containers: SimContainer[];
+}
+
 /** Monotonic nanoseconds (stats deltas must be exact even microseconds apart). */
 const hrNow = () => Number(process.hrtime.bigint());
 
@@ -93,13 +99,16 @@ export class DockerEngine {
   }> = [];
   readonly emitter = new EventEmitter();
   readonly control: LabControl;
-  readonly ip: string;
+  /** The guest's address; changes only while the guest is down (a new DHCP lease). */
+  ip: string;
   readonly hostname: string;
   readonly ncpu: number;
   readonly memTotal: number;
   private readonly registry: LabImageSpec[];
   private readonly programs = new Map<string, ContainerHttp>();
   private readonly timers = new Map<string, NodeJS.Timeout[]>();
+  /** Containers to start at the next daemon boot whatever their policy (state brought back from a file). */
+  private readonly resume = new Set<string>();
   private readonly id = fakeSha256(randomBytes(8).toString('hex'))
     .slice(0, 36)
     .toUpperCase();
@@ -701,11 +710,57 @@ export class DockerEngine {
       const p = c.HostConfig.RestartPolicy.Name;
       if (c.State.Running) continue;
       if (
+        this.resume.has(c.Id) ||
         p === 'always' ||
         (p === 'unless-stopped' && !c.lab.manuallyStopped)
       ) {
         await this.boot(c).catch(() => undefined);
       }
+    }
+    this.resume.clear();
+  }
+
+  /** The engine's disk: images and containers (plain JSON; programs and timers are not kept). */
+  exportState(): EngineDiskState {
+    return JSON.parse(
+      JSON.stringify({
+        images: [...this.images.values()],
+        containers: [...this.containers.values()].map(c => ({
+          ...c,
+          lab: { ...c.lab, logs: c.lab.logs.slice(-200) },
+        })),
+      }),
+    );
+  }
+
+  /**
+   * Replaces images and containers with an exported state (the engine must be down). Containers
+   * that were running are marked exited; with `resumeRunning` the next daemon boot starts them
+   * again (the lab coming back), otherwise only their restart policy does (a restored backup).
+   */
+  importState(state: EngineDiskState, resumeRunning: boolean): void {
+    this.images.clear();
+    this.containers.clear();
+    for (const image of state.images) this.images.set(image.Id, image);
+    for (const c of state.containers) {
+      const wasRunning = c.State.Running;
+      c.lab.logs = c.lab.logs.map(l => ({ ...l, time: new Date(l.time) }));
+      c.lab.startedAtNs = undefined;
+      c.lab.lastSample = undefined;
+      if (wasRunning || c.State.Restarting || c.State.Paused) {
+        Object.assign(c.State, {
+          Status: 'exited',
+          Running: false,
+          Paused: false,
+          Restarting: false,
+          Pid: 0,
+          ExitCode: 255,
+          FinishedAt: rfc3339Nano(new Date()),
+        });
+        if (c.State.Health) c.State.Health.Status = 'starting';
+        if (resumeRunning) this.resume.add(c.Id);
+      }
+      this.containers.set(c.Id, c);
     }
   }
 

@@ -1,7 +1,11 @@
 import { LabControl } from '../core';
 import { ClosableServer } from '../core/ClosableServer';
-import type { GuestHost, GuestSpec } from '../core/GuestHost';
-import { DOCKER_DEFAULT_LATENCIES, DockerEngine } from './DockerEngine';
+import type { GuestDisk, GuestHost, GuestSpec } from '../core/GuestHost';
+import {
+  DOCKER_DEFAULT_LATENCIES,
+  DockerEngine,
+  type EngineDiskState,
+} from './DockerEngine';
 import type { LabImageSpec } from './images';
 import { AGENT_VERSION, agentApp, engineApp } from './servers';
 
@@ -56,21 +60,9 @@ export class GuestFleet implements GuestHost {
   async start(spec: GuestSpec): Promise<void> {
     let guest = this.guests.get(spec.vmid);
     if (guest?.running) return;
-    if (!guest) {
-      const engine = new DockerEngine({
-        ip: spec.ip,
-        hostname: spec.hostname,
-        control: this.control,
-        images: spec.dockerPreinstalled
-          ? this.options.images ?? ['portainer/agent:2.27.9']
-          : [],
-        registry: this.options.registry,
-      });
-      guest = { spec, engine, running: false };
-      this.guests.set(spec.vmid, guest);
-      if (spec.dockerPreinstalled && this.options.agentContainer !== false)
-        this.addAgentContainer(engine);
-    }
+    if (!guest) guest = this.createGuest(spec);
+    // a new DHCP lease: the guest's services come up on the new address only
+    guest.engine.ip = spec.ip;
     guest.spec = {
       ...guest.spec,
       ...spec,
@@ -79,6 +71,63 @@ export class GuestFleet implements GuestHost {
     };
     guest.running = true;
     if (guest.spec.dockerPreinstalled) await this.startServices(guest);
+  }
+
+  private createGuest(spec: GuestSpec, withImages = true): Guest {
+    const engine = new DockerEngine({
+      ip: spec.ip,
+      hostname: spec.hostname,
+      control: this.control,
+      images:
+        spec.dockerPreinstalled && withImages
+          ? this.options.images ?? ['portainer/agent:2.27.9']
+          : [],
+      registry: this.options.registry,
+    });
+    const guest: Guest = { spec, engine, running: false };
+    this.guests.set(spec.vmid, guest);
+    if (
+      spec.dockerPreinstalled &&
+      withImages &&
+      this.options.agentContainer !== false
+    )
+      this.addAgentContainer(engine);
+    return guest;
+  }
+
+  exportDisk(vmid: number): GuestDisk | undefined {
+    const guest = this.guests.get(vmid);
+    if (!guest) return undefined;
+    return {
+      dockerPreinstalled: guest.spec.dockerPreinstalled,
+      hostname: guest.spec.hostname,
+      docker: guest.engine.exportState(),
+    };
+  }
+
+  importDisk(
+    vmid: number,
+    disk: GuestDisk,
+    options: { resumeRunning?: boolean } = {},
+  ): void {
+    const old = this.guests.get(vmid);
+    if (old?.running) throw new Error(`guest ${vmid} is running`);
+    if (old) void old.engine.dispose();
+    // the address and host name are set again when the CT starts
+    const guest = this.createGuest(
+      {
+        vmid,
+        hostname: disk.hostname ?? `CT${vmid}`,
+        ip: '127.0.0.1',
+        dockerPreinstalled: disk.dockerPreinstalled,
+      },
+      false,
+    );
+    if (disk.docker)
+      guest.engine.importState(
+        disk.docker as EngineDiskState,
+        Boolean(options.resumeRunning),
+      );
   }
 
   private addAgentContainer(engine: DockerEngine) {

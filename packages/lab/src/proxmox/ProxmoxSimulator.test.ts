@@ -8,8 +8,7 @@ import {
   DEFAULT_PROXMOX_SIM_TOKEN,
   ProxmoxSimulator,
 } from './ProxmoxSimulator';
-
-const AUTH = `PVEAPIToken=${DEFAULT_PROXMOX_SIM_TOKEN.id}=${DEFAULT_PROXMOX_SIM_TOKEN.secret}`;
+import { AUTH, pveCall, pveWaitTask } from './testCall';
 
 class RecordingGuests implements GuestHost {
   readonly calls: string[] = [];
@@ -39,56 +38,13 @@ describe('ProxmoxSimulator', () => {
   });
   afterEach(() => sim.stop());
 
-  /** Calls the API like a client would, asserting PVE's wire format and the contract. */
-  async function call(
+  const call = (
     method: string,
     path: string,
     params: Record<string, string | number> = {},
     auth = AUTH,
-  ) {
-    const form = new URLSearchParams(
-      Object.entries(params).map(([k, v]) => [k, String(v)]),
-    );
-    const hasBody = method === 'POST' || method === 'PUT';
-    const url = `${sim.url}${path}${!hasBody && form.size ? `?${form}` : ''}`;
-    const res = await fetch(url, {
-      method,
-      headers: {
-        Authorization: auth,
-        ...(hasBody
-          ? { 'Content-Type': 'application/x-www-form-urlencoded' }
-          : {}),
-      },
-      body: hasBody ? form.toString() : undefined,
-    });
-    expect(res.headers.get('content-type')).toBe(
-      'application/json;charset=UTF-8',
-    );
-    const body = await res.json();
-    if (res.status === 200) {
-      const m = contract.match(method, path);
-      expect(m).toBeDefined();
-      expect(contract.validateResponse(method, m!.template, body.data)).toEqual(
-        [],
-      );
-    } else {
-      expect(body.data).toBeNull();
-      expect(body.message).toBe(`${res.statusText}\n`);
-    }
-    return { status: res.status, reason: res.statusText, body };
-  }
-
-  async function waitTask(upid: string) {
-    for (let i = 0; i < 200; i++) {
-      const { body } = await call(
-        'GET',
-        `/nodes/pve/tasks/${encodeURIComponent(upid)}/status`,
-      );
-      if (body.data.status === 'stopped') return body.data;
-      await new Promise(r => setTimeout(r, 5));
-    }
-    throw new Error('task did not stop');
-  }
+  ) => pveCall(sim, contract, method, path, params, auth);
+  const waitTask = (upid: string) => pveWaitTask(sim, contract, upid);
 
   it('answers nextid as a string and seeds the golden template', async () => {
     const { body } = await call('GET', '/cluster/nextid');

@@ -6,11 +6,15 @@ import { DEFAULT_GUEST_IP_BLOCK, type GuestHost } from '../core/GuestHost';
 import type { SimAuth, SimContext, SimRoute, TaskOptions } from './context';
 import { verifyParams } from './params';
 import { PveError, sendData, sendError } from './pveHttp';
+import { backupRoutes } from './routes/backups';
+import { clusterRoutes } from './routes/cluster';
 import { firewallRoutes } from './routes/firewall';
 import { infoRoutes } from './routes/info';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { snapshotRoutes } from './routes/snapshots';
 import {
+  defaultOsTemplates,
+  defaultStorages,
   goldenTemplate,
   type ProxmoxSimState,
   type SimContainer,
@@ -81,6 +85,15 @@ export const PROXMOX_SIM_LATENCIES: Record<string, number> = {
   'proxmox.lxc.firewall.rules.delete': 40,
   'proxmox.tasks.status': 10,
   'proxmox.tasks.log': 10,
+  'proxmox.tasks.list': 20,
+  'proxmox.version': 5,
+  'proxmox.nodes': 10,
+  'proxmox.cluster.resources': 30,
+  'proxmox.vzdump': 8000,
+  'proxmox.lxc.restore': 10000,
+  'proxmox.storage.content': 40,
+  'proxmox.storage.volume.get': 20,
+  'proxmox.storage.volume.delete': 300,
 };
 
 /** One request as the simulator received it (for tests and contract checks). */
@@ -97,6 +110,8 @@ export interface ProxmoxSimRequestRecord {
 }
 
 const ROUTES: SimRoute[] = [
+  ...clusterRoutes,
+  ...backupRoutes,
   ...infoRoutes,
   ...lifecycleRoutes,
   ...snapshotRoutes,
@@ -166,10 +181,10 @@ export class ProxmoxSimulator {
       node,
       containers: new Map([[golden.vmid, golden]]),
       tasks: new Map(),
-      osTemplates: [
-        'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
-        'local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst',
-      ],
+      storages: defaultStorages(),
+      volumes: new Map(
+        defaultOsTemplates(Math.floor(now / 1000)).map(v => [v.volid, v]),
+      ),
       guestIpBlock: options.guestIpBlock ?? DEFAULT_GUEST_IP_BLOCK,
     };
     const app = express();
@@ -210,7 +225,10 @@ export class ProxmoxSimulator {
       node: this.state.node,
       containers: [...this.state.containers.values()],
       tasks: [...this.state.tasks.values()],
-      osTemplates: this.state.osTemplates,
+      storages: [...this.state.storages.values()],
+      volumes: [...this.state.volumes.values()].map(
+        ({ backup: _b, ...v }) => v,
+      ),
     };
   }
 

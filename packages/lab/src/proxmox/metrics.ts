@@ -1,5 +1,4 @@
-import { guestIpForVmid } from '../core/GuestHost';
-import { parseSize, type SimContainer } from './state';
+import { ctAddress, parseSize, type SimContainer } from './state';
 
 const MB = 1024 * 1024;
 
@@ -150,7 +149,7 @@ export function interfaces(
     ],
   };
   if (ct.ipReadyAt !== undefined && now >= ct.ipReadyAt) {
-    const ip = guestIpForVmid(ct.vmid, guestIpBlock);
+    const ip = ctAddress(ct, guestIpBlock);
     eth0.inet = `${ip}/24`;
     (eth0['ip-addresses'] as unknown[]).unshift({
       'ip-address': ip,

@@ -1,3 +1,4 @@
+import { guestIpForVmid } from '../core/GuestHost';
 import { createHash } from 'node:crypto';
 
 /** A config value as PVE stores it: strings, or numbers (booleans are 0/1). */
@@ -52,6 +53,44 @@ export interface SimContainer {
   createdAt: number;
   /** True when cloned from the golden template (Docker and the Portainer agent preinstalled). */
   fromGoldenTemplate: boolean;
+  /** How many new DHCP leases the CT got (the `new-address` fault); its address derives from it. */
+  lease?: number;
+}
+
+/** A storage of the node (`pvesm status`): what content it takes. */
+export interface SimStorage {
+  storage: string;
+  /** Plugin type: `dir`, `lvmthin`, ... */
+  type: string;
+  /** Content types it accepts: `vztmpl`, `backup`, `iso`, `rootdir`, `images`. */
+  content: string[];
+  /** Capacity in bytes. */
+  total: number;
+}
+
+/** A file volume on a storage: an OS template (`vztmpl`) or a backup archive (`backup`). */
+export interface SimVolume {
+  volid: string;
+  content: 'vztmpl' | 'backup';
+  /** `tzst`, `tar.zst`, `tar.gz`, ... as PVE reports it. */
+  format: string;
+  size: number;
+  /** Creation time, epoch seconds. */
+  ctime: number;
+  vmid?: number;
+  notes?: string;
+  protected?: boolean;
+  /** For backups: what restore brings back. */
+  backup?: SimBackup;
+}
+
+/** The content of a CT backup archive. */
+export interface SimBackup {
+  config: Record<string, PveValue>;
+  firewall: SimContainer['firewall'];
+  fromGoldenTemplate: boolean;
+  /** The guest's disk (`GuestHost.exportDisk`), when the simulator drives guests. */
+  disk?: unknown;
 }
 
 /** A task (UPID) as the node's task list knows it. */
@@ -75,8 +114,9 @@ export interface ProxmoxSimState {
   node: string;
   containers: Map<number, SimContainer>;
   tasks: Map<string, SimTask>;
-  /** Volumes under `local:vztmpl/` usable as `ostemplate`. */
-  osTemplates: string[];
+  storages: Map<string, SimStorage>;
+  /** OS templates and backups by volid (CT disks are derived from the CTs' configs). */
+  volumes: Map<string, SimVolume>;
   /** Second octet of the guests' loopback addresses (see `guestIpForVmid`). */
   guestIpBlock: number;
 }
@@ -153,4 +193,66 @@ export function goldenTemplate(vmid: number, now: number): SimContainer {
       unprivileged: 1,
     },
   };
+}
+
+/**
+ * The node's storages: `local` (dir) and `local-lvm` (LVM-thin) as a fresh PVE 9 install has them
+ * (`local` takes no backups there), plus `backup`, a directory storage for vzdump archives.
+ */
+export function defaultStorages(): Map<string, SimStorage> {
+  return new Map([
+    [
+      'local',
+      {
+        storage: 'local',
+        type: 'dir',
+        content: ['import', 'iso', 'vztmpl'],
+        total: 100 * 1024 ** 3,
+      },
+    ],
+    [
+      'backup',
+      {
+        storage: 'backup',
+        type: 'dir',
+        content: ['backup'],
+        total: 2 * 1024 ** 4,
+      },
+    ],
+    [
+      'local-lvm',
+      {
+        storage: 'local-lvm',
+        type: 'lvmthin',
+        content: ['images', 'rootdir'],
+        total: 800 * 1024 ** 3,
+      },
+    ],
+  ]);
+}
+
+/** The OS templates downloaded on the node (`pveam download local ...`). */
+export function defaultOsTemplates(nowSec: number): SimVolume[] {
+  return [
+    ['local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', 126_624_174],
+    ['local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst', 141_765_613],
+  ].map(([volid, size]) => ({
+    volid: String(volid),
+    content: 'vztmpl',
+    format: 'tzst',
+    size: Number(size),
+    ctime: nowSec - 30 * 86_400,
+  }));
+}
+
+/** The CT's eth0 address (its current DHCP lease). */
+export function ctAddress(ct: SimContainer, guestIpBlock: number): string {
+  return guestIpForVmid(ct.vmid, guestIpBlock, ct.lease ?? 0);
+}
+
+/** A `netN` value with a (new) MAC address derived from the vmid and salt. */
+export function withMac(net: string, vmid: number, salt: number): string {
+  const parts = net.split(',').filter(p => !p.startsWith('hwaddr='));
+  parts.splice(Math.min(2, parts.length), 0, `hwaddr=${macFor(vmid, salt)}`);
+  return parts.join(',');
 }

@@ -1,4 +1,3 @@
-import { guestIpForVmid } from '../../core/GuestHost';
 import {
   assertDigest,
   checkLock,
@@ -8,13 +7,15 @@ import {
 } from '../context';
 import { P, type ParamSpec } from '../params';
 import { PveError } from '../pveHttp';
+import { bootGuest, haltGuest } from '../guestPower';
 import {
   configDigest,
   formatSize,
-  macFor,
   parseSize,
   type SimContainer,
+  withMac,
 } from '../state';
+import { restoreCt } from './backups';
 import { checkFeaturesPermission } from './features';
 
 const NET_KEYS = [
@@ -104,45 +105,9 @@ function sshKeysValid(keys: string): boolean {
     );
 }
 
-function withMac(net: string, vmid: number, salt: number): string {
-  const parts = net.split(',').filter(p => !p.startsWith('hwaddr='));
-  parts.splice(Math.min(2, parts.length), 0, `hwaddr=${macFor(vmid, salt)}`);
-  return parts.join(',');
-}
-
-/** Boots the CT's guest and marks it running (start task work). */
-async function bootGuest(ctx: SimContext, ct: SimContainer): Promise<void> {
-  if (ctx.guests) {
-    try {
-      await ctx.guests.start({
-        vmid: ct.vmid,
-        hostname: String(ct.config.hostname ?? `CT${ct.vmid}`),
-        ip: guestIpForVmid(ct.vmid, ctx.state.guestIpBlock),
-        dockerPreinstalled: ct.fromGoldenTemplate,
-      });
-    } catch {
-      throw new Error(`startup for container '${ct.vmid}' failed`);
-    }
-  }
-  const now = ctx.now();
-  ct.status = 'running';
-  ct.startedAt = now;
-  ct.ipReadyAt = now + ctx.control.latencyOf('proxmox.lxc.dhcp');
-}
-
-/** Stops the CT's guest and marks it stopped. */
-export async function haltGuest(
-  ctx: SimContext,
-  ct: SimContainer,
-): Promise<void> {
-  if (ctx.guests) await ctx.guests.stop(ct.vmid);
-  ct.status = 'stopped';
-  ct.startedAt = undefined;
-  ct.ipReadyAt = undefined;
-}
-
 function createCt(ctx: SimContext, req: SimRequest): string {
   const p = req.params;
+  if (p.restore) return restoreCt(ctx, req);
   const vmid = Number(p.vmid);
   const node = ctx.state.node;
   // pve-cluster check_vmid_unused dies synchronously (plain 500, no "unable to create" prefix),
@@ -158,7 +123,7 @@ function createCt(ctx: SimContext, req: SimRequest): string {
   if (p.features !== undefined)
     checkFeaturesPermission(undefined, p.features, req.auth.isRoot);
   const template = String(p.ostemplate);
-  if (!ctx.state.osTemplates.includes(template)) {
+  if (ctx.state.volumes.get(template)?.content !== 'vztmpl') {
     throw PveError.die(
       `unable to create CT ${vmid} - volume '${template}' does not exist`,
     );
@@ -330,7 +295,11 @@ function startCt(ctx: SimContext, req: SimRequest): string {
     id: String(ct.vmid),
     req,
     operation: 'proxmox.lxc.start',
-    work: () => bootGuest(ctx, ct),
+    work: () => {
+      // the new-address fault: DHCP hands out another lease, the old address stops answering
+      if (req.fault?.kind === 'new-address') ct.lease = (ct.lease ?? 0) + 1;
+      return bootGuest(ctx, ct);
+    },
     onFail: () => {
       ct.status = 'stopped';
     },
@@ -484,6 +453,11 @@ export const lifecycleRoutes: SimRoute[] = [
       pool: P.optString,
       start: P.bool,
       storage: P.optString,
+      restore: P.bool,
+      force: P.bool,
+      unique: P.bool,
+      'ignore-unpack-errors': P.bool,
+      bwlimit: { type: 'number', optional: true, min: 0 },
     },
     indexed: { net: P.propString(NET_KEYS) },
     handle: createCt,

@@ -7,7 +7,7 @@ import {
 import { P } from '../params';
 import { PveError } from '../pveHttp';
 import { configDigest, type SimContainer, type SimSnapshot } from '../state';
-import { haltGuest } from './lifecycle';
+import { bootGuest, haltGuest } from '../guestPower';
 
 const vmidPath = { node: P.node, vmid: P.vmid };
 
@@ -157,6 +157,8 @@ export const snapshotRoutes: SimRoute[] = [
           if (ct.status === 'running') await haltGuest(ctx, ct);
           ct.config = { ...snap.config };
           ct.currentParent = name;
+          // PVE starts the CT after the rollback when asked (`start=1`), still holding the lock
+          if (req.params.start) await bootGuest(ctx, ct);
         },
       );
     },
