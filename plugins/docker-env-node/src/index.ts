@@ -15,3 +15,4 @@ export * from './proxmox';
 export * from './netbox';
 export * from './portainer';
 export * from './operations';
+export * from './config';

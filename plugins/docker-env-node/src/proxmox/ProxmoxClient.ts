@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { proxmoxApi, type Proxmox } from 'proxmox-api';
+import { buildFromConfig, readBaseUrl, readTimeoutMs } from '../config';
 import { UpstreamApiError } from '../errors';
 import { assertDnsLabel, assertInteger } from '../validation';
 import {
@@ -206,19 +207,22 @@ export class ProxmoxApiClient implements ProxmoxClient {
 
   /** Reads `dockerEnv.proxmox` (see config.d.ts). */
   static fromConfig(config: Config): ProxmoxApiClient {
-    const c = config.getConfig('dockerEnv.proxmox');
-    const options: PveTransportOptions = {
-      url: c.getString('baseUrl'),
-      tokenId: c.getString('tokenId'),
-      tokenSecret: c.getString('tokenSecret'),
-      timeoutMs: c.getOptionalNumber('requestTimeoutMs'),
-      caPem: c.getOptionalString('tls.caPem'),
-      insecureSkipTlsVerify: c.getOptionalBoolean('tls.insecureSkipVerify'),
-    };
-    return new ProxmoxApiClient(
-      new PveTransport(options),
-      c.getOptionalString('node') ?? 'pve',
-    );
+    const section = 'dockerEnv.proxmox';
+    return buildFromConfig(section, () => {
+      const c = config.getConfig(section);
+      const options: PveTransportOptions = {
+        url: readBaseUrl(c, section, '/api2/json'),
+        tokenId: c.getString('tokenId'),
+        tokenSecret: c.getString('tokenSecret'),
+        timeoutMs: readTimeoutMs(c, section),
+        caPem: c.getOptionalString('tls.caPem'),
+        insecureSkipTlsVerify: c.getOptionalBoolean('tls.insecureSkipVerify'),
+      };
+      return new ProxmoxApiClient(
+        new PveTransport(options),
+        c.getOptionalString('node') ?? 'pve',
+      );
+    });
   }
 
   private ct(vmid: number) {
