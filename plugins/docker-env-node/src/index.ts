@@ -16,4 +16,5 @@ export * from './ownership';
 export * from './netbox';
 export * from './portainer';
 export * from './operations';
+export * from './config';
 export * from './provisioning';

@@ -87,6 +87,7 @@ describe('PortainerClient against the Portainer simulator', () => {
         dockerEnv: {
           portainer: {
             baseUrl: sim.url.replace(/\/api$/, ''),
+            allowInsecure: true,
             apiKey: PORTAINER_LAB_API_KEY,
           },
         },
