@@ -248,5 +248,54 @@ export interface Config {
       /** Timeout of each command or SFTP operation in ms; default 120000. */
       timeoutMs?: number;
     };
+    /** How new environments are provisioned (the `provision` steps of `src/provisioning`). */
+    provisioning?: {
+      /** Where a CT comes from; default a linked clone of template 9000. */
+      source?: {
+        /** `clone` (golden template: Docker and the agent inside, keyctl set) or `osTemplate` (Docker installed over SSH). */
+        kind?: 'clone' | 'osTemplate';
+        /** Golden template vmid (clone); default 9000. */
+        templateVmid?: number;
+        /** OS template volume, e.g. `local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst` (osTemplate). */
+        ostemplate?: string;
+        /** Storage of the root disk (osTemplate); default `local-lvm`. */
+        storage?: string;
+        bridge?: string;
+        /** Public keys put into the CT (osTemplate); the matching private key is `dockerEnv.ssh.privateKey`. */
+        sshPublicKeys?: string[];
+        distro?: 'debian' | 'ubuntu';
+        /** Default `nesting=1`: an API token may set nothing else (keyctl needs root@pam). */
+        features?: string;
+        /** @visibility secret */
+        agentSecret?: string;
+      };
+      /** MiB of swap per CT; default 512. */
+      swapMiB?: number;
+      pool?: string;
+      /** Per-environment firewall; default enabled, policy in DROP (agent, SSH, ports 80-65535 and ICMP allowed), out ACCEPT. */
+      firewall?: {
+        enable?: boolean;
+        policyIn?: 'ACCEPT' | 'DROP' | 'REJECT';
+        policyOut?: 'ACCEPT' | 'DROP' | 'REJECT';
+      };
+      /** The Portainer agent: port (default 9001) and scheme (`https`; the lab's agent speaks `http`). */
+      agent?: { port?: number; scheme?: 'http' | 'https' };
+      portainer?: {
+        /** Prefix of the teams we create and may delete; default `docker-env-`; empty: we never delete teams. */
+        teamPrefix?: string;
+        /** Portainer's URL for links; default `dockerEnv.portainer.baseUrl`. */
+        publicUrl?: string;
+      };
+      /** The welcome container the main route serves until the first deployment. */
+      welcome?: { image?: string; containerPort?: number; hostPort?: number };
+      /** Port in the public URL (`http://<name>.docker.localhost:18000` in the embedded default). */
+      publicPort?: number;
+      /** NetBox cluster (type Proxmox) the VMs go into; default `proxmox`. */
+      netboxCluster?: string;
+      /** Per-step timeouts in ms (lxc, start, ip, agent, portainer, welcome, route, netbox). */
+      timeouts?: { [step: string]: number };
+      /** Poll interval while waiting on tasks, the IP and the agent; default 1000. */
+      pollIntervalMs?: number;
+    };
   };
 }
