@@ -21,6 +21,12 @@ export function ctDescription(ctx: StepContext): string {
   ].join('\n');
 }
 
+/** Free text on one line without control characters. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x1f\x7f]/g, ' ');
+}
+
 /** Waits until the CT's create/clone task is over (the CT's `lock` clears). */
 async function settle(
   proxmox: ProxmoxClient,
