@@ -14,9 +14,7 @@ export function ctDescription(ctx: StepContext): string {
   return [
     `Docker environment ${t.name} (managed by ${MANAGED_BY})`,
     `owner: ${t.owner}`,
-    ...(t.purpose
-      ? [`purpose: ${t.purpose.replace(/[\x00-\x1f\x7f]/g, ' ')}`]
-      : []),
+    ...(t.purpose ? [`purpose: ${oneLine(t.purpose)}`] : []),
     descriptionMark(t.environmentId),
   ].join('\n');
 }
