@@ -1,6 +1,7 @@
 import { EdgeRouter } from '../edge';
 import type { EdgeLogger } from '../edge';
 import { GuestFleet } from '../guest';
+import { loadLabState, saveLabState } from './stateFile';
 import { NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from '../netbox';
 import { PORTAINER_LAB_API_KEY, PortainerSimulator } from '../portainer';
 import { DEFAULT_PROXMOX_SIM_TOKEN, ProxmoxSimulator } from '../proxmox';
@@ -21,6 +22,11 @@ export interface LabOptions {
    * directory is given. `port` 0 or unset picks a free one (the embedded default uses 18000).
    */
   edge?: { directory: string; port?: number; logger?: EdgeLogger };
+  /**
+   * A JSON file that keeps the lab's state across restarts (the embedded default uses one under
+   * `.lab-data/`): loaded at start when present, written every few seconds and at stop.
+   */
+  stateFile?: string;
 }
 
 /** The running lab: every simulator, the guests, and what a client needs to reach them. */
@@ -78,6 +84,26 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         })
       : undefined;
     if (edge) started.push(edge);
+    let saver: NodeJS.Timeout | undefined;
+    const stateFile = options.stateFile;
+    if (stateFile) {
+      const sims = { proxmox, netbox, portainer };
+      await loadLabState(stateFile, sims);
+      saver = setInterval(() => {
+        try {
+          saveLabState(stateFile, sims);
+        } catch {
+          // the next tick or stop() tries again
+        }
+      }, 5000);
+      saver.unref();
+      started.push({
+        async stop() {
+          clearInterval(saver);
+          saveLabState(stateFile, sims);
+        },
+      });
+    }
 
     return {
       proxmox,
@@ -100,6 +126,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         portainer: { apiKey: PORTAINER_LAB_API_KEY },
       },
       async stop() {
+        // the state file is written first, while every guest still runs
         for (const s of started.reverse()) await s.stop();
         await guests.stopAll();
       },

@@ -1,4 +1,5 @@
 // In-memory NetBox objects and their REST representations (NetBox 4.5 serializers).
+import { renderCustomFields } from './customFields';
 
 /** A stored cluster type. */
 export interface NbClusterType {
@@ -8,6 +9,8 @@ export interface NbClusterType {
   description: string;
   created: string;
   last_updated: string;
+  /** Custom field values (only set ones). */
+  custom_fields?: Record<string, unknown>;
 }
 
 /** A stored cluster. */
@@ -21,6 +24,8 @@ export interface NbCluster {
   tags: number[];
   created: string;
   last_updated: string;
+  /** Custom field values (only set ones). */
+  custom_fields?: Record<string, unknown>;
 }
 
 /** A stored custom field. */
@@ -84,6 +89,8 @@ export interface NbInterface {
   tags: number[];
   created: string;
   last_updated: string;
+  /** Custom field values (only set ones). */
+  custom_fields?: Record<string, unknown>;
 }
 
 /** A stored IP address. */
@@ -98,6 +105,8 @@ export interface NbIpAddress {
   tags: number[];
   created: string;
   last_updated: string;
+  /** Custom field values (only set ones). */
+  custom_fields?: Record<string, unknown>;
 }
 
 /** Everything the NetBox simulator holds; served at `GET /_lab/state`. */
@@ -195,7 +204,11 @@ export class NetBoxSerializer {
       owner: null,
       comments: '',
       tags: [],
-      custom_fields: {},
+      custom_fields: renderCustomFields(
+        this.state,
+        'virtualization.clustertype',
+        t.custom_fields,
+      ),
       created: t.created,
       last_updated: t.last_updated,
       cluster_count: this.state.clusters.filter(c => c.type === t.id).length,
@@ -235,7 +248,11 @@ export class NetBoxSerializer {
       owner: null,
       comments: c.comments,
       tags: c.tags.map(id => this.nestedTag(id)),
-      custom_fields: {},
+      custom_fields: renderCustomFields(
+        this.state,
+        'virtualization.cluster',
+        c.custom_fields,
+      ),
       created: c.created,
       last_updated: c.last_updated,
       device_count: 0,
@@ -375,17 +392,6 @@ export class NetBoxSerializer {
     };
   }
 
-  /** Every custom field of VMs appears, null when unset (as NetBox does). */
-  private vmCustomFields(v: NbVirtualMachine) {
-    const out: Record<string, unknown> = {};
-    for (const f of this.state.customFields) {
-      if (f.object_types.includes('virtualization.virtualmachine')) {
-        out[f.name] = v.custom_fields[f.name] ?? null;
-      }
-    }
-    return out;
-  }
-
   virtualMachine(v: NbVirtualMachine) {
     const cluster = this.state.clusters.find(c => c.id === v.cluster);
     const ip4 = this.briefIp(v.primary_ip4);
@@ -416,7 +422,11 @@ export class NetBoxSerializer {
       config_template: null,
       local_context_data: null,
       tags: v.tags.map(id => this.nestedTag(id)),
-      custom_fields: this.vmCustomFields(v),
+      custom_fields: renderCustomFields(
+        this.state,
+        'virtualization.virtualmachine',
+        v.custom_fields,
+      ),
       config_context: {},
       created: v.created,
       last_updated: v.last_updated,
@@ -456,7 +466,11 @@ export class NetBoxSerializer {
       l2vpn_termination: null,
       owner: null,
       tags: i.tags.map(id => this.nestedTag(id)),
-      custom_fields: {},
+      custom_fields: renderCustomFields(
+        this.state,
+        'virtualization.vminterface',
+        i.custom_fields,
+      ),
       created: i.created,
       last_updated: i.last_updated,
       count_ipaddresses: this.state.ipAddresses.filter(
@@ -508,7 +522,11 @@ export class NetBoxSerializer {
       owner: null,
       comments: '',
       tags: ip.tags.map(id => this.nestedTag(id)),
-      custom_fields: {},
+      custom_fields: renderCustomFields(
+        this.state,
+        'ipam.ipaddress',
+        ip.custom_fields,
+      ),
       created: ip.created,
       last_updated: ip.last_updated,
     };

@@ -7,6 +7,12 @@ import {
   NetBoxState,
   VM_STATUS,
 } from './model';
+import {
+  CUSTOM_FIELD_OBJECT_TYPES,
+  customFieldFilters,
+  missingRequired,
+  writeCustomFields,
+} from './customFields';
 import { BodyValidator, FieldErrors } from './validate';
 
 type Obj = { id: number; created: string; last_updated: string };
@@ -187,7 +193,13 @@ export function buildResources(
     sort: byName,
     filter: q => {
       const errors: FieldErrors = {};
-      return done(baseFilter(state, q, errors), errors);
+      return done(
+        [
+          ...baseFilter<NetBoxState['clusterTypes'][number]>(state, q, errors),
+          ...customFieldFilters(state, q),
+        ],
+        errors,
+      );
     },
     write: (body, existing, partial) => {
       const v = new BodyValidator(body, partial);
@@ -213,9 +225,22 @@ export function buildResources(
       ) {
         v.add('slug', 'cluster type with this slug already exists.');
       }
+      const customFields = writeCustomFields(
+        v,
+        state,
+        'virtualization.clustertype',
+        existing?.custom_fields,
+      );
       if (!v.ok) return v.errors;
+      const cfError = missingRequired(
+        state,
+        'virtualization.clustertype',
+        customFields ?? existing?.custom_fields ?? {},
+      );
+      if (cfError) return cfError;
       const o = {
         ...stamp(existing, state, 'clusterType'),
+        custom_fields: customFields ?? existing?.custom_fields ?? {},
         name: name ?? existing!.name,
         slug: slug ?? existing!.slug,
         description: description ?? existing?.description ?? '',
@@ -253,6 +278,7 @@ export function buildResources(
         preds,
         errors,
       );
+      preds.push(...customFieldFilters(state, q));
       return done(preds, errors);
     },
     write: (body, existing, partial) => {
@@ -272,9 +298,22 @@ export function buildResources(
       });
       const comments = v.string('comments', { allowBlank: true });
       const tags = tagIds(v, state);
+      const customFields = writeCustomFields(
+        v,
+        state,
+        'virtualization.cluster',
+        existing?.custom_fields,
+      );
       if (!v.ok) return v.errors;
+      const cfError = missingRequired(
+        state,
+        'virtualization.cluster',
+        customFields ?? existing?.custom_fields ?? {},
+      );
+      if (cfError) return cfError;
       return {
         ...stamp(existing, state, 'cluster'),
+        custom_fields: customFields ?? existing?.custom_fields ?? {},
         name: name ?? existing!.name,
         type: (type ?? existing!.type) as number,
         status: status ?? existing?.status ?? 'active',
@@ -341,12 +380,7 @@ export function buildResources(
       let objectTypes: string[] | undefined;
       if (v.has('object_types')) {
         const raw = body.object_types;
-        const known = [
-          'virtualization.virtualmachine',
-          'virtualization.cluster',
-          'virtualization.vminterface',
-          'ipam.ipaddress',
-        ];
+        const known = CUSTOM_FIELD_OBJECT_TYPES;
         if (!Array.isArray(raw) || raw.length === 0)
           v.add('object_types', 'This list may not be empty.');
         else {
@@ -383,7 +417,14 @@ export function buildResources(
     },
     remove: o => {
       state.customFields = state.customFields.filter(x => x.id !== o.id);
-      for (const vm of state.virtualMachines) delete vm.custom_fields[o.name];
+      for (const list of [
+        state.clusterTypes,
+        state.clusters,
+        state.virtualMachines,
+        state.interfaces,
+        state.ipAddresses,
+      ] as Array<Array<{ custom_fields?: Record<string, unknown> }>>)
+        for (const x of list) delete x.custom_fields?.[o.name];
       return undefined;
     },
   };
@@ -501,17 +542,7 @@ export function buildResources(
           `Select a valid choice. ${bad} is not one of the available choices.`,
         ];
       else if (statuses.length) preds.push(o => statuses.includes(o.status));
-      for (const [key, value] of q.entries()) {
-        if (!key.startsWith('cf_')) continue;
-        const field = state.customFields.find(f => f.name === key.slice(3));
-        // NetBox ignores filters for unknown custom fields.
-        if (!field) continue;
-        preds.push(o => {
-          const cur = o.custom_fields[field.name];
-          if (cur === undefined || cur === null) return value === 'null';
-          return String(cur) === value;
-        });
-      }
+      preds.push(...customFieldFilters(state, q));
       return done(preds, errors);
     },
     write: (body, existing, partial) => {
@@ -575,45 +606,12 @@ export function buildResources(
       });
       const comments = v.string('comments', { allowBlank: true });
       const tags = tagIds(v, state);
-      let customFields: Record<string, unknown> | undefined;
-      if (v.has('custom_fields')) {
-        const raw = body.custom_fields;
-        if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-          v.add(
-            'custom_fields',
-            'Invalid data format. Custom field data must be passed as a dictionary.',
-          );
-        } else {
-          const known = state.customFields.filter(f =>
-            f.object_types.includes('virtualization.virtualmachine'),
-          );
-          const unknown = Object.keys(raw)
-            .filter(k => !known.some(f => f.name === k))
-            .sort();
-          if (unknown.length) {
-            v.errors.custom_fields = Object.fromEntries(
-              unknown.map(k => [
-                k,
-                `Custom field '${k}' does not exist for this object type.`,
-              ]),
-            );
-          } else {
-            for (const [k, val] of Object.entries(raw)) {
-              const f = known.find(x => x.name === k)!;
-              const err = checkCustomValue(f.type, val);
-              if (err)
-                v.add(
-                  'custom_fields',
-                  `Invalid value for custom field '${k}': ${err}`,
-                );
-            }
-            customFields = {
-              ...(existing?.custom_fields ?? {}),
-              ...(raw as Record<string, unknown>),
-            };
-          }
-        }
-      }
+      const customFields = writeCustomFields(
+        v,
+        state,
+        'virtualization.virtualmachine',
+        existing?.custom_fields,
+      );
       if (v.has('primary_ip4') && typeof primaryIp4 === 'number') {
         const ip = state.ipAddresses.find(i => i.id === primaryIp4)!;
         const iface = state.interfaces.find(
@@ -665,16 +663,12 @@ export function buildResources(
         return {
           __all__: ['Virtual machine name must be unique per cluster.'],
         };
-      const missing = state.customFields.find(
-        f =>
-          f.required &&
-          f.object_types.includes('virtualization.virtualmachine') &&
-          (next.custom_fields[f.name] === undefined ||
-            next.custom_fields[f.name] === null),
+      const cfError = missingRequired(
+        state,
+        'virtualization.virtualmachine',
+        next.custom_fields,
       );
-      if (missing) {
-        return { custom_fields: [`Required field cannot be empty.`] };
-      }
+      if (cfError) return cfError;
       return next;
     },
     remove: o => {
@@ -718,6 +712,7 @@ export function buildResources(
         preds,
         errors,
       );
+      preds.push(...customFieldFilters(state, q));
       return done(preds, errors);
     },
     write: (body, existing, partial) => {
@@ -741,9 +736,22 @@ export function buildResources(
         else enabled = body.enabled;
       }
       const tags = tagIds(v, state);
+      const customFields = writeCustomFields(
+        v,
+        state,
+        'virtualization.vminterface',
+        existing?.custom_fields,
+      );
       if (!v.ok) return v.errors;
+      const cfError = missingRequired(
+        state,
+        'virtualization.vminterface',
+        customFields ?? existing?.custom_fields ?? {},
+      );
+      if (cfError) return cfError;
       const next = {
         ...stamp(existing, state, 'interface'),
+        custom_fields: customFields ?? existing?.custom_fields ?? {},
         virtual_machine: (vm ?? existing!.virtual_machine) as number,
         name: name ?? existing!.name,
         enabled: enabled ?? existing?.enabled ?? true,
@@ -817,6 +825,7 @@ export function buildResources(
           return !!i && vms.includes(String(i.virtual_machine));
         });
       }
+      preds.push(...customFieldFilters(state, q));
       return done(preds, errors);
     },
     write: (body, existing, partial) => {
@@ -852,9 +861,22 @@ export function buildResources(
       }
       const aId = v.integer('assigned_object_id', { nullable: true, min: 0 });
       const tags = tagIds(v, state);
+      const customFields = writeCustomFields(
+        v,
+        state,
+        'ipam.ipaddress',
+        existing?.custom_fields,
+      );
       if (!v.ok) return v.errors;
+      const cfError = missingRequired(
+        state,
+        'ipam.ipaddress',
+        customFields ?? existing?.custom_fields ?? {},
+      );
+      if (cfError) return cfError;
       const next = {
         ...stamp(existing, state, 'ipAddress'),
+        custom_fields: customFields ?? existing?.custom_fields ?? {},
         address: address ?? existing!.address,
         status: status ?? existing?.status ?? 'active',
         dns_name: dnsName ?? existing?.dns_name ?? '',
@@ -910,27 +932,4 @@ function ipKey(s: string) {
     .split('/')[0]
     .split('.')
     .reduce((n, p) => n * 256 + (Number(p) || 0), 0);
-}
-
-function checkCustomValue(type: string, val: unknown): string | undefined {
-  if (val === null) return undefined;
-  switch (type) {
-    case 'integer':
-      return Number.isInteger(val) ? undefined : 'Value must be an integer.';
-    case 'decimal':
-      return typeof val === 'number' ? undefined : 'Value must be a decimal.';
-    case 'boolean':
-      return typeof val === 'boolean'
-        ? undefined
-        : 'Value must be true or false.';
-    case 'text':
-    case 'longtext':
-    case 'url':
-    case 'select':
-    case 'date':
-    case 'datetime':
-      return typeof val === 'string' ? undefined : 'Value must be a string.';
-    default:
-      return undefined;
-  }
 }

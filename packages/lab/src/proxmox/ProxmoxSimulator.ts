@@ -2,7 +2,12 @@ import express from 'express';
 import http from 'node:http';
 import { LabControl } from '../core/LabControl';
 import { ClosableServer } from '../core/ClosableServer';
-import { DEFAULT_GUEST_IP_BLOCK, type GuestHost } from '../core/GuestHost';
+import {
+  DEFAULT_GUEST_IP_BLOCK,
+  type GuestDisk,
+  type GuestHost,
+} from '../core/GuestHost';
+import { bootGuest } from './guestPower';
 import type { SimAuth, SimContext, SimRoute, TaskOptions } from './context';
 import { verifyParams } from './params';
 import { PveError, sendData, sendError } from './pveHttp';
@@ -18,7 +23,9 @@ import {
   goldenTemplate,
   type ProxmoxSimState,
   type SimContainer,
+  type SimStorage,
   type SimTask,
+  type SimVolume,
 } from './state';
 
 /** An API token the simulator accepts. */
@@ -95,6 +102,14 @@ export const PROXMOX_SIM_LATENCIES: Record<string, number> = {
   'proxmox.storage.volume.get': 20,
   'proxmox.storage.volume.delete': 300,
 };
+
+/** {@link ProxmoxSimulator.exportState}'s JSON. */
+export interface ProxmoxSavedState {
+  containers: Array<SimContainer & { disk?: GuestDisk }>;
+  storages: SimStorage[];
+  volumes: SimVolume[];
+  guestIpBlock: number;
+}
 
 /** One request as the simulator received it (for tests and contract checks). */
 export interface ProxmoxSimRequestRecord {
@@ -230,6 +245,49 @@ export class ProxmoxSimulator {
         ({ backup: _b, ...v }) => v,
       ),
     };
+  }
+
+  /**
+   * What survives a restart of the lab: CTs (config, status, snapshots, firewall), storages and
+   * volumes (templates, backups), and each guest's disk. Tasks are not kept (they end with the process).
+   */
+  exportState(): ProxmoxSavedState {
+    return JSON.parse(
+      JSON.stringify({
+        containers: [...this.state.containers.values()].map(ct => ({
+          ...ct,
+          busyWith: undefined,
+          disk: this.guests?.exportDisk?.(ct.vmid),
+        })),
+        storages: [...this.state.storages.values()],
+        volumes: [...this.state.volumes.values()],
+        guestIpBlock: this.state.guestIpBlock,
+      }),
+    );
+  }
+
+  /**
+   * Puts a saved state back (the lab coming back up): guests get their disks, and CTs that were
+   * running boot again with the containers that were running in them.
+   */
+  async restoreState(saved: ProxmoxSavedState): Promise<void> {
+    this.state.containers.clear();
+    // the guests keep their addresses (clients and Portainer hold them)
+    this.state.guestIpBlock = saved.guestIpBlock;
+    this.state.storages = new Map(saved.storages.map(s => [s.storage, s]));
+    this.state.volumes = new Map(saved.volumes.map(v => [v.volid, v]));
+    const ctx = this.context();
+    for (const { disk, ...ct } of saved.containers) {
+      // a lock of a task that died with the old process is gone with it
+      const restored: SimContainer = { ...ct, lock: undefined };
+      this.state.containers.set(ct.vmid, restored);
+      if (disk && this.guests?.importDisk)
+        this.guests.importDisk(ct.vmid, disk, { resumeRunning: true });
+      if (restored.status === 'running') {
+        restored.status = 'stopped';
+        await bootGuest(ctx, restored).catch(() => undefined);
+      }
+    }
   }
 
   /** The CT with this vmid, if any. */

@@ -5,6 +5,7 @@ export {
   type ProxmoxSimulatorOptions,
   type ProxmoxSimToken,
   type ProxmoxSimRequestRecord,
+  type ProxmoxSavedState,
 } from './ProxmoxSimulator';
 export type {
   ProxmoxSimState,
@@ -13,4 +14,7 @@ export type {
   SimSnapshot,
   SimFirewallRule,
   PveValue,
+  SimStorage,
+  SimVolume,
+  SimBackup,
 } from './state';

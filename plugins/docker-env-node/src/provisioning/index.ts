@@ -19,6 +19,7 @@ export {
 export type ProvisioningDeps = Deps;
 
 /** Builds {@link ProvisioningDeps} from config. */
+// eslint-disable-next-line @typescript-eslint/no-redeclare
 export const ProvisioningDeps = {
   fromConfig(config: Config, options: { teams?: TeamResolver } = {}): Deps {
     return provisioningDepsFromConfig(config, options);

@@ -14,11 +14,15 @@ export function ctDescription(ctx: StepContext): string {
   return [
     `Docker environment ${t.name} (managed by ${MANAGED_BY})`,
     `owner: ${t.owner}`,
-    ...(t.purpose
-      ? [`purpose: ${t.purpose.replace(/[\x00-\x1f\x7f]/g, ' ')}`]
-      : []),
+    ...(t.purpose ? [`purpose: ${oneLine(t.purpose)}`] : []),
     descriptionMark(t.environmentId),
   ].join('\n');
+}
+
+/** Free text on one line without control characters. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x1f\x7f]/g, ' ');
 }
 
 /** Waits until the CT's create/clone task is over (the CT's `lock` clears). */
