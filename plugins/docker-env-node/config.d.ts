@@ -176,6 +176,12 @@ export interface Config {
       maxTotalMs?: number;
       /** Timeout of one HTTP attempt in ms; default 10000. */
       timeoutMs?: number;
+      /**
+       * Allow targets that are, or resolve to, loopback, private or link-local addresses (checked
+       * on the address connected to, after DNS resolution). Default false: such targets could
+       * reach internal admin APIs or cloud metadata (169.254.169.254).
+       */
+      allowPrivateNetworks?: boolean;
     };
     /** Traefik routes: one file-provider YAML file per route, written locally or over SFTP. */
     traefik?: {
