@@ -275,12 +275,9 @@ export class WebhookSender {
       );
     } catch (e) {
       const err = e as Error & { code?: string };
-      const error =
-        err.code === 'ETIMEDOUT'
-          ? `timeout after ${timeoutMs} ms`
-          : err.code === 'EPRIVATEADDRESS'
-          ? err.message
-          : err.code ?? err.message;
+      let error = err.code ?? err.message;
+      if (err.code === 'ETIMEDOUT') error = `timeout after ${timeoutMs} ms`;
+      if (err.code === 'EPRIVATEADDRESS') error = err.message;
       return {
         ok: false,
         // a refused address will not become public by retrying
