@@ -123,7 +123,9 @@ export interface Config {
       memberOfAttribute?: string;
       /** Page size of paged searches; default 1000. */
       pageSize?: number;
-      /** TLS for `ldaps://` or StartTLS. */
+      /** Allow a simple bind over plain `ldap://` without StartTLS; accepted for loopback hosts only (the lab). Default false. */
+      allowInsecure?: boolean;
+      /** TLS for `ldaps://` or StartTLS; one of them is required unless `allowInsecure`. */
       tls?: {
         /** Upgrade `ldap://` with StartTLS before binding. */
         startTls?: boolean;
@@ -145,8 +147,10 @@ export interface Config {
           port: number;
           /** Implicit TLS (port 465); false uses STARTTLS when offered. Default false. */
           secure?: boolean;
-          /** Refuse to send unless STARTTLS succeeds. */
+          /** Refuse to send unless STARTTLS succeeds; default true when `auth` is set (false with `auth` needs `allowInsecure`). */
           requireTls?: boolean;
+          /** Allow a password over a plain connection; accepted for loopback hosts only (the lab). Default false. */
+          allowInsecure?: boolean;
           /** Connect, greeting and socket timeout in ms; default 10000. */
           timeoutMs?: number;
           /** Verify the server certificate; default true. */
@@ -176,6 +180,12 @@ export interface Config {
       maxTotalMs?: number;
       /** Timeout of one HTTP attempt in ms; default 10000. */
       timeoutMs?: number;
+      /**
+       * Allow targets that are, or resolve to, loopback, private or link-local addresses (checked
+       * on the address connected to, after DNS resolution). Default false: such targets could
+       * reach internal admin APIs or cloud metadata (169.254.169.254).
+       */
+      allowPrivateNetworks?: boolean;
     };
     /** Traefik routes: one file-provider YAML file per route, written locally or over SFTP. */
     traefik?: {

@@ -28,6 +28,10 @@ function assertInsecureAllowed(
   }
 }
 
+function defaultPort(protocol: string): number {
+  return protocol === 'https:' ? 443 : 80;
+}
+
 /** dockerode options for Portainer's Docker proxy: every API path is prefixed with the endpoint's proxy path. */
 function portainerOptions(
   spec: Extract<DockerConnectionSpec, { kind: 'portainer' }>,
@@ -61,7 +65,7 @@ function portainerOptions(
   return {
     protocol: url.protocol === 'https:' ? 'https' : 'http',
     host: url.hostname,
-    port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+    port: url.port ? Number(url.port) : defaultPort(url.protocol),
     // docker-modem puts `/${version}` in front of every API path: the proxy path goes there
     version: `${root.replace(/^\//, '')}${
       root ? '/' : ''

@@ -25,6 +25,8 @@ function ldapOptions(
     groupBase: groups,
     groupMembership,
     timeoutMs: 5000,
+    // the test OpenLDAP listens on plain ldap:// on loopback
+    allowInsecure: true,
     ...extra,
   };
 }
@@ -295,6 +297,32 @@ describe('LdapDirectory against OpenLDAP', () => {
   });
 
   describe('fromConfig', () => {
+    it('binds only over TLS unless allowInsecure', () => {
+      const base = {
+        bindDn: env.bindDn,
+        bindPassword: 'x',
+        userBase: people,
+        groupBase: groups,
+        groupMembership: 'member',
+      };
+      const build = (ldap: object) =>
+        LdapDirectory.fromConfig(
+          new ConfigReader({ dockerEnv: { ldap: { ...base, ...ldap } } }),
+        );
+      expect(() => build({ url: 'ldap://ldap.example.org' })).toThrow(
+        /clear text/,
+      );
+      expect(
+        build({ url: 'ldap://ldap.example.org', tls: { startTls: true } }),
+      ).toBeInstanceOf(LdapDirectory);
+      expect(build({ url: 'ldaps://ldap.example.org' })).toBeInstanceOf(
+        LdapDirectory,
+      );
+      expect(() => build({ url: 'ldap://ldap.example.org' })).toThrow(
+        expect.objectContaining({ name: 'ConfigError' }),
+      );
+    });
+
     it('reads dockerEnv.ldap', async () => {
       const fromConfig = LdapDirectory.fromConfig(
         new ConfigReader({
@@ -307,6 +335,7 @@ describe('LdapDirectory against OpenLDAP', () => {
               groupBase: groups,
               groupMembership: 'memberUid',
               timeoutMs: 3000,
+              allowInsecure: true,
             },
           },
         }),
@@ -332,9 +361,18 @@ describe('LdapDirectory against OpenLDAP', () => {
         { userIdAttribute: 'uid)(x' },
         'userIdAttribute: must be an LDAP attribute name',
       ],
+      [
+        { url: 'ldap://127.0.0.1:389', allowInsecure: false },
+        'dockerEnv.ldap: url: a simple bind over ldap:// sends the password in clear text',
+      ],
+      [
+        { url: 'ldap://ldap.example.org', allowInsecure: true },
+        'allowInsecure: only allowed for loopback hosts, not ldap.example.org',
+      ],
     ])('refuses bad settings %j', (override, message) => {
       const ldap = {
         url: env.url,
+        allowInsecure: true,
         bindDn: env.bindDn,
         bindPassword: 'x',
         userBase: people,

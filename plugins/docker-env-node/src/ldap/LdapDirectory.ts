@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { buildFromConfig, isLoopbackHost } from '../config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Entry, Filter, ResultCodeError } from 'ldapts';
 import { firstValue, stripOptionalUid } from './attributes';
@@ -58,6 +59,10 @@ export class LdapDirectory implements Directory {
 
   /** Reads `dockerEnv.ldap`. */
   static fromConfig(config: Config): LdapDirectory {
+    return buildFromConfig('dockerEnv.ldap', () => LdapDirectory.read(config));
+  }
+
+  private static read(config: Config): LdapDirectory {
     const c = config.getConfig('dockerEnv.ldap');
     const tls = c.getOptionalConfig('tls');
     return new LdapDirectory({
@@ -74,6 +79,7 @@ export class LdapDirectory implements Directory {
       groupObjectClass: c.getOptionalString('groupObjectClass'),
       memberOfAttribute: c.getOptionalString('memberOfAttribute'),
       pageSize: c.getOptionalNumber('pageSize'),
+      allowInsecure: c.getOptionalBoolean('allowInsecure'),
       tls: tls && {
         startTls: tls.getOptionalBoolean('startTls'),
         ca: tls.getOptionalString('ca'),
@@ -96,6 +102,7 @@ export class LdapDirectory implements Directory {
       );
     }
     assertLdapUrl('url', options.url);
+    assertLdapTransport(options);
     assertDn('bindDn', options.bindDn);
     assertDn('userBase', options.userBase);
     assertDn('groupBase', options.groupBase);
@@ -336,4 +343,26 @@ function uniqueSorted(users: LdapUser[]): LdapUser[] {
   const byDn = new Map<string, LdapUser>();
   for (const u of users) byDn.set(u.dn.toLowerCase(), u);
   return [...byDn.values()].sort((a, b) => a.uid.localeCompare(b.uid));
+}
+
+/**
+ * A simple bind sends the password: only over `ldaps://` or StartTLS, or (loopback labs) with
+ * `allowInsecure`.
+ */
+function assertLdapTransport(options: LdapDirectoryOptions) {
+  const url = new URL(options.url);
+  if (options.allowInsecure && !isLoopbackHost(url.hostname)) {
+    throw new InputError(
+      `allowInsecure: only allowed for loopback hosts, not ${url.hostname}`,
+    );
+  }
+  if (
+    url.protocol === 'ldap:' &&
+    !options.tls?.startTls &&
+    !options.allowInsecure
+  ) {
+    throw new InputError(
+      'url: a simple bind over ldap:// sends the password in clear text; use ldaps:// or tls.startTls (allowInsecure is for loopback labs only)',
+    );
+  }
 }

@@ -51,5 +51,8 @@ export interface LdapDirectoryOptions {
   memberOfAttribute?: string;
   /** Page size for searches that may return many entries (default 1000). */
   pageSize?: number;
+  /** `ldaps://`, or StartTLS on `ldap://`; without either the bind is refused unless `allowInsecure`. */
   tls?: LdapTlsOptions;
+  /** Allow a simple bind over plain `ldap://`; accepted for loopback hosts only (the lab). */
+  allowInsecure?: boolean;
 }

@@ -141,6 +141,7 @@ describe('Mailer against a real SMTP server', () => {
     try {
       await mailer(smtp.port, {
         auth: { user: 'portal', pass: 's3cret' },
+        allowInsecure: true,
       }).send({
         to: 'carol@docker-env.test',
         subject: 'hi',
@@ -150,6 +151,35 @@ describe('Mailer against a real SMTP server', () => {
     } finally {
       await smtp.close();
     }
+  });
+
+  it('never sends a password without TLS by default', async () => {
+    const smtp = await startSmtp({ auth: { user: 'portal', pass: 's3cret' } });
+    try {
+      const error = await mailer(smtp.port, {
+        auth: { user: 'portal', pass: 's3cret' },
+      })
+        .send({ to: 'a@docker-env.test', subject: 's', text: 't' })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(UpstreamApiError);
+      expect(error.message).not.toContain('s3cret');
+      expect(smtp.received).toHaveLength(0);
+    } finally {
+      await smtp.close();
+    }
+    expect(() =>
+      mailer(25, {
+        auth: { user: 'portal', pass: 's3cret' },
+        requireTls: false,
+      }),
+    ).toThrow(/^smtp\.requireTls: a password is only sent over TLS/);
+    expect(
+      () =>
+        new Mailer({
+          from: 'portal@docker-env.test',
+          smtp: { host: 'smtp.example.org', port: 25, allowInsecure: true },
+        }),
+    ).toThrow(/^smtp\.allowInsecure: only allowed for loopback hosts/);
   });
 
   it('fails without credentials when the server requires auth', async () => {
@@ -171,6 +201,7 @@ describe('Mailer against a real SMTP server', () => {
     try {
       const error = await mailer(smtp.port, {
         auth: { user: 'portal', pass: 'wrong-pass-987' },
+        allowInsecure: true,
       })
         .send({ to: 'a@docker-env.test', subject: 's', text: 't' })
         .catch(e => e);
@@ -319,6 +350,7 @@ describe('Mailer against a real SMTP server', () => {
                     host: '127.0.0.1',
                     port: smtp.port,
                     secure: false,
+                    allowInsecure: true,
                     auth: { user: 'u', pass: 'p' },
                   },
                 },

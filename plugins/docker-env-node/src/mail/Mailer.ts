@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { buildFromConfig, isLoopbackHost } from '../config';
 import { InputError } from '@backstage/errors';
 import nodemailer, { Transporter } from 'nodemailer';
 import SMTPTransport from 'nodemailer/lib/smtp-transport';
@@ -34,9 +35,14 @@ export interface SmtpOptions {
   port: number;
   /** true for implicit TLS (port 465); false uses STARTTLS when the server offers it. */
   secure?: boolean;
-  /** Refuse to send unless STARTTLS succeeds. */
+  /**
+   * Refuse to send unless STARTTLS succeeds. Defaults to true when `auth` is set (a password is
+   * never sent in clear text) unless `allowInsecure`.
+   */
   requireTls?: boolean;
   auth?: { user: string; pass: string };
+  /** Allow a password over a plain connection; accepted for loopback hosts only (the lab). */
+  allowInsecure?: boolean;
   /** Connect, greeting and socket timeout in milliseconds (default 10000). */
   timeoutMs?: number;
   /** Defaults to true; false only for lab servers with self-signed certificates. */
@@ -60,8 +66,12 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export class Mailer implements MailSender {
   private readonly transporter: Transporter<SMTPTransport.SentMessageInfo>;
 
-  /** Reads `dockerEnv.mail`. */
+  /** Reads `dockerEnv.mail`; a bad value is a ConfigError. */
   static fromConfig(config: Config): Mailer {
+    return buildFromConfig('dockerEnv.mail', () => Mailer.read(config));
+  }
+
+  private static read(config: Config): Mailer {
     const c = config.getConfig('dockerEnv.mail');
     const smtp = c.getConfig('transport.smtp');
     const auth = smtp.getOptionalConfig('auth');
@@ -75,6 +85,7 @@ export class Mailer implements MailSender {
         requireTls: smtp.getOptionalBoolean('requireTls'),
         timeoutMs: smtp.getOptionalNumber('timeoutMs'),
         rejectUnauthorized: smtp.getOptionalBoolean('rejectUnauthorized'),
+        allowInsecure: smtp.getOptionalBoolean('allowInsecure'),
         auth: auth && {
           user: auth.getString('user'),
           pass: auth.getString('pass'),
@@ -98,11 +109,26 @@ export class Mailer implements MailSender {
       throw new InputError('smtp.port: must be an integer from 1 to 65535');
     }
     const timeout = smtp.timeoutMs ?? 10_000;
+    if (smtp.allowInsecure && !isLoopbackHost(smtp.host)) {
+      throw new InputError(
+        `smtp.allowInsecure: only allowed for loopback hosts, not ${smtp.host}`,
+      );
+    }
+    const plainPassword =
+      smtp.auth !== undefined && !smtp.secure && smtp.requireTls === false;
+    if (plainPassword && !smtp.allowInsecure) {
+      throw new InputError(
+        'smtp.requireTls: a password is only sent over TLS; use secure or requireTls (allowInsecure is for loopback labs only)',
+      );
+    }
+    const requireTls =
+      smtp.requireTls ??
+      (smtp.auth !== undefined && !smtp.secure && !smtp.allowInsecure);
     this.transporter = nodemailer.createTransport({
       host: smtp.host,
       port: smtp.port,
       secure: smtp.secure ?? false,
-      requireTLS: smtp.requireTls ?? false,
+      requireTLS: requireTls,
       auth: smtp.auth
         ? { user: smtp.auth.user, pass: smtp.auth.pass }
         : undefined,

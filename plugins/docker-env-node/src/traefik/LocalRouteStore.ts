@@ -30,7 +30,7 @@ function ioError(operation: string, e: unknown): UpstreamApiError {
  * is created (like `mkdir -p`, mode 0755) on the first write when it does not exist yet.
  */
 export class LocalRouteStore implements RouteStore {
-  constructor(private readonly directory: string) {
+  constructor(readonly directory: string) {
     if (!path.isAbsolute(directory)) {
       throw new UpstreamApiError(
         'Traefik route directory must be an absolute path',

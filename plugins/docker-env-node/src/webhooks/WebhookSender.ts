@@ -1,6 +1,9 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import { isNonPublicAddress, type Resolve } from './addressPolicy';
+import { postOnce, type PostAnswer } from './post';
 import {
   WEBHOOK_DELIVERY_HEADER,
   WEBHOOK_EVENT_HEADER,
@@ -23,6 +26,11 @@ export interface WebhookSenderOptions {
   maxTotalMs?: number;
   /** Timeout of one HTTP attempt (default 10000). */
   timeoutMs?: number;
+  /**
+   * Allow targets that are or resolve to loopback, private or link-local addresses (default
+   * false: such targets could reach internal admin APIs or cloud metadata).
+   */
+  allowPrivateNetworks?: boolean;
 }
 
 /** One delivery: where, how it is signed, what. */
@@ -63,6 +71,8 @@ export interface WebhookDeliveryReport {
 export interface WebhookSenderDeps {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Name resolution (`dns.lookup` with `all: true`); tests give a fake one. */
+  resolve?: Resolve;
 }
 
 const EVENT_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
@@ -81,6 +91,7 @@ export class WebhookSender {
   private readonly timeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly resolve?: Resolve;
 
   /** Reads `dockerEnv.webhooks` (every key optional). */
   static fromConfig(config: Config, deps?: WebhookSenderDeps): WebhookSender {
@@ -93,6 +104,7 @@ export class WebhookSender {
         maxDelayMs: c?.getOptionalNumber('maxDelayMs'),
         maxTotalMs: c?.getOptionalNumber('maxTotalMs'),
         timeoutMs: c?.getOptionalNumber('timeoutMs'),
+        allowPrivateNetworks: c?.getOptionalBoolean('allowPrivateNetworks'),
       },
       deps,
     );
@@ -125,18 +137,37 @@ export class WebhookSender {
     );
     this.sleep = deps.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
     this.random = deps.random ?? Math.random;
+    this.resolve = deps.resolve;
   }
 
-  /** Validates a target URL against the scheme, credential and host rules (InputError if not). */
+  /**
+   * Validates a target URL against the scheme, credential and host rules, and refuses a
+   * non-public IP literal unless private networks are allowed (InputError). Names are checked
+   * after DNS resolution at delivery time.
+   */
   assertUrl(url: string): void {
-    assertWebhookUrl('url', url, this.options.allowedHosts);
+    this.checkedUrl(url);
+  }
+
+  private checkedUrl(value: string): URL {
+    const url = assertWebhookUrl('url', value, this.options.allowedHosts);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (
+      !this.options.allowPrivateNetworks &&
+      (isIP(host) ? isNonPublicAddress(host) : isLocalName(host))
+    ) {
+      throw new InputError(
+        `url: ${host} is a loopback, private or link-local address; webhooks go to public hosts only`,
+      );
+    }
+    return url;
   }
 
   /** Sends one signed delivery with retries; InputError on bad input, otherwise failures are in the report. */
   async deliver(
     request: WebhookDeliveryRequest,
   ): Promise<WebhookDeliveryReport> {
-    const url = assertWebhookUrl('url', request.url, this.options.allowedHosts);
+    const url = this.checkedUrl(request.url);
     if (typeof request.event !== 'string' || !EVENT_NAME.test(request.event)) {
       throw new InputError(
         'event: must be lower-case letters, digits, dots, dashes or underscores',
@@ -226,11 +257,11 @@ export class WebhookSender {
     const started = Date.now();
     // re-signed per attempt so a late retry still falls inside the receiver's tolerance
     const signature = signWebhookPayload(request.secret, body);
-    let response: Response;
+    let answer: PostAnswer;
     try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: {
+      answer = await postOnce(
+        url,
+        {
           'content-type': 'application/json',
           'user-agent': 'docker-env-webhooks/1',
           [WEBHOOK_SIGNATURE_HEADER]: signature,
@@ -238,23 +269,23 @@ export class WebhookSender {
           [WEBHOOK_DELIVERY_HEADER]: deliveryId,
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
-      });
+        Math.max(1, timeoutMs),
+        this.options.allowPrivateNetworks === true,
+        this.resolve,
+      );
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string } };
-      const error =
-        err.name === 'TimeoutError'
-          ? `timeout after ${timeoutMs} ms`
-          : err.cause?.code ?? err.message;
+      const err = e as Error & { code?: string };
+      let error = err.code ?? err.message;
+      if (err.code === 'ETIMEDOUT') error = `timeout after ${timeoutMs} ms`;
+      if (err.code === 'EPRIVATEADDRESS') error = err.message;
       return {
         ok: false,
-        retry: true,
+        // a refused address will not become public by retrying
+        retry: err.code !== 'EPRIVATEADDRESS',
         attempt: { error, durationMs: Date.now() - started },
       };
     }
-    await response.body?.cancel().catch(() => undefined);
-    const status = response.status;
+    const status = answer.status;
     const attempt: WebhookAttempt = {
       status,
       durationMs: Date.now() - started,
@@ -267,9 +298,7 @@ export class WebhookSender {
     return {
       ok: false,
       retry,
-      retryAfterMs: retry
-        ? parseRetryAfter(response.headers.get('retry-after'))
-        : undefined,
+      retryAfterMs: retry ? parseRetryAfter(answer.retryAfter) : undefined,
       attempt,
     };
   }
@@ -286,6 +315,12 @@ export function parseRetryAfter(
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
+}
+
+/** `localhost` and its subdomains never leave the host. */
+function isLocalName(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return h === 'localhost' || h.endsWith('.localhost');
 }
 
 function positiveInt(field: string, value: number, max: number): number {

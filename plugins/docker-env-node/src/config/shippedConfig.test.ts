@@ -1,0 +1,104 @@
+import { ConfigReader } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { DockerClient } from '../docker';
+import { UpstreamApiError } from '../errors';
+import { LdapDirectory } from '../ldap';
+import { NetBoxClient } from '../netbox';
+import { PortainerClient } from '../portainer';
+import { ProxmoxApiClient } from '../proxmox';
+import { TraefikRoutes } from '../traefik';
+import { LocalRouteStore } from '../traefik/LocalRouteStore';
+import { WebhookSender } from '../webhooks';
+import { ConfigError } from './ConfigError';
+
+const root = path.resolve(__dirname, '../../../..');
+
+/** Reads a shipped app-config file, substituting `${VAR}` from `env` like Backstage does. */
+function shipped(file: string, env: Record<string, string> = {}) {
+  const text = fs
+    .readFileSync(path.join(root, file), 'utf8')
+    .replace(/\$\{([A-Z0-9_]+)\}/g, (_m, name) => env[name] ?? '');
+  return { data: parse(text), context: file };
+}
+
+const productionEnv: Record<string, string> = {
+  PROXMOX_URL: 'https://pve.example.test:8006',
+  PROXMOX_NODE: 'pve',
+  PROXMOX_TOKEN_ID: 'docker-env@pve!portal',
+  PROXMOX_TOKEN_SECRET: '5f3c2a10-8d4e-4b6f-9a7c-1e2d3f4a5b6c',
+  NETBOX_URL: 'https://netbox.example.test',
+  NETBOX_TOKEN: 'nbt_abc123.0123456789abcdef',
+  PORTAINER_URL: 'https://portainer.example.test:9443',
+  PORTAINER_API_KEY: 'ptr_0123456789abcdef',
+  DOCKER_ENV_BASE_DOMAIN: 'docker.example.test',
+  TRAEFIK_CERT_RESOLVER: 'letsencrypt',
+  TRAEFIK_ROUTES_DIR: '/srv/traefik/dynamic',
+  LDAP_URL: 'ldaps://ldap.example.test',
+  LDAP_BIND_DN: 'cn=reader,dc=example,dc=test',
+  LDAP_BIND_PASSWORD: 'pw',
+  LDAP_USER_BASE: 'ou=people,dc=example,dc=test',
+  LDAP_GROUP_BASE: 'ou=groups,dc=example,dc=test',
+};
+
+function buildAll(config: ConfigReader) {
+  return {
+    proxmox: ProxmoxApiClient.fromConfig(config),
+    netbox: NetBoxClient.fromConfig(config),
+    portainer: PortainerClient.fromConfig(config),
+    traefik: TraefikRoutes.fromConfig(config),
+    docker: DockerClient.fromConfig(config, { endpointId: 1 }),
+    webhooks: WebhookSender.fromConfig(config),
+  };
+}
+
+describe('the shipped app-config files build every client', () => {
+  it('app-config.yaml (the embedded lab): relative paths resolve against the working directory', () => {
+    const config = ConfigReader.fromConfigs([shipped('app-config.yaml')]);
+    const clients = buildAll(config);
+    const store = clients.traefik.store as LocalRouteStore;
+    expect(store).toBeInstanceOf(LocalRouteStore);
+    expect(store.directory).toBe(
+      path.resolve(process.cwd(), '../../.lab-data/traefik'),
+    );
+  });
+
+  it('app-config.yaml + app-config.production.yaml with the environment set', () => {
+    const config = ConfigReader.fromConfigs([
+      shipped('app-config.yaml'),
+      shipped('app-config.production.yaml', productionEnv),
+    ]);
+    buildAll(config);
+    expect(LdapDirectory.fromConfig(config)).toBeInstanceOf(LdapDirectory);
+  });
+
+  it.each([
+    ['PROXMOX_URL', 'http://pve.example.test:8006', () => ProxmoxApiClient],
+    ['NETBOX_URL', 'https://netbox.example.test/api', () => NetBoxClient],
+    ['PORTAINER_URL', 'not a url', () => PortainerClient],
+    ['LDAP_URL', 'ldap://ldap.example.test', () => LdapDirectory],
+    ['NETBOX_TOKEN', 'has space', () => NetBoxClient],
+  ])(
+    'a bad %s is a ConfigError at start-up',
+    (name, value, client: () => { fromConfig(c: ConfigReader): unknown }) => {
+      const config = ConfigReader.fromConfigs([
+        shipped('app-config.yaml'),
+        shipped('app-config.production.yaml', {
+          ...productionEnv,
+          [name]: value,
+        }),
+      ]);
+      let error: unknown;
+      try {
+        client().fromConfig(config);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error).not.toBeInstanceOf(InputError);
+      expect(error).not.toBeInstanceOf(UpstreamApiError);
+    },
+  );
+});
