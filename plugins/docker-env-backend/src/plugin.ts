@@ -2,7 +2,18 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
+import { AuditTrail } from './audit';
+import { EnvironmentEvents } from './events';
+import { Notifier } from './notifications';
+import { environmentResourceRef, environmentRules } from './permissions';
+import { alwaysWithinQuota } from './quotas';
+import { Access } from './service/access';
 import { createRouter } from './service/router';
+import { statusChecksFromConfig } from './status';
+import { DatabaseDockerEnvStore } from './store';
 
 /**
  * The docker-env backend plugin.
@@ -14,12 +25,56 @@ export const dockerEnvPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        database: coreServices.database,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
         logger: coreServices.logger,
+        events: eventsServiceRef,
+        notifications: notificationService,
       },
-      async init({ httpRouter, logger }) {
-        httpRouter.use(await createRouter({ logger }));
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      async init(deps) {
+        const { config, logger, permissionsRegistry } = deps;
+        const store = await DatabaseDockerEnvStore.create({
+          database: deps.database,
+        });
+        permissionsRegistry.addResourceType({
+          resourceRef: environmentResourceRef,
+          permissions: dockerEnvPermissions.filter(p => p.type === 'resource'),
+          rules: Object.values(environmentRules),
+          getResources: ids =>
+            Promise.all(ids.map(id => store.getEnvironmentById(id))),
+        });
+        permissionsRegistry.addPermissions(
+          dockerEnvPermissions.filter(p => p.type === 'basic'),
+        );
+
+        const router = await createRouter({
+          store,
+          access: new Access(deps),
+          audit: new AuditTrail(deps.auditor),
+          events: new EnvironmentEvents(deps.events, logger),
+          notifier: Notifier.fromConfig({
+            config,
+            store,
+            notifications: deps.notifications,
+            logger,
+          }),
+          quotaGate: alwaysWithinQuota,
+          statusChecks: statusChecksFromConfig(config),
+          statusTimeoutMs:
+            config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
+          logger,
+        });
+        deps.httpRouter.use(router);
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -170,6 +170,7 @@ export const environmentPaths = {
             'application/json': {
               schema: {
                 type: 'object',
+                additionalProperties: false,
                 required: ['name', 'available', 'reason', 'message'],
                 properties: {
                   name: { type: 'string' },

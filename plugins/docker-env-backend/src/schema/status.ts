@@ -20,6 +20,7 @@ export const statusPaths = {
                     type: 'array',
                     items: {
                       type: 'object',
+                      additionalProperties: false,
                       required: [
                         'name',
                         'reachable',

@@ -1,23 +1,15 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import express from 'express';
-import Router from 'express-promise-router';
+import { routeModules } from '../routes';
+import { spec } from '../schema/openapi';
+import { RouteContext } from './RouteContext';
 
-/** What the router needs from the plugin's environment. */
-export interface RouterOptions {
-  logger: LoggerService;
-}
-
-/** Builds the plugin's HTTP API. */
-export async function createRouter(
-  options: RouterOptions,
-): Promise<express.Router> {
-  const router = Router();
-  router.use(express.json());
-
+/** Builds the plugin's HTTP API from the spec: validated input, then each concern's routes. */
+export async function createRouter(ctx: RouteContext): Promise<express.Router> {
+  const router = createValidatedOpenApiRouter(spec);
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-
-  options.logger.debug('docker-env router ready');
+  for (const addRoutes of routeModules) addRoutes(router, ctx);
   return router;
 }

@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  CreateEnvironmentRequest,
+  Environment,
+  environmentCreatePermission,
+  environmentReadPermission,
+  Operation,
+} from '@docker-env/plugin-docker-env-common';
+import { Request } from 'express';
+import { Caller } from '../service/access';
+import { RouteContext, RouteModule } from '../service/RouteContext';
+import { validateCreateRequest, ValidCreateRequest } from './createEnvironment';
+
+const DEFAULT_PAGE_SIZE = 50;
+
+/** An answer to a create, as stored for its Idempotency-Key. */
+interface CreateAnswer {
+  statusCode: number;
+  body: {
+    environment: Environment;
+    operation?: Operation;
+    request?: Record<string, unknown>;
+  };
+  /** False when this is the stored answer to an earlier request with the same key. */
+  fresh: boolean;
+}
+
+function requestHash(input: ValidCreateRequest): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}
+
+/** Finds the environment holding `name` that the caller may read; 404 / 403 otherwise. */
+export async function readableEnvironment(
+  ctx: RouteContext,
+  caller: Caller,
+  name: string,
+): Promise<Environment> {
+  const environment = await ctx.store.getEnvironmentByName(name);
+  if (!environment)
+    throw new NotFoundError(`environment "${name}" does not exist`);
+  await ctx.access.requireOn(caller, environmentReadPermission, environment);
+  return environment;
+}
+
+async function createEnvironment(
+  ctx: RouteContext,
+  caller: Caller,
+  input: ValidCreateRequest,
+  idempotencyKey: string | undefined,
+): Promise<CreateAnswer> {
+  const hash = requestHash(input);
+  return ctx.store.transaction(async tx => {
+    if (idempotencyKey) {
+      const earlier = await tx.getIdempotentAnswer(
+        caller.actor,
+        idempotencyKey,
+      );
+      if (earlier) {
+        if (earlier.requestHash !== hash) {
+          throw new ConflictError(
+            'Idempotency-Key: was already used for a different request',
+          );
+        }
+        return {
+          statusCode: earlier.statusCode,
+          body: earlier.response as CreateAnswer['body'],
+          fresh: false,
+        };
+      }
+    }
+    const decision = await ctx.quotaGate.check(tx, {
+      ...input,
+      requestedBy: caller.actor,
+    });
+    const environment = await tx.insertEnvironment({
+      ...input,
+      status: decision.withinQuota ? 'provisioning' : 'pending_approval',
+      createdBy: caller.actor,
+    });
+    let body: CreateAnswer['body'];
+    if (decision.withinQuota) {
+      const operation = await tx.insertOperation({
+        environmentId: environment.id,
+        kind: 'provision',
+        input: {
+          size: input.size,
+          cpuCores: input.cpuCores,
+          memoryMb: input.memoryMb,
+          diskGb: input.diskGb,
+        },
+        requestedBy: caller.actor,
+        lockKey: `env:${environment.id}`,
+      });
+      body = { environment, operation };
+    } else {
+      const request = await ctx.quotaGate.holdForApproval(
+        tx,
+        environment,
+        decision.reason,
+      );
+      body = { environment, request };
+    }
+    await ctx.audit.write(tx, {
+      actor: caller.actor,
+      action: 'environment.create',
+      target: environment.name,
+      environmentId: environment.id,
+      result: 'succeeded',
+      details: {
+        owner: environment.owner,
+        size: environment.size,
+        status: environment.status,
+      },
+    });
+    if (idempotencyKey) {
+      await tx.saveIdempotentAnswer(caller.actor, idempotencyKey, {
+        requestHash: hash,
+        statusCode: 202,
+        response: body,
+      });
+    }
+    return { statusCode: 202, body, fresh: true };
+  });
+}
+
+/** `POST /environments`, `GET /environments`, `GET /environments/{name}`, `GET /environments/{name}/operations`. */
+export const environmentRoutes: RouteModule = (router, ctx) => {
+  router.post('/environments', async (req, res) => {
+    const caller = await ctx.access.caller(req);
+    const input = validateCreateRequest(req.body as CreateEnvironmentRequest);
+    const idempotencyKey = req.header('Idempotency-Key') || undefined;
+    const auditEntry = {
+      actor: caller.actor,
+      action: 'environment.create',
+      target: input.name,
+      environmentId: null,
+    };
+    try {
+      await ctx.access.require(caller, environmentCreatePermission);
+      if (
+        !caller.ownershipEntityRefs.includes(input.owner) &&
+        !(await ctx.access.isAdmin(caller))
+      ) {
+        throw new NotAllowedError(
+          `owner: must be you or one of your groups (${caller.ownershipEntityRefs.join(
+            ', ',
+          )}); only admins may name another owner`,
+        );
+      }
+      const answer = await createAnswerOrEarlier(
+        ctx,
+        caller,
+        input,
+        idempotencyKey,
+      );
+      if (answer.fresh) {
+        await ctx.audit.emit(
+          {
+            ...auditEntry,
+            environmentId: answer.body.environment.id,
+            result: 'succeeded',
+          },
+          req,
+        );
+        await ctx.events.changed(answer.body.environment, 'created');
+      }
+      res.status(answer.statusCode).json(answer.body as any);
+    } catch (error) {
+      if (error instanceof NotAllowedError || error instanceof ConflictError) {
+        await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);
+      }
+      throw error;
+    }
+  });
+
+  router.get('/environments', async (req, res) => {
+    const caller = await ctx.access.caller(req, { allowService: true });
+    const filter = await ctx.access.filterFor(
+      caller,
+      environmentReadPermission,
+    );
+    const limit =
+      req.query.limit === undefined
+        ? DEFAULT_PAGE_SIZE
+        : Number(req.query.limit);
+    if (filter.kind === 'none') {
+      res.json({ items: [], totalCount: 0, nextCursor: null });
+      return;
+    }
+    const page = await ctx.store.listEnvironments({
+      owner: req.query.owner,
+      status: req.query.status,
+      cursor: req.query.cursor,
+      limit,
+      filter: filter.kind === 'some' ? filter.criteria : undefined,
+    });
+    res.json(page as any);
+  });
+
+  router.get('/environments/:name', async (req, res) => {
+    const caller = await ctx.access.caller(req, { allowService: true });
+    res.json((await readableEnvironment(ctx, caller, req.params.name)) as any);
+  });
+
+  router.get('/environments/:name/operations', async (req, res) => {
+    const caller = await ctx.access.caller(req, { allowService: true });
+    const environment = await readableEnvironment(ctx, caller, req.params.name);
+    res.json({
+      items: (await ctx.store.listOperations(environment.id)) as any,
+    });
+  });
+
+  /** Creates, or when a concurrent request with the same key won the race, returns its answer. */
+  async function createAnswerOrEarlier(
+    context: RouteContext,
+    caller: Caller,
+    input: ValidCreateRequest,
+    key: string | undefined,
+  ): Promise<CreateAnswer> {
+    try {
+      return await createEnvironment(context, caller, input, key);
+    } catch (error) {
+      const earlier =
+        key && (await context.store.getIdempotentAnswer(caller.actor, key));
+      if (earlier && earlier.requestHash === requestHash(input)) {
+        return {
+          statusCode: earlier.statusCode,
+          body: earlier.response as CreateAnswer['body'],
+          fresh: false,
+        };
+      }
+      throw error;
+    }
+  }
+};

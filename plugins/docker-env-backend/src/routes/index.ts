@@ -1,0 +1,14 @@
+import { RouteModule } from '../service/RouteContext';
+import { environmentRoutes } from './environments';
+import { nameRoutes } from './names';
+import { statusRoutes } from './status';
+
+/**
+ * Every concern's routes, in one list: a new concern (quotas, requests, audit, lifecycle, deployments) adds its file
+ * under `src/routes/`, its paths under `src/schema/`, and one line here.
+ */
+export const routeModules: RouteModule[] = [
+  environmentRoutes,
+  nameRoutes,
+  statusRoutes,
+];

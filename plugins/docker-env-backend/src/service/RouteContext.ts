@@ -1,0 +1,29 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ApiRouter } from '@backstage/backend-openapi-utils';
+import { AuditTrail } from '../audit';
+import { EnvironmentEvents } from '../events';
+import { Notifier } from '../notifications';
+import { QuotaGate } from '../quotas';
+import { DockerEnvApiSpec } from '../schema/openapi';
+import { StatusCheck } from '../status';
+import { DockerEnvStore } from '../store';
+import { Access } from './access';
+
+/** Everything a route module needs; built once by the plugin. */
+export interface RouteContext {
+  store: DockerEnvStore;
+  access: Access;
+  audit: AuditTrail;
+  events: EnvironmentEvents;
+  notifier: Notifier;
+  quotaGate: QuotaGate;
+  statusChecks: StatusCheck[];
+  statusTimeoutMs: number;
+  logger: LoggerService;
+}
+
+/** The typed router every route module adds its routes to. */
+export type DockerEnvRouter = ApiRouter<DockerEnvApiSpec>;
+
+/** A concern's routes: one function, listed once in `routes/index.ts`. */
+export type RouteModule = (router: DockerEnvRouter, ctx: RouteContext) => void;

@@ -1,0 +1,6 @@
+export * from './types';
+export {
+  DatabaseDockerEnvStore,
+  applyEnvironmentFilter,
+} from './DatabaseDockerEnvStore';
+export { readTimestamp, readJson } from './rows';

@@ -1,0 +1,73 @@
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { JsonObject } from '@backstage/types';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import { DockerEnvPermissionPolicy } from '../permissions';
+import { dockerEnvPlugin } from '../plugin';
+
+/** The test org: alice owns directly, carol is in the owning group team-a, bob is in another team, root is admin. */
+export const TEST_GROUPS: Record<string, string[]> = {
+  'user:default/alice': ['group:default/team-a'],
+  'user:default/carol': ['group:default/team-a'],
+  'user:default/bob': ['group:default/team-b'],
+  'user:default/root': ['group:default/platform-team'],
+};
+
+/** Ownership refs from the test org, as the catalog-backed user info service gives them. */
+export const testUserInfoFactory = createServiceFactory({
+  service: coreServices.userInfo,
+  deps: {},
+  factory: () => ({
+    async getUserInfo(credentials) {
+      const principal = credentials.principal as { userEntityRef: string };
+      const ref = principal.userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(TEST_GROUPS[ref] ?? [])],
+      };
+    },
+  }),
+});
+
+const policyModule = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'docker-env-test-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
+      async init({ policy, config }) {
+        policy.setPolicy(DockerEnvPermissionPolicy.fromConfig(config));
+      },
+    });
+  },
+});
+
+/**
+ * Starts the plugin with the real permission backend and the docker-env policy (not a mock ALLOW/DENY), the real
+ * permissions service, and the test org's user info.
+ */
+export function startDockerEnvTestBackend(
+  options: { config?: JsonObject; features?: any[] } = {},
+) {
+  return startTestBackend({
+    features: [
+      dockerEnvPlugin,
+      permissionPlugin,
+      policyModule,
+      permissionsServiceFactory,
+      permissionsRegistryServiceFactory,
+      testUserInfoFactory,
+      mockServices.rootConfig.factory({
+        data: { permission: { enabled: true }, ...(options.config ?? {}) },
+      }),
+      ...(options.features ?? []),
+    ],
+  });
+}

@@ -1,0 +1,46 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** The resource type of environments in the permission framework. */
+export const DOCKER_ENV_ENVIRONMENT_RESOURCE_TYPE = 'docker-env-environment';
+
+/** Request a new environment (the owner must still be the caller or one of the caller's groups, unless admin). */
+export const environmentCreatePermission = createPermission({
+  name: 'docker-env.environment.create',
+  attributes: { action: 'create' },
+});
+
+/** See an environment, its operations and its status. */
+export const environmentReadPermission = createPermission({
+  name: 'docker-env.environment.read',
+  attributes: { action: 'read' },
+  resourceType: DOCKER_ENV_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** Change an environment: lifecycle, snapshots, deployments, tokens. */
+export const environmentUpdatePermission = createPermission({
+  name: 'docker-env.environment.update',
+  attributes: { action: 'update' },
+  resourceType: DOCKER_ENV_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** Delete an environment. */
+export const environmentDeletePermission = createPermission({
+  name: 'docker-env.environment.delete',
+  attributes: { action: 'delete' },
+  resourceType: DOCKER_ENV_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** Administer the platform: quotas, approvals, any owner, every environment. */
+export const dockerEnvAdminPermission = createPermission({
+  name: 'docker-env.admin',
+  attributes: {},
+});
+
+/** Every permission of the docker-env plugins. */
+export const dockerEnvPermissions = [
+  environmentCreatePermission,
+  environmentReadPermission,
+  environmentUpdatePermission,
+  environmentDeletePermission,
+  dockerEnvAdminPermission,
+];
