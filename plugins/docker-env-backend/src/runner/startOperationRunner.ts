@@ -11,6 +11,7 @@ import type { Knex } from 'knex';
 import { OperationQueue } from './OperationQueue';
 import { OperationRunner } from './OperationRunner';
 import {
+  OperationAfterEndedHook,
   OperationEndedHook,
   OperationRecord,
   OperationRegistry,
@@ -59,6 +60,7 @@ export interface StartOperationRunnerOptions {
   registry: OperationRegistry;
   loadTarget(operation: OperationRecord): Promise<OperationTarget>;
   onOperationEnded?: OperationEndedHook;
+  afterOperationEnded?: OperationAfterEndedHook;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function startOperationRunner(
     registry: options.registry,
     loadTarget: options.loadTarget,
     onOperationEnded: options.onOperationEnded,
+    afterOperationEnded: options.afterOperationEnded,
     logger,
     concurrency: settings.concurrency,
     pollIntervalMs: settings.pollIntervalMs,
