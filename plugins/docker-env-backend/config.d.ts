@@ -1,5 +1,18 @@
 export interface Config {
   dockerEnv?: {
+    /** Entity refs whose members are docker-env admins (quotas, approvals, any owner). Default `group:default/platform-team`. */
+    admins?: string[];
+    /** Who hears about environment events besides the owner's Backstage notifications (and their email). */
+    notifier?: {
+      /** Signed webhook subscribers; the delivery policy is `dockerEnv.webhooks`. */
+      webhooks?: Array<{
+        url: string;
+        /** @visibility secret */
+        secret: string;
+        /** Event names to send (`environment.ready`, ...); all when unset. */
+        events?: string[];
+      }>;
+    };
     /** The durable operation runner of the backend plugin (one per backend replica). */
     runner?: {
       /** Operations one replica runs at once. Default 4. */
@@ -14,6 +27,11 @@ export interface Config {
       shutdownGraceSeconds?: number;
       /** How often the global recovery sweep runs (the scheduler task `docker-env-operation-recovery`). Default 30. */
       recoveryFrequencySeconds?: number;
+    };
+    /** `GET /status` probes. */
+    status?: {
+      /** Timeout of each external system's probe, ms; default 3000. */
+      timeoutMs?: number;
     };
   };
 }
