@@ -15,6 +15,8 @@ export interface Config {
     };
     /** The durable operation runner of the backend plugin (one per backend replica). */
     runner?: {
+      /** False on a replica that serves the API only and runs no operations. Default true. */
+      enabled?: boolean;
       /** Operations one replica runs at once. Default 4. */
       concurrency?: number;
       /** How long a claim lasts without a heartbeat before another replica takes the operation over. Default 30. */

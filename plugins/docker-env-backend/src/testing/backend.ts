@@ -97,7 +97,15 @@ export function startDockerEnvTestBackend(
       testUserInfoFactory,
       testAuthFactory,
       mockServices.rootConfig.factory({
-        data: { permission: { enabled: true }, ...(options.config ?? {}) },
+        data: {
+          permission: { enabled: true },
+          ...options.config,
+          // Route tests look at queued operations; the runner has its own tests.
+          dockerEnv: {
+            runner: { enabled: false },
+            ...(options.config?.dockerEnv as JsonObject | undefined),
+          },
+        },
       }),
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
