@@ -5,6 +5,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { labPlugin } from './modules/labPlugin';
+import { permissionPolicyModule } from './modules/permissionPolicy';
 
 const backend = createBackend();
 
@@ -31,9 +32,7 @@ backend.add(import('@docker-env/plugin-scaffolder-backend-module-docker-env'));
 
 // permissions
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(permissionPolicyModule);
 
 // search: catalog collator; Postgres engine when the database is Postgres, Lunr otherwise
 backend.add(import('@backstage/plugin-search-backend'));

@@ -4,3 +4,14 @@
  * @packageDocumentation
  */
 export { dockerEnvPlugin as default } from './plugin';
+export {
+  DockerEnvPermissionPolicy,
+  DEFAULT_DOCKER_ENV_ADMINS,
+  environmentConditions,
+  createEnvironmentConditionalDecision,
+  isEnvironmentOwner,
+  environmentResourceRef,
+} from './permissions';
+export type { DockerEnvStore } from './store';
+export type { EnvironmentChangedEvent } from './events';
+export type { EnvironmentNotice } from './notifications';

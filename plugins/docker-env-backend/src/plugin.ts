@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
@@ -14,6 +15,7 @@ import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
+import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
 
 /**
  * The docker-env backend plugin.
@@ -34,6 +36,8 @@ export const dockerEnvPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         events: eventsServiceRef,
         notifications: notificationService,
       },
@@ -53,11 +57,51 @@ export const dockerEnvPlugin = createBackendPlugin({
           dockerEnvPermissions.filter(p => p.type === 'basic'),
         );
 
+        const events = new EnvironmentEvents(deps.events, logger);
+
+        // The durable runner: runs queued operations, takes over those whose claim expired.
+        await startOperationRunner({
+          db: await deps.database.getClient(),
+          config,
+          logger,
+          scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
+          // Not done yet: the provisioning, lifecycle and deploy step lists are registered here by their issues;
+          // until then an operation of any kind ends `failed` naming the missing kind.
+          registry: {},
+          loadTarget: async operation => {
+            const environment = await store.getEnvironmentById(
+              operation.environmentId,
+            );
+            if (!environment) {
+              throw new NotFoundError(
+                `environment ${operation.environmentId} of operation ${operation.id}`,
+              );
+            }
+            return targetOf(environment);
+          },
+          onOperationEnded: async (operation, tx) => {
+            const patch = environmentPatchFor(operation);
+            if (patch) {
+              await DatabaseDockerEnvStore.inTransaction(tx).updateEnvironment(
+                operation.environmentId,
+                patch,
+              );
+            }
+          },
+          afterOperationEnded: async operation => {
+            const environment = await store.getEnvironmentById(
+              operation.environmentId,
+            );
+            if (environment) await events.changed(environment, 'status');
+          },
+        });
+
         const router = await createRouter({
           store,
           access: new Access(deps),
           audit: new AuditTrail(deps.auditor),
-          events: new EnvironmentEvents(deps.events, logger),
+          events,
           notifier: Notifier.fromConfig({
             config,
             store,

@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { createStoreTestDatabases } from '../testing/databases';
 import type { Knex } from 'knex';
 import { LostClaimError, OperationQueue } from './OperationQueue';
 import {
@@ -10,7 +10,7 @@ import {
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = createStoreTestDatabases();
 
 describe.each(databases.eachSupportedId())('OperationQueue on %s', id => {
   let db: Knex;

@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { createStoreTestDatabases } from '../testing/databases';
 import type { OperationStep } from '@docker-env/plugin-docker-env-node';
 import type { Knex } from 'knex';
 import { OperationQueue } from './OperationQueue';
@@ -13,7 +13,7 @@ import {
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = createStoreTestDatabases();
 
 describe.each(databases.eachSupportedId())(
   'OperationRunner resuming on %s',

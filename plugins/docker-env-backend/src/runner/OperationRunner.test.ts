@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { createStoreTestDatabases } from '../testing/databases';
 import type { Knex } from 'knex';
 import {
   migrate,
@@ -11,7 +11,7 @@ import {
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = createStoreTestDatabases();
 
 describe.each(databases.eachSupportedId())('OperationRunner on %s', id => {
   let db: Knex;
@@ -249,6 +249,6 @@ describe.each(databases.eachSupportedId())('OperationRunner on %s', id => {
     expect(
       rows.every(r => r.status === 'succeeded' && Number(r.attempts) === 1),
     ).toBe(true);
-    if (id !== 'SQLITE_3') expect(ranBy.size).toBe(2);
+    expect(ranBy.size).toBe(2);
   });
 });

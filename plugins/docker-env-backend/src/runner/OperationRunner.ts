@@ -4,6 +4,7 @@ import { executeOperation } from './executeOperation';
 import { LostClaimError, OperationQueue } from './OperationQueue';
 import {
   OperationClaim,
+  OperationAfterEndedHook,
   OperationEndedHook,
   OperationRecord,
   OperationRegistry,
@@ -17,6 +18,7 @@ export interface OperationRunnerOptions {
   /** Builds the steps' view of the environment from its record (read on every claim: nothing is kept in memory). */
   loadTarget(operation: OperationRecord): Promise<OperationTarget>;
   onOperationEnded?: OperationEndedHook;
+  afterOperationEnded?: OperationAfterEndedHook;
   logger: LoggerService;
   /** Operations this runner runs at once (default 4). */
   concurrency?: number;

@@ -7,6 +7,7 @@ import type {
 import { LostClaimError, OperationQueue } from './OperationQueue';
 import {
   OperationClaim,
+  OperationAfterEndedHook,
   OperationEndedHook,
   OperationRecord,
   OperationRegistry,
@@ -20,6 +21,7 @@ export interface ExecuteOperationOptions {
   registry: OperationRegistry;
   loadTarget(operation: OperationRecord): Promise<OperationTarget>;
   onOperationEnded?: OperationEndedHook;
+  afterOperationEnded?: OperationAfterEndedHook;
   logger: LoggerService;
   /** Aborted when the runner loses the claim or stops; the operation is then left as it is recorded. */
   signal: AbortSignal;
@@ -50,15 +52,18 @@ export async function executeOperation(
     kind: operation.kind,
     environmentId: operation.environmentId,
   });
-  const end = (outcome: Parameters<OperationQueue['finish']>[1]) =>
-    queue.finish(claim, outcome, options.onOperationEnded).then(ended => {
-      logger.info(
-        `Operation ${operation.kind} ${ended.status}${
-          ended.error ? `: ${ended.error}` : ''
-        }`,
-      );
-      return 'ended' as const;
-    });
+  const end = async (outcome: Parameters<OperationQueue['finish']>[1]) => {
+    const ended = await queue.finish(claim, outcome, options.onOperationEnded);
+    logger.info(
+      `Operation ${operation.kind} ${ended.status}${
+        ended.error ? `: ${ended.error}` : ''
+      }`,
+    );
+    await options
+      .afterOperationEnded?.(ended)
+      .catch(e => logger.warn(`After the end of the operation: ${message(e)}`));
+    return 'ended' as const;
+  };
 
   if (claim.attempts > options.maxAttempts * 2) {
     return end({

@@ -9,3 +9,8 @@ export type {
 } from './startOperationRunner';
 export { StepTimeoutError, RunnerStoppedError } from './withTimeout';
 export type * from './types';
+export {
+  ENVIRONMENT_OUTCOMES,
+  environmentPatchFor,
+  targetOf,
+} from './environmentRecord';

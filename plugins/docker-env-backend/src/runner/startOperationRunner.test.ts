@@ -19,7 +19,7 @@ describe('startOperationRunner', () => {
     const scheduler = mockServices.scheduler.mock();
     const lifecycle = mockServices.lifecycle.mock();
     const log: string[] = [];
-    const runner = await startOperationRunner({
+    const runner = (await startOperationRunner({
       db,
       config: mockServices.rootConfig({
         data: { dockerEnv: { runner: { pollIntervalMs: 20 } } },
@@ -29,7 +29,7 @@ describe('startOperationRunner', () => {
       lifecycle,
       registry: { provision: { steps: () => [step('lxc', log)] } },
       loadTarget: async operation => target(operation.environmentId),
-    });
+    }))!;
 
     expect(scheduler.scheduleTask).toHaveBeenCalledWith(
       expect.objectContaining({
@@ -65,6 +65,25 @@ describe('startOperationRunner', () => {
     await new Promise(r => setTimeout(r, 100));
     expect((await operationRow(db, third)).status).toBe('queued');
     expect(log).toEqual(['run lxc', 'run lxc']);
+  });
+
+  it('does not run on a replica where it is disabled', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    const lifecycle = mockServices.lifecycle.mock();
+    const runner = await startOperationRunner({
+      db: await databases.init('SQLITE_3'),
+      config: mockServices.rootConfig({
+        data: { dockerEnv: { runner: { enabled: false } } },
+      }),
+      logger: mockServices.logger.mock(),
+      scheduler,
+      lifecycle,
+      registry: {},
+      loadTarget: async operation => target(operation.environmentId),
+    });
+    expect(runner).toBeUndefined();
+    expect(scheduler.scheduleTask).not.toHaveBeenCalled();
+    expect(lifecycle.addStartupHook).not.toHaveBeenCalled();
   });
 
   it('reads its settings with defaults and refuses a non-positive one, naming the key', () => {

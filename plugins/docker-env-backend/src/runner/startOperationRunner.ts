@@ -11,6 +11,7 @@ import type { Knex } from 'knex';
 import { OperationQueue } from './OperationQueue';
 import { OperationRunner } from './OperationRunner';
 import {
+  OperationAfterEndedHook,
   OperationEndedHook,
   OperationRecord,
   OperationRegistry,
@@ -59,17 +60,25 @@ export interface StartOperationRunnerOptions {
   registry: OperationRegistry;
   loadTarget(operation: OperationRecord): Promise<OperationTarget>;
   onOperationEnded?: OperationEndedHook;
+  afterOperationEnded?: OperationAfterEndedHook;
 }
 
 /**
  * Wires the runner into the plugin: it starts when the plugin has started (its first poll takes over operations whose
  * claim expired, e.g. after a restart), polls every `pollIntervalMs` and when woken, sweeps for expired claims on a
  * global schedule (which an admin can also trigger through the scheduler), and stops gracefully on shutdown.
- * Call `wake()` on the returned runner after inserting an operation.
+ * Call `wake()` on the returned runner after inserting an operation. Returns undefined when
+ * `dockerEnv.runner.enabled` is false (a replica that serves the API only).
  */
 export async function startOperationRunner(
   options: StartOperationRunnerOptions,
-): Promise<OperationRunner> {
+): Promise<OperationRunner | undefined> {
+  if (options.config.getOptionalBoolean('dockerEnv.runner.enabled') === false) {
+    options.logger.info(
+      'Operation runner disabled (dockerEnv.runner.enabled: false); another replica runs operations',
+    );
+    return undefined;
+  }
   const settings = readRunnerConfig(options.config);
   const ownerId = `${hostname()}:${process.pid}:${randomUUID()}`;
   const logger = options.logger.child({ component: 'operation-runner' });
@@ -81,6 +90,7 @@ export async function startOperationRunner(
     registry: options.registry,
     loadTarget: options.loadTarget,
     onOperationEnded: options.onOperationEnded,
+    afterOperationEnded: options.afterOperationEnded,
     logger,
     concurrency: settings.concurrency,
     pollIntervalMs: settings.pollIntervalMs,

@@ -79,3 +79,8 @@ export type OperationEndedHook = (
   operation: OperationRecord,
   tx: Knex.Transaction,
 ) => Promise<void>;
+
+/** Called after the transaction that ended the operation committed (events, notifications); a failure is only logged. */
+export type OperationAfterEndedHook = (
+  operation: OperationRecord,
+) => Promise<void>;

@@ -72,6 +72,7 @@ export const environmentPaths = {
           in: 'query',
           name: 'owner',
           required: false,
+          allowReserved: true,
           schema: { type: 'string' },
         },
         {

@@ -116,6 +116,11 @@ export class DatabaseDockerEnvStore
     await knex.migrate.rollback({ directory: migrationsDir }, true);
   }
 
+  /** The store on a transaction opened elsewhere (the runner ends an operation and moves its environment in one). */
+  static inTransaction(tx: Knex.Transaction): DockerEnvStore {
+    return new DatabaseDockerEnvStore(tx);
+  }
+
   private constructor(db: Knex) {
     super(db);
   }

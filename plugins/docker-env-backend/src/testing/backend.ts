@@ -5,9 +5,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { JsonObject } from '@backstage/types';
+import { Knex } from 'knex';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { DockerEnvPermissionPolicy } from '../permissions';
 import { dockerEnvPlugin } from '../plugin';
@@ -36,6 +41,32 @@ export const testUserInfoFactory = createServiceFactory({
   }),
 });
 
+/**
+ * The mock auth service, except that a token on behalf of a user carries the calling plugin as actor, as the real
+ * auth service's tokens do (the permission backend refuses conditional queries from users without an actor).
+ */
+export const testAuthFactory = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory({ plugin }) {
+    const auth = mockServices.auth({ pluginId: plugin.getId() });
+    const issue = auth.getPluginRequestToken.bind(auth);
+    auth.getPluginRequestToken = async options => {
+      const principal = options.onBehalfOf.principal as {
+        type: string;
+        userEntityRef: string;
+      };
+      if (principal.type !== 'user') return issue(options);
+      return {
+        token: mockCredentials.user.token(principal.userEntityRef, {
+          actor: { subject: `plugin:${plugin.getId()}` },
+        }),
+      };
+    };
+    return auth;
+  },
+});
+
 const policyModule = createBackendModule({
   pluginId: 'permission',
   moduleId: 'docker-env-test-policy',
@@ -54,7 +85,7 @@ const policyModule = createBackendModule({
  * permissions service, and the test org's user info.
  */
 export function startDockerEnvTestBackend(
-  options: { config?: JsonObject; features?: any[] } = {},
+  options: { config?: JsonObject; knex?: Knex } = {},
 ) {
   return startTestBackend({
     features: [
@@ -64,10 +95,21 @@ export function startDockerEnvTestBackend(
       permissionsServiceFactory,
       permissionsRegistryServiceFactory,
       testUserInfoFactory,
+      testAuthFactory,
       mockServices.rootConfig.factory({
-        data: { permission: { enabled: true }, ...(options.config ?? {}) },
+        data: {
+          permission: { enabled: true },
+          ...options.config,
+          // Route tests look at queued operations; the runner has its own tests.
+          dockerEnv: {
+            runner: { enabled: false },
+            ...(options.config?.dockerEnv as JsonObject | undefined),
+          },
+        },
       }),
-      ...(options.features ?? []),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
     ],
   });
 }

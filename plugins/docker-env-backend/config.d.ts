@@ -1,0 +1,39 @@
+export interface Config {
+  dockerEnv?: {
+    /** Entity refs whose members are docker-env admins (quotas, approvals, any owner). Default `group:default/platform-team`. */
+    admins?: string[];
+    /** Who hears about environment events besides the owner's Backstage notifications (and their email). */
+    notifier?: {
+      /** Signed webhook subscribers; the delivery policy is `dockerEnv.webhooks`. */
+      webhooks?: Array<{
+        url: string;
+        /** @visibility secret */
+        secret: string;
+        /** Event names to send (`environment.ready`, ...); all when unset. */
+        events?: string[];
+      }>;
+    };
+    /** The durable operation runner of the backend plugin (one per backend replica). */
+    runner?: {
+      /** False on a replica that serves the API only and runs no operations. Default true. */
+      enabled?: boolean;
+      /** Operations one replica runs at once. Default 4. */
+      concurrency?: number;
+      /** How long a claim lasts without a heartbeat before another replica takes the operation over. Default 30. */
+      leaseSeconds?: number;
+      /** How often a replica looks for queued and abandoned operations. Default 1000. */
+      pollIntervalMs?: number;
+      /** Claims after which an interrupted step is rolled back instead of run again; at twice this the runner gives up. Default 3. */
+      maxAttempts?: number;
+      /** How long shutdown waits for running steps before it aborts them and hands their operations over. Default 5. */
+      shutdownGraceSeconds?: number;
+      /** How often the global recovery sweep runs (the scheduler task `docker-env-operation-recovery`). Default 30. */
+      recoveryFrequencySeconds?: number;
+    };
+    /** `GET /status` probes. */
+    status?: {
+      /** Timeout of each external system's probe, ms; default 3000. */
+      timeoutMs?: number;
+    };
+  };
+}

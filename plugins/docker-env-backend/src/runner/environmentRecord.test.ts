@@ -1,0 +1,71 @@
+import { environmentPatchFor } from './environmentRecord';
+import { OperationRecord } from './types';
+
+const operation = (change: Partial<OperationRecord>): OperationRecord => ({
+  id: 'op-1',
+  environmentId: 'env-1',
+  kind: 'provision',
+  status: 'succeeded',
+  input: {},
+  result: null,
+  error: null,
+  failedStep: null,
+  requestedBy: 'user:default/alice',
+  createdAt: new Date(),
+  startedAt: new Date(),
+  endedAt: new Date(),
+  claimedBy: 'a',
+  claimExpiresAt: null,
+  attempts: 1,
+  ...change,
+});
+
+describe('environmentPatchFor', () => {
+  it('makes a provisioned environment ready with what provisioning learnt', () => {
+    const result = {
+      vmid: 101,
+      node: 'pve1',
+      url: 'https://test-project.example.com',
+      portainerUrl: 'https://portainer.example.com/#!/3/docker/dashboard',
+      ip: '10.0.0.5',
+    };
+    expect(environmentPatchFor(operation({ result }))).toEqual({
+      status: 'ready',
+      statusReason: null,
+      facts: result,
+      vmid: 101,
+      node: 'pve1',
+      url: 'https://test-project.example.com',
+      portainerUrl: 'https://portainer.example.com/#!/3/docker/dashboard',
+    });
+  });
+
+  it('fails a provisioning that did not succeed, with the step and the reason', () => {
+    expect(
+      environmentPatchFor(
+        operation({
+          status: 'rolled_back',
+          error: 'step portainer: Portainer answered 500',
+        }),
+      ),
+    ).toEqual({
+      status: 'failed',
+      statusReason:
+        'provision rolled back: step portainer: Portainer answered 500',
+    });
+  });
+
+  it('leaves a lifecycle operation that did not succeed in the state it started from', () => {
+    expect(
+      environmentPatchFor(
+        operation({ kind: 'pause', status: 'failed', error: 'step stop: x' }),
+      ),
+    ).toMatchObject({ status: 'ready' });
+    expect(
+      environmentPatchFor(operation({ kind: 'resume', status: 'succeeded' })),
+    ).toEqual({ status: 'ready', statusReason: null });
+    expect(
+      environmentPatchFor(operation({ kind: 'snapshot_create' })),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,69 @@
+import type {
+  Environment,
+  EnvironmentStatus,
+} from '@docker-env/plugin-docker-env-common';
+import type { OperationTarget } from '@docker-env/plugin-docker-env-node';
+import type { EnvironmentPatch } from '../store';
+import { OperationKind, OperationRecord } from './types';
+
+/**
+ * The environment status an operation leaves behind: when it succeeded, and when it did not (rolled back, or failed
+ * with leftovers). Only a failed provisioning makes the environment `failed` (which frees its name); a lifecycle
+ * operation that did not succeed leaves the environment in the state it started from, with the reason.
+ * Kinds not listed (snapshots, deployments) do not change the environment's status.
+ */
+export const ENVIRONMENT_OUTCOMES: Partial<
+  Record<
+    OperationKind,
+    { succeeded: EnvironmentStatus; otherwise: EnvironmentStatus }
+  >
+> = {
+  provision: { succeeded: 'ready', otherwise: 'failed' },
+  pause: { succeeded: 'paused', otherwise: 'ready' },
+  resume: { succeeded: 'ready', otherwise: 'paused' },
+  delete: { succeeded: 'deleted', otherwise: 'ready' },
+};
+
+/** How the environment record moves when `operation` ends; undefined leaves it as it is. */
+export function environmentPatchFor(
+  operation: OperationRecord,
+): EnvironmentPatch | undefined {
+  const outcome = ENVIRONMENT_OUTCOMES[operation.kind];
+  if (!outcome) return undefined;
+  if (operation.status !== 'succeeded') {
+    return {
+      status: outcome.otherwise,
+      statusReason: `${operation.kind} ${operation.status.replace('_', ' ')}: ${
+        operation.error ?? 'no reason recorded'
+      }`,
+    };
+  }
+  const patch: EnvironmentPatch = {
+    status: outcome.succeeded,
+    statusReason: null,
+  };
+  if (operation.kind === 'provision') {
+    const facts = operation.result ?? {};
+    patch.facts = facts;
+    if (typeof facts.url === 'string') patch.url = facts.url;
+    if (typeof facts.portainerUrl === 'string')
+      patch.portainerUrl = facts.portainerUrl;
+    if (typeof facts.vmid === 'number') patch.vmid = facts.vmid;
+    if (typeof facts.node === 'string') patch.node = facts.node;
+  }
+  return patch;
+}
+
+/** The steps' view of an environment record. */
+export function targetOf(environment: Environment): OperationTarget {
+  return {
+    environmentId: environment.id,
+    name: environment.name,
+    owner: environment.owner,
+    cpuCores: environment.cpuCores,
+    memoryMb: environment.memoryMb,
+    diskGb: environment.diskGb,
+    purpose: environment.purpose,
+    management: 'managed',
+  };
+}
