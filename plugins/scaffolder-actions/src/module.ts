@@ -1,6 +1,9 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createValidateNameAction } from './actions';
+import { createEnvironmentAction, createValidateNameAction } from './actions';
 
 /**
  * Registers the docker-env actions with the scaffolder.
@@ -12,9 +15,24 @@ export const scaffolderModuleDockerEnv = createBackendModule({
   moduleId: 'docker-env',
   register(env) {
     env.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions(createValidateNameAction());
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        config: coreServices.rootConfig,
+      },
+      async init({ scaffolder, auth, discovery, config }) {
+        scaffolder.addActions(
+          createValidateNameAction(),
+          createEnvironmentAction({
+            auth,
+            discovery,
+            config,
+            pollIntervalMs: config.getOptionalNumber(
+              'dockerEnv.scaffolder.pollIntervalMs',
+            ),
+          }),
+        );
       },
     });
   },

@@ -1,1 +1,2 @@
 export { createValidateNameAction } from './validateName';
+export * from './createEnvironment';

@@ -1,0 +1,2 @@
+export { createEnvironmentAction } from './createEnvironmentAction';
+export type { CreateEnvironmentActionOptions } from './createEnvironmentAction';
