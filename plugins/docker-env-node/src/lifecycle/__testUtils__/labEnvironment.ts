@@ -142,7 +142,12 @@ export async function provisionEnvironment(
     target,
     {},
   );
-  if (!provisioned.ok) throw provisioned.failed!.error;
+  if (!provisioned.ok)
+    throw new Error(
+      `provisioning ${name}: step ${provisioned.failed!.step} failed: ${
+        provisioned.failed!.error.message
+      }`,
+    );
   const facts = provisioned.facts;
   const ip = facts.ip as string;
 
