@@ -1,40 +1,45 @@
 /**
  * Configuration of the docker-env infrastructure clients. Each external system has its own
  * section under `dockerEnv`; secrets are marked `@visibility secret` and never reach the browser.
+ *
+ * One convention everywhere:
+ * - `baseUrl` is the server's root URL without the API path; the client adds it.
+ * - `timeoutMs` is the timeout of one request, command or call, in milliseconds (SSH also has
+ *   `connectTimeoutMs` for the handshake).
+ * - SSH sections share one shape (`dockerEnv.ssh`, `dockerEnv.traefik.sftp`).
+ * - Plain-text transports (http, ldap:// without StartTLS, SMTP without TLS, tcp Docker) need
+ *   `allowInsecure: true`, which is accepted for loopback hosts only (the lab).
+ * - Relative paths resolve against the backend's working directory.
+ * - A bad value fails at start-up with a ConfigError naming the key.
  */
 export interface Config {
   dockerEnv?: {
-    // Each system's section is added below (one engineer per system; keep sections separate).
     /** How the portal reaches each environment's Docker engine (DockerClient.fromConfig). */
     docker?: {
-      /** `tcp` (plain Docker API on the guest, default), `ssh` (docker system dial-stdio) or `socket`. */
-      kind?: 'tcp' | 'ssh' | 'socket';
-      /** Fixed engine host; normally the guest address is passed by the caller instead. */
+      /**
+       * `portainer` (default): through Portainer's Docker proxy `/api/endpoints/{id}/docker/...`
+       * with `dockerEnv.portainer`'s URL and key; `ssh`: `docker system dial-stdio` over SSH with
+       * `dockerEnv.ssh` and the guest's pinned host key; `socket`: a local socket; `tcp`: the plain
+       * Docker API without TLS, only with `allowInsecure: true` and a loopback host (the lab).
+       */
+      kind?: 'portainer' | 'ssh' | 'socket' | 'tcp';
+      /** Fixed engine host for `ssh`/`tcp`; normally the guest address is passed by the caller instead. */
       host?: string;
       /** Docker API port for `tcp`; default 2375. */
       port?: number;
       /** Socket path for `socket`; default `/var/run/docker.sock`. */
       socketPath?: string;
-      /** Per-request timeout in ms; default 30000. */
+      /** Deadline of every Docker call in ms; default 30000. */
       timeoutMs?: number;
-      /** SSH settings for `kind: ssh`. */
-      ssh?: {
-        username: string;
-        /** Default 22. */
-        port?: number;
-        /**
-         * Private key (OpenSSH or PEM text).
-         * @visibility secret
-         */
-        privateKey: string;
-        /** Pinned host key (`SHA256:<base64>` as ssh-keygen -lf prints it, or 64 hex digits); per-guest keys are passed by the caller. */
-        hostKeySha256?: string;
-      };
+      /** Allow `tcp` (plain text); accepted for loopback hosts only. Default false. */
+      allowInsecure?: boolean;
     };
     /** NetBox 4.x: environments are recorded as virtual machines in a cluster of type Proxmox. */
     netbox?: {
-      /** Base URL without `/api`, e.g. `https://netbox.example.com`; the lab simulator is `http://127.0.0.1:PORT`. */
+      /** Root URL of the server without the API path (the client adds `/api`), e.g. `https://netbox.example.com`. */
       baseUrl: string;
+      /** Allow an `http:` baseUrl (token in clear text); accepted for loopback hosts only (the lab). Default false. */
+      allowInsecure?: boolean;
       /**
        * API token: `nbt_<key>.<token>` (v2, NetBox 4.5+, sent as `Bearer`) or the 40-character v1 token (sent as `Token`).
        * @visibility secret
@@ -47,8 +52,10 @@ export interface Config {
     };
     /** Portainer CE 2.x: one agent environment per container, team access and registries. */
     portainer?: {
-      /** API base, e.g. `https://portainer.example.com:9443/api` (`/api` appended when missing); the lab simulator is `http://127.0.0.1:PORT/api`. */
+      /** Root URL of the server without the API path (the client adds `/api`), e.g. `https://portainer.example.com:9443`. */
       baseUrl: string;
+      /** Allow an `http:` baseUrl (API key in clear text); accepted for loopback hosts only (the lab). Default false. */
+      allowInsecure?: boolean;
       /**
        * Administrator API key (`ptr_...`), sent as `X-API-Key`.
        * @visibility secret
@@ -59,8 +66,10 @@ export interface Config {
     };
     /** Proxmox VE: LXC containers for the environments (API token auth). */
     proxmox?: {
-      /** `https://pve.example.com:8006` (`/api2/json` optional); the lab simulator is plain `http://127.0.0.1:PORT/api2/json`. */
+      /** Root URL of the server without the API path (the client adds `/api2/json`), e.g. `https://pve.example.com:8006`. */
       baseUrl: string;
+      /** Allow an `http:` baseUrl (token in clear text); accepted for loopback hosts only (the lab). Default false. */
+      allowInsecure?: boolean;
       /** Node that hosts the containers; default `pve`. */
       node?: string;
       /** API token id `USER@REALM!TOKENID`, e.g. `docker-env@pve!portal`. */
@@ -71,7 +80,7 @@ export interface Config {
        */
       tokenSecret: string;
       /** Per-request timeout in ms; default 30000. Requests are never retried automatically. */
-      requestTimeoutMs?: number;
+      timeoutMs?: number;
       /** TLS for a PVE with a self-signed certificate. */
       tls?: {
         /** PEM CA certificate (e.g. the cluster's /etc/pve/pve-root-ca.pem) to trust. */
@@ -218,9 +227,9 @@ export interface Config {
       middlewares?: string[];
       /** Service used by maintenance routes that name no service or URL, e.g. `maintenance@file`. */
       maintenanceService?: string;
-      /** Absolute path of Traefik's `providers.file.directory` when it is on this host. Created (mode 0755) on the first write if missing. Exclusive with `sftp`. */
+      /** Traefik's `providers.file.directory` when it is on this host; a relative path resolves against the backend's working directory. Created (mode 0755) on the first write if missing. Exclusive with `sftp`. */
       directory?: string;
-      /** Traefik's file-provider directory on a remote host, written over SFTP. Exclusive with `directory`. */
+      /** Traefik's file-provider directory on a remote host, written over SFTP (the SSH shape of `dockerEnv.ssh` plus `host`, `hostKey` and `directory`). Exclusive with `directory`. */
       sftp?: {
         host: string;
         /** Default 22. */
@@ -238,11 +247,19 @@ export interface Config {
         passphrase?: string;
         /** Pinned host key fingerprint as `ssh-keygen -lf` prints it: `SHA256:<base64>`. Required. */
         hostKey: string;
+        /** Handshake timeout in ms; default 10000. */
+        connectTimeoutMs?: number;
+        /** Timeout of each SFTP operation in ms; default 120000. */
+        timeoutMs?: number;
         /** Absolute path of the file-provider directory on that host. */
         directory: string;
       };
     };
-    /** SSH access to environment hosts (commands, file uploads, Docker installation). */
+    /**
+     * SSH access to environment hosts (commands, file uploads, Docker installation, and Docker
+     * engines for `dockerEnv.docker.kind: ssh`). The one SSH shape: `dockerEnv.traefik.sftp` uses
+     * the same field names. Hosts and their pinned keys normally come from the environment record.
+     */
     ssh?: {
       /** Login name; default `root`. */
       username?: string;
@@ -258,10 +275,12 @@ export interface Config {
       passphrase?: string;
       /** Default port; 22. */
       port?: number;
+      /** Pinned host key `SHA256:<base64>` used when the caller gives none. */
+      hostKey?: string;
       /** Handshake timeout in ms; default 10000. */
       connectTimeoutMs?: number;
-      /** Default timeout per command or SFTP operation in ms; default 120000. */
-      commandTimeoutMs?: number;
+      /** Timeout of each command or SFTP operation in ms; default 120000. */
+      timeoutMs?: number;
     };
   };
 }

@@ -16,5 +16,6 @@ export * from './ownership';
 export * from './netbox';
 export * from './portainer';
 export * from './operations';
+export * from './config';
 export * from './provisioning';
 export * from './lifecycle';

@@ -45,7 +45,7 @@ describe('DockerClient against the lab engine', () => {
       images: ['nginx:latest', 'busybox:latest'],
     });
     client = new DockerClient(
-      { kind: 'tcp', host: '127.0.0.1', port: sim.port },
+      { kind: 'tcp', host: '127.0.0.1', port: sim.port, allowInsecure: true },
       { timeoutMs: 5000 },
     );
   });
@@ -56,7 +56,14 @@ describe('DockerClient against the lab engine', () => {
 
   it('is built from app-config (dockerEnv.docker) with the guest address from the caller', async () => {
     const config = new ConfigReader({
-      dockerEnv: { docker: { kind: 'tcp', port: sim.port, timeoutMs: 2000 } },
+      dockerEnv: {
+        docker: {
+          kind: 'tcp',
+          port: sim.port,
+          timeoutMs: 2000,
+          allowInsecure: true,
+        },
+      },
     });
     await expect(
       DockerClient.fromConfig(config, { host: '127.0.0.1' }).ping(),
@@ -65,9 +72,48 @@ describe('DockerClient against the lab engine', () => {
     expect(() => DockerClient.fromConfig(config, { host: 'bad host' })).toThrow(
       /^connection\.host:/,
     );
+    // plain tcp only with allowInsecure, and only towards loopback
+    expect(() =>
+      DockerClient.fromConfig(
+        new ConfigReader({ dockerEnv: { docker: { kind: 'tcp' } } }),
+        { host: '127.0.0.1' },
+      ),
+    ).toThrow(/^connection\.allowInsecure: tcp is plain text/);
+    expect(() => DockerClient.fromConfig(config, { host: '10.0.0.5' })).toThrow(
+      /^connection\.allowInsecure: only allowed for loopback hosts/,
+    );
+    // the default kind goes through Portainer's Docker proxy and needs the environment id
+    const viaPortainer = new ConfigReader({
+      dockerEnv: {
+        portainer: {
+          baseUrl: 'https://portainer.example.com',
+          apiKey: 'ptr_x1234567',
+        },
+      },
+    });
+    expect(() => DockerClient.fromConfig(viaPortainer)).toThrow(
+      /^endpointId: is required/,
+    );
+    expect(
+      DockerClient.fromConfig(viaPortainer, { endpointId: 3 }),
+    ).toBeInstanceOf(DockerClient);
+    expect(() =>
+      DockerClient.fromConfig(
+        new ConfigReader({
+          dockerEnv: {
+            portainer: {
+              baseUrl: 'http://10.0.0.2:9000',
+              apiKey: 'ptr_x1234567',
+            },
+          },
+        }),
+        { endpointId: 3 },
+      ),
+    ).toThrow(/^dockerEnv\.portainer\.baseUrl: plain http/);
     const ssh = new ConfigReader({
       dockerEnv: {
-        docker: { kind: 'ssh', ssh: { username: 'deploy', privateKey: 'k' } },
+        docker: { kind: 'ssh' },
+        ssh: { username: 'deploy', privateKey: 'k' },
       },
     });
     expect(() => DockerClient.fromConfig(ssh, { host: '127.0.0.1' })).toThrow(
@@ -126,6 +172,7 @@ describe('DockerClient against the lab engine', () => {
         kind: 'tcp',
         host: '127.0.0.1',
         port: registry.port,
+        allowInsecure: true,
       });
       const denied = await rejection(
         c.pullImage('registry.example.com/team/app:1.0', {
@@ -218,13 +265,21 @@ describe('DockerClient against the lab engine', () => {
     expect(await client.start('web-1')).toEqual({ alreadyRunning: false });
     expect(await client.start('web-1')).toEqual({ alreadyRunning: true });
     const details = await client.inspect('web-1');
+    // env values are often secrets: only their names unless asked for
+    expect(details.env).toBeUndefined();
+    expect(details.envKeys).toEqual(
+      expect.arrayContaining(['GREETING', 'SECRET_TOKEN']),
+    );
+    expect(JSON.stringify(details)).not.toContain('not-in-url');
+    expect(
+      (await client.inspect('web-1', { includeEnv: true })).env,
+    ).toMatchObject({ GREETING: 'hello', SECRET_TOKEN: 'not-in-url' });
     expect(details).toMatchObject({
       id,
       name: 'web-1',
       image: 'nginx:latest',
       state: { status: 'running', running: true, exitCode: 0 },
       labels: { 'docker-env.environment': 'alpha' },
-      env: { GREETING: 'hello' },
       restartPolicy: 'unless-stopped',
       memoryBytes: 64 * 1024 * 1024,
       nanoCpus: 500_000_000,
@@ -462,7 +517,7 @@ describe('DockerClient against a lab guest (agent + engine)', () => {
       dockerPreinstalled: true,
     });
     client = new DockerClient(
-      { kind: 'tcp', host: ip, port: 2375 },
+      { kind: 'tcp', host: ip, port: 2375, allowInsecure: true },
       { timeoutMs: 3000 },
     );
   });
@@ -474,7 +529,12 @@ describe('DockerClient against a lab guest (agent + engine)', () => {
     const ping = await fetch(`http://${ip}:9001/ping`);
     expect(ping.status).toBe(204);
     expect(ping.headers.get('portainer-agent')).toBe('2.27.9');
-    const viaAgent = new DockerClient({ kind: 'tcp', host: ip, port: 9001 });
+    const viaAgent = new DockerClient({
+      kind: 'tcp',
+      host: ip,
+      port: 9001,
+      allowInsecure: true,
+    });
     const list = await viaAgent.listContainers();
     expect(list.map(c => c.name)).toEqual(['portainer_agent']);
   });
@@ -560,6 +620,7 @@ describe('DockerClient pull over a cut connection', () => {
           kind: 'tcp',
           host: '127.0.0.1',
           port: (server.address() as AddressInfo).port,
+          allowInsecure: true,
         },
         { timeoutMs: 5000 },
       );

@@ -1,3 +1,4 @@
 export * from './types';
 export * from './DockerClient';
 export * from './dockerValues';
+export * from './connectionFromConfig';

@@ -1,10 +1,32 @@
 /** How to reach a Docker engine. */
 export type DockerConnectionSpec =
   | {
-      /** Plain TCP Docker API (`http://host:port`), e.g. a guest's `127.10.0.101:2375`. */
+      /**
+       * Through Portainer's Docker proxy `/api/endpoints/{endpointId}/docker/...` (the safe
+       * default: the engine is reached by Portainer's agent over TLS, the portal only needs the
+       * Portainer API key).
+       */
+      kind: 'portainer';
+      /** Portainer's root URL (`https://portainer.example.com:9443`, with or without `/api`). */
+      baseUrl: string;
+      /** Administrator API key (`ptr_...`), sent as `X-API-Key`. */
+      apiKey: string;
+      /** The Portainer environment (endpoint) id of the engine. */
+      endpointId: number;
+      /** PEM CA to trust for an https Portainer with its own CA. */
+      caPem?: string;
+      /** Required for an `http:` baseUrl; accepted for loopback hosts only (the lab). */
+      allowInsecure?: boolean;
+    }
+  | {
+      /**
+       * Plain TCP Docker API without TLS (`http://host:port`): anyone on the path can drive the
+       * engine, so it needs `allowInsecure: true` and a loopback host (the lab's `127.10.0.101:2375`).
+       */
       kind: 'tcp';
       host: string;
       port: number;
+      allowInsecure?: boolean;
     }
   | {
       /** A unix socket (`/var/run/docker.sock`, a podman API socket). */
@@ -70,6 +92,12 @@ export interface ContainerHealth {
   log: Array<{ start: string; end: string; exitCode: number; output: string }>;
 }
 
+/** Options of {@link DockerApi.inspect}. */
+export interface InspectOptions {
+  /** Return environment values too; default false (only their names). */
+  includeEnv?: boolean;
+}
+
 /** `inspect` reduced to what the platform uses. */
 export interface ContainerDetails {
   id: string;
@@ -96,7 +124,10 @@ export interface ContainerDetails {
   /** Undefined when the container has no health check. */
   health?: ContainerHealth;
   labels: Record<string, string>;
-  env: Record<string, string>;
+  /** Names of the environment variables. */
+  envKeys: string[];
+  /** Environment values: only when inspected with `includeEnv` (they are often secrets). */
+  env?: Record<string, string>;
   ports: Array<{
     containerPort: number;
     protocol: string;
@@ -149,17 +180,37 @@ export interface ListContainersOptions {
 export interface ContainerLogs {
   stdout: string;
   stderr: string;
+  /** True when the output went past `maxBytes` and was cut there. */
+  truncated: boolean;
 }
 
-/** Options of {@link DockerApi.logs}. */
+/** Options of {@link DockerApi.logs} and {@link DockerApi.streamLogs}. */
 export interface LogsOptions {
   stdout?: boolean;
   stderr?: boolean;
-  /** Last N lines. */
+  /** Last N lines; default 1000 (at most 100000). */
   tail?: number;
   timestamps?: boolean;
   /** Only lines since this time. */
   since?: Date;
+  /** Only lines before this time. */
+  until?: Date;
+  /** Bytes kept by {@link DockerApi.logs}; default 1 MiB (at most 64 MiB). */
+  maxBytes?: number;
+}
+
+/** One piece of log output. */
+export interface LogChunk {
+  stream: 'stdout' | 'stderr';
+  data: Buffer;
+}
+
+/** Callbacks of {@link DockerApi.streamLogs}. */
+export interface LogStreamHandlers {
+  onChunk(chunk: LogChunk): void;
+  /** The engine ended the stream (the container stopped, or without `follow` all was sent). */
+  onEnd?(): void;
+  onError?(e: Error): void;
 }
 
 /** One stats sample, computed like `docker stats`. */

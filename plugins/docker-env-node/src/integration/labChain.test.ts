@@ -23,16 +23,19 @@ describe('the clients against the lab, end to end', () => {
     config = new ConfigReader({
       dockerEnv: {
         proxmox: {
-          baseUrl: lab.urls.proxmox,
+          baseUrl: lab.urls.proxmox.replace(/\/api2\/json$/, ''),
+          allowInsecure: true,
           tokenId: lab.credentials.proxmox.tokenId,
           tokenSecret: lab.credentials.proxmox.tokenSecret,
         },
         netbox: {
           baseUrl: lab.urls.netbox,
+          allowInsecure: true,
           token: lab.credentials.netbox.token,
         },
         portainer: {
-          baseUrl: lab.urls.portainer,
+          baseUrl: lab.urls.portainer.replace(/\/api$/, ''),
+          allowInsecure: true,
           apiKey: lab.credentials.portainer.apiKey,
         },
         traefik: {
@@ -41,7 +44,7 @@ describe('the clients against the lab, end to end', () => {
           wildcardCertificate: true,
           directory: routesDir,
         },
-        docker: { kind: 'tcp' },
+        docker: { kind: 'portainer' },
       },
     });
   });
@@ -105,8 +108,8 @@ describe('the clients against the lab, end to end', () => {
     const viaPortainer = await portainer.listContainers(endpoint.id);
     expect(viaPortainer.map(c => c.Names?.[0])).toContain('/portainer_agent');
 
-    // Docker on the guest: a container that serves HTTP on a published port
-    const docker = DockerClient.fromConfig(config, { host: ip });
+    // Docker on the guest through Portainer's Docker proxy: a container that serves HTTP on a published port
+    const docker = DockerClient.fromConfig(config, { endpointId: endpoint.id });
     await docker.pullImage('traefik/whoami:latest');
     await docker.createContainer({
       name: 'web',

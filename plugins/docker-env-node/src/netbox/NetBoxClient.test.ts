@@ -91,7 +91,13 @@ describe('NetBoxClient against the NetBox simulator', () => {
   it('reads config and sends the v2 Bearer or the v1 Token header', async () => {
     const v2 = NetBoxClient.fromConfig(
       new ConfigReader({
-        dockerEnv: { netbox: { baseUrl: sim.url, token: NETBOX_LAB_TOKEN_V2 } },
+        dockerEnv: {
+          netbox: {
+            baseUrl: sim.url,
+            allowInsecure: true,
+            token: NETBOX_LAB_TOKEN_V2,
+          },
+        },
       }),
       { fetch: recordingFetch },
     );
@@ -102,6 +108,7 @@ describe('NetBoxClient against the NetBox simulator', () => {
         dockerEnv: {
           netbox: {
             baseUrl: sim.url,
+            allowInsecure: true,
             token: NETBOX_LAB_TOKEN_V1,
             tokenVersion: 'v1',
           },

@@ -1,5 +1,11 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import {
+  ConfigError,
+  buildFromConfig,
+  readBaseUrl,
+  readTimeoutMs,
+} from '../config';
 import { UpstreamApiError } from '../errors';
 import {
   NETBOX_VM_STATUSES,
@@ -94,26 +100,32 @@ export class NetBoxClient implements NetBoxApi {
     this.fetchFn = options.fetch ?? fetch;
   }
 
-  /** Reads `dockerEnv.netbox` (baseUrl, token, tokenVersion, timeoutMs). */
+  /**
+   * Reads `dockerEnv.netbox` (baseUrl, token, tokenVersion, timeoutMs, allowInsecure); a bad value
+   * is a {@link ConfigError}.
+   */
   static fromConfig(
     config: Config,
     options: { fetch?: typeof fetch } = {},
   ): NetBoxClient {
-    const c = config.getConfig('dockerEnv.netbox');
-    const tokenVersion = c.getOptionalString('tokenVersion');
-    if (
-      tokenVersion !== undefined &&
-      tokenVersion !== 'v1' &&
-      tokenVersion !== 'v2'
-    ) {
-      throw new InputError('dockerEnv.netbox.tokenVersion: must be v1 or v2');
-    }
-    return new NetBoxClient({
-      baseUrl: c.getString('baseUrl'),
-      token: c.getString('token'),
-      tokenVersion,
-      timeoutMs: c.getOptionalNumber('timeoutMs'),
-      fetch: options.fetch,
+    const section = 'dockerEnv.netbox';
+    return buildFromConfig(section, () => {
+      const c = config.getConfig(section);
+      const tokenVersion = c.getOptionalString('tokenVersion');
+      if (
+        tokenVersion !== undefined &&
+        tokenVersion !== 'v1' &&
+        tokenVersion !== 'v2'
+      ) {
+        throw new ConfigError(`${section}.tokenVersion: must be v1 or v2`);
+      }
+      return new NetBoxClient({
+        baseUrl: readBaseUrl(c, section, '/api'),
+        token: c.getString('token'),
+        tokenVersion,
+        timeoutMs: readTimeoutMs(c, section),
+        fetch: options.fetch,
+      });
     });
   }
 

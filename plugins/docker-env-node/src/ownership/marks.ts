@@ -29,9 +29,9 @@ export function pveEnvironmentTag(environmentId: string): string {
   return `${MANAGED_BY}-${assertEnvironmentId(environmentId)}`;
 }
 
-/** The per-environment Portainer tag name, `docker-env:<id>`. */
+/** The per-environment Portainer tag name, `docker-env-<id>` (like the PVE tag). */
 export function portainerEnvironmentTag(environmentId: string): string {
-  return `${MANAGED_BY}:${assertEnvironmentId(environmentId)}`;
+  return `${MANAGED_BY}-${assertEnvironmentId(environmentId)}`;
 }
 
 /** The line a description carries for an environment (PVE clones take a description but no tags). */

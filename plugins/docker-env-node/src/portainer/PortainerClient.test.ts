@@ -87,6 +87,7 @@ describe('PortainerClient against the Portainer simulator', () => {
         dockerEnv: {
           portainer: {
             baseUrl: sim.url.replace(/\/api$/, ''),
+            allowInsecure: true,
             apiKey: PORTAINER_LAB_API_KEY,
           },
         },
@@ -186,7 +187,7 @@ describe('PortainerClient against the Portainer simulator', () => {
     expect(await pt.findOwnedEndpoint('mine', 'env-2')).toBeUndefined();
     const tags = await pt.listTags();
     expect(tags.map(t => t.name).sort()).toEqual(
-      ['docker-env', 'docker-env:env-1', 'docker-env:env-2'].sort(),
+      ['docker-env', 'docker-env-env-1', 'docker-env-env-2'].sort(),
     );
     expect(sim.state.endpoints).toHaveLength(2);
   });

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { buildFromConfig, readBaseUrl, readTimeoutMs } from '../config';
 import { UpstreamApiError } from '../errors';
 import { assertInteger, assertIpv4 } from '../validation';
 import { requireHttpBaseUrl } from '../validation/primitives';
@@ -72,17 +73,23 @@ export class PortainerClient implements PortainerApi {
     this.fetchFn = options.fetch ?? fetch;
   }
 
-  /** Reads `dockerEnv.portainer` (baseUrl, apiKey, timeoutMs). */
+  /**
+   * Reads `dockerEnv.portainer` (baseUrl without `/api`, apiKey, timeoutMs, allowInsecure); a bad
+   * value is a {@link ConfigError}.
+   */
   static fromConfig(
     config: Config,
     options: { fetch?: typeof fetch } = {},
   ): PortainerClient {
-    const c = config.getConfig('dockerEnv.portainer');
-    return new PortainerClient({
-      baseUrl: c.getString('baseUrl'),
-      apiKey: c.getString('apiKey'),
-      timeoutMs: c.getOptionalNumber('timeoutMs'),
-      fetch: options.fetch,
+    const section = 'dockerEnv.portainer';
+    return buildFromConfig(section, () => {
+      const c = config.getConfig(section);
+      return new PortainerClient({
+        baseUrl: readBaseUrl(c, section, '/api'),
+        apiKey: c.getString('apiKey'),
+        timeoutMs: readTimeoutMs(c, section),
+        fetch: options.fetch,
+      });
     });
   }
 

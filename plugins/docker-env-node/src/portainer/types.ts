@@ -17,7 +17,7 @@ export interface PortainerEndpoint {
   agentVersion?: string;
 }
 
-/** A tag (`docker-env` and `docker-env:<environment id>` mark our environments). */
+/** A tag (`docker-env` and `docker-env-<environment id>` mark our environments). */
 export interface PortainerTag {
   id: number;
   name: string;
@@ -68,7 +68,7 @@ export interface DockerContainerSummary {
 /** The Portainer operations the platform uses. */
 export interface PortainerApi {
   /**
-   * Creates an agent environment for `tcp://ip:port` tagged `docker-env` and `docker-env:<id>`, or
+   * Creates an agent environment for `tcp://ip:port` tagged `docker-env` and `docker-env-<id>`, or
    * returns ours with that name; a same-named environment without our tag, or pointing at another
    * URL, is refused with an `OwnershipConflictError`.
    */

@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { buildFromConfig } from '../config';
 import { DockerClient } from '../docker';
 import { NetBoxClient } from '../netbox';
 import { PortainerClient } from '../portainer';
@@ -91,6 +92,10 @@ function policy(v: string | undefined, fallback: 'ACCEPT' | 'DROP') {
 
 /** Reads `dockerEnv.provisioning` (and the public URL's parts from `dockerEnv.traefik`). */
 export function readProvisioningConfig(config: Config): ProvisioningConfig {
+  return buildFromConfig('dockerEnv.provisioning', () => read(config));
+}
+
+function read(config: Config): ProvisioningConfig {
   const c = config.getOptionalConfig('dockerEnv.provisioning');
   const traefik = config.getConfig('dockerEnv.traefik');
   const fw = c?.getOptionalConfig('firewall');
@@ -159,14 +164,19 @@ export function provisioningDepsFromConfig(
   options: { teams?: TeamResolver } = {},
 ): Deps {
   const hasSsh = config.has('dockerEnv.ssh');
+  const viaPortainer =
+    (config.getOptionalString('dockerEnv.docker.kind') ?? 'portainer') ===
+    'portainer';
   const sshPort = config.getOptionalNumber('dockerEnv.ssh.port') ?? 22;
   return {
     proxmox: ProxmoxApiClient.fromConfig(config),
     portainer: PortainerClient.fromConfig(config),
     netbox: NetBoxClient.fromConfig(config),
     routes: TraefikRoutes.fromConfig(config),
-    // TODO(ground): through Portainer's Docker proxy (`endpointId`) once that transport lands
-    docker: ({ ip }) => DockerClient.fromConfig(config, { host: ip }),
+    docker: ({ ip, endpointId }) =>
+      viaPortainer && endpointId === undefined
+        ? undefined
+        : DockerClient.fromConfig(config, { host: ip, endpointId }),
     ...(hasSsh
       ? {
           ssh: target => SshClient.fromConfig(config, target),

@@ -73,18 +73,21 @@ describe('the provisioning steps against the lab', () => {
     const config = new ConfigReader({
       dockerEnv: {
         proxmox: {
-          baseUrl: lab.urls.proxmox,
+          baseUrl: lab.urls.proxmox.replace(/\/api2\/json$/, ''),
+          allowInsecure: true,
           tokenId: lab.credentials.proxmox.tokenId,
           tokenSecret: lab.credentials.proxmox.tokenSecret,
-          requestTimeoutMs: 3000,
+          timeoutMs: 3000,
         },
         netbox: {
           baseUrl: lab.urls.netbox,
+          allowInsecure: true,
           token: lab.credentials.netbox.token,
           timeoutMs: 3000,
         },
         portainer: {
-          baseUrl: lab.urls.portainer,
+          baseUrl: lab.urls.portainer.replace(/\/api$/, ''),
+          allowInsecure: true,
           apiKey: lab.credentials.portainer.apiKey,
           timeoutMs: 3000,
         },
@@ -94,7 +97,7 @@ describe('the provisioning steps against the lab', () => {
           entryPoints: ['web'],
           directory: routesDir,
         },
-        docker: { kind: 'tcp', timeoutMs: 3000 },
+        docker: { kind: 'portainer', timeoutMs: 3000 },
         provisioning: {
           agent: { scheme: 'http' },
           publicPort: 18000,
@@ -139,7 +142,7 @@ describe('the provisioning steps against the lab', () => {
     expect(snap.portainer.teams).toEqual([]);
     expect(snap.portainer.memberships).toEqual([]);
     expect(snap.portainer.tags.map((t: any) => t.Name)).not.toContain(
-      'docker-env:env-test-project',
+      'docker-env-env-test-project',
     );
     expect(snap.netbox).toEqual({ vms: [], interfaces: [], ips: [] });
     expect(snap.files).toEqual({});

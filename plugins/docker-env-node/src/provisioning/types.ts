@@ -23,8 +23,11 @@ export interface ProvisioningDeps {
   portainer: PortainerApi;
   netbox: NetBoxApi;
   routes: TraefikRouteClient;
-  /** The guest's Docker engine (direct, or through Portainer's Docker proxy once `endpointId` is known). */
-  docker(target: { ip: string; endpointId?: number }): DockerApi;
+  /**
+   * The guest's Docker engine: through Portainer's Docker proxy (the default) once `endpointId` is
+   * known, or directly (SSH/TCP). Undefined when the transport needs an endpoint not made yet.
+   */
+  docker(target: { ip: string; endpointId?: number }): DockerApi | undefined;
   /** SSH to a guest with a pinned host key (OS-template path only). */
   ssh?(target: { host: string; hostKeySha256: string }): SshSession;
   /** Learns a guest's SSH host key at first contact (OS-template path only). */

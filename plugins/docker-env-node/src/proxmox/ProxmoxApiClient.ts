@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { buildFromConfig, readBaseUrl, readTimeoutMs } from '../config';
 import { UpstreamApiError } from '../errors';
 import {
   MANAGED_BY,
@@ -101,18 +102,21 @@ export class ProxmoxApiClient extends CtExtras implements ProxmoxClient {
 
   /** Reads `dockerEnv.proxmox` (see config.d.ts). */
   static fromConfig(config: Config): ProxmoxApiClient {
-    const c = config.getConfig('dockerEnv.proxmox');
-    return new ProxmoxApiClient(
-      new PveTransport({
-        url: c.getString('baseUrl'),
-        tokenId: c.getString('tokenId'),
-        tokenSecret: c.getString('tokenSecret'),
-        timeoutMs: c.getOptionalNumber('requestTimeoutMs'),
-        caPem: c.getOptionalString('tls.caPem'),
-        insecureSkipTlsVerify: c.getOptionalBoolean('tls.insecureSkipVerify'),
-      }),
-      c.getOptionalString('node') ?? 'pve',
-    );
+    const section = 'dockerEnv.proxmox';
+    return buildFromConfig(section, () => {
+      const c = config.getConfig(section);
+      return new ProxmoxApiClient(
+        new PveTransport({
+          url: readBaseUrl(c, section, '/api2/json'),
+          tokenId: c.getString('tokenId'),
+          tokenSecret: c.getString('tokenSecret'),
+          timeoutMs: readTimeoutMs(c, section),
+          caPem: c.getOptionalString('tls.caPem'),
+          insecureSkipTlsVerify: c.getOptionalBoolean('tls.insecureSkipVerify'),
+        }),
+        c.getOptionalString('node') ?? 'pve',
+      );
+    });
   }
 
   forNode(node: string): ProxmoxApiClient {

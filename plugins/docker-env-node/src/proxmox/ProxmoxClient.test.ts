@@ -637,7 +637,8 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
       new ConfigReader({
         dockerEnv: {
           proxmox: {
-            baseUrl: sim.url,
+            baseUrl: sim.url.replace(/\/api2\/json$/, ''),
+            allowInsecure: true,
             node: 'pve',
             tokenId: DEFAULT_PROXMOX_SIM_TOKEN.id,
             tokenSecret: DEFAULT_PROXMOX_SIM_TOKEN.secret,

@@ -1,3 +1,4 @@
+import { serializeError } from '@backstage/errors';
 import { InputError } from '@backstage/errors';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -75,10 +76,12 @@ describe('SshClient against a real sshd', () => {
       exitCode: 3,
       operation: 'exec sh',
     });
-    expect(err.stderrTail).toContain('the real cause');
-    expect(err.message).toMatch(
-      /exited with code 3: first line\nthe real cause/,
-    );
+    expect(err.stderrTail).toBe('first line\nthe real cause');
+    // remote output stays out of the message and out of what reaches an API response
+    expect(err.message).toBe('ssh command sh exited with code 3');
+    const serialized = JSON.stringify(serializeError(err));
+    expect(serialized).not.toContain('the real cause');
+    expect(serialized).toContain('exited with code 3');
     // arguments (which may carry secrets) never appear in the error
     const secret = await ssh
       .run(['sh', '-c', 'exit 1', 'sh', 'TOPSECRET'])

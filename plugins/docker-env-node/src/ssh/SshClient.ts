@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import { promises as fs } from 'node:fs';
 import { NodeSSH } from 'node-ssh';
 import type { ClientChannel, SFTPWrapper } from 'ssh2';
+import { buildFromConfig, readSshConfig } from '../config';
 import { UpstreamApiError } from '../errors';
 import {
   assertAbsolutePosixPath,
@@ -82,33 +83,37 @@ export interface SshSession {
   dispose(): Promise<void>;
 }
 
-/** A remote command ended with an exit code outside the accepted ones (or by a signal). */
+/**
+ * A remote command ended with an exit code outside the accepted ones (or by a signal). The
+ * message names only the command's label and exit: remote output may carry secrets or internal
+ * detail, so its tail is kept in `stderrTail`, which is not enumerable and so not serialised
+ * into API error responses. Log it where operators read logs.
+ */
 export class SshCommandError extends UpstreamApiError {
   readonly exitCode: number | null;
   readonly signal: string | null;
-  readonly stderrTail: string;
+  declare readonly stderrTail: string;
   constructor(
     label: string,
     exitCode: number | null,
     signal: string | null,
     stderr: string,
   ) {
-    const tail = stderr.trim().slice(-500);
-    super(
-      `ssh command ${label} ${
-        exitCode === null
-          ? `ended by signal ${signal ?? 'unknown'}`
-          : `exited with code ${exitCode}`
-      }${tail ? `: ${tail}` : ''}`,
-      {
-        system: 'ssh',
-        reason: tail || `exit ${exitCode}`,
-        operation: `exec ${label}`,
-      },
-    );
+    const exit =
+      exitCode === null
+        ? `ended by signal ${signal ?? 'unknown'}`
+        : `exited with code ${exitCode}`;
+    super(`ssh command ${label} ${exit}`, {
+      system: 'ssh',
+      reason: exit,
+      operation: `exec ${label}`,
+    });
     this.exitCode = exitCode;
     this.signal = signal;
-    this.stderrTail = tail;
+    Object.defineProperty(this, 'stderrTail', {
+      value: stderr.trim().slice(-500),
+      enumerable: false,
+    });
   }
 }
 
@@ -126,8 +131,9 @@ export class SshClient implements SshSession {
   private hostKeyMismatch?: string;
 
   /**
-   * Reads the shared SSH settings from `dockerEnv.ssh` (username, privateKey, passphrase, port,
-   * timeouts); the host and its pinned key come from the caller (e.g. the environment record).
+   * Reads the shared SSH settings from `dockerEnv.ssh` (the SshConfig shape: username, privateKey,
+   * passphrase, port, connectTimeoutMs, timeoutMs); the host and its pinned key come from the
+   * caller (e.g. the environment record). A bad value is a ConfigError.
    */
   static fromConfig(
     config: Config,
@@ -138,16 +144,19 @@ export class SshClient implements SshSession {
       username?: string;
     },
   ): SshClient {
-    const c = config.getConfig('dockerEnv.ssh');
+    const section = 'dockerEnv.ssh';
+    const c = buildFromConfig(section, () =>
+      readSshConfig(config.getConfig(section), section),
+    );
     return new SshClient({
       host: target.host,
       hostKeySha256: target.hostKeySha256,
-      port: target.port ?? c.getOptionalNumber('port') ?? 22,
-      username: target.username ?? c.getOptionalString('username') ?? 'root',
-      privateKey: c.getString('privateKey'),
-      passphrase: c.getOptionalString('passphrase'),
-      connectTimeoutMs: c.getOptionalNumber('connectTimeoutMs'),
-      commandTimeoutMs: c.getOptionalNumber('commandTimeoutMs'),
+      port: target.port ?? c.port ?? 22,
+      username: target.username ?? c.username ?? 'root',
+      privateKey: c.privateKey,
+      passphrase: c.passphrase,
+      connectTimeoutMs: c.connectTimeoutMs,
+      commandTimeoutMs: c.timeoutMs,
     });
   }
 

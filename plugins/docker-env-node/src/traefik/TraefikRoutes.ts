@@ -1,5 +1,10 @@
 import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import {
+  ConfigError,
+  buildFromConfig,
+  readPath,
+  readSshConfig,
+} from '../config';
 import { SshClient } from '../ssh';
 import { assertDnsLabel } from '../validation';
 import {
@@ -38,17 +43,28 @@ export class TraefikRoutes implements TraefikRouteClient {
    * (remote Traefik host with a pinned host key).
    */
   static fromConfig(config: Config): TraefikRoutes {
-    const c = config.getConfig('dockerEnv.traefik');
-    const settings: TraefikRouteSettings = {
-      baseDomain: c.getString('baseDomain'),
-      entryPoints: c.getOptionalStringArray('entryPoints'),
-      tls: c.getOptionalBoolean('tls'),
-      certResolver: c.getOptionalString('certResolver'),
-      wildcardCertificate: c.getOptionalBoolean('wildcardCertificate'),
-      middlewares: c.getOptionalStringArray('middlewares'),
-      maintenanceService: c.getOptionalString('maintenanceService'),
-    };
-    return new TraefikRoutes(routeStoreFromConfig(config), settings);
+    const section = 'dockerEnv.traefik';
+    return buildFromConfig(section, () => {
+      const c = config.getConfig(section);
+      const settings: TraefikRouteSettings = {
+        baseDomain: c.getString('baseDomain'),
+        entryPoints: c.getOptionalStringArray('entryPoints'),
+        tls: c.getOptionalBoolean('tls'),
+        certResolver: c.getOptionalString('certResolver'),
+        wildcardCertificate: c.getOptionalBoolean('wildcardCertificate'),
+        middlewares: c.getOptionalStringArray('middlewares'),
+        maintenanceService: c.getOptionalString('maintenanceService'),
+      };
+      // builds the route document once so a bad setting fails here, at start-up
+      buildRouteDocument(
+        {
+          environment: 'config-check',
+          target: { kind: 'backend', backend: { ip: '127.0.0.1', port: 80 } },
+        },
+        settings,
+      );
+      return new TraefikRoutes(routeStoreFromConfig(config), settings);
+    });
   }
 
   constructor(
@@ -85,29 +101,34 @@ export class TraefikRoutes implements TraefikRouteClient {
   }
 }
 
-/** Picks the route store from `dockerEnv.traefik.directory` or `dockerEnv.traefik.sftp`. */
+/**
+ * Picks the route store from `dockerEnv.traefik.directory` (a relative path resolves against the
+ * backend's working directory) or `dockerEnv.traefik.sftp` (the SshConfig shape plus `directory`).
+ */
 export function routeStoreFromConfig(config: Config): RouteStore {
-  const c = config.getConfig('dockerEnv.traefik');
-  const directory = c.getOptionalString('directory');
-  const sftp = c.getOptionalConfig('sftp');
-  if (directory !== undefined && sftp) {
-    throw new InputError(
-      'dockerEnv.traefik: set either directory or sftp, not both',
-    );
-  }
-  if (directory !== undefined) return new LocalRouteStore(directory);
-  if (sftp) {
+  const section = 'dockerEnv.traefik';
+  return buildFromConfig(section, () => {
+    const c = config.getConfig(section);
+    const directory = readPath(c, 'directory');
+    const sftp = c.getOptionalConfig('sftp');
+    if (directory !== undefined && sftp)
+      throw new ConfigError(
+        `${section}: set either directory or sftp, not both`,
+      );
+    if (directory !== undefined) return new LocalRouteStore(directory);
+    if (!sftp)
+      throw new ConfigError(`${section}: one of directory or sftp is required`);
+    const ssh = readSshConfig(sftp, `${section}.sftp`);
     const session = new SshClient({
       host: sftp.getString('host'),
-      port: sftp.getOptionalNumber('port') ?? 22,
+      port: ssh.port ?? 22,
       username: sftp.getString('username'),
-      privateKey: sftp.getString('privateKey'),
-      passphrase: sftp.getOptionalString('passphrase'),
+      privateKey: ssh.privateKey,
+      passphrase: ssh.passphrase,
       hostKeySha256: sftp.getString('hostKey'),
+      connectTimeoutMs: ssh.connectTimeoutMs,
+      commandTimeoutMs: ssh.timeoutMs,
     });
     return new SftpRouteStore(session, sftp.getString('directory'));
-  }
-  throw new InputError(
-    'dockerEnv.traefik: one of directory or sftp is required',
-  );
+  });
 }

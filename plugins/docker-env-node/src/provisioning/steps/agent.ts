@@ -104,19 +104,21 @@ export function agentStep(
       await poll(ctx.signal, config.pollIntervalMs, async () =>
         (await pingAgent(url, ctx.signal, 3000)) ? true : undefined,
       );
-      // Docker itself: through the transport the later steps use
+      // Docker itself, when reachable without Portainer (through Portainer: its registration
+      // checks the agent and the welcome step uses Docker through it)
       const docker = deps.docker({ ip });
-      await poll(ctx.signal, config.pollIntervalMs, () =>
-        docker.ping().then(
-          () => true,
-          (e: unknown) => {
-            // not listening yet: try again; an HTTP error answer is a failure
-            if (e instanceof UpstreamApiError && e.status === undefined)
-              return undefined;
-            throw e;
-          },
-        ),
-      );
+      if (docker)
+        await poll(ctx.signal, config.pollIntervalMs, () =>
+          docker.ping().then(
+            () => true,
+            (e: unknown) => {
+              // not listening yet: try again; an HTTP error answer is a failure
+              if (e instanceof UpstreamApiError && e.status === undefined)
+                return undefined;
+              throw e;
+            },
+          ),
+        );
       return { ...learnt, agentUrl: `tcp://${ip}:${config.agent.port}` };
     },
   };

@@ -30,14 +30,20 @@ export function welcomeStep(
   config: ProvisioningConfig,
 ): OperationStep {
   const w = config.welcome;
-  const dockerFor = (ctx: Parameters<OperationStep['run']>[0]) =>
-    deps.docker({
+  const dockerFor = (ctx: Parameters<OperationStep['run']>[0]) => {
+    const docker = deps.docker({
       ip: fact<string>(ctx, 'ip', 'string'),
       endpointId:
         typeof ctx.facts.endpointId === 'number'
           ? ctx.facts.endpointId
           : undefined,
     });
+    if (!docker)
+      throw new Error(
+        'welcome: no Docker transport (the portainer step has not run)',
+      );
+    return docker;
+  };
   return {
     name: 'welcome',
     timeoutMs: config.timeouts.welcome,

@@ -1,0 +1,27 @@
+import { CustomErrorBase } from '@backstage/errors';
+
+/**
+ * The `dockerEnv` configuration is missing a value or has a bad one. Thrown while a client is
+ * built from config (at start-up), never for a user's request: it is neither an
+ * `InputError` (which the backend would answer with 400) nor an upstream failure.
+ */
+export class ConfigError extends CustomErrorBase {
+  name = 'ConfigError' as const;
+}
+
+/**
+ * Runs `build` (which reads config section `path` and constructs a client) and turns any failure
+ * into a {@link ConfigError} naming that section.
+ */
+export function buildFromConfig<T>(path: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const message = (e as Error)?.message ?? String(e);
+    throw new ConfigError(
+      message.startsWith(path) ? message : `${path}: ${message}`,
+      e,
+    );
+  }
+}

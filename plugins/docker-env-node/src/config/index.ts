@@ -1,0 +1,10 @@
+export { ConfigError, buildFromConfig } from './ConfigError';
+export {
+  isLoopbackHost,
+  readAllowInsecure,
+  readBaseUrl,
+  readPath,
+  readSshConfig,
+  readTimeoutMs,
+} from './readers';
+export type { SshConfig } from './readers';

@@ -1,0 +1,97 @@
+import { InputError } from '@backstage/errors';
+import type Docker from 'dockerode';
+import { UpstreamApiError } from '../errors';
+
+/** A dockerode failure: HTTP status and the engine's JSON body when there was an answer. */
+export type DockerodeError = Error & {
+  statusCode?: number;
+  json?: unknown;
+  reason?: string;
+  code?: string;
+};
+
+/** Turns a dockerode failure into an {@link UpstreamApiError} with the engine's message. */
+export function toDockerError(
+  target: string,
+  operation: string,
+  error: unknown,
+): Error {
+  const e = error as DockerodeError;
+  if (e instanceof UpstreamApiError || e instanceof InputError) return e;
+  const json = e?.json as { message?: string } | Buffer | string | undefined;
+  let engineMessage: string | undefined;
+  if (
+    json &&
+    typeof json === 'object' &&
+    !Buffer.isBuffer(json) &&
+    typeof json.message === 'string'
+  ) {
+    engineMessage = json.message;
+  } else if (Buffer.isBuffer(json) || typeof json === 'string') {
+    engineMessage = json.toString().trim().slice(0, 500) || undefined;
+  } else if (typeof e?.statusCode === 'number') {
+    // streaming calls (pull, events) carry the engine's message only in dockerode's error text
+    const m = /^\(HTTP code \d+\) .*? - ([\s\S]*?)\s*$/.exec(e.message ?? '');
+    if (m && m[1]) engineMessage = m[1];
+  }
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  const reason = engineMessage ?? e?.code ?? e?.reason ?? e?.message;
+  const what = status ? `HTTP ${status}` : e?.code ?? 'failed';
+  return new UpstreamApiError(
+    `Docker ${operation} on ${target}: ${what}: ${reason}`,
+    { system: 'docker', status, reason, operation, cause: e },
+  );
+}
+
+/**
+ * One engine and the deadline every call to it gets. dockerode's own `timeout` is a socket idle
+ * timeout (and there is none over SSH), so each call also races a timer of `timeoutMs`.
+ */
+export class EngineCall {
+  constructor(
+    readonly docker: Docker,
+    readonly target: string,
+    readonly timeoutMs: number,
+  ) {}
+
+  /**
+   * Runs one request with the deadline (plus `extraMs`, e.g. a stop's grace period); failures
+   * become {@link UpstreamApiError}s. `accept` maps an HTTP status that is a success for the
+   * caller (e.g. 304 "already started").
+   */
+  async run<T>(
+    operation: string,
+    fn: () => Promise<T>,
+    options: { accept?: Record<number, () => T>; extraMs?: number } = {},
+  ): Promise<T> {
+    const { accept, extraMs = 0 } = options;
+    const deadlineMs = this.timeoutMs + extraMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            Object.assign(new Error(`timed out after ${deadlineMs} ms`), {
+              code: 'ETIMEDOUT',
+            }),
+          ),
+        deadlineMs,
+      );
+    });
+    try {
+      return await Promise.race([fn(), timeout]);
+    } catch (e) {
+      const status = (e as DockerodeError)?.statusCode;
+      const accepted = status !== undefined ? accept?.[status] : undefined;
+      if (accepted) return accepted();
+      throw toDockerError(this.target, operation, e);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The error for a failure that happens on an open stream. */
+  failure(operation: string, e: unknown): Error {
+    return toDockerError(this.target, operation, e);
+  }
+}
