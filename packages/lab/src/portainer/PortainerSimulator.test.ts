@@ -90,7 +90,9 @@ describe('PortainerSimulator', () => {
       GroupId: 1,
     });
     expect(contract.validate('portaineree.Endpoint', created.body)).toEqual([]);
-    expect(agent.seen.map(s => `${s.method} ${s.path}`)).toEqual(['GET /ping']);
+    // the ping first, then the snapshot's Docker reads (the stand-in agent has no /info: Status 2)
+    expect(agent.seen.map(s => `${s.method} ${s.path}`)[0]).toBe('GET /ping');
+    expect(created.body.Status).toBe(2);
     expect(await createEndpoint('env-a', `tcp://${AGENT_IP}:9001`)).toEqual({
       status: 409,
       body: { message: 'Name is not unique', details: 'Name is not unique' },

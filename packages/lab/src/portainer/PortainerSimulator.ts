@@ -1,6 +1,6 @@
 import busboy from 'busboy';
 import express from 'express';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { LabControl } from '../core/LabControl';
 import { ClosableServer } from '../core/ClosableServer';
 import { agentBaseUrl, forwardToAgent, pingAgent } from './agent';
@@ -13,6 +13,10 @@ import {
   renderRegistry,
   renderUser,
 } from './model';
+import { field, isReply, parseJson, perr, type Reply, send } from './reply';
+import { takeDockerSnapshot } from './snapshot';
+import { systemVersion, PORTAINER_VERSION } from './system';
+import { createTag, deleteTag, renderTag } from './tags';
 
 /** The admin API key accepted by default (`X-API-Key`). */
 export const PORTAINER_LAB_API_KEY =
@@ -61,60 +65,10 @@ export interface PortainerSimulatorOptions {
   adminPassword?: string;
   /** Regular users to seed (ids from 2). Default alice, bob, carol with password `labPassword1`. */
   users?: Array<{ username: string; password?: string }>;
-  /** Tag ids that exist. Default none. */
+  /** Tag ids that exist (named `tag-<id>`). Default none; `POST /api/tags` adds more. */
   tagIds?: number[];
-}
-
-interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-const capitalize = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s);
-
-/** Portainer's error body: `{message, details}` where details defaults to the capitalised message. */
-function perr(status: number, message: string, details?: string): Reply {
-  return { status, body: { message, details: capitalize(details ?? message) } };
-}
-
-/** Go's encoding/json matches keys case-insensitively (exact match first). */
-function field(body: Record<string, unknown>, name: string): unknown {
-  if (name in body) return body[name];
-  const key = Object.keys(body).find(
-    k => k.toLowerCase() === name.toLowerCase(),
-  );
-  return key === undefined ? undefined : body[key];
-}
-
-function parseJson(req: express.Request): Record<string, unknown> | Reply {
-  const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-  try {
-    const json = JSON.parse(raw);
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      return perr(
-        400,
-        'Invalid request payload',
-        'json: cannot unmarshal array into Go value of type struct',
-      );
-    }
-    return json;
-  } catch (e) {
-    return perr(
-      400,
-      'Invalid request payload',
-      raw === '' ? 'EOF' : (e as Error).message,
-    );
-  }
-}
-
-function isReply(x: unknown): x is Reply {
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    typeof (x as Reply).status === 'number' &&
-    'body' in x
-  );
+  /** How often every environment is snapshotted, ms; Portainer's default 5 min. 0 turns it off. */
+  snapshotIntervalMs?: number;
 }
 
 /** Validates an access-policy map as Go would decode `map[TeamID]AccessPolicy`. */
@@ -156,6 +110,7 @@ export class PortainerSimulator {
   /** Every API request seen, for "nothing was sent" assertions. */
   readonly requests: Array<{ method: string; path: string }> = [];
   private readonly jwts = new Map<string, number>();
+  private snapshotTimer?: NodeJS.Timeout;
 
   private constructor(
     readonly url: string,
@@ -199,8 +154,12 @@ export class PortainerSimulator {
       memberships: [],
       endpoints: [],
       registries: [],
-      tagIds: options.tagIds ?? [],
-      nextId: { user: seeded.length + 1 },
+      tags: (options.tagIds ?? []).map(id => ({ ID: id, Name: `tag-${id}` })),
+      instanceId: randomUUID(),
+      nextId: {
+        user: seeded.length + 1,
+        tag: Math.max(0, ...(options.tagIds ?? [])),
+      },
     };
     const app = express();
     const server = await ClosableServer.listen(
@@ -217,12 +176,38 @@ export class PortainerSimulator {
       options.apiKeys ?? [PORTAINER_LAB_API_KEY],
     );
     sim.mount(app);
+    const every = options.snapshotIntervalMs ?? 300_000;
+    if (every > 0) {
+      sim.snapshotTimer = setInterval(() => void sim.snapshotAll(), every);
+      sim.snapshotTimer.unref();
+    }
     return sim;
   }
 
   /** Stops listening and closes open connections. */
   async stop(): Promise<void> {
+    clearInterval(this.snapshotTimer);
     await this.server.close();
+  }
+
+  /**
+   * Snapshots one environment through its agent (Portainer's snapshot service): Status 1 with a
+   * fresh `Snapshots[0]` when the agent answers, Status 2 (down) and the old snapshot when not.
+   */
+  async snapshot(e: PtEndpoint): Promise<void> {
+    try {
+      e.Snapshots = [
+        await takeDockerSnapshot(e.URL, Math.floor(Date.now() / 1000)),
+      ];
+      e.Status = 1;
+    } catch {
+      e.Status = 2;
+    }
+  }
+
+  /** Snapshots every environment (the periodic job, `POST /api/endpoints/snapshot`). */
+  async snapshotAll(): Promise<void> {
+    await Promise.all(this.state.endpoints.map(e => this.snapshot(e)));
   }
 
   private nextId(kind: string) {
@@ -248,6 +233,14 @@ export class PortainerSimulator {
       this.requests.push({ method: req.method, path: req.originalUrl });
       next();
     });
+    // public, as in Portainer: the version and instance id
+    const status = (_req: express.Request, res: express.Response) =>
+      send(res, {
+        status: 200,
+        body: { Version: PORTAINER_VERSION, InstanceID: this.state.instanceId },
+      });
+    app.get('/api/status', status);
+    app.get('/api/system/status', status);
     app.post('/api/auth', express.raw({ type: () => true }), (req, res) =>
       this.handle('portainer.auth', res, () => this.authenticate(req)),
     );
@@ -315,6 +308,44 @@ export class PortainerSimulator {
       '/api/endpoints/:id/registries/:registryId',
       'portainer.endpoint.registryAccess',
       req => this.registryAccess(req),
+    );
+    r(
+      'get',
+      '/api/endpoints/:id/registries',
+      'portainer.endpoint.registries',
+      req =>
+        this.withEndpoint(req, () => ({
+          status: 200,
+          body: this.state.registries.map(renderRegistry),
+        })),
+    );
+    app.post('/api/endpoints/snapshot', (_req, res) =>
+      this.handle('portainer.endpoint.snapshot', res, async () => {
+        await this.snapshotAll();
+        return { status: 204 };
+      }),
+    );
+    app.post('/api/endpoints/:id/snapshot', (req, res) =>
+      this.handle('portainer.endpoint.snapshot', res, async () => {
+        const e = this.findEndpoint(req.params.id);
+        if (isReply(e)) return e;
+        await this.snapshot(e);
+        return { status: 204 };
+      }),
+    );
+    r('get', '/api/system/version', 'portainer.system.version', () => ({
+      status: 200,
+      body: systemVersion(),
+    }));
+    r('get', '/api/tags', 'portainer.tag.list', () => ({
+      status: 200,
+      body: this.state.tags.map(t => renderTag(this.state, t)),
+    }));
+    r('post', '/api/tags', 'portainer.tag.create', req =>
+      createTag(this.state, req, () => this.nextId('tag')),
+    );
+    r('delete', '/api/tags/:id', 'portainer.tag.delete', req =>
+      deleteTag(this.state, req.params.id),
     );
     r('get', '/api/teams', 'portainer.team.list', () => ({
       status: 200,
@@ -489,7 +520,7 @@ export class PortainerSimulator {
       limit > 0 ? list.slice(start, start + limit) : list.slice(start);
     return {
       status: 200,
-      body: page.map(renderEndpoint),
+      body: page.map(e => renderEndpoint(e, false)),
       headers: {
         'X-Total-Count': String(list.length),
         'X-Total-Available': String(this.state.endpoints.length),
@@ -497,18 +528,15 @@ export class PortainerSimulator {
     };
   }
 
-  private withEndpoint(
-    req: express.Request,
-    fn: (e: PtEndpoint) => Reply,
-  ): Reply {
-    if (!/^\d+$/.test(req.params.id)) {
+  private findEndpoint(id: string): PtEndpoint | Reply {
+    if (!/^\d+$/.test(id)) {
       return perr(
         400,
         'Invalid environment identifier route variable',
-        `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
+        `strconv.Atoi: parsing "${id}": invalid syntax`,
       );
     }
-    const e = this.state.endpoints.find(x => x.Id === Number(req.params.id));
+    const e = this.state.endpoints.find(x => x.Id === Number(id));
     if (!e) {
       return perr(
         404,
@@ -516,7 +544,15 @@ export class PortainerSimulator {
         'object not found inside the database',
       );
     }
-    return fn(e);
+    return e;
+  }
+
+  private withEndpoint(
+    req: express.Request,
+    fn: (e: PtEndpoint) => Reply,
+  ): Reply {
+    const e = this.findEndpoint(req.params.id);
+    return isReply(e) ? e : fn(e);
   }
 
   private withTeam(
@@ -647,7 +683,9 @@ export class PortainerSimulator {
       // Checked again: another create may have won while the ping was in flight.
       if (this.state.endpoints.some(e => e.Name === name))
         return perr(409, 'Name is not unique');
-      const unknownTag = tagIds.find(t => !this.state.tagIds.includes(t));
+      const unknownTag = tagIds.find(
+        t => !this.state.tags.some(tag => tag.ID === t),
+      );
       if (unknownTag !== undefined) {
         return perr(
           500,
@@ -669,8 +707,12 @@ export class PortainerSimulator {
         TeamAccessPolicies: {},
         UserAccessPolicies: {},
         AgentVersion: version,
+        Status: 1,
+        Snapshots: [],
       };
       this.state.endpoints.push(endpoint);
+      // Portainer snapshots a new environment before it answers
+      await this.snapshot(endpoint);
       return { status: 200, body: renderEndpoint(endpoint) };
     });
   }
@@ -697,6 +739,22 @@ export class PortainerSimulator {
         const p = policies(uap);
         if (isReply(p)) return p;
         user = p;
+      }
+      const tagIds = field(body, 'tagIDs');
+      if (tagIds !== undefined && tagIds !== null) {
+        if (!Array.isArray(tagIds) || !tagIds.every(t => Number.isInteger(t)))
+          return perr(
+            400,
+            'Invalid request payload',
+            'json: cannot unmarshal into Go struct field endpointUpdatePayload.tagIDs of type []portainer.TagID',
+          );
+        if (tagIds.some(t => !this.state.tags.some(tag => tag.ID === t)))
+          return perr(
+            500,
+            'Unable to find a tag inside the database',
+            'object not found inside the database',
+          );
+        e.TagIds = tagIds as number[];
       }
       if (typeof name === 'string' && name !== '') e.Name = name;
       const publicUrl = field(body, 'publicURL');
@@ -957,20 +1015,4 @@ function readForm(req: express.Request): Promise<Record<string, string>> {
     bb.on('error', reject);
     req.pipe(bb);
   });
-}
-
-function send(
-  res: express.Response,
-  reply: Reply & { headers?: Record<string, string> },
-  reason?: string,
-) {
-  res.status(reply.status);
-  if (reason) res.statusMessage = reason;
-  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-  if (reply.body === undefined || reply.status === 204) {
-    res.end();
-    return;
-  }
-  res.setHeader('Content-Type', 'application/json');
-  res.end(JSON.stringify(reply.body));
 }

@@ -1,3 +1,5 @@
+import type { PtDockerSnapshot } from './snapshot';
+import type { PtTag } from './tags';
 // Portainer CE 2.2x objects as stored and as rendered (JSON tags of api/portainer.go).
 
 /** A Portainer user. */
@@ -41,6 +43,10 @@ export interface PtEndpoint {
   TeamAccessPolicies: PtAccessPolicies;
   UserAccessPolicies: PtAccessPolicies;
   AgentVersion: string;
+  /** 1 up, 2 down: set by each snapshot. */
+  Status: 1 | 2;
+  /** The last Docker snapshot (Portainer keeps one). */
+  Snapshots: PtDockerSnapshot[];
 }
 
 /** A registry; `Password` is stored but never rendered. */
@@ -70,13 +76,18 @@ export interface PortainerState {
   memberships: PtMembership[];
   endpoints: PtEndpoint[];
   registries: PtRegistry[];
-  /** Existing tag ids (Portainer refuses unknown TagIds with 500). */
-  tagIds: number[];
+  /** Existing tags (Portainer refuses unknown TagIds with 500). */
+  tags: PtTag[];
+  /** Portainer's instance id (`/api/status`). */
+  instanceId: string;
   nextId: Record<string, number>;
 }
 
-/** Renders an environment like Portainer CE (`portainer.Endpoint`). */
-export function renderEndpoint(e: PtEndpoint) {
+/**
+ * Renders an environment like Portainer CE (`portainer.Endpoint`); lists leave the raw snapshot
+ * out (`excludeSnapshotRaw`), as Portainer's environment list does.
+ */
+export function renderEndpoint(e: PtEndpoint, withRaw = true) {
   return {
     Id: e.Id,
     Name: e.Name,
@@ -88,8 +99,10 @@ export function renderEndpoint(e: PtEndpoint) {
     Gpus: [],
     TLSConfig: { TLS: e.TLS, TLSSkipVerify: e.TLSSkipVerify },
     TagIds: e.TagIds,
-    Status: 1,
-    Snapshots: [],
+    Status: e.Status,
+    Snapshots: e.Snapshots.map(snap =>
+      withRaw ? snap : { ...snap, DockerSnapshotRaw: {} },
+    ),
     UserAccessPolicies: e.UserAccessPolicies,
     TeamAccessPolicies: e.TeamAccessPolicies,
     EdgeKey: '',
