@@ -187,6 +187,40 @@ export interface Config {
        */
       allowPrivateNetworks?: boolean;
     };
+    /** Lifecycle operations (pause, resume, snapshots, delete); see src/lifecycle/README.md. */
+    lifecycle?: {
+      /** PVE storage that receives the final backup (vzdump) of a deleted environment. */
+      backupStorage: string;
+      /** `snapshot` (default) or `stop`: how vzdump takes the final backup. */
+      backupMode?: 'snapshot' | 'stop';
+      /** Where a paused environment's routes point: exactly one of a Traefik service or a paused-page URL. */
+      pausedRoute: {
+        /** A service defined in Traefik's static files, e.g. `paused@file`. */
+        service?: string;
+        /** The URL of a server that answers the paused page. */
+        url?: string;
+      };
+      /** Seconds PVE waits for a clean shutdown before it stops the CT; default 60. */
+      shutdownTimeoutSeconds?: number;
+      /** Seconds Docker waits for one container to stop; default 20. */
+      containerStopTimeoutSeconds?: number;
+      /** Upper bound of one Proxmox task in ms; default 300000. */
+      taskTimeoutMs?: number;
+      /** Upper bound of the final backup in ms; default 3600000. */
+      backupTimeoutMs?: number;
+      /** Wait for the guest's address after a start, in ms; default 120000. */
+      ipTimeoutMs?: number;
+      /** Wait for the guest's Docker engine after a start, in ms; default 120000. */
+      dockerReadyTimeoutMs?: number;
+      /** Poll interval in ms; default 1000. */
+      pollIntervalMs?: number;
+      /** The Portainer agent's container name (never stopped or removed by a step); default `portainer_agent`. */
+      agentContainerName?: string;
+      /** The Portainer agent's port on the guest; default 9001. */
+      agentPort?: number;
+      /** Prefix of the Portainer teams provisioning creates; default `docker-env-`. */
+      teamPrefix?: string;
+    };
     /** Traefik routes: one file-provider YAML file per route, written locally or over SFTP. */
     traefik?: {
       /** Base domain; environments get `<name>.<baseDomain>`. */

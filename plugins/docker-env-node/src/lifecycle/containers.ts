@@ -75,10 +75,13 @@ export async function readContainerLogs(
     throw new InputError(
       `tail: must be a whole number from 1 to ${LOG_TAIL.max}`,
     );
-  const details = await docker.inspect(container);
-  const logs = await docker.logs(details.id, { tail });
+  const details = await docker.inspect(container, { includeEnv: true });
+  const logs = await docker.logs(details.id, {
+    tail,
+    maxBytes: LOG_MAX_CHARS,
+  });
   // longest first, so a value containing another is replaced whole
-  const secrets = Object.values(details.env)
+  const secrets = Object.values(details.env ?? {})
     .filter(v => v.length >= 3)
     .sort((a, b) => b.length - a.length);
   const redact = (text: string) =>
@@ -92,7 +95,10 @@ export async function readContainerLogs(
     tail,
     stdout: cut(stdout),
     stderr: cut(stderr),
-    truncated: stdout.length > LOG_MAX_CHARS || stderr.length > LOG_MAX_CHARS,
+    truncated:
+      logs.truncated ||
+      stdout.length > LOG_MAX_CHARS ||
+      stderr.length > LOG_MAX_CHARS,
   };
 }
 

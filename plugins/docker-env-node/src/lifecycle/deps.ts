@@ -1,4 +1,6 @@
 import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { DockerClient } from '../docker';
 import { NetBoxClient } from '../netbox';
 import { PortainerClient } from '../portainer';
 import { ProxmoxApiClient } from '../proxmox';
@@ -9,12 +11,26 @@ import { ProxmoxBackups } from './extras/ProxmoxBackups';
 import type { DockerChannel, LifecycleDeps } from './types';
 
 /**
- * The production clients of `dockerEnv.*` as {@link LifecycleDeps}. The Docker channel is the caller's choice
- * (Portainer's Docker proxy by default in the backend, the guest's engine directly where Portainer is not wanted).
+ * The environment's Docker channel as `dockerEnv.docker` configures it: Portainer's Docker proxy for the
+ * environment's endpoint (the default), or the guest's address (`ssh`, `tcp`).
  */
+export function dockerChannelFromConfig(config: Config): DockerChannel {
+  const viaPortainer =
+    (config.getOptionalString('dockerEnv.docker.kind') ?? 'portainer') ===
+    'portainer';
+  return ({ ip, endpointId }) => {
+    if (viaPortainer && endpointId === undefined)
+      throw new InputError(
+        'endpointId: the environment has no Portainer endpoint recorded, so its Docker engine cannot be reached through Portainer',
+      );
+    return DockerClient.fromConfig(config, { host: ip, endpointId });
+  };
+}
+
+/** The production clients of `dockerEnv.*` as {@link LifecycleDeps}; the Docker channel from config unless given. */
 export function lifecycleDepsFromConfig(
   config: Config,
-  docker: DockerChannel,
+  docker: DockerChannel = dockerChannelFromConfig(config),
 ): LifecycleDeps {
   return {
     proxmox: ProxmoxApiClient.fromConfig(config),

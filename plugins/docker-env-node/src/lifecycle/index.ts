@@ -22,7 +22,7 @@ export {
   type ContainerLogRead,
 } from './containers';
 export { lifecycleConfig, readLifecycleConfig } from './config';
-export { lifecycleDepsFromConfig } from './deps';
+export { lifecycleDepsFromConfig, dockerChannelFromConfig } from './deps';
 export { environmentRouteIds, isPausedDocument } from './routes';
 export { ProxmoxBackups, type PveBackup } from './extras/ProxmoxBackups';
 export { PortainerEndpointUrls } from './extras/PortainerEndpointUrls';

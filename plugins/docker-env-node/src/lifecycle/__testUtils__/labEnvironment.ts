@@ -47,8 +47,13 @@ export interface LabEnvironment {
 
 export const PAUSED_SERVICE = 'paused@file';
 
+/**
+ * Starts the lab; `channel` is how the steps reach Docker: Portainer's Docker proxy (the product's default) or the
+ * guest's engine directly.
+ */
 export async function startLifecycleLab(
   waits: Partial<LifecycleConfig> = {},
+  channel: 'portainer' | 'tcp' = 'portainer',
 ): Promise<LifecycleLab> {
   const lab = await startLab({ latencyScale: 0 });
   const routesDir = await fs.mkdtemp(
@@ -57,13 +62,19 @@ export async function startLifecycleLab(
   const config = new ConfigReader({
     dockerEnv: {
       proxmox: {
-        baseUrl: lab.urls.proxmox,
+        baseUrl: lab.urls.proxmox.replace(/\/api2\/json$/, ''),
+        allowInsecure: true,
         tokenId: lab.credentials.proxmox.tokenId,
         tokenSecret: lab.credentials.proxmox.tokenSecret,
       },
-      netbox: { baseUrl: lab.urls.netbox, token: lab.credentials.netbox.token },
+      netbox: {
+        baseUrl: lab.urls.netbox,
+        allowInsecure: true,
+        token: lab.credentials.netbox.token,
+      },
       portainer: {
-        baseUrl: lab.urls.portainer,
+        baseUrl: lab.urls.portainer.replace(/\/api$/, ''),
+        allowInsecure: true,
         apiKey: lab.credentials.portainer.apiKey,
       },
       traefik: {
@@ -72,7 +83,7 @@ export async function startLifecycleLab(
         tls: false,
         directory: routesDir,
       },
-      docker: { kind: 'tcp' },
+      docker: { kind: channel, allowInsecure: true },
       provisioning: {
         agent: { scheme: 'http' },
         pollIntervalMs: 10,
@@ -80,8 +91,14 @@ export async function startLifecycleLab(
       },
     },
   });
+  // the test's own view of a guest's engine, whatever channel the steps use
   const dockerAt = (ip: string) =>
-    DockerClient.fromConfig(config, { host: ip });
+    new DockerClient({
+      kind: 'tcp',
+      host: ip,
+      port: 2375,
+      allowInsecure: true,
+    });
   const settings = lifecycleConfig({
     backupStorage: 'backup',
     pausedRoute: { service: PAUSED_SERVICE },
@@ -98,7 +115,7 @@ export async function startLifecycleLab(
     lab,
     routesDir,
     config,
-    deps: lifecycleDepsFromConfig(config, ({ ip }) => dockerAt(ip)),
+    deps: lifecycleDepsFromConfig(config),
     settings,
     proxmox: ProxmoxApiClient.fromConfig(config),
     portainer: PortainerClient.fromConfig(config),
@@ -142,7 +159,12 @@ export async function provisionEnvironment(
     target,
     {},
   );
-  if (!provisioned.ok) throw provisioned.failed!.error;
+  if (!provisioned.ok)
+    throw new Error(
+      `provisioning ${name}: step ${provisioned.failed!.step} failed: ${
+        provisioned.failed!.error.message
+      }`,
+    );
   const facts = provisioned.facts;
   const ip = facts.ip as string;
 
