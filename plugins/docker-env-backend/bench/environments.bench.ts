@@ -21,6 +21,13 @@ function percentile(sorted: number[], p: number): number {
   ];
 }
 
+/** 1 % of the rows are alice's, 1 % her group's, the rest spread over 200 other owners. */
+function ownerOf(i: number, owners: string[]): string {
+  if (i % 100 === 0) return 'user:default/alice';
+  if (i % 100 === 1) return 'group:default/team-a';
+  return owners[i % owners.length];
+}
+
 async function seed(knex: Knex) {
   const owners = Array.from({ length: 200 }, (_, i) =>
     i % 2 ? `user:default/u${i}` : `group:default/g${i}`,
@@ -29,12 +36,7 @@ async function seed(knex: Knex) {
   const rows = Array.from({ length: TOTAL }, (_, i) => ({
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     name: `env-${String(i).padStart(5, '0')}`,
-    owner:
-      i % 100 === 0
-        ? 'user:default/alice'
-        : i % 100 === 1
-        ? 'group:default/team-a'
-        : owners[i % owners.length],
+    owner: ownerOf(i, owners),
     status: 'ready',
     size: 'S',
     cpu_cores: 1,
@@ -49,7 +51,7 @@ async function seed(knex: Knex) {
     await knex('environments').insert(rows.slice(i, i + 500));
 }
 
-async function main() {
+async function main(): Promise<'done'> {
   const base = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
   if (!base)
     throw new Error(
@@ -108,12 +110,15 @@ async function main() {
         await knex('environments').where({ name: 'race-one' }).count({ n: '*' })
       )[0].n,
     );
+    expect(created).toBe(1);
+    expect(statuses.filter(s => s === 409)).toHaveLength(9);
     const refusal = bodies.find(b => b.status === 409)?.body.error.message;
     console.log(
       `10 concurrent creates of one name: ${created} environment, statuses ${statuses.join(
         ',',
       )}; refusal: "${refusal}"`,
     );
+    return 'done';
   } finally {
     await backend.stop();
     await knex.destroy();
@@ -123,4 +128,6 @@ async function main() {
 }
 
 // Run by jest (the repo's TypeScript transform), as a single long "test" that prints figures.
-it('benchmarks the core API on PostgreSQL', main, 600_000);
+it('benchmarks the core API on PostgreSQL', async () => {
+  expect(await main()).toBe('done');
+}, 600_000);
