@@ -124,7 +124,8 @@ export interface ProxmoxSimRequestRecord {
   authorized: boolean;
 }
 
-const ROUTES: SimRoute[] = [
+/** Every route the simulator answers (the contract test checks them against the PVE schema). */
+export const PROXMOX_SIM_ROUTES: SimRoute[] = [
   ...clusterRoutes,
   ...backupRoutes,
   ...infoRoutes,
@@ -141,7 +142,7 @@ function compile(route: SimRoute) {
   });
   return { route, names, regex: new RegExp(`^${source}$`) };
 }
-const COMPILED = ROUTES.map(compile);
+const COMPILED = PROXMOX_SIM_ROUTES.map(compile);
 
 function hex8(n: number): string {
   return n.toString(16).toUpperCase().padStart(8, '0');
