@@ -6,6 +6,8 @@ export interface Config {
       enabled?: boolean;
       /** Multiplier for every simulated latency; 0 makes the lab instant, 1 (default) is realistic. */
       latencyScale?: number;
+      /** A JSON file (relative to the backend's folder) that keeps the lab's state across restarts. */
+      stateFile?: string;
       /** Second octet of the guests' loopback addresses (127.<block>.x.y); default 10. */
       guestIpBlock?: number;
       /** Fixed ports on 127.0.0.1, so the clients' config can point at them. */

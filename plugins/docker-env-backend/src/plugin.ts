@@ -9,6 +9,7 @@ import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
 import { EnvironmentEvents } from './events';
 import { Notifier } from './notifications';
+import { operationRegistryFromConfig, provisionNotice } from './operations';
 import { environmentResourceRef, environmentRules } from './permissions';
 import { alwaysWithinQuota } from './quotas';
 import { Access } from './service/access';
@@ -58,6 +59,12 @@ export const dockerEnvPlugin = createBackendPlugin({
         );
 
         const events = new EnvironmentEvents(deps.events, logger);
+        const notifier = Notifier.fromConfig({
+          config,
+          store,
+          notifications: deps.notifications,
+          logger,
+        });
 
         // The durable runner: runs queued operations, takes over those whose claim expired.
         await startOperationRunner({
@@ -66,9 +73,8 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
-          // Not done yet: the provisioning, lifecycle and deploy step lists are registered here by their issues;
-          // until then an operation of any kind ends `failed` naming the missing kind.
-          registry: {},
+          // Kinds without a step list yet (lifecycle, deploy) end `failed` naming the missing kind.
+          registry: operationRegistryFromConfig(config),
           loadTarget: async operation => {
             const environment = await store.getEnvironmentById(
               operation.environmentId,
@@ -93,7 +99,10 @@ export const dockerEnvPlugin = createBackendPlugin({
             const environment = await store.getEnvironmentById(
               operation.environmentId,
             );
-            if (environment) await events.changed(environment, 'status');
+            if (!environment) return;
+            await events.changed(environment, 'status');
+            const notice = provisionNotice(operation, environment);
+            if (notice) await notifier.notify(notice);
           },
         });
 
@@ -102,12 +111,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           access: new Access(deps),
           audit: new AuditTrail(deps.auditor),
           events,
-          notifier: Notifier.fromConfig({
-            config,
-            store,
-            notifications: deps.notifications,
-            logger,
-          }),
+          notifier,
           quotaGate: alwaysWithinQuota,
           statusChecks: statusChecksFromConfig(config),
           statusTimeoutMs:

@@ -31,9 +31,11 @@ export const labPlugin = createBackendPlugin({
           'dockerEnv.traefik.directory',
         );
         const edgeLogger = logger.child({ component: 'edge' });
+        const stateFile = labConfig.getOptionalString('stateFile');
         const lab = await startLab({
           latencyScale: labConfig.getOptionalNumber('latencyScale'),
           guestIpBlock: labConfig.getOptionalNumber('guestIpBlock') ?? 10,
+          stateFile: stateFile ? path.resolve(stateFile) : undefined,
           ports: {
             proxmox: labConfig.getOptionalNumber('ports.proxmox'),
             netbox: labConfig.getOptionalNumber('ports.netbox'),

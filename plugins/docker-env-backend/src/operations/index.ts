@@ -1,0 +1,2 @@
+export { operationRegistryFromConfig } from './registry';
+export { provisionNotice } from './notices';
