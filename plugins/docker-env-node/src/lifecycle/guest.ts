@@ -42,7 +42,6 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-  });
 
 /** The Proxmox client addressing the node the environment's CT lives on (fact `node`). */
 export function pve(ctx: StepContext, { deps }: StepEnv): ProxmoxClient {
