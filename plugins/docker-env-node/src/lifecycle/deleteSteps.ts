@@ -98,7 +98,12 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
         const ct = await ourCt(ctx, env);
         if (!ct) return;
         const vmid = idFact(ctx, 'vmid');
-        // a stopped CT's containers go with it
+        // a stopped CT's containers go with it, and so do those behind a Portainer environment already removed
+        if (
+          optionalIdFact(ctx, 'endpointId') !== undefined &&
+          !(await ourEndpoint(ctx, env))
+        )
+          return;
         if ((await pve(ctx, env).getStatus(vmid)).status !== 'running') return;
         const docker = dockerAt(ctx, env, await currentIp(ctx, env));
         for (const c of await docker.listContainers({ all: true })) {

@@ -1,3 +1,4 @@
+/* eslint-disable jest/no-conditional-expect -- the expectations follow the observed state of each kind */
 import { buildLifecycleSteps } from './buildLifecycleSteps';
 import { lifecycleConfig } from './config';
 import { decommissionedVmName } from './deleteSteps';

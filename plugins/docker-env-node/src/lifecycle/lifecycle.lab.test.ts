@@ -89,7 +89,7 @@ describe('lifecycle steps against the lab', () => {
     expect(rolled.failed).toBeUndefined();
     const after = await observe(l, env);
     expect(after.ct).toMatchObject({ status: 'running' });
-    expect(after.routes['dockerenv_snappy']).toEqual([
+    expect(after.routes.dockerenv_snappy).toEqual([
       `${(after.ct as { ip: string }).ip}:8080`,
     ]);
 
