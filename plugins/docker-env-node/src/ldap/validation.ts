@@ -30,15 +30,22 @@ export function assertAttributeName(field: string, value: string): void {
 
 /** A distinguished name from configuration: `attr=value` components, no control characters. */
 export function assertDn(field: string, value: string): void {
-  // eslint-disable-next-line no-control-regex
   if (
     !/^[A-Za-z][A-Za-z0-9-]*=[^]+$/.test(value) ||
-    /[\u0000-\u001f\u007f]/.test(value)
+    hasControlCharacter(value)
   ) {
     throw new InputError(
       `${field}: must be a distinguished name like ou=people,dc=example,dc=org`,
     );
   }
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 /** ldap:// or ldaps:// with a host and no credentials or path. */
