@@ -79,57 +79,24 @@ class FakeBackend {
         this.polls++;
         const t0 = '2026-12-01T10:00:00.000Z';
         const t1 = '2026-12-01T10:00:02.500Z';
-        const steps =
-          this.polls === 1
-            ? [
-                {
-                  position: 0,
-                  name: 'lxc',
-                  status: 'running',
-                  startedAt: t0,
-                  endedAt: null,
-                  error: null,
-                  facts: {},
-                },
-              ]
-            : this.failAt
-            ? [
-                {
-                  position: 0,
-                  name: 'lxc',
-                  status: 'undone',
-                  startedAt: t0,
-                  endedAt: t1,
-                  error: null,
-                  facts: {},
-                },
-                {
-                  position: 1,
-                  name: this.failAt,
-                  status: 'failed',
-                  startedAt: t0,
-                  endedAt: t1,
-                  error: 'no IP within 60 s',
-                  facts: {},
-                },
-              ]
-            : [
-                {
-                  position: 0,
-                  name: 'lxc',
-                  status: 'succeeded',
-                  startedAt: t0,
-                  endedAt: t1,
-                  error: null,
-                  facts: {},
-                },
-              ];
-        const status =
-          this.polls === 1
-            ? 'running'
-            : this.failAt
-            ? 'rolled_back'
-            : 'succeeded';
+        const step = (position: number, name: string, status: string) => ({
+          position,
+          name,
+          status,
+          startedAt: t0,
+          endedAt: status === 'running' ? null : t1,
+          error: status === 'failed' ? 'no IP within 60 s' : null,
+          facts: {},
+        });
+        let steps = [step(0, 'lxc', 'succeeded')];
+        let status = 'succeeded';
+        if (this.polls === 1) {
+          steps = [step(0, 'lxc', 'running')];
+          status = 'running';
+        } else if (this.failAt) {
+          steps = [step(0, 'lxc', 'undone'), step(1, this.failAt, 'failed')];
+          status = 'rolled_back';
+        }
         return send(200, {
           items: [
             {
