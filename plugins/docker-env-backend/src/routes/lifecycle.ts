@@ -127,11 +127,7 @@ async function startLifecycle(
     if (request.moveTo) await ctx.events.changed(answer.environment, 'status');
     return answer;
   } catch (error) {
-    if (
-      error instanceof NotAllowedError ||
-      error instanceof ConflictError ||
-      error instanceof InputError
-    ) {
+    if (error instanceof NotAllowedError || error instanceof ConflictError) {
       await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);
     }
     throw error;
