@@ -9,7 +9,11 @@ import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
 import { EnvironmentEvents } from './events';
 import { Notifier } from './notifications';
-import { operationRegistryFromConfig, provisionNotice } from './operations';
+import {
+  operationRegistryFromConfig,
+  provisionNotice,
+  snapshotListFromConfig,
+} from './operations';
 import { environmentResourceRef, environmentRules } from './permissions';
 import { alwaysWithinQuota } from './quotas';
 import { Access } from './service/access';
@@ -117,6 +121,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,
+          snapshots: snapshotListFromConfig(config),
         });
         deps.httpRouter.use(router);
         deps.httpRouter.addAuthPolicy({

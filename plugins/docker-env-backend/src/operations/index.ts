@@ -1,2 +1,3 @@
 export { operationRegistryFromConfig } from './registry';
 export { provisionNotice } from './notices';
+export { snapshotListFromConfig } from './snapshots';

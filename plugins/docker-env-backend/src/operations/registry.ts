@@ -1,21 +1,56 @@
 import type { Config } from '@backstage/config';
 import {
+  buildLifecycleSteps,
   buildProvisionSteps,
+  LIFECYCLE_KINDS,
+  lifecycleDepsFromConfig,
+  LifecycleKind,
   ProvisioningDeps,
+  readLifecycleConfig,
   readProvisioningConfig,
   type OperationStep,
 } from '@docker-env/plugin-docker-env-node';
-import type { OperationRegistry } from '../runner';
+import type { OperationKindDefinition, OperationRegistry } from '../runner';
+
+/**
+ * A step that sees the operation's input as facts, under what earlier steps of the operation learnt. The runner
+ * starts every operation with no facts; lifecycle routes put what the steps read (the environment's recorded facts,
+ * `snapshotName`, the `runningContainers` of the last pause) into the operation's input.
+ */
+export function seededStep(
+  step: OperationStep,
+  input: Record<string, unknown>,
+): OperationStep {
+  const seeded = <C extends { facts: Readonly<Record<string, unknown>> }>(
+    ctx: C,
+  ): C => ({ ...ctx, facts: { ...input, ...ctx.facts } });
+  return {
+    ...step,
+    run: ctx => step.run(seeded(ctx)),
+    undo: step.undo ? ctx => step.undo!(seeded(ctx)) : undefined,
+  };
+}
 
 /**
  * The step lists the runner executes, by operation kind, built from `dockerEnv.*` config.
  *
  * The clients are built on first use rather than at start-up, so a backend whose infrastructure config is
  * incomplete still starts (and answers the API); an operation then fails at its `plan` with the config error.
- * Not done yet: the lifecycle kinds (pause, resume, snapshots, delete) and `deploy` are registered by their issues.
+ * Not done yet: `deploy` is registered by its issue.
  */
 export function operationRegistryFromConfig(config: Config): OperationRegistry {
   let provision: (() => OperationStep[]) | undefined;
+  let lifecycle: ((kind: LifecycleKind) => OperationStep[]) | undefined;
+  const lifecycleKind = (kind: LifecycleKind): OperationKindDefinition => ({
+    steps: (_target, input) => {
+      if (!lifecycle) {
+        const deps = lifecycleDepsFromConfig(config);
+        const settings = readLifecycleConfig(config);
+        lifecycle = k => buildLifecycleSteps(k, deps, settings);
+      }
+      return lifecycle(kind).map(step => seededStep(step, input));
+    },
+  });
   return {
     provision: {
       steps: () => {
@@ -27,5 +62,6 @@ export function operationRegistryFromConfig(config: Config): OperationRegistry {
         return provision();
       },
     },
+    ...Object.fromEntries(LIFECYCLE_KINDS.map(k => [k, lifecycleKind(k)])),
   };
 }

@@ -1,5 +1,6 @@
 import { RouteModule } from '../service/RouteContext';
 import { environmentRoutes } from './environments';
+import { lifecycleRoutes } from './lifecycle';
 import { nameRoutes } from './names';
 import { statusRoutes } from './status';
 
@@ -9,6 +10,7 @@ import { statusRoutes } from './status';
  */
 export const routeModules: RouteModule[] = [
   environmentRoutes,
+  lifecycleRoutes,
   nameRoutes,
   statusRoutes,
 ];

@@ -1,5 +1,6 @@
 import { sharedSchemas } from './components';
 import { environmentPaths } from './environments';
+import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
 import { statusPaths } from './status';
 
 /**
@@ -23,6 +24,11 @@ export const spec = {
   },
   paths: {
     ...environmentPaths,
+    '/environments/{name}': {
+      ...environmentPaths['/environments/{name}'],
+      delete: deleteEnvironmentOperation,
+    },
+    ...lifecyclePaths,
     ...statusPaths,
   },
 } as const;

@@ -1,3 +1,4 @@
+import type { LxcSnapshot } from '@docker-env/plugin-docker-env-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import { AuditTrail } from '../audit';
@@ -20,6 +21,8 @@ export interface RouteContext {
   statusChecks: StatusCheck[];
   statusTimeoutMs: number;
   logger: LoggerService;
+  /** The environments' snapshots as Proxmox lists them, oldest first. */
+  snapshots: { list(vmid: number): Promise<LxcSnapshot[]> };
 }
 
 /** The typed router every route module adds its routes to. */

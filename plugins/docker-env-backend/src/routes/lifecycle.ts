@@ -1,0 +1,247 @@
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import {
+  Environment,
+  environmentDeletePermission,
+  EnvironmentStatus,
+  environmentUpdatePermission,
+  Operation,
+  OperationKind,
+} from '@docker-env/plugin-docker-env-common';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
+import { Request } from 'express';
+import { RouteContext, RouteModule } from '../service/RouteContext';
+import { readableEnvironment } from './environments';
+
+/** Proxmox snapshot names: a letter, then letters, digits, `_` or `-`, at most 40. */
+const SNAPSHOT_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+
+/** A lifecycle request: what it starts, from which statuses, and the status it moves the environment to. */
+interface LifecycleRequest {
+  kind: OperationKind;
+  action: string;
+  permission: ResourcePermission;
+  from: EnvironmentStatus[];
+  moveTo?: EnvironmentStatus;
+  input?: Record<string, unknown>;
+}
+
+/** The snapshot name of a path, checked against Proxmox's rule. */
+export function validSnapshotName(name: string): string {
+  if (!SNAPSHOT_NAME.test(name))
+    throw new InputError(
+      'snapshot: must start with a letter and hold only letters, digits, _ or - (at most 40)',
+    );
+  return name;
+}
+
+/** A generated snapshot name: `s` and the UTC time to the second. */
+export function generatedSnapshotName(now = new Date()): string {
+  return `s${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
+}
+
+/**
+ * What earlier operations learnt (vmid, node, ip, endpointId, the `runningContainers` of the last pause), merged
+ * oldest first: the runner starts each operation with no facts, so the route hands them over as input.
+ */
+async function carriedFacts(
+  ctx: RouteContext,
+  environment: Environment,
+): Promise<Record<string, unknown>> {
+  const operations = await ctx.store.listOperations(environment.id);
+  const facts: Record<string, unknown> = {};
+  for (const operation of [...operations].reverse()) {
+    if (operation.status === 'succeeded')
+      Object.assign(facts, operation.result ?? {});
+  }
+  return facts;
+}
+
+function refuseState(environment: Environment, request: LifecycleRequest) {
+  if (environment.status === 'paused' && !request.from.includes('paused')) {
+    throw new ConflictError(
+      `paused: POST /environments/${environment.name}/resume`,
+    );
+  }
+  if (!request.from.includes(environment.status)) {
+    throw new ConflictError(
+      `status: ${request.kind} needs the environment ${request.from.join(
+        ' or ',
+      )}; it is ${environment.status}`,
+    );
+  }
+}
+
+async function startLifecycle(
+  ctx: RouteContext,
+  req: Request<any, any, any, any, any>,
+  name: string,
+  request: LifecycleRequest,
+  validate: () => void = () => {},
+): Promise<{ environment: Environment; operation: Operation }> {
+  const caller = await ctx.access.caller(req);
+  const auditEntry = {
+    actor: caller.actor,
+    action: request.action,
+    target: name,
+    environmentId: null as string | null,
+  };
+  try {
+    const found = await readableEnvironment(ctx, caller, name);
+    auditEntry.environmentId = found.id;
+    await ctx.access.requireOn(caller, request.permission, found);
+    validate();
+    refuseState(found, request);
+    const facts = await carriedFacts(ctx, found);
+    const answer = await ctx.store.transaction(async tx => {
+      const current = (await tx.getEnvironmentById(found.id)) ?? found;
+      refuseState(current, request);
+      const operation = await tx.insertOperation({
+        environmentId: current.id,
+        kind: request.kind,
+        input: {
+          ...facts,
+          vmid: current.vmid,
+          node: current.node,
+          ...request.input,
+        },
+        requestedBy: caller.actor,
+        lockKey: `env:${current.id}`,
+      });
+      const environment = request.moveTo
+        ? (await tx.updateEnvironment(current.id, {
+            status: request.moveTo,
+            statusReason: null,
+          })) ?? current
+        : current;
+      await ctx.audit.write(tx, {
+        ...auditEntry,
+        result: 'succeeded',
+        details: { operationId: operation.id, ...request.input },
+      });
+      return { environment, operation };
+    });
+    await ctx.audit.emit(
+      { ...auditEntry, result: 'succeeded' },
+      req as Request,
+    );
+    if (request.moveTo) await ctx.events.changed(answer.environment, 'status');
+    return answer;
+  } catch (error) {
+    if (error instanceof NotAllowedError || error instanceof ConflictError) {
+      await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);
+    }
+    throw error;
+  }
+}
+
+/** Pause, resume, snapshots (list, create, rollback, delete) and delete of an environment. */
+export const lifecycleRoutes: RouteModule = (router, ctx) => {
+  router.post('/environments/:name/pause', async (req, res) => {
+    const answer = await startLifecycle(ctx, req, req.params.name, {
+      kind: 'pause',
+      action: 'environment.pause',
+      permission: environmentUpdatePermission,
+      from: ['ready'],
+      moveTo: 'pausing',
+    });
+    res.status(202).json(answer as any);
+  });
+
+  router.post('/environments/:name/resume', async (req, res) => {
+    const answer = await startLifecycle(ctx, req, req.params.name, {
+      kind: 'resume',
+      action: 'environment.resume',
+      permission: environmentUpdatePermission,
+      from: ['paused'],
+      moveTo: 'resuming',
+    });
+    res.status(202).json(answer as any);
+  });
+
+  router.get('/environments/:name/snapshots', async (req, res) => {
+    const caller = await ctx.access.caller(req, { allowService: true });
+    const environment = await readableEnvironment(ctx, caller, req.params.name);
+    if (environment.vmid === null) {
+      throw new ConflictError(
+        `vmid: environment ${environment.name} has no CT yet (it is ${environment.status})`,
+      );
+    }
+    res.json({ items: await ctx.snapshots.list(environment.vmid) } as any);
+  });
+
+  router.post('/environments/:name/snapshots', async (req, res) => {
+    const body = req.body as { description?: string } | undefined;
+    const description = body?.description ?? '';
+    const answer = await startLifecycle(ctx, req, req.params.name, {
+      kind: 'snapshot_create',
+      action: 'environment.snapshot.create',
+      permission: environmentUpdatePermission,
+      from: ['ready'],
+      input: {
+        snapshotName: generatedSnapshotName(),
+        snapshotDescription: description,
+      },
+    });
+    res.status(202).json(answer as any);
+  });
+
+  router.post(
+    '/environments/:name/snapshots/:snapshot/rollback',
+    async (req, res) => {
+      const answer = await startLifecycle(
+        ctx,
+        req,
+        req.params.name,
+        {
+          kind: 'snapshot_rollback',
+          action: 'environment.snapshot.rollback',
+          permission: environmentUpdatePermission,
+          from: ['ready'],
+          input: { snapshotName: req.params.snapshot },
+        },
+        () => validSnapshotName(req.params.snapshot),
+      );
+      res.status(202).json(answer as any);
+    },
+  );
+
+  router.delete('/environments/:name/snapshots/:snapshot', async (req, res) => {
+    const answer = await startLifecycle(
+      ctx,
+      req,
+      req.params.name,
+      {
+        kind: 'snapshot_delete',
+        action: 'environment.snapshot.delete',
+        permission: environmentUpdatePermission,
+        from: ['ready'],
+        input: { snapshotName: req.params.snapshot },
+      },
+      () => validSnapshotName(req.params.snapshot),
+    );
+    res.status(202).json(answer as any);
+  });
+
+  router.delete('/environments/:name', async (req, res) => {
+    const name = req.params.name;
+    const answer = await startLifecycle(
+      ctx,
+      req,
+      name,
+      {
+        kind: 'delete',
+        action: 'environment.delete',
+        permission: environmentDeletePermission,
+        from: ['ready', 'paused'],
+        moveTo: 'deleting',
+      },
+      () => {
+        if (req.query.confirmName !== name)
+          throw new InputError(
+            `confirmName: must repeat the environment's name "${name}"`,
+          );
+      },
+    );
+    res.status(202).json(answer as any);
+  });
+};
