@@ -1,0 +1,111 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  Entity,
+} from '@backstage/catalog-model';
+import {
+  DOCKER_ENV_ANNOTATION,
+  DOCKER_ENV_STATUS_ANNOTATION,
+  Environment,
+  isNameHoldingStatus,
+} from '@docker-env/plugin-docker-env-common';
+
+/** `spec.type` of every environment entity. */
+export const ENVIRONMENT_ENTITY_TYPE = 'docker-environment';
+
+/** Annotation carrying the environment's record id. */
+export const ENVIRONMENT_ID_ANNOTATION = 'docker-env.io/environment-id';
+/** Annotation carrying the Proxmox VMID of the environment's container. */
+export const VMID_ANNOTATION = 'docker-env.io/vmid';
+/** Annotation carrying the Proxmox node the container runs on. */
+export const NODE_ANNOTATION = 'docker-env.io/node';
+/** Annotation carrying the NetBox id of the environment's record, when the API returns one. */
+export const NETBOX_ID_ANNOTATION = 'docker-env.io/netbox-id';
+/** Annotation carrying the Portainer endpoint id, when the API returns one. */
+export const PORTAINER_ENDPOINT_ID_ANNOTATION =
+  'docker-env.io/portainer-endpoint-id';
+
+/** True when the environment belongs in the catalog: it holds its name. */
+export function isPublished(environment: Pick<Environment, 'status'>): boolean {
+  return isNameHoldingStatus(environment.status);
+}
+
+/** The catalog ref of an environment's entity. */
+export function environmentEntityRef(name: string): string {
+  return `resource:default/${name}`;
+}
+
+/** `docker-env:<baseUrl>`, the location every environment entity is managed by. */
+export function providerLocation(baseUrl: string): string {
+  return `docker-env:${baseUrl}`;
+}
+
+function optionalId(value: unknown): string | undefined {
+  return typeof value === 'number' || typeof value === 'string'
+    ? String(value)
+    : undefined;
+}
+
+/**
+ * Maps an environment record of the docker-env API to its `resource:default/<name>` entity.
+ * `netboxId` and `portainerEndpointId` are published when the API's record carries them (it does not yet).
+ */
+export function environmentToEntity(
+  environment: Environment & {
+    netboxId?: unknown;
+    portainerEndpointId?: unknown;
+  },
+  options: { baseUrl: string },
+): Entity {
+  const location = providerLocation(options.baseUrl);
+  const annotations: Record<string, string> = {
+    [ANNOTATION_LOCATION]: location,
+    [ANNOTATION_ORIGIN_LOCATION]: location,
+    [DOCKER_ENV_ANNOTATION]: environment.name,
+    [DOCKER_ENV_STATUS_ANNOTATION]: environment.status,
+    [ENVIRONMENT_ID_ANNOTATION]: environment.id,
+  };
+  const optional: Array<[string, string | undefined]> = [
+    [VMID_ANNOTATION, optionalId(environment.vmid)],
+    [NODE_ANNOTATION, environment.node ?? undefined],
+    [NETBOX_ID_ANNOTATION, optionalId(environment.netboxId)],
+    [
+      PORTAINER_ENDPOINT_ID_ANNOTATION,
+      optionalId(environment.portainerEndpointId),
+    ],
+  ];
+  for (const [key, value] of optional) {
+    if (value) annotations[key] = value;
+  }
+  const links = [];
+  if (environment.url) {
+    links.push({ url: environment.url, title: 'Environment', icon: 'web' });
+  }
+  if (environment.portainerUrl) {
+    links.push({
+      url: environment.portainerUrl,
+      title: 'Portainer',
+      icon: 'dashboard',
+    });
+  }
+  const resources = `${environment.cpuCores} CPU, ${environment.memoryMb} MB memory, ${environment.diskGb} GB disk`;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: environment.name,
+      namespace: 'default',
+      title: `${environment.name} (Docker environment)`,
+      description: `${environment.purpose || 'Docker environment'} (size ${
+        environment.size
+      }: ${resources})`,
+      annotations,
+      links,
+      tags: ['docker-environment'],
+    },
+    spec: {
+      type: ENVIRONMENT_ENTITY_TYPE,
+      owner: environment.owner,
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export * from './DockerEnvEntityProvider';
+export * from './environmentEntity';
