@@ -22,6 +22,7 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(import('@docker-env/plugin-catalog-backend-module-docker-env'));
 
 // scaffolder, with the docker-env provisioning actions
 backend.add(import('@backstage/plugin-scaffolder-backend'));
