@@ -175,7 +175,10 @@ describe('lifecycle routes', () => {
       expect(res.body.error.message).toMatch(/^confirmName: /);
     }
     expect(await counts()).toEqual(before);
-    const res = await call('delete', `/environments/${name}?confirmName=${name}`);
+    const res = await call(
+      'delete',
+      `/environments/${name}?confirmName=${name}`,
+    );
     expect(res.status).toBe(202);
     expect(res.body.environment.status).toBe('deleting');
     expect(res.body.operation.kind).toBe('delete');
@@ -209,8 +212,8 @@ describe('lifecycle routes', () => {
       expect([path, bob.status]).toEqual([path, 403]);
     }
     expect(await knex('operations').count({ n: '*' })).toEqual(before);
-    expect(
-      (await knex('environments').where({ name }).first()).status,
-    ).toBe('ready');
+    expect((await knex('environments').where({ name }).first()).status).toBe(
+      'ready',
+    );
   });
 });

@@ -35,7 +35,8 @@ export const lifecyclePaths = {
   '/environments/{name}/pause': {
     post: {
       operationId: 'pauseEnvironment',
-      description: 'Stop the containers and the CT; the route answers "paused".',
+      description:
+        'Stop the containers and the CT; the route answers "paused".',
       parameters: [nameParameter],
       responses: accepted,
     },
@@ -43,7 +44,8 @@ export const lifecyclePaths = {
   '/environments/{name}/resume': {
     post: {
       operationId: 'resumeEnvironment',
-      description: 'Start the CT and exactly the containers that ran before the pause.',
+      description:
+        'Start the CT and exactly the containers that ran before the pause.',
       parameters: [nameParameter],
       responses: accepted,
     },
@@ -99,7 +101,8 @@ export const lifecyclePaths = {
   '/environments/{name}/snapshots/{snapshot}/rollback': {
     post: {
       operationId: 'rollbackSnapshot',
-      description: 'Roll the CT back to a snapshot (stopped and started around it).',
+      description:
+        'Roll the CT back to a snapshot (stopped and started around it).',
       parameters: [nameParameter, snapshotParameter],
       responses: accepted,
     },

@@ -86,7 +86,12 @@ const policyModule = createBackendModule({
  * permissions service, and the test org's user info.
  */
 export function startDockerEnvTestBackend(
-  options: { config?: JsonObject; knex?: Knex } = {},
+  options: {
+    config?: JsonObject;
+    knex?: Knex;
+    /** More features to start with the plugin (e.g. the catalog and its docker-env module). */
+    features?: Parameters<typeof startTestBackend>[0]['features'];
+  } = {},
 ) {
   return startTestBackend({
     features: [
@@ -111,6 +116,7 @@ export function startDockerEnvTestBackend(
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
         : []),
+      ...(options.features ?? []),
     ],
   });
 }
