@@ -77,7 +77,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
-          // Kinds without a step list yet (lifecycle, deploy) end `failed` naming the missing kind.
+          // Kinds without a step list yet (deploy) end `failed` naming the missing kind.
           registry: operationRegistryFromConfig(config),
           loadTarget: async operation => {
             const environment = await store.getEnvironmentById(
