@@ -23,9 +23,9 @@ export function PlatformStatusCard(props: { api: DockerEnvApi }) {
       {value?.systems.map(system => (
         <Typography key={system.name}>
           {system.reachable ? <StatusOK /> : <StatusError />}
-          {system.name}: {system.reachable ? 'up' : 'down'}
-          {system.version ? ` (version ${system.version})` : ''}
-          {system.error ? ` - ${system.error}` : ''}
+          {`${system.name}: ${system.reachable ? 'up' : 'down'}${
+            system.version ? ` (version ${system.version})` : ''
+          }${system.error ? ` - ${system.error}` : ''}`}
         </Typography>
       ))}
     </InfoCard>
