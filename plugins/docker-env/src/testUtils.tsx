@@ -6,7 +6,7 @@ import {
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ReactElement } from 'react';
-import { DockerEnvApi, dockerEnvApiRef, Environment } from './api';
+import { DockerEnvApi, dockerEnvApiRef, Environment, Operation } from './api';
 
 /** A DockerEnvApi whose every method fails until a test gives it an answer. */
 export function mockDockerEnvApi(
@@ -54,6 +54,7 @@ export function anEnvironment(
   overrides: Partial<Environment> = {},
 ): Environment {
   return {
+    id: 'env-1',
     name: 'demo',
     owner: 'group:default/team-a',
     status: 'ready',
@@ -65,6 +66,33 @@ export function anEnvironment(
     portainerUrl: 'https://portainer.example.com/#!/3/docker/dashboard',
     createdAt: '2026-11-30T10:00:00.000Z',
     expiresOn: '2027-01-31',
+    statusReason: null,
+    purpose: 'demo app',
+    vmid: 120,
+    node: 'pve1',
+    createdBy: 'user:default/alice',
+    updatedAt: '2026-11-30T10:01:00.000Z',
+    ...overrides,
+  };
+}
+
+/** An operation as the backend returns it. */
+export function anOperation(overrides: Partial<Operation> = {}): Operation {
+  return {
+    id: 'op-1',
+    environmentId: 'env-1',
+    kind: 'pause',
+    status: 'queued',
+    input: {},
+    result: null,
+    error: null,
+    failedStep: null,
+    requestedBy: 'user:default/alice',
+    createdAt: '2026-11-30T10:00:00.000Z',
+    startedAt: null,
+    endedAt: null,
+    attempts: 0,
+    steps: [],
     ...overrides,
   };
 }

@@ -4,10 +4,10 @@ import {
   AuditEvent,
   Container,
   Environment,
-  NameCheck,
+  NameAvailability,
   Operation,
-  Page,
-  PlatformStatus,
+  ListEnvironmentsResponse,
+  StatusResponse,
   QuotaFigures,
   QuotaUsage,
   Snapshot,
@@ -25,12 +25,12 @@ export interface ListEnvironmentsOptions {
 export interface DockerEnvApi {
   listEnvironments(
     options?: ListEnvironmentsOptions,
-  ): Promise<Page<Environment>>;
+  ): Promise<ListEnvironmentsResponse>;
   getEnvironment(name: string): Promise<Environment>;
   checkName(
     name: string,
     options?: { signal?: AbortSignal },
-  ): Promise<NameCheck>;
+  ): Promise<NameAvailability>;
   /** Extends the expiry date (`PATCH /environments/{name}` with `expiresOn`). */
   extendEnvironment(name: string, expiresOn: string): Promise<Environment>;
   pauseEnvironment(name: string): Promise<Operation>;
@@ -59,7 +59,7 @@ export interface DockerEnvApi {
     environment?: string;
     actor?: string;
   }): Promise<AuditEvent[]>;
-  getPlatformStatus(): Promise<PlatformStatus>;
+  getPlatformStatus(): Promise<StatusResponse>;
 }
 
 /** API reference for {@link DockerEnvApi}. */

@@ -6,10 +6,10 @@ import {
   AuditEvent,
   Container,
   Environment,
-  NameCheck,
+  NameAvailability,
   Operation,
-  Page,
-  PlatformStatus,
+  ListEnvironmentsResponse,
+  StatusResponse,
   QuotaFigures,
   QuotaUsage,
   Snapshot,
@@ -43,7 +43,7 @@ export class DockerEnvClient implements DockerEnvApi {
 
   async listEnvironments(
     options: ListEnvironmentsOptions = {},
-  ): Promise<Page<Environment>> {
+  ): Promise<ListEnvironmentsResponse> {
     return this.request(
       `/environments${query({ ...options } as Record<string, string>)}`,
     );
@@ -56,7 +56,7 @@ export class DockerEnvClient implements DockerEnvApi {
   async checkName(
     name: string,
     options: { signal?: AbortSignal } = {},
-  ): Promise<NameCheck> {
+  ): Promise<NameAvailability> {
     return this.request(`/names/${enc(name)}`, { signal: options.signal });
   }
 
@@ -163,7 +163,7 @@ export class DockerEnvClient implements DockerEnvApi {
     return itemsOf(await this.request(`/audit${query(filter)}`));
   }
 
-  async getPlatformStatus(): Promise<PlatformStatus> {
+  async getPlatformStatus(): Promise<StatusResponse> {
     return this.request('/status');
   }
 

@@ -1,75 +1,17 @@
 /**
- * The shapes of the docker-env HTTP API as product.md's API table describes them.
- * They move to `@docker-env/plugin-docker-env-common` once the backend publishes its types there.
+ * Shapes of the docker-env HTTP API that `@docker-env/plugin-docker-env-common` does not define yet
+ * (built from product.md's API table); environments, operations, names and status come from there.
  */
-
-/** Lifecycle status of an environment. */
-export type EnvironmentStatus =
-  | 'pending_approval'
-  | 'provisioning'
-  | 'ready'
-  | 'pausing'
-  | 'paused'
-  | 'resuming'
-  | 'deleting'
-  | 'deleted'
-  | 'failed'
-  | 'rejected';
-
-/** An environment record (`GET /environments/{name}`). */
-export interface Environment {
-  id?: string;
-  name: string;
-  owner: string;
-  status: EnvironmentStatus;
-  size?: string;
-  cpuCores?: number;
-  memoryMb?: number;
-  diskGb?: number;
-  purpose?: string;
-  url?: string;
-  portainerUrl?: string;
-  vmid?: number;
-  node?: string;
-  createdAt?: string;
-  expiresOn?: string | null;
-  failureReason?: string;
-}
-
-/** One page of a listing. */
-export interface Page<T> {
-  items: T[];
-  totalCount?: number;
-  nextCursor?: string;
-}
-
-/** What `GET /names/{name}` answers. */
-export interface NameCheck {
-  available: boolean;
-  reason?: string;
-}
-
-/** A step of an operation. */
-export interface OperationStep {
-  name: string;
-  status: string;
-  startedAt?: string | null;
-  endedAt?: string | null;
-  error?: string | null;
-}
-
-/** A change to an environment (provision, pause, resume, snapshot, delete, ...). */
-export interface Operation {
-  id: string;
-  kind: string;
-  status: string;
-  requestedBy?: string;
-  createdAt?: string;
-  startedAt?: string | null;
-  endedAt?: string | null;
-  error?: string | null;
-  steps?: OperationStep[];
-}
+export type {
+  Environment,
+  EnvironmentStatus,
+  ListEnvironmentsResponse,
+  NameAvailability,
+  Operation,
+  OperationStepRecord,
+  StatusResponse,
+  SystemStatus,
+} from '@docker-env/plugin-docker-env-common';
 
 /** A snapshot of an environment. */
 export interface Snapshot {
@@ -130,17 +72,4 @@ export interface AuditEvent {
   time: string;
   result: string;
   reason?: string | null;
-}
-
-/** Reachability of one external system (`GET /status`). */
-export interface SystemStatus {
-  name: string;
-  up: boolean;
-  version?: string | null;
-  error?: string | null;
-}
-
-/** `GET /status`. */
-export interface PlatformStatus {
-  systems: SystemStatus[];
 }

@@ -8,7 +8,7 @@ import CircularProgress from '@material-ui/core/CircularProgress';
 import InputAdornment from '@material-ui/core/InputAdornment';
 import TextField from '@material-ui/core/TextField';
 import { useEffect, useState } from 'react';
-import { dockerEnvApiRef } from '../api';
+import { dockerEnvApiRef, NameAvailability } from '../api';
 import { readableError } from '../components/shared/errors';
 
 /** Wait this long after the last key stroke before asking the backend. */
@@ -22,10 +22,19 @@ type Check =
 /** The rule broken first, in words, or undefined when the name passes the local rules. */
 function localProblem(name: string): string | undefined {
   const issue = validateProjectName(name)[0];
-  if (issue) return `The name ${issue.rule}`;
-  if (name.includes('--'))
-    return 'The name must not contain two hyphens in a row';
-  return undefined;
+  return issue ? `The name ${issue.rule}` : undefined;
+}
+
+/** The backend's answer in words: its own message, else one for the reason code. */
+export function availabilityMessage(
+  name: string,
+  result: NameAvailability,
+): string {
+  if (result.available) return `${name} is available`;
+  if (result.message) return result.message;
+  if (result.reason === 'taken') return `${name} is already taken`;
+  if (result.reason === 'reserved') return `${name} is reserved`;
+  return `${name} cannot be used`;
 }
 
 /**
@@ -56,9 +65,7 @@ export function NameField(props: FieldExtensionComponentProps<string>) {
         setCheck({
           state: 'done',
           available: result.available,
-          message: result.available
-            ? `${name} is available`
-            : result.reason ?? `${name} cannot be used`,
+          message: availabilityMessage(name, result),
         });
       } catch (e) {
         if (controller.signal.aborted) return;
@@ -123,7 +130,7 @@ export const nameFieldValidation: CustomFieldValidator<string> = async (
   try {
     const result = await api.checkName(name);
     if (!result.available) {
-      validation.addError(result.reason ?? `${name} cannot be used`);
+      validation.addError(availabilityMessage(name, result));
     }
   } catch (e) {
     validation.addError(`Could not check the name: ${readableError(e)}`);

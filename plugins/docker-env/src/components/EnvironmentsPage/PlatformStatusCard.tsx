@@ -22,10 +22,10 @@ export function PlatformStatusCard(props: { api: DockerEnvApi }) {
       {error && <ResponseErrorPanel error={error} />}
       {value?.systems.map(system => (
         <Typography key={system.name}>
-          {system.up ? <StatusOK /> : <StatusError />}
-          {system.name}: {system.up ? 'up' : 'down'}
-          {system.version ? ` (version ${system.version})` : ''}
-          {system.error ? ` - ${system.error}` : ''}
+          {system.reachable ? <StatusOK /> : <StatusError />}
+          {`${system.name}: ${system.reachable ? 'up' : 'down'}${
+            system.version ? ` (version ${system.version})` : ''
+          }${system.error ? ` - ${system.error}` : ''}`}
         </Typography>
       ))}
     </InfoCard>

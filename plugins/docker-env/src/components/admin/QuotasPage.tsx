@@ -92,6 +92,7 @@ export function QuotasPage() {
       </Typography>
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={2}>
         <TextField
+          id="docker-env-quota-owner"
           label="Owner"
           value={owner}
           onChange={e => setOwner(e.target.value)}
@@ -107,6 +108,7 @@ export function QuotasPage() {
           {FIELDS.map(({ key, label }) => (
             <Grid item xs={12} sm={4} md={2} key={key}>
               <TextField
+                id={`docker-env-quota-${key}`}
                 label={label}
                 value={draft[key] ?? ''}
                 onChange={e => setDraft({ ...draft, [key]: e.target.value })}

@@ -8,13 +8,13 @@ import {
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
-import { AuditEvent, Operation, OperationStep } from '../../api';
+import { AuditEvent, Operation, OperationStepRecord } from '../../api';
 import { formatDuration, formatTime } from '../shared/format';
 import { TRANSITIONAL_STATUSES } from '../shared/status';
 import { usePolling } from '../shared/usePolling';
 import { useEnvironment } from './useEnvironment';
 
-function Steps(props: { steps: OperationStep[] }) {
+function Steps(props: { steps: OperationStepRecord[] }) {
   return (
     <Box pl={4} pr={2} pb={1}>
       <table aria-label="steps">

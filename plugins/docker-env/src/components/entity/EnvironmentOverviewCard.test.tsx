@@ -3,13 +3,16 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   anEnvironment,
+  anOperation,
   mockDockerEnvApi,
   renderForEntity,
 } from '../../testUtils';
 import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
 import { POLL_MS } from './useEnvironment';
 
-const operation = { id: 'op-1', kind: 'pause', status: 'queued' };
+const operation = anOperation();
+
+jest.setTimeout(20000);
 
 describe('EnvironmentOverviewCard', () => {
   const polling = { ...POLL_MS };
@@ -25,8 +28,8 @@ describe('EnvironmentOverviewCard', () => {
     await renderForEntity(<EnvironmentOverviewCard />, api);
     expect(await screen.findByText('Ready')).toBeInTheDocument();
     expect(
-      screen.getByRole('link', { name: 'https://demo.docker.example.com' }),
-    ).toBeInTheDocument();
+      screen.getByText('https://demo.docker.example.com').closest('a'),
+    ).toHaveAttribute('href', 'https://demo.docker.example.com');
     expect(screen.getByText(/portainer\.example\.com/)).toBeInTheDocument();
     expect(screen.getByText(/team-a/)).toBeInTheDocument();
     expect(
@@ -67,7 +70,7 @@ describe('EnvironmentOverviewCard', () => {
   it('deletes only after the name is typed', async () => {
     const api = mockDockerEnvApi({
       getEnvironment: async () => anEnvironment(),
-      deleteEnvironment: async () => ({ ...operation, kind: 'delete' }),
+      deleteEnvironment: async () => anOperation({ kind: 'delete' }),
     });
     await renderForEntity(<EnvironmentOverviewCard />, api);
     await userEvent.click(
@@ -155,9 +158,9 @@ describe('EnvironmentOverviewCard', () => {
       screen.getByText('The expiry date must not be in the past'),
     ).toBeInTheDocument();
     fireEvent.change(input, { target: { value: '2099-01-01' } });
-    await userEvent.click(
-      screen.getAllByRole('button', { name: 'Extend' }).pop()!,
-    );
+    const submit = screen.getAllByRole('button', { name: 'Extend' }).pop()!;
+    expect(submit).toBeEnabled();
+    fireEvent.click(submit);
     await waitFor(() =>
       expect(api.extendEnvironment).toHaveBeenCalledWith('demo', '2099-01-01'),
     );
@@ -171,7 +174,7 @@ describe('EnvironmentOverviewCard', () => {
     });
     await renderForEntity(<EnvironmentOverviewCard />, api);
     expect(
-      await screen.findByText(/docker-env backend unreachable/),
-    ).toBeInTheDocument();
+      (await screen.findAllByText(/docker-env backend unreachable/)).length,
+    ).toBeGreaterThan(0);
   });
 });

@@ -33,7 +33,7 @@ export function EnvironmentOverviewCard() {
       </InfoCard>
     );
   }
-  const link = (href?: string) =>
+  const link = (href: string | null) =>
     href ? <Link to={href}>{href}</Link> : 'not yet';
   return (
     <InfoCard title={`Docker environment ${env.name}`}>
@@ -47,9 +47,9 @@ export function EnvironmentOverviewCard() {
           status: (
             <Box display="flex" alignItems="center" style={{ gap: 8 }}>
               <StatusChip status={env.status} />
-              {env.failureReason && (
+              {env.statusReason && (
                 <Typography variant="body2" color="error">
-                  {env.failureReason}
+                  {env.statusReason}
                 </Typography>
               )}
             </Box>

@@ -51,6 +51,7 @@ export function InputDialog(props: {
       <DialogContent>
         <DialogContentText component="div">{text}</DialogContentText>
         <TextField
+          id="docker-env-dialog-input"
           autoFocus
           fullWidth
           margin="dense"

@@ -50,7 +50,6 @@ export function AsyncButton(
       disabled={disabled || !!disabledReason || running}
       onClick={run}
       aria-busy={running}
-      title={disabledReason}
       startIcon={running ? <CircularProgress size={14} /> : rest.startIcon}
     >
       {children}
