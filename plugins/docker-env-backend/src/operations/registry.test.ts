@@ -1,5 +1,8 @@
 import { ConfigReader } from '@backstage/config';
-import type { OperationStep, StepContext } from '@docker-env/plugin-docker-env-node';
+import type {
+  OperationStep,
+  StepContext,
+} from '@docker-env/plugin-docker-env-node';
 import { mockServices } from '@backstage/backend-test-utils';
 import { operationRegistryFromConfig, seededStep } from './registry';
 
