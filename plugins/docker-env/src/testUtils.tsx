@@ -1,3 +1,4 @@
+/* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests alone */
 import { Entity } from '@backstage/catalog-model';
 import {
   EntityProvider,

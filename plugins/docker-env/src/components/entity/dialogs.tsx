@@ -52,7 +52,6 @@ export function InputDialog(props: {
         <DialogContentText component="div">{text}</DialogContentText>
         <TextField
           id="docker-env-dialog-input"
-          autoFocus
           fullWidth
           margin="dense"
           label={label}
