@@ -7,7 +7,7 @@ import { Link as RouterLink, Route, Routes } from 'react-router-dom';
 import { ApprovalsPage } from './admin/ApprovalsPage';
 import { QuotasPage } from './admin/QuotasPage';
 import { EnvironmentsPage } from './EnvironmentsPage/EnvironmentsPage';
-import { useIsDockerEnvAdmin } from './shared/usePermissions';
+import { useIsDockerEnvAdmin } from './common/usePermissions';
 import { rootRouteRef } from '../routes';
 
 function AdminOnly(props: { children: JSX.Element }) {

@@ -9,7 +9,7 @@ import InputAdornment from '@material-ui/core/InputAdornment';
 import TextField from '@material-ui/core/TextField';
 import { useEffect, useState } from 'react';
 import { dockerEnvApiRef, NameAvailability } from '../api';
-import { readableError } from '../components/shared/errors';
+import { readableError } from '../components/common/errors';
 
 /** Wait this long after the last key stroke before asking the backend. */
 export const NAME_CHECK_DEBOUNCE_MS = 300;

@@ -17,7 +17,7 @@ import RadioGroup from '@material-ui/core/RadioGroup';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useEffect } from 'react';
-import { formatSize } from '../components/shared/format';
+import { formatSize } from '../components/common/format';
 
 /** What the size field returns: a preset, or `custom` with the three figures. */
 export type SizeValue = {

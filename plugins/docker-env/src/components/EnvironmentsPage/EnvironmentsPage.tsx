@@ -19,9 +19,9 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { dockerEnvApiRef, Environment } from '../../api';
 import { createEnvironmentRouteRef } from '../../routes';
-import { StatusChip, TRANSITIONAL_STATUSES } from '../shared/status';
-import { useIsDockerEnvAdmin } from '../shared/usePermissions';
-import { usePolling } from '../shared/usePolling';
+import { StatusChip, TRANSITIONAL_STATUSES } from '../common/status';
+import { useIsDockerEnvAdmin } from '../common/usePermissions';
+import { usePolling } from '../common/usePolling';
 import { PlatformStatusCard } from './PlatformStatusCard';
 import { QuotaBars } from './QuotaBars';
 

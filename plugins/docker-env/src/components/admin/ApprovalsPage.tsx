@@ -11,8 +11,8 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ApprovalRequest, dockerEnvApiRef } from '../../api';
 import { InputDialog } from '../entity/dialogs';
-import { AsyncButton } from '../shared/AsyncButton';
-import { formatSize, formatTime } from '../shared/format';
+import { AsyncButton } from '../common/AsyncButton';
+import { formatSize, formatTime } from '../common/format';
 
 /** The approvals queue: pending requests, approve or reject with a reason. */
 export function ApprovalsPage() {

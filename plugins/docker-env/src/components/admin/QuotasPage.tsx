@@ -8,7 +8,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useEffect, useState } from 'react';
 import { dockerEnvApiRef, QuotaFigures } from '../../api';
-import { readableError } from '../shared/errors';
+import { readableError } from '../common/errors';
 
 const FIELDS: Array<{ key: keyof QuotaFigures; label: string }> = [
   { key: 'environments', label: 'Environments' },

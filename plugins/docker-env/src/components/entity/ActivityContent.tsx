@@ -9,9 +9,9 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { AuditEvent, Operation, OperationStepRecord } from '../../api';
-import { formatDuration, formatTime } from '../shared/format';
-import { TRANSITIONAL_STATUSES } from '../shared/status';
-import { usePolling } from '../shared/usePolling';
+import { formatDuration, formatTime } from '../common/format';
+import { TRANSITIONAL_STATUSES } from '../common/status';
+import { usePolling } from '../common/usePolling';
 import { useEnvironment } from './useEnvironment';
 
 function Steps(props: { steps: OperationStepRecord[] }) {

@@ -12,8 +12,8 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { Container } from '../../api';
-import { readableError } from '../shared/errors';
-import { usePolling } from '../shared/usePolling';
+import { readableError } from '../common/errors';
+import { usePolling } from '../common/usePolling';
 import { useEnvironment } from './useEnvironment';
 
 function Logs(props: { name: string; container: string }) {

@@ -1,9 +1,9 @@
 import Box from '@material-ui/core/Box';
 import { useState } from 'react';
 import { DockerEnvApi, Environment } from '../../api';
-import { AsyncButton } from '../shared/AsyncButton';
-import { statusLabel, TRANSITIONAL_STATUSES } from '../shared/status';
-import { NOT_ALLOWED_REASON } from '../shared/usePermissions';
+import { AsyncButton } from '../common/AsyncButton';
+import { statusLabel, TRANSITIONAL_STATUSES } from '../common/status';
+import { NOT_ALLOWED_REASON } from '../common/usePermissions';
 import { InputDialog } from './dialogs';
 
 interface Permissions {

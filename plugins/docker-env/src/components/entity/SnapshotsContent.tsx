@@ -10,12 +10,12 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { Snapshot } from '../../api';
-import { AsyncButton } from '../shared/AsyncButton';
-import { formatTime } from '../shared/format';
+import { AsyncButton } from '../common/AsyncButton';
+import { formatTime } from '../common/format';
 import {
   NOT_ALLOWED_REASON,
   useEnvironmentPermissions,
-} from '../shared/usePermissions';
+} from '../common/usePermissions';
 import { InputDialog } from './dialogs';
 import { useEnvironment } from './useEnvironment';
 

@@ -8,7 +8,7 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode, useState } from 'react';
-import { readableError } from '../shared/errors';
+import { readableError } from '../common/errors';
 
 /**
  * A dialog with one text input: submit runs `onSubmit`, shows progress, and keeps the dialog

@@ -1,8 +1,8 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { dockerEnvApiRef } from '../../api';
-import { TRANSITIONAL_STATUSES } from '../shared/status';
-import { usePolling } from '../shared/usePolling';
+import { TRANSITIONAL_STATUSES } from '../common/status';
+import { usePolling } from '../common/usePolling';
 
 /** How often an environment is re-read while it changes, and otherwise. */
 export const POLL_MS = { changing: 2000, steady: 30000 };
