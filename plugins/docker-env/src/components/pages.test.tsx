@@ -1,8 +1,11 @@
-import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { DockerEnvApi, dockerEnvApiRef } from '../api';
-import { anEnvironment, mockDockerEnvApi, mountedRoutes } from '../testUtils';
+import { DockerEnvApi } from '../api';
+import {
+  anEnvironment,
+  mockDockerEnvApi,
+  renderWithDockerEnv,
+} from '../testUtils';
 import { ApprovalsPage } from './admin/ApprovalsPage';
 import { QuotasPage } from './admin/QuotasPage';
 import { DockerEnvRoot } from './DockerEnvRoot';
@@ -21,22 +24,12 @@ function render(
   api: DockerEnvApi,
   options: { admin?: boolean; path?: string } = {},
 ) {
-  return renderInTestApp(element, {
-    mountedRoutes,
-    initialRouteEntries: options.path ? [options.path] : undefined,
-    apis: [
-      [dockerEnvApiRef, api],
-      mockApis.identity({
-        userEntityRef: 'user:default/alice',
-        ownershipEntityRefs: ['user:default/alice', 'group:default/team-a'],
-      }),
-      mockApis.permission({
-        authorize: req =>
-          req.permission.name !== 'docker-env.admin' || options.admin
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-      }),
-    ],
+  return renderWithDockerEnv(element, api, {
+    path: options.path,
+    authorize: req =>
+      req.permission.name !== 'docker-env.admin' || options.admin
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
   });
 }
 
@@ -94,9 +87,7 @@ describe('EnvironmentsPage', () => {
     );
   });
 
-  // NOT DONE: the permission answer given to renderInTestApp does not reach usePermission in the merged tree
-  // (passed on the frontend branch alone); skipped until the permission mock is wired as the app does.
-  it.skip('shows the platform status to admins', async () => {
+  it('shows the platform status to admins', async () => {
     const api = mockDockerEnvApi({
       listEnvironments: async () => ({
         items: [],

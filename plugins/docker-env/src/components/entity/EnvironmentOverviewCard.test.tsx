@@ -88,9 +88,7 @@ describe('EnvironmentOverviewCard', () => {
     );
   });
 
-  // NOT DONE: the permission answer given to renderInTestApp does not reach usePermission in the merged tree
-  // (passed on the frontend branch alone); skipped until the permission mock is wired as the app does.
-  it.skip('disables every action with the reason when the user may not act', async () => {
+  it('disables every action with the reason when the user may not act', async () => {
     const api = mockDockerEnvApi({
       getEnvironment: async () => anEnvironment(),
     });

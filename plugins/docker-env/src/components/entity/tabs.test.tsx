@@ -104,9 +104,7 @@ describe('SnapshotsContent', () => {
     );
   });
 
-  // NOT DONE: the permission answer given to renderInTestApp does not reach usePermission in the merged tree
-  // (passed on the frontend branch alone); skipped until the permission mock is wired as the app does.
-  it.skip('disables the snapshot actions when the user may not change the environment', async () => {
+  it('disables the snapshot actions when the user may not change the environment', async () => {
     const api = mockDockerEnvApi({ listSnapshots: async () => snapshots });
     await renderForEntity(<SnapshotsContent />, api, { allow: false });
     await screen.findByText('before upgrade');
