@@ -17,7 +17,6 @@ import { ProxmoxApiClient } from '../../proxmox';
 import { TraefikRoutes } from '../../traefik';
 import { lifecycleConfig } from '../config';
 import { lifecycleDepsFromConfig } from '../deps';
-import { ProxmoxBackups } from '../extras/ProxmoxBackups';
 import { isPausedDocument } from '../routes';
 import type { LifecycleConfig, LifecycleDeps } from '../types';
 import { runSteps } from './runSteps';
@@ -33,7 +32,6 @@ export interface LifecycleLab {
   portainer: PortainerClient;
   netbox: NetBoxClient;
   traefik: TraefikRoutes;
-  backups: ProxmoxBackups;
   /** The guest's engine directly (until the Portainer Docker transport lands). */
   dockerAt(ip: string): DockerClient;
   stop(): Promise<void>;
@@ -99,7 +97,6 @@ export async function startLifecycleLab(
     portainer: PortainerClient.fromConfig(config),
     netbox: NetBoxClient.fromConfig(config),
     traefik: TraefikRoutes.fromConfig(config),
-    backups: ProxmoxBackups.fromConfig(config),
     dockerAt,
     async stop() {
       await lab.stop();
