@@ -6,6 +6,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { screen, waitFor } from '@testing-library/react';
 import { ReactElement } from 'react';
 import { SWRConfig } from 'swr';
 import { DockerEnvApi, dockerEnvApiRef, Environment, Operation } from './api';
@@ -170,8 +171,24 @@ export function renderForEntity(
     </EntityProvider>,
     api,
     {
-      authorize:
-        options.allow === false ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      // only the environment's record id is a valid resource: anything else is refused, as the backend would
+      authorize: req =>
+        options.allow !== false &&
+        (!('resourceRef' in req) || req.resourceRef === anEnvironment().id)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
     },
   );
+}
+
+/**
+ * The button once it is enabled: actions wait for the environment's record and the permission answer, and the
+ * table re-renders its rows when they arrive (an element found earlier may be gone).
+ */
+export async function findEnabledButton(name: string | RegExp) {
+  return waitFor(() => {
+    const button = screen.getAllByRole('button', { name })[0];
+    expect(button).toBeEnabled();
+    return button;
+  });
 }

@@ -5,6 +5,7 @@ import {
   anEnvironment,
   anOperation,
   mockDockerEnvApi,
+  findEnabledButton,
   renderForEntity,
 } from '../../testUtils';
 import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
@@ -56,7 +57,7 @@ describe('EnvironmentOverviewCard', () => {
       pauseEnvironment: async () => operation,
     });
     await renderForEntity(<EnvironmentOverviewCard />, api);
-    const pause = await screen.findByRole('button', { name: 'Pause' });
+    const pause = await findEnabledButton('Pause');
     expect(screen.getByRole('button', { name: 'Resume' })).toBeDisabled();
     expect(
       screen.getByTitle(/Only a paused environment can be resumed/),
@@ -73,9 +74,7 @@ describe('EnvironmentOverviewCard', () => {
       deleteEnvironment: async () => anOperation({ kind: 'delete' }),
     });
     await renderForEntity(<EnvironmentOverviewCard />, api);
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Delete' }),
-    );
+    await userEvent.click(await findEnabledButton('Delete'));
     const dialog = await screen.findByRole('dialog');
     const confirm = screen.getAllByRole('button', { name: 'Delete' }).pop()!;
     expect(dialog).toHaveTextContent('Type demo to confirm');
@@ -125,9 +124,7 @@ describe('EnvironmentOverviewCard', () => {
       },
     });
     await renderForEntity(<EnvironmentOverviewCard />, api);
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Snapshot' }),
-    );
+    await userEvent.click(await findEnabledButton('Snapshot'));
     await userEvent.type(
       screen.getByLabelText('Description'),
       'before upgrade',
@@ -149,9 +146,7 @@ describe('EnvironmentOverviewCard', () => {
       extendEnvironment: async () => anEnvironment({ expiresOn: '2099-01-01' }),
     });
     await renderForEntity(<EnvironmentOverviewCard />, api);
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Extend' }),
-    );
+    await userEvent.click(await findEnabledButton('Extend'));
     const input = screen.getByLabelText('New expiry date');
     fireEvent.change(input, { target: { value: '2020-01-01' } });
     expect(

@@ -21,8 +21,8 @@ import { useEnvironment } from './useEnvironment';
 
 /** The snapshots tab: create, roll back and delete snapshots. */
 export function SnapshotsContent() {
-  const { name, api } = useEnvironment();
-  const permissions = useEnvironmentPermissions(name);
+  const { name, api, value: env } = useEnvironment();
+  const permissions = useEnvironmentPermissions(env?.id);
   const { value, loading, error, retry } = useAsyncRetry(
     () => api.listSnapshots(name),
     [api, name],

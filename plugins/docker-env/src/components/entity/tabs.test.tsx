@@ -1,7 +1,9 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import {
+  anEnvironment,
   anOperation,
   mockDockerEnvApi,
+  findEnabledButton,
   renderForEntity,
 } from '../../testUtils';
 import { ActivityContent } from './ActivityContent';
@@ -59,12 +61,13 @@ describe('SnapshotsContent', () => {
 
   it('creates a snapshot with a description', async () => {
     const api = mockDockerEnvApi({
+      getEnvironment: async () => anEnvironment(),
       listSnapshots: async () => snapshots,
       createSnapshot: async () => anOperation({ kind: 'snapshot_create' }),
     });
     await renderForEntity(<SnapshotsContent />, api);
-    expect(await screen.findByText('before upgrade')).toBeInTheDocument();
-    fireEvent.click(screen.getByRole('button', { name: 'Create snapshot' }));
+    fireEvent.click(await findEnabledButton('Create snapshot'));
+    expect(screen.getByText('before upgrade')).toBeInTheDocument();
     fireEvent.change(screen.getByLabelText('Description'), {
       target: { value: 'nightly' },
     });
@@ -78,12 +81,13 @@ describe('SnapshotsContent', () => {
 
   it('rolls back and deletes after the snapshot name is typed', async () => {
     const api = mockDockerEnvApi({
+      getEnvironment: async () => anEnvironment(),
       listSnapshots: async () => snapshots,
       rollbackSnapshot: async () => anOperation({ kind: 'snapshot_rollback' }),
       deleteSnapshot: async () => anOperation({ kind: 'snapshot_delete' }),
     });
     await renderForEntity(<SnapshotsContent />, api);
-    fireEvent.click(await screen.findByRole('button', { name: 'Roll back' }));
+    fireEvent.click(await findEnabledButton('Roll back'));
     const confirm = screen.getAllByRole('button', { name: 'Roll back' }).pop()!;
     expect(confirm).toBeDisabled();
     fireEvent.change(screen.getByLabelText('Snapshot name'), {
@@ -105,7 +109,10 @@ describe('SnapshotsContent', () => {
   });
 
   it('disables the snapshot actions when the user may not change the environment', async () => {
-    const api = mockDockerEnvApi({ listSnapshots: async () => snapshots });
+    const api = mockDockerEnvApi({
+      getEnvironment: async () => anEnvironment(),
+      listSnapshots: async () => snapshots,
+    });
     await renderForEntity(<SnapshotsContent />, api, { allow: false });
     await screen.findByText('before upgrade');
     await waitFor(() =>
