@@ -1,7 +1,9 @@
 import { RouteModule } from '../service/RouteContext';
+import { auditRoutes } from './audit';
 import { environmentRoutes } from './environments';
 import { lifecycleRoutes } from './lifecycle';
 import { nameRoutes } from './names';
+import { quotaRoutes } from './quotas';
 import { statusRoutes } from './status';
 
 /**
@@ -13,4 +15,6 @@ export const routeModules: RouteModule[] = [
   lifecycleRoutes,
   nameRoutes,
   statusRoutes,
+  quotaRoutes,
+  auditRoutes,
 ];

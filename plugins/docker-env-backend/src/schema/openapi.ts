@@ -1,6 +1,8 @@
+import { auditPaths, auditSchemas } from './audit';
 import { sharedSchemas } from './components';
 import { environmentPaths } from './environments';
 import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
+import { quotaPaths, quotaSchemas } from './quotas';
 import { statusPaths } from './status';
 
 /**
@@ -20,6 +22,8 @@ export const spec = {
   components: {
     schemas: {
       ...sharedSchemas,
+      ...quotaSchemas,
+      ...auditSchemas,
     },
   },
   paths: {
@@ -30,6 +34,8 @@ export const spec = {
     },
     ...lifecyclePaths,
     ...statusPaths,
+    ...quotaPaths,
+    ...auditPaths,
   },
 } as const;
 

@@ -4,7 +4,7 @@ import { ApiRouter } from '@backstage/backend-openapi-utils';
 import { AuditTrail } from '../audit';
 import { EnvironmentEvents } from '../events';
 import { Notifier } from '../notifications';
-import { QuotaGate } from '../quotas';
+import { QuotaService } from '../quotas';
 import { DockerEnvApiSpec } from '../schema/openapi';
 import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';
@@ -17,7 +17,8 @@ export interface RouteContext {
   audit: AuditTrail;
   events: EnvironmentEvents;
   notifier: Notifier;
-  quotaGate: QuotaGate;
+  /** Quotas: effective quota and usage, and the gate `POST /environments` asks. */
+  quotas: QuotaService;
   statusChecks: StatusCheck[];
   statusTimeoutMs: number;
   logger: LoggerService;
