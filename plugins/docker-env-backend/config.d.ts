@@ -2,6 +2,11 @@ export interface Config {
   dockerEnv?: {
     /** Entity refs whose members are docker-env admins (quotas, approvals, any owner). Default `group:default/platform-team`. */
     admins?: string[];
+    /** Lifecycle settings of the backend plugin (the steps' settings are in docker-env-node's config.d.ts). */
+    lifecycle?: {
+      /** The paused page the plugin serves when `port` is set; point `pausedRoute.url` at it. */
+      pausedPage?: { port: number; host?: string };
+    };
     /** Who hears about environment events besides the owner's Backstage notifications (and their email). */
     notifier?: {
       /** Signed webhook subscribers; the delivery policy is `dockerEnv.webhooks`. */

@@ -7,6 +7,8 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
+import { PausedPage } from './paused';
+import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
 import { Notifier } from './notifications';
 import {
@@ -122,8 +124,12 @@ export const dockerEnvPlugin = createBackendPlugin({
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,
           snapshots: snapshotListFromConfig(config),
+          containers: containerReadsFromConfig(config),
         });
         deps.httpRouter.use(router);
+
+        const pausedPage = await PausedPage.fromConfig(config);
+        if (pausedPage) deps.lifecycle.addShutdownHook(() => pausedPage.stop());
         deps.httpRouter.addAuthPolicy({
           path: '/health',
           allow: 'unauthenticated',

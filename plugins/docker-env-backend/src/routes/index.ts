@@ -1,4 +1,5 @@
 import { RouteModule } from '../service/RouteContext';
+import { containerRoutes } from './containers';
 import { environmentRoutes } from './environments';
 import { lifecycleRoutes } from './lifecycle';
 import { nameRoutes } from './names';
@@ -10,6 +11,7 @@ import { statusRoutes } from './status';
  */
 export const routeModules: RouteModule[] = [
   environmentRoutes,
+  containerRoutes,
   lifecycleRoutes,
   nameRoutes,
   statusRoutes,

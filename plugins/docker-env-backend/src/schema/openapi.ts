@@ -1,4 +1,5 @@
 import { sharedSchemas } from './components';
+import { containerPaths } from './containers';
 import { environmentPaths } from './environments';
 import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
 import { statusPaths } from './status';
@@ -29,6 +30,7 @@ export const spec = {
       delete: deleteEnvironmentOperation,
     },
     ...lifecyclePaths,
+    ...containerPaths,
     ...statusPaths,
   },
 } as const;

@@ -2,6 +2,7 @@ import type { LxcSnapshot } from '@docker-env/plugin-docker-env-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import { AuditTrail } from '../audit';
+import type { ContainerReads } from '../containers';
 import { EnvironmentEvents } from '../events';
 import { Notifier } from '../notifications';
 import { QuotaGate } from '../quotas';
@@ -23,6 +24,8 @@ export interface RouteContext {
   logger: LoggerService;
   /** The environments' snapshots as Proxmox lists them, oldest first. */
   snapshots: { list(vmid: number): Promise<LxcSnapshot[]> };
+  /** The environments' containers and logs through their Docker channel. */
+  containers: ContainerReads;
 }
 
 /** The typed router every route module adds its routes to. */

@@ -6,12 +6,10 @@ import {
 } from '../ownership';
 import type { DockerApi } from '../docker/DockerClient';
 import { UpstreamApiError } from '../errors';
-import { isOurVirtualMachine } from '../netbox';
 import type { StepContext } from '../operations';
 import type { PortainerEndpoint } from '../portainer';
 import { isMissingCt, type LxcConfig, type ProxmoxClient } from '../proxmox';
 import { idFact, optionalIdFact } from './facts';
-import { PortainerEndpointUrls } from './extras/PortainerEndpointUrls';
 import {
   liveDocument,
   rewriteEnvironmentRoutes,
@@ -216,15 +214,12 @@ export async function followIpInPortainer(
 ): Promise<boolean> {
   const endpoint = await ourEndpoint(ctx, env);
   if (!endpoint) return false;
-  const endpointId = endpoint.id;
-  const wanted = PortainerEndpointUrls.agentUrl(ip, env.config.agentPort);
-  if (endpoint.url === wanted) return false;
-  await env.deps.portainerEndpoints.setAgentAddress(
-    endpointId,
+  return env.deps.portainer.updateAgentAddress({
+    endpointId: endpoint.id,
+    environmentId: ctx.target.environmentId,
     ip,
-    env.config.agentPort,
-  );
-  return true;
+    port: env.config.agentPort,
+  });
 }
 
 /** Sets the NetBox VM's primary IPv4 address to `ip` (same prefix length) when it differs. */
@@ -235,22 +230,7 @@ export async function followIpInNetBox(
 ): Promise<boolean> {
   const vmId = optionalIdFact(ctx, 'netboxVmId');
   if (vmId === undefined) return false;
-  const vm = await env.deps.netbox.getVirtualMachineById(vmId);
-  if (!isOurVirtualMachine(vm, ctx.target.environmentId))
-    throw new OwnershipConflictError(
-      'NetBox',
-      `VM ${vm.name} (id ${vmId})`,
-      `it does not carry environment id ${ctx.target.environmentId}`,
-    );
-  const primary = vm.primaryIp4;
-  if (!primary) return false;
-  const [address, prefix] = primary.address.split('/');
-  if (address === ip) return false;
-  await env.deps.netboxAddresses.setAddress(
-    primary.id,
-    `${ip}/${prefix ?? '32'}`,
-  );
-  return true;
+  return env.deps.netbox.changePrimaryIp4(vmId, ctx.target.environmentId, ip);
 }
 
 /** Sets every route's backends to `ip`, leaving paused routes paused. */

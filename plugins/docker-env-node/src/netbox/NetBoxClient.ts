@@ -32,7 +32,7 @@ import {
   assertText,
   assertVcpus,
 } from './validate';
-import { assertInteger } from '../validation';
+import { assertInteger, assertIpv4 } from '../validation';
 import { requireHttpBaseUrl } from '../validation/primitives';
 import { parseJsonBody } from '../http/jsonBody';
 import {
@@ -558,6 +558,57 @@ export class NetBoxClient implements NetBoxApi {
       ...(tags ? { tags } : {}),
     });
     return { ...toIp(ip), created: true };
+  }
+
+  async changePrimaryIp4(
+    virtualMachineId: number,
+    environmentId: string,
+    ip: string,
+  ): Promise<boolean> {
+    assertIpv4(ip, 'ip');
+    const primary = (
+      await this.ourVirtualMachine(virtualMachineId, environmentId)
+    ).primaryIp4;
+    if (!primary) return false;
+    const [address, prefix] = primary.address.split('/');
+    if (address === ip) return false;
+    await this.request('PATCH', `/api/ipam/ip-addresses/${primary.id}/`, {
+      address: assertIpv4Cidr(`${ip}/${prefix ?? '32'}`, 'address'),
+    });
+    return true;
+  }
+
+  async releasePrimaryIp4(
+    virtualMachineId: number,
+    environmentId: string,
+  ): Promise<boolean> {
+    const primary = (
+      await this.ourVirtualMachine(virtualMachineId, environmentId)
+    ).primaryIp4;
+    if (!primary) return false;
+    try {
+      await this.request('DELETE', `/api/ipam/ip-addresses/${primary.id}/`);
+      return true;
+    } catch (e) {
+      if (e instanceof UpstreamApiError && e.status === 404) return false;
+      throw e;
+    }
+  }
+
+  /** VM `id` after checking it carries the environment id (our mark). */
+  private async ourVirtualMachine(
+    id: number,
+    environmentId: string,
+  ): Promise<NetBoxVirtualMachine> {
+    assertEnvironmentId(environmentId);
+    const vm = await this.getVirtualMachineById(id);
+    if (!isOurVirtualMachine(vm, environmentId))
+      throw new OwnershipConflictError(
+        'NetBox',
+        `VM ${vm.name} (id ${id})`,
+        `it does not carry environment id ${environmentId}`,
+      );
+    return vm;
   }
 
   async setPrimaryIp4(

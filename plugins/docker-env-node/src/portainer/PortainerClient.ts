@@ -183,15 +183,11 @@ export class PortainerClient implements PortainerApi {
     groupId?: number;
   }): Promise<{ endpoint: PortainerEndpoint; created: boolean }> {
     const name = assertPortainerName(input.name, 'name');
-    const ip = assertIpv4(input.ip, 'ip');
+    const ip = input.ip;
     const environmentId = assertEnvironmentId(input.environmentId);
-    const port =
-      input.port === undefined
-        ? 9001
-        : assertInteger(input.port, 'port', 1, 65535);
+    const url = agentEndpointUrl(ip, input.port);
     const groupId =
       input.groupId === undefined ? 1 : id(input.groupId, 'groupId');
-    const url = `tcp://${ip}:${port}`;
     const markTag = await this.ensureTag(
       portainerEnvironmentTag(environmentId),
     );
@@ -239,6 +235,28 @@ export class PortainerClient implements PortainerApi {
       }
       throw e;
     }
+  }
+
+  async updateAgentAddress(input: {
+    endpointId: number;
+    environmentId: string;
+    ip: string;
+    port?: number;
+  }): Promise<boolean> {
+    id(input.endpointId, 'endpointId');
+    const tagName = portainerEnvironmentTag(input.environmentId);
+    const url = agentEndpointUrl(input.ip, input.port);
+    const endpoint = await this.getEndpoint(input.endpointId);
+    const tag = (await this.listTags()).find(t => t.name === tagName);
+    if (!tag || !endpoint.tagIds.includes(tag.id))
+      throw new OwnershipConflictError(
+        'Portainer',
+        `environment "${endpoint.name}" (id ${endpoint.id})`,
+        `no ${tagName} tag`,
+      );
+    if (endpoint.url === url) return false;
+    await this.request('PUT', `/endpoints/${endpoint.id}`, { url });
+    return true;
   }
 
   async findOwnedEndpoint(
@@ -565,6 +583,16 @@ export class PortainerClient implements PortainerApi {
     }`;
     return (await this.request(method, full, options.body)) as T;
   }
+}
+
+/** The URL Portainer stores for an agent at `ip` (`tcp://<ip>:<port>`, port 9001 by default). */
+export function agentEndpointUrl(ip: string, port: number = 9001): string {
+  return `tcp://${assertIpv4(ip, 'ip')}:${assertInteger(
+    port,
+    'port',
+    1,
+    65535,
+  )}`;
 }
 
 function toEndpoint(e: any): PortainerEndpoint {

@@ -1,3 +1,3 @@
-export { PortainerClient } from './PortainerClient';
+export { PortainerClient, agentEndpointUrl } from './PortainerClient';
 export type { PortainerClientOptions } from './PortainerClient';
 export * from './types';

@@ -36,7 +36,7 @@ import {
 } from './ProxmoxClient';
 import { PveTransport, type PveRequester } from './PveTransport';
 import { ProxmoxTaskError } from './ProxmoxTaskError';
-import { CtExtras } from './ctExtras';
+import { CtBackups } from './ctBackups';
 import type {
   LxcConfig,
   LxcInterface,
@@ -86,9 +86,10 @@ export interface CreateRetry {
 
 /**
  * {@link ProxmoxClient} over a {@link PveRequester} (by default {@link PveTransport}). Paths are
- * built here from validated values only; snapshots and firewall live in {@link CtExtras}.
+ * built here from validated values only; snapshots and firewall live in `ctExtras.ts`, backups in
+ * `ctBackups.ts`.
  */
-export class ProxmoxApiClient extends CtExtras implements ProxmoxClient {
+export class ProxmoxApiClient extends CtBackups implements ProxmoxClient {
   constructor(
     private readonly transport: PveRequester,
     readonly node: string,
