@@ -35,6 +35,17 @@ export interface Config {
       /** How often the global recovery sweep runs (the scheduler task `docker-env-operation-recovery`). Default 30. */
       recoveryFrequencySeconds?: number;
     };
+    /** Quotas; admins change them through `PUT /quotas/{entityRef}` and `PUT /quotas/default`. */
+    quotas?: {
+      /** The default quota of every owner without an override, until `PUT /quotas/default` sets one. */
+      default?: {
+        cpuCores?: number;
+        memoryMb?: number;
+        diskGb?: number;
+        environments?: number;
+        containers?: number;
+      };
+    };
     /** `GET /status` probes. */
     status?: {
       /** Timeout of each external system's probe, ms; default 3000. */

@@ -17,7 +17,7 @@ import {
   snapshotListFromConfig,
 } from './operations';
 import { environmentResourceRef, environmentRules } from './permissions';
-import { alwaysWithinQuota } from './quotas';
+import { QuotaService } from './quotas';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { statusChecksFromConfig } from './status';
@@ -118,7 +118,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           audit: new AuditTrail(deps.auditor),
           events,
           notifier,
-          quotaGate: alwaysWithinQuota,
+          quotas: QuotaService.fromConfig(config),
           statusChecks: statusChecksFromConfig(config),
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,

@@ -1,8 +1,10 @@
 import { RouteModule } from '../service/RouteContext';
+import { auditRoutes } from './audit';
 import { containerRoutes } from './containers';
 import { environmentRoutes } from './environments';
 import { lifecycleRoutes } from './lifecycle';
 import { nameRoutes } from './names';
+import { quotaRoutes } from './quotas';
 import { statusRoutes } from './status';
 
 /**
@@ -15,4 +17,6 @@ export const routeModules: RouteModule[] = [
   lifecycleRoutes,
   nameRoutes,
   statusRoutes,
+  quotaRoutes,
+  auditRoutes,
 ];

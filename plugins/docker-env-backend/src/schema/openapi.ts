@@ -1,7 +1,9 @@
+import { auditPaths, auditSchemas } from './audit';
 import { sharedSchemas } from './components';
 import { containerPaths } from './containers';
 import { environmentPaths } from './environments';
 import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
+import { quotaPaths, quotaSchemas } from './quotas';
 import { statusPaths } from './status';
 
 /**
@@ -21,6 +23,8 @@ export const spec = {
   components: {
     schemas: {
       ...sharedSchemas,
+      ...quotaSchemas,
+      ...auditSchemas,
     },
   },
   paths: {
@@ -32,6 +36,8 @@ export const spec = {
     ...lifecyclePaths,
     ...containerPaths,
     ...statusPaths,
+    ...quotaPaths,
+    ...auditPaths,
   },
 } as const;
 

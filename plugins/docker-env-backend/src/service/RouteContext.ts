@@ -5,7 +5,7 @@ import { AuditTrail } from '../audit';
 import type { ContainerReads } from '../containers';
 import { EnvironmentEvents } from '../events';
 import { Notifier } from '../notifications';
-import { QuotaGate } from '../quotas';
+import { QuotaService } from '../quotas';
 import { DockerEnvApiSpec } from '../schema/openapi';
 import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';
@@ -18,7 +18,8 @@ export interface RouteContext {
   audit: AuditTrail;
   events: EnvironmentEvents;
   notifier: Notifier;
-  quotaGate: QuotaGate;
+  /** Quotas: effective quota and usage, and the gate `POST /environments` asks. */
+  quotas: QuotaService;
   statusChecks: StatusCheck[];
   statusTimeoutMs: number;
   logger: LoggerService;
