@@ -9,6 +9,7 @@ import {
 import { ActivityContent } from './ActivityContent';
 import { ContainersContent } from './ContainersContent';
 import { SnapshotsContent } from './SnapshotsContent';
+import { POLL_MS } from './useEnvironment';
 
 jest.setTimeout(20000);
 
@@ -51,6 +52,9 @@ describe('ContainersContent', () => {
 });
 
 describe('SnapshotsContent', () => {
+  const polling = { ...POLL_MS };
+  afterEach(() => Object.assign(POLL_MS, polling));
+
   const snapshots = [
     {
       name: 'snap-1',
@@ -63,6 +67,7 @@ describe('SnapshotsContent', () => {
     const api = mockDockerEnvApi({
       getEnvironment: async () => anEnvironment(),
       listSnapshots: async () => snapshots,
+      listOperations: async () => [],
       createSnapshot: async () => anOperation({ kind: 'snapshot_create' }),
     });
     await renderForEntity(<SnapshotsContent />, api);
@@ -79,10 +84,32 @@ describe('SnapshotsContent', () => {
     );
   });
 
+  it('follows a running snapshot operation until the snapshot is listed', async () => {
+    POLL_MS.changing = 50;
+    const api = mockDockerEnvApi({
+      getEnvironment: async () => anEnvironment(),
+    });
+    api.listSnapshots.mockResolvedValueOnce([]).mockResolvedValue(snapshots);
+    api.listOperations
+      .mockResolvedValueOnce([
+        anOperation({ kind: 'snapshot_create', status: 'running' }),
+      ])
+      .mockResolvedValue([
+        anOperation({ kind: 'snapshot_create', status: 'succeeded' }),
+      ]);
+    await renderForEntity(<SnapshotsContent />, api);
+    expect(
+      await screen.findByText('snapshot create running…'),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('before upgrade')).toBeInTheDocument();
+    expect(screen.queryByText('snapshot create running…')).toBeNull();
+  });
+
   it('rolls back and deletes after the snapshot name is typed', async () => {
     const api = mockDockerEnvApi({
       getEnvironment: async () => anEnvironment(),
       listSnapshots: async () => snapshots,
+      listOperations: async () => [],
       rollbackSnapshot: async () => anOperation({ kind: 'snapshot_rollback' }),
       deleteSnapshot: async () => anOperation({ kind: 'snapshot_delete' }),
     });
@@ -112,6 +139,7 @@ describe('SnapshotsContent', () => {
     const api = mockDockerEnvApi({
       getEnvironment: async () => anEnvironment(),
       listSnapshots: async () => snapshots,
+      listOperations: async () => [],
     });
     await renderForEntity(<SnapshotsContent />, api, { allow: false });
     await screen.findByText('before upgrade');
