@@ -10,6 +10,7 @@ import { AuditTrail } from './audit';
 import { EnvironmentEvents } from './events';
 import { Notifier } from './notifications';
 import {
+  checkInfrastructureConfig,
   operationRegistryFromConfig,
   provisionNotice,
   snapshotListFromConfig,
@@ -48,6 +49,7 @@ export const dockerEnvPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, permissionsRegistry } = deps;
+        checkInfrastructureConfig(config);
         const store = await DatabaseDockerEnvStore.create({
           database: deps.database,
         });
