@@ -12,6 +12,7 @@ import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
 import { Notifier } from './notifications';
 import {
+  checkInfrastructureConfig,
   operationRegistryFromConfig,
   provisionNotice,
   snapshotListFromConfig,
@@ -50,6 +51,7 @@ export const dockerEnvPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, permissionsRegistry } = deps;
+        checkInfrastructureConfig(config);
         const store = await DatabaseDockerEnvStore.create({
           database: deps.database,
         });

@@ -36,6 +36,7 @@ export function seededStep(
  *
  * The clients are built on first use rather than at start-up, so a backend whose infrastructure config is
  * incomplete still starts (and answers the API); an operation then fails at its `plan` with the config error.
+ * A section that is configured but bad stops the start-up (`checkInfrastructureConfig`).
  * Not done yet: `deploy` is registered by its issue.
  */
 export function operationRegistryFromConfig(config: Config): OperationRegistry {
