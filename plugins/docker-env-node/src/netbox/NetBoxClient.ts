@@ -195,6 +195,28 @@ export class NetBoxClient implements NetBoxApi {
     return json;
   }
 
+  /**
+   * The first object the query finds, else the one POSTed. A 400 on the POST is read again: another
+   * caller (a concurrent provisioning) may have made the same shared object (cluster type, tag...)
+   * between the look-up and the POST; NetBox refuses the second one as already existing.
+   */
+  private async findOrCreate(
+    path: string,
+    query: Record<string, string | number>,
+    body: unknown,
+  ): Promise<Json> {
+    const found = await this.listAll(path, query);
+    if (found[0]) return found[0];
+    try {
+      return await this.request('POST', path, body);
+    } catch (e) {
+      if (!(e instanceof UpstreamApiError) || e.status !== 400) throw e;
+      const again = await this.listAll(path, query);
+      if (again[0]) return again[0];
+      throw e;
+    }
+  }
+
   /** GETs a list, following `next` until done (bounded by maxPages). */
   private async listAll(
     path: string,
@@ -252,32 +274,22 @@ export class NetBoxClient implements NetBoxApi {
   async ensureClusterType(name: string, slug: string): Promise<NetBoxCluster> {
     assertObjectName(name, 'name', 100);
     assertSlug(slug, 'slug');
-    const found = await this.listAll('/api/virtualization/cluster-types/', {
-      slug,
-    });
-    const t =
-      found[0] ??
-      (await this.request('POST', '/api/virtualization/cluster-types/', {
-        name,
-        slug,
-      }));
+    const t = await this.findOrCreate(
+      '/api/virtualization/cluster-types/',
+      { slug },
+      { name, slug },
+    );
     return { id: t.id, name: t.name, slug: t.slug };
   }
 
   async ensureCluster(name: string, typeId: number): Promise<NetBoxCluster> {
     assertObjectName(name, 'name', 100);
     assertId(typeId, 'typeId');
-    const found = await this.listAll('/api/virtualization/clusters/', {
-      name,
-      type_id: typeId,
-    });
-    const c =
-      found[0] ??
-      (await this.request('POST', '/api/virtualization/clusters/', {
-        name,
-        type: typeId,
-        status: 'active',
-      }));
+    const c = await this.findOrCreate(
+      '/api/virtualization/clusters/',
+      { name, type_id: typeId },
+      { name, type: typeId, status: 'active' },
+    );
     return { id: c.id, name: c.name, typeId: c.type?.id };
   }
 
@@ -298,12 +310,10 @@ export class NetBoxClient implements NetBoxApi {
     if (input.label !== undefined) assertText(input.label, 'label', 50);
     if (input.description !== undefined)
       assertText(input.description, 'description', 200);
-    const found = await this.listAll('/api/extras/custom-fields/', {
-      name: input.name,
-    });
-    let f = found[0];
-    if (!f) {
-      f = await this.request('POST', '/api/extras/custom-fields/', {
+    let f = await this.findOrCreate(
+      '/api/extras/custom-fields/',
+      { name: input.name },
+      {
         name: input.name,
         type: input.type,
         object_types: [VM_OBJECT_TYPE],
@@ -311,8 +321,9 @@ export class NetBoxClient implements NetBoxApi {
         ...(input.description !== undefined
           ? { description: input.description }
           : {}),
-      });
-    } else if (!f.object_types.includes(VM_OBJECT_TYPE)) {
+      },
+    );
+    if (!f.object_types.includes(VM_OBJECT_TYPE)) {
       f = await this.request('PATCH', `/api/extras/custom-fields/${f.id}/`, {
         object_types: [...f.object_types, VM_OBJECT_TYPE],
       });
@@ -333,14 +344,11 @@ export class NetBoxClient implements NetBoxApi {
     assertObjectName(name, 'name', 100);
     assertSlug(slug, 'slug');
     if (color !== undefined) assertColor(color, 'color');
-    const found = await this.listAll('/api/extras/tags/', { slug });
-    const t =
-      found[0] ??
-      (await this.request('POST', '/api/extras/tags/', {
-        name,
-        slug,
-        ...(color ? { color } : {}),
-      }));
+    const t = await this.findOrCreate(
+      '/api/extras/tags/',
+      { slug },
+      { name, slug, ...(color ? { color } : {}) },
+    );
     return { id: t.id, name: t.name, slug: t.slug };
   }
 
