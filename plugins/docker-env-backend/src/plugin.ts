@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
@@ -18,6 +19,7 @@ import {
   snapshotListFromConfig,
 } from './operations';
 import { environmentResourceRef, environmentRules } from './permissions';
+import { catalogTeamResolver } from './provisioning';
 import { QuotaService } from './quotas';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
@@ -48,6 +50,8 @@ export const dockerEnvPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         events: eventsServiceRef,
         notifications: notificationService,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
       async init(deps) {
         const { config, logger, permissionsRegistry } = deps;
@@ -82,7 +86,9 @@ export const dockerEnvPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
           // Kinds without a step list yet (deploy) end `failed` naming the missing kind.
-          registry: operationRegistryFromConfig(config),
+          registry: operationRegistryFromConfig(config, {
+            teams: catalogTeamResolver(deps),
+          }),
           loadTarget: async operation => {
             const environment = await store.getEnvironmentById(
               operation.environmentId,

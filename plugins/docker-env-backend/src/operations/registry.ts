@@ -9,6 +9,7 @@ import {
   readLifecycleConfig,
   readProvisioningConfig,
   type OperationStep,
+  type TeamResolver,
 } from '@docker-env/plugin-docker-env-node';
 import type { OperationKindDefinition, OperationRegistry } from '../runner';
 
@@ -39,7 +40,10 @@ export function seededStep(
  * A section that is configured but bad stops the start-up (`checkInfrastructureConfig`).
  * Not done yet: `deploy` is registered by its issue.
  */
-export function operationRegistryFromConfig(config: Config): OperationRegistry {
+export function operationRegistryFromConfig(
+  config: Config,
+  options: { teams?: TeamResolver } = {},
+): OperationRegistry {
   let provision: (() => OperationStep[]) | undefined;
   let lifecycle: ((kind: LifecycleKind) => OperationStep[]) | undefined;
   const lifecycleKind = (kind: LifecycleKind): OperationKindDefinition => ({
@@ -56,7 +60,7 @@ export function operationRegistryFromConfig(config: Config): OperationRegistry {
     provision: {
       steps: () => {
         if (!provision) {
-          const deps = ProvisioningDeps.fromConfig(config);
+          const deps = ProvisioningDeps.fromConfig(config, options);
           const settings = readProvisioningConfig(config);
           provision = () => buildProvisionSteps(deps, settings);
         }
