@@ -20,6 +20,7 @@ import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
+import { deploymentServices, deployNotice } from './deployments';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
 
 /**
@@ -77,7 +78,6 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
-          // Kinds without a step list yet (deploy) end `failed` naming the missing kind.
           registry: operationRegistryFromConfig(config),
           loadTarget: async operation => {
             const environment = await store.getEnvironmentById(
@@ -105,7 +105,9 @@ export const dockerEnvPlugin = createBackendPlugin({
             );
             if (!environment) return;
             await events.changed(environment, 'status');
-            const notice = provisionNotice(operation, environment);
+            const notice =
+              provisionNotice(operation, environment) ??
+              deployNotice(operation, environment);
             if (notice) await notifier.notify(notice);
           },
         });
@@ -122,10 +124,16 @@ export const dockerEnvPlugin = createBackendPlugin({
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,
           snapshots: snapshotListFromConfig(config),
+          ...deploymentServices(config, await deps.database.getClient(), store),
         });
         deps.httpRouter.use(router);
         deps.httpRouter.addAuthPolicy({
           path: '/health',
+          allow: 'unauthenticated',
+        });
+        // deployment-token routes: a prefix policy; every /environments handler checks its own credentials
+        deps.httpRouter.addAuthPolicy({
+          path: '/environments',
           allow: 'unauthenticated',
         });
       },

@@ -3,6 +3,8 @@ import { environmentRoutes } from './environments';
 import { lifecycleRoutes } from './lifecycle';
 import { nameRoutes } from './names';
 import { statusRoutes } from './status';
+import { deploymentRoutes } from './deployments';
+import { tokenRoutes } from './tokens';
 
 /**
  * Every concern's routes, in one list: a new concern (quotas, requests, audit, lifecycle, deployments) adds its file
@@ -13,4 +15,6 @@ export const routeModules: RouteModule[] = [
   lifecycleRoutes,
   nameRoutes,
   statusRoutes,
+  tokenRoutes,
+  deploymentRoutes,
 ];

@@ -2,6 +2,7 @@ import { sharedSchemas } from './components';
 import { environmentPaths } from './environments';
 import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
 import { statusPaths } from './status';
+import { deploymentPaths } from './deployments';
 
 /**
  * The plugin's HTTP API (OpenAPI 3.1), spec-first: routes are served with `createValidatedOpenApiRouter(spec)` and
@@ -30,6 +31,7 @@ export const spec = {
     },
     ...lifecyclePaths,
     ...statusPaths,
+    ...deploymentPaths,
   },
 } as const;
 

@@ -9,6 +9,8 @@ import { DockerEnvApiSpec } from '../schema/openapi';
 import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';
 import { Access } from './access';
+import type { DeploymentRateLimit } from '../deployments/DeploymentRateLimit';
+import type { DeployTokens } from '../tokens';
 
 /** Everything a route module needs; built once by the plugin. */
 export interface RouteContext {
@@ -23,6 +25,9 @@ export interface RouteContext {
   logger: LoggerService;
   /** The environments' snapshots as Proxmox lists them, oldest first. */
   snapshots: { list(vmid: number): Promise<LxcSnapshot[]> };
+  /** Deployment tokens (issue, list, revoke, verify). */
+  deployTokens: DeployTokens;
+  deploymentRateLimit: DeploymentRateLimit;
 }
 
 /** The typed router every route module adds its routes to. */
