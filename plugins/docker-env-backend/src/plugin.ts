@@ -25,6 +25,7 @@ import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
+import { deploymentServices, deployNotice } from './deployments';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
 
 /**
@@ -85,7 +86,6 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
-          // Kinds without a step list yet (deploy) end `failed` naming the missing kind.
           registry: operationRegistryFromConfig(config, {
             teams: catalogTeamResolver(deps),
           }),
@@ -115,7 +115,9 @@ export const dockerEnvPlugin = createBackendPlugin({
             );
             if (!environment) return;
             await events.changed(environment, 'status');
-            const notice = provisionNotice(operation, environment);
+            const notice =
+              provisionNotice(operation, environment) ??
+              deployNotice(operation, environment);
             if (notice) await notifier.notify(notice);
           },
         });
@@ -133,6 +135,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           snapshots: snapshotListFromConfig(config),
           containers: containerReadsFromConfig(config),
+          ...deploymentServices(config, await deps.database.getClient(), store),
         });
         deps.httpRouter.use(router);
 
@@ -140,6 +143,11 @@ export const dockerEnvPlugin = createBackendPlugin({
         if (pausedPage) deps.lifecycle.addShutdownHook(() => pausedPage.stop());
         deps.httpRouter.addAuthPolicy({
           path: '/health',
+          allow: 'unauthenticated',
+        });
+        // deployment-token routes: a prefix policy; every /environments handler checks its own credentials
+        deps.httpRouter.addAuthPolicy({
+          path: '/environments',
           allow: 'unauthenticated',
         });
       },

@@ -12,6 +12,7 @@ import {
   type TeamResolver,
 } from '@docker-env/plugin-docker-env-node';
 import type { OperationKindDefinition, OperationRegistry } from '../runner';
+import { deployKindFromConfig } from './deployKind';
 
 /**
  * A step that sees the operation's input as facts, under what earlier steps of the operation learnt. The runner
@@ -38,7 +39,6 @@ export function seededStep(
  * The clients are built on first use rather than at start-up, so a backend whose infrastructure config is
  * incomplete still starts (and answers the API); an operation then fails at its `plan` with the config error.
  * A section that is configured but bad stops the start-up (`checkInfrastructureConfig`).
- * Not done yet: `deploy` is registered by its issue.
  */
 export function operationRegistryFromConfig(
   config: Config,
@@ -68,5 +68,6 @@ export function operationRegistryFromConfig(
       },
     },
     ...Object.fromEntries(LIFECYCLE_KINDS.map(k => [k, lifecycleKind(k)])),
+    deploy: deployKindFromConfig(config),
   };
 }
