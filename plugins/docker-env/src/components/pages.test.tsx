@@ -161,6 +161,7 @@ describe('ApprovalsPage', () => {
     requestedBy: 'user:default/alice',
     status: 'pending',
     size: 'L',
+    quotaReason: 'cpuCores: 4 more would make 10 of 8',
   };
 
   it('approves a request', async () => {
@@ -169,6 +170,9 @@ describe('ApprovalsPage', () => {
       approveRequest: async () => undefined,
     });
     await render(<ApprovalsPage />, api, { admin: true });
+    expect(
+      await screen.findByText('cpuCores: 4 more would make 10 of 8'),
+    ).toBeInTheDocument();
     fireEvent.click(await screen.findByRole('button', { name: 'Approve' }));
     await waitFor(() => expect(api.approveRequest).toHaveBeenCalledWith('r1'));
   });
