@@ -6,9 +6,11 @@
 // error or a docker-env API answer >= 500 fails the journey. Prints the journey's time and each page's time to
 // interactive (from navigation to its main content usable) and writes them to timings.json.
 //
-// NOT DONE: "as a developer over quota, request one that goes pending; as an admin, approve it and see it
-// provisioned": quotas, approvals and the developer/admin sign-in are not on this branch yet (the quotas helper
-// owns them); the steps are added when they land.
+// Then over quota: the admin sets the guest's environment quota to 1 in the quota editor, the guest requests
+// `e2e-pending` (pending approval, listed under "My pending requests"), the admin approves it in the approvals
+// queue and the entity page shows it ready.
+// NOT DONE: the embedded default has one sign-in (guest, a member of team-a AND platform-team), so the developer
+// and the admin are the same user; separate developer/admin sign-ins belong to the quotas helper.
 //
 // Usage: node packages/app/e2e/journey.mjs [results folder]   (scripts/journey.sh builds the app first)
 import fs from 'node:fs/promises';
@@ -72,6 +74,66 @@ async function waitForStatus(page, status) {
     .getByText(status, { exact: true })
     .first()
     .waitFor({ state: 'visible', timeout: STATUS_WITHIN_MS });
+}
+
+/** Fills the wizard's first page and creates the request; returns once the task page shows its outcome. */
+async function requestInWizard(page, base, name) {
+  await page.goto(`${base}/create/templates/default/docker-environment`);
+  await page.getByLabel(/Project name/).fill(name);
+  await page
+    .locator('#docker-env-name-helper-text')
+    .getByText(`${name} is available`)
+    .waitFor();
+  await page.getByLabel(/Purpose/).fill('browser journey');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+}
+
+async function overQuotaAndApproval(page, base) {
+  const PENDING = 'e2e-pending';
+  await step(
+    page,
+    'admin: quota editor sets the guest to 1 environment',
+    async () => {
+      await openPage(page, base, '/docker-env/quotas', 'quotas', () =>
+        page.locator('#docker-env-quota-environments'),
+      );
+      await page.getByLabel('Owner').fill('user:default/guest');
+      await page.getByRole('button', { name: 'Load' }).click();
+      await page.locator('#docker-env-quota-environments').fill('1');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Saved the quota of user:default/guest').waitFor();
+      await screenshot(page, 'quota-saved');
+    },
+  );
+  await step(page, 'developer: a request over quota goes pending', async () => {
+    await requestInWizard(page, base, PENDING);
+    await page
+      .getByText('Awaiting approval')
+      .first()
+      .waitFor({ timeout: STATUS_WITHIN_MS });
+    await screenshot(page, 'task-pending');
+    await openPage(page, base, '/docker-env', 'environments-pending', () =>
+      page.getByText(`${PENDING} (owner user:default/guest): awaiting`),
+    );
+  });
+  await step(page, 'admin: approve in the queue', async () => {
+    await openPage(page, base, '/docker-env/approvals', 'approvals', () =>
+      page.getByRole('cell', { name: PENDING }),
+    );
+    await page
+      .getByRole('row', { name: new RegExp(PENDING) })
+      .getByRole('button', { name: 'Approve' })
+      .click();
+    await page.getByText(`Approved ${PENDING}`).first().waitFor();
+    await screenshot(page, 'approved');
+  });
+  await step(page, 'the approved environment is provisioned', async () => {
+    await page.goto(`${base}/catalog/default/resource/${PENDING}`);
+    await waitForStatus(page, 'Ready');
+    await screenshot(page, 'approved-ready');
+  });
 }
 
 async function main() {
@@ -219,6 +281,8 @@ async function main() {
         .waitFor({ timeout: STATUS_WITHIN_MS });
       await screenshot(page, 'deleting');
     });
+
+    await overQuotaAndApproval(page, base);
 
     if (problems.length > 0) {
       throw new Error(`problems on the pages:\n  ${problems.join('\n  ')}`);
