@@ -33,6 +33,8 @@ const STATUS_WITHIN_MS = 180_000;
 
 const timings = { pages: {}, steps: {} };
 const problems = [];
+/** Console errors are kept for reading (404s of optional calls land here), not failures. */
+const consoleErrors = [];
 let shot = 0;
 
 async function screenshot(page, label) {
@@ -156,6 +158,10 @@ async function main() {
     });
     page.setDefaultTimeout(30_000);
     page.on('pageerror', e => problems.push(`page error: ${e.message}`));
+    page.on('console', m => {
+      if (m.type() === 'error')
+        consoleErrors.push(`${page.url()}: ${m.text()}`);
+    });
     page.on('response', res => {
       if (res.url().includes('/api/docker-env/') && res.status() >= 500) {
         problems.push(`${res.status()} from ${res.url()}`);
@@ -226,6 +232,24 @@ async function main() {
       await waitForStatus(page, 'Ready');
     });
 
+    await step(page, 'containers tab with logs', async () => {
+      await openPage(
+        page,
+        base,
+        `/catalog/default/resource/${NAME}/containers`,
+        'containers',
+        () => page.getByRole('heading', { name: 'Containers' }),
+      );
+      // until the first deployment the environment runs its welcome page
+      const row = page.getByRole('row', { name: /docker-env-welcome/ });
+      await row.getByText('running').waitFor();
+      await row.getByRole('button', { name: 'Show logs' }).click();
+      await page.getByText('Logs of docker-env-welcome').waitFor();
+      await screenshot(page, 'container-logs');
+    });
+    await page.goto(`${base}/catalog/default/resource/${NAME}`);
+    await waitForStatus(page, 'Ready');
+
     const action = name => page.getByRole('button', { name, exact: true });
     await step(page, 'pause', async () => {
       await action('Pause').click();
@@ -291,6 +315,10 @@ async function main() {
     await browser.close();
     await portal.stop();
     timings.journeyMs = Date.now() - journeyStart;
+    await fs.writeFile(
+      path.join(OUT, 'console-errors.log'),
+      consoleErrors.map(e => `${e}\n`).join(''),
+    );
     await fs.writeFile(
       path.join(OUT, 'timings.json'),
       `${JSON.stringify(timings, null, 2)}\n`,
