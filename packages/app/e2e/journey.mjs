@@ -285,6 +285,8 @@ async function main() {
         `/catalog/default/resource/${NAME}/activity`,
         'activity',
         () => page.getByText('pause', { exact: true }).first(),
+      ).then(() =>
+        page.getByText('environment.snapshot.create').first().waitFor(),
       ),
     );
     await step(page, 'delete by typing the name', async () => {
