@@ -79,6 +79,7 @@ export function SizeField(props: FieldExtensionComponentProps<SizeValue>) {
               return (
                 <TextField
                   key={key}
+                  id={`docker-env-size-${key}`}
                   label={LABELS[key]}
                   type="number"
                   disabled={disabled}

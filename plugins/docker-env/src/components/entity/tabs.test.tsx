@@ -23,7 +23,7 @@ describe('ContainersContent', () => {
           state: 'running',
           health: 'healthy',
         },
-        { name: 'worker', image: 'busybox', state: 'exited', health: null },
+        { name: 'worker', image: 'busybox', state: 'exited', health: 'none' },
       ],
       getContainerLogs: async () => 'listening on :8080',
     });
@@ -178,7 +178,7 @@ describe('ActivityContent', () => {
         {
           actor: 'user:default/alice',
           action: 'environment.pause',
-          time: '2026-11-30T11:00:00.000Z',
+          at: '2026-11-30T11:00:00.000Z',
           result: 'succeeded',
         },
       ],
