@@ -3,19 +3,24 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
+import { PausedPage } from './paused';
+import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
 import { Notifier } from './notifications';
 import {
+  checkInfrastructureConfig,
   operationRegistryFromConfig,
   provisionNotice,
   snapshotListFromConfig,
 } from './operations';
 import { environmentResourceRef, environmentRules } from './permissions';
-import { alwaysWithinQuota } from './quotas';
+import { catalogTeamResolver } from './provisioning';
+import { QuotaService } from './quotas';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { statusChecksFromConfig } from './status';
@@ -46,9 +51,12 @@ export const dockerEnvPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         events: eventsServiceRef,
         notifications: notificationService,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
       async init(deps) {
         const { config, logger, permissionsRegistry } = deps;
+        checkInfrastructureConfig(config);
         const store = await DatabaseDockerEnvStore.create({
           database: deps.database,
         });
@@ -78,7 +86,9 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
-          registry: operationRegistryFromConfig(config),
+          registry: operationRegistryFromConfig(config, {
+            teams: catalogTeamResolver(deps),
+          }),
           loadTarget: async operation => {
             const environment = await store.getEnvironmentById(
               operation.environmentId,
@@ -118,15 +128,19 @@ export const dockerEnvPlugin = createBackendPlugin({
           audit: new AuditTrail(deps.auditor),
           events,
           notifier,
-          quotaGate: alwaysWithinQuota,
+          quotas: QuotaService.fromConfig(config),
           statusChecks: statusChecksFromConfig(config),
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,
           snapshots: snapshotListFromConfig(config),
+          containers: containerReadsFromConfig(config),
           ...deploymentServices(config, await deps.database.getClient(), store),
         });
         deps.httpRouter.use(router);
+
+        const pausedPage = await PausedPage.fromConfig(config);
+        if (pausedPage) deps.lifecycle.addShutdownHook(() => pausedPage.stop());
         deps.httpRouter.addAuthPolicy({
           path: '/health',
           allow: 'unauthenticated',

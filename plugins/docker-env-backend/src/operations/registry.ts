@@ -9,6 +9,7 @@ import {
   readLifecycleConfig,
   readProvisioningConfig,
   type OperationStep,
+  type TeamResolver,
 } from '@docker-env/plugin-docker-env-node';
 import type { OperationKindDefinition, OperationRegistry } from '../runner';
 import { deployKindFromConfig } from './deployKind';
@@ -37,8 +38,12 @@ export function seededStep(
  *
  * The clients are built on first use rather than at start-up, so a backend whose infrastructure config is
  * incomplete still starts (and answers the API); an operation then fails at its `plan` with the config error.
+ * A section that is configured but bad stops the start-up (`checkInfrastructureConfig`).
  */
-export function operationRegistryFromConfig(config: Config): OperationRegistry {
+export function operationRegistryFromConfig(
+  config: Config,
+  options: { teams?: TeamResolver } = {},
+): OperationRegistry {
   let provision: (() => OperationStep[]) | undefined;
   let lifecycle: ((kind: LifecycleKind) => OperationStep[]) | undefined;
   const lifecycleKind = (kind: LifecycleKind): OperationKindDefinition => ({
@@ -55,7 +60,7 @@ export function operationRegistryFromConfig(config: Config): OperationRegistry {
     provision: {
       steps: () => {
         if (!provision) {
-          const deps = ProvisioningDeps.fromConfig(config);
+          const deps = ProvisioningDeps.fromConfig(config, options);
           const settings = readProvisioningConfig(config);
           provision = () => buildProvisionSteps(deps, settings);
         }

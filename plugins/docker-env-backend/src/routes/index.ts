@@ -1,7 +1,10 @@
 import { RouteModule } from '../service/RouteContext';
+import { auditRoutes } from './audit';
+import { containerRoutes } from './containers';
 import { environmentRoutes } from './environments';
 import { lifecycleRoutes } from './lifecycle';
 import { nameRoutes } from './names';
+import { quotaRoutes } from './quotas';
 import { statusRoutes } from './status';
 import { deploymentRoutes } from './deployments';
 import { tokenRoutes } from './tokens';
@@ -12,9 +15,12 @@ import { tokenRoutes } from './tokens';
  */
 export const routeModules: RouteModule[] = [
   environmentRoutes,
+  containerRoutes,
   lifecycleRoutes,
   nameRoutes,
   statusRoutes,
+  quotaRoutes,
+  auditRoutes,
   tokenRoutes,
   deploymentRoutes,
 ];

@@ -1,6 +1,9 @@
+import { auditPaths, auditSchemas } from './audit';
 import { sharedSchemas } from './components';
+import { containerPaths } from './containers';
 import { environmentPaths } from './environments';
 import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
+import { quotaPaths, quotaSchemas } from './quotas';
 import { statusPaths } from './status';
 import { deploymentPaths } from './deployments';
 
@@ -21,6 +24,8 @@ export const spec = {
   components: {
     schemas: {
       ...sharedSchemas,
+      ...quotaSchemas,
+      ...auditSchemas,
     },
   },
   paths: {
@@ -30,7 +35,10 @@ export const spec = {
       delete: deleteEnvironmentOperation,
     },
     ...lifecyclePaths,
+    ...containerPaths,
     ...statusPaths,
+    ...quotaPaths,
+    ...auditPaths,
     ...deploymentPaths,
   },
 } as const;
