@@ -62,6 +62,12 @@ describeRunnable(
         latencyScale: 0,
         registry: [
           ...DEFAULT_REGISTRY_IMAGES,
+          // in the project's private registry: pulled with the job's credentials only
+          {
+            ref: 'registry.gitlab.example.com/team/app:1',
+            exposedPorts: ['80/tcp'],
+            auth: { username: 'gitlab-ci-token', password: 'job-token-1' },
+          },
           // its program answers 503 on /health: the rollout must roll back
           {
             ref: 'registry.example.com/team/broken:1',
@@ -172,6 +178,12 @@ describeRunnable(
             `IMAGE=${image}`,
             '--variable',
             'CONTAINER_PORT=80',
+            '--variable',
+            'CI_REGISTRY=registry.gitlab.example.com',
+            '--variable',
+            'CI_REGISTRY_USER=gitlab-ci-token',
+            '--variable',
+            'CI_REGISTRY_PASSWORD=job-token-1',
           ],
           {
             cwd: path.join(work, 'repo'),
@@ -186,14 +198,14 @@ describeRunnable(
       }
     };
 
-    it('passes for a healthy image: the container runs it', async () => {
-      const job = await deployJob('traefik/whoami:latest');
+    it('passes for a healthy image from the private registry (the job credentials): the container runs it', async () => {
+      const job = await deployJob('registry.gitlab.example.com/team/app:1');
       expect(job.output).toMatch(/deployment \S+ succeeded/);
       expect(job.ok).toBe(true);
       const web = engine.state.containers.find(
         c => c.Name.replace(/^\//, '') === 'web',
       );
-      expect(web?.Image).toBe('traefik/whoami:latest');
+      expect(web?.Image).toBe('registry.gitlab.example.com/team/app:1');
     });
 
     it('fails on a rollback, and the healthy container keeps running', async () => {
