@@ -208,6 +208,18 @@ describe('deployment token and deployment routes', () => {
     expect((await deploy(name, token, { container: 'late' })).status).toBe(401);
   });
 
+  it('a lifecycle operation waits for a rollout (409)', async () => {
+    const name = await environment();
+    const { token } = await tokenFor(name);
+    const deployment = await deploy(name, token);
+    expect(deployment.status).toBe(202);
+    const pause = await request(server)
+      .post(`${API}/environments/${name}/pause`)
+      .set('Authorization', as('alice'));
+    expect(pause.status).toBe(409);
+    expect(pause.body.error.message).toContain(deployment.body.id);
+  });
+
   it('refuses while a lifecycle operation runs (409)', async () => {
     const name = await environment();
     const { token } = await tokenFor(name);
