@@ -152,7 +152,7 @@ describe('deployment token and deployment routes', () => {
       res.body.id,
     ]);
     expect(res.body.input.credentialsRef).toEqual(expect.any(String));
-    const secret = token.split('_')[2];
+    const secret = token.slice('dep_'.length + 33);
     for (const table of [
       'deploy_tokens',
       'operations',
