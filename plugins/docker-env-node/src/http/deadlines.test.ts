@@ -49,7 +49,10 @@ async function startHugeServer(): Promise<Server> {
     const more = () => {
       while (sent < MAX_RESPONSE_BYTES + 65536) {
         sent += item.length;
-        if (!res.write(item)) return void res.once('drain', more);
+        if (!res.write(item)) {
+          res.once('drain', more);
+          return;
+        }
       }
       res.end('"x"]');
     };
