@@ -218,12 +218,18 @@ describe('PortainerClient against the Portainer simulator', () => {
         body: { url: 'tcp://127.10.249.9:9002' },
       },
     ]);
+    // another environment's id, whether its tag exists or not, is not ours
+    const otherEnvironment = {
+      ...update,
+      environmentId: 'env-2',
+      ip: AGENT_IP,
+    };
     await expect(
-      pt.updateAgentAddress({
-        ...update,
-        environmentId: 'env-2',
-        ip: AGENT_IP,
-      }),
+      pt.updateAgentAddress(otherEnvironment),
+    ).rejects.toBeInstanceOf(OwnershipConflictError);
+    await pt.ensureTag('docker-env-env-2');
+    await expect(
+      pt.updateAgentAddress(otherEnvironment),
     ).rejects.toBeInstanceOf(OwnershipConflictError);
     await expect(
       pt.updateAgentAddress({ ...update, ip: '127.10.249' }),
