@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { ProxmoxApiClient } from './ProxmoxApiClient';
 import type { PveRequester } from './PveTransport';
+import type { LxcFirewallRule } from './types';
 
 /** Bad input is refused with an error naming the field and the rule, before any request is made. */
 describe('ProxmoxApiClient refuses bad input before any request', () => {
@@ -12,6 +13,8 @@ describe('ProxmoxApiClient refuses bad input before any request', () => {
     },
   };
   const client = new ProxmoxApiClient(transport, 'pve');
+  const rule = (extra: Partial<LxcFirewallRule>) =>
+    client.createFirewallRule(100, { type: 'in', action: 'ACCEPT', ...extra });
 
   const badNames = [
     'a"b',
@@ -110,49 +113,28 @@ describe('ProxmoxApiClient refuses bad input before any request', () => {
     await expect(client.updateConfig(100, { cores: 0 })).rejects.toThrow(
       /^cores:/,
     );
-    await expect(
-      client.createFirewallRule(100, {
-        type: 'in',
-        action: 'ACCEPT',
-        dport: '80;rm',
-      }),
-    ).rejects.toThrow(/^dport:/);
-    await expect(
-      client.createFirewallRule(100, {
-        type: 'in',
-        action: 'ACCEPT',
-        source: '1.2.3.4`',
-      }),
-    ).rejects.toThrow(/^source:/);
-    await expect(
-      client.createFirewallRule(100, {
-        type: 'in',
-        action: 'ACCEPT',
-        comment: 'a\nb',
-      }),
-    ).rejects.toThrow(/^comment:/);
+    await expect(rule({ dport: '80;rm' })).rejects.toThrow(/^dport:/);
+    await expect(rule({ source: '1.2.3.4`' })).rejects.toThrow(/^source:/);
+    await expect(rule({ comment: 'a\nb' })).rejects.toThrow(/^comment:/);
+    const osTemplate = {
+      ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
+      hostname: 'ok',
+      environmentId: 'env-1',
+      cores: 1,
+      memoryMiB: 512,
+      swapMiB: 0,
+      storage: 'local-lvm',
+      diskGiB: 4,
+    };
     await expect(
       client.createFromOsTemplate({
+        ...osTemplate,
         ostemplate: 'local:vztmpl/../../etc/passwd.tar.gz',
-        hostname: 'ok',
-        environmentId: 'env-1',
-        cores: 1,
-        memoryMiB: 512,
-        swapMiB: 0,
-        storage: 'local-lvm',
-        diskGiB: 4,
       }),
     ).rejects.toThrow(/^ostemplate:/);
     await expect(
       client.createFromOsTemplate({
-        ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
-        hostname: 'ok',
-        environmentId: 'env-1',
-        cores: 1,
-        memoryMiB: 512,
-        swapMiB: 0,
-        storage: 'local-lvm',
-        diskGiB: 4,
+        ...osTemplate,
         sshPublicKeys: ['ssh-ed25519 AAAA\nssh-rsa BBBB'],
       }),
     ).rejects.toThrow(/^sshPublicKeys\[0\]:/);
