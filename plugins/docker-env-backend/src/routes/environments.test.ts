@@ -28,8 +28,16 @@ describe('environment routes', () => {
     ({ server } = await startDockerEnvTestBackend({
       config: {
         dockerEnv: {
-          netbox: { baseUrl: `http://127.0.0.1:${port}`, token: 'nbt_x.y' },
-          portainer: { baseUrl: 'http://127.0.0.1:1/api', apiKey: 'k' },
+          netbox: {
+            baseUrl: `http://127.0.0.1:${port}`,
+            allowInsecure: true,
+            token: 'nbt_x.y',
+          },
+          portainer: {
+            baseUrl: 'http://127.0.0.1:1',
+            allowInsecure: true,
+            apiKey: 'k',
+          },
           status: { timeoutMs: 500 },
         },
       },
