@@ -5,8 +5,7 @@ import {
   fetchThatMustNotBeCalled,
 } from '../validation/__testUtils__/unsafeInput';
 import { PortainerClient } from './PortainerClient';
-
-const AGENT_IP = '127.10.249.2';
+import { AGENT_IP } from './__testUtils__/portainerHarness';
 
 /** Bad input is refused with an error naming the field and the rule, before any request is made. */
 describe('PortainerClient refuses bad input before any request', () => {
