@@ -3,10 +3,13 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
+import { PausedPage } from './paused';
+import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
 import { Notifier } from './notifications';
 import {
@@ -16,11 +19,13 @@ import {
   snapshotListFromConfig,
 } from './operations';
 import { environmentResourceRef, environmentRules } from './permissions';
-import { alwaysWithinQuota } from './quotas';
+import { catalogTeamResolver } from './provisioning';
+import { QuotaService } from './quotas';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
+import { deploymentServices, deployNotice } from './deployments';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
 
 /**
@@ -46,6 +51,8 @@ export const dockerEnvPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         events: eventsServiceRef,
         notifications: notificationService,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
       async init(deps) {
         const { config, logger, permissionsRegistry } = deps;
@@ -79,8 +86,9 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
-          // Kinds without a step list yet (deploy) end `failed` naming the missing kind.
-          registry: operationRegistryFromConfig(config),
+          registry: operationRegistryFromConfig(config, {
+            teams: catalogTeamResolver(deps),
+          }),
           loadTarget: async operation => {
             const environment = await store.getEnvironmentById(
               operation.environmentId,
@@ -107,7 +115,9 @@ export const dockerEnvPlugin = createBackendPlugin({
             );
             if (!environment) return;
             await events.changed(environment, 'status');
-            const notice = provisionNotice(operation, environment);
+            const notice =
+              provisionNotice(operation, environment) ??
+              deployNotice(operation, environment);
             if (notice) await notifier.notify(notice);
           },
         });
@@ -118,16 +128,26 @@ export const dockerEnvPlugin = createBackendPlugin({
           audit: new AuditTrail(deps.auditor),
           events,
           notifier,
-          quotaGate: alwaysWithinQuota,
+          quotas: QuotaService.fromConfig(config),
           statusChecks: statusChecksFromConfig(config),
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,
           snapshots: snapshotListFromConfig(config),
+          containers: containerReadsFromConfig(config),
+          ...deploymentServices(config, await deps.database.getClient(), store),
         });
         deps.httpRouter.use(router);
+
+        const pausedPage = await PausedPage.fromConfig(config);
+        if (pausedPage) deps.lifecycle.addShutdownHook(() => pausedPage.stop());
         deps.httpRouter.addAuthPolicy({
           path: '/health',
+          allow: 'unauthenticated',
+        });
+        // deployment-token routes: a prefix policy; every /environments handler checks its own credentials
+        deps.httpRouter.addAuthPolicy({
+          path: '/environments',
           allow: 'unauthenticated',
         });
       },

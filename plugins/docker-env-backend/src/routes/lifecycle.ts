@@ -43,7 +43,7 @@ export function generatedSnapshotName(now = new Date()): string {
  * What earlier operations learnt (vmid, node, ip, endpointId, the `runningContainers` of the last pause), merged
  * oldest first: the runner starts each operation with no facts, so the route hands them over as input.
  */
-async function carriedFacts(
+export async function carriedFacts(
   ctx: RouteContext,
   environment: Environment,
 ): Promise<Record<string, unknown>> {

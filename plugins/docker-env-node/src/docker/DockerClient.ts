@@ -8,7 +8,11 @@ import {
   type DockerTarget,
 } from './connectionFromConfig';
 import { buildCreateContainerBody } from './createBody';
-import { assertContainerName, assertContainerRef } from './dockerValues';
+import {
+  assertContainerName,
+  assertContainerRef,
+  assertImageRef,
+} from './dockerValues';
 import { EngineCall, MAX_GRACE_SECONDS } from './engineCall';
 import {
   subscribeEvents,
@@ -41,6 +45,8 @@ export type { DockerEventSubscription, SubscribeEventsOptions } from './events';
 export interface DockerApi {
   ping(): Promise<void>;
   pullImage(image: string, auth?: RegistryAuth): Promise<{ status: string }>;
+  /** True when the engine holds the image locally. */
+  imagePresent(image: string): Promise<boolean>;
   createContainer(
     input: CreateContainerInput,
   ): Promise<{ id: string; warnings: string[] }>;
@@ -156,6 +162,18 @@ export class DockerClient implements DockerApi {
     auth?: RegistryAuth,
   ): Promise<{ status: string }> {
     return pullImage(this.engine, image, auth, this.pullTimeoutMs);
+  }
+
+  async imagePresent(image: string): Promise<boolean> {
+    const ref = assertImageRef(image);
+    return this.engine.run<boolean>(
+      `GET /images/${ref}/json`,
+      async () => {
+        await this.docker.getImage(ref).inspect();
+        return true;
+      },
+      { accept: { 404: () => false } },
+    );
   }
 
   async createContainer(

@@ -80,32 +80,22 @@ export class NetBoxClient extends NetBoxAddressing implements NetBoxApi {
   async ensureClusterType(name: string, slug: string): Promise<NetBoxCluster> {
     assertObjectName(name, 'name', 100);
     assertSlug(slug, 'slug');
-    const found = await this.listAll('/api/virtualization/cluster-types/', {
-      slug,
-    });
-    const t =
-      found[0] ??
-      (await this.request('POST', '/api/virtualization/cluster-types/', {
-        name,
-        slug,
-      }));
+    const t = await this.findOrCreate(
+      '/api/virtualization/cluster-types/',
+      { slug },
+      { name, slug },
+    );
     return { id: t.id, name: t.name, slug: t.slug };
   }
 
   async ensureCluster(name: string, typeId: number): Promise<NetBoxCluster> {
     assertObjectName(name, 'name', 100);
     assertId(typeId, 'typeId');
-    const found = await this.listAll('/api/virtualization/clusters/', {
-      name,
-      type_id: typeId,
-    });
-    const c =
-      found[0] ??
-      (await this.request('POST', '/api/virtualization/clusters/', {
-        name,
-        type: typeId,
-        status: 'active',
-      }));
+    const c = await this.findOrCreate(
+      '/api/virtualization/clusters/',
+      { name, type_id: typeId },
+      { name, type: typeId, status: 'active' },
+    );
     return { id: c.id, name: c.name, typeId: c.type?.id };
   }
 
@@ -126,12 +116,10 @@ export class NetBoxClient extends NetBoxAddressing implements NetBoxApi {
     if (input.label !== undefined) assertText(input.label, 'label', 50);
     if (input.description !== undefined)
       assertText(input.description, 'description', 200);
-    const found = await this.listAll('/api/extras/custom-fields/', {
-      name: input.name,
-    });
-    let f = found[0];
-    if (!f) {
-      f = await this.request('POST', '/api/extras/custom-fields/', {
+    let f = await this.findOrCreate(
+      '/api/extras/custom-fields/',
+      { name: input.name },
+      {
         name: input.name,
         type: input.type,
         object_types: [VM_OBJECT_TYPE],
@@ -139,8 +127,9 @@ export class NetBoxClient extends NetBoxAddressing implements NetBoxApi {
         ...(input.description !== undefined
           ? { description: input.description }
           : {}),
-      });
-    } else if (!f.object_types.includes(VM_OBJECT_TYPE)) {
+      },
+    );
+    if (!f.object_types.includes(VM_OBJECT_TYPE)) {
       f = await this.request('PATCH', `/api/extras/custom-fields/${f.id}/`, {
         object_types: [...f.object_types, VM_OBJECT_TYPE],
       });
@@ -161,14 +150,11 @@ export class NetBoxClient extends NetBoxAddressing implements NetBoxApi {
     assertObjectName(name, 'name', 100);
     assertSlug(slug, 'slug');
     if (color !== undefined) assertColor(color, 'color');
-    const found = await this.listAll('/api/extras/tags/', { slug });
-    const t =
-      found[0] ??
-      (await this.request('POST', '/api/extras/tags/', {
-        name,
-        slug,
-        ...(color ? { color } : {}),
-      }));
+    const t = await this.findOrCreate(
+      '/api/extras/tags/',
+      { slug },
+      { name, slug, ...(color ? { color } : {}) },
+    );
     return { id: t.id, name: t.name, slug: t.slug };
   }
 

@@ -135,6 +135,28 @@ export abstract class NetBoxHttp {
     return json;
   }
 
+  /**
+   * The first object the query finds, else the one POSTed. A 400 on the POST is read again: another
+   * caller (a concurrent provisioning) may have made the same shared object (cluster type, tag...)
+   * between the look-up and the POST; NetBox refuses the second one as already existing.
+   */
+  protected async findOrCreate(
+    path: string,
+    query: Record<string, string | number>,
+    body: unknown,
+  ): Promise<Json> {
+    const found = await this.listAll(path, query);
+    if (found[0]) return found[0];
+    try {
+      return await this.request('POST', path, body);
+    } catch (e) {
+      if (!(e instanceof UpstreamApiError) || e.status !== 400) throw e;
+      const again = await this.listAll(path, query);
+      if (again[0]) return again[0];
+      throw e;
+    }
+  }
+
   /** GETs a list, following `next` until done (bounded by maxPages). */
   protected async listAll(
     path: string,

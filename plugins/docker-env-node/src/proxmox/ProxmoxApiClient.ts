@@ -206,7 +206,8 @@ export class ProxmoxApiClient extends CtBackups implements ProxmoxClient {
           (isVmidTaken(err) && fixedId === undefined) || isLocked(err);
         if (!retriable || attempt >= this.retry.attempts) throw err;
         if (isLocked(err)) {
-          await sleep(delay);
+          // jittered: concurrent clones of one template would otherwise retry in lockstep
+          await sleep(delay * (0.5 + Math.random() / 2));
           delay = Math.min(
             this.retry.backoff.maxMs,
             delay * this.retry.backoff.factor,

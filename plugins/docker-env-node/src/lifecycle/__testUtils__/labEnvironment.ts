@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { type Lab, startLab } from '@docker-env/lab';
+import { type Lab, labClientConfig, startLab } from '@docker-env/lab';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,29 +59,7 @@ export async function startLifecycleLab(
   );
   const config = new ConfigReader({
     dockerEnv: {
-      proxmox: {
-        baseUrl: lab.urls.proxmox.replace(/\/api2\/json$/, ''),
-        allowInsecure: true,
-        tokenId: lab.credentials.proxmox.tokenId,
-        tokenSecret: lab.credentials.proxmox.tokenSecret,
-      },
-      netbox: {
-        baseUrl: lab.urls.netbox,
-        allowInsecure: true,
-        token: lab.credentials.netbox.token,
-      },
-      portainer: {
-        baseUrl: lab.urls.portainer.replace(/\/api$/, ''),
-        allowInsecure: true,
-        apiKey: lab.credentials.portainer.apiKey,
-      },
-      traefik: {
-        baseDomain: 'docker.example.com',
-        entryPoints: ['web'],
-        tls: false,
-        directory: routesDir,
-      },
-      docker: { kind: channel, allowInsecure: true },
+      ...labClientConfig(lab, { routesDir, docker: channel }),
       provisioning: {
         agent: { scheme: 'http' },
         pollIntervalMs: 10,
