@@ -145,9 +145,9 @@ export const dockerEnvPlugin = createBackendPlugin({
           path: '/health',
           allow: 'unauthenticated',
         });
-        // deployment-token routes: a prefix policy; every /environments handler checks its own credentials
+        // deployment-token routes only (every other route keeps the default policy); their handlers check credentials
         deps.httpRouter.addAuthPolicy({
-          path: '/environments',
+          path: '/environments/:name/deployments',
           allow: 'unauthenticated',
         });
       },

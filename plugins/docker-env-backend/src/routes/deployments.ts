@@ -1,4 +1,9 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { assertRolloutSpec } from '@docker-env/plugin-docker-env-node';
 import type { Environment } from '@docker-env/plugin-docker-env-common';
@@ -59,7 +64,16 @@ async function refuseBusy(ctx: RouteContext, environment: Environment) {
  */
 export const deploymentRoutes: RouteModule = (router, ctx) => {
   router.post('/environments/:name/deployments', async (req, res) => {
-    const environment = await environmentNamed(ctx, req.params.name);
+    // without a token, 401 whether the environment exists or not (no name oracle for anonymous callers)
+    const environment = await environmentNamed(ctx, req.params.name).catch(
+      e => {
+        if (e instanceof NotFoundError && !req.header('x-deploy-token'))
+          throw new AuthenticationError(
+            'X-Deploy-Token: missing or not a deployment token',
+          );
+        throw e;
+      },
+    );
     const token = await ctx.deployTokens.verify(
       req.header('x-deploy-token'),
       environment.id,
