@@ -269,7 +269,13 @@ const cases: Array<Case<any>> = [
       close: () => {},
     }),
     calls: netboxCalls,
-    internal: ['request', 'listAll', 'sameServer', 'ourVirtualMachine'],
+    internal: [
+      'request',
+      'listAll',
+      'sameServer',
+      'findOrCreate',
+      'ourVirtualMachine',
+    ],
   } satisfies Case<NetBoxClient>,
 ];
 
