@@ -163,7 +163,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         });
         // deployment-token routes: a prefix policy, closed again for the other routes by credentialsOutsideTokenRoutes
         deps.httpRouter.addAuthPolicy({
-          path: '/environments',
+          path: '/environments/:name/deployments',
           allow: 'unauthenticated',
         });
       },

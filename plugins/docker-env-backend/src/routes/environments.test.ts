@@ -30,13 +30,13 @@ describe('environment routes', () => {
         dockerEnv: {
           netbox: {
             baseUrl: `http://127.0.0.1:${port}`,
-            token: 'nbt_x.y',
             allowInsecure: true,
+            token: 'nbt_x.y',
           },
           portainer: {
-            baseUrl: 'http://127.0.0.1:1/api',
-            apiKey: 'k',
+            baseUrl: 'http://127.0.0.1:1',
             allowInsecure: true,
+            apiKey: 'k',
           },
           status: { timeoutMs: 500 },
         },

@@ -363,7 +363,7 @@ describe('LdapDirectory against OpenLDAP', () => {
       ],
       [
         { url: 'ldap://127.0.0.1:389', allowInsecure: false },
-        'dockerEnv.ldap: url: a simple bind over ldap:// sends the password in clear text',
+        'dockerEnv.ldap.url: a simple bind over ldap:// sends the password in clear text',
       ],
       [
         { url: 'ldap://ldap.example.org', allowInsecure: true },

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { buildFromConfig, isLoopbackHost } from '../config';
+import { buildFromConfig, isLoopbackHost, readTimeoutMs } from '../config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Entry, Filter, ResultCodeError } from 'ldapts';
 import { firstValue, stripOptionalUid } from './attributes';
@@ -73,7 +73,7 @@ export class LdapDirectory implements Directory {
       userFilter: c.getOptionalString('userFilter'),
       groupBase: c.getString('groupBase'),
       groupMembership: c.getString('groupMembership') as LdapGroupMembership,
-      timeoutMs: c.getOptionalNumber('timeoutMs'),
+      timeoutMs: readTimeoutMs(c, 'dockerEnv.ldap'),
       userIdAttribute: c.getOptionalString('userIdAttribute'),
       groupNameAttribute: c.getOptionalString('groupNameAttribute'),
       groupObjectClass: c.getOptionalString('groupObjectClass'),

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { buildFromConfig, isLoopbackHost } from '../config';
+import { buildFromConfig, isLoopbackHost, readTimeoutMs } from '../config';
 import { InputError } from '@backstage/errors';
 import nodemailer, { Transporter } from 'nodemailer';
 import SMTPTransport from 'nodemailer/lib/smtp-transport';
@@ -83,7 +83,7 @@ export class Mailer implements MailSender {
         port: smtp.getNumber('port'),
         secure: smtp.getOptionalBoolean('secure'),
         requireTls: smtp.getOptionalBoolean('requireTls'),
-        timeoutMs: smtp.getOptionalNumber('timeoutMs'),
+        timeoutMs: readTimeoutMs(smtp, 'dockerEnv.mail.transport.smtp'),
         rejectUnauthorized: smtp.getOptionalBoolean('rejectUnauthorized'),
         allowInsecure: smtp.getOptionalBoolean('allowInsecure'),
         auth: auth && {

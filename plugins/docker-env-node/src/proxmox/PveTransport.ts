@@ -212,10 +212,13 @@ export class PveTransport implements PveRequester {
           res.on('error', err => fail(`response aborted: ${err.message}`, err));
         },
       );
-      // one attempt only: a timed-out POST may still have run, so callers reconcile (find by hostname)
-      req.setTimeout(this.timeoutMs, () => {
-        req.destroy(new Error(`timeout after ${this.timeoutMs} ms`));
-      });
+      // one attempt only: a timed-out POST may still have run, so callers reconcile (find by hostname).
+      // A deadline for the whole exchange, not a socket idle timeout: a server that trickles never idles.
+      const deadline = setTimeout(
+        () => req.destroy(new Error(`timeout after ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+      req.on('close', () => clearTimeout(deadline));
       req.on('error', err => fail(err.message, err));
       if (signal) {
         if (signal.aborted) req.destroy(new Error('aborted'));

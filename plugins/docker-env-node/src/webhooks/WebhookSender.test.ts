@@ -1,87 +1,16 @@
 import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import http from 'node:http';
 import net from 'node:net';
 import { parseRetryAfter, WebhookSender } from './WebhookSender';
 import { signWebhookPayload, verifyWebhookSignature } from './signature';
 
-const SECRET = 'a-test-secret-of-some-length';
-
-interface Hit {
-  at: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-type Reply = { status: number; headers?: Record<string, string> } | 'hang';
-
-/** A real HTTP receiver on 127.0.0.1; `reply(n)` decides the answer to the n-th request (1-based). */
-async function startReceiver(
-  reply: (n: number, hit: Hit) => Reply = () => ({ status: 200 }),
-) {
-  const hits: Hit[] = [];
-  const hanging: http.ServerResponse[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', c => chunks.push(c));
-    req.on('end', () => {
-      const hit = {
-        at: Date.now(),
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      hits.push(hit);
-      const r = reply(hits.length, hit);
-      if (r === 'hang') {
-        hanging.push(res);
-        return;
-      }
-      res.writeHead(r.status, r.headers);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/docker-env?x=1`,
-    hits,
-    close: async () => {
-      hanging.forEach(r => r.destroy());
-      server.closeAllConnections();
-      await new Promise(r => server.close(r));
-    },
-  };
-}
+import { SECRET, deliver, fast, startReceiver } from './__testUtils__/receiver';
 
 let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
 afterEach(async () => {
   await receiver?.close();
   receiver = undefined;
 });
-
-const fast = {
-  allowedHosts: ['127.0.0.1'],
-  // the receivers are on loopback: only an explicit setting allows that
-  allowPrivateNetworks: true,
-  initialDelayMs: 20,
-  maxDelayMs: 100,
-  maxTotalMs: 5000,
-  timeoutMs: 2000,
-};
-
-function deliver(
-  sender: WebhookSender,
-  url: string,
-  extra: Record<string, unknown> = {},
-) {
-  return sender.deliver({
-    url,
-    secret: SECRET,
-    event: 'environment.created',
-    payload: { name: 'dev-42' },
-    ...extra,
-  });
-}
 
 describe('WebhookSender against a real HTTP receiver', () => {
   it('delivers a signed JSON body that the receiver verifies', async () => {
@@ -325,73 +254,6 @@ describe('WebhookSender against a real HTTP receiver', () => {
         InputError,
       );
     });
-  });
-});
-
-describe('non-public targets', () => {
-  const strict = {
-    ...fast,
-    allowPrivateNetworks: undefined,
-    allowedHosts: undefined,
-  };
-
-  it.each([
-    'http://127.0.0.1:1/x',
-    'http://169.254.169.254/latest/meta-data/',
-    'http://10.1.2.3/x',
-    'http://192.168.0.10/x',
-    'http://[::1]:8080/x',
-    'http://[fe80::1]/x',
-    'http://[::ffff:127.0.0.1]/x',
-    'http://localhost:7007/api/docker-env',
-  ])('refuses %s by default, before sending', async url => {
-    const sender = new WebhookSender(strict);
-    expect(() => sender.assertUrl(url)).toThrow(
-      /^url: .* is a loopback, private or link-local address/,
-    );
-    await expect(deliver(sender, url)).rejects.toThrow(InputError);
-  });
-
-  it('refuses a name that resolves to a private address, after resolution, without retrying', async () => {
-    receiver = await startReceiver();
-    const port = new URL(receiver.url).port;
-    const resolved: string[] = [];
-    const sender = new WebhookSender(
-      { ...strict, maxAttempts: 3 },
-      {
-        resolve: (host, _o, cb) => {
-          resolved.push(host);
-          cb(null, [{ address: '127.0.0.1', family: 4 }]);
-        },
-      },
-    );
-    expect(() =>
-      sender.assertUrl(`http://hooks.example.org:${port}/x`),
-    ).not.toThrow();
-    const report = await deliver(sender, `http://hooks.example.org:${port}/x`);
-    expect(report).toMatchObject({ ok: false, attempts: 1 });
-    expect(report.error).toMatch(
-      /hooks\.example\.org resolves to the non-public address 127\.0\.0\.1/,
-    );
-    expect(resolved).toEqual(['hooks.example.org']);
-    expect(receiver.hits).toHaveLength(0);
-  });
-
-  it('delivers to such a name when private networks are allowed by config', async () => {
-    receiver = await startReceiver();
-    const port = new URL(receiver.url).port;
-    const sender = WebhookSender.fromConfig(
-      new ConfigReader({
-        dockerEnv: { webhooks: { allowPrivateNetworks: true } },
-      }),
-      {
-        resolve: (_h, _o, cb) =>
-          cb(null, [{ address: '127.0.0.1', family: 4 }]),
-      },
-    );
-    const report = await deliver(sender, `http://hooks.example.org:${port}/x`);
-    expect(report).toMatchObject({ ok: true, attempts: 1 });
-    expect(receiver.hits).toHaveLength(1);
   });
 });
 
