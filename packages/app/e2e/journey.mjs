@@ -152,6 +152,14 @@ async function main() {
     ).toFixed(1)} s)`,
   );
   const browser = await launchBrowser();
+  // an interrupted journey still stops the portal and the browser it started
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, async () => {
+      await browser.close().catch(() => {});
+      await portal.stop();
+      process.exit(1);
+    });
+  }
   try {
     const page = await browser.newPage({
       viewport: { width: 1280, height: 800 },
@@ -171,8 +179,51 @@ async function main() {
 
     await step(page, 'sign in as guest', async () => {
       await signInAsGuest(page, base);
-      await page.getByText('Docker environments portal').first().waitFor();
     });
+    await step(
+      page,
+      'catalog, sidebar and not-found (the first findings)',
+      async () => {
+        await openPage(page, base, '/', 'catalog', () =>
+          page.getByRole('link', { name: 'Docker environment platform' }),
+        );
+        // the name wraps between words only: at most one line per word (it was one syllable per line)
+        const lines = await page
+          .getByRole('link', { name: 'Docker environment platform' })
+          .evaluate(link => {
+            const tops = [];
+            const walker = document.createTreeWalker(
+              link,
+              NodeFilter.SHOW_TEXT,
+            );
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              const range = document.createRange();
+              range.selectNodeContents(n);
+              for (const r of range.getClientRects()) tops.push(r.top);
+            }
+            tops.sort((x, y) => x - y);
+            return tops.filter((t, i) => i === 0 || t - tops[i - 1] > 4).length;
+          });
+        if (lines > 3) {
+          throw new Error(
+            `the catalog's name column wraps the name on ${lines} lines`,
+          );
+        }
+        const nav = page.getByRole('link', { name: 'Environments' }).first();
+        const cut = await nav.evaluate(a =>
+          [...a.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth),
+        );
+        if (cut) throw new Error('the sidebar cuts "Environments"');
+        await page.getByLabel('Docker environments portal home').waitFor();
+        await openPage(
+          page,
+          base,
+          '/docker-env/no-such-page',
+          'not-found',
+          () => page.getByText(/page not found/i),
+        );
+      },
+    );
     await step(page, 'a taken name exists (e2e-taken, via the API)', () =>
       createTakenEnvironment(base, 'e2e-taken'),
     );
@@ -336,6 +387,9 @@ async function main() {
     )} s; screenshots in ${OUT}`,
   );
 }
+
+// a closed pipe on stdout (e.g. `| head`) must not end the journey before it stops the portal
+process.stdout.on('error', () => {});
 
 main().catch(e => {
   console.error(`journey: FAILED - ${e.message}`);

@@ -138,6 +138,16 @@ export async function startPortal(options) {
         }
       }
     }
+    // the backend runs in a child of the CLI: wait until it no longer listens
+    const closedBy = Date.now() + 15_000;
+    while (Date.now() < closedBy) {
+      try {
+        await fetch(baseUrl, { signal: AbortSignal.timeout(1000) });
+      } catch {
+        break;
+      }
+      await new Promise(r => setTimeout(r, 200));
+    }
     await log.close();
     await fs.rm(dir, { recursive: true, force: true });
   };

@@ -4,6 +4,8 @@
 export async function signInAsGuest(page, baseUrl) {
   await page.goto(baseUrl);
   await page.getByRole('button', { name: /enter/i }).click();
+  // signed in once the app's sidebar is there (the sign-in page shows the portal's title too)
+  await page.getByLabel(/ home$/).waitFor();
 }
 
 /** A guest token for API calls (the same sign-in the page uses). */
