@@ -178,7 +178,11 @@ async function main() {
     const base = portal.baseUrl;
 
     await step(page, 'sign in as guest', async () => {
-      await signInAsGuest(page, base);
+      // the first load, with an empty browser cache: the whole bundle
+      await openPage(page, base, '/', 'sign-in (cold cache)', () =>
+        page.getByRole('button', { name: /enter/i }),
+      );
+      await signInAsGuest(page);
     });
     await step(
       page,
