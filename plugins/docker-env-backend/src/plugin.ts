@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
@@ -12,16 +13,19 @@ import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
 import { Notifier } from './notifications';
 import {
+  checkInfrastructureConfig,
   operationRegistryFromConfig,
   provisionNotice,
   snapshotListFromConfig,
 } from './operations';
 import { environmentResourceRef, environmentRules } from './permissions';
+import { catalogTeamResolver } from './provisioning';
 import { QuotaService } from './quotas';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
+import { deploymentServices, deployNotice } from './deployments';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
 
 /**
@@ -47,9 +51,12 @@ export const dockerEnvPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         events: eventsServiceRef,
         notifications: notificationService,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
       async init(deps) {
         const { config, logger, permissionsRegistry } = deps;
+        checkInfrastructureConfig(config);
         const store = await DatabaseDockerEnvStore.create({
           database: deps.database,
         });
@@ -79,8 +86,9 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
-          // Kinds without a step list yet (deploy) end `failed` naming the missing kind.
-          registry: operationRegistryFromConfig(config),
+          registry: operationRegistryFromConfig(config, {
+            teams: catalogTeamResolver(deps),
+          }),
           loadTarget: async operation => {
             const environment = await store.getEnvironmentById(
               operation.environmentId,
@@ -107,7 +115,9 @@ export const dockerEnvPlugin = createBackendPlugin({
             );
             if (!environment) return;
             await events.changed(environment, 'status');
-            const notice = provisionNotice(operation, environment);
+            const notice =
+              provisionNotice(operation, environment) ??
+              deployNotice(operation, environment);
             if (notice) await notifier.notify(notice);
           },
         });
@@ -125,6 +135,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           snapshots: snapshotListFromConfig(config),
           containers: containerReadsFromConfig(config),
+          ...deploymentServices(config, await deps.database.getClient(), store),
         });
         deps.httpRouter.use(router);
 
@@ -132,6 +143,11 @@ export const dockerEnvPlugin = createBackendPlugin({
         if (pausedPage) deps.lifecycle.addShutdownHook(() => pausedPage.stop());
         deps.httpRouter.addAuthPolicy({
           path: '/health',
+          allow: 'unauthenticated',
+        });
+        // deployment-token routes: a prefix policy; every /environments handler checks its own credentials
+        deps.httpRouter.addAuthPolicy({
+          path: '/environments',
           allow: 'unauthenticated',
         });
       },

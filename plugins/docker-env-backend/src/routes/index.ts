@@ -6,6 +6,8 @@ import { lifecycleRoutes } from './lifecycle';
 import { nameRoutes } from './names';
 import { quotaRoutes } from './quotas';
 import { statusRoutes } from './status';
+import { deploymentRoutes } from './deployments';
+import { tokenRoutes } from './tokens';
 
 /**
  * Every concern's routes, in one list: a new concern (quotas, requests, audit, lifecycle, deployments) adds its file
@@ -19,4 +21,6 @@ export const routeModules: RouteModule[] = [
   statusRoutes,
   quotaRoutes,
   auditRoutes,
+  tokenRoutes,
+  deploymentRoutes,
 ];

@@ -5,6 +5,7 @@ import { environmentPaths } from './environments';
 import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
 import { quotaPaths, quotaSchemas } from './quotas';
 import { statusPaths } from './status';
+import { deploymentPaths } from './deployments';
 
 /**
  * The plugin's HTTP API (OpenAPI 3.1), spec-first: routes are served with `createValidatedOpenApiRouter(spec)` and
@@ -38,6 +39,7 @@ export const spec = {
     ...statusPaths,
     ...quotaPaths,
     ...auditPaths,
+    ...deploymentPaths,
   },
 } as const;
 

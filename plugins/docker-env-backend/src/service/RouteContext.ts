@@ -10,6 +10,8 @@ import { DockerEnvApiSpec } from '../schema/openapi';
 import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';
 import { Access } from './access';
+import type { DeploymentRateLimit } from '../deployments/DeploymentRateLimit';
+import type { DeployTokens } from '../tokens';
 
 /** Everything a route module needs; built once by the plugin. */
 export interface RouteContext {
@@ -27,6 +29,9 @@ export interface RouteContext {
   snapshots: { list(vmid: number): Promise<LxcSnapshot[]> };
   /** The environments' containers and logs through their Docker channel. */
   containers: ContainerReads;
+  /** Deployment tokens (issue, list, revoke, verify). */
+  deployTokens: DeployTokens;
+  deploymentRateLimit: DeploymentRateLimit;
 }
 
 /** The typed router every route module adds its routes to. */

@@ -8,6 +8,7 @@ const DEFAULTS: RolloutConfig = {
   healthRequestTimeoutMs: 3000,
   graceMs: 30_000,
   stopTimeoutSeconds: 10,
+  pullPolicy: 'always',
   pullTimeoutMs: 600_000,
   stepTimeoutMs: 60_000,
   hostPorts: { from: 20000, to: 20999 },
@@ -16,7 +17,7 @@ const DEFAULTS: RolloutConfig = {
 };
 
 const LIMITS: Record<
-  Exclude<keyof RolloutConfig, 'hostPorts' | 'networkMode'>,
+  Exclude<keyof RolloutConfig, 'hostPorts' | 'networkMode' | 'pullPolicy'>,
   [number, number]
 > = {
   healthTries: [1, 1000],
@@ -52,6 +53,8 @@ export function rolloutConfig(
     throw new InputError(
       'deployments.hostPorts: from and to must be ports with 1024 <= from <= to <= 65535',
     );
+  if (c.pullPolicy !== 'always' && c.pullPolicy !== 'missing')
+    throw new InputError('deployments.pullPolicy: must be always or missing');
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(c.networkMode))
     throw new InputError(
       'deployments.networkMode: must be bridge, host or a network name',
@@ -74,6 +77,9 @@ export function readRolloutConfig(config: Config): RolloutConfig {
       from: ports.getNumber('from'),
       to: ports.getNumber('to'),
     };
+  const policy = c.getOptionalString('pullPolicy');
+  if (policy !== undefined)
+    values.pullPolicy = policy as RolloutConfig['pullPolicy'];
   const network = c.getOptionalString('networkMode');
   if (network !== undefined) values.networkMode = network;
   return rolloutConfig(values);

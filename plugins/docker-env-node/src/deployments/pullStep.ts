@@ -6,6 +6,7 @@ import type { RolloutConfig, RolloutDeps, RolloutSpec } from './types';
 /**
  * `pull`: pulls the image with the request's registry credentials (none for public images). The client reads the
  * whole progress stream and fails on an error reported inside it, where the engine had already answered 200.
+ * With `pullPolicy: missing` an image the engine already holds is not pulled.
  */
 export function pullStep(
   deps: RolloutDeps,
@@ -17,6 +18,11 @@ export function pullStep(
     timeoutMs: config.pullTimeoutMs,
     async run(ctx) {
       const docker = dockerOf(deps, ctx);
+      if (
+        config.pullPolicy === 'missing' &&
+        (await abortable(docker.imagePresent(spec.image), ctx.signal))
+      )
+        return { pullStatus: 'present' };
       const { status } = await abortable(
         docker.pullImage(spec.image, spec.registryAuth),
         ctx.signal,

@@ -10,6 +10,7 @@ import {
   startRolloutLab,
   WELCOME,
 } from './__testUtils__/rolloutLab';
+import { underLoad } from './__testUtils__/load';
 
 // The rollout steps against the lab's Docker engine (through the production DockerClient), with the lab's edge
 // serving the route folder the steps write.
@@ -74,6 +75,34 @@ describe('rollout on the lab engine', () => {
       (await lab.docker.listContainers({ all: true })).map(c => c.name).sort(),
     ).toEqual(['app', WELCOME.name]);
     await serves('app');
+  });
+
+  it('switches with zero failed requests through the edge under load', async () => {
+    await deploy(lab, appSpec());
+    await serves('app');
+    const load = await underLoad(
+      async () => {
+        const r = await lab.get();
+        return { status: r.status, label: r.container };
+      },
+      () =>
+        deploy(
+          lab,
+          appSpec({ image: 'registry.example.com/team/app:2' }),
+          fastConfig({ graceMs: 300 }),
+        ),
+      { concurrency: 4, maxRequests: 50_000 },
+    );
+    expect(load.result.ok).toBe(true);
+    expect(load.failures).toEqual([]);
+    expect(load.sent).toBeGreaterThan(50);
+    // the old container, then the new one before and after its rename
+    expect(load.seen[0]).toBe('app');
+    expect(load.seen).toContain('app-new');
+    expect(load.seen.at(-1)).toBe('app');
+    expect(await liveContainers(lab.docker)).toEqual({
+      app: 'registry.example.com/team/app:2',
+    });
   });
 
   it('uses the image HEALTHCHECK when it has one', async () => {

@@ -35,6 +35,8 @@ export interface RolloutConfig {
   graceMs: number;
   /** Seconds Docker waits for the old container to stop before it kills it. Default 10. */
   stopTimeoutSeconds: number;
+  /** `always` (default: a moved tag is fetched again) or `missing` (pull only an image the engine lacks). */
+  pullPolicy: 'always' | 'missing';
   /** Upper bound of the pull. Default 600 000. */
   pullTimeoutMs: number;
   /** Upper bound of every other engine step. Default 60 000. */

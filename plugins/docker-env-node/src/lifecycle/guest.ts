@@ -9,6 +9,7 @@ import { UpstreamApiError } from '../errors';
 import type { StepContext } from '../operations';
 import type { PortainerEndpoint } from '../portainer';
 import { isMissingCt, type LxcConfig, type ProxmoxClient } from '../proxmox';
+import { sleep } from '../timing/sleep';
 import { idFact, optionalIdFact } from './facts';
 import {
   liveDocument,
@@ -22,24 +23,6 @@ export interface StepEnv {
   deps: LifecycleDeps;
   config: LifecycleConfig;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined = undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** The Proxmox client addressing the node the environment's CT lives on (fact `node`). */
 export function pve(ctx: StepContext, { deps }: StepEnv): ProxmoxClient {

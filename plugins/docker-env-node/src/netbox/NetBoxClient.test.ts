@@ -8,7 +8,8 @@ import {
 } from '@docker-env/lab';
 import { UpstreamApiError } from '../errors';
 import { OwnershipConflictError } from '../ownership';
-import { NetBoxClient, flattenErrors } from './NetBoxClient';
+import { NetBoxClient } from './NetBoxClient';
+import { flattenErrors } from './mapping';
 
 const WRITE_SCHEMAS: Record<string, Record<string, string>> = {
   '/api/virtualization/cluster-types/': { POST: 'ClusterTypeRequest' },

@@ -1,3 +1,4 @@
-export { PortainerClient, agentEndpointUrl } from './PortainerClient';
-export type { PortainerClientOptions } from './PortainerClient';
+export { PortainerClient } from './PortainerClient';
+export { agentEndpointUrl } from './mapping';
+export type { PortainerClientOptions } from './PortainerHttp';
 export * from './types';

@@ -65,13 +65,16 @@ export interface RolloutLab {
 let ipCounter = 0;
 
 /** Starts a lab environment named `shop` with its welcome container and main route, as provisioning leaves it. */
-export async function startRolloutLab(latencyScale = 0): Promise<RolloutLab> {
+export async function startRolloutLab(
+  latencyScale = 0,
+  extraImages: LabImageSpec[] = [],
+): Promise<RolloutLab> {
   ipCounter++;
   const ip = `127.88.${process.pid % 250}.${ipCounter}`;
   const engine = await DockerEngineSimulator.start({
     host: ip,
     latencyScale,
-    registry: ROLLOUT_IMAGES,
+    registry: [...ROLLOUT_IMAGES, ...extraImages],
     images: ['nginx:1.27'],
   });
   const routesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'deploy2-routes-'));
