@@ -14,6 +14,7 @@
 //
 // Usage: node packages/app/e2e/journey.mjs [results folder]   (scripts/journey.sh builds the app first)
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from './browser.mjs';
@@ -76,6 +77,29 @@ async function waitForStatus(page, status) {
     .getByText(status, { exact: true })
     .first()
     .waitFor({ state: 'visible', timeout: STATUS_WITHIN_MS });
+}
+
+/** GET / of `host` through the lab's edge router (Traefik's stand-in) on 127.0.0.1. */
+function edgeGet(port, host) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/',
+        headers: { host },
+        timeout: 10_000,
+      },
+      res => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode, headers: res.headers }),
+        );
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${host}: no answer`)));
+    req.on('error', reject);
+  });
 }
 
 /** Fills the wizard's first page and creates the request; returns once the task page shows its outcome. */
@@ -310,6 +334,13 @@ async function main() {
       await action('Pause').click();
       await waitForStatus(page, 'Paused');
       await screenshot(page, 'paused');
+      // and the environment's URL answers the portal's paused page through the edge
+      const answer = await edgeGet(portal.edgePort, `${NAME}.docker.localhost`);
+      if (answer.headers['x-docker-env-status'] !== 'paused') {
+        throw new Error(
+          `${NAME}'s URL answers ${answer.status} without the paused page`,
+        );
+      }
     });
     await step(page, 'resume', async () => {
       await action('Resume').click();
