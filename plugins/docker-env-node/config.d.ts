@@ -211,6 +211,12 @@ export interface Config {
       networkMode?: string;
       /** Log lines of a failed container carried by the rollback reason; default 20. */
       failureLogLines?: number;
+      /**
+       * Key of the HMAC-SHA256 hashes of deployment tokens (at least 32 characters); without it tokens are hashed
+       * with scrypt (slower checks). Read by the backend plugin.
+       * @visibility secret
+       */
+      tokenSecret?: string;
     };
     /** Lifecycle operations (pause, resume, snapshots, delete); see src/lifecycle/README.md. */
     lifecycle?: {

@@ -25,7 +25,11 @@ import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
-import { deploymentServices, deployNotice } from './deployments';
+import {
+  credentialsOutsideTokenRoutes,
+  deploymentServices,
+  deployNotice,
+} from './deployments';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
 
 /**
@@ -79,6 +83,12 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
         });
 
+        const deployment = deploymentServices(
+          config,
+          await deps.database.getClient(),
+          store,
+        );
+
         // The durable runner: runs queued operations, takes over those whose claim expired.
         await startOperationRunner({
           db: await deps.database.getClient(),
@@ -88,6 +98,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           lifecycle: deps.lifecycle,
           registry: operationRegistryFromConfig(config, {
             teams: catalogTeamResolver(deps),
+            registryCredentials: deployment.registryCredentials,
           }),
           loadTarget: async operation => {
             const environment = await store.getEnvironmentById(
@@ -113,6 +124,10 @@ export const dockerEnvPlugin = createBackendPlugin({
             const environment = await store.getEnvironmentById(
               operation.environmentId,
             );
+            if (operation.kind === 'deploy')
+              deployment.registryCredentials.forget(
+                operation.input.credentialsRef,
+              );
             if (!environment) return;
             await events.changed(environment, 'status');
             const notice =
@@ -135,8 +150,9 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           snapshots: snapshotListFromConfig(config),
           containers: containerReadsFromConfig(config),
-          ...deploymentServices(config, await deps.database.getClient(), store),
+          ...deployment,
         });
+        deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(router);
 
         const pausedPage = await PausedPage.fromConfig(config);
@@ -145,7 +161,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           path: '/health',
           allow: 'unauthenticated',
         });
-        // deployment-token routes: a prefix policy; every /environments handler checks its own credentials
+        // deployment-token routes: a prefix policy, closed again for the other routes by credentialsOutsideTokenRoutes
         deps.httpRouter.addAuthPolicy({
           path: '/environments',
           allow: 'unauthenticated',

@@ -3,14 +3,20 @@ import type { Knex } from 'knex';
 import type { DockerEnvStore } from '../store';
 import { DeployTokens, DeployTokenStore, TokenHasher } from '../tokens';
 import { DeploymentRateLimit } from './DeploymentRateLimit';
+import { RegistryCredentials } from './RegistryCredentials';
 
 export { deployNotice } from './deployNotice';
+export { RegistryCredentials } from './RegistryCredentials';
+export { credentialsOutsideTokenRoutes } from './tokenRoutesAuth';
 export {
   DeploymentRateLimit,
   DEPLOYMENTS_PER_HOUR,
 } from './DeploymentRateLimit';
 
-/** The deployment tokens (every use audited in `audit_events`) and the rate limit, on the plugin's database. */
+/**
+ * The deployment tokens (every use audited in `audit_events`) and the rate limit on the plugin's database, and the
+ * in-memory registry credentials of the deployments this replica accepted.
+ */
 export function deploymentServices(
   config: Config,
   db: Knex,
@@ -30,5 +36,9 @@ export function deploymentServices(
       });
     },
   );
-  return { deployTokens, deploymentRateLimit: new DeploymentRateLimit(db) };
+  return {
+    deployTokens,
+    deploymentRateLimit: new DeploymentRateLimit(db),
+    registryCredentials: new RegistryCredentials(),
+  };
 }

@@ -7,6 +7,7 @@ import {
   type OperationStep,
   type RolloutSpec,
 } from '@docker-env/plugin-docker-env-node';
+import type { RegistryCredentials } from '../deployments/RegistryCredentials';
 import type { OperationKindDefinition } from '../runner';
 import { seededStep } from './registry';
 
@@ -16,15 +17,22 @@ import { seededStep } from './registry';
  * died re-runs the interrupted step (every rollout step is idempotent), so a rollout finishes rather than leaving two
  * containers or none.
  *
- * Registry credentials are not part of the recorded input (they would be stored in clear): until registry
- * credentials arrive as a stored secret (a later issue) a deployment pulls public images only.
+ * Registry credentials are never part of the recorded input: it carries `credentialsRef`, which `credentials` (the
+ * memory of the replica that accepted the request) resolves.
  */
-export function deployKindFromConfig(config: Config): OperationKindDefinition {
+export function deployKindFromConfig(
+  config: Config,
+  credentials?: RegistryCredentials,
+): OperationKindDefinition {
   let build: ((spec: RolloutSpec) => OperationStep[]) | undefined;
   return {
     onInterrupted: 'rerun',
     steps: (_target, input) => {
-      const spec = assertRolloutSpec(input.deployment);
+      const auth = credentials?.get(input.credentialsRef);
+      const spec = assertRolloutSpec({
+        ...(input.deployment as object),
+        ...(auth ? { registryAuth: auth } : {}),
+      });
       if (!build) {
         const deps = rolloutDepsFromConfig(config);
         const settings = readRolloutConfig(config);

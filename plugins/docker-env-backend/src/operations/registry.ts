@@ -12,6 +12,7 @@ import {
   type TeamResolver,
 } from '@docker-env/plugin-docker-env-node';
 import type { OperationKindDefinition, OperationRegistry } from '../runner';
+import type { RegistryCredentials } from '../deployments/RegistryCredentials';
 import { deployKindFromConfig } from './deployKind';
 
 /**
@@ -42,7 +43,10 @@ export function seededStep(
  */
 export function operationRegistryFromConfig(
   config: Config,
-  options: { teams?: TeamResolver } = {},
+  options: {
+    teams?: TeamResolver;
+    registryCredentials?: RegistryCredentials;
+  } = {},
 ): OperationRegistry {
   let provision: (() => OperationStep[]) | undefined;
   let lifecycle: ((kind: LifecycleKind) => OperationStep[]) | undefined;
@@ -68,6 +72,6 @@ export function operationRegistryFromConfig(
       },
     },
     ...Object.fromEntries(LIFECYCLE_KINDS.map(k => [k, lifecycleKind(k)])),
-    deploy: deployKindFromConfig(config),
+    deploy: deployKindFromConfig(config, options.registryCredentials),
   };
 }

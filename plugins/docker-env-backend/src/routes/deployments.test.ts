@@ -115,6 +115,7 @@ describe('deployment token and deployment routes', () => {
     const res = await deploy(name, token, {
       env: { API_KEY: 'x' },
       labels: { team: 'a' },
+      registryAuth: { username: 'ci', password: 'registry-password-1' },
     });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({
@@ -150,14 +151,18 @@ describe('deployment token and deployment routes', () => {
     expect(history.body.map((d: { id: string }) => d.id)).toEqual([
       res.body.id,
     ]);
-    const secret = token.split('_')[2];
+    expect(res.body.input.credentialsRef).toEqual(expect.any(String));
+    const secret = token.slice('dep_'.length + 33);
     for (const table of [
       'deploy_tokens',
       'operations',
       'operation_steps',
       'audit_events',
-    ])
-      expect(JSON.stringify(await knex(table).select())).not.toContain(secret);
+    ]) {
+      const rows = JSON.stringify(await knex(table).select());
+      expect(rows).not.toContain(secret);
+      expect(rows).not.toContain('registry-password-1');
+    }
   });
 
   it('refuses: wrong environment 403, expired 401, bad field 400, paused 409 with how to resume, busy 409', async () => {
@@ -165,6 +170,8 @@ describe('deployment token and deployment routes', () => {
     const other = await environment();
     const { token, id } = await tokenFor(name);
     expect((await deploy(other, token)).status).toBe(403);
+    // a valid token learns nothing about other names either
+    expect((await deploy('nosuchenv', token)).status).toBe(403);
     expect(
       (
         await request(server)
@@ -178,13 +185,11 @@ describe('deployment token and deployment routes', () => {
     expect(
       (await deploy(name, token, { container: 'Web_1' })).body.error.message,
     ).toMatch(/^container: /);
-    expect(
-      (
-        await deploy(name, token, {
-          registryAuth: { username: 'u', password: 'p' },
-        })
-      ).status,
-    ).toBe(400);
+    const noPassword = await deploy(name, token, {
+      registryAuth: { username: 'u' },
+    });
+    expect(noPassword.status).toBe(400);
+    expect(noPassword.body.error.message).toMatch(/^registryAuth\.password: /);
 
     expect((await deploy(name, token)).status).toBe(202);
     const again = await deploy(name, token);
@@ -201,6 +206,18 @@ describe('deployment token and deployment routes', () => {
       .where({ id })
       .update({ expires_at: new Date(Date.now() - 1000) });
     expect((await deploy(name, token, { container: 'late' })).status).toBe(401);
+  });
+
+  it('a lifecycle operation waits for a rollout (409)', async () => {
+    const name = await environment();
+    const { token } = await tokenFor(name);
+    const deployment = await deploy(name, token);
+    expect(deployment.status).toBe(202);
+    const pause = await request(server)
+      .post(`${API}/environments/${name}/pause`)
+      .set('Authorization', as('alice'));
+    expect(pause.status).toBe(409);
+    expect(pause.body.error.message).toContain(deployment.body.id);
   });
 
   it('refuses while a lifecycle operation runs (409)', async () => {

@@ -1,4 +1,4 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { assertRolloutSpec } from '@docker-env/plugin-docker-env-node';
 import type { Environment } from '@docker-env/plugin-docker-env-common';
@@ -8,13 +8,6 @@ import { readableEnvironment } from './environments';
 import { carriedFacts } from './lifecycle';
 
 const ACTIVE = ['queued', 'running'];
-
-async function environmentNamed(ctx: RouteContext, name: string) {
-  const environment = await ctx.store.getEnvironmentByName(name);
-  if (!environment)
-    throw new NotFoundError(`environment "${name}" does not exist`);
-  return environment;
-}
 
 /** The deployment `id` of the environment, or 404. */
 async function deploymentOf(
@@ -59,11 +52,12 @@ async function refuseBusy(ctx: RouteContext, environment: Environment) {
  */
 export const deploymentRoutes: RouteModule = (router, ctx) => {
   router.post('/environments/:name/deployments', async (req, res) => {
-    const environment = await environmentNamed(ctx, req.params.name);
+    const named = await ctx.store.getEnvironmentByName(req.params.name);
     const token = await ctx.deployTokens.verify(
       req.header('x-deploy-token'),
-      environment.id,
+      named?.id ?? null,
     );
+    const environment = named!;
     const actor = token.createdBy;
     const auditEntry = {
       actor,
@@ -73,11 +67,10 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
     };
     try {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      if (body.registryAuth !== undefined)
-        throw new InputError(
-          'registryAuth: registry credentials are not supported yet (they would be stored with the operation); deploy a public image',
-        );
-      const spec = assertRolloutSpec({ ...body, deploymentId: randomUUID() });
+      const { registryAuth, ...spec } = assertRolloutSpec({
+        ...body,
+        deploymentId: randomUUID(),
+      });
       await refuseBusy(ctx, environment);
       const retryAfter = await ctx.deploymentRateLimit.retryAfterSeconds(actor);
       if (retryAfter !== undefined) {
@@ -98,7 +91,15 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
         const created = await tx.insertOperation({
           environmentId: environment.id,
           kind: 'deploy',
-          input: { ...facts, deployment: spec, tokenId: token.id },
+          input: {
+            ...facts,
+            deployment: spec,
+            tokenId: token.id,
+            // the credentials stay in this replica's memory; the recorded input only refers to them
+            ...(registryAuth
+              ? { credentialsRef: ctx.registryCredentials.keep(registryAuth) }
+              : {}),
+          },
           requestedBy: actor,
           lockKey: `deploy:${environment.id}:${spec.container}`,
         });
@@ -130,8 +131,9 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
     const presented = req.header('x-deploy-token');
     let environment: Environment;
     if (presented !== undefined) {
-      environment = await environmentNamed(ctx, req.params.name);
-      await ctx.deployTokens.verify(presented, environment.id);
+      const named = await ctx.store.getEnvironmentByName(req.params.name);
+      await ctx.deployTokens.verify(presented, named?.id ?? null);
+      environment = named!;
     } else {
       const caller = await ctx.access.caller(req, { allowService: true });
       environment = await readableEnvironment(ctx, caller, req.params.name);

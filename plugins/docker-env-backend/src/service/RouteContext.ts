@@ -11,6 +11,7 @@ import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';
 import { Access } from './access';
 import type { DeploymentRateLimit } from '../deployments/DeploymentRateLimit';
+import type { RegistryCredentials } from '../deployments/RegistryCredentials';
 import type { DeployTokens } from '../tokens';
 
 /** Everything a route module needs; built once by the plugin. */
@@ -32,6 +33,8 @@ export interface RouteContext {
   /** Deployment tokens (issue, list, revoke, verify). */
   deployTokens: DeployTokens;
   deploymentRateLimit: DeploymentRateLimit;
+  /** Registry credentials of accepted deployments (memory only). */
+  registryCredentials: RegistryCredentials;
 }
 
 /** The typed router every route module adds its routes to. */

@@ -1,5 +1,6 @@
 /* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests alone */
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
 import { type Lab, labClientConfig, startLab } from '@docker-env/lab';
 import { PROVISION_STEP_NAMES } from '@docker-env/plugin-docker-env-node';
@@ -9,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { TEAM_A_CATALOG } from '../provisioning/__testUtils__/catalog';
 import { startDockerEnvTestBackend } from './backend';
 
 /** The plugin's API prefix in the test backend. */
@@ -60,6 +62,8 @@ export async function startLabBackend(options: {
   const baseDomain = 'docker.example.com';
   const backend = await startDockerEnvTestBackend({
     knex: options.knex,
+    // the provisioning step makes the owner's Portainer team from the catalog
+    features: [catalogServiceMock.factory({ entities: TEAM_A_CATALOG })],
     config: {
       dockerEnv: {
         ...labClientConfig(lab, { routesDir, baseDomain }),

@@ -12,7 +12,8 @@ const MAX_DESCRIPTION = 256;
 /** How a token use ended, for the audit trail (the token itself never appears). */
 export interface TokenUse {
   tokenId: string | null;
-  environmentId: string;
+  /** Null when the request named an environment that does not exist. */
+  environmentId: string | null;
   result: 'succeeded' | 'refused';
   reason?: string;
 }
@@ -85,11 +86,12 @@ export class DeployTokens {
 
   /**
    * The token presented for `environmentId`: 401 when it is missing, unknown, wrong, revoked or expired; 403 when
-   * it belongs to another environment. Records the use.
+   * it belongs to another environment (or the request names none that exists: the token is checked first, so a
+   * caller without a valid token learns nothing about which environments exist). Records the use.
    */
   async verify(
     presented: string | undefined,
-    environmentId: string,
+    environmentId: string | null,
     now = new Date(),
   ): Promise<DeployToken> {
     const id = presented ? this.hasher.idOf(presented) : undefined;
