@@ -14,6 +14,7 @@
 //
 // Usage: node packages/app/e2e/journey.mjs [results folder]   (scripts/journey.sh builds the app first)
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from './browser.mjs';
@@ -76,6 +77,29 @@ async function waitForStatus(page, status) {
     .getByText(status, { exact: true })
     .first()
     .waitFor({ state: 'visible', timeout: STATUS_WITHIN_MS });
+}
+
+/** GET / of `host` through the lab's edge router (Traefik's stand-in) on 127.0.0.1. */
+function edgeGet(port, host) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/',
+        headers: { host },
+        timeout: 10_000,
+      },
+      res => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode, headers: res.headers }),
+        );
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${host}: no answer`)));
+    req.on('error', reject);
+  });
 }
 
 /** Fills the wizard's first page and creates the request; returns once the task page shows its outcome. */
@@ -152,6 +176,14 @@ async function main() {
     ).toFixed(1)} s)`,
   );
   const browser = await launchBrowser();
+  // an interrupted journey still stops the portal and the browser it started
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, async () => {
+      await browser.close().catch(() => {});
+      await portal.stop();
+      process.exit(1);
+    });
+  }
   try {
     const page = await browser.newPage({
       viewport: { width: 1280, height: 800 },
@@ -170,9 +202,56 @@ async function main() {
     const base = portal.baseUrl;
 
     await step(page, 'sign in as guest', async () => {
-      await signInAsGuest(page, base);
-      await page.getByText('Docker environments portal').first().waitFor();
+      // the first load, with an empty browser cache: the whole bundle
+      await openPage(page, base, '/', 'sign-in (cold cache)', () =>
+        page.getByRole('button', { name: /enter/i }),
+      );
+      await signInAsGuest(page);
     });
+    await step(
+      page,
+      'catalog, sidebar and not-found (the first findings)',
+      async () => {
+        await openPage(page, base, '/', 'catalog', () =>
+          page.getByRole('link', { name: 'Docker environment platform' }),
+        );
+        // the name wraps between words only: at most one line per word (it was one syllable per line)
+        const lines = await page
+          .getByRole('link', { name: 'Docker environment platform' })
+          .evaluate(link => {
+            const tops = [];
+            const walker = document.createTreeWalker(
+              link,
+              NodeFilter.SHOW_TEXT,
+            );
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              const range = document.createRange();
+              range.selectNodeContents(n);
+              for (const r of range.getClientRects()) tops.push(r.top);
+            }
+            tops.sort((x, y) => x - y);
+            return tops.filter((t, i) => i === 0 || t - tops[i - 1] > 4).length;
+          });
+        if (lines > 3) {
+          throw new Error(
+            `the catalog's name column wraps the name on ${lines} lines`,
+          );
+        }
+        const nav = page.getByRole('link', { name: 'Environments' }).first();
+        const cut = await nav.evaluate(a =>
+          [...a.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth),
+        );
+        if (cut) throw new Error('the sidebar cuts "Environments"');
+        await page.getByLabel('Docker environments portal home').waitFor();
+        await openPage(
+          page,
+          base,
+          '/docker-env/no-such-page',
+          'not-found',
+          () => page.getByText(/page not found/i),
+        );
+      },
+    );
     await step(page, 'a taken name exists (e2e-taken, via the API)', () =>
       createTakenEnvironment(base, 'e2e-taken'),
     );
@@ -255,6 +334,13 @@ async function main() {
       await action('Pause').click();
       await waitForStatus(page, 'Paused');
       await screenshot(page, 'paused');
+      // and the environment's URL answers the portal's paused page through the edge
+      const answer = await edgeGet(portal.edgePort, `${NAME}.docker.localhost`);
+      if (answer.headers['x-docker-env-status'] !== 'paused') {
+        throw new Error(
+          `${NAME}'s URL answers ${answer.status} without the paused page`,
+        );
+      }
     });
     await step(page, 'resume', async () => {
       await action('Resume').click();
@@ -336,6 +422,9 @@ async function main() {
     )} s; screenshots in ${OUT}`,
   );
 }
+
+// a closed pipe on stdout (e.g. `| head`) must not end the journey before it stops the portal
+process.stdout.on('error', () => {});
 
 main().catch(e => {
   console.error(`journey: FAILED - ${e.message}`);

@@ -54,12 +54,21 @@ function journeyConfig({ port, lab, dir, extra }) {
         stateFile: path.join(dir, 'lab-state.json'),
         latencyScale: extra.latencyScale,
         guestIpBlock: 200 + Math.floor(Math.random() * 50),
-        ports: lab,
+        ports: {
+          proxmox: lab.proxmox,
+          netbox: lab.netbox,
+          portainer: lab.portainer,
+          edge: lab.edge,
+        },
       },
       proxmox: { baseUrl: `http://127.0.0.1:${lab.proxmox}` },
       netbox: { baseUrl: `http://127.0.0.1:${lab.netbox}` },
       portainer: { baseUrl: `http://127.0.0.1:${lab.portainer}` },
       traefik: { directory: path.join(dir, 'traefik') },
+      lifecycle: {
+        pausedRoute: { url: `http://127.0.0.1:${lab.paused}` },
+        pausedPage: { port: lab.paused },
+      },
       provisioning: { publicPort: lab.edge },
     },
   };
@@ -78,6 +87,7 @@ export async function startPortal(options) {
     netbox: await freePort(),
     portainer: await freePort(),
     edge: await freePort(),
+    paused: await freePort(),
   };
   const configFile = path.join(dir, 'journey-config.json');
   await fs.writeFile(
@@ -137,6 +147,16 @@ export async function startPortal(options) {
           // already gone
         }
       }
+    }
+    // the backend runs in a child of the CLI: wait until it no longer listens
+    const closedBy = Date.now() + 15_000;
+    while (Date.now() < closedBy) {
+      try {
+        await fetch(baseUrl, { signal: AbortSignal.timeout(1000) });
+      } catch {
+        break;
+      }
+      await new Promise(r => setTimeout(r, 200));
     }
     await log.close();
     await fs.rm(dir, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 // Signing in and the records the journey needs before it starts.
 
-/** Signs in with the embedded default's guest provider. */
-export async function signInAsGuest(page, baseUrl) {
-  await page.goto(baseUrl);
+/** Signs in with the embedded default's guest provider, on the sign-in page already open. */
+export async function signInAsGuest(page) {
   await page.getByRole('button', { name: /enter/i }).click();
+  // signed in once the app's sidebar is there (the sign-in page shows the portal's title too)
+  await page.getByLabel(/ home$/).waitFor();
 }
 
 /** A guest token for API calls (the same sign-in the page uses). */

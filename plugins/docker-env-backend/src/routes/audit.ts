@@ -63,6 +63,7 @@ export const auditRoutes: RouteModule = (router, ctx) => {
         environment,
       );
       query.environmentId = environment.id;
+      query.environmentName = environment.name;
     }
     res.json({ items: await ctx.store.listAuditEvents(query) } as any);
   });

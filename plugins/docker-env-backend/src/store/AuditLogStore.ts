@@ -38,7 +38,17 @@ export abstract class AuditLogStore {
     const qb = this.db('audit_events')
       .orderBy('id', 'desc')
       .limit(query.limit ?? 100);
-    if (query.environmentId) qb.where('environment_id', query.environmentId);
+    if (query.environmentId) {
+      const { environmentId, environmentName } = query;
+      qb.where(b => {
+        b.where('environment_id', environmentId);
+        if (environmentName) {
+          b.orWhere(u =>
+            u.whereNull('environment_id').andWhere('target', environmentName),
+          );
+        }
+      });
+    }
     if (query.actor) qb.where('actor', query.actor);
     if (query.action) qb.where('action', query.action);
     if (query.from) qb.where('at', '>=', query.from);

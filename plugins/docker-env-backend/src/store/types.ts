@@ -70,6 +70,8 @@ export interface AuditEvent extends Required<AuditEntry> {
 /** Filters of {@link DockerEnvStore.listAuditEvents}. */
 export interface AuditQuery {
   environmentId?: string;
+  /** With `environmentId`: also the refusals that named the environment without its id (target = the name). */
+  environmentName?: string;
   actor?: string;
   action?: string;
   from?: Date;
