@@ -128,7 +128,7 @@ describe.each(databases.eachSupportedId())(
       const config = new ConfigReader({ dockerEnv });
       return buildProvisionSteps(
         ProvisioningDeps.fromConfig(config, {
-          teams: async () => ({ name: 'team-a', members: [] }),
+          teams: async owner => ({ name: owner.split('/')[1], members: [] }),
         }),
         readProvisioningConfig(config),
       );

@@ -145,7 +145,7 @@ function read(config: Config): ProvisioningConfig {
       cluster: c?.getOptionalString('netboxCluster') ?? 'proxmox',
     },
     timeouts,
-    pollIntervalMs: c?.getOptionalNumber('pollIntervalMs') ?? 1000,
+    pollIntervalMs: c?.getOptionalNumber('pollIntervalMs') ?? 250,
   };
 }
 
