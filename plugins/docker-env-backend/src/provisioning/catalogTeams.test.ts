@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { catalogTeamResolver } from './catalogTeams';
-import { TEAM_A_CATALOG } from './__testUtils__/catalog';
+import { TEAM_A_CATALOG } from '../testing/catalog';
 
 describe('catalogTeamResolver', () => {
   const resolve = catalogTeamResolver({

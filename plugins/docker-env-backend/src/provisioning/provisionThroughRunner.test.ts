@@ -18,7 +18,7 @@ import request from 'supertest';
 import { startDockerEnvTestBackend } from '../testing/backend';
 import { createStoreTestDatabases } from '../testing/databases';
 import { labDockerEnvConfig, labHoldings } from '../testing/provisioningLab';
-import { TEAM_A_CATALOG } from './__testUtils__/catalog';
+import { TEAM_A_CATALOG } from '../testing/catalog';
 
 jest.setTimeout(240_000);
 

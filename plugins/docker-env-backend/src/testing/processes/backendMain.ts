@@ -10,7 +10,7 @@ import {
   type CatalogService,
 } from '@backstage/plugin-catalog-node';
 import { dockerEnvPlugin } from '../../plugin';
-import { TEAM_A_CATALOG } from '../../provisioning/__testUtils__/catalog';
+import { TEAM_A_CATALOG } from '../catalog';
 
 function staticCatalog(entities: Entity[]): CatalogService {
   const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));

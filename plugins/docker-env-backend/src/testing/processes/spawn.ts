@@ -9,6 +9,7 @@ import type { LabEndpoints } from '../provisioningLab';
 
 const TRANSFORM = require.resolve('@backstage/cli/config/nodeTransform.cjs');
 const LAB_BIN = path.resolve(
+  // eslint-disable-next-line no-restricted-syntax -- test-only helper, run from source, never built
   __dirname,
   '../../../../../packages/lab/bin/docker-env-lab',
 );
@@ -128,7 +129,17 @@ export async function startBackendProcess(
   );
   const child = spawn(
     process.execPath,
-    ['-r', TRANSFORM, path.join(__dirname, 'backendMain.ts'), '--config', file],
+    [
+      '-r',
+      TRANSFORM,
+      path.join(
+        // eslint-disable-next-line no-restricted-syntax -- test-only helper, run from source, never built
+        __dirname,
+        'backendMain.ts',
+      ),
+      '--config',
+      file,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production' },
