@@ -26,7 +26,7 @@ export interface Config {
       concurrency?: number;
       /** How long a claim lasts without a heartbeat before another replica takes the operation over. Default 30. */
       leaseSeconds?: number;
-      /** How often a replica looks for queued and abandoned operations. Default 1000. */
+      /** How often a replica looks for queued and abandoned operations, in ms (one indexed query). Default 250. */
       pollIntervalMs?: number;
       /** Claims after which an interrupted step is rolled back instead of run again; at twice this the runner gives up. Default 3. */
       maxAttempts?: number;

@@ -369,7 +369,7 @@ export interface Config {
       netboxCluster?: string;
       /** Per-step timeouts in ms (lxc, start, ip, agent, portainer, welcome, route, netbox). */
       timeouts?: { [step: string]: number };
-      /** Poll interval while waiting on tasks, the IP and the agent; default 1000. */
+      /** Poll interval while waiting on tasks, the IP and the agent (task waits start faster); default 250. */
       pollIntervalMs?: number;
     };
   };

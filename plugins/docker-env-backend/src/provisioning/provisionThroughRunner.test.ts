@@ -18,7 +18,7 @@ import request from 'supertest';
 import { startDockerEnvTestBackend } from '../testing/backend';
 import { createStoreTestDatabases } from '../testing/databases';
 import { labDockerEnvConfig, labHoldings } from '../testing/provisioningLab';
-import { TEAM_A_CATALOG } from './__testUtils__/catalog';
+import { TEAM_A_CATALOG } from '../testing/catalog';
 
 jest.setTimeout(240_000);
 
@@ -128,7 +128,7 @@ describe.each(databases.eachSupportedId())(
       const config = new ConfigReader({ dockerEnv });
       return buildProvisionSteps(
         ProvisioningDeps.fromConfig(config, {
-          teams: async () => ({ name: 'team-a', members: [] }),
+          teams: async owner => ({ name: owner.split('/')[1], members: [] }),
         }),
         readProvisioningConfig(config),
       );

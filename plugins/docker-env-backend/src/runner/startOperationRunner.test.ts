@@ -90,7 +90,7 @@ describe('startOperationRunner', () => {
     expect(readRunnerConfig(mockServices.rootConfig({ data: {} }))).toEqual({
       concurrency: 4,
       leaseMs: 30_000,
-      pollIntervalMs: 1000,
+      pollIntervalMs: 250,
       maxAttempts: 3,
       shutdownGraceMs: 5000,
       recoveryFrequencySeconds: 30,

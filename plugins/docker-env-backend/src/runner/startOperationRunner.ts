@@ -42,7 +42,7 @@ export function readRunnerConfig(config: RootConfigService): RunnerConfig {
   return {
     concurrency: Math.floor(positive('concurrency', 4)),
     leaseMs: positive('leaseSeconds', 30) * 1000,
-    pollIntervalMs: positive('pollIntervalMs', 1000),
+    pollIntervalMs: positive('pollIntervalMs', 250),
     maxAttempts: Math.floor(positive('maxAttempts', 3)),
     shutdownGraceMs: positive('shutdownGraceSeconds', 5) * 1000,
     recoveryFrequencySeconds: positive('recoveryFrequencySeconds', 30),

@@ -163,7 +163,7 @@ function read(config: Config): ProvisioningConfig {
       cluster: c?.getOptionalString('netboxCluster') ?? 'proxmox',
     },
     timeouts,
-    pollIntervalMs: int('pollIntervalMs', { min: 10, max: 600_000 }) ?? 1000,
+    pollIntervalMs: int('pollIntervalMs', { min: 10, max: 600_000 }) ?? 250,
   };
 }
 

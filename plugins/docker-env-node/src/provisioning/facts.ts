@@ -77,3 +77,11 @@ export function ownerName(owner: string): string {
     );
   return m[2];
 }
+
+/**
+ * Backoff for waiting on a Proxmox task: the first polls come quickly (short tasks end in tens of
+ * ms) and the interval caps the rest, so a wait overshoots the task's end by at most one interval.
+ */
+export function taskBackoff(intervalMs: number) {
+  return { initialMs: Math.min(50, intervalMs), maxMs: intervalMs, factor: 2 };
+}

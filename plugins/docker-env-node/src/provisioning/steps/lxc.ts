@@ -10,7 +10,7 @@ import {
   type CreateResult,
   type ProxmoxClient,
 } from '../../proxmox';
-import { abortable, pause, poll } from '../facts';
+import { abortable, pause, poll, taskBackoff } from '../facts';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
 
 /** The CT's description: who and what it is for, and our mark line. */
@@ -62,7 +62,7 @@ async function settle(
   if (result.upid) {
     await proxmox.waitForTask(result.upid, {
       signal,
-      backoff: { initialMs: intervalMs, maxMs: intervalMs * 4 },
+      backoff: taskBackoff(intervalMs),
       timeoutMs: 24 * 3600_000, // the step's timeout bounds it
     });
     return;
@@ -149,7 +149,7 @@ export function lxcStep(
         );
         await ct.waitForTask(upid, {
           signal: ctx.signal,
-          backoff: { initialMs: config.pollIntervalMs },
+          backoff: taskBackoff(config.pollIntervalMs),
         });
       }
       ctx.signal.throwIfAborted();
@@ -184,7 +184,7 @@ export function lxcStep(
       const wait = (upid: string) =>
         ct.waitForTask(upid, {
           signal: ctx.signal,
-          backoff: { initialMs: config.pollIntervalMs },
+          backoff: taskBackoff(config.pollIntervalMs),
         });
       if (found.lock) {
         await poll(ctx.signal, config.pollIntervalMs, async () =>

@@ -1,5 +1,5 @@
 import type { OperationStep } from '../../operations';
-import { abortable, fact } from '../facts';
+import { abortable, fact, taskBackoff } from '../facts';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
 
 /** `start`: starts the CT unless it already runs. Nothing to undo: `lxc`'s undo stops and destroys it. */
@@ -18,7 +18,7 @@ export function startStep(
       const upid = await abortable(ct.start(vmid), ctx.signal);
       await ct.waitForTask(upid, {
         signal: ctx.signal,
-        backoff: { initialMs: config.pollIntervalMs },
+        backoff: taskBackoff(config.pollIntervalMs),
       });
     },
   };

@@ -1,0 +1,151 @@
+/*
+ * Benchmark of provisioning (prints figures; not a unit test). The lab runs in this process, the
+ * backend (the docker-env plugin with its production defaults: runner poll 1 s, step poll as
+ * configured) in its own process on a SQLite file, as a replica runs it.
+ *  1. Overhead: at lab latency scale 0 the lab answers at once, so the wall time from the queued
+ *     operation to `ready` is ours (runner pick-up, polling, HTTP, database). Target <= 2 s.
+ *  2. Ratio: at latency scale 1 (the lab's realistic latencies) the wall time divided by the floor,
+ *     the sum of the latency-table entries of the calls one provisioning makes in sequence (counted
+ *     at scale 0, where every wait ends at its first poll) plus DHCP. Target <= 1.15.
+ *  3. An estimate for real Proxmox from the floor.
+ *
+ * Run: (cd plugins/docker-env-backend && yarn bench bench/provisioning.bench.ts)
+ */
+import { startLab, type Lab, type LabControl } from '@docker-env/lab';
+import type { Knex } from 'knex';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { labDockerEnvConfig } from '../src/testing/provisioningLab';
+import {
+  queueProvisioning,
+  sharedDatabase,
+  type SharedDatabase,
+} from '../src/testing/processes/databaseFixture';
+import {
+  startBackendProcess,
+  type BackendProcess,
+} from '../src/testing/processes/spawn';
+
+jest.setTimeout(600_000);
+
+const OVERHEAD_RUNS = 5;
+const REALISTIC_RUNS = 3;
+
+/** The four latency controls of a lab (the guests' Docker engines and agents share one). */
+function controls(lab: Lab): LabControl[] {
+  return [
+    lab.proxmox.control,
+    lab.netbox.control,
+    lab.portainer.control,
+    lab.guests.control,
+  ];
+}
+
+async function provisionOnce(db: Knex, name: string): Promise<number> {
+  const t0 = performance.now();
+  const { environmentId } = await queueProvisioning(db, name);
+  for (;;) {
+    const env = await db('environments').where({ id: environmentId }).first();
+    if (env.status === 'ready') return performance.now() - t0;
+    if (env.status !== 'provisioning')
+      throw new Error(`${name} ended ${env.status}: ${env.status_reason}`);
+    await new Promise(r => setTimeout(r, 5));
+  }
+}
+
+describe('provisioning benchmark', () => {
+  let lab: Lab;
+  let routesDir: string;
+  let database: SharedDatabase;
+  let backend: BackendProcess;
+
+  beforeAll(async () => {
+    lab = await startLab({ latencyScale: 0 });
+    routesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-routes-'));
+    database = await sharedDatabase('sqlite-file');
+    backend = await startBackendProcess({
+      backend: { database: database.backendDatabase },
+      dockerEnv: labDockerEnvConfig(lab, routesDir),
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await lab?.stop();
+    await database?.dispose();
+    await fs.rm(routesDir, { recursive: true, force: true });
+  });
+
+  it('prints overhead, floor, ratio and an estimate for real Proxmox', async () => {
+    const db = database.client();
+    const lines: string[] = [];
+
+    // 1. the calls of one provisioning, and our overhead, at scale 0
+    // the first provisioning also makes NetBox's shared objects (cluster, tag, custom fields)
+    await provisionOnce(db, 'bench-warmup');
+    for (const c of controls(lab)) c.reset();
+    await provisionOnce(db, 'bench-counted');
+    const calls = new Map<string, number>();
+    const latency = new Map<string, number>();
+    for (const c of controls(lab)) {
+      const d = c.describe();
+      for (const [op, n] of Object.entries(d.calls))
+        calls.set(op, (calls.get(op) ?? 0) + n);
+      for (const [op, ms] of Object.entries(d.latencies)) latency.set(op, ms);
+    }
+    const overhead: number[] = [];
+    for (let i = 0; i < OVERHEAD_RUNS; i++)
+      overhead.push(await provisionOnce(db, `bench-zero-${i}`));
+
+    // 2. the floor: every call's latency-table entry, plus the DHCP lease after the start task
+    const entries = [...calls.entries()]
+      .map(([op, n]) => ({ op, n, ms: (latency.get(op) ?? 0) * n }))
+      .filter(e => e.ms > 0)
+      .sort((a, b) => b.ms - a.ms);
+    entries.push({
+      op: 'proxmox.lxc.dhcp',
+      n: 1,
+      ms: latency.get('proxmox.lxc.dhcp') ?? 0,
+    });
+    const floor = entries.reduce((sum, e) => sum + e.ms, 0);
+    lines.push(
+      'critical path (lab latency table x calls of one provisioning):',
+    );
+    for (const e of entries)
+      lines.push(
+        `  ${e.op.padEnd(36)} ${String(e.n).padStart(3)} x = ${e.ms
+          .toFixed(0)
+          .padStart(6)} ms`,
+      );
+    lines.push(`  floor ${floor.toFixed(0)} ms`);
+
+    // 3. realistic latencies
+    for (const c of controls(lab)) c.setLatencyScale(1);
+    const wall: number[] = [];
+    for (let i = 0; i < REALISTIC_RUNS; i++)
+      wall.push(await provisionOnce(db, `bench-real-${i}`));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const ratio = mean(wall) / floor;
+    lines.push(
+      `overhead at latency scale 0: mean ${mean(overhead).toFixed(
+        0,
+      )} ms, max ${Math.max(...overhead).toFixed(
+        0,
+      )} ms per environment (target <= 2000 ms)`,
+      `wall time at latency scale 1: ${wall
+        .map(w => w.toFixed(0))
+        .join(', ')} ms; mean ${mean(wall).toFixed(0)} ms`,
+      `ratio wall / floor: ${ratio.toFixed(3)} (target <= 1.15)`,
+      `estimate for real Proxmox (linked clone of the golden template, latencies as the lab's table): ` +
+        `${((floor * ratio) / 1000).toFixed(1)} s per environment; ` +
+        `an OS-template create adds ${(
+          (latency.get('proxmox.lxc.create')! -
+            latency.get('proxmox.lxc.clone')!) /
+          1000
+        ).toFixed(0)} s plus the Docker install over SSH`,
+    );
+    process.stdout.write(`\n${lines.join('\n')}\n\n`);
+    expect(mean(overhead)).toBeLessThanOrEqual(2000);
+    expect(ratio).toBeLessThanOrEqual(1.15);
+  });
+});
