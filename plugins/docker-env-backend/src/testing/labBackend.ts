@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { TEAM_A_CATALOG } from '../provisioning/__testUtils__/catalog';
+import { TEAM_A_CATALOG } from './catalog';
 import { startDockerEnvTestBackend } from './backend';
 
 /** The plugin's API prefix in the test backend. */
