@@ -20,3 +20,13 @@ export {
   type PveOperation,
   type PveSchema,
 } from './ProxmoxContract';
+export {
+  RequestContract,
+  goAccepts,
+  jsonType,
+  type ContractDrift,
+  type ContractMatch,
+  type ContractOperation,
+  type RequestProblem,
+  type UnknownInputPolicy,
+} from './RequestContract';

@@ -1,23 +1,11 @@
 import { netboxContractValidator } from '../contracts';
-import { NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from './NetBoxSimulator';
+import { NetBoxSimulator } from './NetBoxSimulator';
+import { netboxTestCall } from './testing';
 
 describe('NetBoxSimulator: custom fields on every object type', () => {
   let sim: NetBoxSimulator;
   const contract = netboxContractValidator({ withDocumentedGaps: true });
-  const auth = { Authorization: `Bearer ${NETBOX_LAB_TOKEN_V2}` };
-
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: {
-        ...auth,
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = netboxTestCall(() => sim.url);
 
   beforeEach(async () => {
     sim = await NetBoxSimulator.start({ latencyScale: 0 });

@@ -1,36 +1,11 @@
-import {
-  NETBOX_LAB_TOKEN_V1,
-  NETBOX_LAB_TOKEN_V2,
-  NetBoxSimulator,
-} from './NetBoxSimulator';
+import { NETBOX_LAB_TOKEN_V1, NetBoxSimulator } from './NetBoxSimulator';
 import { netboxContractValidator } from '../contracts';
+import { NETBOX_TEST_AUTH, netboxTestCall } from './testing';
 
 describe('NetBoxSimulator', () => {
   let sim: NetBoxSimulator;
   const contract = netboxContractValidator({ withDocumentedGaps: true });
-  const auth = { Authorization: `Bearer ${NETBOX_LAB_TOKEN_V2}` };
-
-  const call = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers = auth,
-  ) => {
-    const res = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: {
-        ...headers,
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      type: res.headers.get('content-type'),
-      body: text ? JSON.parse(text) : undefined,
-    };
-  };
+  const call = netboxTestCall(() => sim.url);
 
   beforeEach(async () => {
     sim = await NetBoxSimulator.start({ latencyScale: 0 });
@@ -295,7 +270,7 @@ describe('NetBoxSimulator', () => {
       },
     });
     const res = await fetch(`${sim.url}/api/virtualization/virtual-machines/`, {
-      headers: auth,
+      headers: NETBOX_TEST_AUTH,
     });
     expect(res.status).toBe(503);
     expect(res.statusText).toBe('Service Unavailable');

@@ -3,6 +3,13 @@ import { LabControl } from '../core/LabControl';
 import { ClosableServer } from '../core/ClosableServer';
 import { NetBoxSerializer, NetBoxState, NbNamed } from './model';
 import { buildResources, Resource } from './resources';
+import { escapeHtml, isObj, parseBody, send } from './http';
+import {
+  contractRefusal,
+  netboxRequestCheck,
+  withContractErrors,
+} from './requestCheck';
+import type { ContractDrift, UnknownInputPolicy } from '../contracts';
 
 /** A v2 token (`nbt_<key>.<token>`, sent as `Bearer ...`) accepted by default. */
 export const NETBOX_LAB_TOKEN_V2 =
@@ -47,6 +54,12 @@ export interface NetBoxSimulatorOptions {
   tenants?: Array<{ name: string; slug: string }>;
   /** Device roles usable by VMs. Default one: `docker-host`. */
   roles?: Array<{ name: string; slug: string }>;
+  /**
+   * Query parameters and body fields outside the NetBox 4.5.3 contract, which NetBox ignores:
+   * `reject` (default) answers 400 naming them, `ignore` answers as NetBox. Both record them in
+   * {@link NetBoxSimulator.contractDrift}.
+   */
+  unknownInput?: UnknownInputPolicy;
 }
 
 const PAGE_SIZE = 50;
@@ -61,6 +74,8 @@ export class NetBoxSimulator {
   readonly state: NetBoxState;
   /** Every API request seen (method and path with query), for "nothing was sent" assertions. */
   readonly requests: Array<{ method: string; path: string }> = [];
+  /** Requests that strayed from the contract (unknown query parameters and body fields). */
+  readonly contractDrift: ContractDrift[] = [];
 
   private constructor(
     readonly url: string,
@@ -111,7 +126,7 @@ export class NetBoxSimulator {
       server,
       state,
     );
-    sim.mount(app, tokens);
+    sim.mount(app, tokens, options.unknownInput ?? 'reject');
     return sim;
   }
 
@@ -120,7 +135,11 @@ export class NetBoxSimulator {
     await this.server.close();
   }
 
-  private mount(app: express.Express, tokens: string[]) {
+  private mount(
+    app: express.Express,
+    tokens: string[],
+    unknownInput: UnknownInputPolicy,
+  ) {
     app.disable('x-powered-by');
     app.set('etag', false);
     app.get('/_lab/state', (_req, res) => {
@@ -137,6 +156,7 @@ export class NetBoxSimulator {
       }
       next();
     });
+    app.use('/api', netboxRequestCheck(unknownInput, this.contractDrift));
     app.get('/api/status/', (_req, res) => {
       void this.run('netbox.status', res, () => ({
         status: 200,
@@ -203,7 +223,11 @@ export class NetBoxSimulator {
     const base = `/api/${r.path}/`;
     app.all(base, (req, res) => {
       if (req.method === 'GET') {
-        void this.run(`${r.op}.list`, res, () => this.list(r, req));
+        void this.run(
+          `${r.op}.list`,
+          res,
+          () => contractRefusal(res) ?? this.list(r, req),
+        );
         return;
       }
       if (req.method === 'POST') {
@@ -211,13 +235,15 @@ export class NetBoxSimulator {
           const body = parseBody(req);
           if ('status' in body) return body;
           const out = r.write(body.json, undefined, false);
-          if (!isObj(out)) return { status: 400, body: out };
+          if (!isObj(out)) return withContractErrors(res, out);
+          const refused = contractRefusal(res);
+          if (refused) return refused;
           r.list().push(out);
           return { status: 201, body: r.serialize(out) };
         });
         return;
       }
-      send(res, 405, { detail: `Method "${req.method}" not allowed.` });
+      notSimulated(req, res);
     });
     app.all(`${base}:id/`, (req, res) => {
       const id = Number(req.params.id);
@@ -237,11 +263,15 @@ export class NetBoxSimulator {
         } as Record<string, string>
       )[req.method];
       if (!op) {
-        send(res, 405, { detail: `Method "${req.method}" not allowed.` });
+        notSimulated(req, res);
         return;
       }
       void this.run(`${r.op}.${op}`, res, () => {
         if (!obj) return notFound;
+        if (req.method === 'GET' || req.method === 'DELETE') {
+          const refused = contractRefusal(res);
+          if (refused) return refused;
+        }
         if (req.method === 'GET')
           return { status: 200, body: r.serialize(obj) };
         if (req.method === 'DELETE') {
@@ -252,7 +282,9 @@ export class NetBoxSimulator {
         const body = parseBody(req);
         if ('status' in body) return body;
         const out = r.write(body.json, obj, req.method === 'PATCH');
-        if (!isObj(out)) return { status: 400, body: out };
+        if (!isObj(out)) return withContractErrors(res, out);
+        const refused = contractRefusal(res);
+        if (refused) return refused;
         Object.assign(obj, out);
         return { status: 200, body: r.serialize(obj) };
       });
@@ -307,45 +339,11 @@ export class NetBoxSimulator {
   }
 }
 
-function isObj(x: unknown): x is { id: number } {
-  return (
-    typeof x === 'object' && x !== null && typeof (x as any).id === 'number'
-  );
-}
-
-function parseBody(
-  req: express.Request,
-): { json: Record<string, unknown> } | { status: number; body: unknown } {
-  const type = (req.headers['content-type'] ?? '')
-    .split(';')[0]
-    .trim()
-    .toLowerCase();
-  const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-  if (type !== 'application/json') {
-    return {
-      status: 415,
-      body: { detail: `Unsupported media type "${type}" in request.` },
-    };
-  }
-  try {
-    const json = raw === '' ? {} : JSON.parse(raw);
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      return {
-        status: 400,
-        body: {
-          non_field_errors: [
-            'Invalid data. Expected a dictionary, but got list.',
-          ],
-        },
-      };
-    }
-    return { json };
-  } catch (e) {
-    return {
-      status: 400,
-      body: { detail: `JSON parse error - ${(e as Error).message}` },
-    };
-  }
+/** A method the contract allows on the path (the request check answered the others) but the lab lacks. */
+function notSimulated(req: express.Request, res: express.Response) {
+  send(res, 501, {
+    detail: `lab: ${req.method} ${req.path} is in the NetBox contract but not simulated (bulk operations are not)`,
+  });
 }
 
 /** NetBox 4.5 token auth: returns the 403 detail, or undefined when accepted. */
@@ -374,26 +372,4 @@ function authenticate(
   if (value.startsWith('nbt_') || !tokens.includes(value))
     return 'Invalid v1 token';
   return undefined;
-}
-
-function send(
-  res: express.Response,
-  status: number,
-  body?: unknown,
-  reason?: string,
-) {
-  res.status(status);
-  if (reason) res.statusMessage = reason;
-  res.setHeader('Vary', 'Accept, Cookie, Origin');
-  res.setHeader('API-Version', '4.5');
-  if (body === undefined || status === 204) {
-    res.end();
-    return;
-  }
-  res.setHeader('Content-Type', 'application/json');
-  res.end(JSON.stringify(body));
-}
-
-function escapeHtml(s: string) {
-  return s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 }

@@ -139,10 +139,13 @@ export class BodyValidator {
       this.add(field, 'This field may not be null.');
       return undefined;
     }
-    const id =
+    const raw =
       typeof v === 'object' && v !== null && 'id' in v
         ? (v as { id: unknown }).id
         : v;
+    // NetBox casts a primary key sent as a string (WritableNestedSerializer: `int(data)`)
+    const id =
+      typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;
     if (typeof id !== 'number' || !Number.isInteger(id)) {
       this.add(
         field,

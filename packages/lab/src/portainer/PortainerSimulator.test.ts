@@ -1,9 +1,7 @@
 import { portainerContractValidator } from '../contracts';
-import {
-  PORTAINER_LAB_API_KEY,
-  PortainerSimulator,
-} from './PortainerSimulator';
+import { PortainerSimulator } from './PortainerSimulator';
 import { StandInAgent, startStandInAgent } from './standInAgent';
+import { PORTAINER_TEST_KEY, portainerTestCalls } from './testing';
 
 const AGENT_IP = '127.10.249.1';
 
@@ -11,48 +9,7 @@ describe('PortainerSimulator', () => {
   let sim: PortainerSimulator;
   let agent: StandInAgent;
   const contract = portainerContractValidator({ goNullable: true });
-  const key = { 'X-API-Key': PORTAINER_LAB_API_KEY };
-
-  const call = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = key,
-  ) => {
-    const res = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: {
-        ...headers,
-        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      type: res.headers.get('content-type'),
-      headers: res.headers,
-      body: text ? JSON.parse(text) : undefined,
-    };
-  };
-
-  const createEndpoint = async (name: string, url: string) => {
-    const form = new FormData();
-    form.set('Name', name);
-    form.set('EndpointCreationType', '2');
-    form.set('URL', url);
-    form.set('TLS', 'true');
-    form.set('TLSSkipVerify', 'true');
-    form.set('TLSSkipClientVerify', 'true');
-    form.set('GroupID', '1');
-    form.set('TagIds', '[]');
-    const res = await fetch(`${sim.url}/endpoints`, {
-      method: 'POST',
-      headers: key,
-      body: form,
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const { call, createEndpoint } = portainerTestCalls(() => sim.url);
 
   beforeEach(async () => {
     sim = await PortainerSimulator.start({ latencyScale: 0 });
@@ -274,7 +231,7 @@ describe('PortainerSimulator', () => {
     expect(seen.headers['x-api-key']).toBeUndefined();
     const logs = await fetch(
       `${sim.url}/endpoints/${e.Id}/docker/containers/abc123/logs?follow=1`,
-      { headers: key },
+      { headers: PORTAINER_TEST_KEY },
     );
     expect(await logs.text()).toBe('line 1\nline 2\n');
     await agent.close();

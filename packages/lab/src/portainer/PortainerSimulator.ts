@@ -14,7 +14,9 @@ import {
   renderUser,
 } from './model';
 import { field, isReply, parseJson, perr, type Reply, send } from './reply';
+import { PortainerRequestCheck } from './requestCheck';
 import { takeDockerSnapshot } from './snapshot';
+import type { ContractDrift, UnknownInputPolicy } from '../contracts';
 import { systemVersion, PORTAINER_VERSION } from './system';
 import { createTag, deleteTag, renderTag } from './tags';
 
@@ -69,6 +71,12 @@ export interface PortainerSimulatorOptions {
   tagIds?: number[];
   /** How often every environment is snapshotted, ms; Portainer's default 5 min. 0 turns it off. */
   snapshotIntervalMs?: number;
+  /**
+   * Query parameters, form fields and body fields outside the Portainer contract, which Portainer
+   * ignores: `reject` (default) answers 400 naming them, `ignore` answers as Portainer. Both record
+   * them in {@link PortainerSimulator.contractDrift}.
+   */
+  unknownInput?: UnknownInputPolicy;
 }
 
 /** Validates an access-policy map as Go would decode `map[TeamID]AccessPolicy`. */
@@ -109,6 +117,9 @@ export class PortainerSimulator {
   readonly state: PortainerState;
   /** Every API request seen, for "nothing was sent" assertions. */
   readonly requests: Array<{ method: string; path: string }> = [];
+  /** Requests that strayed from the contract (unknown query parameters, form and body fields). */
+  readonly contractDrift: ContractDrift[] = [];
+  private readonly check: PortainerRequestCheck;
   private readonly jwts = new Map<string, number>();
   private snapshotTimer?: NodeJS.Timeout;
 
@@ -118,8 +129,10 @@ export class PortainerSimulator {
     private readonly server: ClosableServer,
     state: PortainerState,
     private readonly apiKeys: string[],
+    unknownInput: UnknownInputPolicy,
   ) {
     this.state = state;
+    this.check = new PortainerRequestCheck(unknownInput, this.contractDrift);
   }
 
   /** Starts the simulator on 127.0.0.1; `url` ends with `/api`. */
@@ -174,6 +187,7 @@ export class PortainerSimulator {
       server,
       state,
       options.apiKeys ?? [PORTAINER_LAB_API_KEY],
+      options.unknownInput ?? 'reject',
     );
     sim.mount(app);
     const every = options.snapshotIntervalMs ?? 300_000;
@@ -233,6 +247,7 @@ export class PortainerSimulator {
       this.requests.push({ method: req.method, path: req.originalUrl });
       next();
     });
+    app.use('/api', this.check.routing());
     // public, as in Portainer: the version and instance id
     const status = (_req: express.Request, res: express.Response) =>
       send(res, {
@@ -241,8 +256,12 @@ export class PortainerSimulator {
       });
     app.get('/api/status', status);
     app.get('/api/system/status', status);
-    app.post('/api/auth', express.raw({ type: () => true }), (req, res) =>
-      this.handle('portainer.auth', res, () => this.authenticate(req)),
+    app.post(
+      '/api/auth',
+      express.raw({ type: () => true }),
+      this.check.request(),
+      (req, res) =>
+        this.handle('portainer.auth', res, () => this.authenticate(req)),
     );
     app.use('/api', (req, res, next) => {
       const key = req.headers['x-api-key'];
@@ -282,7 +301,7 @@ export class PortainerSimulator {
       op: string,
       fn: (req: express.Request) => Reply,
     ) =>
-      app[method](path, json, (req, res) =>
+      app[method](path, json, this.check.request(), (req, res) =>
         this.handle(op, res, () => fn(req)),
       );
 
@@ -450,8 +469,10 @@ export class PortainerSimulator {
         return { status: 204 };
       }),
     );
-    app.use('/api', (_req, res) => {
-      res
+    app.use('/api', (req, res) => {
+      const missing = this.check.notSimulated(req);
+      if (missing) return send(res, missing);
+      return res
         .status(404)
         .type('text/plain; charset=utf-8')
         .send('404 page not found\n');
@@ -609,6 +630,8 @@ export class PortainerSimulator {
       return;
     }
     await this.handle(op, res, async () => {
+      const refused = this.check.checkForm(req, Object.keys(form));
+      if (refused) return refused;
       const name = form.Name ?? '';
       if (name === '')
         return perr(400, 'Invalid request payload', 'invalid environment name');
@@ -757,6 +780,9 @@ export class PortainerSimulator {
         e.TagIds = tagIds as number[];
       }
       if (typeof name === 'string' && name !== '') e.Name = name;
+      // a new agent address (a resumed CT on a new lease): the Docker proxy follows it at once
+      const url = field(body, 'url');
+      if (typeof url === 'string') e.URL = url;
       const publicUrl = field(body, 'publicURL');
       if (typeof publicUrl === 'string') e.PublicURL = publicUrl;
       const groupId = field(body, 'groupID');

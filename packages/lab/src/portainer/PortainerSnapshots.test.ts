@@ -1,9 +1,7 @@
 import { portainerContractValidator } from '../contracts';
 import { GuestFleet } from '../guest';
-import {
-  PORTAINER_LAB_API_KEY,
-  PortainerSimulator,
-} from './PortainerSimulator';
+import { PortainerSimulator } from './PortainerSimulator';
+import { portainerTestCalls } from './testing';
 
 const IP = '127.232.0.101';
 
@@ -11,42 +9,12 @@ describe('PortainerSimulator: status, snapshots, tags', () => {
   let sim: PortainerSimulator;
   let guests: GuestFleet;
   const contract = portainerContractValidator({ goNullable: true });
-  const key = { 'X-API-Key': PORTAINER_LAB_API_KEY };
-
-  const call = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = key,
-  ) => {
-    const res = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: {
-        ...headers,
-        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+  const calls = portainerTestCalls(() => sim.url);
+  const { call } = calls;
+  const createEndpoint = (name: string, tagIds: number[] = []) =>
+    calls.createEndpoint(name, `tcp://${IP}:9001`, {
+      TagIds: JSON.stringify(tagIds),
     });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-
-  const createEndpoint = async (name: string, tagIds: number[] = []) => {
-    const form = new FormData();
-    form.set('Name', name);
-    form.set('EndpointCreationType', '2');
-    form.set('URL', `tcp://${IP}:9001`);
-    form.set('TLS', 'true');
-    form.set('TLSSkipVerify', 'true');
-    form.set('TLSSkipClientVerify', 'true');
-    form.set('TagIds', JSON.stringify(tagIds));
-    const res = await fetch(`${sim.url}/endpoints`, {
-      method: 'POST',
-      headers: key,
-      body: form,
-    });
-    return { status: res.status, body: await res.json() };
-  };
 
   beforeEach(async () => {
     sim = await PortainerSimulator.start({ latencyScale: 0 });
@@ -168,7 +136,7 @@ describe('PortainerSimulator: status, snapshots, tags', () => {
   it('lists the registries of an environment', async () => {
     const env = await createEndpoint('env-a');
     const res = await call('GET', `/endpoints/${env.body.Id}/registries`);
-    expect(res).toEqual({ status: 200, body: [] });
+    expect(res).toMatchObject({ status: 200, body: [] });
     expect((await call('GET', '/endpoints/42/registries')).status).toBe(404);
   });
 });
