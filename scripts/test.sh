@@ -87,6 +87,14 @@ else
 fi
 phase_end smoke
 
+phase "browser journey (headless Chromium, production build of the app)"
+if bash "$ROOT/scripts/journey.sh" >"$OUT/journey.log" 2>&1; then
+  steps_passed=$((steps_passed + 1)); grep -E '^journey: (time|ok)' "$OUT/journey.log"
+else
+  tail -30 "$OUT/journey.log"; steps_failed=$((steps_failed + 1))
+fi
+phase_end "browser journey"
+
 phase "tests (jest, every package)"
 # Store tests use exactly SQLite and the PostgreSQL started above: never containers of their own.
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
@@ -104,6 +112,6 @@ read -r jest_passed jest_failed < <(node -e '
 
 passed=$((jest_passed + steps_passed))
 failed=$((jest_failed + steps_failed))
-echo "tests: jest $jest_passed passed, $jest_failed failed; steps (services, tsc, format, lint, smoke): $steps_passed passed, $steps_failed failed"
+echo "tests: jest $jest_passed passed, $jest_failed failed; steps (services, tsc, format, lint, smoke, journey): $steps_passed passed, $steps_failed failed"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -2,6 +2,11 @@ export interface Config {
   dockerEnv?: {
     /** Entity refs whose members are docker-env admins (quotas, approvals, any owner). Default `group:default/platform-team`. */
     admins?: string[];
+    /** Lifecycle settings of the backend plugin (the steps' settings are in docker-env-node's config.d.ts). */
+    lifecycle?: {
+      /** The paused page the plugin serves when `port` is set; point `pausedRoute.url` at it. */
+      pausedPage?: { port: number; host?: string };
+    };
     /** Who hears about environment events besides the owner's Backstage notifications (and their email). */
     notifier?: {
       /** Signed webhook subscribers; the delivery policy is `dockerEnv.webhooks`. */
@@ -29,6 +34,17 @@ export interface Config {
       shutdownGraceSeconds?: number;
       /** How often the global recovery sweep runs (the scheduler task `docker-env-operation-recovery`). Default 30. */
       recoveryFrequencySeconds?: number;
+    };
+    /** Quotas; admins change them through `PUT /quotas/{entityRef}` and `PUT /quotas/default`. */
+    quotas?: {
+      /** The default quota of every owner without an override, until `PUT /quotas/default` sets one. */
+      default?: {
+        cpuCores?: number;
+        memoryMb?: number;
+        diskGb?: number;
+        environments?: number;
+        containers?: number;
+      };
     };
     /** `GET /status` probes. */
     status?: {

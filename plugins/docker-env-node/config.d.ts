@@ -187,6 +187,37 @@ export interface Config {
        */
       allowPrivateNetworks?: boolean;
     };
+    /** Deployment rollouts (blue-green on the environment's engine); see src/deployments/README.md. All optional. */
+    deployments?: {
+      /** Health checks before a new container counts as failed; default 12. */
+      healthTries?: number;
+      /** Pause between health checks in ms; default 5000. */
+      healthIntervalMs?: number;
+      /** Deadline of one HTTP health request in ms; default 3000. */
+      healthRequestTimeoutMs?: number;
+      /** How long the old container keeps running after the switch, in ms; default 30000. */
+      graceMs?: number;
+      /** Seconds Docker waits for the old container to stop; default 10. */
+      stopTimeoutSeconds?: number;
+      /** `always` (default) or `missing`: pull only images the engine lacks. */
+      pullPolicy?: 'always' | 'missing';
+      /** Upper bound of the pull in ms; default 600000. */
+      pullTimeoutMs?: number;
+      /** Upper bound of every other engine step in ms; default 60000. */
+      stepTimeoutMs?: number;
+      /** Host ports new containers get; default 20000-20999. */
+      hostPorts?: { from: number; to: number };
+      /** Network of a container deployed for the first time: `bridge` (default), `host` or a network name. */
+      networkMode?: string;
+      /** Log lines of a failed container carried by the rollback reason; default 20. */
+      failureLogLines?: number;
+      /**
+       * Key of the HMAC-SHA256 hashes of deployment tokens (at least 32 characters); without it tokens are hashed
+       * with scrypt (slower checks). Read by the backend plugin.
+       * @visibility secret
+       */
+      tokenSecret?: string;
+    };
     /** Lifecycle operations (pause, resume, snapshots, delete); see src/lifecycle/README.md. */
     lifecycle?: {
       /** PVE storage that receives the final backup (vzdump) of a deleted environment. */

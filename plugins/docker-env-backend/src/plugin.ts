@@ -3,23 +3,33 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
+import { PausedPage } from './paused';
+import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
 import { Notifier } from './notifications';
 import {
+  checkInfrastructureConfig,
   operationRegistryFromConfig,
   provisionNotice,
   snapshotListFromConfig,
 } from './operations';
 import { environmentResourceRef, environmentRules } from './permissions';
-import { alwaysWithinQuota } from './quotas';
+import { catalogTeamResolver } from './provisioning';
+import { QuotaService } from './quotas';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
+import {
+  credentialsOutsideTokenRoutes,
+  deploymentServices,
+  deployNotice,
+} from './deployments';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
 
 /**
@@ -45,9 +55,12 @@ export const dockerEnvPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         events: eventsServiceRef,
         notifications: notificationService,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
       async init(deps) {
         const { config, logger, permissionsRegistry } = deps;
+        checkInfrastructureConfig(config);
         const store = await DatabaseDockerEnvStore.create({
           database: deps.database,
         });
@@ -70,6 +83,12 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
         });
 
+        const deployment = deploymentServices(
+          config,
+          await deps.database.getClient(),
+          store,
+        );
+
         // The durable runner: runs queued operations, takes over those whose claim expired.
         await startOperationRunner({
           db: await deps.database.getClient(),
@@ -77,8 +96,10 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
-          // Kinds without a step list yet (deploy) end `failed` naming the missing kind.
-          registry: operationRegistryFromConfig(config),
+          registry: operationRegistryFromConfig(config, {
+            teams: catalogTeamResolver(deps),
+            registryCredentials: deployment.registryCredentials,
+          }),
           loadTarget: async operation => {
             const environment = await store.getEnvironmentById(
               operation.environmentId,
@@ -103,9 +124,15 @@ export const dockerEnvPlugin = createBackendPlugin({
             const environment = await store.getEnvironmentById(
               operation.environmentId,
             );
+            if (operation.kind === 'deploy')
+              deployment.registryCredentials.forget(
+                operation.input.credentialsRef,
+              );
             if (!environment) return;
             await events.changed(environment, 'status');
-            const notice = provisionNotice(operation, environment);
+            const notice =
+              provisionNotice(operation, environment) ??
+              deployNotice(operation, environment);
             if (notice) await notifier.notify(notice);
           },
         });
@@ -116,16 +143,27 @@ export const dockerEnvPlugin = createBackendPlugin({
           audit: new AuditTrail(deps.auditor),
           events,
           notifier,
-          quotaGate: alwaysWithinQuota,
+          quotas: QuotaService.fromConfig(config),
           statusChecks: statusChecksFromConfig(config),
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,
           snapshots: snapshotListFromConfig(config),
+          containers: containerReadsFromConfig(config),
+          ...deployment,
         });
+        deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(router);
+
+        const pausedPage = await PausedPage.fromConfig(config);
+        if (pausedPage) deps.lifecycle.addShutdownHook(() => pausedPage.stop());
         deps.httpRouter.addAuthPolicy({
           path: '/health',
+          allow: 'unauthenticated',
+        });
+        // deployment-token routes: a prefix policy, closed again for the other routes by credentialsOutsideTokenRoutes
+        deps.httpRouter.addAuthPolicy({
+          path: '/environments',
           allow: 'unauthenticated',
         });
       },

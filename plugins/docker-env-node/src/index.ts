@@ -19,3 +19,4 @@ export * from './operations';
 export * from './config';
 export * from './provisioning';
 export * from './lifecycle';
+export * from './deployments';

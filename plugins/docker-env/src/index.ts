@@ -6,4 +6,3 @@
 export { dockerEnvPlugin as default } from './plugin';
 export { isDockerEnvironment } from './components/entity/isDockerEnvironment';
 export * from './api';
-export * from './permissions';

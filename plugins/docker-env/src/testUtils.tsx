@@ -6,7 +6,9 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { screen, waitFor } from '@testing-library/react';
 import { ReactElement } from 'react';
+import { SWRConfig } from 'swr';
 import { DockerEnvApi, dockerEnvApiRef, Environment, Operation } from './api';
 
 /** A DockerEnvApi whose every method fails until a test gives it an answer. */
@@ -113,27 +115,80 @@ export const mountedRoutes = {
   '/catalog/:namespace/:kind/:name': entityRouteRef,
 };
 
+/** How a test answers the permission framework: allow all, deny all, or per request. */
+export type PermissionAnswer = Parameters<
+  typeof mockApis.permission
+>[0] extends infer O
+  ? O extends { authorize?: infer A }
+    ? A
+    : never
+  : never;
+
+/**
+ * Renders our components in a test app with the docker-env API and a permission answer.
+ * usePermission caches decisions in SWR's global cache, keyed by the permission and resource: without a fresh
+ * cache per render, one test's answer (say ALLOW) is what the next test sees first, whatever it mocks.
+ */
+export function renderWithDockerEnv(
+  element: ReactElement,
+  api: DockerEnvApi,
+  options: {
+    authorize?: PermissionAnswer;
+    identity?: { userEntityRef: string; ownershipEntityRefs: string[] };
+    path?: string;
+  } = {},
+) {
+  return renderInTestApp(
+    <SWRConfig value={{ provider: () => new Map() }}>{element}</SWRConfig>,
+    {
+      mountedRoutes,
+      initialRouteEntries: options.path ? [options.path] : undefined,
+      apis: [
+        [dockerEnvApiRef, api],
+        mockApis.identity(
+          options.identity ?? {
+            userEntityRef: 'user:default/alice',
+            ownershipEntityRefs: ['user:default/alice', 'group:default/team-a'],
+          },
+        ),
+        mockApis.permission({
+          authorize: options.authorize ?? AuthorizeResult.ALLOW,
+        }),
+      ],
+    },
+  );
+}
+
 /** Renders an entity card or tab for `demo` with the API and a permission answer. */
 export function renderForEntity(
   element: ReactElement,
   api: DockerEnvApi,
   options: { allow?: boolean; entity?: Entity } = {},
 ) {
-  return renderInTestApp(
+  return renderWithDockerEnv(
     <EntityProvider entity={options.entity ?? anEntity()}>
       {element}
     </EntityProvider>,
+    api,
     {
-      mountedRoutes,
-      apis: [
-        [dockerEnvApiRef, api],
-        mockApis.permission({
-          authorize:
-            options.allow === false
-              ? AuthorizeResult.DENY
-              : AuthorizeResult.ALLOW,
-        }),
-      ],
+      // only the environment's record id is a valid resource: anything else is refused, as the backend would
+      authorize: req =>
+        options.allow !== false &&
+        (!('resourceRef' in req) || req.resourceRef === anEnvironment().id)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
     },
   );
+}
+
+/**
+ * The button once it is enabled: actions wait for the environment's record and the permission answer, and the
+ * table re-renders its rows when they arrive (an element found earlier may be gone).
+ */
+export async function findEnabledButton(name: string | RegExp) {
+  return waitFor(() => {
+    const button = screen.getAllByRole('button', { name })[0];
+    expect(button).toBeEnabled();
+    return button;
+  });
 }

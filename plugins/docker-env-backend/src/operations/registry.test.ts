@@ -23,11 +23,12 @@ const context = (facts: Record<string, unknown>): StepContext => ({
 });
 
 describe('operationRegistryFromConfig', () => {
-  it('registers provision and the six lifecycle kinds, building clients only when an operation plans', () => {
+  it('registers provision, the six lifecycle kinds and deploy, building clients only when an operation plans', () => {
     const registry = operationRegistryFromConfig(new ConfigReader({}));
     expect(Object.keys(registry).sort()).toEqual(
       [
         'delete',
+        'deploy',
         'pause',
         'provision',
         'resume',
@@ -40,6 +41,51 @@ describe('operationRegistryFromConfig', () => {
     expect(() => registry.pause!.steps(context({}).target, {})).toThrow(
       /proxmox/i,
     );
+  });
+});
+
+describe('the deploy kind', () => {
+  const registry = operationRegistryFromConfig(
+    new ConfigReader({
+      dockerEnv: {
+        traefik: { baseDomain: 'docker.localhost', directory: '/tmp/x' },
+        docker: { kind: 'tcp', allowInsecure: true },
+      },
+    }),
+  );
+  it('builds the rollout steps for the deployment in the input and re-runs an interrupted step', () => {
+    const steps = registry.deploy!.steps(context({}).target, {
+      ip: '127.0.0.1',
+      deployment: {
+        deploymentId: 'd1',
+        image: 'nginx:1.27',
+        container: 'web',
+        port: 80,
+      },
+    });
+    expect(steps.map(s => s.name)).toEqual([
+      'plan',
+      'pull',
+      'start',
+      'health',
+      'switch',
+      'grace',
+      'retire',
+      'rename',
+    ]);
+    expect(registry.deploy!.onInterrupted).toBe('rerun');
+  });
+  it('refuses a deployment with a bad field, naming it', () => {
+    expect(() =>
+      registry.deploy!.steps(context({}).target, {
+        deployment: {
+          deploymentId: 'd1',
+          image: 'nginx',
+          container: 'Web!',
+          port: 80,
+        },
+      }),
+    ).toThrow(/^container: /);
   });
 });
 

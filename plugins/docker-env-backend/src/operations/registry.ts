@@ -9,8 +9,11 @@ import {
   readLifecycleConfig,
   readProvisioningConfig,
   type OperationStep,
+  type TeamResolver,
 } from '@docker-env/plugin-docker-env-node';
 import type { OperationKindDefinition, OperationRegistry } from '../runner';
+import type { RegistryCredentials } from '../deployments/RegistryCredentials';
+import { deployKindFromConfig } from './deployKind';
 
 /**
  * A step that sees the operation's input as facts, under what earlier steps of the operation learnt. The runner
@@ -36,9 +39,15 @@ export function seededStep(
  *
  * The clients are built on first use rather than at start-up, so a backend whose infrastructure config is
  * incomplete still starts (and answers the API); an operation then fails at its `plan` with the config error.
- * Not done yet: `deploy` is registered by its issue.
+ * A section that is configured but bad stops the start-up (`checkInfrastructureConfig`).
  */
-export function operationRegistryFromConfig(config: Config): OperationRegistry {
+export function operationRegistryFromConfig(
+  config: Config,
+  options: {
+    teams?: TeamResolver;
+    registryCredentials?: RegistryCredentials;
+  } = {},
+): OperationRegistry {
   let provision: (() => OperationStep[]) | undefined;
   let lifecycle: ((kind: LifecycleKind) => OperationStep[]) | undefined;
   const lifecycleKind = (kind: LifecycleKind): OperationKindDefinition => ({
@@ -55,7 +64,7 @@ export function operationRegistryFromConfig(config: Config): OperationRegistry {
     provision: {
       steps: () => {
         if (!provision) {
-          const deps = ProvisioningDeps.fromConfig(config);
+          const deps = ProvisioningDeps.fromConfig(config, options);
           const settings = readProvisioningConfig(config);
           provision = () => buildProvisionSteps(deps, settings);
         }
@@ -63,5 +72,6 @@ export function operationRegistryFromConfig(config: Config): OperationRegistry {
       },
     },
     ...Object.fromEntries(LIFECYCLE_KINDS.map(k => [k, lifecycleKind(k)])),
+    deploy: deployKindFromConfig(config, options.registryCredentials),
   };
 }

@@ -1,5 +1,6 @@
 import type { Environment } from '@docker-env/plugin-docker-env-common';
 import type { DockerEnvStore } from '../store';
+import type { ApprovalRequest } from './types';
 
 /** What `POST /environments` asks the quota gate about. */
 export interface QuotaCheckInput {
@@ -26,18 +27,5 @@ export interface QuotaGate {
     tx: DockerEnvStore,
     environment: Environment,
     reason: string,
-  ): Promise<Record<string, unknown>>;
+  ): Promise<ApprovalRequest>;
 }
-
-/**
- * The default gate until quotas exist: every request is within quota, so `holdForApproval` is never reached.
- * NOT DONE here: per-owner quotas and approval requests (the quotas part replaces this gate in `plugin.ts`).
- */
-export const alwaysWithinQuota: QuotaGate = {
-  async check() {
-    return { withinQuota: true };
-  },
-  async holdForApproval() {
-    throw new Error('alwaysWithinQuota never holds a request for approval');
-  },
-};

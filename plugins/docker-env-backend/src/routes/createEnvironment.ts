@@ -2,6 +2,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   CreateEnvironmentRequest,
+  Environment,
   EnvironmentResources,
   EnvironmentSize,
   formatValidationIssues,
@@ -11,6 +12,7 @@ import {
   validateResources,
   ValidationIssue,
 } from '@docker-env/plugin-docker-env-common';
+import type { NewOperation } from '../store';
 
 /** A create request after validation: normalised owner, resolved size. */
 export interface ValidCreateRequest extends EnvironmentResources {
@@ -21,10 +23,15 @@ export interface ValidCreateRequest extends EnvironmentResources {
   expiresOn: string | null;
 }
 
-function validateOwner(owner: unknown, issues: ValidationIssue[]): string {
+/** Checks an owner entity ref (user or group) and returns it normalised; pushes an issue naming `field` otherwise. */
+export function validateOwner(
+  owner: unknown,
+  issues: ValidationIssue[],
+  field = 'owner',
+): string {
   if (typeof owner !== 'string' || owner.length === 0) {
     issues.push({
-      field: 'owner',
+      field,
       rule: 'is required: an entity ref of a user or group',
     });
     return '';
@@ -36,7 +43,7 @@ function validateOwner(owner: unknown, issues: ValidationIssue[]): string {
       ref.kind.toLocaleLowerCase('en-US') !== 'group'
     ) {
       issues.push({
-        field: 'owner',
+        field,
         rule: 'must be a user or group entity ref, e.g. group:default/team-a',
       });
       return '';
@@ -44,11 +51,30 @@ function validateOwner(owner: unknown, issues: ValidationIssue[]): string {
     return stringifyEntityRef(ref);
   } catch {
     issues.push({
-      field: 'owner',
+      field,
       rule: 'must be an entity ref like user:default/alice or group:default/team-a',
     });
     return '';
   }
+}
+
+/** The provision operation of an environment: what `POST /environments` and an approval queue alike. */
+export function provisionOperation(
+  environment: Environment,
+  requestedBy: string,
+): NewOperation {
+  return {
+    environmentId: environment.id,
+    kind: 'provision',
+    input: {
+      size: environment.size,
+      cpuCores: environment.cpuCores,
+      memoryMb: environment.memoryMb,
+      diskGb: environment.diskGb,
+    },
+    requestedBy,
+    lockKey: `env:${environment.id}`,
+  };
 }
 
 function today(): string {

@@ -28,8 +28,16 @@ describe('environment routes', () => {
     ({ server } = await startDockerEnvTestBackend({
       config: {
         dockerEnv: {
-          netbox: { baseUrl: `http://127.0.0.1:${port}`, token: 'nbt_x.y' },
-          portainer: { baseUrl: 'http://127.0.0.1:1/api', apiKey: 'k' },
+          netbox: {
+            baseUrl: `http://127.0.0.1:${port}`,
+            token: 'nbt_x.y',
+            allowInsecure: true,
+          },
+          portainer: {
+            baseUrl: 'http://127.0.0.1:1/api',
+            apiKey: 'k',
+            allowInsecure: true,
+          },
           status: { timeoutMs: 500 },
         },
       },

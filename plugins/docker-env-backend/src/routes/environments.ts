@@ -14,7 +14,12 @@ import {
 import { Request } from 'express';
 import { Caller } from '../service/access';
 import { RouteContext, RouteModule } from '../service/RouteContext';
-import { validateCreateRequest, ValidCreateRequest } from './createEnvironment';
+import { approvalNeededNotice, ApprovalRequest } from '../quotas';
+import {
+  provisionOperation,
+  validateCreateRequest,
+  ValidCreateRequest,
+} from './createEnvironment';
 
 const DEFAULT_PAGE_SIZE = 50;
 
@@ -24,7 +29,7 @@ interface CreateAnswer {
   body: {
     environment: Environment;
     operation?: Operation;
-    request?: Record<string, unknown>;
+    request?: ApprovalRequest;
   };
   /** False when this is the stored answer to an earlier request with the same key. */
   fresh: boolean;
@@ -73,7 +78,7 @@ async function createEnvironment(
         };
       }
     }
-    const decision = await ctx.quotaGate.check(tx, {
+    const decision = await ctx.quotas.check(tx, {
       ...input,
       requestedBy: caller.actor,
     });
@@ -84,21 +89,12 @@ async function createEnvironment(
     });
     let body: CreateAnswer['body'];
     if (decision.withinQuota) {
-      const operation = await tx.insertOperation({
-        environmentId: environment.id,
-        kind: 'provision',
-        input: {
-          size: input.size,
-          cpuCores: input.cpuCores,
-          memoryMb: input.memoryMb,
-          diskGb: input.diskGb,
-        },
-        requestedBy: caller.actor,
-        lockKey: `env:${environment.id}`,
-      });
+      const operation = await tx.insertOperation(
+        provisionOperation(environment, caller.actor),
+      );
       body = { environment, operation };
     } else {
-      const request = await ctx.quotaGate.holdForApproval(
+      const request = await ctx.quotas.holdForApproval(
         tx,
         environment,
         decision.reason,
@@ -168,6 +164,15 @@ export const environmentRoutes: RouteModule = (router, ctx) => {
           req,
         );
         await ctx.events.changed(answer.body.environment, 'created');
+        if (answer.body.request) {
+          await ctx.notifier.notify(
+            approvalNeededNotice(
+              answer.body.environment,
+              answer.body.request,
+              ctx.quotas.approvers,
+            ),
+          );
+        }
       }
       res.status(answer.statusCode).json(answer.body as any);
     } catch (error) {

@@ -1,8 +1,13 @@
 import { RouteModule } from '../service/RouteContext';
+import { auditRoutes } from './audit';
+import { containerRoutes } from './containers';
 import { environmentRoutes } from './environments';
 import { lifecycleRoutes } from './lifecycle';
 import { nameRoutes } from './names';
+import { quotaRoutes } from './quotas';
 import { statusRoutes } from './status';
+import { deploymentRoutes } from './deployments';
+import { tokenRoutes } from './tokens';
 
 /**
  * Every concern's routes, in one list: a new concern (quotas, requests, audit, lifecycle, deployments) adds its file
@@ -10,7 +15,12 @@ import { statusRoutes } from './status';
  */
 export const routeModules: RouteModule[] = [
   environmentRoutes,
+  containerRoutes,
   lifecycleRoutes,
   nameRoutes,
   statusRoutes,
+  quotaRoutes,
+  auditRoutes,
+  tokenRoutes,
+  deploymentRoutes,
 ];

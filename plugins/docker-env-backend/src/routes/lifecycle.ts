@@ -10,6 +10,7 @@ import {
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { Request } from 'express';
 import { RouteContext, RouteModule } from '../service/RouteContext';
+import { refuseWhileDeploying } from '../deployments/refuseWhileDeploying';
 import { readableEnvironment } from './environments';
 
 /** Proxmox snapshot names: a letter, then letters, digits, `_` or `-`, at most 40. */
@@ -43,7 +44,7 @@ export function generatedSnapshotName(now = new Date()): string {
  * What earlier operations learnt (vmid, node, ip, endpointId, the `runningContainers` of the last pause), merged
  * oldest first: the runner starts each operation with no facts, so the route hands them over as input.
  */
-async function carriedFacts(
+export async function carriedFacts(
   ctx: RouteContext,
   environment: Environment,
 ): Promise<Record<string, unknown>> {
@@ -91,6 +92,7 @@ async function startLifecycle(
     await ctx.access.requireOn(caller, request.permission, found);
     validate();
     refuseState(found, request);
+    await refuseWhileDeploying(ctx, found);
     const facts = await carriedFacts(ctx, found);
     const answer = await ctx.store.transaction(async tx => {
       const current = (await tx.getEnvironmentById(found.id)) ?? found;

@@ -137,36 +137,27 @@ export const sharedSchemas = {
   },
 } as const;
 
+/** A JSON response or request body with this schema. */
+export const json = <S extends object>(schema: S) =>
+  ({ 'application/json': { schema } } as const);
+
+/** A response carrying a Backstage error body. */
+export const errorResponse = <D extends string>(description: D) =>
+  ({
+    description,
+    content: json({ $ref: '#/components/schemas/Error' } as const),
+  } as const);
+
 /** The error responses every route may answer with. */
 export const errorResponses = {
-  '400': {
-    description: 'Bad input: the message names the field and the rule.',
-    content: {
-      'application/json': { schema: { $ref: '#/components/schemas/Error' } },
-    },
-  },
-  '401': {
-    description: 'Not signed in.',
-    content: {
-      'application/json': { schema: { $ref: '#/components/schemas/Error' } },
-    },
-  },
-  '403': {
-    description: 'Not allowed.',
-    content: {
-      'application/json': { schema: { $ref: '#/components/schemas/Error' } },
-    },
-  },
+  '400': errorResponse('Bad input: the message names the field and the rule.'),
+  '401': errorResponse('Not signed in.'),
+  '403': errorResponse('Not allowed.'),
 } as const;
 
 /** A 404 answer for routes that address one record. */
 export const notFoundResponse = {
-  '404': {
-    description: 'No such record.',
-    content: {
-      'application/json': { schema: { $ref: '#/components/schemas/Error' } },
-    },
-  },
+  '404': errorResponse('No such record.'),
 } as const;
 
 /** The `{name}` path parameter: the environment that holds the name. */

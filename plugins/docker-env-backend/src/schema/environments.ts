@@ -1,7 +1,10 @@
 import { ENVIRONMENT_STATUSES } from '@docker-env/plugin-docker-env-common';
-import { errorResponses, nameParameter, notFoundResponse } from './components';
-
-const json = (schema: object) => ({ 'application/json': { schema } } as const);
+import {
+  errorResponses,
+  json,
+  nameParameter,
+  notFoundResponse,
+} from './components';
 
 /** Paths of the environments concern: create, list, read, operations, names. */
 export const environmentPaths = {
@@ -42,15 +45,17 @@ export const environmentPaths = {
       },
       responses: {
         '202': {
-          description: 'Accepted: the environment and its provision operation.',
+          description:
+            'Accepted: the environment and its provision operation, or (over quota) its approval request.',
           content: {
             'application/json': {
               schema: {
                 type: 'object',
-                required: ['environment', 'operation'],
+                required: ['environment'],
                 properties: {
                   environment: { $ref: '#/components/schemas/Environment' },
                   operation: { $ref: '#/components/schemas/Operation' },
+                  request: { $ref: '#/components/schemas/ApprovalRequest' },
                 },
               },
             },

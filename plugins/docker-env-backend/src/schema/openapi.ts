@@ -1,7 +1,11 @@
+import { auditPaths, auditSchemas } from './audit';
 import { sharedSchemas } from './components';
+import { containerPaths } from './containers';
 import { environmentPaths } from './environments';
 import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
+import { quotaPaths, quotaSchemas } from './quotas';
 import { statusPaths } from './status';
+import { deploymentPaths } from './deployments';
 
 /**
  * The plugin's HTTP API (OpenAPI 3.1), spec-first: routes are served with `createValidatedOpenApiRouter(spec)` and
@@ -20,6 +24,8 @@ export const spec = {
   components: {
     schemas: {
       ...sharedSchemas,
+      ...quotaSchemas,
+      ...auditSchemas,
     },
   },
   paths: {
@@ -29,7 +35,11 @@ export const spec = {
       delete: deleteEnvironmentOperation,
     },
     ...lifecyclePaths,
+    ...containerPaths,
     ...statusPaths,
+    ...quotaPaths,
+    ...auditPaths,
+    ...deploymentPaths,
   },
 } as const;
 

@@ -2,13 +2,17 @@ import type { LxcSnapshot } from '@docker-env/plugin-docker-env-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import { AuditTrail } from '../audit';
+import type { ContainerReads } from '../containers';
 import { EnvironmentEvents } from '../events';
 import { Notifier } from '../notifications';
-import { QuotaGate } from '../quotas';
+import { QuotaService } from '../quotas';
 import { DockerEnvApiSpec } from '../schema/openapi';
 import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';
 import { Access } from './access';
+import type { DeploymentRateLimit } from '../deployments/DeploymentRateLimit';
+import type { RegistryCredentials } from '../deployments/RegistryCredentials';
+import type { DeployTokens } from '../tokens';
 
 /** Everything a route module needs; built once by the plugin. */
 export interface RouteContext {
@@ -17,12 +21,20 @@ export interface RouteContext {
   audit: AuditTrail;
   events: EnvironmentEvents;
   notifier: Notifier;
-  quotaGate: QuotaGate;
+  /** Quotas: effective quota and usage, and the gate `POST /environments` asks. */
+  quotas: QuotaService;
   statusChecks: StatusCheck[];
   statusTimeoutMs: number;
   logger: LoggerService;
   /** The environments' snapshots as Proxmox lists them, oldest first. */
   snapshots: { list(vmid: number): Promise<LxcSnapshot[]> };
+  /** The environments' containers and logs through their Docker channel. */
+  containers: ContainerReads;
+  /** Deployment tokens (issue, list, revoke, verify). */
+  deployTokens: DeployTokens;
+  deploymentRateLimit: DeploymentRateLimit;
+  /** Registry credentials of accepted deployments (memory only). */
+  registryCredentials: RegistryCredentials;
 }
 
 /** The typed router every route module adds its routes to. */

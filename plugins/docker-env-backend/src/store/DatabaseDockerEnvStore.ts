@@ -12,6 +12,7 @@ import {
   Operation,
 } from '@docker-env/plugin-docker-env-common';
 import { Knex } from 'knex';
+import { QuotaStore } from '../quotas/QuotaStore';
 import { AuditLogStore } from './AuditLogStore';
 import {
   EnvironmentRow,
@@ -127,6 +128,10 @@ export class DatabaseDockerEnvStore
 
   async transaction<T>(fn: (tx: DockerEnvStore) => Promise<T>): Promise<T> {
     return this.db.transaction(trx => fn(new DatabaseDockerEnvStore(trx)));
+  }
+
+  quotas(): QuotaStore {
+    return new QuotaStore(this.db);
   }
 
   async insertEnvironment(input: NewEnvironment): Promise<Environment> {

@@ -6,6 +6,7 @@ import type {
   OperationKind,
 } from '@docker-env/plugin-docker-env-common';
 import type { PermissionCriteria } from '@backstage/plugin-permission-common';
+import type { QuotaStore } from '../quotas/QuotaStore';
 
 /** A query fragment the permission rules translate to: `property` is one of `values`. */
 export interface EnvironmentQuery {
@@ -118,6 +119,8 @@ export interface NewDelivery {
 export interface DockerEnvStore {
   /** Runs `fn` in one transaction; the store it receives writes inside it. */
   transaction<T>(fn: (tx: DockerEnvStore) => Promise<T>): Promise<T>;
+  /** The quota and approval records on the same connection (inside a transaction, on that transaction). */
+  quotas(): QuotaStore;
 
   /**
    * Inserts an environment. Throws `ConflictError` when a record holding the name exists (the partial unique index

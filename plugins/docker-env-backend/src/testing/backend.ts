@@ -109,6 +109,15 @@ export function startDockerEnvTestBackend(
           // Route tests look at queued operations; the runner has its own tests.
           dockerEnv: {
             runner: { enabled: false },
+            // Route tests of other concerns create many environments; quota tests set their own default.
+            quotas: {
+              default: {
+                cpuCores: 10000,
+                memoryMb: 10000000,
+                diskGb: 100000,
+                environments: 10000,
+              },
+            },
             ...(options.config?.dockerEnv as JsonObject | undefined),
           },
         },

@@ -19,9 +19,9 @@ export function buildFromConfig<T>(path: string, build: () => T): T {
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const message = (e as Error)?.message ?? String(e);
-    throw new ConfigError(
-      message.startsWith(path) ? message : `${path}: ${message}`,
-      e,
-    );
+    if (message.startsWith(path)) throw new ConfigError(message, e);
+    // a client's check names its option (`entryPoints[0]: ...`): name the full config key
+    const field = /^[A-Za-z][\w.[\]]*: /.test(message);
+    throw new ConfigError(`${path}${field ? '.' : ': '}${message}`, e);
   }
 }

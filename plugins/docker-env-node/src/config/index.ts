@@ -3,6 +3,7 @@ export {
   isLoopbackHost,
   readAllowInsecure,
   readBaseUrl,
+  readInteger,
   readPath,
   readSshConfig,
   readTimeoutMs,

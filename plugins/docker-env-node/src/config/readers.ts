@@ -48,6 +48,23 @@ export function readTimeoutMs(
   return v;
 }
 
+/** Reads an optional whole number in [min, max]; anything else is a {@link ConfigError} naming `section.key`. */
+export function readInteger(
+  c: Config | undefined,
+  section: string,
+  key: string,
+  range: { min: number; max: number },
+): number | undefined {
+  const v = c?.getOptionalNumber(key);
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < range.min || v > range.max) {
+    throw new ConfigError(
+      `${section}.${key}: must be a whole number between ${range.min} and ${range.max}`,
+    );
+  }
+  return v;
+}
+
 /**
  * Reads `baseUrl`: the server's root URL (`https://host[:port][/prefix]`) WITHOUT the API path,
  * which the client appends (`apiPath`, e.g. `/api` or `/api2/json`). `http:` needs

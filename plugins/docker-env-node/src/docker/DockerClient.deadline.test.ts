@@ -125,3 +125,70 @@ describe('DockerClient against a hung engine', () => {
     }
   });
 });
+
+/** An engine that answers a stop only after `delayMs` (the grace period), silent until then. */
+async function startSlowStopEngine(delayMs: number | undefined) {
+  const closed: number[] = [];
+  const server = net.createServer(socket => {
+    socket.on('error', () => {});
+    socket.on('close', () => closed.push(Date.now()));
+    socket.once('data', () => {
+      if (delayMs === undefined) return; // hung: never answers
+      setTimeout(
+        () =>
+          socket.end('HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n'),
+        delayMs,
+      );
+    });
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return {
+    closed,
+    client: (timeoutMs: number) =>
+      new DockerClient(
+        {
+          kind: 'tcp',
+          host: '127.0.0.1',
+          port: (server.address() as AddressInfo).port,
+          allowInsecure: true,
+        },
+        { timeoutMs },
+      ),
+    close: () => new Promise(r => server.close(r)),
+  };
+}
+
+describe('DockerClient stop with a grace period longer than the call timeout', () => {
+  it('waits for the engine through the grace period (no socket idle timeout first)', async () => {
+    // the engine stays silent for 1.2 s (t=1 plus its own work), much longer than the 300 ms call timeout
+    const engine = await startSlowStopEngine(1200);
+    try {
+      await expect(
+        engine.client(300).stop('web', { timeoutSeconds: 1 }),
+      ).resolves.toEqual({ alreadyStopped: false });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('gives up on a hung engine at timeout plus grace, and closes the connection', async () => {
+    const engine = await startSlowStopEngine(undefined);
+    try {
+      const started = Date.now();
+      const error = await engine
+        .client(300)
+        .stop('web', { timeoutSeconds: 1 })
+        .catch(e => e);
+      const elapsed = Date.now() - started;
+      expect(error).toMatchObject({ system: 'docker', reason: 'ETIMEDOUT' });
+      expect(elapsed).toBeGreaterThanOrEqual(1280);
+      expect(elapsed).toBeLessThan(2500);
+      // the request was aborted at the deadline, not left open until the socket idle timeout
+      await new Promise(r => setTimeout(r, 200));
+      expect(engine.closed).toHaveLength(1);
+      expect(engine.closed[0] - started).toBeLessThan(2500);
+    } finally {
+      await engine.close();
+    }
+  });
+});

@@ -8,8 +8,12 @@ import {
   type DockerTarget,
 } from './connectionFromConfig';
 import { buildCreateContainerBody } from './createBody';
-import { assertContainerName, assertContainerRef } from './dockerValues';
-import { EngineCall } from './engineCall';
+import {
+  assertContainerName,
+  assertContainerRef,
+  assertImageRef,
+} from './dockerValues';
+import { EngineCall, MAX_GRACE_SECONDS } from './engineCall';
 import {
   subscribeEvents,
   type DockerEventSubscription,
@@ -41,6 +45,8 @@ export type { DockerEventSubscription, SubscribeEventsOptions } from './events';
 export interface DockerApi {
   ping(): Promise<void>;
   pullImage(image: string, auth?: RegistryAuth): Promise<{ status: string }>;
+  /** True when the engine holds the image locally. */
+  imagePresent(image: string): Promise<boolean>;
   createContainer(
     input: CreateContainerInput,
   ): Promise<{ id: string; warnings: string[] }>;
@@ -93,7 +99,7 @@ export interface DockerClientOptions {
 function graceSeconds(v: number | undefined): number | undefined {
   return v === undefined
     ? undefined
-    : assertInteger(v, 'timeoutSeconds', 0, 3600);
+    : assertInteger(v, 'timeoutSeconds', 0, MAX_GRACE_SECONDS);
 }
 
 /**
@@ -145,7 +151,10 @@ export class DockerClient implements DockerApi {
   }
 
   async ping(): Promise<void> {
-    await this.engine.run('GET /_ping', () => this.docker.ping());
+    await this.engine.run('GET /_ping', abortSignal =>
+      // @types/dockerode omits ping's options; dockerode passes abortSignal on
+      (this.docker.ping as (o: object) => Promise<unknown>)({ abortSignal }),
+    );
   }
 
   async pullImage(
@@ -155,16 +164,31 @@ export class DockerClient implements DockerApi {
     return pullImage(this.engine, image, auth, this.pullTimeoutMs);
   }
 
+  async imagePresent(image: string): Promise<boolean> {
+    const ref = assertImageRef(image);
+    return this.engine.run<boolean>(
+      `GET /images/${ref}/json`,
+      async () => {
+        await this.docker.getImage(ref).inspect();
+        return true;
+      },
+      { accept: { 404: () => false } },
+    );
+  }
+
   async createContainer(
     input: CreateContainerInput,
   ): Promise<{ id: string; warnings: string[] }> {
     const { name, body } = buildCreateContainerBody(input);
     // _query/_body keep the body (env values may be secrets) out of the URL, where dockerode would copy it
-    const created = await this.engine.run('POST /containers/create', () =>
-      this.docker.createContainer({
-        _query: { name },
-        _body: body,
-      } as unknown as Docker.ContainerCreateOptions),
+    const created = await this.engine.run(
+      'POST /containers/create',
+      abortSignal =>
+        this.docker.createContainer({
+          _query: { name },
+          _body: body,
+          abortSignal,
+        } as unknown as Docker.ContainerCreateOptions),
     );
     const raw = created as unknown as {
       id: string;
@@ -178,8 +202,8 @@ export class DockerClient implements DockerApi {
     // dockerode reports 304 (already started) as an error
     return this.engine.run<{ alreadyRunning: boolean }>(
       `POST /containers/${ref}/start`,
-      async () => {
-        await this.docker.getContainer(ref).start();
+      async abortSignal => {
+        await this.docker.getContainer(ref).start({ abortSignal });
         return { alreadyRunning: false };
       },
       { accept: { 304: () => ({ alreadyRunning: true }) } },
@@ -194,8 +218,10 @@ export class DockerClient implements DockerApi {
     const t = graceSeconds(options.timeoutSeconds);
     return this.engine.run<{ alreadyStopped: boolean }>(
       `POST /containers/${ref}/stop`,
-      async () => {
-        await this.docker.getContainer(ref).stop(t === undefined ? {} : { t });
+      async abortSignal => {
+        await this.docker
+          .getContainer(ref)
+          .stop(t === undefined ? { abortSignal } : { t, abortSignal });
         return { alreadyStopped: false };
       },
       {
@@ -213,7 +239,10 @@ export class DockerClient implements DockerApi {
     const t = graceSeconds(options.timeoutSeconds);
     await this.engine.run(
       `POST /containers/${ref}/restart`,
-      () => this.docker.getContainer(ref).restart(t === undefined ? {} : { t }),
+      abortSignal =>
+        this.docker
+          .getContainer(ref)
+          .restart(t === undefined ? { abortSignal } : { t, abortSignal }),
       { extraMs: (t ?? 10) * 1000 },
     );
   }
@@ -223,18 +252,20 @@ export class DockerClient implements DockerApi {
     options: { force?: boolean; volumes?: boolean } = {},
   ): Promise<void> {
     const ref = assertContainerRef(container);
-    await this.engine.run(`DELETE /containers/${ref}`, () =>
-      this.docker
-        .getContainer(ref)
-        .remove({ force: options.force === true, v: options.volumes === true }),
+    await this.engine.run(`DELETE /containers/${ref}`, abortSignal =>
+      this.docker.getContainer(ref).remove({
+        force: options.force === true,
+        v: options.volumes === true,
+        abortSignal,
+      }),
     );
   }
 
   async rename(container: string, newName: string): Promise<void> {
     const ref = assertContainerRef(container);
     const name = assertContainerName(newName, 'newName');
-    await this.engine.run(`POST /containers/${ref}/rename`, () =>
-      this.docker.getContainer(ref).rename({ name }),
+    await this.engine.run(`POST /containers/${ref}/rename`, abortSignal =>
+      this.docker.getContainer(ref).rename({ name, abortSignal }),
     );
   }
 
@@ -244,8 +275,9 @@ export class DockerClient implements DockerApi {
     options: InspectOptions = {},
   ): Promise<ContainerDetails> {
     const ref = assertContainerRef(container);
-    const i = await this.engine.run(`GET /containers/${ref}/json`, () =>
-      this.docker.getContainer(ref).inspect(),
+    const i = await this.engine.run(
+      `GET /containers/${ref}/json`,
+      abortSignal => this.docker.getContainer(ref).inspect({ abortSignal }),
     );
     return toContainerDetails(i, options);
   }
@@ -254,10 +286,11 @@ export class DockerClient implements DockerApi {
     options: ListContainersOptions = {},
   ): Promise<ContainerSummary[]> {
     const filters = listFilters(options);
-    const list = await this.engine.run('GET /containers/json', () =>
+    const list = await this.engine.run('GET /containers/json', abortSignal =>
       this.docker.listContainers({
         all: options.all === true,
         filters: JSON.stringify(filters),
+        abortSignal,
       }),
     );
     return toContainerSummaries(list);
@@ -285,8 +318,12 @@ export class DockerClient implements DockerApi {
 
   async stats(container: string): Promise<ContainerStats> {
     const ref = assertContainerRef(container);
-    const s = await this.engine.run(`GET /containers/${ref}/stats`, () =>
-      this.docker.getContainer(ref).stats({ stream: false }),
+    const s = await this.engine.run(
+      `GET /containers/${ref}/stats`,
+      abortSignal =>
+        this.docker
+          .getContainer(ref)
+          .stats({ stream: false, abortSignal } as { stream: false }),
     );
     return toContainerStats(s);
   }

@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import { isLoopbackHost } from '../config';
 import { assertHostname, assertInteger, assertIpv4 } from '../validation';
 import { normaliseHostKeySha256, pinnedHostVerifier } from '../ssh/hostKey';
+import { socketIdleTimeoutMs } from './engineCall';
 import type { DockerConnectionSpec } from './types';
 
 function assertHost(value: unknown, field: string): string {
@@ -72,7 +73,7 @@ function portainerOptions(
     }api/endpoints/${endpointId}/docker`,
     headers: { 'X-API-Key': spec.apiKey },
     ...(spec.caPem ? { ca: spec.caPem } : {}),
-    timeout: timeoutMs,
+    timeout: socketIdleTimeoutMs(timeoutMs),
   };
 }
 
@@ -91,7 +92,7 @@ export function toDockerodeOptions(
         protocol: 'http',
         host,
         port: assertInteger(spec.port, 'connection.port', 1, 65535),
-        timeout: timeoutMs,
+        timeout: socketIdleTimeoutMs(timeoutMs),
       };
     }
     case 'socket': {
@@ -106,7 +107,7 @@ export function toDockerodeOptions(
           'connection.socketPath: must be an absolute path without ".."',
         );
       }
-      return { socketPath: p, timeout: timeoutMs };
+      return { socketPath: p, timeout: socketIdleTimeoutMs(timeoutMs) };
     }
     case 'ssh': {
       const hostHex = normaliseHostKeySha256(

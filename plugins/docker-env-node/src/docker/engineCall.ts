@@ -2,6 +2,18 @@ import { InputError } from '@backstage/errors';
 import type Docker from 'dockerode';
 import { UpstreamApiError } from '../errors';
 
+/** The longest stop/restart grace period a caller may ask for, in seconds. */
+export const MAX_GRACE_SECONDS = 3600;
+
+/**
+ * dockerode's socket idle timeout for a client whose calls get `timeoutMs`: longer than a call plus the longest
+ * grace period, since the engine sends nothing while a `stop` waits for the container. It is only a safety net:
+ * {@link EngineCall.run} ends every call at its own deadline and aborts its request.
+ */
+export function socketIdleTimeoutMs(timeoutMs: number): number {
+  return timeoutMs + MAX_GRACE_SECONDS * 1000;
+}
+
 /** A dockerode failure: HTTP status and the engine's JSON body when there was an answer. */
 export type DockerodeError = Error & {
   statusCode?: number;
@@ -45,7 +57,8 @@ export function toDockerError(
 
 /**
  * One engine and the deadline every call to it gets. dockerode's own `timeout` is a socket idle
- * timeout (and there is none over SSH), so each call also races a timer of `timeoutMs`.
+ * timeout (and there is none over SSH), so each call races a timer of `timeoutMs` and aborts its
+ * request when the timer wins (pass the signal to dockerode as `abortSignal`).
  */
 export class EngineCall {
   constructor(
@@ -61,25 +74,25 @@ export class EngineCall {
    */
   async run<T>(
     operation: string,
-    fn: () => Promise<T>,
+    fn: (abortSignal: AbortSignal) => Promise<T>,
     options: { accept?: Record<number, () => T>; extraMs?: number } = {},
   ): Promise<T> {
     const { accept, extraMs = 0 } = options;
     const deadlineMs = this.timeoutMs + extraMs;
+    const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            Object.assign(new Error(`timed out after ${deadlineMs} ms`), {
-              code: 'ETIMEDOUT',
-            }),
-          ),
-        deadlineMs,
-      );
+      timer = setTimeout(() => {
+        reject(
+          Object.assign(new Error(`timed out after ${deadlineMs} ms`), {
+            code: 'ETIMEDOUT',
+          }),
+        );
+        abort.abort();
+      }, deadlineMs);
     });
     try {
-      return await Promise.race([fn(), timeout]);
+      return await Promise.race([fn(abort.signal), timeout]);
     } catch (e) {
       const status = (e as DockerodeError)?.statusCode;
       const accepted = status !== undefined ? accept?.[status] : undefined;

@@ -82,5 +82,6 @@ export function toContainerDetails(
     restartCount: i.RestartCount ?? 0,
     memoryBytes: i.HostConfig?.Memory ?? 0,
     nanoCpus: i.HostConfig?.NanoCpus ?? 0,
+    networkMode: i.HostConfig?.NetworkMode || 'bridge',
   };
 }

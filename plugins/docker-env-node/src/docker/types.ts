@@ -138,6 +138,8 @@ export interface ContainerDetails {
   restartCount: number;
   memoryBytes: number;
   nanoCpus: number;
+  /** `bridge`, `host` or a network name (HostConfig.NetworkMode). */
+  networkMode: string;
 }
 
 /** One entry of {@link DockerApi.listContainers}. */

@@ -1,5 +1,11 @@
 import { ConfigReader } from '@backstage/config';
-import { edgeRequest, eventually, Lab, startLab } from '@docker-env/lab';
+import {
+  edgeRequest,
+  eventually,
+  Lab,
+  labClientConfig,
+  startLab,
+} from '@docker-env/lab';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,32 +29,12 @@ describe('the clients against the lab, end to end', () => {
     lab = await startLab({ latencyScale: 0, edge: { directory: routesDir } });
     config = new ConfigReader({
       dockerEnv: {
-        proxmox: {
-          baseUrl: lab.urls.proxmox.replace(/\/api2\/json$/, ''),
-          allowInsecure: true,
-          tokenId: lab.credentials.proxmox.tokenId,
-          tokenSecret: lab.credentials.proxmox.tokenSecret,
-        },
-        netbox: {
-          baseUrl: lab.urls.netbox,
-          allowInsecure: true,
-          token: lab.credentials.netbox.token,
-        },
-        portainer: {
-          baseUrl: lab.urls.portainer.replace(/\/api$/, ''),
-          allowInsecure: true,
-          apiKey: lab.credentials.portainer.apiKey,
-        },
+        ...labClientConfig(lab, { routesDir }),
         traefik: {
-          baseDomain: 'docker.example.com',
+          ...labClientConfig(lab, { routesDir }).traefik,
           certResolver: 'le',
           wildcardCertificate: true,
-          // the lab edge's plain-HTTP entry point
-          entryPoints: ['web'],
-          tls: false,
-          directory: routesDir,
         },
-        docker: { kind: 'portainer' },
       },
     });
   });

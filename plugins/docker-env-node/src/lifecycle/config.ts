@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { ConfigError, buildFromConfig } from '../config';
 import { assertStorageId } from '../validation/proxmoxValues';
 import type { LifecycleConfig } from './types';
 
@@ -63,8 +64,21 @@ export function lifecycleConfig(
   return c;
 }
 
-/** Reads `dockerEnv.lifecycle` (see config.d.ts). */
+/** Reads `dockerEnv.lifecycle` (see config.d.ts); a bad value is a `ConfigError` naming its key. */
 export function readLifecycleConfig(config: Config): LifecycleConfig {
+  return buildFromConfig('dockerEnv.lifecycle', () => {
+    try {
+      return read(config);
+    } catch (e) {
+      // lifecycleConfig names the field as `lifecycle.<key>`: give the full config key
+      if (e instanceof InputError && e.message.startsWith('lifecycle.'))
+        throw new ConfigError(`dockerEnv.${e.message}`);
+      throw e;
+    }
+  });
+}
+
+function read(config: Config): LifecycleConfig {
   const c = config.getConfig('dockerEnv.lifecycle');
   const num = (key: keyof LifecycleConfig) => c.getOptionalNumber(key);
   const values: Partial<LifecycleConfig> = {

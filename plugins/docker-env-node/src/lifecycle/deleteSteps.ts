@@ -57,7 +57,7 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
         const vmid = idFact(ctx, 'vmid');
         const notes = finalBackupNotes(ctx);
         const find = async () =>
-          (await deps.backups.listBackups(config.backupStorage, vmid)).find(
+          (await pve(ctx, env).listBackups(config.backupStorage, vmid)).find(
             b => b.notes === notes,
           );
         const existing = await find();
@@ -65,7 +65,7 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
         await runTask(
           ctx,
           env,
-          deps.backups.vzdump(vmid, {
+          pve(ctx, env).vzdump(vmid, {
             storage: config.backupStorage,
             mode: config.backupMode,
             notes,
@@ -170,7 +170,7 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
           );
         // the address goes back to the pool: the next CT may get it (NetBox refuses a duplicate)
         if (vm.primaryIp4)
-          await deps.netboxAddresses.deleteAddress(vm.primaryIp4.id);
+          await deps.netbox.releasePrimaryIp4(vmId, ctx.target.environmentId);
         const renamed = decommissionedVmName(
           ctx.target.name,
           ctx.target.environmentId,

@@ -5,9 +5,6 @@ import { NetBoxClient } from '../netbox';
 import { PortainerClient } from '../portainer';
 import { ProxmoxApiClient } from '../proxmox';
 import { routeStoreFromConfig } from '../traefik';
-import { NetBoxIpAddresses } from './extras/NetBoxIpAddresses';
-import { PortainerEndpointUrls } from './extras/PortainerEndpointUrls';
-import { ProxmoxBackups } from './extras/ProxmoxBackups';
 import type { DockerChannel, LifecycleDeps } from './types';
 
 /**
@@ -34,11 +31,8 @@ export function lifecycleDepsFromConfig(
 ): LifecycleDeps {
   return {
     proxmox: ProxmoxApiClient.fromConfig(config),
-    backups: ProxmoxBackups.fromConfig(config),
     portainer: PortainerClient.fromConfig(config),
-    portainerEndpoints: PortainerEndpointUrls.fromConfig(config),
     netbox: NetBoxClient.fromConfig(config),
-    netboxAddresses: NetBoxIpAddresses.fromConfig(config),
     routes: routeStoreFromConfig(config),
     docker,
   };

@@ -6,12 +6,11 @@ import {
 } from '../ownership';
 import type { DockerApi } from '../docker/DockerClient';
 import { UpstreamApiError } from '../errors';
-import { isOurVirtualMachine } from '../netbox';
 import type { StepContext } from '../operations';
 import type { PortainerEndpoint } from '../portainer';
 import { isMissingCt, type LxcConfig, type ProxmoxClient } from '../proxmox';
+import { sleep } from '../timing/sleep';
 import { idFact, optionalIdFact } from './facts';
-import { PortainerEndpointUrls } from './extras/PortainerEndpointUrls';
 import {
   liveDocument,
   rewriteEnvironmentRoutes,
@@ -24,24 +23,6 @@ export interface StepEnv {
   deps: LifecycleDeps;
   config: LifecycleConfig;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined = undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** The Proxmox client addressing the node the environment's CT lives on (fact `node`). */
 export function pve(ctx: StepContext, { deps }: StepEnv): ProxmoxClient {
@@ -216,15 +197,12 @@ export async function followIpInPortainer(
 ): Promise<boolean> {
   const endpoint = await ourEndpoint(ctx, env);
   if (!endpoint) return false;
-  const endpointId = endpoint.id;
-  const wanted = PortainerEndpointUrls.agentUrl(ip, env.config.agentPort);
-  if (endpoint.url === wanted) return false;
-  await env.deps.portainerEndpoints.setAgentAddress(
-    endpointId,
+  return env.deps.portainer.updateAgentAddress({
+    endpointId: endpoint.id,
+    environmentId: ctx.target.environmentId,
     ip,
-    env.config.agentPort,
-  );
-  return true;
+    port: env.config.agentPort,
+  });
 }
 
 /** Sets the NetBox VM's primary IPv4 address to `ip` (same prefix length) when it differs. */
@@ -235,22 +213,7 @@ export async function followIpInNetBox(
 ): Promise<boolean> {
   const vmId = optionalIdFact(ctx, 'netboxVmId');
   if (vmId === undefined) return false;
-  const vm = await env.deps.netbox.getVirtualMachineById(vmId);
-  if (!isOurVirtualMachine(vm, ctx.target.environmentId))
-    throw new OwnershipConflictError(
-      'NetBox',
-      `VM ${vm.name} (id ${vmId})`,
-      `it does not carry environment id ${ctx.target.environmentId}`,
-    );
-  const primary = vm.primaryIp4;
-  if (!primary) return false;
-  const [address, prefix] = primary.address.split('/');
-  if (address === ip) return false;
-  await env.deps.netboxAddresses.setAddress(
-    primary.id,
-    `${ip}/${prefix ?? '32'}`,
-  );
-  return true;
+  return env.deps.netbox.changePrimaryIp4(vmId, ctx.target.environmentId, ip);
 }
 
 /** Sets every route's backends to `ip`, leaving paused routes paused. */

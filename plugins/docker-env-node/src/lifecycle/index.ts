@@ -24,9 +24,6 @@ export {
 export { lifecycleConfig, readLifecycleConfig } from './config';
 export { lifecycleDepsFromConfig, dockerChannelFromConfig } from './deps';
 export { environmentRouteIds, isPausedDocument } from './routes';
-export { ProxmoxBackups, type PveBackup } from './extras/ProxmoxBackups';
-export { PortainerEndpointUrls } from './extras/PortainerEndpointUrls';
-export { NetBoxIpAddresses } from './extras/NetBoxIpAddresses';
 export {
   LIFECYCLE_KINDS,
   type LifecycleKind,

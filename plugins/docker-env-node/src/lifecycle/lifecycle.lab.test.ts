@@ -129,7 +129,7 @@ describe('lifecycle steps against the lab', () => {
         f.startsWith('dockerenv_goner'),
       ),
     ).toEqual([]);
-    const backups = await l.backups.listBackups(
+    const backups = await l.proxmox.listBackups(
       'backup',
       env.facts.vmid as number,
     );
@@ -212,7 +212,7 @@ describe('resume after the guest got a new address', () => {
     });
     expect(after.netbox).toMatchObject({ ip: newIp });
     // the lab's Portainer answers the endpoint update but keeps the URL it had (it models no URL change yet),
-    // so what is checked here is that the update was sent; its body is checked in extras.test.ts
+    // so what is checked here is that the update was sent; its body is checked in PortainerClient.test.ts
     expect(l.lab.portainer.control.callCount('portainer.endpoint.update')).toBe(
       1,
     );

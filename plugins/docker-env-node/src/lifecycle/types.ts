@@ -3,9 +3,6 @@ import type { NetBoxApi } from '../netbox/types';
 import type { PortainerApi } from '../portainer/types';
 import type { ProxmoxClient } from '../proxmox';
 import type { RouteStore } from '../traefik/RouteStore';
-import type { NetBoxIpAddresses } from './extras/NetBoxIpAddresses';
-import type { PortainerEndpointUrls } from './extras/PortainerEndpointUrls';
-import type { ProxmoxBackups } from './extras/ProxmoxBackups';
 
 /** The lifecycle operations built from steps (snapshot list and the containers read model are plain reads). */
 export type LifecycleKind =
@@ -37,7 +34,6 @@ export type DockerChannel = (environment: {
 /** The clients the lifecycle steps use; all of them are the production clients of this package. */
 export interface LifecycleDeps {
   proxmox: ProxmoxClient;
-  backups: ProxmoxBackups;
   portainer: Pick<
     PortainerApi,
     | 'getEndpoint'
@@ -49,13 +45,16 @@ export interface LifecycleDeps {
     | 'deleteTeam'
     | 'listTags'
     | 'deleteTag'
+    | 'updateAgentAddress'
   >;
-  portainerEndpoints: PortainerEndpointUrls;
   netbox: Pick<
     NetBoxApi,
-    'getVirtualMachineById' | 'updateVirtualMachine' | 'setVirtualMachineStatus'
+    | 'getVirtualMachineById'
+    | 'updateVirtualMachine'
+    | 'setVirtualMachineStatus'
+    | 'changePrimaryIp4'
+    | 'releasePrimaryIp4'
   >;
-  netboxAddresses: NetBoxIpAddresses;
   /** The Traefik route folder (`TraefikRoutes.store`). */
   routes: RouteStore;
   docker: DockerChannel;

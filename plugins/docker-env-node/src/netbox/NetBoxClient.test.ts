@@ -8,7 +8,8 @@ import {
 } from '@docker-env/lab';
 import { UpstreamApiError } from '../errors';
 import { OwnershipConflictError } from '../ownership';
-import { NetBoxClient, flattenErrors } from './NetBoxClient';
+import { NetBoxClient } from './NetBoxClient';
+import { flattenErrors } from './mapping';
 
 const WRITE_SCHEMAS: Record<string, Record<string, string>> = {
   '/api/virtualization/cluster-types/': { POST: 'ClusterTypeRequest' },
@@ -23,6 +24,9 @@ const WRITE_SCHEMAS: Record<string, Record<string, string>> = {
   },
   '/api/virtualization/interfaces/': { POST: 'WritableVMInterfaceRequest' },
   '/api/ipam/ip-addresses/': { POST: 'WritableIPAddressRequest' },
+  '/api/ipam/ip-addresses/{id}/': {
+    PATCH: 'PatchedWritableIPAddressRequest',
+  },
 };
 
 describe('NetBoxClient against the NetBox simulator', () => {
@@ -412,6 +416,63 @@ describe('NetBoxClient against the NetBox simulator', () => {
     expect(ipErr.message).toContain('IP address 10.1.0.5/24');
     expect(sim.state.ipAddresses).toHaveLength(1);
     expect(sim.state.ipAddresses[0].assigned_object_id).toBe(theirIf.id);
+  });
+
+  it('moves and releases the primary address of our VM only', async () => {
+    const nb = client();
+    const { cluster } = await setup(nb);
+    const addressed = async (
+      environmentId: string,
+      name: string,
+      ip: string,
+    ) => {
+      const { vm } = await nb.upsertVirtualMachine(
+        { name, clusterId: cluster.id },
+        { environmentId },
+      );
+      const iface = await nb.ensureInterface(vm.id, 'eth0');
+      const addr = await nb.ensureIpAddress({
+        address: ip,
+        interfaceId: iface.id,
+      });
+      await nb.setPrimaryIp4(vm.id, addr.id);
+      return { vm, addr };
+    };
+    const mine = await addressed('env-1', 'mine', '10.1.0.5/24');
+    const theirs = await addressed('env-2', 'theirs', '10.1.0.6/24');
+
+    expect(await nb.changePrimaryIp4(mine.vm.id, 'env-1', '10.1.0.9')).toBe(
+      true,
+    );
+    expect(sent.at(-1)).toMatchObject({
+      method: 'PATCH',
+      path: `/api/ipam/ip-addresses/${mine.addr.id}/`,
+      body: { address: '10.1.0.9/24' },
+    });
+    expect((await nb.getVirtualMachineById(mine.vm.id)).primaryIp4).toEqual({
+      id: mine.addr.id,
+      address: '10.1.0.9/24',
+    });
+    const writes = sent.length;
+    expect(await nb.changePrimaryIp4(mine.vm.id, 'env-1', '10.1.0.9')).toBe(
+      false,
+    );
+    expect(sent.slice(writes).every(r => r.method === 'GET')).toBe(true);
+
+    // another environment's VM: refused, its address untouched
+    await expect(
+      nb.changePrimaryIp4(theirs.vm.id, 'env-1', '10.1.0.7'),
+    ).rejects.toBeInstanceOf(OwnershipConflictError);
+    await expect(
+      nb.releasePrimaryIp4(theirs.vm.id, 'env-1'),
+    ).rejects.toBeInstanceOf(OwnershipConflictError);
+    await expect(
+      nb.changePrimaryIp4(mine.vm.id, 'env-1', '10.1.0'),
+    ).rejects.toThrow(/^ip: /);
+
+    expect(await nb.releasePrimaryIp4(mine.vm.id, 'env-1')).toBe(true);
+    expect(await nb.releasePrimaryIp4(mine.vm.id, 'env-1')).toBe(false);
+    expect(sim.state.ipAddresses.map(i => i.id)).toEqual([theirs.addr.id]);
   });
 
   describe('refuses bad input before any request', () => {

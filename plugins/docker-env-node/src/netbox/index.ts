@@ -1,8 +1,4 @@
-export {
-  NetBoxClient,
-  choiceValue,
-  flattenErrors,
-  isOurVirtualMachine,
-} from './NetBoxClient';
-export type { NetBoxClientOptions } from './NetBoxClient';
+export { NetBoxClient } from './NetBoxClient';
+export { choiceValue, flattenErrors, isOurVirtualMachine } from './mapping';
+export type { NetBoxClientOptions } from './NetBoxHttp';
 export * from './types';

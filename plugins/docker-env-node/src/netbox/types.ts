@@ -155,6 +155,24 @@ export interface NetBoxApi {
     description?: string;
     tags?: Array<{ name: string; slug: string }>;
   }): Promise<NetBoxIpAddress & { created: boolean }>;
+  /**
+   * Moves the primary IPv4 address object of our VM to `ip` (same prefix length, `PATCH /api/ipam/ip-addresses/{id}/`);
+   * true when it changed, false when it already had that address or the VM has none. A VM without this environment
+   * id in its custom field is refused with an `OwnershipConflictError`.
+   */
+  changePrimaryIp4(
+    virtualMachineId: number,
+    environmentId: string,
+    ip: string,
+  ): Promise<boolean>;
+  /**
+   * Deletes the primary IPv4 address object of our VM (the address goes back to the pool); false when it has none or
+   * it was already gone. Same ownership refusal as {@link NetBoxApi.changePrimaryIp4}.
+   */
+  releasePrimaryIp4(
+    virtualMachineId: number,
+    environmentId: string,
+  ): Promise<boolean>;
   setPrimaryIp4(
     virtualMachineId: number,
     ipAddressId: number,

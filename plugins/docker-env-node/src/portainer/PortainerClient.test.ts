@@ -192,6 +192,46 @@ describe('PortainerClient against the Portainer simulator', () => {
     expect(sim.state.endpoints).toHaveLength(2);
   });
 
+  it('moves our environment to a new agent address, and refuses one that is not ours', async () => {
+    const pt = client();
+    const { endpoint } = await pt.createAgentEndpoint({
+      name: 'moving',
+      ip: AGENT_IP,
+      environmentId: 'env-1',
+    });
+    const update = { endpointId: endpoint.id, environmentId: 'env-1' };
+    expect(await pt.updateAgentAddress({ ...update, ip: AGENT_IP })).toBe(
+      false,
+    );
+    expect(sent.some(r => r.method === 'PUT')).toBe(false);
+    expect(
+      await pt.updateAgentAddress({
+        ...update,
+        ip: '127.10.249.9',
+        port: 9002,
+      }),
+    ).toBe(true);
+    // the body is checked against endpoints.endpointUpdatePayload by recordingFetch
+    expect(sent.filter(r => r.method === 'PUT')).toEqual([
+      {
+        method: 'PUT',
+        path: `/api/endpoints/${endpoint.id}`,
+        body: { url: 'tcp://127.10.249.9:9002' },
+      },
+    ]);
+    await expect(
+      pt.updateAgentAddress({
+        ...update,
+        environmentId: 'env-2',
+        ip: AGENT_IP,
+      }),
+    ).rejects.toBeInstanceOf(OwnershipConflictError);
+    await expect(
+      pt.updateAgentAddress({ ...update, ip: '127.10.249' }),
+    ).rejects.toThrow(/^ip: /);
+    expect(sent.filter(r => r.method === 'PUT')).toHaveLength(1);
+  });
+
   it('maps an agent that does not answer to UpstreamApiError 500', async () => {
     const err = await client()
       .createAgentEndpoint({

@@ -1,3 +1,4 @@
 export { PortainerClient } from './PortainerClient';
-export type { PortainerClientOptions } from './PortainerClient';
+export { agentEndpointUrl } from './mapping';
+export type { PortainerClientOptions } from './PortainerHttp';
 export * from './types';

@@ -79,6 +79,16 @@ export interface PortainerApi {
     port?: number;
     groupId?: number;
   }): Promise<{ endpoint: PortainerEndpoint; created: boolean }>;
+  /**
+   * Points our agent environment at `tcp://ip:port` (`PUT /endpoints/{id}`) when it points elsewhere; true when it
+   * changed. An environment without this environment id's tag is refused with an `OwnershipConflictError`.
+   */
+  updateAgentAddress(input: {
+    endpointId: number;
+    environmentId: string;
+    ip: string;
+    port?: number;
+  }): Promise<boolean>;
   /** The environment with that name when it carries this environment id's tag. */
   findOwnedEndpoint(
     name: string,

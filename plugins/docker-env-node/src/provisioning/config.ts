@@ -1,6 +1,5 @@
 import type { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
-import { buildFromConfig } from '../config';
+import { ConfigError, buildFromConfig, readInteger } from '../config';
 import { DockerClient } from '../docker';
 import { NetBoxClient } from '../netbox';
 import { PortainerClient } from '../portainer';
@@ -58,11 +57,18 @@ const DEFAULT_RULES: LxcFirewallRule[] = [
 function readSource(c: Config | undefined): LxcSource {
   const kind = c?.getOptionalString('kind') ?? 'clone';
   if (kind === 'clone')
-    return { kind, templateVmid: c?.getOptionalNumber('templateVmid') ?? 9000 };
+    return {
+      kind,
+      templateVmid:
+        readInteger(c, 'dockerEnv.provisioning.source', 'templateVmid', {
+          min: 100,
+          max: 999_999_999,
+        }) ?? 9000,
+    };
   if (kind === 'osTemplate') {
     const distro = c!.getOptionalString('distro') ?? 'debian';
     if (distro !== 'debian' && distro !== 'ubuntu')
-      throw new InputError(
+      throw new ConfigError(
         'dockerEnv.provisioning.source.distro: must be debian or ubuntu',
       );
     return {
@@ -76,7 +82,7 @@ function readSource(c: Config | undefined): LxcSource {
       agentSecret: c!.getOptionalString('agentSecret'),
     };
   }
-  throw new InputError(
+  throw new ConfigError(
     'dockerEnv.provisioning.source.kind: must be clone or osTemplate',
   );
 }
@@ -84,10 +90,18 @@ function readSource(c: Config | undefined): LxcSource {
 function policy(v: string | undefined, fallback: 'ACCEPT' | 'DROP') {
   const p = v ?? fallback;
   if (p !== 'ACCEPT' && p !== 'DROP' && p !== 'REJECT')
-    throw new InputError(
+    throw new ConfigError(
       'dockerEnv.provisioning.firewall: policies are ACCEPT, DROP or REJECT',
     );
   return p;
+}
+
+function agentScheme(v: string | undefined): 'http' | 'https' {
+  if (v === undefined || v === 'https') return 'https';
+  if (v === 'http') return 'http';
+  throw new ConfigError(
+    'dockerEnv.provisioning.agent.scheme: must be https or http',
+  );
 }
 
 /** Reads `dockerEnv.provisioning` (and the public URL's parts from `dockerEnv.traefik`). */
@@ -95,13 +109,18 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
   return buildFromConfig('dockerEnv.provisioning', () => read(config));
 }
 
+const SECTION = 'dockerEnv.provisioning';
+const PORT = { min: 1, max: 65535 };
+
 function read(config: Config): ProvisioningConfig {
-  const c = config.getOptionalConfig('dockerEnv.provisioning');
+  const c = config.getOptionalConfig(SECTION);
   const traefik = config.getConfig('dockerEnv.traefik');
   const fw = c?.getOptionalConfig('firewall');
+  const int = (key: string, range: { min: number; max: number }) =>
+    readInteger(c, SECTION, key, range);
   const timeouts = { ...DEFAULT_TIMEOUTS };
   for (const name of PROVISION_STEP_NAMES) {
-    const v = c?.getOptionalNumber(`timeouts.${name}`);
+    const v = int(`timeouts.${name}`, { min: 100, max: 86_400_000 });
     if (v !== undefined) timeouts[name] = v;
   }
   const portainerBase = config
@@ -110,7 +129,7 @@ function read(config: Config): ProvisioningConfig {
     .replace(/\/api$/, '');
   return {
     source: readSource(c?.getOptionalConfig('source')),
-    swapMiB: c?.getOptionalNumber('swapMiB') ?? 512,
+    swapMiB: int('swapMiB', { min: 0, max: 4_194_304 }) ?? 512,
     pool: c?.getOptionalString('pool'),
     firewall: {
       options: {
@@ -121,9 +140,8 @@ function read(config: Config): ProvisioningConfig {
       rules: DEFAULT_RULES,
     },
     agent: {
-      port: c?.getOptionalNumber('agent.port') ?? 9001,
-      scheme:
-        c?.getOptionalString('agent.scheme') === 'http' ? 'http' : 'https',
+      port: int('agent.port', PORT) ?? 9001,
+      scheme: agentScheme(c?.getOptionalString('agent.scheme')),
     },
     portainer: {
       teamPrefix: c?.getOptionalString('portainer.teamPrefix') ?? 'docker-env-',
@@ -131,21 +149,21 @@ function read(config: Config): ProvisioningConfig {
     },
     welcome: {
       image: c?.getOptionalString('welcome.image') ?? 'nginx:1.27',
-      containerPort: c?.getOptionalNumber('welcome.containerPort') ?? 80,
-      hostPort: c?.getOptionalNumber('welcome.hostPort') ?? 8080,
+      containerPort: int('welcome.containerPort', PORT) ?? 80,
+      hostPort: int('welcome.hostPort', PORT) ?? 8080,
       containerName: 'docker-env-welcome',
     },
     publicUrl: {
       scheme: traefik.getOptionalBoolean('tls') === false ? 'http' : 'https',
       baseDomain: traefik.getString('baseDomain'),
-      port: c?.getOptionalNumber('publicPort'),
+      port: int('publicPort', PORT),
     },
     netbox: {
       clusterType: 'Proxmox',
       cluster: c?.getOptionalString('netboxCluster') ?? 'proxmox',
     },
     timeouts,
-    pollIntervalMs: c?.getOptionalNumber('pollIntervalMs') ?? 1000,
+    pollIntervalMs: int('pollIntervalMs', { min: 10, max: 600_000 }) ?? 1000,
   };
 }
 

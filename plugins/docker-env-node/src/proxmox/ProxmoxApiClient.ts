@@ -3,24 +3,16 @@ import { InputError } from '@backstage/errors';
 import { buildFromConfig, readBaseUrl, readTimeoutMs } from '../config';
 import { UpstreamApiError } from '../errors';
 import {
-  MANAGED_BY,
   OwnershipConflictError,
-  assertEnvironmentId,
-  descriptionMark,
   hasDescriptionMark,
   pveEnvironmentTag,
 } from '../ownership';
 import { assertDnsLabel, assertInteger } from '../validation';
 import {
-  assertBridgeName,
   assertDescription,
   assertGrowGiB,
-  assertOsTemplate,
-  assertPoolId,
   assertPveNodeName,
   assertPveTags,
-  assertSshPublicKeys,
-  assertStorageId,
   assertUpid,
   assertVmid,
 } from '../validation/proxmoxValues';
@@ -35,8 +27,10 @@ import {
   type WaitForTaskOptions,
 } from './ProxmoxClient';
 import { PveTransport, type PveRequester } from './PveTransport';
-import { ProxmoxTaskError } from './ProxmoxTaskError';
-import { CtExtras } from './ctExtras';
+import { waitForTask } from './waitForTask';
+import { cloneParams, createFromOsTemplateParams } from './createParams';
+import { sleep } from '../timing/sleep';
+import { CtBackups } from './ctBackups';
 import type {
   LxcConfig,
   LxcInterface,
@@ -53,31 +47,6 @@ import {
   digest,
 } from './mapping';
 
-const DEFAULT_BACKOFF: PollBackoff = {
-  initialMs: 250,
-  maxMs: 2000,
-  factor: 1.5,
-};
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason ?? new Error('aborted'));
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined = undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason ?? new Error('aborted'));
-    };
-    timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Retry policy of creates (vmid race, template lock). */
 export interface CreateRetry {
   attempts: number;
@@ -86,9 +55,10 @@ export interface CreateRetry {
 
 /**
  * {@link ProxmoxClient} over a {@link PveRequester} (by default {@link PveTransport}). Paths are
- * built here from validated values only; snapshots and firewall live in {@link CtExtras}.
+ * built here from validated values only; snapshots and firewall live in `ctExtras.ts`, backups in
+ * `ctBackups.ts`.
  */
-export class ProxmoxApiClient extends CtExtras implements ProxmoxClient {
+export class ProxmoxApiClient extends CtBackups implements ProxmoxClient {
   constructor(
     private readonly transport: PveRequester,
     readonly node: string,
@@ -183,84 +153,23 @@ export class ProxmoxApiClient extends CtExtras implements ProxmoxClient {
   async cloneFromTemplate(
     options: CloneFromTemplateOptions,
   ): Promise<CreateResult> {
-    assertVmid(options.templateVmid, 'templateVmid');
-    const hostname = assertDnsLabel(options.hostname, 'hostname');
-    const environmentId = assertEnvironmentId(options.environmentId);
-    if (options.newid !== undefined) assertVmid(options.newid, 'newid');
-    if (options.pool !== undefined) assertPoolId(options.pool);
-    const description = markedDescription(options.description, environmentId);
-
-    return this.createIdempotently(
-      hostname,
-      environmentId,
-      options.newid,
-      vmid =>
-        this.call('POST', `${this.ctPath(options.templateVmid)}/clone`, {
-          newid: vmid,
-          hostname,
-          full: false,
-          pool: options.pool,
-          description,
-        }),
+    const { templateVmid, hostname, environmentId, newid, params } =
+      cloneParams(options);
+    return this.createIdempotently(hostname, environmentId, newid, vmid =>
+      this.call('POST', `${this.ctPath(templateVmid)}/clone`, {
+        newid: vmid,
+        ...params,
+      }),
     );
   }
 
   async createFromOsTemplate(
     options: CreateFromOsTemplateOptions,
   ): Promise<CreateResult> {
-    if (options.vmid !== undefined) assertVmid(options.vmid);
-    const hostname = assertDnsLabel(options.hostname, 'hostname');
-    const environmentId = assertEnvironmentId(options.environmentId);
-    const ostemplate = assertOsTemplate(options.ostemplate);
-    const storage = assertStorageId(options.storage);
-    const bridge = assertBridgeName(options.bridge ?? 'vmbr0');
-    const cores = assertInteger(options.cores, 'cores', 1, 8192);
-    const memory = assertInteger(options.memoryMiB, 'memoryMiB', 16, 4_194_304);
-    const swap = assertInteger(options.swapMiB, 'swapMiB', 0, 4_194_304);
-    const disk = assertInteger(options.diskGiB, 'diskGiB', 1, 16384);
-    const keys = options.sshPublicKeys
-      ? assertSshPublicKeys(options.sshPublicKeys)
-      : undefined;
-    const tags = assertPveTags(
-      unique([
-        MANAGED_BY,
-        pveEnvironmentTag(environmentId),
-        ...(options.tags ?? []),
-      ]),
-    );
-    const description = markedDescription(options.description, environmentId);
-    if (options.pool !== undefined) assertPoolId(options.pool);
-    const features = options.features ?? 'nesting=1';
-    if (
-      !/^(nesting|keyctl|fuse)=[01](,(nesting|keyctl|fuse)=[01])*$/.test(
-        features,
-      )
-    )
-      throw new InputError(
-        'features: must be a list like nesting=1,keyctl=1 (nesting, keyctl, fuse)',
-      );
-
-    return this.createIdempotently(
-      hostname,
-      environmentId,
-      options.vmid,
-      vmid =>
-        this.call('POST', `/nodes/${this.node}/lxc`, {
-          vmid,
-          ostemplate,
-          hostname,
-          cores,
-          memory,
-          swap,
-          rootfs: `${storage}:${disk}`,
-          net0: `name=eth0,bridge=${bridge},ip=dhcp,firewall=1`,
-          unprivileged: true,
-          features,
-          'ssh-public-keys': keys?.join('\n'),
-          tags: tags.join(';'),
-          description,
-          pool: options.pool,
-        }),
+    const { hostname, environmentId, vmid, params } =
+      createFromOsTemplateParams(options);
+    return this.createIdempotently(hostname, environmentId, vmid, id =>
+      this.call('POST', `/nodes/${this.node}/lxc`, { vmid: id, ...params }),
     );
   }
 
@@ -297,7 +206,8 @@ export class ProxmoxApiClient extends CtExtras implements ProxmoxClient {
           (isVmidTaken(err) && fixedId === undefined) || isLocked(err);
         if (!retriable || attempt >= this.retry.attempts) throw err;
         if (isLocked(err)) {
-          await sleep(delay);
+          // jittered: concurrent clones of one template would otherwise retry in lockstep
+          await sleep(delay * (0.5 + Math.random() / 2));
           delay = Math.min(
             this.retry.backoff.maxMs,
             delay * this.retry.backoff.factor,
@@ -311,52 +221,7 @@ export class ProxmoxApiClient extends CtExtras implements ProxmoxClient {
     upid: string,
     options: WaitForTaskOptions = {},
   ): Promise<PveTaskStatus> {
-    assertUpid(upid);
-    const taskNode = upid.split(':')[1];
-    const timeoutMs = options.timeoutMs ?? 300_000;
-    const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    const deadline = Date.now() + timeoutMs;
-    let delay = backoff.initialMs;
-    let transientFailures = 0;
-    for (;;) {
-      let status: PveTaskStatus | undefined;
-      try {
-        status = (await this.transport.request(
-          'GET',
-          `/nodes/${taskNode}/tasks/${encodeURIComponent(upid)}/status`,
-          undefined,
-          { signal: options.signal },
-        )) as PveTaskStatus;
-        transientFailures = 0;
-      } catch (err) {
-        // polling is a safe GET: ride out a few transport failures, never an HTTP error
-        if (
-          options.signal?.aborted ||
-          !(err instanceof UpstreamApiError) ||
-          err.status !== undefined ||
-          ++transientFailures > 3
-        )
-          throw err;
-      }
-      if (status?.status === 'stopped') {
-        const exit = status.exitstatus ?? '';
-        if (exit === 'OK' || /^WARNINGS: \d+$/.test(exit)) return status;
-        throw new ProxmoxTaskError(upid, status.type, exit);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new UpstreamApiError(
-          `Proxmox task ${upid} still running after ${timeoutMs} ms`,
-          {
-            system: 'proxmox',
-            reason: 'task timeout',
-            operation: `GET /nodes/${taskNode}/tasks/{upid}/status`,
-          },
-        );
-      }
-      await sleep(Math.min(delay, left), options.signal);
-      delay = Math.min(backoff.maxMs, delay * backoff.factor);
-    }
+    return waitForTask(this.transport, upid, options);
   }
 
   async getConfig(vmid: number): Promise<LxcConfig> {
@@ -497,22 +362,4 @@ export class ProxmoxApiClient extends CtExtras implements ProxmoxClient {
       }),
     );
   }
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
-}
-
-/** The caller's description with the ownership line appended (once). */
-function markedDescription(
-  description: string | undefined,
-  environmentId: string,
-): string {
-  const text = description === undefined ? '' : assertDescription(description);
-  if (hasDescriptionMark(text, environmentId)) return text;
-  return assertDescription(
-    text
-      ? `${text}\n${descriptionMark(environmentId)}`
-      : descriptionMark(environmentId),
-  );
 }

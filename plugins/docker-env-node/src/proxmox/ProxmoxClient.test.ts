@@ -256,6 +256,37 @@ describe('ProxmoxApiClient against the Proxmox simulator', () => {
     expect(sim.control.callCount('proxmox.lxc.clone')).toBe(1);
   });
 
+  it('backs a CT up with vzdump and lists its backups, newest first', async () => {
+    const { vmid, upid } = await client.cloneFromTemplate({
+      templateVmid: 9000,
+      hostname: 'env-backup',
+      environmentId: 'env-1',
+    });
+    await client.waitForTask(upid!, fast);
+    expect(await client.listBackups('backup', vmid)).toEqual([]);
+    const task = await client.waitForTask(
+      await client.vzdump(vmid, {
+        storage: 'backup',
+        mode: 'snapshot',
+        notes: 'final env-1',
+      }),
+      fast,
+    );
+    expect(task.type).toBe('vzdump');
+    const backups = await client.listBackups('backup', vmid);
+    expect(backups).toEqual([
+      expect.objectContaining({ vmid, notes: 'final env-1' }),
+    ]);
+    expect(backups[0].volid).toMatch(/^backup:backup\/vzdump-lxc-/);
+    await expect(
+      client.vzdump(vmid, { storage: 'backup', mode: 'suspend' as any }),
+    ).rejects.toThrow(/^mode: /);
+    await expect(
+      client.vzdump(vmid, { storage: 'backup', mode: 'stop', notes: 'a\nb' }),
+    ).rejects.toThrow(/^notes: /);
+    expectRequestsMatchContract();
+  });
+
   it('adopts only its own CT and refuses a same-named CT that is not ours', async () => {
     const other = await client.cloneFromTemplate({
       templateVmid: 9000,

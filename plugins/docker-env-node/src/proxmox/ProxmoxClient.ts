@@ -8,6 +8,7 @@ import type {
   LxcSnapshot,
   LxcStatus,
   PollBackoff,
+  PveBackup,
   PveTaskStatus,
   RrdPoint,
 } from './types';
@@ -159,6 +160,13 @@ export interface ProxmoxClient {
     options?: { start?: boolean },
   ): Promise<string>;
   destroy(vmid: number, options?: { force?: boolean }): Promise<string>;
+  /** Starts a backup of one CT into `storage` (`POST /nodes/{node}/vzdump`); answers the task's UPID. */
+  vzdump(
+    vmid: number,
+    options: { storage: string; mode: 'snapshot' | 'stop'; notes?: string },
+  ): Promise<string>;
+  /** The backups of one CT in `storage`, newest first. */
+  listBackups(storage: string, vmid: number): Promise<PveBackup[]>;
   getFirewallOptions(vmid: number): Promise<LxcFirewallOptions>;
   setFirewallOptions(vmid: number, options: LxcFirewallOptions): Promise<void>;
   listFirewallRules(vmid: number): Promise<LxcFirewallRule[]>;

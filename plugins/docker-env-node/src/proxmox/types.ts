@@ -133,3 +133,13 @@ export interface PollBackoff {
   maxMs: number;
   factor: number;
 }
+
+/** One backup archive in a PVE storage (`GET /nodes/{node}/storage/{storage}/content?content=backup`). */
+export interface PveBackup {
+  volid: string;
+  vmid: number;
+  /** Creation time, seconds since the epoch. */
+  ctime: number;
+  size?: number;
+  notes?: string;
+}

@@ -5,7 +5,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UpstreamApiError } from '../errors';
-import { SshClient, SshCommandError } from './SshClient';
+import { SshClient } from './SshClient';
+import { SshCommandError } from './SshCommandError';
 import { sshdTestEnv } from './__testUtils__/sshdTestEnv';
 
 // Against the real OpenSSH server from scripts/services/sshd.sh (127.0.0.1 only).

@@ -22,100 +22,13 @@ import {
   sftpWriteFileAtomic,
 } from './sftpAtomic';
 
-/** How to reach one SSH host. The host key is always pinned: there is no accept-any mode. */
-export interface SshConnectionOptions {
-  host: string;
-  /** Defaults to 22. */
-  port?: number;
-  username: string;
-  /** OpenSSH or PEM private key text. */
-  privateKey: string;
-  passphrase?: string;
-  /** The host key fingerprint as `ssh-keygen -lf` prints it: `SHA256:<base64>`. */
-  hostKeySha256: string;
-  /** Handshake timeout; default 10 s. */
-  connectTimeoutMs?: number;
-  /** Default timeout of each command and SFTP operation; default 120 s. */
-  commandTimeoutMs?: number;
-}
-
-/** Options of one remote command. */
-export interface SshRunOptions {
-  timeoutMs?: number;
-  /** Sent to the command's stdin, which is then closed. */
-  stdin?: string;
-  /** Exit codes that count as success; default [0]. */
-  okExitCodes?: number[];
-  /** Short label for errors instead of the program name (arguments never appear in errors). */
-  label?: string;
-}
-
-/** Output of a finished remote command. */
-export interface SshRunResult {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-/** Remote command execution and file transfer over one reused SSH connection. */
-export interface SshSession {
-  /** Runs argv on the remote host, each argument quoted for POSIX sh; throws SshCommandError on a bad exit code. */
-  run(command: string[], options?: SshRunOptions): Promise<SshRunResult>;
-  /** Uploads a local file atomically (temp + fsync + posix-rename). */
-  uploadFile(
-    localPath: string,
-    remotePath: string,
-    options?: { mode?: number },
-  ): Promise<void>;
-  /** Writes content to a remote file atomically (temp + fsync + posix-rename). */
-  writeFileAtomic(
-    remotePath: string,
-    content: string | Buffer,
-    options?: { mode?: number },
-  ): Promise<void>;
-  /** Reads a remote file; undefined when it does not exist. */
-  readFile(remotePath: string): Promise<Buffer | undefined>;
-  /** Deletes a remote file; false when it was already gone. */
-  removeFile(remotePath: string): Promise<boolean>;
-  /** Names of regular files in a remote directory. */
-  listFiles(remoteDir: string): Promise<string[]>;
-  /** Closes the connection; a later call reconnects. */
-  dispose(): Promise<void>;
-}
-
-/**
- * A remote command ended with an exit code outside the accepted ones (or by a signal). The
- * message names only the command's label and exit: remote output may carry secrets or internal
- * detail, so its tail is kept in `stderrTail`, which is not enumerable and so not serialised
- * into API error responses. Log it where operators read logs.
- */
-export class SshCommandError extends UpstreamApiError {
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-  declare readonly stderrTail: string;
-  constructor(
-    label: string,
-    exitCode: number | null,
-    signal: string | null,
-    stderr: string,
-  ) {
-    const exit =
-      exitCode === null
-        ? `ended by signal ${signal ?? 'unknown'}`
-        : `exited with code ${exitCode}`;
-    super(`ssh command ${label} ${exit}`, {
-      system: 'ssh',
-      reason: exit,
-      operation: `exec ${label}`,
-    });
-    this.exitCode = exitCode;
-    this.signal = signal;
-    Object.defineProperty(this, 'stderrTail', {
-      value: stderr.trim().slice(-500),
-      enumerable: false,
-    });
-  }
-}
+import { SshCommandError } from './SshCommandError';
+import type {
+  SshConnectionOptions,
+  SshRunOptions,
+  SshRunResult,
+  SshSession,
+} from './types';
 
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
 const DEFAULT_COMMAND_TIMEOUT = 120_000;

@@ -1,10 +1,11 @@
-export { SshClient, SshCommandError } from './SshClient';
+export { SshClient } from './SshClient';
+export { SshCommandError } from './SshCommandError';
 export type {
   SshConnectionOptions,
   SshRunOptions,
   SshRunResult,
   SshSession,
-} from './SshClient';
+} from './types';
 export { shellQuote, shellCommand } from './shellQuote';
 export {
   hexDigestToOpenSshFingerprint,

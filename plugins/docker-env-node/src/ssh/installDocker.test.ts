@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildInstallDockerSteps, installDocker } from './installDocker';
 import { shellCommand } from './shellQuote';
-import { SshRunOptions, SshSession } from './SshClient';
+import type { SshRunOptions, SshSession } from './types';
 
 describe('buildInstallDockerSteps', () => {
   it('builds the documented Docker CE apt procedure for debian', () => {

@@ -5,7 +5,7 @@ import {
   MANAGED_BY,
   assertEnvironmentId,
 } from '../ownership';
-import { SshRunResult, SshSession } from './SshClient';
+import type { SshRunResult, SshSession } from './types';
 
 /** Options of the Docker (and Portainer agent) installation on a fresh Debian/Ubuntu guest. */
 export interface InstallDockerOptions {

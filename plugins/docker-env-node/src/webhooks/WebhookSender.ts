@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
+import { buildFromConfig, readTimeoutMs } from '../config';
 import { isNonPublicAddress, type Resolve } from './addressPolicy';
 import { postOnce, type PostAnswer } from './post';
 import {
@@ -93,21 +94,24 @@ export class WebhookSender {
   private readonly random: () => number;
   private readonly resolve?: Resolve;
 
-  /** Reads `dockerEnv.webhooks` (every key optional). */
+  /** Reads `dockerEnv.webhooks` (every key optional); a bad value is a `ConfigError` naming its key. */
   static fromConfig(config: Config, deps?: WebhookSenderDeps): WebhookSender {
-    const c = config.getOptionalConfig('dockerEnv.webhooks');
-    return new WebhookSender(
-      {
-        allowedHosts: c?.getOptionalStringArray('allowedHosts'),
-        maxAttempts: c?.getOptionalNumber('maxAttempts'),
-        initialDelayMs: c?.getOptionalNumber('initialDelayMs'),
-        maxDelayMs: c?.getOptionalNumber('maxDelayMs'),
-        maxTotalMs: c?.getOptionalNumber('maxTotalMs'),
-        timeoutMs: c?.getOptionalNumber('timeoutMs'),
-        allowPrivateNetworks: c?.getOptionalBoolean('allowPrivateNetworks'),
-      },
-      deps,
-    );
+    const section = 'dockerEnv.webhooks';
+    return buildFromConfig(section, () => {
+      const c = config.getOptionalConfig(section);
+      return new WebhookSender(
+        {
+          allowedHosts: c?.getOptionalStringArray('allowedHosts'),
+          maxAttempts: c?.getOptionalNumber('maxAttempts'),
+          initialDelayMs: c?.getOptionalNumber('initialDelayMs'),
+          maxDelayMs: c?.getOptionalNumber('maxDelayMs'),
+          maxTotalMs: c?.getOptionalNumber('maxTotalMs'),
+          timeoutMs: c ? readTimeoutMs(c, section) : undefined,
+          allowPrivateNetworks: c?.getOptionalBoolean('allowPrivateNetworks'),
+        },
+        deps,
+      );
+    });
   }
 
   constructor(

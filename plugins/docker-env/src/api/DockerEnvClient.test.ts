@@ -65,6 +65,23 @@ describe('DockerEnvClient', () => {
     expect(confirm).toBe('demo');
   });
 
+  it("lists snapshots with Proxmox's snaptime as createdAt", async () => {
+    server.use(
+      http.get(`${base}/environments/demo/snapshots`, () =>
+        HttpResponse.json({
+          items: [{ name: 's1', description: 'nightly', snaptime: 1796177794 }],
+        }),
+      ),
+    );
+    await expect(client.listSnapshots('demo')).resolves.toEqual([
+      {
+        name: 's1',
+        description: 'nightly',
+        createdAt: '2026-12-02T02:16:34.000Z',
+      },
+    ]);
+  });
+
   it('sends JSON bodies for snapshots, rejections and quotas', async () => {
     const bodies: Record<string, unknown> = {};
     server.use(

@@ -92,8 +92,19 @@ export class DockerEnvClient implements DockerEnvApi {
     return itemsOf(await this.request(`/environments/${enc(name)}/operations`));
   }
 
+  /** The backend lists Proxmox's snapshots (`snaptime` in epoch seconds); the UI reads `createdAt`. */
   async listSnapshots(name: string): Promise<Snapshot[]> {
-    return itemsOf(await this.request(`/environments/${enc(name)}/snapshots`));
+    const items = itemsOf<Snapshot & { snaptime?: number }>(
+      await this.request(`/environments/${enc(name)}/snapshots`),
+    );
+    return items.map(({ snaptime, ...snapshot }) => ({
+      ...snapshot,
+      createdAt:
+        snapshot.createdAt ??
+        (snaptime !== undefined
+          ? new Date(snaptime * 1000).toISOString()
+          : undefined),
+    }));
   }
 
   async createSnapshot(name: string, description: string): Promise<Operation> {

@@ -27,7 +27,9 @@ export interface Container {
   image?: string;
   state: string;
   status?: string;
+  /** `none` (or null) when the container has no health check. */
   health?: string | null;
+  restartCount?: number;
 }
 
 /** Resource figures used by quotas. */
@@ -55,6 +57,8 @@ export interface ApprovalRequest {
   requestedBy?: string;
   status: string;
   createdAt?: string;
+  /** Which quota the request exceeds. */
+  quotaReason?: string;
   reason?: string | null;
   cpuCores?: number;
   memoryMb?: number;
@@ -62,14 +66,15 @@ export interface ApprovalRequest {
   size?: string;
 }
 
-/** An entry of the append-only audit log. */
+/** An entry of the append-only audit log (`GET /audit`). */
 export interface AuditEvent {
-  id?: string;
+  id?: number;
   actor: string;
   action: string;
-  target?: string;
-  environment?: string;
-  time: string;
+  target?: string | null;
+  environmentId?: string | null;
+  /** When it happened (ISO 8601). */
+  at: string;
   result: string;
   reason?: string | null;
 }

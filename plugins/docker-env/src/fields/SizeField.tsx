@@ -33,9 +33,12 @@ const LABELS: Record<keyof EnvironmentResources, string> = {
 /** Size S, M or L, or custom CPU, memory and disk within the limits. */
 export function SizeField(props: FieldExtensionComponentProps<SizeValue>) {
   const { formData, onChange, disabled, schema } = props;
-  const value: SizeValue = formData ?? { size: 'S' };
+  // the form hands an object field `{}` before anything is chosen (the schema's default is not applied)
+  const value: SizeValue = formData?.size
+    ? formData
+    : { size: 'S', ...SIZE_PRESETS.S };
   useEffect(() => {
-    if (!formData) onChange({ size: 'S', ...SIZE_PRESETS.S });
+    if (!formData?.size) onChange({ size: 'S', ...SIZE_PRESETS.S });
   }, [formData, onChange]);
   const issues = value.size === 'custom' ? validateResources(value) : [];
   const select = (size: string) =>
@@ -76,6 +79,7 @@ export function SizeField(props: FieldExtensionComponentProps<SizeValue>) {
               return (
                 <TextField
                   key={key}
+                  id={`docker-env-size-${key}`}
                   label={LABELS[key]}
                   type="number"
                   disabled={disabled}

@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { type Lab, startLab } from '@docker-env/lab';
+import { type Lab, labClientConfig, startLab } from '@docker-env/lab';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,6 @@ import { ProxmoxApiClient } from '../../proxmox';
 import { TraefikRoutes } from '../../traefik';
 import { lifecycleConfig } from '../config';
 import { lifecycleDepsFromConfig } from '../deps';
-import { ProxmoxBackups } from '../extras/ProxmoxBackups';
 import { isPausedDocument } from '../routes';
 import type { LifecycleConfig, LifecycleDeps } from '../types';
 import { runSteps } from './runSteps';
@@ -33,7 +32,6 @@ export interface LifecycleLab {
   portainer: PortainerClient;
   netbox: NetBoxClient;
   traefik: TraefikRoutes;
-  backups: ProxmoxBackups;
   /** The guest's engine directly (until the Portainer Docker transport lands). */
   dockerAt(ip: string): DockerClient;
   stop(): Promise<void>;
@@ -61,29 +59,7 @@ export async function startLifecycleLab(
   );
   const config = new ConfigReader({
     dockerEnv: {
-      proxmox: {
-        baseUrl: lab.urls.proxmox.replace(/\/api2\/json$/, ''),
-        allowInsecure: true,
-        tokenId: lab.credentials.proxmox.tokenId,
-        tokenSecret: lab.credentials.proxmox.tokenSecret,
-      },
-      netbox: {
-        baseUrl: lab.urls.netbox,
-        allowInsecure: true,
-        token: lab.credentials.netbox.token,
-      },
-      portainer: {
-        baseUrl: lab.urls.portainer.replace(/\/api$/, ''),
-        allowInsecure: true,
-        apiKey: lab.credentials.portainer.apiKey,
-      },
-      traefik: {
-        baseDomain: 'docker.example.com',
-        entryPoints: ['web'],
-        tls: false,
-        directory: routesDir,
-      },
-      docker: { kind: channel, allowInsecure: true },
+      ...labClientConfig(lab, { routesDir, docker: channel }),
       provisioning: {
         agent: { scheme: 'http' },
         pollIntervalMs: 10,
@@ -121,7 +97,6 @@ export async function startLifecycleLab(
     portainer: PortainerClient.fromConfig(config),
     netbox: NetBoxClient.fromConfig(config),
     traefik: TraefikRoutes.fromConfig(config),
-    backups: ProxmoxBackups.fromConfig(config),
     dockerAt,
     async stop() {
       await lab.stop();

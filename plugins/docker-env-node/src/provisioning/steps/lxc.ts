@@ -4,8 +4,13 @@ import {
   descriptionMark,
   pveEnvironmentTag,
 } from '../../ownership';
-import type { CreateResult, ProxmoxClient } from '../../proxmox';
-import { abortable, poll } from '../facts';
+import {
+  isLocked,
+  isVmidTaken,
+  type CreateResult,
+  type ProxmoxClient,
+} from '../../proxmox';
+import { abortable, pause, poll } from '../facts';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
 
 /** The CT's description: who and what it is for, and our mark line. */
@@ -23,6 +28,27 @@ export function ctDescription(ctx: StepContext): string {
 function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\x00-\x1f\x7f]/g, ' ');
+}
+
+/**
+ * Calls `create` again while the source is locked or the free id it got was taken first
+ * (concurrent clones of the golden template take its lock in turn and race for `nextid`; the
+ * client's own retries may run out first): the step's timeout bounds it.
+ */
+async function whileLocked(
+  ctx: StepContext,
+  intervalMs: number,
+  create: () => Promise<CreateResult>,
+): Promise<CreateResult> {
+  for (;;) {
+    try {
+      return await abortable(create(), ctx.signal);
+    } catch (e) {
+      if (!(isLocked(e) || isVmidTaken(e)) || ctx.signal.aborted) throw e;
+      ctx.logger.info(`lxc: ${(e as Error).message}; retrying`);
+      await pause(intervalMs * (1 + Math.random()), ctx.signal);
+    }
+  }
 }
 
 /** Waits until the CT's create/clone task is over (the CT's `lock` clears). */
@@ -63,7 +89,7 @@ export function lxcStep(
       const t = ctx.target;
       const description = ctDescription(ctx);
       const source = config.source;
-      const result = await abortable(
+      const result = await whileLocked(ctx, config.pollIntervalMs, () =>
         source.kind === 'clone'
           ? deps.proxmox.cloneFromTemplate({
               templateVmid: source.templateVmid,
@@ -87,7 +113,6 @@ export function lxcStep(
               pool: config.pool,
               features: source.features,
             }),
-        ctx.signal,
       );
       ctx.logger.info(
         `lxc: CT ${result.vmid} on ${result.node} ${

@@ -29,6 +29,7 @@ export function ApprovalsPage() {
     { title: 'Owner', field: 'owner' },
     { title: 'Requested by', render: r => r.requestedBy ?? '' },
     { title: 'Size', render: r => formatSize(r) },
+    { title: 'Over quota', render: r => r.quotaReason ?? '' },
     { title: 'Requested', render: r => formatTime(r.createdAt) },
     {
       title: 'Decision',

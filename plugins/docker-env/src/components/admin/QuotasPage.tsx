@@ -6,7 +6,7 @@ import CircularProgress from '@material-ui/core/CircularProgress';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { dockerEnvApiRef, QuotaFigures } from '../../api';
 import { readableError } from '../common/errors';
 
@@ -17,6 +17,8 @@ const FIELDS: Array<{ key: keyof QuotaFigures; label: string }> = [
   { key: 'diskGb', label: 'Disk (GiB)' },
   { key: 'containers', label: 'Containers' },
 ];
+
+const DEFAULT_OWNER = 'default';
 
 type Draft = Partial<Record<keyof QuotaFigures, string>>;
 
@@ -34,15 +36,25 @@ function problemOf(draft: Draft): string | undefined {
 export function QuotasPage() {
   const api = useApi(dockerEnvApiRef);
   const alertApi = useApi(alertApiRef);
-  const [owner, setOwner] = useState('default');
+  const [owner, setOwner] = useState('');
+  const [note, setNote] = useState<string>();
   const [draft, setDraft] = useState<Draft>({});
   const [loading, setLoading] = useState(false);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string>();
 
   const load = async (target: string) => {
-    setLoading(true);
     setError(undefined);
+    setNote(undefined);
+    if (target === DEFAULT_OWNER) {
+      // NOT DONE (backend): there is no GET for the stored defaults; GET /quotas wants an owner's entity ref
+      setDraft({});
+      setNote(
+        'The defaults cannot be read back yet: the figures you save replace them (empty ones keep their value).',
+      );
+      return;
+    }
+    setLoading(true);
     try {
       const q = await api.getQuota(target);
       setDraft(
@@ -56,11 +68,6 @@ export function QuotasPage() {
       setLoading(false);
     }
   };
-  useEffect(() => {
-    load('default');
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-
   const problem = problemOf(draft);
   const save = async () => {
     setSaving(true);
@@ -87,13 +94,14 @@ export function QuotasPage() {
   return (
     <InfoCard title="Quotas">
       <Typography paragraph>
-        "default" holds the defaults; a user or group reference (for example
-        group:default/team-a) holds an override.
+        Load the quota of a user or group (for example group:default/team-a) to
+        change its override, or enter "default" to set the defaults.
       </Typography>
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={2}>
         <TextField
           id="docker-env-quota-owner"
           label="Owner"
+          placeholder="group:default/team-a"
           value={owner}
           onChange={e => setOwner(e.target.value)}
         />
@@ -118,6 +126,7 @@ export function QuotasPage() {
           ))}
         </Grid>
       )}
+      {note && <Typography paragraph>{note}</Typography>}
       {(problem || error) && (
         <Typography role="alert" color="error">
           {problem ?? error}
@@ -128,7 +137,13 @@ export function QuotasPage() {
           variant="contained"
           color="primary"
           onClick={save}
-          disabled={saving || loading || !!problem || !owner.trim()}
+          disabled={
+            saving ||
+            loading ||
+            !!problem ||
+            !owner.trim() ||
+            !Object.values(draft).some(Boolean)
+          }
           startIcon={saving ? <CircularProgress size={14} /> : undefined}
         >
           Save

@@ -3,13 +3,16 @@ import {
   dockerEnvAdminPermission,
   environmentDeletePermission,
   environmentUpdatePermission,
-} from '../../permissions';
+} from '@docker-env/plugin-docker-env-common';
 
 /** Why an action is refused when the permission framework says no. */
 export const NOT_ALLOWED_REASON =
   'Only the owner, members of the owning group and admins may do this';
 
-/** What the signed-in user may do with one environment (its catalog entity ref is the resource). */
+/**
+ * What the signed-in user may do with one environment. The resource is the environment's record id (what the
+ * backend's permission resource type loads); while the record is not read yet, nothing is allowed.
+ */
 export function useEnvironmentPermissions(resourceRef: string | undefined) {
   const update = usePermission({
     permission: environmentUpdatePermission,

@@ -48,7 +48,7 @@ function Audit(props: { name: string }) {
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   const columns: TableColumn<AuditEvent>[] = [
-    { title: 'When', render: e => formatTime(e.time) },
+    { title: 'When', render: e => formatTime(e.at) },
     { title: 'Who', field: 'actor' },
     { title: 'What', field: 'action' },
     { title: 'Result', field: 'result' },

@@ -52,7 +52,12 @@ export function ContainersContent() {
     { title: 'Name', field: 'name' },
     { title: 'Image', field: 'image' },
     { title: 'State', field: 'state' },
-    { title: 'Health', render: c => c.health ?? 'no health check' },
+    {
+      title: 'Health',
+      render: c =>
+        !c.health || c.health === 'none' ? 'no health check' : c.health,
+    },
+    { title: 'Restarts', render: c => c.restartCount ?? '' },
     {
       title: 'Logs',
       render: c => (

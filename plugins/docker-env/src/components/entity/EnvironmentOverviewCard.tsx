@@ -20,7 +20,7 @@ import { useEnvironment } from './useEnvironment';
 /** The overview card of an environment's entity page: its facts and its lifecycle actions. */
 export function EnvironmentOverviewCard() {
   const { name, api, value: env, error, loading, retry } = useEnvironment();
-  const permissions = useEnvironmentPermissions(name);
+  const permissions = useEnvironmentPermissions(env?.id);
   const [extending, setExtending] = useState(false);
 
   if (!env && loading) return <Progress />;

@@ -8,25 +8,45 @@ import {
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { ACTIVE_OPERATION_STATUSES } from '@docker-env/plugin-docker-env-common';
 import { Snapshot } from '../../api';
 import { AsyncButton } from '../common/AsyncButton';
 import { formatTime } from '../common/format';
+import { usePolling } from '../common/usePolling';
 import {
   NOT_ALLOWED_REASON,
   useEnvironmentPermissions,
 } from '../common/usePermissions';
 import { InputDialog } from './dialogs';
-import { useEnvironment } from './useEnvironment';
+import { POLL_MS, useEnvironment } from './useEnvironment';
 
-/** The snapshots tab: create, roll back and delete snapshots. */
+const ACTIVE: ReadonlySet<string> = new Set(ACTIVE_OPERATION_STATUSES);
+
+/**
+ * The snapshots tab: create, roll back and delete snapshots. The list follows the environment's snapshot
+ * operations: re-read fast while one is queued or running (an operation answers 202 before Proxmox has the
+ * snapshot), slowly otherwise.
+ */
 export function SnapshotsContent() {
-  const { name, api } = useEnvironment();
-  const permissions = useEnvironmentPermissions(name);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.listSnapshots(name),
+  const { name, api, value: env } = useEnvironment();
+  const permissions = useEnvironmentPermissions(env?.id);
+  const state = usePolling(
+    async () => {
+      const [snapshots, operations] = await Promise.all([
+        api.listSnapshots(name),
+        api.listOperations(name),
+      ]);
+      const running = operations.filter(
+        o => o.kind.startsWith('snapshot_') && ACTIVE.has(o.status),
+      );
+      return { snapshots, running };
+    },
     [api, name],
+    v => (v?.running.length ? POLL_MS.changing : POLL_MS.steady),
   );
+  const { loading, error, retry } = state;
+  const value = state.value?.snapshots;
+  const running = state.value?.running ?? [];
   const [creating, setCreating] = useState(false);
   const [confirm, setConfirm] = useState<{
     snapshot: string;
@@ -81,6 +101,19 @@ export function SnapshotsContent() {
           Create snapshot
         </AsyncButton>
       </Box>
+      {running.length > 0 && (
+        <Box mb={2}>
+          <Progress />
+          <Typography variant="body2">
+            {running
+              .map(
+                o => `${o.kind.replace('snapshot_', 'snapshot ')} ${o.status}`,
+              )
+              .join(', ')}
+            …
+          </Typography>
+        </Box>
+      )}
       <Table
         title="Snapshots"
         options={{ paging: false, search: false, padding: 'dense' }}

@@ -1,48 +1,17 @@
-import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { UpstreamApiError } from '../../errors';
-import { PveTransport, type PveRequester } from '../../proxmox/PveTransport';
+import { UpstreamApiError } from '../errors';
 import {
-  assertPveNodeName,
   assertStorageId,
   assertUpid,
   assertVmid,
-} from '../../validation/proxmoxValues';
+} from '../validation/proxmoxValues';
+import { CtExtras } from './ctExtras';
+import type { PveBackup } from './types';
 
-/** One backup archive in a PVE storage (`GET /nodes/{node}/storage/{storage}/content?content=backup`). */
-export interface PveBackup {
-  volid: string;
-  vmid: number;
-  /** Creation time, seconds since the epoch. */
-  ctime: number;
-  size?: number;
-  notes?: string;
-}
-
-/**
- * The PVE backup calls the lifecycle needs and `ProxmoxClient` does not offer yet: `vzdump` and the backup
- * listing of a storage. Kept here, on the same {@link PveTransport}, until the client grows them.
- */
-export class ProxmoxBackups {
-  constructor(private readonly transport: PveRequester, readonly node: string) {
-    assertPveNodeName(node);
-  }
-
-  /** Reads `dockerEnv.proxmox` like `ProxmoxApiClient.fromConfig`. */
-  static fromConfig(config: Config): ProxmoxBackups {
-    const c = config.getConfig('dockerEnv.proxmox');
-    return new ProxmoxBackups(
-      new PveTransport({
-        url: c.getString('baseUrl'),
-        tokenId: c.getString('tokenId'),
-        tokenSecret: c.getString('tokenSecret'),
-        timeoutMs: c.getOptionalNumber('requestTimeoutMs'),
-        caPem: c.getOptionalString('tls.caPem'),
-        insecureSkipTlsVerify: c.getOptionalBoolean('tls.insecureSkipVerify'),
-      }),
-      c.getOptionalString('node') ?? 'pve',
-    );
-  }
+/** The CT backup calls (`vzdump` and a storage's backup listing) on top of {@link CtExtras}. */
+export abstract class CtBackups extends CtExtras {
+  /** The node the client addresses. */
+  abstract readonly node: string;
 
   /** Starts a backup of one CT into `storage`; answers the task's UPID. */
   async vzdump(
@@ -60,25 +29,22 @@ export class ProxmoxBackups {
       throw new InputError(
         'notes: may contain only letters, digits, spaces and _ . , : ; ( ) / + = - (max 200)',
       );
-    const upid = await this.transport.request(
-      'POST',
-      `/nodes/${this.node}/vzdump`,
-      {
+    return assertUpid(
+      await this.call('POST', `/nodes/${this.node}/vzdump`, {
         vmid,
         storage,
         mode: options.mode,
         compress: 'zstd',
         'notes-template': options.notes,
-      },
+      }),
     );
-    return assertUpid(upid);
   }
 
   /** The backups of one CT in `storage`, newest first. */
   async listBackups(storage: string, vmid: number): Promise<PveBackup[]> {
     assertVmid(vmid);
     const id = assertStorageId(storage);
-    const list: unknown = await this.transport.request(
+    const list: unknown = await this.call(
       'GET',
       `/nodes/${this.node}/storage/${id}/content`,
       { content: 'backup', vmid },

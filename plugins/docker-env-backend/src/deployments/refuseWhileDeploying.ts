@@ -1,0 +1,18 @@
+import { ConflictError } from '@backstage/errors';
+import type { Environment } from '@docker-env/plugin-docker-env-common';
+import type { RouteContext } from '../service/RouteContext';
+
+/** A lifecycle operation waits for the environment's rollouts (a pause mid-rollout would stop both containers). */
+export async function refuseWhileDeploying(
+  ctx: Pick<RouteContext, 'store'>,
+  environment: Environment,
+): Promise<void> {
+  const rollout = (await ctx.store.listOperations(environment.id)).find(
+    o =>
+      o.kind === 'deploy' && (o.status === 'queued' || o.status === 'running'),
+  );
+  if (rollout)
+    throw new ConflictError(
+      `deployment ${rollout.id} runs on ${environment.name}; try again when it has ended`,
+    );
+}

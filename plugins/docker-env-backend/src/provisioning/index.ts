@@ -1,0 +1,4 @@
+export {
+  catalogTeamResolver,
+  PORTAINER_USERNAME_ANNOTATION,
+} from './catalogTeams';

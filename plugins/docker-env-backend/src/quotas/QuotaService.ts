@@ -1,0 +1,120 @@
+import { Config } from '@backstage/config';
+import { Environment } from '@docker-env/plugin-docker-env-common';
+import { DEFAULT_DOCKER_ENV_ADMINS } from '../permissions/DockerEnvPermissionPolicy';
+import type { DockerEnvStore } from '../store';
+import { QuotaCheckInput, QuotaDecision, QuotaGate } from './QuotaGate';
+import { DEFAULT_QUOTA_KEY } from './QuotaStore';
+import { ApprovalRequest, EffectiveQuota, QuotaLimits } from './types';
+
+/** The default quota when neither `PUT /quotas/default` nor `dockerEnv.quotas.default` set one. */
+export const BUILT_IN_DEFAULT_QUOTA: QuotaLimits = {
+  cpuCores: 8,
+  memoryMb: 16384,
+  diskGb: 256,
+  environments: 5,
+  containers: 20,
+};
+
+/** The quota fields, in the order errors and reasons name them. */
+export const QUOTA_FIELDS = [
+  'cpuCores',
+  'memoryMb',
+  'diskGb',
+  'environments',
+  'containers',
+] as const satisfies ReadonlyArray<keyof QuotaLimits>;
+
+/**
+ * Quotas: the effective quota of an owner (its override, else the default set through the API, else the configured
+ * default), and the gate `POST /environments` asks. The check takes the owner's lock in the caller's transaction, so
+ * check and reservation (the inserted environment) are one transaction.
+ */
+export class QuotaService implements QuotaGate {
+  /** Reads `dockerEnv.quotas.default`, each field falling back to {@link BUILT_IN_DEFAULT_QUOTA}. */
+  static fromConfig(config: Config): QuotaService {
+    const configured = config.getOptionalConfig('dockerEnv.quotas.default');
+    const limits = { ...BUILT_IN_DEFAULT_QUOTA };
+    for (const field of QUOTA_FIELDS) {
+      limits[field] =
+        configured?.getOptionalNumber(field) ?? BUILT_IN_DEFAULT_QUOTA[field];
+    }
+    return new QuotaService(
+      limits,
+      config.getOptionalStringArray('dockerEnv.admins') ??
+        DEFAULT_DOCKER_ENV_ADMINS,
+    );
+  }
+
+  /**
+   * @param configuredDefault - the default quota from config
+   * @param approvers - entity refs told about requests over quota (the admins)
+   */
+  constructor(
+    private readonly configuredDefault: QuotaLimits,
+    readonly approvers: string[],
+  ) {}
+
+  /** The default quota: the one set through the API, else the configured one. */
+  async defaultQuota(
+    store: DockerEnvStore,
+  ): Promise<{ quota: QuotaLimits; source: 'default' | 'config' }> {
+    const stored = await store.quotas().getLimits(DEFAULT_QUOTA_KEY);
+    return stored
+      ? { quota: stored, source: 'default' }
+      : { quota: this.configuredDefault, source: 'config' };
+  }
+
+  /** The owner's effective quota and current usage. */
+  async effective(
+    store: DockerEnvStore,
+    owner: string,
+  ): Promise<EffectiveQuota> {
+    const quotas = store.quotas();
+    const [override, usage] = await Promise.all([
+      quotas.getLimits(owner),
+      quotas.usage(owner),
+    ]);
+    const { quota, source } = override
+      ? { quota: override, source: 'override' as const }
+      : await this.defaultQuota(store);
+    return { owner, quota, source, usage };
+  }
+
+  async check(
+    tx: DockerEnvStore,
+    input: QuotaCheckInput,
+  ): Promise<QuotaDecision> {
+    await tx.quotas().lockOwner(input.owner);
+    const { quota, usage } = await this.effective(tx, input.owner);
+    const wanted = {
+      cpuCores: usage.cpuCores + input.cpuCores,
+      memoryMb: usage.memoryMb + input.memoryMb,
+      diskGb: usage.diskGb + input.diskGb,
+      environments: usage.environments + 1,
+    };
+    const over = (Object.keys(wanted) as Array<keyof typeof wanted>)
+      .filter(field => wanted[field] > quota[field])
+      .map(
+        field =>
+          `${field}: ${wanted[field]} with this request, quota ${quota[field]} (${usage[field]} in use)`,
+      );
+    if (over.length === 0) return { withinQuota: true };
+    return {
+      withinQuota: false,
+      reason: `over the quota of ${input.owner}: ${over.join('; ')}`,
+    };
+  }
+
+  holdForApproval(
+    tx: DockerEnvStore,
+    environment: Environment,
+    reason: string,
+  ): Promise<ApprovalRequest> {
+    return tx.quotas().insertRequest({
+      environmentId: environment.id,
+      owner: environment.owner,
+      requestedBy: environment.createdBy,
+      quotaReason: reason,
+    });
+  }
+}

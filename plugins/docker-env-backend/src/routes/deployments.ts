@@ -1,0 +1,150 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import { randomUUID } from 'node:crypto';
+import { assertRolloutSpec } from '@docker-env/plugin-docker-env-node';
+import type { Environment } from '@docker-env/plugin-docker-env-common';
+import { Request } from 'express';
+import { RouteContext, RouteModule } from '../service/RouteContext';
+import { readableEnvironment } from './environments';
+import { carriedFacts } from './lifecycle';
+
+const ACTIVE = ['queued', 'running'];
+
+/** The deployment `id` of the environment, or 404. */
+async function deploymentOf(
+  ctx: RouteContext,
+  environment: Environment,
+  id: string,
+) {
+  const operation = await ctx.store.getOperation(id);
+  if (
+    !operation ||
+    operation.environmentId !== environment.id ||
+    operation.kind !== 'deploy'
+  )
+    throw new NotFoundError(
+      `deployment ${id} of ${environment.name} does not exist`,
+    );
+  return operation;
+}
+
+async function refuseBusy(ctx: RouteContext, environment: Environment) {
+  if (environment.status === 'paused')
+    throw new ConflictError(
+      `paused: resume the environment first (POST /environments/${environment.name}/resume)`,
+    );
+  if (environment.status !== 'ready')
+    throw new ConflictError(
+      `status: deployments need the environment ready; it is ${environment.status}`,
+    );
+  const lifecycle = (await ctx.store.listOperations(environment.id)).find(
+    o => o.kind !== 'deploy' && ACTIVE.includes(o.status),
+  );
+  if (lifecycle)
+    throw new ConflictError(
+      `operation ${lifecycle.id} (${lifecycle.kind}) runs on ${environment.name}; deploy after it ends`,
+    );
+}
+
+/**
+ * Deployments: `POST` with a deployment token (X-Deploy-Token), `GET .../deployments/{id}` with the token or a user,
+ * `GET .../deployments` (history) for users. The plugin's auth policy lets these paths through without Backstage
+ * credentials, so every handler checks its own.
+ */
+export const deploymentRoutes: RouteModule = (router, ctx) => {
+  router.post('/environments/:name/deployments', async (req, res) => {
+    const named = await ctx.store.getEnvironmentByName(req.params.name);
+    const token = await ctx.deployTokens.verify(
+      req.header('x-deploy-token'),
+      named?.id ?? null,
+    );
+    const environment = named!;
+    const actor = token.createdBy;
+    const auditEntry = {
+      actor,
+      action: 'deployment.create',
+      target: environment.name,
+      environmentId: environment.id,
+    };
+    try {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const { registryAuth, ...spec } = assertRolloutSpec({
+        ...body,
+        deploymentId: randomUUID(),
+      });
+      await refuseBusy(ctx, environment);
+      const retryAfter = await ctx.deploymentRateLimit.retryAfterSeconds(actor);
+      if (retryAfter !== undefined) {
+        res
+          .status(429)
+          .set('Retry-After', String(retryAfter))
+          .json({
+            error: {
+              name: 'TooManyRequestsError',
+              message: `rate limit: at most 10 deployments per token owner per hour; retry after ${retryAfter} s`,
+            },
+            response: { statusCode: 429 },
+          });
+        return;
+      }
+      const facts = await carriedFacts(ctx, environment);
+      const operation = await ctx.store.transaction(async tx => {
+        const created = await tx.insertOperation({
+          environmentId: environment.id,
+          kind: 'deploy',
+          input: {
+            ...facts,
+            deployment: spec,
+            tokenId: token.id,
+            // the credentials stay in this replica's memory; the recorded input only refers to them
+            ...(registryAuth
+              ? { credentialsRef: ctx.registryCredentials.keep(registryAuth) }
+              : {}),
+          },
+          requestedBy: actor,
+          lockKey: `deploy:${environment.id}:${spec.container}`,
+        });
+        await ctx.audit.write(tx, {
+          ...auditEntry,
+          result: 'succeeded',
+          details: {
+            operationId: created.id,
+            tokenId: token.id,
+            image: spec.image,
+            container: spec.container,
+          },
+        });
+        return created;
+      });
+      await ctx.audit.emit(
+        { ...auditEntry, result: 'succeeded' },
+        req as Request,
+      );
+      res.status(202).json(operation as any);
+    } catch (error) {
+      if (error instanceof ConflictError)
+        await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);
+      throw error;
+    }
+  });
+
+  router.get('/environments/:name/deployments/:id', async (req, res) => {
+    const presented = req.header('x-deploy-token');
+    let environment: Environment;
+    if (presented !== undefined) {
+      const named = await ctx.store.getEnvironmentByName(req.params.name);
+      await ctx.deployTokens.verify(presented, named?.id ?? null);
+      environment = named!;
+    } else {
+      const caller = await ctx.access.caller(req, { allowService: true });
+      environment = await readableEnvironment(ctx, caller, req.params.name);
+    }
+    res.json((await deploymentOf(ctx, environment, req.params.id)) as any);
+  });
+
+  router.get('/environments/:name/deployments', async (req, res) => {
+    const caller = await ctx.access.caller(req, { allowService: true });
+    const environment = await readableEnvironment(ctx, caller, req.params.name);
+    const operations = await ctx.store.listOperations(environment.id);
+    res.json(operations.filter(o => o.kind === 'deploy') as any);
+  });
+};

@@ -1,0 +1,144 @@
+import {
+  AuthenticationError,
+  InputError,
+  NotAllowedError,
+} from '@backstage/errors';
+import type { DeployToken, DeployTokenStore } from './DeployTokenStore';
+import type { TokenHasher } from './TokenHasher';
+
+/** Longest description of a token. */
+const MAX_DESCRIPTION = 256;
+
+/** How a token use ended, for the audit trail (the token itself never appears). */
+export interface TokenUse {
+  tokenId: string | null;
+  /** Null when the request named an environment that does not exist. */
+  environmentId: string | null;
+  result: 'succeeded' | 'refused';
+  reason?: string;
+}
+
+/**
+ * Deployment tokens: issue (the token is returned once), list, revoke, and verify a presented token for one
+ * environment. Every verification, accepted or refused, is reported to `onUse` (the audit trail).
+ */
+export class DeployTokens {
+  constructor(
+    private readonly store: DeployTokenStore,
+    private readonly hasher: TokenHasher,
+    private readonly onUse: (use: TokenUse) => Promise<void>,
+  ) {}
+
+  /** Checks the request body of a token creation: `description` (optional text) and `expiresOn` (optional date). */
+  static parseRequest(
+    body: unknown,
+    now = new Date(),
+  ): { description: string; expiresAt: Date | null } {
+    const b = (body ?? {}) as { description?: unknown; expiresOn?: unknown };
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new InputError('body: must be a JSON object');
+    if (
+      b.description !== undefined &&
+      (typeof b.description !== 'string' ||
+        b.description.length > MAX_DESCRIPTION)
+    )
+      throw new InputError(
+        `description: must be text of at most ${MAX_DESCRIPTION} characters`,
+      );
+    let expiresAt: Date | null = null;
+    if (b.expiresOn !== undefined && b.expiresOn !== null) {
+      if (
+        typeof b.expiresOn !== 'string' ||
+        !/^\d{4}-\d{2}-\d{2}$/.test(b.expiresOn) ||
+        Number.isNaN(Date.parse(`${b.expiresOn}T00:00:00Z`))
+      )
+        throw new InputError('expiresOn: must be a date YYYY-MM-DD');
+      // valid through the whole day (UTC)
+      expiresAt = new Date(Date.parse(`${b.expiresOn}T00:00:00Z`) + 86_400_000);
+      if (expiresAt <= now)
+        throw new InputError('expiresOn: must be today or later');
+    }
+    return { description: (b.description as string) ?? '', expiresAt };
+  }
+
+  async create(input: {
+    environmentId: string;
+    description: string;
+    expiresAt: Date | null;
+    createdBy: string;
+  }): Promise<DeployToken & { token: string }> {
+    const issued = await this.hasher.issue();
+    const stored = await this.store.insert({
+      ...input,
+      id: issued.id,
+      hash: issued.hash,
+    });
+    return { ...stored, token: issued.token };
+  }
+
+  list(environmentId: string): Promise<DeployToken[]> {
+    return this.store.list(environmentId);
+  }
+
+  revoke(environmentId: string, id: string, by: string): Promise<boolean> {
+    return this.store.revoke(environmentId, id, by);
+  }
+
+  /**
+   * The token presented for `environmentId`: 401 when it is missing, unknown, wrong, revoked or expired; 403 when
+   * it belongs to another environment (or the request names none that exists: the token is checked first, so a
+   * caller without a valid token learns nothing about which environments exist). Records the use.
+   */
+  async verify(
+    presented: string | undefined,
+    environmentId: string | null,
+    now = new Date(),
+  ): Promise<DeployToken> {
+    const id = presented ? this.hasher.idOf(presented) : undefined;
+    const refuse = async (error: Error, tokenId: string | null) => {
+      await this.onUse({
+        tokenId,
+        environmentId,
+        result: 'refused',
+        reason: error.message,
+      });
+      return error;
+    };
+    if (!presented || !id)
+      throw await refuse(
+        new AuthenticationError(
+          'X-Deploy-Token: missing or not a deployment token',
+        ),
+        null,
+      );
+    const found = await this.store.getWithHash(id);
+    if (!found || !(await this.hasher.matches(presented, found.hash)))
+      throw await refuse(
+        new AuthenticationError('X-Deploy-Token: unknown token'),
+        found ? id : null,
+      );
+    const { token } = found;
+    if (token.revokedAt)
+      throw await refuse(
+        new AuthenticationError('X-Deploy-Token: the token was revoked'),
+        id,
+      );
+    if (token.expiresAt && new Date(token.expiresAt) <= now)
+      throw await refuse(
+        new AuthenticationError(
+          `X-Deploy-Token: the token expired at ${token.expiresAt}`,
+        ),
+        id,
+      );
+    if (token.environmentId !== environmentId)
+      throw await refuse(
+        new NotAllowedError(
+          'X-Deploy-Token: the token belongs to another environment',
+        ),
+        id,
+      );
+    await this.store.markUsed(id, now);
+    await this.onUse({ tokenId: id, environmentId, result: 'succeeded' });
+    return { ...token, lastUsedAt: now.toISOString() };
+  }
+}

@@ -1,0 +1,3 @@
+export { DeployTokens, type TokenUse } from './DeployTokens';
+export { DeployTokenStore, type DeployToken } from './DeployTokenStore';
+export { TokenHasher, TOKEN_PREFIX, type IssuedToken } from './TokenHasher';
