@@ -3,7 +3,8 @@
  * (templates/docker-environment/template.yaml), read by the catalog and run by
  * @backstage/plugin-scaffolder-backend with our actions, provisions `test-project` in the lab.
  */
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
@@ -25,9 +26,33 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { startSmtpSink, type SmtpSink } from './smtpSink';
+import { startSmtpSink, type SmtpSink } from './__testUtils__/smtpSink';
 
 jest.setTimeout(120_000);
+
+/**
+ * PostgreSQL, as in production, when the test services run it: Backstage's database service never closes SQLite
+ * pools at shutdown, so on SQLite the run cannot end cleanly. One fresh database, a schema per plugin.
+ */
+const postgres = process.env
+  .BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
+  ? TestDatabases.create({ ids: ['POSTGRES_15'] })
+  : undefined;
+
+async function databaseConfig() {
+  if (!postgres) return {};
+  const knex = await postgres.init('POSTGRES_15');
+  const connection = knex.client.config.connection;
+  return {
+    backend: {
+      database: {
+        client: 'pg',
+        connection: { ...connection, database: knex.client.database() },
+        pluginDivisionMode: 'schema',
+      },
+    },
+  };
+}
 
 const TEMPLATE_FILE = path.resolve(
   __dirname,
@@ -82,6 +107,7 @@ describe('the Docker environment template through the real scaffolder', () => {
   let dir: string;
   let routesDir: string;
   let base: string;
+  let backend: Awaited<ReturnType<typeof startDockerEnvTestBackend>>;
 
   const api = async (
     method: string,
@@ -123,8 +149,9 @@ describe('the Docker environment template through the real scaffolder', () => {
         'netbox',
       ].map(n => [n, 10_000]),
     );
-    const { server } = await startDockerEnvTestBackend({
+    backend = await startDockerEnvTestBackend({
       config: {
+        ...(await databaseConfig()),
         app: { baseUrl: 'http://localhost:3000' },
         events: { useEventBus: 'never' },
         scaffolder: { taskRecovery: { enabled: true } },
@@ -191,6 +218,7 @@ describe('the Docker environment template through the real scaffolder', () => {
         },
       },
       features: [
+        ...(postgres ? [databaseServiceFactory] : []),
         eventsServiceFactory,
         catalogPlugin,
         catalogModuleScaffolderEntityModel,
@@ -201,38 +229,25 @@ describe('the Docker environment template through the real scaffolder', () => {
         notificationsEmailModule,
       ],
     });
-    const { port } = server.address() as { port: number };
+    const { port } = backend.server.address() as { port: number };
     base = `http://127.0.0.1:${port}`;
   });
 
   afterAll(async () => {
+    await backend?.stop();
     await lab?.stop();
     await smtp?.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('provisions test-project: lab, route, edge, catalog and the ready email', async () => {
-    await eventually('the template in the catalog', async () => {
-      const r = await api(
-        'GET',
-        '/api/catalog/entities/by-name/template/default/docker-environment',
-        service,
-      );
-      return r.status === 200 ? r.body : undefined;
-    });
-
+  /** Runs the template as alice through the scaffolder's API and waits for the task to end. */
+  async function runTemplate(values: Record<string, unknown>) {
     const created = await api('POST', '/api/scaffolder/v2/tasks', alice, {
       templateRef: 'template:default/docker-environment',
-      values: {
-        name: 'test-project',
-        owner: 'group:default/team-a',
-        purpose: 'acceptance test',
-        size: { size: 'custom', cpuCores: 3, memoryMb: 3072, diskGb: 20 },
-      },
+      values,
     });
     expect(created.status).toBe(201);
     const taskId = created.body.id as string;
-
     const task = await eventually('the task ends', async () => {
       const r = await api('GET', `/api/scaffolder/v2/tasks/${taskId}`, alice);
       return ['completed', 'failed', 'cancelled'].includes(r.body?.status)
@@ -245,6 +260,25 @@ describe('the Docker environment template through the real scaffolder', () => {
     const log = events
       .filter(e => e.type === 'log')
       .map(e => e.body.message as string);
+    return { task, events, log };
+  }
+
+  it('provisions test-project: lab, route, edge, catalog and the ready email', async () => {
+    await eventually('the template in the catalog', async () => {
+      const r = await api(
+        'GET',
+        '/api/catalog/entities/by-name/template/default/docker-environment',
+        service,
+      );
+      return r.status === 200 ? r.body : undefined;
+    });
+
+    const { task, log, events } = await runTemplate({
+      name: 'test-project',
+      owner: 'group:default/team-a',
+      purpose: 'acceptance test',
+      size: { size: 'custom', cpuCores: 3, memoryMb: 3072, diskGb: 20 },
+    });
     expect({ status: task.status, log }).toMatchObject({
       status: 'completed',
     });
@@ -336,5 +370,22 @@ describe('the Docker environment template through the real scaffolder', () => {
       smtp.received.find(m => m.to.includes('alice@example.com')),
     );
     expect(mail.mail.subject).toMatch(/test-project/);
+  });
+
+  it('fails a request for a held name with one readable line in the task log, no stack trace', async () => {
+    const { task, events } = await runTemplate({
+      name: 'test-project',
+      owner: 'user:default/alice',
+      purpose: 'second try',
+      size: { size: 'S' },
+    });
+    expect(task.status).toBe('failed');
+    const failed = events.filter(
+      e => e.type === 'log' && e.body.status === 'failed',
+    );
+    expect(failed).toHaveLength(1);
+    const line = failed[0].body.message as string;
+    expect(line).toMatch(/test-project.*: choose another name/);
+    expect(line).not.toMatch(/\n|\(.*:\d+:\d+\)/);
   });
 });

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { taskFailure } from './errors';
 import {
   formatValidationIssues,
   validateProjectName,
@@ -26,11 +27,16 @@ export function createValidateNameAction() {
       },
     },
     async handler(ctx) {
-      const issues = validateProjectName(ctx.input.name);
-      if (issues.length > 0) {
-        throw new InputError(formatValidationIssues(issues));
+      try {
+        const issues = validateProjectName(ctx.input.name);
+        if (issues.length > 0) {
+          throw new InputError(formatValidationIssues(issues));
+        }
+        ctx.output('name', ctx.input.name);
+      } catch (error) {
+        // one readable line in the task log, never a stack trace
+        throw taskFailure(error);
       }
-      ctx.output('name', ctx.input.name);
     },
   });
 }

@@ -233,10 +233,14 @@ describe('docker-env:environment:create', () => {
       owner: 'user:default/mock',
       size: 'S',
     });
-    await expect(action().handler(ctx as any)).rejects.toMatchObject({
-      name: 'ConflictError',
-      message: 'name: "shop-dev" is taken',
-    });
+    const err = await action()
+      .handler(ctx as any)
+      .catch(e => e);
+    expect(err.message).toBe(
+      'name: "shop-dev" is taken: choose another name, or wait until the running operation ends and try again.',
+    );
+    // the scaffolder writes a failed step's stack to the task log: one line, no trace
+    expect(err.stack).toBe(err.message);
   });
 
   it('refuses a custom size without all three values before calling the backend', async () => {

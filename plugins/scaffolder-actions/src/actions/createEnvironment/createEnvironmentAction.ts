@@ -5,6 +5,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { taskFailure } from '../errors';
 import type {
   Operation,
   OperationStepRecord,
@@ -87,94 +88,99 @@ export function createEnvironmentAction(opts: CreateEnvironmentActionOptions) {
       },
     },
     async handler(ctx) {
-      const { input } = ctx;
-      const size =
-        input.size === 'custom'
-          ? {
-              cpuCores: input.cpuCores,
-              memoryMb: input.memoryMb,
-              diskGb: input.diskGb,
-            }
-          : { size: input.size };
-      if (
-        input.size === 'custom' &&
-        !(input.cpuCores && input.memoryMb && input.diskGb)
-      ) {
-        throw new InputError(
-          'size: custom needs cpuCores, memoryMb and diskGb',
-        );
-      }
-      const api = new DockerEnvApiCaller({
-        auth: opts.auth,
-        discovery: opts.discovery,
-        credentials: await ctx.getInitiatorCredentials(),
-        timeoutMs: requestTimeoutMs,
-      });
-      const entityRef = `resource:default/${input.name}`;
-
-      if (ctx.isDryRun) {
-        const check = await api.checkName(input.name);
-        if (!check.available) {
-          throw new InputError(`name: ${check.message ?? 'not available'}`);
-        }
-        ctx.logger.info(
-          `Dry run: ${input.name} is available; nothing was created`,
-        );
-        ctx.output('status', 'ready');
-        ctx.output('url', predictedUrl(opts.config, input.name));
-        ctx.output('entityRef', entityRef);
-        return;
-      }
-
-      const created = await ctx.checkpoint({
-        key: `docker-env:create:${ctx.task.id}:${input.name}`,
-        fn: async () => {
-          const answer = await api.createEnvironment(
-            {
-              name: input.name,
-              owner: input.owner,
-              ...size,
-              purpose: input.purpose,
-              expiresOn: input.expiresOn || undefined,
-            },
-            ctx.task.id,
+      try {
+        const { input } = ctx;
+        const size =
+          input.size === 'custom'
+            ? {
+                cpuCores: input.cpuCores,
+                memoryMb: input.memoryMb,
+                diskGb: input.diskGb,
+              }
+            : { size: input.size };
+        if (
+          input.size === 'custom' &&
+          !(input.cpuCores && input.memoryMb && input.diskGb)
+        ) {
+          throw new InputError(
+            'size: custom needs cpuCores, memoryMb and diskGb',
           );
-          return {
-            operationId: answer.operation?.id ?? null,
-            requestId: answer.request?.id ?? null,
-          };
-        },
-      });
-      ctx.output('entityRef', entityRef);
+        }
+        const api = new DockerEnvApiCaller({
+          auth: opts.auth,
+          discovery: opts.discovery,
+          credentials: await ctx.getInitiatorCredentials(),
+          timeoutMs: requestTimeoutMs,
+        });
+        const entityRef = `resource:default/${input.name}`;
 
-      if (!created.operationId) {
-        ctx.logger.info(
-          `${input.name} is over the owner's quota: the request awaits an administrator's approval; you will be notified either way`,
-        );
-        ctx.output('status', 'pending_approval');
-        return;
-      }
+        if (ctx.isDryRun) {
+          const check = await api.checkName(input.name);
+          if (!check.available) {
+            throw new InputError(`name: ${check.message ?? 'not available'}`);
+          }
+          ctx.logger.info(
+            `Dry run: ${input.name} is available; nothing was created`,
+          );
+          ctx.output('status', 'ready');
+          ctx.output('url', predictedUrl(opts.config, input.name));
+          ctx.output('entityRef', entityRef);
+          return;
+        }
 
-      const op = await follow(api, input.name, created.operationId, {
-        pollIntervalMs,
-        followTimeoutMs,
-        log: line => ctx.logger.info(line),
-        signal: ctx.signal,
-      });
-      if (op.status !== 'succeeded') {
-        throw new Error(
-          `Provisioning ${input.name} failed${
-            op.failedStep ? ` at step ${op.failedStep}` : ''
-          }: ${
-            op.error ?? op.status
-          }. What was created has been removed; fix the cause and run the template again.`,
-        );
+        const created = await ctx.checkpoint({
+          key: `docker-env:create:${ctx.task.id}:${input.name}`,
+          fn: async () => {
+            const answer = await api.createEnvironment(
+              {
+                name: input.name,
+                owner: input.owner,
+                ...size,
+                purpose: input.purpose,
+                expiresOn: input.expiresOn || undefined,
+              },
+              ctx.task.id,
+            );
+            return {
+              operationId: answer.operation?.id ?? null,
+              requestId: answer.request?.id ?? null,
+            };
+          },
+        });
+        ctx.output('entityRef', entityRef);
+
+        if (!created.operationId) {
+          ctx.logger.info(
+            `${input.name} is over the owner's quota: the request awaits an administrator's approval; you will be notified either way`,
+          );
+          ctx.output('status', 'pending_approval');
+          return;
+        }
+
+        const op = await follow(api, input.name, created.operationId, {
+          pollIntervalMs,
+          followTimeoutMs,
+          log: line => ctx.logger.info(line),
+          signal: ctx.signal,
+        });
+        if (op.status !== 'succeeded') {
+          throw new Error(
+            `Provisioning ${input.name} failed${
+              op.failedStep ? ` at step ${op.failedStep}` : ''
+            }: ${
+              op.error ?? op.status
+            }. What was created has been removed; fix the cause and run the template again.`,
+          );
+        }
+        const env = await api.getEnvironment(input.name);
+        ctx.logger.info(`${input.name} is ready at ${env.url}`);
+        ctx.output('status', 'ready');
+        if (env.url) ctx.output('url', env.url);
+        if (env.portainerUrl) ctx.output('portainerUrl', env.portainerUrl);
+      } catch (error) {
+        // one readable line in the task log, never a stack trace
+        throw taskFailure(error);
       }
-      const env = await api.getEnvironment(input.name);
-      ctx.logger.info(`${input.name} is ready at ${env.url}`);
-      ctx.output('status', 'ready');
-      if (env.url) ctx.output('url', env.url);
-      if (env.portainerUrl) ctx.output('portainerUrl', env.portainerUrl);
     },
   });
 }
@@ -198,6 +204,14 @@ async function follow(
     if (!op) throw new Error(`Operation ${operationId} of ${name} is gone`);
     for (const step of op.steps) {
       if (seen.get(step.position) !== step.status) {
+        // a step that started and ended between two reads still gets its start line
+        if (
+          !seen.has(step.position) &&
+          step.status !== 'running' &&
+          step.startedAt
+        ) {
+          o.log(`step ${step.name}: started`);
+        }
         seen.set(step.position, step.status);
         const line = stepLine(step);
         if (line) o.log(line);

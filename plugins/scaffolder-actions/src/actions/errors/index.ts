@@ -1,0 +1,1 @@
+export { TaskFailure, taskFailure } from './taskFailure';
