@@ -757,6 +757,9 @@ export class PortainerSimulator {
         e.TagIds = tagIds as number[];
       }
       if (typeof name === 'string' && name !== '') e.Name = name;
+      // an agent that moved (a CT's new DHCP lease): the Docker proxy follows the new URL
+      const url = field(body, 'url');
+      if (typeof url === 'string' && url !== '') e.URL = url;
       const publicUrl = field(body, 'publicURL');
       if (typeof publicUrl === 'string') e.PublicURL = publicUrl;
       const groupId = field(body, 'groupID');
