@@ -20,6 +20,7 @@ import { environmentResourceRef, environmentRules } from './permissions';
 import { alwaysWithinQuota } from './quotas';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
+import { maxExtensionDays } from './routes/expiry';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
@@ -125,6 +126,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           snapshots: snapshotListFromConfig(config),
           containers: containerReadsFromConfig(config),
+          maxExtensionDays: maxExtensionDays(config),
         });
         deps.httpRouter.use(router);
 

@@ -1,5 +1,6 @@
 import { RouteModule } from '../service/RouteContext';
 import { containerRoutes } from './containers';
+import { expiryRoutes } from './expiry';
 import { environmentRoutes } from './environments';
 import { lifecycleRoutes } from './lifecycle';
 import { nameRoutes } from './names';
@@ -12,6 +13,7 @@ import { statusRoutes } from './status';
 export const routeModules: RouteModule[] = [
   environmentRoutes,
   containerRoutes,
+  expiryRoutes,
   lifecycleRoutes,
   nameRoutes,
   statusRoutes,

@@ -1,5 +1,6 @@
 import { sharedSchemas } from './components';
 import { containerPaths } from './containers';
+import { extendEnvironmentOperation } from './expiry';
 import { environmentPaths } from './environments';
 import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
 import { statusPaths } from './status';
@@ -28,6 +29,7 @@ export const spec = {
     '/environments/{name}': {
       ...environmentPaths['/environments/{name}'],
       delete: deleteEnvironmentOperation,
+      patch: extendEnvironmentOperation,
     },
     ...lifecyclePaths,
     ...containerPaths,

@@ -26,6 +26,8 @@ export interface RouteContext {
   snapshots: { list(vmid: number): Promise<LxcSnapshot[]> };
   /** The environments' containers and logs through their Docker channel. */
   containers: ContainerReads;
+  /** How many days from today an extension of `expiresOn` may reach (`dockerEnv.lifecycle.expiry`). */
+  maxExtensionDays: number;
 }
 
 /** The typed router every route module adds its routes to. */
