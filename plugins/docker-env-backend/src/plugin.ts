@@ -23,6 +23,7 @@ import { catalogTeamResolver } from './provisioning';
 import { QuotaService } from './quotas';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
+import { maxExtensionDays } from './routes/expiry';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
 import {
@@ -151,6 +152,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           snapshots: snapshotListFromConfig(config),
           containers: containerReadsFromConfig(config),
           ...deployment,
+          maxExtensionDays: maxExtensionDays(config),
         });
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(router);

@@ -780,9 +780,9 @@ export class PortainerSimulator {
         e.TagIds = tagIds as number[];
       }
       if (typeof name === 'string' && name !== '') e.Name = name;
-      // a new agent address (a resumed CT on a new lease): the Docker proxy follows it at once
+      // an agent that moved (a CT's new DHCP lease): the Docker proxy follows the new URL
       const url = field(body, 'url');
-      if (typeof url === 'string') e.URL = url;
+      if (typeof url === 'string' && url !== '') e.URL = url;
       const publicUrl = field(body, 'publicURL');
       if (typeof publicUrl === 'string') e.PublicURL = publicUrl;
       const groupId = field(body, 'groupID');

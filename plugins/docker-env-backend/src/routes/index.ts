@@ -1,6 +1,7 @@
 import { RouteModule } from '../service/RouteContext';
 import { auditRoutes } from './audit';
 import { containerRoutes } from './containers';
+import { expiryRoutes } from './expiry';
 import { environmentRoutes } from './environments';
 import { lifecycleRoutes } from './lifecycle';
 import { nameRoutes } from './names';
@@ -16,6 +17,7 @@ import { tokenRoutes } from './tokens';
 export const routeModules: RouteModule[] = [
   environmentRoutes,
   containerRoutes,
+  expiryRoutes,
   lifecycleRoutes,
   nameRoutes,
   statusRoutes,

@@ -105,6 +105,8 @@ async function startLifecycle(
           vmid: current.vmid,
           node: current.node,
           ...request.input,
+          // where a failed operation leaves the environment (a paused one stays paused after a failed delete)
+          ...(request.moveTo ? { previousStatus: current.status } : {}),
         },
         requestedBy: caller.actor,
         lockKey: `env:${current.id}`,

@@ -21,6 +21,25 @@ const operation = (change: Partial<OperationRecord>): OperationRecord => ({
 });
 
 describe('environmentPatchFor', () => {
+  it('a failed delete returns the environment to the status it started from (paused stays paused)', () => {
+    const failed = (previousStatus?: string) =>
+      environmentPatchFor(
+        operation({
+          kind: 'delete',
+          status: 'failed',
+          error: 'vzdump: storage offline',
+          input: previousStatus ? { previousStatus } : {},
+        }),
+      );
+    expect(failed('paused')).toEqual({
+      status: 'paused',
+      statusReason: 'delete failed: vzdump: storage offline',
+    });
+    expect(failed('ready')?.status).toBe('ready');
+    expect(failed()?.status).toBe('ready');
+    expect(failed('no-such-status')?.status).toBe('ready');
+  });
+
   it('makes a provisioned environment ready with what provisioning learnt', () => {
     const result = {
       vmid: 101,

@@ -1,6 +1,7 @@
-import type {
-  Environment,
-  EnvironmentStatus,
+import {
+  ENVIRONMENT_STATUSES,
+  type Environment,
+  type EnvironmentStatus,
 } from '@docker-env/plugin-docker-env-common';
 import type { OperationTarget } from '@docker-env/plugin-docker-env-node';
 import type { EnvironmentPatch } from '../store';
@@ -31,8 +32,12 @@ export function environmentPatchFor(
   const outcome = ENVIRONMENT_OUTCOMES[operation.kind];
   if (!outcome) return undefined;
   if (operation.status !== 'succeeded') {
+    // the route records the status it moved the environment from (delete starts from ready or paused)
+    const previous = operation.input?.previousStatus;
     return {
-      status: outcome.otherwise,
+      status: ENVIRONMENT_STATUSES.includes(previous as EnvironmentStatus)
+        ? (previous as EnvironmentStatus)
+        : outcome.otherwise,
       statusReason: `${operation.kind} ${operation.status.replace('_', ' ')}: ${
         operation.error ?? 'no reason recorded'
       }`,

@@ -1,6 +1,7 @@
 import { auditPaths, auditSchemas } from './audit';
 import { sharedSchemas } from './components';
 import { containerPaths } from './containers';
+import { extendEnvironmentOperation } from './expiry';
 import { environmentPaths } from './environments';
 import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
 import { quotaPaths, quotaSchemas } from './quotas';
@@ -33,6 +34,7 @@ export const spec = {
     '/environments/{name}': {
       ...environmentPaths['/environments/{name}'],
       delete: deleteEnvironmentOperation,
+      patch: extendEnvironmentOperation,
     },
     ...lifecyclePaths,
     ...containerPaths,

@@ -35,6 +35,8 @@ export interface RouteContext {
   deploymentRateLimit: DeploymentRateLimit;
   /** Registry credentials of accepted deployments (memory only). */
   registryCredentials: RegistryCredentials;
+  /** How many days from today an extension of `expiresOn` may reach (`dockerEnv.lifecycle.expiry`). */
+  maxExtensionDays: number;
 }
 
 /** The typed router every route module adds its routes to. */

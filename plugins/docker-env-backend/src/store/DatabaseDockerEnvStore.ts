@@ -185,6 +185,7 @@ export class DatabaseDockerEnvStore
     if (patch.vmid !== undefined) changes.vmid = patch.vmid;
     if (patch.node !== undefined) changes.node = patch.node;
     if (patch.facts !== undefined) changes.facts = JSON.stringify(patch.facts);
+    if (patch.expiresOn !== undefined) changes.expires_on = patch.expiresOn;
     try {
       await this.db.transaction(trx =>
         trx('environments').where({ id }).update(changes),

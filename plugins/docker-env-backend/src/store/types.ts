@@ -37,6 +37,8 @@ export interface EnvironmentPatch {
   vmid?: number | null;
   node?: string | null;
   facts?: Record<string, unknown>;
+  /** `YYYY-MM-DD` (an extension). */
+  expiresOn?: string | null;
 }
 
 /** A new operation: queued, holding `lockKey` while queued or running. */

@@ -1,6 +1,7 @@
 /* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests alone */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { type Lab, labClientConfig, startLab } from '@docker-env/lab';
 import { PROVISION_STEP_NAMES } from '@docker-env/plugin-docker-env-node';
@@ -37,6 +38,8 @@ export interface LabBackend {
   pausedUrl: string;
   /** Base domain of the environments' hosts. */
   baseDomain: string;
+  /** The clients' config pointing at the lab, for a test's own view of it. */
+  clients: ConfigReader;
   /** POST /environments as alice, then waits until it is `ready`; answers the record. */
   provision(name: string): Promise<Record<string, any>>;
   /** Polls GET /environments/{name} until its status is `status` (fails on timeout naming the last status). */
@@ -60,13 +63,14 @@ export async function startLabBackend(options: {
   });
   const pausedPort = await freePort();
   const baseDomain = 'docker.example.com';
+  const clients = labClientConfig(lab, { routesDir, baseDomain });
   const backend = await startDockerEnvTestBackend({
     knex: options.knex,
     // the provisioning step makes the owner's Portainer team from the catalog
     features: [catalogServiceMock.factory({ entities: TEAM_A_CATALOG })],
     config: {
       dockerEnv: {
-        ...labClientConfig(lab, { routesDir, baseDomain }),
+        ...clients,
         runner: { pollIntervalMs: 20, leaseSeconds: 5 },
         provisioning: {
           agent: { scheme: 'http' },
@@ -118,6 +122,7 @@ export async function startLabBackend(options: {
     routesDir,
     pausedUrl: `http://127.0.0.1:${pausedPort}`,
     baseDomain,
+    clients: new ConfigReader({ dockerEnv: clients }),
     waitForStatus,
     async provision(name) {
       const res = await request(server)

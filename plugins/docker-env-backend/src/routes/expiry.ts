@@ -1,0 +1,103 @@
+import type { Config } from '@backstage/config';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { environmentUpdatePermission } from '@docker-env/plugin-docker-env-common';
+import { Request } from 'express';
+import { RouteModule } from '../service/RouteContext';
+import { readableEnvironment } from './environments';
+
+/** Statuses whose expiry can no longer be extended. */
+const ENDED = ['deleting', 'deleted', 'failed', 'rejected'];
+
+/** `dockerEnv.lifecycle.expiry.maxExtensionDays`: how far from today an extension may reach; default 90. */
+export function maxExtensionDays(config: Config): number {
+  const days =
+    config.getOptionalNumber('dockerEnv.lifecycle.expiry.maxExtensionDays') ??
+    90;
+  if (!Number.isInteger(days) || days < 1)
+    throw new InputError(
+      'dockerEnv.lifecycle.expiry.maxExtensionDays: must be a whole number >= 1',
+    );
+  return days;
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The new `expiresOn`, checked: a real date after today (and after the current one), at most `maxDays` ahead. */
+export function validExtension(
+  value: unknown,
+  current: string | null,
+  maxDays: number,
+  now = new Date(),
+): string {
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+    day(new Date(`${value}T00:00:00Z`)) !== value
+  )
+    throw new InputError('expiresOn: must be a date YYYY-MM-DD');
+  const today = day(now);
+  const latest = day(new Date(now.getTime() + maxDays * 86_400_000));
+  if (value <= today) throw new InputError('expiresOn: must be after today');
+  if (current !== null && value <= current)
+    throw new InputError(
+      `expiresOn: an extension must be later than the current ${current}`,
+    );
+  if (value > latest)
+    throw new InputError(
+      `expiresOn: at most ${maxDays} days from today (${latest}), the admin's maximum`,
+    );
+  return value;
+}
+
+/** `PATCH /environments/{name}` `{expiresOn}`: the owner extends the environment within the admin's maximum; audited. */
+export const expiryRoutes: RouteModule = (router, ctx) => {
+  router.patch('/environments/:name', async (req, res) => {
+    const caller = await ctx.access.caller(req);
+    const name = req.params.name;
+    const entry = {
+      actor: caller.actor,
+      action: 'environment.extend',
+      target: name,
+      environmentId: null as string | null,
+    };
+    try {
+      const found = await readableEnvironment(ctx, caller, name);
+      entry.environmentId = found.id;
+      await ctx.access.requireOn(caller, environmentUpdatePermission, found);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const unknownFields = Object.keys(body).filter(k => k !== 'expiresOn');
+      if (unknownFields.length)
+        throw new InputError(
+          `${unknownFields[0]}: cannot be changed; only expiresOn can`,
+        );
+      const expiresOn = validExtension(
+        body.expiresOn,
+        found.expiresOn,
+        ctx.maxExtensionDays,
+      );
+      if (ENDED.includes(found.status))
+        throw new ConflictError(
+          `status: a ${found.status} environment cannot be extended`,
+        );
+      const updated = await ctx.store.transaction(async tx => {
+        const environment = await tx.updateEnvironment(found.id, {
+          expiresOn,
+        });
+        await ctx.audit.write(tx, {
+          ...entry,
+          result: 'succeeded',
+          details: { from: found.expiresOn, to: expiresOn },
+        });
+        return environment!;
+      });
+      await ctx.audit.emit({ ...entry, result: 'succeeded' }, req as Request);
+      await ctx.events.changed(updated, 'expiresOn');
+      res.json(updated as any);
+    } catch (error) {
+      if (error instanceof NotAllowedError || error instanceof ConflictError)
+        await ctx.audit.refuse(ctx.store, entry, error, req as Request);
+      throw error;
+    }
+  });
+};
