@@ -8,7 +8,6 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 // The docker-env backend's own test harness: its plugin with the real permission backend and its policy.
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { startDockerEnvTestBackend } from '@docker-env/plugin-docker-env-backend/src/testing/backend';
-import { Knex } from 'knex';
 import request from 'supertest';
 import { catalogModuleDockerEnv } from './module';
 
@@ -61,7 +60,7 @@ async function waitFor<T>(
  */
 describe('full sync through the docker-env API', () => {
   let server: any;
-  let knex: Knex;
+  let knex: Awaited<ReturnType<typeof databases.init>>;
 
   beforeAll(async () => {
     knex = await databases.init('SQLITE_3');
@@ -85,11 +84,8 @@ describe('full sync through the docker-env API', () => {
     const res = await request(server)
       .get(`/api/catalog/entities/by-name/resource/default/${name}`)
       .set('Authorization', mockCredentials.service.header());
-    return res.status === 200
-      ? res.body
-      : res.status === 404
-      ? null
-      : res.status;
+    if (res.status === 404) return null;
+    return res.status === 200 ? res.body : res.status;
   };
 
   it('publishes created, changed and deleted environments within 5 s', async () => {
