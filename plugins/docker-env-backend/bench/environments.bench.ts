@@ -8,9 +8,10 @@
  * It creates and drops its own database `docker_env_bench`.
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import request from 'supertest';
 import { startDockerEnvTestBackend } from '../src/testing/backend';
+import { createBenchDatabase } from './benchDatabase';
 
 const TOTAL = 10_000;
 const SAMPLES = 200;
@@ -52,19 +53,7 @@ async function seed(knex: Knex) {
 }
 
 async function main(): Promise<'done'> {
-  const base = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (!base)
-    throw new Error(
-      'set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING (source /work/wt/services.env)',
-    );
-  const admin = knexFactory({ client: 'pg', connection: base });
-  await admin.raw('DROP DATABASE IF EXISTS docker_env_bench');
-  await admin.raw('CREATE DATABASE docker_env_bench');
-  const knex = knexFactory({
-    client: 'pg',
-    connection: `${base.replace(/\/$/, '')}/docker_env_bench`,
-    pool: { min: 1, max: 10 },
-  });
+  const { knex, drop } = await createBenchDatabase('docker_env_bench', 10);
   const backend = await startDockerEnvTestBackend({ knex });
   const server = backend.server;
   try {
@@ -121,9 +110,7 @@ async function main(): Promise<'done'> {
     return 'done';
   } finally {
     await backend.stop();
-    await knex.destroy();
-    await admin.raw('DROP DATABASE IF EXISTS docker_env_bench');
-    await admin.destroy();
+    await drop();
   }
 }
 

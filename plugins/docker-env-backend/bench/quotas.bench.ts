@@ -8,28 +8,16 @@
  * It creates and drops its own database `docker_env_bench_quotas`.
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
-import knexFactory from 'knex';
 import request from 'supertest';
 import { startDockerEnvTestBackend } from '../src/testing/backend';
+import { createBenchDatabase } from './benchDatabase';
 
 const REQUESTS = 100;
 const QUOTA = 10;
 const DATABASE = 'docker_env_bench_quotas';
 
 async function main(): Promise<'done'> {
-  const base = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (!base)
-    throw new Error(
-      'set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING (source /work/wt/services.env)',
-    );
-  const admin = knexFactory({ client: 'pg', connection: base });
-  await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE}`);
-  await admin.raw(`CREATE DATABASE ${DATABASE}`);
-  const knex = knexFactory({
-    client: 'pg',
-    connection: `${base.replace(/\/$/, '')}/${DATABASE}`,
-    pool: { min: 1, max: 20 },
-  });
+  const { knex, drop } = await createBenchDatabase(DATABASE, 20);
   const backend = await startDockerEnvTestBackend({
     knex,
     config: {
@@ -85,9 +73,7 @@ async function main(): Promise<'done'> {
     return 'done';
   } finally {
     await backend.stop();
-    await knex.destroy();
-    await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE}`);
-    await admin.destroy();
+    await drop();
   }
 }
 
