@@ -45,7 +45,8 @@ describe('EdgeRouter', () => {
       directory: dir,
       logger,
       debounceMs: 10,
-      timeouts: { responseHeaderTimeoutMs: 500 },
+      // well above a loaded CI machine's answer time, well below /slow's 6 s
+      timeouts: { responseHeaderTimeoutMs: 3000 },
     });
   });
 

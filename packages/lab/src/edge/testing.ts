@@ -13,7 +13,7 @@ export interface EchoServer {
   close(): Promise<void>;
 }
 
-/** Starts an {@link EchoServer} named `name` on 127.0.0.1. `/slow` answers after 2 s; `/echo` streams the body back. */
+/** Starts an {@link EchoServer} named `name` on 127.0.0.1. `/slow` answers after 6 s; `/echo` streams the body back. */
 export async function startEchoServer(name: string): Promise<EchoServer> {
   const state = { status: 200 };
   const server = http.createServer((req, res) => {
@@ -41,7 +41,7 @@ export async function startEchoServer(name: string): Promise<EchoServer> {
         });
         res.end(body);
       };
-      if (req.url === '/slow') setTimeout(respond, 2000).unref();
+      if (req.url === '/slow') setTimeout(respond, 6000).unref();
       else respond();
     });
   });

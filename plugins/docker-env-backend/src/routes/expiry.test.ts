@@ -45,7 +45,14 @@ describe.each(databases.eachSupportedId())(
       ({ server } = await startDockerEnvTestBackend({
         knex,
         config: {
-          dockerEnv: { lifecycle: { expiry: { maxExtensionDays: 30 } } },
+          dockerEnv: {
+            // a configured lifecycle section is checked whole at start-up
+            lifecycle: {
+              backupStorage: 'backup',
+              pausedRoute: { service: 'paused@file' },
+              expiry: { maxExtensionDays: 30 },
+            },
+          },
         },
       }));
       const res = await request(server)
