@@ -108,6 +108,11 @@ describe.each(sharedDatabaseKinds())(
             ? true
             : undefined,
         );
+        // in lxc, only once the lab accepted the clone: the restarted runner must adopt that CT
+        if (step === 'lxc')
+          await until('the clone task', async () =>
+            (await cloneTasks()) > clonesBefore ? true : undefined,
+          );
         await first.kill();
         expect(await stepStatus(db, operationId, step)).toBe('running');
 
