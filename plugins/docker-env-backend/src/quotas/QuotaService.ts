@@ -1,9 +1,10 @@
+import { ConflictError } from '@backstage/errors';
 import { Config } from '@backstage/config';
 import { Environment } from '@docker-env/plugin-docker-env-common';
 import { DEFAULT_DOCKER_ENV_ADMINS } from '../permissions/DockerEnvPermissionPolicy';
 import type { DockerEnvStore } from '../store';
 import { QuotaCheckInput, QuotaDecision, QuotaGate } from './QuotaGate';
-import { DEFAULT_QUOTA_KEY } from './QuotaStore';
+import { containerKey, DEFAULT_QUOTA_KEY } from './QuotaStore';
 import { ApprovalRequest, EffectiveQuota, QuotaLimits } from './types';
 
 /** The default quota when neither `PUT /quotas/default` nor `dockerEnv.quotas.default` set one. */
@@ -103,6 +104,31 @@ export class QuotaService implements QuotaGate {
       withinQuota: false,
       reason: `over the quota of ${input.owner}: ${over.join('; ')}`,
     };
+  }
+
+  /**
+   * Refuses (409 naming the quota) a deployment whose container would take the owner over its container quota; a
+   * container already recorded for the environment is a redeploy and always passes. Takes the owner's lock, so call
+   * it in the transaction that records the deployment.
+   */
+  async checkContainer(
+    tx: DockerEnvStore,
+    environment: Environment,
+    container: string,
+  ): Promise<void> {
+    const quotas = tx.quotas();
+    await quotas.lockOwner(environment.owner);
+    const deployed = await quotas.deployedContainers(environment.owner);
+    if (deployed.has(containerKey(environment.id, container))) return;
+    const { quota } = await this.effective(tx, environment.owner);
+    if (deployed.size + 1 > quota.containers)
+      throw new ConflictError(
+        `over the quota of ${environment.owner}: containers: ${
+          deployed.size + 1
+        } with this deployment, quota ${quota.containers} (${
+          deployed.size
+        } in use)`,
+      );
   }
 
   holdForApproval(

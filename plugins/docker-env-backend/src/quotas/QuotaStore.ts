@@ -15,6 +15,11 @@ export const DEFAULT_QUOTA_KEY = 'default';
 /** An arbitrary first key of the PostgreSQL advisory locks this store takes (`pg_advisory_xact_lock(int, int)`). */
 const QUOTA_LOCK_CLASS = 74_201;
 
+/** The key {@link QuotaStore.deployedContainers} holds a container under. */
+export function containerKey(environmentId: string, container: string) {
+  return `${environmentId}/${container}`;
+}
+
 function toLimits(row: any): QuotaLimits {
   return {
     cpuCores: Number(row.cpu_cores),
@@ -110,6 +115,31 @@ export class QuotaStore {
       diskGb: Number(row?.disk ?? 0),
       environments: Number(row?.n ?? 0),
     };
+  }
+
+  /**
+   * The distinct containers (environment and container name) of the owner's name-holding environments recorded by
+   * its queued, running or succeeded `deploy` operations: queued ones reserve their container, a redeploy of a name
+   * counts once, a rolled-back or failed first deploy left nothing.
+   */
+  async deployedContainers(owner: string): Promise<Set<string>> {
+    const rows: Array<{ environment_id: string; input: string }> =
+      await this.db('operations')
+        .join('environments', 'environments.id', 'operations.environment_id')
+        .where('environments.owner', owner)
+        .whereIn('environments.status', NAME_HOLDING_STATUSES)
+        .where('operations.kind', 'deploy')
+        .whereIn('operations.status', ['queued', 'running', 'succeeded'])
+        .select('operations.environment_id', 'operations.input');
+    const containers = new Set<string>();
+    for (const row of rows) {
+      const input =
+        typeof row.input === 'string' ? JSON.parse(row.input) : row.input;
+      const container = input?.deployment?.container;
+      if (typeof container === 'string')
+        containers.add(containerKey(row.environment_id, container));
+    }
+    return containers;
   }
 
   /** Records a pending request for an environment created over quota. */

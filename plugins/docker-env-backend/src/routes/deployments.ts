@@ -88,6 +88,7 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
       }
       const facts = await carriedFacts(ctx, environment);
       const operation = await ctx.store.transaction(async tx => {
+        await ctx.quotas.checkContainer(tx, environment, spec.container);
         const created = await tx.insertOperation({
           environmentId: environment.id,
           kind: 'deploy',
