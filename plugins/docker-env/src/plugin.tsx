@@ -89,6 +89,32 @@ const activityContent = EntityContentBlueprint.make({
   },
 });
 
+const deployTokensContent = EntityContentBlueprint.make({
+  name: 'deploy-tokens',
+  params: {
+    path: 'deploy-tokens',
+    title: 'Deploy tokens',
+    filter: isDockerEnvironment,
+    loader: () =>
+      import('./components/entity/DeployTokensContent').then(m => (
+        <m.DeployTokensContent />
+      )),
+  },
+});
+
+const deploymentsContent = EntityContentBlueprint.make({
+  name: 'deployments',
+  params: {
+    path: 'deployments',
+    title: 'Deployments',
+    filter: isDockerEnvironment,
+    loader: () =>
+      import('./components/entity/DeploymentsContent').then(m => (
+        <m.DeploymentsContent />
+      )),
+  },
+});
+
 const formField = (name: string, key: keyof typeof import('./fields')) =>
   FormFieldBlueprint.make({
     name,
@@ -114,6 +140,8 @@ export const dockerEnvPlugin = createFrontendPlugin({
     containersContent,
     snapshotsContent,
     activityContent,
+    deployTokensContent,
+    deploymentsContent,
     formField('name', 'DockerEnvNameFormField'),
     formField('owner', 'DockerEnvOwnerFormField'),
     formField('size', 'DockerEnvSizeFormField'),

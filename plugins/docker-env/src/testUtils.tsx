@@ -37,6 +37,11 @@ export function mockDockerEnvApi(
     'rejectRequest',
     'listAuditEvents',
     'getPlatformStatus',
+    'listDeployTokens',
+    'createDeployToken',
+    'revokeDeployToken',
+    'listDeployments',
+    'getDeployment',
   ];
   const api = Object.fromEntries(
     names.map(name => [

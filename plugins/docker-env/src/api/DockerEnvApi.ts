@@ -3,6 +3,8 @@ import {
   ApprovalRequest,
   AuditEvent,
   Container,
+  CreatedDeployToken,
+  DeployToken,
   Environment,
   NameAvailability,
   Operation,
@@ -60,6 +62,16 @@ export interface DockerEnvApi {
     actor?: string;
   }): Promise<AuditEvent[]>;
   getPlatformStatus(): Promise<StatusResponse>;
+  listDeployTokens(name: string): Promise<DeployToken[]>;
+  /** `expiresOn` is `YYYY-MM-DD`; the answer carries the token, which is never shown again. */
+  createDeployToken(
+    name: string,
+    input: { description: string; expiresOn?: string },
+  ): Promise<CreatedDeployToken>;
+  revokeDeployToken(name: string, id: string): Promise<void>;
+  /** The deployment history (deploy operations). */
+  listDeployments(name: string): Promise<Operation[]>;
+  getDeployment(name: string, id: string): Promise<Operation>;
 }
 
 /** API reference for {@link DockerEnvApi}. */

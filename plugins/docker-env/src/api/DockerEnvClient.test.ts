@@ -132,4 +132,42 @@ describe('DockerEnvClient', () => {
       body: { error: { message: 'resume of demo is running' } },
     });
   });
+
+  it('creates, lists and revokes deploy tokens and reads deployments on their paths', async () => {
+    const calls: string[] = [];
+    let created: unknown;
+    server.use(
+      http.post(`${base}/environments/demo/tokens`, async ({ request }) => {
+        created = await request.json();
+        return HttpResponse.json(
+          { id: 't1', token: 'secret' },
+          { status: 201 },
+        );
+      }),
+      http.get(`${base}/environments/demo/tokens`, () =>
+        HttpResponse.json([{ id: 't1' }]),
+      ),
+      http.delete(`${base}/environments/demo/tokens/:id`, ({ params }) => {
+        calls.push(`revoke ${params.id}`);
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.get(`${base}/environments/demo/deployments`, () =>
+        HttpResponse.json([{ id: 'd1' }]),
+      ),
+      http.get(`${base}/environments/demo/deployments/:id`, ({ params }) =>
+        HttpResponse.json({ id: params.id }),
+      ),
+    );
+    const token = await client.createDeployToken('demo', {
+      description: 'ci',
+      expiresOn: '2099-01-01',
+    });
+    expect(token.token).toBe('secret');
+    expect(created).toEqual({ description: 'ci', expiresOn: '2099-01-01' });
+    expect(await client.listDeployTokens('demo')).toEqual([{ id: 't1' }]);
+    await client.revokeDeployToken('demo', 't1');
+    expect(calls).toEqual(['revoke t1']);
+    expect(await client.listDeployments('demo')).toEqual([{ id: 'd1' }]);
+    expect(await client.getDeployment('demo', 'd1')).toEqual({ id: 'd1' });
+  });
 });

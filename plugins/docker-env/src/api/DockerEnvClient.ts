@@ -5,6 +5,8 @@ import {
   ApprovalRequest,
   AuditEvent,
   Container,
+  CreatedDeployToken,
+  DeployToken,
   Environment,
   NameAvailability,
   Operation,
@@ -176,6 +178,36 @@ export class DockerEnvClient implements DockerEnvApi {
 
   async getPlatformStatus(): Promise<StatusResponse> {
     return this.request('/status');
+  }
+
+  async listDeployTokens(name: string): Promise<DeployToken[]> {
+    return itemsOf(await this.request(`/environments/${enc(name)}/tokens`));
+  }
+
+  async createDeployToken(
+    name: string,
+    input: { description: string; expiresOn?: string },
+  ): Promise<CreatedDeployToken> {
+    return this.request(`/environments/${enc(name)}/tokens`, {
+      method: 'POST',
+      body: input,
+    });
+  }
+
+  async revokeDeployToken(name: string, id: string): Promise<void> {
+    await this.request(`/environments/${enc(name)}/tokens/${enc(id)}`, {
+      method: 'DELETE',
+    });
+  }
+
+  async listDeployments(name: string): Promise<Operation[]> {
+    return itemsOf(
+      await this.request(`/environments/${enc(name)}/deployments`),
+    );
+  }
+
+  async getDeployment(name: string, id: string): Promise<Operation> {
+    return this.request(`/environments/${enc(name)}/deployments/${enc(id)}`);
   }
 
   /** Lifecycle calls answer `202` with the operation, or `{operation}`. */

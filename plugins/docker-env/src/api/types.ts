@@ -78,3 +78,20 @@ export interface AuditEvent {
   result: string;
   reason?: string | null;
 }
+
+/** A deployment token of an environment (`GET /environments/{name}/tokens`); the secret is never listed. */
+export interface DeployToken {
+  id: string;
+  environmentId: string;
+  description: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Answer of `POST /environments/{name}/tokens`: the token itself, shown once. */
+export interface CreatedDeployToken extends DeployToken {
+  token: string;
+}
