@@ -15,6 +15,7 @@ import { Notifier } from './notifications';
 import {
   checkInfrastructureConfig,
   operationRegistryFromConfig,
+  lifecycleNotice,
   provisionNotice,
   snapshotListFromConfig,
 } from './operations';
@@ -133,7 +134,8 @@ export const dockerEnvPlugin = createBackendPlugin({
             await events.changed(environment, 'status');
             const notice =
               provisionNotice(operation, environment) ??
-              deployNotice(operation, environment);
+              deployNotice(operation, environment) ??
+              lifecycleNotice(operation, environment);
             if (notice) await notifier.notify(notice);
           },
         });
