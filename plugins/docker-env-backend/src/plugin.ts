@@ -11,6 +11,7 @@ import { AuditTrail } from './audit';
 import { PausedPage } from './paused';
 import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
+import { scheduleExpiry } from './expiry';
 import { Notifier } from './notifications';
 import {
   checkInfrastructureConfig,
@@ -90,6 +91,13 @@ export const dockerEnvPlugin = createBackendPlugin({
           await deps.database.getClient(),
           store,
         );
+
+        await scheduleExpiry({
+          ...deps,
+          knex: await deps.database.getClient(),
+          store,
+          notifier,
+        });
 
         // The durable runner: runs queued operations, takes over those whose claim expired.
         await startOperationRunner({
