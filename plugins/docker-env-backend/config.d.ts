@@ -6,8 +6,8 @@ export interface Config {
     lifecycle?: {
       /** The paused page the plugin serves when `port` is set; point `pausedRoute.url` at it. */
       pausedPage?: { port: number; host?: string };
-      /** Expiry: how far from today the owner may extend `expiresOn`; default 90 days. */
-      expiry?: { maxExtensionDays?: number };
+      /** Expiry: how far from today the owner may extend `expiresOn` (default 90 days); what happens once past it. */
+      expiry?: { maxExtensionDays?: number; action?: 'pause' | 'delete' };
     };
     /** Who hears about environment events besides the owner's Backstage notifications (and their email). */
     notifier?: {

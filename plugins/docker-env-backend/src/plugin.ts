@@ -11,10 +11,12 @@ import { AuditTrail } from './audit';
 import { PausedPage } from './paused';
 import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
+import { scheduleExpiry } from './expiry';
 import { Notifier } from './notifications';
 import {
   checkInfrastructureConfig,
   operationRegistryFromConfig,
+  lifecycleNotice,
   provisionNotice,
   snapshotListFromConfig,
 } from './operations';
@@ -90,6 +92,13 @@ export const dockerEnvPlugin = createBackendPlugin({
           store,
         );
 
+        await scheduleExpiry({
+          ...deps,
+          knex: await deps.database.getClient(),
+          store,
+          notifier,
+        });
+
         // The durable runner: runs queued operations, takes over those whose claim expired.
         await startOperationRunner({
           db: await deps.database.getClient(),
@@ -133,7 +142,8 @@ export const dockerEnvPlugin = createBackendPlugin({
             await events.changed(environment, 'status');
             const notice =
               provisionNotice(operation, environment) ??
-              deployNotice(operation, environment);
+              deployNotice(operation, environment) ??
+              lifecycleNotice(operation, environment);
             if (notice) await notifier.notify(notice);
           },
         });

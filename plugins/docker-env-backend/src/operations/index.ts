@@ -1,4 +1,4 @@
 export { operationRegistryFromConfig } from './registry';
-export { provisionNotice } from './notices';
+export { lifecycleNotice, provisionNotice } from './notices';
 export { snapshotListFromConfig } from './snapshots';
 export { checkInfrastructureConfig } from './checkConfig';

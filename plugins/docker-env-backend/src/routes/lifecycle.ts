@@ -45,7 +45,7 @@ export function generatedSnapshotName(now = new Date()): string {
  * oldest first: the runner starts each operation with no facts, so the route hands them over as input.
  */
 export async function carriedFacts(
-  ctx: RouteContext,
+  ctx: Pick<RouteContext, 'store'>,
   environment: Environment,
 ): Promise<Record<string, unknown>> {
   const operations = await ctx.store.listOperations(environment.id);

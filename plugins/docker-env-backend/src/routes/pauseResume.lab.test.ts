@@ -40,6 +40,21 @@ describe('pause and resume against the lab, through the API', () => {
       .orderBy('created_at');
     return Object.assign({}, ...ops.map(o => JSON.parse(o.result ?? '{}')));
   };
+  /** Once the owner has been told `events` (in order) about `name`, the notices sent, as `event recipient`. */
+  const noticesAbout = (name: string, events: string[]) =>
+    eventually(async () => {
+      const env = await knex('environments').where({ name }).first();
+      const sent = (
+        await knex('deliveries')
+          .where({ environment_id: env.id, channel: 'notification' })
+          .orderBy('id')
+      ).map(d => `${d.event} ${d.recipient}`);
+      const lifecycle = sent.filter(e => !e.startsWith('environment.ready'));
+      if (lifecycle.length < events.length)
+        throw new Error(`${name}: only ${lifecycle.join(', ')} sent so far`);
+      return lifecycle;
+    });
+  const owner = 'user:default/alice';
   const dockerAt = (ip: string) =>
     new DockerClient({
       kind: 'tcp',
@@ -105,6 +120,16 @@ describe('pause and resume against the lab, through the API', () => {
     expect(await running(ip)).toEqual(['docker-env-welcome', 'worker']);
     const after = await edge('shop', 200);
     expect(after.headers[PAUSED_HEADER]).toBeUndefined();
+    // the owner is told when each operation ends
+    expect(
+      await noticesAbout('shop', [
+        'environment.pause.succeeded',
+        'environment.resume.succeeded',
+      ]),
+    ).toEqual([
+      `environment.pause.succeeded ${owner}`,
+      `environment.resume.succeeded ${owner}`,
+    ]);
   });
 
   it('a resume that gets a new address: the route, the Portainer endpoint and NetBox follow it', async () => {
@@ -164,5 +189,9 @@ describe('pause and resume against the lab, through the API', () => {
       l.lab.proxmox.control.reset();
     }
     expect((await edge('stays', 503)).headers[PAUSED_HEADER]).toBe('paused');
+    expect(await noticesAbout('stays', ['pause', 'delete failed'])).toEqual([
+      `environment.pause.succeeded ${owner}`,
+      `environment.delete.failed ${owner}`,
+    ]);
   });
 });

@@ -1,0 +1,150 @@
+import { ConflictError } from '@backstage/errors';
+import type { Environment } from '@docker-env/plugin-docker-env-common';
+import type { Knex } from 'knex';
+import type { Notifier } from '../notifications';
+import { carriedFacts } from '../routes/lifecycle';
+import type { DockerEnvStore } from '../store';
+
+/** What the expiry task does to an environment past its `expiresOn` (`dockerEnv.lifecycle.expiry.action`). */
+export type ExpiryAction = 'pause' | 'delete';
+
+/** The actor the expiry task writes in the audit log and the operations it queues. */
+export const EXPIRY_ACTOR = 'plugin:docker-env/expiry';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WARNINGS = [
+  { warning: '1d', days: 1 },
+  { warning: '7d', days: 7 },
+] as const;
+
+/** What the task needs; `now` is the clock (tests fix it). */
+export interface ExpiryTaskDeps {
+  knex: Knex;
+  store: DockerEnvStore;
+  notifier: Pick<Notifier, 'notify'>;
+  action: ExpiryAction;
+  now?: () => Date;
+}
+
+/** What one run did, for the log and tests. */
+export interface ExpiryRunReport {
+  warned: string[];
+  queued: string[];
+}
+
+/** The moment an environment expires: the start of its `expiresOn` day, UTC. */
+function expiryMoment(expiresOn: string): number {
+  return Date.parse(`${expiresOn}T00:00:00Z`);
+}
+
+/**
+ * One run of the expiry task: warns each owner 7 days and 1 day before `expiresOn` (each warning once per date,
+ * recorded in `expiry_warnings`), then queues the configured action for environments past their date.
+ */
+export async function runExpiry(
+  deps: ExpiryTaskDeps,
+): Promise<ExpiryRunReport> {
+  const now = (deps.now ?? (() => new Date()))();
+  const report: ExpiryRunReport = { warned: [], queued: [] };
+  const actionable = deps.action === 'pause' ? ['ready'] : ['ready', 'paused'];
+  const rows: { id: string }[] = await deps
+    .knex('environments')
+    .whereNotNull('expires_on')
+    .whereIn('status', ['ready', 'paused'])
+    .select('id');
+  for (const { id } of rows) {
+    const environment = await deps.store.getEnvironmentById(id);
+    if (!environment?.expiresOn) continue;
+    const left = expiryMoment(environment.expiresOn) - now.getTime();
+    if (left <= 0) {
+      if (!actionable.includes(environment.status)) continue;
+      if (await queueExpiryAction(deps, environment, now))
+        report.queued.push(environment.name);
+      continue;
+    }
+    const due = WARNINGS.find(w => left <= w.days * DAY_MS);
+    if (due && (await warnOnce(deps, environment, due.warning, due.days, now)))
+      report.warned.push(`${environment.name} ${due.warning}`);
+  }
+  return report;
+}
+
+async function warnOnce(
+  deps: ExpiryTaskDeps,
+  environment: Environment,
+  warning: string,
+  days: number,
+  now: Date,
+): Promise<boolean> {
+  const inserted = await deps
+    .knex('expiry_warnings')
+    .insert({
+      environment_id: environment.id,
+      expires_on: environment.expiresOn,
+      warning,
+      sent_at: now,
+    })
+    .onConflict(['environment_id', 'expires_on', 'warning'])
+    .ignore()
+    .returning('environment_id');
+  // SQLite answers the ignored insert with no row as well
+  if (inserted.length === 0) return false;
+  const then = deps.action === 'pause' ? 'paused' : 'deleted';
+  await deps.notifier.notify({
+    event: 'environment.expiring',
+    environment,
+    title: `${environment.name} expires in ${
+      days === 1 ? '1 day' : `${days} days`
+    }`,
+    description: `Your Docker environment ${environment.name} expires on ${environment.expiresOn} and will then be ${then}. Extend it (PATCH /environments/${environment.name} with a later expiresOn) if you still need it.`,
+    link: environment.url ?? undefined,
+    severity: days === 1 ? 'high' : 'normal',
+  });
+  return true;
+}
+
+/** Queues the pause or delete of an expired environment, as the API would; false when another operation holds it. */
+async function queueExpiryAction(
+  deps: ExpiryTaskDeps,
+  environment: Environment,
+  now: Date,
+): Promise<boolean> {
+  const facts = await carriedFacts(deps, environment);
+  const reason = `expired on ${environment.expiresOn}`;
+  try {
+    await deps.store.transaction(async tx => {
+      const current = await tx.getEnvironmentById(environment.id);
+      if (!current || current.status !== environment.status) return;
+      const operation = await tx.insertOperation({
+        environmentId: current.id,
+        kind: deps.action,
+        input: {
+          ...facts,
+          vmid: current.vmid,
+          node: current.node,
+          previousStatus: current.status,
+        },
+        requestedBy: EXPIRY_ACTOR,
+        lockKey: `env:${current.id}`,
+      });
+      await tx.updateEnvironment(current.id, {
+        status: deps.action === 'pause' ? 'pausing' : 'deleting',
+        statusReason: reason,
+      });
+      await tx.appendAudit({
+        actor: EXPIRY_ACTOR,
+        action: `environment.${deps.action}`,
+        target: current.name,
+        environmentId: current.id,
+        result: 'succeeded',
+        reason,
+        details: { operationId: operation.id, at: now.toISOString() },
+      });
+    });
+  } catch (error) {
+    // an operation already holds the environment: the next run tries again
+    if (error instanceof ConflictError) return false;
+    throw error;
+  }
+  return true;
+}

@@ -1,0 +1,2 @@
+export * from './expiryTask';
+export * from './scheduleExpiry';

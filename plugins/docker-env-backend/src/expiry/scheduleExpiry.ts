@@ -1,0 +1,42 @@
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { ExpiryAction, ExpiryTaskDeps, runExpiry } from './expiryTask';
+
+/** `dockerEnv.lifecycle.expiry.action`: `pause` (default) or `delete`. */
+export function expiryActionFromConfig(config: Config): ExpiryAction {
+  const action =
+    config.getOptionalString('dockerEnv.lifecycle.expiry.action') ?? 'pause';
+  if (action !== 'pause' && action !== 'delete')
+    throw new InputError(
+      `dockerEnv.lifecycle.expiry.action: must be pause or delete, not ${action}`,
+    );
+  return action;
+}
+
+/** Schedules the expiry task hourly, once across replicas (global scope). */
+export async function scheduleExpiry(
+  options: Omit<ExpiryTaskDeps, 'action' | 'now'> & {
+    config: Config;
+    scheduler: SchedulerService;
+    logger: LoggerService;
+  },
+): Promise<void> {
+  const action = expiryActionFromConfig(options.config);
+  await options.scheduler.scheduleTask({
+    id: 'docker-env-expiry',
+    frequency: { hours: 1 },
+    timeout: { minutes: 10 },
+    initialDelay: { minutes: 1 },
+    scope: 'global',
+    fn: async () => {
+      const report = await runExpiry({ ...options, action });
+      if (report.warned.length || report.queued.length)
+        options.logger.info(
+          `Expiry: warned ${
+            report.warned.join(', ') || 'none'
+          }; queued ${action} of ${report.queued.join(', ') || 'none'}`,
+        );
+    },
+  });
+}
