@@ -34,6 +34,13 @@ export interface FaultRule {
   action: FaultAction;
 }
 
+/** {@link LabControl.exportState}'s JSON (kept in the lab's state file). */
+export interface LabControlSavedState {
+  latencies: Record<string, number>;
+  faults: Array<FaultRule & { seen: number }>;
+  calls: Record<string, number>;
+}
+
 interface ActiveRule extends FaultRule {
   seen: number;
 }
@@ -119,6 +126,25 @@ export class LabControl {
       faults: this.rules.map(({ seen, ...r }) => ({ ...r, seen })),
       calls: Object.fromEntries(this.calls),
     };
+  }
+
+  /** What a restart would lose: fault rules (with how often each was hit), latencies, call counts. */
+  exportState(): LabControlSavedState {
+    return {
+      latencies: Object.fromEntries(this.latencies),
+      faults: this.rules.map(r => ({ ...r })),
+      calls: Object.fromEntries(this.calls),
+    };
+  }
+
+  /** Puts {@link LabControl.exportState}'s result back; the latency scale stays the start option's. */
+  importState(saved: LabControlSavedState): void {
+    for (const [op, ms] of Object.entries(saved.latencies))
+      this.latencies.set(op, ms);
+    this.rules.length = 0;
+    this.rules.push(...saved.faults.map(r => ({ ...r })));
+    this.calls.clear();
+    for (const [op, n] of Object.entries(saved.calls)) this.calls.set(op, n);
   }
 
   /**

@@ -87,7 +87,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     let saver: NodeJS.Timeout | undefined;
     const stateFile = options.stateFile;
     if (stateFile) {
-      const sims = { proxmox, netbox, portainer };
+      const sims = { proxmox, netbox, portainer, guests };
       await loadLabState(stateFile, sims);
       saver = setInterval(() => {
         try {

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ProxmoxContract } from '../contracts';
+import { edgeRequest, eventually } from '../edge/testing';
+import { guestIpForVmid } from '../core/GuestHost';
+import { portainerTestCalls } from '../portainer/testing';
 import { pveCall, pveWaitTask } from '../proxmox/testCall';
 import { type Lab, startLab } from './startLab';
 
@@ -64,6 +67,91 @@ describe('startLab with a state file', () => {
     expect(back.findContainer('idle').State.Running).toBe(false);
     expect(lab.netbox.state.tags.map(t => t.name)).toEqual(['docker-env']);
     expect(lab.portainer.state.tags).toEqual([{ ID: 4, Name: 'docker-env' }]);
+  });
+
+  it('keeps tasks, faults, Portainer environments and edge routes: the CT, its containers and route answer after a restart', async () => {
+    const stateFile = path.join(dir, '.lab-data', 'lab-state.json');
+    const routes = path.join(dir, 'routes');
+    fs.mkdirSync(routes);
+    const start = () =>
+      startLab({
+        latencyScale: 0,
+        stateFile,
+        guestIpBlock: 234,
+        edge: { directory: routes },
+      });
+    lab = await start();
+    const clone = await task(lab, 'POST', '/nodes/pve/lxc/9000/clone', {
+      newid: 101,
+      hostname: 'env-b',
+    });
+    await task(lab, 'POST', '/nodes/pve/lxc/101/status/start');
+    const ip = guestIpForVmid(101, 234);
+    const engine = lab.guests.engine(101)!;
+    engine.createContainer('web', {
+      Image: 'portainer/agent:2.27.9',
+      ExposedPorts: { '80/tcp': {} },
+      HostConfig: {
+        PortBindings: { '80/tcp': [{ HostPort: '8080' }] },
+        RestartPolicy: { Name: 'unless-stopped' },
+      },
+    });
+    await engine.startContainer('web');
+    fs.writeFileSync(
+      path.join(routes, 'env-b.yml'),
+      `http:\n  routers:\n    env-b:\n      rule: Host(\`env-b.docker.localhost\`)\n      service: env-b\n  services:\n    env-b:\n      loadBalancer:\n        servers:\n          - url: http://${ip}:8080\n`,
+    );
+    const portainer = portainerTestCalls(() => lab!.portainer.url);
+    const env = await portainer.createEndpoint('env-b', `tcp://${ip}:9001`);
+    expect(env.status).toBe(200);
+    // a fault armed for the second NetBox status call: one call now, the next after the restart
+    lab.netbox.control.injectFault({
+      operation: 'netbox.status',
+      nth: 2,
+      action: { kind: 'fail', status: 503, reason: 'Service Unavailable' },
+    });
+    const status = () =>
+      fetch(`${lab!.netbox.url}/api/status/`, {
+        headers: { Authorization: `Bearer ${lab!.credentials.netbox.token}` },
+      });
+    expect((await status()).status).toBe(200);
+    await lab.stop();
+    lab = undefined;
+
+    lab = await start();
+    // tasks: listed and pollable by their UPIDs
+    const tasks = await pveCall(
+      lab.proxmox,
+      contract,
+      'GET',
+      '/nodes/pve/tasks',
+    );
+    expect(
+      tasks.body.data.map(
+        (t: { type: string; id: string }) => `${t.type}:${t.id}`,
+      ),
+    ).toEqual(expect.arrayContaining(['vzclone:9000', 'vzstart:101']));
+    expect(clone.exitstatus).toBe('OK');
+    expect(
+      (await pveWaitTask(lab.proxmox, contract, clone.upid)).exitstatus,
+    ).toBe('OK');
+    // the fault still waits for its call
+    expect((await status()).status).toBe(503);
+    // Portainer's environment reaches the guest's engine through the Docker proxy
+    const listed = await portainer.call(
+      'GET',
+      `/endpoints/${env.body.Id}/docker/containers/json`,
+    );
+    expect(listed.body.map((c: { Names: string[] }) => c.Names[0])).toContain(
+      '/web',
+    );
+    // the route file is read again and reaches the container
+    const viaEdge = await eventually(async () => {
+      const r = await edgeRequest(lab!.urls.edge!, 'env-b.docker.localhost');
+      expect(r.status).toBe(200);
+      return JSON.parse(r.text);
+    });
+    expect(viaEdge).toMatchObject({ container: 'web' });
   });
 
   it('refuses an unreadable state file instead of overwriting it', async () => {

@@ -109,6 +109,8 @@ export interface ProxmoxSavedState {
   storages: SimStorage[];
   volumes: SimVolume[];
   guestIpBlock: number;
+  /** The node's task list (older files lack it). */
+  tasks?: SimTask[];
 }
 
 /** One request as the simulator received it (for tests and contract checks). */
@@ -263,6 +265,7 @@ export class ProxmoxSimulator {
         storages: [...this.state.storages.values()],
         volumes: [...this.state.volumes.values()],
         guestIpBlock: this.state.guestIpBlock,
+        tasks: [...this.state.tasks.values()],
       }),
     );
   }
@@ -277,6 +280,16 @@ export class ProxmoxSimulator {
     this.state.guestIpBlock = saved.guestIpBlock;
     this.state.storages = new Map(saved.storages.map(s => [s.storage, s]));
     this.state.volumes = new Map(saved.volumes.map(v => [v.volid, v]));
+    this.state.tasks.clear();
+    for (const t of saved.tasks ?? []) {
+      // a worker that died with the old process: PVE lists it as stopped, "unexpected status"
+      const task: SimTask =
+        t.status === 'running'
+          ? { ...t, status: 'stopped', exitstatus: 'unexpected status' }
+          : t;
+      this.state.tasks.set(task.upid, task);
+      this.pid = Math.max(this.pid, task.pid);
+    }
     const ctx = this.context();
     for (const { disk, ...ct } of saved.containers) {
       // a lock of a task that died with the old process is gone with it
