@@ -1,0 +1,3 @@
+export { createLxcCreateAction } from './lxcCreate';
+export { createRouteWriteAction } from './routeWrite';
+export { UNMANAGED_TAG, type FineActionOptions } from './shared';
