@@ -6,6 +6,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import {
   createEnvironmentAction,
   createLxcCreateAction,
+  createNetboxRegisterAction,
   createRouteWriteAction,
   createValidateNameAction,
 } from './actions';
@@ -49,6 +50,7 @@ export const scaffolderModuleDockerEnv = createBackendModule({
           }),
           createLxcCreateAction(fine),
           createRouteWriteAction(fine),
+          createNetboxRegisterAction(fine),
         );
       },
     });

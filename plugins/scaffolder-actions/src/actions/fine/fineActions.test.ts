@@ -14,6 +14,8 @@ import path from 'node:path';
 import yaml from 'yaml';
 import { createLxcCreateAction } from './lxcCreate';
 import { examples as lxcExamples } from './lxcCreate.examples';
+import { createNetboxRegisterAction } from './netboxRegister';
+import { examples as netboxExamples } from './netboxRegister.examples';
 import { createRouteWriteAction } from './routeWrite';
 import { examples as routeExamples } from './routeWrite.examples';
 import { UNMANAGED_TAG, type FineActionOptions } from './shared';
@@ -227,6 +229,56 @@ describe('fine-grained actions against the lab', () => {
       expect(
         (await fs.readdir(routesDir)).filter(f => f.includes('dry')),
       ).toEqual([]);
+    });
+  });
+
+  describe('docker-env:netbox:register', () => {
+    const vms = () => lab.netbox.state.virtualMachines as any[];
+
+    it('runs its example: the VM tagged ours and unmanaged, audited', async () => {
+      const action = createNetboxRegisterAction(opts);
+      const ctx = context(exampleInput(netboxExamples), admin);
+      await action.handler(ctx);
+      expect(ctx.output).toHaveBeenCalledWith('netboxVmId', expect.any(Number));
+      const deps = ProvisioningDeps.fromConfig(config);
+      const vm = (
+        await deps.netbox.listVirtualMachines({ tag: UNMANAGED_TAG })
+      ).find(v => v.name === 'ci-runner-1')!;
+      expect(vm.tags).toEqual(
+        expect.arrayContaining(['docker-env', UNMANAGED_TAG]),
+      );
+      expect(vm.primaryIp4?.address).toBe('10.10.0.50/24');
+      expect(vm.customFields.proxmox_vmid).toBe(150);
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({ eventId: 'docker-env-netbox-register' }),
+      );
+    });
+
+    it('refuses a user without docker-env.admin and records nothing', async () => {
+      const before = vms().length;
+      const action = createNetboxRegisterAction(opts);
+      const ctx = context(
+        { ...exampleInput(netboxExamples), name: 'denied-vm' },
+        developer,
+      );
+      await expect(action.handler(ctx)).rejects.toThrow(
+        /^docker-env:netbox:register needs the docker-env.admin permission/,
+      );
+      expect(built).toBe(0);
+      expect(vms().length).toBe(before);
+    });
+
+    it('dry run: records nothing', async () => {
+      const before = vms().length;
+      const action = createNetboxRegisterAction(opts);
+      const ctx = context(
+        { ...exampleInput(netboxExamples), name: 'dry-vm' },
+        admin,
+        true,
+      );
+      await action.handler(ctx);
+      expect(built).toBe(0);
+      expect(vms().length).toBe(before);
     });
   });
 });
