@@ -18,7 +18,7 @@ const LABEL = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /**
  * `docker-env:netbox:register` - records a CT in NetBox (the production `netbox` step: VM in the
  * Proxmox cluster with custom fields vmid, node, owner, environment id; interface; primary IPv4)
- * tagged `docker-env` and `docker-env-unmanaged`. Admins only.
+ * tagged `docker-env` and `docker-env_unmanaged`. Admins only.
  *
  * @public
  */

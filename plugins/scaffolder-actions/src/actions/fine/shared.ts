@@ -14,8 +14,11 @@ import {
   type ProvisioningConfig,
 } from '@docker-env/plugin-docker-env-node';
 
-/** The marker of what a fine-grained action creates: ours, but the reconciler leaves it alone. */
-export const UNMANAGED_TAG = 'docker-env-unmanaged';
+/**
+ * The marker of what a fine-grained action creates: ours, but the reconciler leaves it alone. The `_`
+ * keeps it apart from every per-environment tag `docker-env-<id>` (ids have no `_`).
+ */
+export const UNMANAGED_TAG = 'docker-env_unmanaged';
 
 /** What the fine-grained actions need. */
 export interface FineActionOptions {
