@@ -7,6 +7,7 @@ import {
   createEnvironmentAction,
   createLxcCreateAction,
   createNetboxRegisterAction,
+  createPortainerRegisterAction,
   createRouteWriteAction,
   createValidateNameAction,
 } from './actions';
@@ -51,6 +52,7 @@ export const scaffolderModuleDockerEnv = createBackendModule({
           createLxcCreateAction(fine),
           createRouteWriteAction(fine),
           createNetboxRegisterAction(fine),
+          createPortainerRegisterAction(fine),
         );
       },
     });

@@ -16,6 +16,8 @@ import { createLxcCreateAction } from './lxcCreate';
 import { examples as lxcExamples } from './lxcCreate.examples';
 import { createNetboxRegisterAction } from './netboxRegister';
 import { examples as netboxExamples } from './netboxRegister.examples';
+import { createPortainerRegisterAction } from './portainerRegister';
+import { examples as portainerExamples } from './portainerRegister.examples';
 import { createRouteWriteAction } from './routeWrite';
 import { examples as routeExamples } from './routeWrite.examples';
 import { UNMANAGED_TAG, type FineActionOptions } from './shared';
@@ -279,6 +281,73 @@ describe('fine-grained actions against the lab', () => {
       await action.handler(ctx);
       expect(built).toBe(0);
       expect(vms().length).toBe(before);
+    });
+  });
+
+  describe('docker-env:portainer:register', () => {
+    const endpoints = () => lab.portainer.state.endpoints as any;
+
+    it('runs its example: the environment tagged ours and unmanaged, audited', async () => {
+      // the lab's Portainer asks the agent: start the CT the lxc:create example made
+      const deps0 = ProvisioningDeps.fromConfig(config);
+      const found = (await deps0.proxmox.findContainer({
+        hostname: 'ci-runner-1',
+      }))!;
+      const ct = deps0.proxmox.forNode(found.node);
+      await ct.waitForTask(await ct.start(found.vmid), {});
+      const ip = await ct.waitForIp(found.vmid, {
+        intervalMs: 10,
+        timeoutMs: 5000,
+      });
+      const action = createPortainerRegisterAction(opts);
+      const ctx = context({ ...exampleInput(portainerExamples), ip }, admin);
+      await action.handler(ctx);
+      expect(ctx.output).toHaveBeenCalledWith('endpointId', expect.any(Number));
+      const deps = ProvisioningDeps.fromConfig(config);
+      const [endpoint] = await deps.portainer.listEndpoints({
+        name: 'ci-runner-1',
+      });
+      const tags = await deps.portainer.listTags();
+      const names = endpoint.tagIds.map(
+        id => tags.find(t => t.id === id)?.name,
+      );
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'docker-env',
+          'docker-env-ci-runner-1',
+          UNMANAGED_TAG,
+        ]),
+      );
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({ eventId: 'docker-env-portainer-register' }),
+      );
+    });
+
+    it('refuses a user without docker-env.admin and registers nothing', async () => {
+      const before = JSON.stringify(endpoints());
+      const action = createPortainerRegisterAction(opts);
+      const ctx = context(
+        { ...exampleInput(portainerExamples), name: 'denied-ep' },
+        developer,
+      );
+      await expect(action.handler(ctx)).rejects.toThrow(
+        /^docker-env:portainer:register needs the docker-env.admin permission/,
+      );
+      expect(built).toBe(0);
+      expect(JSON.stringify(endpoints())).toBe(before);
+    });
+
+    it('dry run: registers nothing', async () => {
+      const before = JSON.stringify(endpoints());
+      const action = createPortainerRegisterAction(opts);
+      const ctx = context(
+        { ...exampleInput(portainerExamples), name: 'dry-ep' },
+        admin,
+        true,
+      );
+      await action.handler(ctx);
+      expect(built).toBe(0);
+      expect(JSON.stringify(endpoints())).toBe(before);
     });
   });
 });

@@ -9,16 +9,14 @@ import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { dockerEnvAdminPermission } from '@docker-env/plugin-docker-env-common';
 import {
+  UNMANAGED_MARK,
   ProvisioningDeps,
   readProvisioningConfig,
   type ProvisioningConfig,
 } from '@docker-env/plugin-docker-env-node';
 
-/**
- * The marker of what a fine-grained action creates: ours, but the reconciler leaves it alone. The `_`
- * keeps it apart from every per-environment tag `docker-env-<id>` (ids have no `_`).
- */
-export const UNMANAGED_TAG = 'docker-env_unmanaged';
+/** The marker of what a fine-grained action creates (`docker-env_unmanaged`): ours, left alone by the reconciler. */
+export const UNMANAGED_TAG = UNMANAGED_MARK;
 
 /** What the fine-grained actions need. */
 export interface FineActionOptions {
@@ -39,7 +37,10 @@ export function clients(opts: FineActionOptions): {
     ? opts.deps()
     : ProvisioningDeps.fromConfig(opts.config, {
         // fine-grained actions make no Portainer team
-        teams: async owner => ({ name: owner, members: [] }),
+        teams: async owner => ({
+          name: owner.split('/').pop() ?? owner,
+          members: [],
+        }),
       });
   return { deps, settings: readProvisioningConfig(opts.config) };
 }
