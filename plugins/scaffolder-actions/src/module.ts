@@ -3,7 +3,14 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createEnvironmentAction, createValidateNameAction } from './actions';
+import {
+  createEnvironmentAction,
+  createLxcCreateAction,
+  createNetboxRegisterAction,
+  createPortainerRegisterAction,
+  createRouteWriteAction,
+  createValidateNameAction,
+} from './actions';
 
 /**
  * Registers the docker-env actions with the scaffolder.
@@ -20,8 +27,18 @@ export const scaffolderModuleDockerEnv = createBackendModule({
         auth: coreServices.auth,
         discovery: coreServices.discovery,
         config: coreServices.rootConfig,
+        permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
       },
-      async init({ scaffolder, auth, discovery, config }) {
+      async init({
+        scaffolder,
+        auth,
+        discovery,
+        config,
+        permissions,
+        auditor,
+      }) {
+        const fine = { config, permissions, auditor };
         scaffolder.addActions(
           createValidateNameAction(),
           createEnvironmentAction({
@@ -32,6 +49,10 @@ export const scaffolderModuleDockerEnv = createBackendModule({
               'dockerEnv.scaffolder.pollIntervalMs',
             ),
           }),
+          createLxcCreateAction(fine),
+          createRouteWriteAction(fine),
+          createNetboxRegisterAction(fine),
+          createPortainerRegisterAction(fine),
         );
       },
     });

@@ -1,5 +1,6 @@
 export {
   MANAGED_BY,
+  UNMANAGED_MARK,
   ENVIRONMENT_LABEL,
   NETBOX_ENVIRONMENT_FIELD,
   assertEnvironmentId,

@@ -3,6 +3,13 @@ import { ConflictError, InputError } from '@backstage/errors';
 /** The mark every resource we create carries (PVE tag, Portainer tag, NetBox tag, Docker label value). */
 export const MANAGED_BY = 'docker-env';
 
+/**
+ * The extra mark of what a scaffolder fine-grained action creates (`OperationTarget.management:
+ * 'unmanaged'`): ours, but the reconciler leaves it alone. The `_` keeps it apart from every
+ * per-environment tag `docker-env-<id>` (ids have no `_`).
+ */
+export const UNMANAGED_MARK = 'docker-env_unmanaged';
+
 /** Docker label naming the environment a container belongs to. */
 export const ENVIRONMENT_LABEL = 'io.docker-env.environment';
 

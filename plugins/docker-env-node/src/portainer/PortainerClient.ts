@@ -52,6 +52,8 @@ export class PortainerClient extends PortainerTeams implements PortainerApi {
     environmentId: string;
     port?: number;
     groupId?: number;
+    /** Further tags for a new environment (e.g. the unmanaged mark). */
+    extraTags?: string[];
   }): Promise<{ endpoint: PortainerEndpoint; created: boolean }> {
     const name = assertPortainerName(input.name, 'name');
     const ip = input.ip;
@@ -91,7 +93,10 @@ export class PortainerClient extends PortainerTeams implements PortainerApi {
     form.set('TLSSkipVerify', 'true');
     form.set('TLSSkipClientVerify', 'true');
     form.set('GroupID', String(groupId));
-    form.set('TagIds', JSON.stringify([managedTag.id, markTag.id]));
+    const extra: number[] = [];
+    for (const tag of input.extraTags ?? [])
+      extra.push((await this.ensureTag(tag)).id);
+    form.set('TagIds', JSON.stringify([managedTag.id, markTag.id, ...extra]));
     try {
       const res = await this.raw('POST', '/endpoints', form);
       return {

@@ -4,7 +4,10 @@ import type { ProvisioningDeps as Deps, TeamResolver } from './types';
 
 export { buildProvisionSteps } from './buildProvisionSteps';
 export { readProvisioningConfig } from './config';
-export { environmentUrl } from './steps/route';
+export { environmentUrl, routeStep } from './steps/route';
+export { lxcStep } from './steps/lxc';
+export { portainerStep } from './steps/portainer';
+export { netboxStep } from './steps/netbox';
 export { scanHostKey } from './hostKeyScan';
 export {
   PROVISION_STEP_NAMES,

@@ -1,2 +1,3 @@
 export { createValidateNameAction } from './validateName';
 export * from './createEnvironment';
+export * from './fine';

@@ -1,5 +1,5 @@
 import type { OperationStep } from '../../operations';
-import { portainerEnvironmentTag } from '../../ownership';
+import { UNMANAGED_MARK, portainerEnvironmentTag } from '../../ownership';
 import { abortable, fact } from '../facts';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
 
@@ -24,6 +24,9 @@ export function portainerStep(
           ip,
           port: config.agent.port,
           environmentId: t.environmentId,
+          ...(t.management === 'unmanaged'
+            ? { extraTags: [UNMANAGED_MARK] }
+            : {}),
         }),
         ctx.signal,
       );

@@ -1,0 +1,87 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  routeStep,
+  type OperationTarget,
+} from '@docker-env/plugin-docker-env-node';
+import { examples } from './routeWrite.examples';
+import { clients, gatedAndAudited, type FineActionOptions } from './shared';
+
+const ID = 'docker-env:route:write';
+
+/**
+ * `docker-env:route:write` - writes the main Traefik route `<name>.<base domain>` to a backend
+ * `ip:port` (the production `route` step: TLS by the configured resolver or the wildcard
+ * certificate). Admins only.
+ *
+ * @public
+ */
+export function createRouteWriteAction(opts: FineActionOptions) {
+  return createTemplateAction({
+    id: ID,
+    description:
+      'Writes the Traefik route <name>.<base domain> to a backend ip:port as the provisioning step does (TLS as configured). Needs docker-env.admin.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z =>
+          z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+            .describe('Route name: the host is <name>.<base domain>'),
+        ip: z =>
+          z
+            .string()
+            .ip({ version: 'v4' })
+            .describe('IPv4 address the route sends traffic to'),
+        port: z =>
+          z.number().int().min(1).max(65535).describe('Port on that address'),
+      },
+      output: {
+        url: z => z.string().describe('The public URL the route serves'),
+      },
+    },
+    async handler(ctx) {
+      const { name, ip, port } = ctx.input;
+      const target: OperationTarget = {
+        environmentId: name,
+        name,
+        owner: 'unknown',
+        cpuCores: 1,
+        memoryMb: 256,
+        diskGb: 4,
+        management: 'unmanaged',
+      };
+      const result = await gatedAndAudited({
+        actionId: ID,
+        opts,
+        credentials: await ctx.getInitiatorCredentials(),
+        logger: ctx.logger,
+        isDryRun: ctx.isDryRun,
+        plan: `write the route of "${name}" to ${ip}:${port}`,
+        meta: { name, ip, port },
+        work: async () => {
+          const { deps, settings } = clients(opts);
+          const ac = new AbortController();
+          const timer = setTimeout(
+            () => ac.abort(new Error(`${ID}: timed out`)),
+            settings.timeouts.route,
+          );
+          try {
+            return (await routeStep(deps, settings).run({
+              target,
+              facts: { ip, welcomePort: port },
+              signal: ac.signal,
+              logger: ctx.logger,
+            })) as { url: string };
+          } finally {
+            clearTimeout(timer);
+          }
+        },
+      });
+      if (!result) return;
+      ctx.logger.info(`route written: ${result.url} -> ${ip}:${port}`);
+      ctx.output('url', result.url);
+    },
+  });
+}

@@ -1,0 +1,100 @@
+import type {
+  AuditorService,
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { dockerEnvAdminPermission } from '@docker-env/plugin-docker-env-common';
+import {
+  UNMANAGED_MARK,
+  ProvisioningDeps,
+  readProvisioningConfig,
+  type ProvisioningConfig,
+} from '@docker-env/plugin-docker-env-node';
+
+/** The marker of what a fine-grained action creates (`docker-env_unmanaged`): ours, left alone by the reconciler. */
+export const UNMANAGED_TAG = UNMANAGED_MARK;
+
+/** What the fine-grained actions need. */
+export interface FineActionOptions {
+  config: RootConfigService;
+  permissions: PermissionsService;
+  /** Backstage's auditor service (`coreServices.auditor`). */
+  auditor: AuditorService;
+  /** Overrides the clients (tests); default: built from config like the backend builds them. */
+  deps?: () => ProvisioningDeps;
+}
+
+/** The production clients and step settings, from the module's config (built on first use). */
+export function clients(opts: FineActionOptions): {
+  deps: ProvisioningDeps;
+  settings: ProvisioningConfig;
+} {
+  const deps = opts.deps
+    ? opts.deps()
+    : ProvisioningDeps.fromConfig(opts.config, {
+        // fine-grained actions make no Portainer team
+        teams: async owner => ({
+          name: owner.split('/').pop() ?? owner,
+          members: [],
+        }),
+      });
+  return { deps, settings: readProvisioningConfig(opts.config) };
+}
+
+/** Fails with one readable line unless the task's initiator holds `docker-env.admin`. */
+export async function requireAdmin(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  actionId: string,
+): Promise<void> {
+  const [decision] = await permissions.authorize(
+    [{ permission: dockerEnvAdminPermission }],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `${actionId} needs the docker-env.admin permission, which the user who started this task does not have`,
+    );
+  }
+}
+
+/**
+ * Runs `work` gated by the admin permission and audited (`coreServices.auditor`); on a dry run it
+ * checks the permission and logs `plan` but calls nothing.
+ */
+export async function gatedAndAudited<T>(args: {
+  actionId: string;
+  opts: FineActionOptions;
+  credentials: BackstageCredentials;
+  logger: LoggerService;
+  isDryRun?: boolean;
+  plan: string;
+  meta: Record<string, unknown>;
+  work: () => Promise<T>;
+}): Promise<T | undefined> {
+  const { actionId, opts } = args;
+  await requireAdmin(opts.permissions, args.credentials, actionId);
+  if (args.isDryRun) {
+    args.logger.info(`dry run: would ${args.plan}`);
+    return undefined;
+  }
+  const event = await opts.auditor.createEvent({
+    eventId: actionId.replace(/:/g, '-'),
+    severityLevel: 'medium',
+    meta: { ...args.meta, management: 'unmanaged' },
+  });
+  try {
+    const result = await args.work();
+    await event.success({
+      meta: { result: JSON.parse(JSON.stringify(result ?? null)) },
+    });
+    return result;
+  } catch (error) {
+    await event.fail({ error: error as Error });
+    throw error;
+  }
+}
