@@ -1,6 +1,7 @@
 import {
   coreServices,
   createBackendPlugin,
+  createServiceFactory,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
@@ -34,6 +35,26 @@ const schedulerProbe = createBackendPlugin({
   },
 });
 
+/**
+ * The docker-env plugin gets the test's database (the test writes its rows straight into it); every other plugin
+ * its own: two plugins migrating one SQLite database at once collide on knex's migration lock.
+ */
+function databasePerPlugin(
+  dockerEnvKnex: Awaited<ReturnType<typeof databases.init>>,
+) {
+  return createServiceFactory({
+    service: coreServices.database,
+    deps: { pluginMetadata: coreServices.pluginMetadata },
+    async factory({ pluginMetadata }) {
+      const client =
+        pluginMetadata.getId() === 'docker-env'
+          ? dockerEnvKnex
+          : await databases.init('SQLITE_3');
+      return { getClient: async () => client };
+    },
+  });
+}
+
 /** Runs one full sync and measures until `probe` sees its effect in the catalog API. */
 async function syncUntil<T>(probe: () => Promise<T | undefined>): Promise<T> {
   await scheduler.triggerTask(FULL_SYNC_TASK);
@@ -65,7 +86,6 @@ describe('full sync through the docker-env API', () => {
   beforeAll(async () => {
     knex = await databases.init('SQLITE_3');
     ({ server } = await startDockerEnvTestBackend({
-      knex,
       config: {
         catalog: {
           rules: [{ allow: ['Resource'] }],
@@ -76,7 +96,12 @@ describe('full sync through the docker-env API', () => {
           },
         },
       },
-      features: [catalogPlugin, catalogModuleDockerEnv, schedulerProbe],
+      features: [
+        databasePerPlugin(knex),
+        catalogPlugin,
+        catalogModuleDockerEnv,
+        schedulerProbe,
+      ],
     }));
   });
 

@@ -26,11 +26,12 @@ describe('EdgeRouter', () => {
   const put = (file: string, text: string) =>
     writeAtomically(path.join(dir, file), text);
   // writes a file, then waits until the edge has loaded it (and is in force)
+  // (a reload that began before the write may finish after it: wait for one that began after)
   const apply = async (file: string, text: string) => {
-    const before = edge.lastReload.generation;
     await put(file, text);
+    const written = performance.now();
     await eventually(async () => {
-      if (edge.lastReload.generation <= before) throw new Error('not yet');
+      if (edge.lastReload.startedAt < written) throw new Error('not yet');
     });
   };
 

@@ -32,6 +32,8 @@ export interface EdgeRouterOptions {
 export interface EdgeReload {
   /** Increases with every successful load of the folder. */
   generation: number;
+  /** `performance.now()` when the successful load began reading the folder: it saw every write finished before. */
+  startedAt: number;
   /** The error of the last attempt when it failed (the previous configuration stays in force). */
   error?: string;
   files: string[];
@@ -60,7 +62,7 @@ export class EdgeRouter {
     status: [],
     stop: () => {},
   };
-  private state: EdgeReload = { generation: 0, files: [] };
+  private state: EdgeReload = { generation: 0, startedAt: -1, files: [] };
   private watcher?: fs.FSWatcher;
   private debounce?: NodeJS.Timeout;
   private rewatch?: NodeJS.Timeout;
@@ -166,6 +168,7 @@ export class EdgeRouter {
   }
 
   private async loadOnce() {
+    const startedAt = performance.now();
     try {
       const { config, files } = await loadRouteDirectory(
         this.options.directory,
@@ -183,7 +186,11 @@ export class EdgeRouter {
       const previous = this.runtime;
       this.runtime = next;
       previous.stop();
-      this.state = { generation: this.state.generation + 1, files };
+      this.state = {
+        generation: this.state.generation + 1,
+        startedAt,
+        files,
+      };
     } catch (e) {
       // as Traefik: the configuration in force stays, the error is logged
       const error = (e as Error).message;
