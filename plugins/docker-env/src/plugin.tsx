@@ -146,5 +146,6 @@ export const dockerEnvPlugin = createFrontendPlugin({
     formField('owner', 'DockerEnvOwnerFormField'),
     formField('size', 'DockerEnvSizeFormField'),
     formField('expiry', 'DockerEnvExpiryFormField'),
+    formField('quota-headroom', 'DockerEnvQuotaHeadroomFormField'),
   ],
 });

@@ -2,6 +2,7 @@ import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
 import { ExpiryField, expiryFieldValidation } from './ExpiryField';
 import { NameField, nameFieldValidation } from './NameField';
 import { OwnerField, ownerFieldValidation } from './OwnerField';
+import { QuotaHeadroomField } from './QuotaHeadroomField';
 import { SizeField, sizeFieldValidation } from './SizeField';
 
 /** `ui:field: DockerEnvName`: the name, checked live against the backend. */
@@ -30,4 +31,10 @@ export const DockerEnvExpiryFormField = createFormField({
   name: 'DockerEnvExpiry',
   component: ExpiryField,
   validation: expiryFieldValidation,
+});
+
+/** `ui:field: DockerEnvQuotaHeadroom`: read-only; the owner's quota headroom for the chosen size, as one line. */
+export const DockerEnvQuotaHeadroomFormField = createFormField({
+  name: 'DockerEnvQuotaHeadroom',
+  component: QuotaHeadroomField,
 });
