@@ -3,7 +3,7 @@ import { checkLock, type SimContext, type SimRequest } from '../context';
 import { PveError } from '../pveHttp';
 import { bootGuest } from '../guestPower';
 import { formatSize, parseSize, type SimContainer, withMac } from '../state';
-import { restoreCt } from './backups';
+import { restoreCt } from './restore';
 import { checkFeaturesPermission } from './features';
 import { sshKeysValid } from './lxcConfig';
 
