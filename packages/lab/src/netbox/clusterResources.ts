@@ -1,9 +1,6 @@
 // NetBox clusters: cluster types and clusters.
-import {
-  CLUSTER_STATUS,
-  type NetBoxSerializer,
-  type NetBoxState,
-} from './model';
+import { CLUSTER_STATUS, type NetBoxState } from './model';
+import type { NetBoxSerializer } from './serializer';
 import {
   customFieldFilters,
   missingRequired,

@@ -1,5 +1,6 @@
 // NetBox extras: custom fields and tags.
-import { CF_TYPES, type NetBoxSerializer, type NetBoxState } from './model';
+import { CF_TYPES, type NetBoxState } from './model';
+import type { NetBoxSerializer } from './serializer';
 import { CUSTOM_FIELD_OBJECT_TYPES } from './customFields';
 import { BodyValidator, type FieldErrors } from './validate';
 import {

@@ -1,5 +1,6 @@
 // NetBox IPAM: IP addresses.
-import { IP_STATUS, type NetBoxSerializer, type NetBoxState } from './model';
+import { IP_STATUS, type NetBoxState } from './model';
+import type { NetBoxSerializer } from './serializer';
 import {
   customFieldFilters,
   missingRequired,

@@ -1,5 +1,6 @@
 // The REST resources the NetBox simulator serves: filters, create/update rules, delete rules.
-import type { NetBoxSerializer, NetBoxState } from './model';
+import type { NetBoxState } from './model';
+import type { NetBoxSerializer } from './serializer';
 import type { Resource } from './resourceBase';
 import { clusterTypeResource, clusterResource } from './clusterResources';
 import { customFieldResource, tagResource } from './extrasResources';

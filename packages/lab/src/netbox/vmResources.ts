@@ -1,5 +1,6 @@
 // NetBox virtual machines and their interfaces.
-import { type NetBoxSerializer, type NetBoxState, VM_STATUS } from './model';
+import { type NetBoxState, VM_STATUS } from './model';
+import type { NetBoxSerializer } from './serializer';
 import {
   customFieldFilters,
   missingRequired,
