@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { LabControl } from '../core';
 import { buildContainer } from './containerSpec';
+import { cpuNsSince, hrNow, statsSample } from './containerStats';
+import { addImage, catalogueEntry, findImage, resolvePull } from './imageStore';
 import { ContainerHttp } from './containerHttp';
 import {
   effectiveHealth,
@@ -23,7 +25,6 @@ import {
   rfc3339Nano,
   type SimContainer,
   type SimImage,
-  ZERO_TIME,
 } from './model';
 
 /** Realistic default latencies (ms) of the engine's operations, modelled on a small LXC guest. */
@@ -77,7 +78,6 @@ export interface EngineDiskState {
 }
 
 /** Monotonic nanoseconds (stats deltas must be exact even microseconds apart). */
-const hrNow = () => Number(process.hrtime.bigint());
 
 const CONTAINER_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const MAX_EVENTS = 1000;
@@ -133,63 +133,17 @@ export class DockerEngine {
   // ---------------------------------------------------------------- images
 
   private catalogueEntry(ref: string): LabImageSpec | undefined {
-    const want = parseImageRef(ref);
-    if (!want) return undefined;
-    return this.registry.find(i => {
-      const r = parseImageRef(i.ref);
-      return r && r.repository === want.repository && r.tag === want.tag;
-    });
+    return catalogueEntry(this.registry, ref);
   }
 
   /** Adds (or re-tags) a local image. */
   addImage(spec: LabImageSpec): SimImage {
-    const ref = parseImageRef(spec.ref);
-    if (!ref) throw new Error(`invalid image reference ${spec.ref}`);
-    const tag = repoTag(ref);
-    const id = `sha256:${fakeSha256(`image:${tag}`)}`;
-    const existing = this.images.get(id);
-    if (existing) return existing;
-    const image: SimImage = {
-      Id: id,
-      RepoTags: [tag],
-      RepoDigests: [`${ref.repository}@sha256:${fakeSha256(`digest:${tag}`)}`],
-      Created: rfc3339Nano(new Date(Date.UTC(2025, 0, 15))),
-      Size: spec.size ?? 10_000_000,
-      Config: {
-        Env: spec.env ?? [
-          'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-        ],
-        Cmd: spec.cmd ?? null,
-        ExposedPorts: Object.fromEntries(
-          (spec.exposedPorts ?? []).map(p => [p, {}]),
-        ),
-        Labels: spec.labels ?? {},
-        Healthcheck: spec.healthcheck,
-      },
-    };
-    this.images.set(id, image);
-    return image;
+    return addImage(this.images, spec);
   }
 
   /** Finds a local image by reference, full or short id. */
   findImage(nameOrId: string): SimImage | undefined {
-    const hex = nameOrId.replace(/^sha256:/, '');
-    if (/^[a-f0-9]{12,64}$/.test(hex)) {
-      for (const image of this.images.values())
-        if (image.Id.slice(7).startsWith(hex)) return image;
-    }
-    const ref = parseImageRef(nameOrId);
-    if (!ref) return undefined;
-    const tag = repoTag(ref);
-    for (const image of this.images.values()) {
-      if (
-        ref.digest &&
-        image.RepoDigests.includes(`${ref.repository}@${ref.digest}`)
-      )
-        return image;
-      if (!ref.digest && image.RepoTags.includes(tag)) return image;
-    }
-    return undefined;
+    return findImage(this.images, nameOrId);
   }
 
   /**
@@ -201,76 +155,14 @@ export class DockerEngine {
     tag: string | undefined,
     auth?: { username?: string; password?: string; serveraddress?: string },
   ) {
-    let reference = fromImage;
-    if (tag)
-      reference = tag.startsWith('sha256:')
-        ? `${fromImage}@${tag}`
-        : `${fromImage}:${tag}`;
-    const ref = parseImageRef(reference);
-    if (!ref) throw new EngineError(400, `invalid reference format`);
-    const record = {
-      image: reference,
-      auth: auth && {
-        username: auth.username,
-        serveraddress: auth.serveraddress,
-      },
-      ok: false,
-    };
-    this.pulls.push(record);
-    const sameRepo = this.registry.filter(
-      i => parseImageRef(i.ref)?.repository === ref.repository,
+    return resolvePull(
+      this.registry,
+      this.images,
+      this.pulls,
+      fromImage,
+      tag,
+      auth,
     );
-    if (sameRepo.length === 0) {
-      if (ref.registry === 'docker.io') {
-        throw new EngineError(
-          404,
-          `pull access denied for ${ref.repository}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`,
-        );
-      }
-      throw new EngineError(
-        500,
-        `Head "https://${ref.registry}/v2/${ref.repository.slice(
-          ref.registry.length + 1,
-        )}/manifests/${ref.tag || ref.digest}": dial tcp: lookup ${
-          ref.registry
-        }: no such host`,
-      );
-    }
-    const spec = sameRepo.find(i => {
-      const r = parseImageRef(i.ref)!;
-      if (ref.digest)
-        return `sha256:${fakeSha256(`digest:${repoTag(r)}`)}` === ref.digest;
-      return r.tag === ref.tag;
-    });
-    if (spec?.auth || sameRepo.some(i => i.auth)) {
-      const needed = (spec ?? sameRepo[0]).auth!;
-      if (
-        !auth ||
-        auth.username !== needed.username ||
-        auth.password !== needed.password
-      ) {
-        const path =
-          ref.registry === 'docker.io'
-            ? ref.repository
-            : ref.repository.slice(ref.registry.length + 1);
-        throw new EngineError(
-          500,
-          `Head "https://${ref.registry}/v2/${path}/manifests/${ref.tag}": unauthorized: authentication required`,
-        );
-      }
-    }
-    if (!spec) {
-      throw new EngineError(
-        404,
-        `manifest for ${reference} not found: manifest unknown: manifest unknown`,
-      );
-    }
-    return {
-      spec,
-      ref,
-      record,
-      present: this.findImage(spec.ref) !== undefined,
-    };
   }
 
   /** Removes an image (`DELETE /images/{name}`). */
@@ -549,7 +441,7 @@ export class DockerEngine {
     const program = this.programs.get(c.Id);
     this.programs.delete(c.Id);
     await program?.stop();
-    if (c.lab.startedAtMs) c.lab.cpuNs += this.cpuNsSince(c);
+    if (c.lab.startedAtMs) c.lab.cpuNs += cpuNsSince(c);
     c.lab.startedAtMs = undefined;
     if (signal) this.emitContainer(c, 'kill', { signal });
     Object.assign(c.State, {
@@ -774,91 +666,9 @@ export class DockerEngine {
 
   // ----------------------------------------------------------------- stats
 
-  private cpuNsSince(c: SimContainer): number {
-    if (!c.lab.startedAtMs || c.lab.startedAtNs === undefined) return 0;
-    const share = Number(c.Config.Labels['lab.cpu.percent'] ?? '2') / 100;
-    return Math.round((hrNow() - c.lab.startedAtNs) * share);
-  }
-
   /** One stats sample in the API's shape (`GET /containers/{id}/stats?stream=false`). */
   stats(c: SimContainer) {
-    const running = c.State.Running;
-    const now = new Date();
-    const systemNs = Math.round(hrNow() * this.ncpu);
-    const cpuNs = running ? c.lab.cpuNs + this.cpuNsSince(c) : 0;
-    const pre = c.lab.lastSample;
-    const memUsage = running
-      ? Number(c.Config.Labels['lab.memory.bytes'] ?? 24 * 1024 * 1024)
-      : 0;
-    const limit = c.HostConfig.Memory || this.memTotal;
-    const sample = {
-      name: c.Name,
-      id: c.Id,
-      read: running ? rfc3339Nano(now) : ZERO_TIME,
-      preread: pre && running ? pre.read : ZERO_TIME,
-      pids_stats: running ? { current: 1, limit: 4096 } : {},
-      blkio_stats: {
-        io_service_bytes_recursive: null,
-        io_serviced_recursive: null,
-      },
-      num_procs: 0,
-      storage_stats: {},
-      cpu_stats: {
-        cpu_usage: {
-          total_usage: cpuNs,
-          usage_in_kernelmode: Math.round(cpuNs * 0.3),
-          usage_in_usermode: Math.round(cpuNs * 0.7),
-        },
-        system_cpu_usage: running ? systemNs : 0,
-        online_cpus: running ? this.ncpu : 0,
-        throttling_data: {
-          periods: 0,
-          throttled_periods: 0,
-          throttled_time: 0,
-        },
-      },
-      precpu_stats: {
-        cpu_usage: {
-          total_usage: pre && running ? pre.cpuNs : 0,
-          usage_in_kernelmode: 0,
-          usage_in_usermode: 0,
-        },
-        system_cpu_usage: pre && running ? pre.systemNs : 0,
-        online_cpus: pre && running ? this.ncpu : 0,
-        throttling_data: {
-          periods: 0,
-          throttled_periods: 0,
-          throttled_time: 0,
-        },
-      },
-      memory_stats: running
-        ? {
-            usage: memUsage,
-            limit,
-            stats: {
-              inactive_file: 1024 * 1024,
-              active_anon: memUsage - 1024 * 1024,
-              file: 2 * 1024 * 1024,
-            },
-          }
-        : {},
-      networks: running
-        ? {
-            eth0: {
-              rx_bytes: c.lab.netRx,
-              rx_packets: Math.ceil(c.lab.netRx / 200),
-              rx_errors: 0,
-              rx_dropped: 0,
-              tx_bytes: c.lab.netTx,
-              tx_packets: Math.ceil(c.lab.netTx / 200),
-              tx_errors: 0,
-              tx_dropped: 0,
-            },
-          }
-        : undefined,
-    };
-    if (running) c.lab.lastSample = { cpuNs, systemNs, read: sample.read };
-    return sample;
+    return statsSample(c, this.ncpu, this.memTotal);
   }
 
   // ---------------------------------------------------------------- events

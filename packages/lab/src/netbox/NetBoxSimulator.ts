@@ -1,7 +1,8 @@
 import express from 'express';
 import { LabControl } from '../core/LabControl';
 import { ClosableServer } from '../core/ClosableServer';
-import { NetBoxSerializer, NetBoxState, NbNamed } from './model';
+import { NetBoxState, NbNamed } from './model';
+import { NetBoxSerializer } from './serializer';
 import { buildResources, Resource } from './resources';
 import { escapeHtml, isObj, parseBody, send } from './http';
 import {

@@ -1,19 +1,25 @@
-import busboy from 'busboy';
 import express from 'express';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { LabControl } from '../core/LabControl';
 import { ClosableServer } from '../core/ClosableServer';
-import { agentBaseUrl, forwardToAgent, pingAgent } from './agent';
+import { authenticate, mountAccessRoutes } from './access';
+import { proxyDocker } from './dockerProxy';
+import {
+  createEndpoint,
+  findEndpoint,
+  listEndpoints,
+  readForm,
+  updateEndpoint,
+  withEndpoint,
+} from './endpoints';
 import {
   PortainerState,
-  PtAccessPolicies,
   PtEndpoint,
-  PtRegistry,
   renderEndpoint,
   renderRegistry,
-  renderUser,
 } from './model';
-import { field, isReply, parseJson, perr, type Reply, send } from './reply';
+import { isReply, perr, type Reply, send } from './reply';
+import { mountRegistryRoutes, registryAccess } from './registries';
 import { PortainerRequestCheck } from './requestCheck';
 import { takeDockerSnapshot } from './snapshot';
 import type { ContractDrift, UnknownInputPolicy } from '../contracts';
@@ -77,34 +83,6 @@ export interface PortainerSimulatorOptions {
    * them in {@link PortainerSimulator.contractDrift}.
    */
   unknownInput?: UnknownInputPolicy;
-}
-
-/** Validates an access-policy map as Go would decode `map[TeamID]AccessPolicy`. */
-function policies(v: unknown): PtAccessPolicies | Reply {
-  if (v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) {
-    return perr(
-      400,
-      'Invalid request payload',
-      'json: cannot unmarshal into Go struct field of type portainer.TeamAccessPolicies',
-    );
-  }
-  const out: PtAccessPolicies = {};
-  for (const [k, p] of Object.entries(v as Record<string, unknown>)) {
-    if (!/^\d+$/.test(k)) {
-      return perr(
-        400,
-        'Invalid request payload',
-        `json: cannot unmarshal number ${k} into Go value of type portainer.TeamID`,
-      );
-    }
-    const roleId =
-      p && typeof p === 'object'
-        ? field(p as Record<string, unknown>, 'RoleId')
-        : undefined;
-    out[k] = { RoleId: typeof roleId === 'number' ? roleId : 0 };
-  }
-  return out;
 }
 
 /**
@@ -261,7 +239,9 @@ export class PortainerSimulator {
       express.raw({ type: () => true }),
       this.check.request(),
       (req, res) =>
-        this.handle('portainer.auth', res, () => this.authenticate(req)),
+        this.handle('portainer.auth', res, () =>
+          authenticate(this.state, req, this.jwts),
+        ),
     );
     app.use('/api', (req, res, next) => {
       const key = req.headers['x-api-key'];
@@ -288,7 +268,7 @@ export class PortainerSimulator {
     });
     // The Docker proxy streams bodies: mounted before any body parser.
     app.all(/^\/api\/endpoints\/([^/]+)\/docker(\/.*)?$/, (req, res) => {
-      void this.docker(req, res);
+      void proxyDocker(this.state, this.control, req, res);
     });
     app.post(
       '/api/endpoints',
@@ -306,16 +286,19 @@ export class PortainerSimulator {
       );
 
     r('get', '/api/endpoints', 'portainer.endpoint.list', req =>
-      this.listEndpoints(req),
+      listEndpoints(this.state, req),
     );
     r('get', '/api/endpoints/:id', 'portainer.endpoint.get', req =>
-      this.withEndpoint(req, e => ({ status: 200, body: renderEndpoint(e) })),
+      withEndpoint(this.state, req, e => ({
+        status: 200,
+        body: renderEndpoint(e),
+      })),
     );
     r('put', '/api/endpoints/:id', 'portainer.endpoint.update', req =>
-      this.updateEndpoint(req),
+      updateEndpoint(this.state, req),
     );
     r('delete', '/api/endpoints/:id', 'portainer.endpoint.delete', req =>
-      this.withEndpoint(req, e => {
+      withEndpoint(this.state, req, e => {
         this.state.endpoints = this.state.endpoints.filter(x => x.Id !== e.Id);
         for (const reg of this.state.registries)
           delete reg.RegistryAccesses[String(e.Id)];
@@ -326,14 +309,14 @@ export class PortainerSimulator {
       'put',
       '/api/endpoints/:id/registries/:registryId',
       'portainer.endpoint.registryAccess',
-      req => this.registryAccess(req),
+      req => registryAccess(this.state, req),
     );
     r(
       'get',
       '/api/endpoints/:id/registries',
       'portainer.endpoint.registries',
       req =>
-        this.withEndpoint(req, () => ({
+        withEndpoint(this.state, req, () => ({
           status: 200,
           body: this.state.registries.map(renderRegistry),
         })),
@@ -346,7 +329,7 @@ export class PortainerSimulator {
     );
     app.post('/api/endpoints/:id/snapshot', (req, res) =>
       this.handle('portainer.endpoint.snapshot', res, async () => {
-        const e = this.findEndpoint(req.params.id);
+        const e = findEndpoint(this.state, req.params.id);
         if (isReply(e)) return e;
         await this.snapshot(e);
         return { status: 204 };
@@ -366,109 +349,8 @@ export class PortainerSimulator {
     r('delete', '/api/tags/:id', 'portainer.tag.delete', req =>
       deleteTag(this.state, req.params.id),
     );
-    r('get', '/api/teams', 'portainer.team.list', () => ({
-      status: 200,
-      body: this.state.teams,
-    }));
-    r('post', '/api/teams', 'portainer.team.create', req =>
-      this.createTeam(req),
-    );
-    r('get', '/api/teams/:id', 'portainer.team.get', req =>
-      this.withTeam(req, t => ({ status: 200, body: t })),
-    );
-    r('delete', '/api/teams/:id', 'portainer.team.delete', req =>
-      this.withTeam(req, t => {
-        this.state.teams = this.state.teams.filter(x => x.Id !== t.Id);
-        this.state.memberships = this.state.memberships.filter(
-          m => m.TeamID !== t.Id,
-        );
-        for (const e of this.state.endpoints)
-          delete e.TeamAccessPolicies[String(t.Id)];
-        return { status: 204 };
-      }),
-    );
-    r(
-      'get',
-      '/api/teams/:id/memberships',
-      'portainer.team.memberships',
-      req => {
-        if (!/^\d+$/.test(req.params.id))
-          return perr(
-            400,
-            'Invalid team identifier route variable',
-            `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
-          );
-        return {
-          status: 200,
-          body: this.state.memberships.filter(
-            m => m.TeamID === Number(req.params.id),
-          ),
-        };
-      },
-    );
-    r('get', '/api/team_memberships', 'portainer.membership.list', () => ({
-      status: 200,
-      body: this.state.memberships,
-    }));
-    r('post', '/api/team_memberships', 'portainer.membership.create', req =>
-      this.createMembership(req),
-    );
-    r(
-      'delete',
-      '/api/team_memberships/:id',
-      'portainer.membership.delete',
-      req => {
-        const m = this.state.memberships.find(
-          x => String(x.Id) === req.params.id,
-        );
-        if (!m) {
-          return perr(
-            404,
-            'Unable to find a team membership with the specified identifier inside the database',
-            'object not found inside the database',
-          );
-        }
-        this.state.memberships = this.state.memberships.filter(
-          x => x.Id !== m.Id,
-        );
-        return { status: 204 };
-      },
-    );
-    r('get', '/api/users', 'portainer.user.list', () => ({
-      status: 200,
-      body: this.state.users.map(renderUser),
-    }));
-    r('get', '/api/users/:id', 'portainer.user.get', req => {
-      const u = this.state.users.find(x => String(x.Id) === req.params.id);
-      if (!u)
-        return perr(
-          404,
-          'Unable to find a user with the specified identifier inside the database',
-          'object not found inside the database',
-        );
-      return { status: 200, body: renderUser(u) };
-    });
-    r('get', '/api/registries', 'portainer.registry.list', () => ({
-      status: 200,
-      body: this.state.registries.map(renderRegistry),
-    }));
-    r('post', '/api/registries', 'portainer.registry.create', req =>
-      this.createRegistry(req),
-    );
-    r('get', '/api/registries/:id', 'portainer.registry.get', req =>
-      this.withRegistry(req, reg => ({
-        status: 200,
-        body: renderRegistry(reg),
-      })),
-    );
-    r('delete', '/api/registries/:id', 'portainer.registry.delete', req =>
-      this.withRegistry(req, reg => {
-        this.state.registries = this.state.registries.filter(
-          x => x.Id !== reg.Id,
-        );
-        return { status: 204 };
-      }),
-    );
+    mountAccessRoutes(r, this.state, kind => this.nextId(kind));
+    mountRegistryRoutes(r, this.state, kind => this.nextId(kind));
     app.use('/api', (req, res) => {
       const missing = this.check.notSimulated(req);
       if (missing) return send(res, missing);
@@ -504,120 +386,6 @@ export class PortainerSimulator {
     send(res, await fn());
   }
 
-  private authenticate(req: express.Request): Reply {
-    const body = parseJson(req);
-    if (isReply(body)) return body;
-    const username = field(body, 'username');
-    const password = field(body, 'password');
-    if (typeof username !== 'string' || username === '') {
-      return perr(400, 'Invalid request payload', 'Invalid username');
-    }
-    if (typeof password !== 'string' || password === '') {
-      return perr(400, 'Invalid request payload', 'Invalid password');
-    }
-    const user = this.state.users.find(
-      u => u.Username.toLowerCase() === username.toLowerCase(),
-    );
-    if (!user || user.password !== password) {
-      return perr(422, 'Invalid credentials', 'Unauthorized');
-    }
-    const jwt = randomBytes(32).toString('base64url');
-    this.jwts.set(jwt, user.Id);
-    return { status: 200, body: { jwt } };
-  }
-
-  private listEndpoints(req: express.Request): Reply {
-    const name = typeof req.query.name === 'string' ? req.query.name : '';
-    const search =
-      typeof req.query.search === 'string'
-        ? req.query.search.toLowerCase()
-        : '';
-    let list = this.state.endpoints;
-    if (name) list = list.filter(e => e.Name === name);
-    if (search) list = list.filter(e => e.Name.toLowerCase().includes(search));
-    const start = Number(req.query.start ?? 0) || 0;
-    const limit = Number(req.query.limit ?? 0) || 0;
-    const page =
-      limit > 0 ? list.slice(start, start + limit) : list.slice(start);
-    return {
-      status: 200,
-      body: page.map(e => renderEndpoint(e, false)),
-      headers: {
-        'X-Total-Count': String(list.length),
-        'X-Total-Available': String(this.state.endpoints.length),
-      },
-    };
-  }
-
-  private findEndpoint(id: string): PtEndpoint | Reply {
-    if (!/^\d+$/.test(id)) {
-      return perr(
-        400,
-        'Invalid environment identifier route variable',
-        `strconv.Atoi: parsing "${id}": invalid syntax`,
-      );
-    }
-    const e = this.state.endpoints.find(x => x.Id === Number(id));
-    if (!e) {
-      return perr(
-        404,
-        'Unable to find an environment with the specified identifier inside the database',
-        'object not found inside the database',
-      );
-    }
-    return e;
-  }
-
-  private withEndpoint(
-    req: express.Request,
-    fn: (e: PtEndpoint) => Reply,
-  ): Reply {
-    const e = this.findEndpoint(req.params.id);
-    return isReply(e) ? e : fn(e);
-  }
-
-  private withTeam(
-    req: express.Request,
-    fn: (t: PortainerState['teams'][number]) => Reply,
-  ): Reply {
-    if (!/^\d+$/.test(req.params.id)) {
-      return perr(
-        400,
-        'Invalid team identifier route variable',
-        `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
-      );
-    }
-    const t = this.state.teams.find(x => x.Id === Number(req.params.id));
-    if (!t)
-      return perr(
-        404,
-        'Unable to find a team with the specified identifier inside the database',
-        'object not found inside the database',
-      );
-    return fn(t);
-  }
-
-  private withRegistry(
-    req: express.Request,
-    fn: (r: PtRegistry) => Reply,
-  ): Reply {
-    if (!/^\d+$/.test(req.params.id)) {
-      return perr(
-        400,
-        'Invalid registry identifier route variable',
-        `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
-      );
-    }
-    const r = this.state.registries.find(x => x.Id === Number(req.params.id));
-    if (!r)
-      return perr(
-        404,
-        'Unable to find a registry with the specified identifier inside the database',
-        'object not found inside the database',
-      );
-    return fn(r);
-  }
-
   private async createEndpoint(req: express.Request, res: express.Response) {
     const op = 'portainer.endpoint.create';
     let form: Record<string, string>;
@@ -629,416 +397,15 @@ export class PortainerSimulator {
       );
       return;
     }
-    await this.handle(op, res, async () => {
-      const refused = this.check.checkForm(req, Object.keys(form));
-      if (refused) return refused;
-      const name = form.Name ?? '';
-      if (name === '')
-        return perr(400, 'Invalid request payload', 'invalid environment name');
-      const type = Number(form.EndpointCreationType);
-      if (!Number.isInteger(type) || type < 1 || type > 5) {
-        return perr(
-          400,
-          'Invalid request payload',
-          'invalid environment type value. Value must be one of: 1 (Docker environment), 2 (Agent environment), 3 (Azure environment), 4 (Edge Agent environment) or 5 (Local Kubernetes environment)',
-        );
-      }
-      let tagIds: number[] = [];
-      if (form.TagIds !== undefined && form.TagIds !== '') {
-        try {
-          tagIds = JSON.parse(form.TagIds);
-          if (!Array.isArray(tagIds) || !tagIds.every(t => Number.isInteger(t)))
-            throw new Error();
-        } catch {
-          return perr(
-            400,
-            'Invalid request payload',
-            'invalid TagIds parameter',
-          );
-        }
-      }
-      const tls = form.TLS === 'true' || form.TLS === '1';
-      const skipVerify =
-        form.TLSSkipVerify === 'true' || form.TLSSkipVerify === '1';
-      const skipClient =
-        form.TLSSkipClientVerify === 'true' || form.TLSSkipClientVerify === '1';
-      if (tls && !skipVerify) {
-        return perr(
-          400,
-          'Invalid request payload',
-          'invalid CA certificate file. Ensure that the file is uploaded correctly',
-        );
-      }
-      if (tls && !skipClient) {
-        return perr(
-          400,
-          'Invalid request payload',
-          'invalid certificate file. Ensure that the file is uploaded correctly',
-        );
-      }
-      if (type !== 2) {
-        return perr(
-          500,
-          'Unable to create environment',
-          'only agent environments (EndpointCreationType=2) are simulated',
-        );
-      }
-      const url = form.URL ?? '';
-      if (this.state.endpoints.some(e => e.Name === name))
-        return perr(409, 'Name is not unique');
-      if (!agentBaseUrl(url)) {
-        return perr(
-          500,
-          'Unable to get environment type',
-          `parse "${url}/ping": invalid URL`,
-        );
-      }
-      let version: string;
-      try {
-        version = await pingAgent(url);
-      } catch (e) {
-        return perr(
-          500,
-          'Unable to get environment type',
-          (e as Error).message,
-        );
-      }
-      // Checked again: another create may have won while the ping was in flight.
-      if (this.state.endpoints.some(e => e.Name === name))
-        return perr(409, 'Name is not unique');
-      const unknownTag = tagIds.find(
-        t => !this.state.tags.some(tag => tag.ID === t),
-      );
-      if (unknownTag !== undefined) {
-        return perr(
-          500,
-          'An error occurred while trying to create the environment',
-          'object not found inside the database',
-        );
-      }
-      const groupId = Number(form.GroupID) || 1;
-      const endpoint: PtEndpoint = {
-        Id: this.nextId('endpoint'),
-        Name: name,
-        Type: 2,
-        URL: url,
-        GroupId: groupId,
-        PublicURL: form.PublicURL ?? '',
-        TLS: tls,
-        TLSSkipVerify: skipVerify,
-        TagIds: tagIds,
-        TeamAccessPolicies: {},
-        UserAccessPolicies: {},
-        AgentVersion: version,
-        Status: 1,
-        Snapshots: [],
-      };
-      this.state.endpoints.push(endpoint);
-      // Portainer snapshots a new environment before it answers
-      await this.snapshot(endpoint);
-      return { status: 200, body: renderEndpoint(endpoint) };
-    });
+    await this.handle(op, res, () =>
+      createEndpoint(
+        this.state,
+        req,
+        form,
+        this.check,
+        kind => this.nextId(kind),
+        e => this.snapshot(e),
+      ),
+    );
   }
-
-  private updateEndpoint(req: express.Request): Reply {
-    return this.withEndpoint(req, e => {
-      const body = parseJson(req);
-      if (isReply(body)) return body;
-      const name = field(body, 'name');
-      if (typeof name === 'string' && name !== '' && name !== e.Name) {
-        if (this.state.endpoints.some(x => x.Name === name && x.Id !== e.Id))
-          return perr(409, 'Name is not unique');
-      }
-      let team: PtAccessPolicies | undefined;
-      let user: PtAccessPolicies | undefined;
-      const tap = field(body, 'teamAccessPolicies');
-      if (tap !== undefined) {
-        const p = policies(tap);
-        if (isReply(p)) return p;
-        team = p;
-      }
-      const uap = field(body, 'userAccessPolicies');
-      if (uap !== undefined) {
-        const p = policies(uap);
-        if (isReply(p)) return p;
-        user = p;
-      }
-      const tagIds = field(body, 'tagIDs');
-      if (tagIds !== undefined && tagIds !== null) {
-        if (!Array.isArray(tagIds) || !tagIds.every(t => Number.isInteger(t)))
-          return perr(
-            400,
-            'Invalid request payload',
-            'json: cannot unmarshal into Go struct field endpointUpdatePayload.tagIDs of type []portainer.TagID',
-          );
-        if (tagIds.some(t => !this.state.tags.some(tag => tag.ID === t)))
-          return perr(
-            500,
-            'Unable to find a tag inside the database',
-            'object not found inside the database',
-          );
-        e.TagIds = tagIds as number[];
-      }
-      if (typeof name === 'string' && name !== '') e.Name = name;
-      // an agent that moved (a CT's new DHCP lease): the Docker proxy follows the new URL
-      const url = field(body, 'url');
-      if (typeof url === 'string' && url !== '') e.URL = url;
-      const publicUrl = field(body, 'publicURL');
-      if (typeof publicUrl === 'string') e.PublicURL = publicUrl;
-      const groupId = field(body, 'groupID');
-      if (typeof groupId === 'number') e.GroupId = groupId;
-      // The whole map is replaced (endpoint_update.go): callers must read, merge and write.
-      if (team) e.TeamAccessPolicies = team;
-      if (user) e.UserAccessPolicies = user;
-      return { status: 200, body: renderEndpoint(e) };
-    });
-  }
-
-  private registryAccess(req: express.Request): Reply {
-    if (!/^\d+$/.test(req.params.registryId)) {
-      return perr(
-        400,
-        'Invalid registry identifier route variable',
-        `strconv.Atoi: parsing "${req.params.registryId}": invalid syntax`,
-      );
-    }
-    return this.withEndpoint(req, e => {
-      const reg = this.state.registries.find(
-        r => r.Id === Number(req.params.registryId),
-      );
-      if (!reg) {
-        return perr(
-          404,
-          'Unable to find an environment with the specified identifier inside the database',
-          'object not found inside the database',
-        );
-      }
-      const body = parseJson(req);
-      if (isReply(body)) return body;
-      const team = policies(field(body, 'TeamAccessPolicies') ?? null);
-      if (isReply(team)) return team;
-      const user = policies(field(body, 'UserAccessPolicies') ?? null);
-      if (isReply(user)) return user;
-      reg.RegistryAccesses[String(e.Id)] = {
-        UserAccessPolicies: user,
-        TeamAccessPolicies: team,
-        Namespaces: null,
-      };
-      return { status: 204 };
-    });
-  }
-
-  private createTeam(req: express.Request): Reply {
-    const body = parseJson(req);
-    if (isReply(body)) return body;
-    const name = field(body, 'name');
-    if (typeof name !== 'string' || name.length === 0) {
-      return perr(400, 'Invalid request payload', 'Invalid team name');
-    }
-    if (this.state.teams.some(t => t.Name === name)) {
-      return perr(
-        409,
-        'A team with the same name already exists',
-        'Team already exists',
-      );
-    }
-    const team = { Id: this.nextId('team'), Name: name };
-    this.state.teams.push(team);
-    const leaders = field(body, 'teamLeaders');
-    if (Array.isArray(leaders)) {
-      for (const userId of leaders) {
-        if (typeof userId === 'number') {
-          this.state.memberships.push({
-            Id: this.nextId('membership'),
-            UserID: userId,
-            TeamID: team.Id,
-            Role: 1,
-          });
-        }
-      }
-    }
-    return { status: 200, body: team };
-  }
-
-  private createMembership(req: express.Request): Reply {
-    const body = parseJson(req);
-    if (isReply(body)) return body;
-    const userId = field(body, 'userID');
-    const teamId = field(body, 'teamID');
-    const role = field(body, 'role');
-    if (!userId) return perr(400, 'Invalid request payload', 'Invalid UserID');
-    if (!teamId) return perr(400, 'Invalid request payload', 'Invalid TeamID');
-    if (role !== 1 && role !== 2) {
-      return perr(
-        400,
-        'Invalid request payload',
-        'Invalid role value. Value must be one of: 1 (leader) or 2 (member)',
-      );
-    }
-    if (typeof userId !== 'number' || typeof teamId !== 'number') {
-      return perr(
-        400,
-        'Invalid request payload',
-        'json: cannot unmarshal string into Go struct field of type int',
-      );
-    }
-    if (
-      this.state.memberships.some(
-        m => m.UserID === userId && m.TeamID === teamId,
-      )
-    ) {
-      return perr(
-        409,
-        'Team membership already registered',
-        'Team membership already exists for this user and team',
-      );
-    }
-    const m = {
-      Id: this.nextId('membership'),
-      UserID: userId,
-      TeamID: teamId,
-      Role: role,
-    };
-    this.state.memberships.push(m);
-    return { status: 200, body: m };
-  }
-
-  private createRegistry(req: express.Request): Reply {
-    const body = parseJson(req);
-    if (isReply(body)) return body;
-    const name = field(body, 'name');
-    const url = field(body, 'url');
-    const type = field(body, 'type');
-    const auth = field(body, 'authentication') === true;
-    const username = field(body, 'username');
-    const password = field(body, 'password');
-    if (typeof name !== 'string' || name === '')
-      return perr(400, 'Invalid request payload', 'invalid registry name');
-    if (typeof url !== 'string' || url === '')
-      return perr(400, 'Invalid request payload', 'invalid registry URL');
-    if (
-      auth &&
-      (typeof username !== 'string' ||
-        !username ||
-        typeof password !== 'string' ||
-        !password)
-    ) {
-      return perr(
-        400,
-        'Invalid request payload',
-        'invalid credentials. Username and password must be specified when authentication is enabled',
-      );
-    }
-    if (typeof type !== 'number' || type < 1 || type > 7) {
-      return perr(
-        400,
-        'Invalid request payload',
-        'invalid registry type. Valid values are: 1 (Quay.io), 2 (Azure container registry), 3 (custom registry), 4 (Gitlab registry), 5 (ProGet registry), 6 (DockerHub), 7 (ECR)',
-      );
-    }
-    const reg: PtRegistry = {
-      Id: 0,
-      Type: type,
-      Name: name,
-      URL: url,
-      BaseURL: '',
-      Authentication: auth,
-      Username: auth ? (username as string) : '',
-      Password: auth ? (password as string) : '',
-      RegistryAccesses: {},
-    };
-    for (const r of this.state.registries) {
-      if (r.Name === reg.Name) {
-        return perr(
-          409,
-          'Another registry with the same name already exists',
-          'a registry is already defined with this name',
-        );
-      }
-      if (
-        r.URL === reg.URL &&
-        r.Authentication === reg.Authentication &&
-        (!reg.Authentication ||
-          (r.Username === reg.Username && r.Password === reg.Password))
-      ) {
-        return perr(
-          409,
-          'Another registry with the same URL and credentials already exists',
-          'a registry is already defined for this URL and credentials',
-        );
-      }
-    }
-    reg.Id = this.nextId('registry');
-    this.state.registries.push(reg);
-    return { status: 200, body: renderRegistry(reg) };
-  }
-
-  private async docker(req: express.Request, res: express.Response) {
-    const op = 'portainer.docker';
-    const fault = this.control.enter(op);
-    await this.control.delay(op);
-    if (fault?.kind === 'hang') return;
-    if (fault?.kind === 'fail') {
-      send(
-        res,
-        {
-          status: fault.status,
-          body: fault.body ?? { message: fault.reason ?? 'Injected failure' },
-        },
-        fault.reason,
-      );
-      return;
-    }
-    const m = /^\/api\/endpoints\/([^/]+)\/docker(\/[^?]*)?(\?.*)?$/.exec(
-      req.originalUrl,
-    )!;
-    if (!/^\d+$/.test(m[1])) {
-      send(
-        res,
-        perr(
-          400,
-          'Invalid environment identifier route variable',
-          `strconv.Atoi: parsing "${m[1]}": invalid syntax`,
-        ),
-      );
-      return;
-    }
-    const e = this.state.endpoints.find(x => x.Id === Number(m[1]));
-    if (!e) {
-      send(
-        res,
-        perr(
-          404,
-          'Unable to find an environment with the specified identifier inside the database',
-          'object not found inside the database',
-        ),
-      );
-      return;
-    }
-    forwardToAgent(e.URL, `${m[2] ?? '/'}${m[3] ?? ''}`, req, res);
-  }
-}
-
-/** Reads a multipart/form-data (or urlencoded) body into its text fields. */
-function readForm(req: express.Request): Promise<Record<string, string>> {
-  return new Promise((resolve, reject) => {
-    const fields: Record<string, string> = {};
-    let bb: busboy.Busboy;
-    try {
-      bb = busboy({
-        headers: req.headers,
-        limits: { fieldSize: 1024 * 1024, files: 3 },
-      });
-    } catch (e) {
-      reject(e);
-      return;
-    }
-    bb.on('field', (name, value) => {
-      if (!(name in fields)) fields[name] = value;
-    });
-    bb.on('file', (_name, stream) => stream.resume());
-    bb.on('close', () => resolve(fields));
-    bb.on('error', reject);
-    req.pipe(bb);
-  });
 }

@@ -7,6 +7,14 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
+/** Mounts one JSON route: its body read raw, checked against the contract, answered through faults. */
+export type AddRoute = (
+  method: 'get' | 'post' | 'put' | 'delete',
+  path: string,
+  op: string,
+  fn: (req: express.Request) => Reply,
+) => void;
+
 const capitalize = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s);
 
 /** Portainer's error body: `{message, details}` where details defaults to the capitalised message. */

@@ -1,0 +1,174 @@
+import type express from 'express';
+import { withEndpoint, policies } from './endpoints';
+import { PortainerState, PtRegistry, renderRegistry } from './model';
+import {
+  type AddRoute,
+  field,
+  isReply,
+  parseJson,
+  perr,
+  type Reply,
+} from './reply';
+
+/** Runs `fn` on the registry of `req.params.id`, or answers its 400/404. */
+export function withRegistry(
+  state: PortainerState,
+  req: express.Request,
+  fn: (r: PtRegistry) => Reply,
+): Reply {
+  if (!/^\d+$/.test(req.params.id)) {
+    return perr(
+      400,
+      'Invalid registry identifier route variable',
+      `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
+    );
+  }
+  const r = state.registries.find(x => x.Id === Number(req.params.id));
+  if (!r)
+    return perr(
+      404,
+      'Unable to find a registry with the specified identifier inside the database',
+      'object not found inside the database',
+    );
+  return fn(r);
+}
+
+/** `PUT /api/endpoints/{id}/registries/{registryId}`: the access to a registry on one environment. */
+export function registryAccess(
+  state: PortainerState,
+  req: express.Request,
+): Reply {
+  if (!/^\d+$/.test(req.params.registryId)) {
+    return perr(
+      400,
+      'Invalid registry identifier route variable',
+      `strconv.Atoi: parsing "${req.params.registryId}": invalid syntax`,
+    );
+  }
+  return withEndpoint(state, req, e => {
+    const reg = state.registries.find(
+      r => r.Id === Number(req.params.registryId),
+    );
+    if (!reg) {
+      return perr(
+        404,
+        'Unable to find an environment with the specified identifier inside the database',
+        'object not found inside the database',
+      );
+    }
+    const body = parseJson(req);
+    if (isReply(body)) return body;
+    const team = policies(field(body, 'TeamAccessPolicies') ?? null);
+    if (isReply(team)) return team;
+    const user = policies(field(body, 'UserAccessPolicies') ?? null);
+    if (isReply(user)) return user;
+    reg.RegistryAccesses[String(e.Id)] = {
+      UserAccessPolicies: user,
+      TeamAccessPolicies: team,
+      Namespaces: null,
+    };
+    return { status: 204 };
+  });
+}
+
+/** `POST /api/registries`: 409 for a name, or a URL with the same credentials, in use. */
+export function createRegistry(
+  state: PortainerState,
+  req: express.Request,
+  nextId: (kind: string) => number,
+): Reply {
+  const body = parseJson(req);
+  if (isReply(body)) return body;
+  const name = field(body, 'name');
+  const url = field(body, 'url');
+  const type = field(body, 'type');
+  const auth = field(body, 'authentication') === true;
+  const username = field(body, 'username');
+  const password = field(body, 'password');
+  if (typeof name !== 'string' || name === '')
+    return perr(400, 'Invalid request payload', 'invalid registry name');
+  if (typeof url !== 'string' || url === '')
+    return perr(400, 'Invalid request payload', 'invalid registry URL');
+  if (
+    auth &&
+    (typeof username !== 'string' ||
+      !username ||
+      typeof password !== 'string' ||
+      !password)
+  ) {
+    return perr(
+      400,
+      'Invalid request payload',
+      'invalid credentials. Username and password must be specified when authentication is enabled',
+    );
+  }
+  if (typeof type !== 'number' || type < 1 || type > 7) {
+    return perr(
+      400,
+      'Invalid request payload',
+      'invalid registry type. Valid values are: 1 (Quay.io), 2 (Azure container registry), 3 (custom registry), 4 (Gitlab registry), 5 (ProGet registry), 6 (DockerHub), 7 (ECR)',
+    );
+  }
+  const reg: PtRegistry = {
+    Id: 0,
+    Type: type,
+    Name: name,
+    URL: url,
+    BaseURL: '',
+    Authentication: auth,
+    Username: auth ? (username as string) : '',
+    Password: auth ? (password as string) : '',
+    RegistryAccesses: {},
+  };
+  for (const r of state.registries) {
+    if (r.Name === reg.Name) {
+      return perr(
+        409,
+        'Another registry with the same name already exists',
+        'a registry is already defined with this name',
+      );
+    }
+    if (
+      r.URL === reg.URL &&
+      r.Authentication === reg.Authentication &&
+      (!reg.Authentication ||
+        (r.Username === reg.Username && r.Password === reg.Password))
+    ) {
+      return perr(
+        409,
+        'Another registry with the same URL and credentials already exists',
+        'a registry is already defined for this URL and credentials',
+      );
+    }
+  }
+  reg.Id = nextId('registry');
+  state.registries.push(reg);
+  return { status: 200, body: renderRegistry(reg) };
+}
+
+/** Mounts the registry routes. */
+export function mountRegistryRoutes(
+  r: AddRoute,
+  state: PortainerState,
+  nextId: (kind: string) => number,
+) {
+  r('get', '/api/registries', 'portainer.registry.list', () => ({
+    status: 200,
+    body: state.registries.map(renderRegistry),
+  }));
+  r('post', '/api/registries', 'portainer.registry.create', req =>
+    createRegistry(state, req, nextId),
+  );
+  r('get', '/api/registries/:id', 'portainer.registry.get', req =>
+    withRegistry(state, req, reg => ({
+      status: 200,
+      body: renderRegistry(reg),
+    })),
+  );
+  r('delete', '/api/registries/:id', 'portainer.registry.delete', req =>
+    withRegistry(state, req, reg => {
+      state.registries = state.registries.filter(x => x.Id !== reg.Id);
+      return { status: 204 };
+    }),
+  );
+}
