@@ -22,6 +22,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// users and groups from LDAP: only when catalog.providers.ldapOrg is configured (production)
+backend.add(import('@backstage/plugin-catalog-backend-module-ldap'));
 backend.add(import('@docker-env/plugin-catalog-backend-module-docker-env'));
 
 // scaffolder, with the docker-env provisioning actions
