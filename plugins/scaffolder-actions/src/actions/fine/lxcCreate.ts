@@ -1,14 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  lxcStep,
-  type OperationTarget,
-} from '@docker-env/plugin-docker-env-node';
+import { lxcStep } from '@docker-env/plugin-docker-env-node';
 import { examples } from './lxcCreate.examples';
 import {
   UNMANAGED_TAG,
   clients,
   gatedAndAudited,
   type FineActionOptions,
+  unmanagedTarget,
 } from './shared';
 
 const ID = 'docker-env:lxc:create';
@@ -69,16 +67,7 @@ export function createLxcCreateAction(opts: FineActionOptions) {
     },
     async handler(ctx) {
       const i = ctx.input;
-      const target: OperationTarget = {
-        environmentId: i.environmentId ?? i.name,
-        name: i.name,
-        owner: i.owner,
-        cpuCores: i.cpuCores,
-        memoryMb: i.memoryMb,
-        diskGb: i.diskGb,
-        purpose: i.purpose,
-        management: 'unmanaged',
-      };
+      const target = unmanagedTarget(i);
       const result = await gatedAndAudited({
         actionId: ID,
         opts,

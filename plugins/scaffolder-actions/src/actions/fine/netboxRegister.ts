@@ -1,15 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  MANAGED_BY,
-  netboxStep,
-  type OperationTarget,
-} from '@docker-env/plugin-docker-env-node';
+import { MANAGED_BY, netboxStep } from '@docker-env/plugin-docker-env-node';
 import { examples } from './netboxRegister.examples';
 import {
   UNMANAGED_TAG,
   clients,
   gatedAndAudited,
   type FineActionOptions,
+  unmanagedTarget,
 } from './shared';
 
 const ID = 'docker-env:netbox:register';
@@ -63,15 +60,7 @@ export function createNetboxRegisterAction(opts: FineActionOptions) {
     },
     async handler(ctx) {
       const i = ctx.input;
-      const target: OperationTarget = {
-        environmentId: i.environmentId ?? i.name,
-        name: i.name,
-        owner: i.owner,
-        cpuCores: i.cpuCores,
-        memoryMb: i.memoryMb,
-        diskGb: i.diskGb,
-        management: 'unmanaged',
-      };
+      const target = unmanagedTarget(i);
       const result = await gatedAndAudited({
         actionId: ID,
         opts,

@@ -1,10 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  portainerStep,
-  type OperationTarget,
-} from '@docker-env/plugin-docker-env-node';
+import { portainerStep } from '@docker-env/plugin-docker-env-node';
 import { examples } from './portainerRegister.examples';
-import { clients, gatedAndAudited, type FineActionOptions } from './shared';
+import {
+  clients,
+  gatedAndAudited,
+  type FineActionOptions,
+  unmanagedTarget,
+} from './shared';
 
 const ID = 'docker-env:portainer:register';
 const LABEL = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -59,15 +61,11 @@ export function createPortainerRegisterAction(opts: FineActionOptions) {
     },
     async handler(ctx) {
       const i = ctx.input;
-      const target: OperationTarget = {
-        environmentId: i.environmentId ?? i.name,
+      const target = unmanagedTarget({
         name: i.name,
+        environmentId: i.environmentId,
         owner: i.owner,
-        cpuCores: 1,
-        memoryMb: 256,
-        diskGb: 4,
-        management: 'unmanaged',
-      };
+      });
       const team = i.owner.split('/').pop() ?? i.owner;
       const result = await gatedAndAudited({
         actionId: ID,

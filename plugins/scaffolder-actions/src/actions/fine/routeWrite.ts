@@ -1,10 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  routeStep,
-  type OperationTarget,
-} from '@docker-env/plugin-docker-env-node';
+import { routeStep } from '@docker-env/plugin-docker-env-node';
 import { examples } from './routeWrite.examples';
-import { clients, gatedAndAudited, type FineActionOptions } from './shared';
+import {
+  clients,
+  gatedAndAudited,
+  type FineActionOptions,
+  unmanagedTarget,
+} from './shared';
 
 const ID = 'docker-env:route:write';
 
@@ -43,15 +45,7 @@ export function createRouteWriteAction(opts: FineActionOptions) {
     },
     async handler(ctx) {
       const { name, ip, port } = ctx.input;
-      const target: OperationTarget = {
-        environmentId: name,
-        name,
-        owner: 'unknown',
-        cpuCores: 1,
-        memoryMb: 256,
-        diskGb: 4,
-        management: 'unmanaged',
-      };
+      const target = unmanagedTarget({ name });
       const result = await gatedAndAudited({
         actionId: ID,
         opts,

@@ -10,6 +10,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { dockerEnvAdminPermission } from '@docker-env/plugin-docker-env-common';
 import {
   UNMANAGED_MARK,
+  type OperationTarget,
   ProvisioningDeps,
   readProvisioningConfig,
   type ProvisioningConfig,
@@ -17,6 +18,31 @@ import {
 
 /** The marker of what a fine-grained action creates (`docker-env_unmanaged`): ours, left alone by the reconciler. */
 export const UNMANAGED_TAG = UNMANAGED_MARK;
+
+/**
+ * The step target of a fine-grained action: `management: 'unmanaged'`, the name as environment id unless one is
+ * given, and the smallest size for the steps that do not use it.
+ */
+export function unmanagedTarget(input: {
+  name: string;
+  environmentId?: string;
+  owner?: string;
+  cpuCores?: number;
+  memoryMb?: number;
+  diskGb?: number;
+  purpose?: string;
+}): OperationTarget {
+  return {
+    environmentId: input.environmentId ?? input.name,
+    name: input.name,
+    owner: input.owner ?? 'unknown',
+    cpuCores: input.cpuCores ?? 1,
+    memoryMb: input.memoryMb ?? 256,
+    diskGb: input.diskGb ?? 4,
+    ...(input.purpose !== undefined && { purpose: input.purpose }),
+    management: 'unmanaged',
+  };
+}
 
 /** What the fine-grained actions need. */
 export interface FineActionOptions {
