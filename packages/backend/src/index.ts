@@ -4,6 +4,7 @@
  * Proxmox VE, NetBox and Portainer on loopback.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { gitlabSignInModule } from './modules/gitlabSignIn';
 import { labPlugin } from './modules/labPlugin';
 import { permissionPolicyModule } from './modules/permissionPolicy';
 
@@ -15,6 +16,8 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 // auth: guest sign-in for the embedded default; production adds its own provider
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// GitLab sign-in to catalog users: registers only when auth.providers.gitlab is configured (production)
+backend.add(gitlabSignInModule);
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
