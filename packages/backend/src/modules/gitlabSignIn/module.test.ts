@@ -88,7 +88,9 @@ describe('gitlabSignInModule', () => {
   beforeAll(async () => {
     gitlab = await fakeGitlab(() => profile);
   });
-  afterAll(() => new Promise<void>(r => (gitlab.server as Server).close(() => r())));
+  afterAll(
+    () => new Promise<void>(r => (gitlab.server as Server).close(() => r())),
+  );
 
   const production = () => ({
     environment: 'production',
