@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { pausedDocument } from '../lifecycle/routes';
 import type { LifecycleConfig } from '../lifecycle/types';
 import { buildRouteDocument } from '../traefik/buildRouteDocument';
@@ -47,6 +46,19 @@ export function expectedMainRoute(
   };
 }
 
+/** The document as JSON with its keys sorted (what a file says, whatever its key order or the objects' realm). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map(k => [k, v[k]]),
+        )
+      : v,
+  );
+}
+
 /** How the route file of an environment compares with what it must say. */
 export type RouteComparison = 'same' | 'missing' | 'changed';
 
@@ -65,5 +77,5 @@ export async function compareRoute(
     throw e;
   }
   if (actual === undefined) return 'missing';
-  return isDeepStrictEqual(actual, expected) ? 'same' : 'changed';
+  return canonical(actual) === canonical(expected) ? 'same' : 'changed';
 }
