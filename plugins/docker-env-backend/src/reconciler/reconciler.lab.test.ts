@@ -121,7 +121,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('fixes route files, flags CTs and orphans, leaves unmanaged and foreign things alone, and resolves flags once repaired', async () => {
-      const { alpha, beta, gamma, delta } = envs;
+      const { alpha, gamma, delta } = envs;
       // route files: one deleted, one edited by hand, one of ours with no environment, one not ours
       const alphaRoute = await fs.readFile(
         routeFile('dockerenv_alpha'),
