@@ -1,4 +1,8 @@
-import type { EnvironmentStatus } from '@docker-env/plugin-docker-env-common';
+import {
+  ACTIVE_OPERATION_STATUSES,
+  NAME_HOLDING_STATUSES,
+  type EnvironmentStatus,
+} from '@docker-env/plugin-docker-env-common';
 import {
   compareRoute,
   expectedMainRoute,
@@ -33,11 +37,6 @@ const MOVING: readonly EnvironmentStatus[] = [
   'pausing',
   'resuming',
   'deleting',
-];
-const NAME_HOLDING: readonly EnvironmentStatus[] = [
-  'pending_approval',
-  ...MOVING,
-  ...HOLDING_STATUSES,
 ];
 
 /** What one pass reads and writes through. */
@@ -84,7 +83,7 @@ async function loadRecords(
       for (const item of listing.items)
         if (item.environmentId) marked.add(item.environmentId);
   const rows: any[] = await knex('environments')
-    .whereIn('status', NAME_HOLDING)
+    .whereIn('status', NAME_HOLDING_STATUSES)
     .select('id', 'name', 'status', 'vmid');
   const ids = [...marked].filter(id => !rows.some(r => r.id === id));
   for (let i = 0; i < ids.length; i += 500)
@@ -104,7 +103,7 @@ async function loadRecords(
 /** The environments with an operation queued or running. */
 async function busyEnvironmentIds(knex: Knex): Promise<Set<string>> {
   const rows: any[] = await knex('operations')
-    .whereIn('status', ['queued', 'running'])
+    .whereIn('status', ACTIVE_OPERATION_STATUSES)
     .distinct('environment_id');
   return new Set(rows.map(r => r.environment_id));
 }
@@ -135,6 +134,25 @@ async function servedAt(
       out.port = r.newHostPort;
   }
   return out;
+}
+
+/**
+ * True when an operation took the environment up (or moved it) since the pass listed the busy ones: its steps own the
+ * route file now. What remains is the moment between this read and the write; a route that loses that race is put
+ * right by the next pass.
+ */
+async function startedMeanwhile(
+  knex: Knex,
+  record: RecordView,
+): Promise<boolean> {
+  const active = await knex('operations')
+    .where({ environment_id: record.id })
+    .whereIn('status', ACTIVE_OPERATION_STATUSES)
+    .first('id');
+  const now = await knex('environments')
+    .where({ id: record.id })
+    .first('status');
+  return !!active || now?.status !== record.status;
 }
 
 /** Checks one environment's main route file and rewrites it when it is missing or changed; a failed rewrite is a finding. */
@@ -178,6 +196,7 @@ async function reconcileRoute(
     resourceKind: 'route' as const,
     resourceId: expected.id,
   };
+  if (await startedMeanwhile(deps.knex, record)) return undefined;
   try {
     await deps.routes.put(expected.id, expected.document);
   } catch (e) {
