@@ -201,14 +201,42 @@ describe.each(databases.eachSupportedId())(
 
     it('leaves the route file to an operation that starts during the pass', async () => {
       const env = await environment('shop', 101);
-      await operation(env.id, 'provision', 'succeeded', { ip: '10.0.0.5', welcomePort: 8080 }, '2026-12-01T10:00:00Z');
+      await operation(
+        env.id,
+        'provision',
+        'succeeded',
+        { ip: '10.0.0.5', welcomePort: 8080 },
+        '2026-12-01T10:00:00Z',
+      );
       lab = {
-        proxmox: { ok: true, items: [{ id: '101', name: 'shop', environmentId: env.id, unmanaged: false, status: 'running' }] },
-        portainer: { ok: true, items: [{ id: '1', name: 'shop', environmentId: env.id, unmanaged: false }] },
-        netbox: { ok: true, items: [{ id: '1', name: 'shop', environmentId: env.id, unmanaged: false }] },
+        proxmox: {
+          ok: true,
+          items: [
+            {
+              id: '101',
+              name: 'shop',
+              environmentId: env.id,
+              unmanaged: false,
+              status: 'running',
+            },
+          ],
+        },
+        portainer: {
+          ok: true,
+          items: [
+            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
+          ],
+        },
+        netbox: {
+          ok: true,
+          items: [
+            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
+          ],
+        },
         routes: { ok: true, items: [] },
       };
-      onRead = () => operation(env.id, 'pause', 'running', {}, '2026-12-03T10:00:00Z');
+      onRead = () =>
+        operation(env.id, 'pause', 'running', {}, '2026-12-03T10:00:00Z');
       const report = await pass();
       expect([report.fixed, report.flagged]).toEqual([[], []]);
       expect(files.has('dockerenv_shop')).toBe(false);

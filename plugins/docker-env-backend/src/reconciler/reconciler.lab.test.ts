@@ -101,7 +101,8 @@ describe.each(databases.eachSupportedId())(
       const paused = await request(l.server)
         .post(`${API}/environments/gamma/pause`)
         .set('Authorization', as('alice'));
-      expect(paused.status).toBe(202);
+      if (paused.status !== 202)
+        throw new Error(`pause gamma: ${paused.status} ${paused.text}`);
       await l.waitForStatus('gamma', 'paused');
     });
     afterAll(async () => {
