@@ -55,6 +55,23 @@ describe.each(databases.eachSupportedId())(
         f => `${f.kind} ${f.resourceKind} ${f.resourceId}`,
       );
 
+    /** A lab holding the environment's CT (running), Portainer environment and NetBox VM, and no route files. */
+    const wholeLab = (env: { id: string; name: string }): Holdings => {
+      const ours = (id: string) => ({
+        id,
+        name: env.name,
+        environmentId: env.id,
+        unmanaged: false,
+      });
+      return {
+        proxmox: { ok: true, items: [{ ...ours('101'), status: 'running' }] },
+        portainer: { ok: true, items: [ours('1')] },
+        netbox: { ok: true, items: [ours('1')] },
+        routes: { ok: true, items: [] },
+      };
+    };
+
+    /** A ready environment on CT `vmid`, provisioned at 10.0.0.5 with its welcome container on 8080. */
     async function environment(name: string, vmid: number) {
       const env = await store.insertEnvironment({
         name,
@@ -73,6 +90,13 @@ describe.each(databases.eachSupportedId())(
         vmid,
         node: 'pve',
       });
+      await operation(
+        env.id,
+        'provision',
+        'succeeded',
+        { ip: '10.0.0.5', welcomePort: 8080 },
+        '2026-12-01T10:00:00Z',
+      );
       return env;
     }
 
@@ -119,13 +143,6 @@ describe.each(databases.eachSupportedId())(
       const env = await environment('shop', 101);
       await operation(
         env.id,
-        'provision',
-        'succeeded',
-        { ip: '10.0.0.5', welcomePort: 8080 },
-        '2026-12-01T10:00:00Z',
-      );
-      await operation(
-        env.id,
         'deploy',
         'succeeded',
         { primary: true, newHostPort: 9100 },
@@ -152,33 +169,7 @@ describe.each(databases.eachSupportedId())(
         { ip: '10.0.0.9' },
         '2026-12-01T13:00:00Z',
       );
-      lab = {
-        proxmox: {
-          ok: true,
-          items: [
-            {
-              id: '101',
-              name: 'shop',
-              environmentId: env.id,
-              unmanaged: false,
-              status: 'running',
-            },
-          ],
-        },
-        portainer: {
-          ok: true,
-          items: [
-            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
-          ],
-        },
-        netbox: {
-          ok: true,
-          items: [
-            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
-          ],
-        },
-        routes: { ok: true, items: [] },
-      };
+      lab = wholeLab(env);
       const report = await pass();
       expect(report.fixed).toEqual(['route_missing route dockerenv_shop']);
       const written = files.get('dockerenv_shop')!;
@@ -201,40 +192,7 @@ describe.each(databases.eachSupportedId())(
 
     it('leaves the route file to an operation that starts during the pass', async () => {
       const env = await environment('shop', 101);
-      await operation(
-        env.id,
-        'provision',
-        'succeeded',
-        { ip: '10.0.0.5', welcomePort: 8080 },
-        '2026-12-01T10:00:00Z',
-      );
-      lab = {
-        proxmox: {
-          ok: true,
-          items: [
-            {
-              id: '101',
-              name: 'shop',
-              environmentId: env.id,
-              unmanaged: false,
-              status: 'running',
-            },
-          ],
-        },
-        portainer: {
-          ok: true,
-          items: [
-            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
-          ],
-        },
-        netbox: {
-          ok: true,
-          items: [
-            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
-          ],
-        },
-        routes: { ok: true, items: [] },
-      };
+      lab = wholeLab(env);
       onRead = () =>
         operation(env.id, 'pause', 'running', {}, '2026-12-03T10:00:00Z');
       const report = await pass();
@@ -244,40 +202,7 @@ describe.each(databases.eachSupportedId())(
 
     it('a rewrite that fails is flagged and audited as failed, and resolves once a rewrite succeeds', async () => {
       const env = await environment('shop', 101);
-      await operation(
-        env.id,
-        'provision',
-        'succeeded',
-        { ip: '10.0.0.5', welcomePort: 8080 },
-        '2026-12-01T10:00:00Z',
-      );
-      lab = {
-        proxmox: {
-          ok: true,
-          items: [
-            {
-              id: '101',
-              name: 'shop',
-              environmentId: env.id,
-              unmanaged: false,
-              status: 'running',
-            },
-          ],
-        },
-        portainer: {
-          ok: true,
-          items: [
-            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
-          ],
-        },
-        netbox: {
-          ok: true,
-          items: [
-            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
-          ],
-        },
-        routes: { ok: true, items: [] },
-      };
+      lab = wholeLab(env);
       failWrites = true;
       expect((await pass()).flagged).toEqual([
         'route_missing route dockerenv_shop',
@@ -296,14 +221,6 @@ describe.each(databases.eachSupportedId())(
     it('keeps one open flag per drift, moves last seen on, and resolves only what it judged', async () => {
       const quiet = await environment('quiet', 101);
       const busy = await environment('busy', 102);
-      for (const env of [quiet, busy])
-        await operation(
-          env.id,
-          'provision',
-          'succeeded',
-          { ip: '10.0.0.5', welcomePort: 8080 },
-          '2026-12-01T10:00:00Z',
-        );
       const ours = (env: { id: string; name: string }, id: string) => ({
         id,
         name: env.name,
