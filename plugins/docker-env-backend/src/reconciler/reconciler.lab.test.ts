@@ -1,6 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
+  NetBoxClient,
+  PortainerClient,
   ProxmoxApiClient,
   UNMANAGED_MARK,
   pveEnvironmentTag,
@@ -35,6 +37,8 @@ describe.each(databases.eachSupportedId())(
     let l: LabBackend;
     let knex: Knex;
     let proxmox: ProxmoxApiClient;
+    let netbox: NetBoxClient;
+    let portainer: PortainerClient;
     let pass: () => ReturnType<typeof reconcileOnce>;
     const envs: Record<string, { id: string; vmid: number; node: string }> = {};
 
@@ -72,6 +76,36 @@ describe.each(databases.eachSupportedId())(
       return made.vmid;
     }
 
+    /** A NetBox VM and a Portainer environment (on beta's agent) marked for `environmentId`; ids as strings. */
+    async function strayRecords(
+      name: string,
+      environmentId: string,
+      unmanaged = false,
+    ) {
+      const marks = unmanaged ? [UNMANAGED_MARK] : [];
+      for (const mark of marks) await netbox.ensureTag(mark, mark);
+      const [any] = await netbox.listVirtualMachines({ tag: MANAGED_BY });
+      const { vm } = await netbox.upsertVirtualMachine(
+        {
+          name,
+          clusterId: any.cluster!.id,
+          status: 'active',
+          tags: [MANAGED_BY, ...marks].map(t => ({ name: t, slug: t })),
+        },
+        { environmentId },
+      );
+      const provisioned = await knex('operations')
+        .where({ environment_id: envs.beta.id, kind: 'provision' })
+        .first();
+      const { endpoint } = await portainer.createAgentEndpoint({
+        name,
+        ip: JSON.parse(provisioned.result).ip,
+        environmentId,
+        extraTags: marks,
+      });
+      return { vm: String(vm.id), endpoint: String(endpoint.id) };
+    }
+
     beforeAll(async () => {
       knex = await databases.init(databaseId);
       l = await startLabBackend({
@@ -89,12 +123,14 @@ describe.each(databases.eachSupportedId())(
         },
       });
       proxmox = ProxmoxApiClient.fromConfig(config);
+      netbox = NetBoxClient.fromConfig(config);
+      portainer = PortainerClient.fromConfig(config);
       const store = await DatabaseDockerEnvStore.create({
         database: { getClient: async () => knex, migrations: { skip: true } },
       });
       const deps = reconcilerDepsFromConfig(config, { knex, store });
       pass = () => reconcileOnce(deps());
-      for (const name of ['alpha', 'beta', 'gamma', 'delta']) {
+      for (const name of ['alpha', 'beta', 'gamma', 'delta', 'omega']) {
         const env = await l.provision(name);
         envs[name] = { id: env.id, vmid: env.vmid, node: env.node };
       }
@@ -104,6 +140,13 @@ describe.each(databases.eachSupportedId())(
       if (paused.status !== 202)
         throw new Error(`pause gamma: ${paused.status} ${paused.text}`);
       await l.waitForStatus('gamma', 'paused');
+      // a deleted environment keeps its decommissioned NetBox VM: no orphan
+      const deleted = await request(l.server)
+        .delete(`${API}/environments/omega?confirmName=omega`)
+        .set('Authorization', as('alice'));
+      if (deleted.status !== 202)
+        throw new Error(`delete omega: ${deleted.status} ${deleted.text}`);
+      await l.waitForStatus('omega', 'deleted');
     });
     afterAll(async () => {
       await l?.stop();
@@ -144,6 +187,8 @@ describe.each(databases.eachSupportedId())(
       await wait(await ct('delta').destroy(delta.vmid));
       const stray = await strayCt('stray', STRAY_ID);
       await strayCt('handmade', HANDMADE_ID, [UNMANAGED_MARK]);
+      const strays = await strayRecords('stray', STRAY_ID);
+      await strayRecords('handmade', HANDMADE_ID, true);
 
       const report = await pass();
       expect(report.fixed.sort()).toEqual([
@@ -156,6 +201,8 @@ describe.each(databases.eachSupportedId())(
           `ct_running ct ${gamma.vmid}`,
           `ct_missing ct ${delta.vmid}`,
           `orphan ct ${stray}`,
+          `orphan netbox_vm ${strays.vm}`,
+          `orphan portainer_endpoint ${strays.endpoint}`,
           'orphan route dockerenv_ghost',
         ].sort(),
       );
@@ -164,6 +211,8 @@ describe.each(databases.eachSupportedId())(
         'ct_running ct gamma',
         'ct_stopped ct alpha',
         'orphan ct stray',
+        'orphan netbox_vm stray',
+        'orphan portainer_endpoint stray',
         'orphan route ghost',
       ]);
 
@@ -198,7 +247,7 @@ describe.each(databases.eachSupportedId())(
           .map(a => `${a.target} ${a.result}`)
           .sort(),
       ).toEqual(['alpha succeeded', 'beta succeeded']);
-      expect(audit.filter(a => a.action === 'drift.flag')).toHaveLength(5);
+      expect(audit.filter(a => a.action === 'drift.flag')).toHaveLength(7);
       expect(
         audit.find(a => a.action === 'drift.flag' && a.target === 'alpha')
           ?.environment_id,
@@ -229,25 +278,29 @@ describe.each(databases.eachSupportedId())(
       await wait(await ct('gamma').stop(gamma.vmid));
       await fs.rm(routeFile('dockerenv_ghost'));
       await wait(await proxmox.forNode(alpha.node).destroy(stray));
+      await netbox.deleteVirtualMachine(Number(strays.vm));
+      await portainer.deleteEndpoint(Number(strays.endpoint));
       const repaired = await pass();
       expect(repaired.resolved.sort()).toEqual(
         [
           `ct_stopped ct ${alpha.vmid}`,
           `ct_running ct ${gamma.vmid}`,
           `orphan ct ${stray}`,
+          `orphan netbox_vm ${strays.vm}`,
+          `orphan portainer_endpoint ${strays.endpoint}`,
           'orphan route dockerenv_ghost',
         ].sort(),
       );
       expect(await openFlags()).toEqual(['ct_missing ct delta']);
       const resolved = await drift('?state=resolved');
-      expect(resolved.body.items).toHaveLength(4);
+      expect(resolved.body.items).toHaveLength(6);
       expect(resolved.body.items.every((f: any) => f.resolvedAt)).toBe(true);
       expect(
         await knex('audit_events').where({
           actor: RECONCILER_ACTOR,
           action: 'drift.resolve',
         }),
-      ).toHaveLength(4);
+      ).toHaveLength(6);
     });
 
     it('answers 401 without credentials and 403 to non-admins and non-owners', async () => {
