@@ -97,6 +97,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           knex: await deps.database.getClient(),
           store,
           notifier,
+          environmentEvents: events,
         });
 
         // The durable runner: runs queued operations, takes over those whose claim expired.
