@@ -12,6 +12,7 @@ import { PausedPage } from './paused';
 import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
 import { scheduleExpiry } from './expiry';
+import { DriftFlags, scheduleReconciler } from './reconciler';
 import { Notifier } from './notifications';
 import {
   checkInfrastructureConfig,
@@ -100,6 +101,10 @@ export const dockerEnvPlugin = createBackendPlugin({
           environmentEvents: events,
         });
 
+        const audit = new AuditTrail(deps.auditor);
+        const knex = await deps.database.getClient();
+        await scheduleReconciler({ ...deps, knex, store, audit });
+
         // The durable runner: runs queued operations, takes over those whose claim expired.
         await startOperationRunner({
           db: await deps.database.getClient(),
@@ -152,7 +157,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         const router = await createRouter({
           store,
           access: new Access(deps),
-          audit: new AuditTrail(deps.auditor),
+          audit,
           events,
           notifier,
           quotas: QuotaService.fromConfig(config),
@@ -164,6 +169,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           containers: containerReadsFromConfig(config),
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),
+          driftFlags: new DriftFlags(knex),
         });
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(router);

@@ -9,6 +9,7 @@ import { quotaRoutes } from './quotas';
 import { statusRoutes } from './status';
 import { deploymentRoutes } from './deployments';
 import { tokenRoutes } from './tokens';
+import { driftRoutes } from './drift';
 
 /**
  * Every concern's routes, in one list: a new concern (quotas, requests, audit, lifecycle, deployments) adds its file
@@ -25,4 +26,5 @@ export const routeModules: RouteModule[] = [
   auditRoutes,
   tokenRoutes,
   deploymentRoutes,
+  driftRoutes,
 ];

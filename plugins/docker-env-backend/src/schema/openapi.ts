@@ -7,6 +7,7 @@ import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
 import { quotaPaths, quotaSchemas } from './quotas';
 import { statusPaths } from './status';
 import { deploymentPaths } from './deployments';
+import { driftPaths, driftSchemas } from './drift';
 
 /**
  * The plugin's HTTP API (OpenAPI 3.1), spec-first: routes are served with `createValidatedOpenApiRouter(spec)` and
@@ -27,6 +28,7 @@ export const spec = {
       ...sharedSchemas,
       ...quotaSchemas,
       ...auditSchemas,
+      ...driftSchemas,
     },
   },
   paths: {
@@ -42,6 +44,7 @@ export const spec = {
     ...quotaPaths,
     ...auditPaths,
     ...deploymentPaths,
+    ...driftPaths,
   },
 } as const;
 
