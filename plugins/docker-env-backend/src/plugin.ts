@@ -18,11 +18,11 @@ import {
   operationRegistryFromConfig,
   lifecycleNotice,
   provisionNotice,
-  snapshotListFromConfig,
 } from './operations';
 import { environmentResourceRef, environmentRules } from './permissions';
 import { catalogTeamResolver } from './provisioning';
 import { QuotaService } from './quotas';
+import { recordSnapshotOutcome, snapshotListFromConfig } from './snapshots';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { maxExtensionDays } from './routes/expiry';
@@ -129,6 +129,7 @@ export const dockerEnvPlugin = createBackendPlugin({
                 patch,
               );
             }
+            await recordSnapshotOutcome(operation, tx);
           },
           afterOperationEnded: async operation => {
             const environment = await store.getEnvironmentById(
@@ -159,7 +160,10 @@ export const dockerEnvPlugin = createBackendPlugin({
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,
-          snapshots: snapshotListFromConfig(config),
+          snapshots: snapshotListFromConfig(
+            config,
+            await deps.database.getClient(),
+          ),
           containers: containerReadsFromConfig(config),
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),
