@@ -22,7 +22,11 @@ import {
 import { environmentResourceRef, environmentRules } from './permissions';
 import { catalogTeamResolver } from './provisioning';
 import { QuotaService } from './quotas';
-import { recordSnapshotOutcome, snapshotListFromConfig } from './snapshots';
+import {
+  recordSnapshotOutcome,
+  scheduleSnapshotRetention,
+  snapshotListFromConfig,
+} from './snapshots';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { maxExtensionDays } from './routes/expiry';
@@ -97,6 +101,12 @@ export const dockerEnvPlugin = createBackendPlugin({
           knex: await deps.database.getClient(),
           store,
           notifier,
+        });
+
+        await scheduleSnapshotRetention({
+          ...deps,
+          knex: await deps.database.getClient(),
+          store,
         });
 
         // The durable runner: runs queued operations, takes over those whose claim expired.

@@ -7,3 +7,8 @@ export {
 } from './snapshotRecords';
 export { mergeSnapshots, snapshotListFromConfig } from './snapshotList';
 export type { SnapshotList, SnapshotListItem } from './snapshotList';
+export { RETENTION_ACTOR, runSnapshotRetention } from './retentionTask';
+export {
+  retentionConfig,
+  scheduleSnapshotRetention,
+} from './scheduleRetention';

@@ -11,6 +11,14 @@ export const ENVIRONMENT_DELETED_REASON = 'environment deleted';
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined;
 
+/** The snapshots a delete operation named: `snapshotNames` (retention) or `snapshotName`. */
+function deletedNames(input: Record<string, unknown>): string[] {
+  const names = input.snapshotNames;
+  if (Array.isArray(names)) return names.filter(n => typeof n === 'string');
+  const name = text(input.snapshotName);
+  return name ? [name] : [];
+}
+
 /**
  * Keeps `snapshots` in step with the operations that change them, in the transaction that ends the operation (so
  * the record and the operation's outcome commit together): a succeeded create records the snapshot, a rollback
@@ -43,8 +51,8 @@ export async function recordSnapshotOutcome(
         await store.recordRolledBack(operation.environmentId, name, at, by);
       return;
     case 'snapshot_delete':
-      if (name)
-        await store.recordDeleted(operation.environmentId, name, {
+      for (const deleted of deletedNames(operation.input))
+        await store.recordDeleted(operation.environmentId, deleted, {
           at,
           by,
           reason:

@@ -3,7 +3,9 @@ import { ProxmoxApiClient } from '@docker-env/plugin-docker-env-node';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { API, as, LabBackend, startLabBackend } from '../testing/labBackend';
+import { DatabaseDockerEnvStore } from '../store';
 import { waitForOperation } from '../testing/operations';
+import { RETENTION_ACTOR, runSnapshotRetention } from './retentionTask';
 import { SnapshotStore } from './SnapshotStore';
 
 jest.setTimeout(120_000);
@@ -112,5 +114,67 @@ describe('snapshot records against the lab, through the API', () => {
     expect(
       (await call('get', '/environments/nosnap/snapshots')).body.items,
     ).toEqual([]);
+  });
+
+  it('retention deletes the snapshots older than the retention through the runner and records what it removed', async () => {
+    const env = await l.provision('aging');
+    const made = await call('post', '/environments/aging/snapshots').send({
+      description: 'old one',
+    });
+    await waitForOperation(knex, made.body.operation.id, 'succeeded');
+    const old = made.body.operation.input.snapshotName;
+    for (const name of ['byhand', 'fresh'])
+      await proxmox.waitForTask(await proxmox.createSnapshot(env.vmid, name));
+    // Proxmox took `old` and `byhand` 40 days ago
+    const fortyDaysAgo = Math.floor(Date.now() / 1000) - 40 * 86_400;
+    for (const s of l.lab.proxmox.state.containers.get(env.vmid)!.snapshots)
+      if (s.name !== 'fresh') s.snaptime = fortyDaysAgo;
+
+    const store = await DatabaseDockerEnvStore.create({
+      database: { getClient: async () => knex },
+    });
+    const retention = (now?: Date) =>
+      runSnapshotRetention({
+        knex,
+        store,
+        proxmox: () => proxmox,
+        retentionDays: 30,
+        now: now && (() => now),
+      });
+    expect((await retention()).queued).toEqual([
+      `aging/${old}`,
+      'aging/byhand',
+    ]);
+    const operation = await knex('operations')
+      .where({ environment_id: env.id, requested_by: RETENTION_ACTOR })
+      .first();
+    await waitForOperation(knex, operation.id, 'succeeded');
+    expect((await proxmox.listSnapshots(env.vmid)).map(s => s.name)).toEqual([
+      'fresh',
+    ]);
+    expect(await new SnapshotStore(knex).listAll(env.id)).toEqual([
+      expect.objectContaining({
+        name: old,
+        deletedBy: RETENTION_ACTOR,
+        deletedReason: 'older than the 30-day snapshot retention',
+      }),
+    ]);
+    const audit = await knex('audit_events')
+      .where({ actor: RETENTION_ACTOR, environment_id: env.id })
+      .orderBy('id');
+    expect(
+      audit.map(a => [a.action, JSON.parse(a.details).snapshot.name]),
+    ).toEqual([
+      ['environment.snapshot.delete', old],
+      ['environment.snapshot.delete', 'byhand'],
+    ]);
+    expect(JSON.parse(audit[1].details).snapshot.origin).toBe('outside');
+
+    // a rerun finds nothing; 31 days on (a fake clock), `fresh` goes as well
+    expect((await retention()).queued).toEqual([]);
+    const later = new Date(Date.now() + 31 * 86_400_000);
+    expect(
+      (await retention(later)).queued.filter(q => q.startsWith('aging/')),
+    ).toEqual(['aging/fresh']);
   });
 });
