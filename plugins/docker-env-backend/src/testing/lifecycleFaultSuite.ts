@@ -101,7 +101,10 @@ export function describeLifecycleFaults(spec: FaultSuiteSpec): void {
       };
       c.ended = async operationId => {
         for (let i = 0; i < 1500; i++) {
-          const op = await c.knex('operations').where({ id: operationId }).first();
+          const op = await c
+            .knex('operations')
+            .where({ id: operationId })
+            .first();
           if (!['queued', 'running'].includes(op.status)) return op;
           await new Promise(r => setTimeout(r, 20));
         }

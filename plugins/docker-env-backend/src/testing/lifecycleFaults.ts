@@ -13,7 +13,7 @@ export type LifecycleFault = 'error' | 'hang';
 
 /**
  * Where a step is hit: the first call (or the `nth`, counted from the start of the operation) of a lab operation
- * that step makes, or the route folder (`open` of a route file's temp file, `unlink` of a route file).
+ * that step makes, or the route folder (`open` of a route file's temp file, `readFile` or `unlink` of a route file).
  */
 export type FaultPoint =
   | {
@@ -21,7 +21,7 @@ export type FaultPoint =
       operation: string;
       nth?: number;
     }
-  | { system: 'routeFolder'; call: 'open' | 'unlink' };
+  | { system: 'routeFolder'; call: 'open' | 'unlink' | 'readFile' };
 
 const lab = (
   system: 'proxmox' | 'netbox' | 'portainer' | 'guest',
@@ -67,7 +67,8 @@ export const LIFECYCLE_FAULT_POINTS: Record<
     // the rollback step reads the CT's config once (its mark), the start step next
     start: lab('proxmox', 'proxmox.lxc.config.get', 2),
     ...FOLLOW_IP,
-    route: routeWrite,
+    // the address did not change: the route step reads the route file and has nothing to write
+    route: { system: 'routeFolder', call: 'readFile' },
   },
   snapshot_delete: {
     'snapshot-delete': lab('proxmox', 'proxmox.lxc.snapshot.delete'),
@@ -140,18 +141,19 @@ export function injectStepFault(
       : `/dockerenv_${name}.yml`;
   const original = fsSync.promises[point.call] as (...a: any[]) => any;
   let hit = false;
-  jest
-    .spyOn(fsSync.promises, point.call)
-    .mockImplementation(((target: unknown, ...rest: unknown[]) => {
-      if (!hit && String(target).includes(file)) {
-        hit = true;
-        if (fault === 'hang') return new Promise(() => {});
-        return Promise.reject(
-          Object.assign(new Error('injected by the test'), { code: 'EIO' }),
-        );
-      }
-      return original(target, ...rest);
-    }) as any);
+  jest.spyOn(fsSync.promises, point.call).mockImplementation(((
+    target: unknown,
+    ...rest: unknown[]
+  ) => {
+    if (!hit && String(target).includes(file)) {
+      hit = true;
+      if (fault === 'hang') return new Promise(() => {});
+      return Promise.reject(
+        Object.assign(new Error('injected by the test'), { code: 'EIO' }),
+      );
+    }
+    return original(target, ...rest);
+  }) as any);
 }
 
 /** Every (kind, step, fault) case of the given kinds, steps from the builders. */
