@@ -167,18 +167,34 @@ describe.each(databases.eachSupportedId())('%p', id => {
     };
     try {
       const now = new Date();
-      const rows = Array.from({ length: TOTAL }, (_, i) => environmentRow(i, now));
+      const rows = Array.from({ length: TOTAL }, (_, i) =>
+        environmentRow(i, now),
+      );
       for (let i = 0; i < rows.length; i += 200)
         await knex('environments').insert(rows.slice(i, i + 200));
 
-      const cold = await measure('cold fill', async () => (await listed()) >= TOTAL, GIVE_UP_MS);
+      const cold = await measure(
+        'cold fill',
+        async () => (await listed()) >= TOTAL,
+        GIVE_UP_MS,
+      );
       const count = await listed();
       console.log(
-        `${id} cold fill of ${TOTAL}: API read + applyMutation ${cold.syncedMs} ms; ${count} listed after ${
+        `${id} cold fill of ${TOTAL}: API read + applyMutation ${
+          cold.syncedMs
+        } ms; ${count} listed after ${
           cold.elapsed ?? `${GIVE_UP_MS} ms (gave up)`
-        } ms; ${Math.round((count * 1000) / (cold.elapsed ?? GIVE_UP_MS))} entities/s; ${
-          cold.cpuMs ? `${(cold.cpuMs / TOTAL).toFixed(1)} ms node CPU per entity; ` : ''
-        }target <= ${TARGET_MS} ms ${cold.elapsed !== undefined && cold.elapsed <= TARGET_MS ? 'MET' : 'NOT MET'}; load ${loadAverage()}`,
+        } ms; ${Math.round(
+          (count * 1000) / (cold.elapsed ?? GIVE_UP_MS),
+        )} entities/s; ${
+          cold.cpuMs
+            ? `${(cold.cpuMs / TOTAL).toFixed(1)} ms node CPU per entity; `
+            : ''
+        }target <= ${TARGET_MS} ms ${
+          cold.elapsed !== undefined && cold.elapsed <= TARGET_MS
+            ? 'MET'
+            : 'NOT MET'
+        }; load ${loadAverage()}`,
       );
       if (cold.elapsed === undefined) {
         throw new Error(
@@ -188,11 +204,18 @@ describe.each(databases.eachSupportedId())('%p', id => {
 
       // Since the last sync: CHANGED environments paused, CHANGED new ones, CHANGED deleted.
       const changed = rows.slice(0, CHANGED).map(r => r.name);
-      await knex('environments').whereIn('name', changed).update({ status: 'paused' });
       await knex('environments')
-        .whereIn('name', rows.slice(CHANGED, 2 * CHANGED).map(r => r.name))
+        .whereIn('name', changed)
+        .update({ status: 'paused' });
+      await knex('environments')
+        .whereIn(
+          'name',
+          rows.slice(CHANGED, 2 * CHANGED).map(r => r.name),
+        )
         .update({ status: 'deleted' });
-      const added = Array.from({ length: CHANGED }, (_, i) => environmentRow(TOTAL + i, now));
+      const added = Array.from({ length: CHANGED }, (_, i) =>
+        environmentRow(TOTAL + i, now),
+      );
       for (let i = 0; i < added.length; i += 200)
         await knex('environments').insert(added.slice(i, i + 200));
       const resync = await measure(
@@ -207,8 +230,12 @@ describe.each(databases.eachSupportedId())('%p', id => {
       console.log(
         `${id} resync of ${TOTAL} (${CHANGED} changed, ${CHANGED} added, ${CHANGED} removed): API read + applyMutation ${
           resync.syncedMs
-        } ms; all changes listed after ${resync.elapsed ?? 'more than 60000'} ms; target <= ${TARGET_MS} ms ${
-          resync.elapsed !== undefined && resync.elapsed <= TARGET_MS ? 'MET' : 'NOT MET'
+        } ms; all changes listed after ${
+          resync.elapsed ?? 'more than 60000'
+        } ms; target <= ${TARGET_MS} ms ${
+          resync.elapsed !== undefined && resync.elapsed <= TARGET_MS
+            ? 'MET'
+            : 'NOT MET'
         }; load ${loadAverage()}`,
       );
       const within = (ms?: number) => ms !== undefined && ms <= TARGET_MS;

@@ -47,7 +47,9 @@ const judge = (
   judgeDrift({
     records,
     busyIds: new Set(busy),
-    busyNames: new Set(records.filter(r => busy.includes(r.id)).map(r => r.name)),
+    busyNames: new Set(
+      records.filter(r => busy.includes(r.id)).map(r => r.name),
+    ),
     holdings: h,
   }).map(f => `${f.kind} ${f.resourceKind} ${f.resourceId}`);
 
@@ -116,14 +118,18 @@ describe('judgeDrift', () => {
     (h.proxmox as any).items.push(item('300', 'handmade', GONE, unmanaged));
     (h.portainer as any).items.push(item('7', 'handmade', GONE, unmanaged));
     (h.netbox as any).items.push(item('70', 'handmade', GONE, unmanaged));
-    (h.routes as any).items.push(item('dockerenv_handmade', 'handmade', undefined));
+    (h.routes as any).items.push(
+      item('dockerenv_handmade', 'handmade', undefined),
+    );
     expect(judge(h)).toEqual([]);
   });
 
   it('skips a busy environment: neither its record nor what carries its mark or name is judged', () => {
     const h = holdings();
     h.proxmox = { ok: true, items: [] };
-    (h.routes as any).items.push(item('dockerenv_alpha_web', 'alpha', undefined));
+    (h.routes as any).items.push(
+      item('dockerenv_alpha_web', 'alpha', undefined),
+    );
     expect(judge(h, [{ ...ready, status: 'ready' }, deleted], [A])).toEqual([]);
     const moving: RecordView = { ...ready, status: 'provisioning' };
     expect(judge(holdings(), [moving, deleted], [A])).toEqual([]);

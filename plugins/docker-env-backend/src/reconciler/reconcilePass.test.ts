@@ -13,7 +13,11 @@ jest.setTimeout(60_000);
 
 const databases = createStoreTestDatabases();
 
-const settings = { baseDomain: 'docker.example.com', entryPoints: ['web'], tls: false };
+const settings = {
+  baseDomain: 'docker.example.com',
+  entryPoints: ['web'],
+  tls: false,
+};
 const pausedRoute = { url: 'http://127.0.0.1:9999' };
 
 describe.each(databases.eachSupportedId())(
@@ -60,7 +64,11 @@ describe.each(databases.eachSupportedId())(
         expiresOn: null,
         createdBy: 'user:default/alice',
       });
-      await store.updateEnvironment(env.id, { status: 'ready', vmid, node: 'pve' });
+      await store.updateEnvironment(env.id, {
+        status: 'ready',
+        vmid,
+        node: 'pve',
+      });
       return env;
     }
 
@@ -104,15 +112,66 @@ describe.each(databases.eachSupportedId())(
 
     it("rewrites a missing main route from the latest address and the primary deployment's port", async () => {
       const env = await environment('shop', 101);
-      await operation(env.id, 'provision', 'succeeded', { ip: '10.0.0.5', welcomePort: 8080 }, '2026-12-01T10:00:00Z');
-      await operation(env.id, 'deploy', 'succeeded', { primary: true, newHostPort: 9100 }, '2026-12-01T11:00:00Z');
-      await operation(env.id, 'deploy', 'succeeded', { primary: false, newHostPort: 9200 }, '2026-12-01T12:00:00Z');
-      await operation(env.id, 'deploy', 'failed', { primary: true, newHostPort: 9300 }, '2026-12-01T12:30:00Z');
-      await operation(env.id, 'resume', 'succeeded', { ip: '10.0.0.9' }, '2026-12-01T13:00:00Z');
+      await operation(
+        env.id,
+        'provision',
+        'succeeded',
+        { ip: '10.0.0.5', welcomePort: 8080 },
+        '2026-12-01T10:00:00Z',
+      );
+      await operation(
+        env.id,
+        'deploy',
+        'succeeded',
+        { primary: true, newHostPort: 9100 },
+        '2026-12-01T11:00:00Z',
+      );
+      await operation(
+        env.id,
+        'deploy',
+        'succeeded',
+        { primary: false, newHostPort: 9200 },
+        '2026-12-01T12:00:00Z',
+      );
+      await operation(
+        env.id,
+        'deploy',
+        'failed',
+        { primary: true, newHostPort: 9300 },
+        '2026-12-01T12:30:00Z',
+      );
+      await operation(
+        env.id,
+        'resume',
+        'succeeded',
+        { ip: '10.0.0.9' },
+        '2026-12-01T13:00:00Z',
+      );
       lab = {
-        proxmox: { ok: true, items: [{ id: '101', name: 'shop', environmentId: env.id, unmanaged: false, status: 'running' }] },
-        portainer: { ok: true, items: [{ id: '1', name: 'shop', environmentId: env.id, unmanaged: false }] },
-        netbox: { ok: true, items: [{ id: '1', name: 'shop', environmentId: env.id, unmanaged: false }] },
+        proxmox: {
+          ok: true,
+          items: [
+            {
+              id: '101',
+              name: 'shop',
+              environmentId: env.id,
+              unmanaged: false,
+              status: 'running',
+            },
+          ],
+        },
+        portainer: {
+          ok: true,
+          items: [
+            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
+          ],
+        },
+        netbox: {
+          ok: true,
+          items: [
+            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
+          ],
+        },
         routes: { ok: true, items: [] },
       };
       const report = await pass();
@@ -128,22 +187,56 @@ describe.each(databases.eachSupportedId())(
       });
       expect(fix.reason).toContain('rewritten to 10.0.0.9:9100');
       // the same file again is no drift
-      lab.routes = { ok: true, items: [{ id: 'dockerenv_shop', name: 'shop', unmanaged: false }] };
+      lab.routes = {
+        ok: true,
+        items: [{ id: 'dockerenv_shop', name: 'shop', unmanaged: false }],
+      };
       expect((await pass()).fixed).toEqual([]);
     });
 
     it('a rewrite that fails is flagged and audited as failed, and resolves once a rewrite succeeds', async () => {
       const env = await environment('shop', 101);
-      await operation(env.id, 'provision', 'succeeded', { ip: '10.0.0.5', welcomePort: 8080 }, '2026-12-01T10:00:00Z');
+      await operation(
+        env.id,
+        'provision',
+        'succeeded',
+        { ip: '10.0.0.5', welcomePort: 8080 },
+        '2026-12-01T10:00:00Z',
+      );
       lab = {
-        proxmox: { ok: true, items: [{ id: '101', name: 'shop', environmentId: env.id, unmanaged: false, status: 'running' }] },
-        portainer: { ok: true, items: [{ id: '1', name: 'shop', environmentId: env.id, unmanaged: false }] },
-        netbox: { ok: true, items: [{ id: '1', name: 'shop', environmentId: env.id, unmanaged: false }] },
+        proxmox: {
+          ok: true,
+          items: [
+            {
+              id: '101',
+              name: 'shop',
+              environmentId: env.id,
+              unmanaged: false,
+              status: 'running',
+            },
+          ],
+        },
+        portainer: {
+          ok: true,
+          items: [
+            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
+          ],
+        },
+        netbox: {
+          ok: true,
+          items: [
+            { id: '1', name: 'shop', environmentId: env.id, unmanaged: false },
+          ],
+        },
         routes: { ok: true, items: [] },
       };
       failWrites = true;
-      expect((await pass()).flagged).toEqual(['route_missing route dockerenv_shop']);
-      const [failed] = await knex('audit_events').where({ action: 'drift.fix' });
+      expect((await pass()).flagged).toEqual([
+        'route_missing route dockerenv_shop',
+      ]);
+      const [failed] = await knex('audit_events').where({
+        action: 'drift.fix',
+      });
       expect(failed.result).toBe('failed');
       expect(failed.reason).toContain('route folder is read-only');
       failWrites = false;
@@ -156,10 +249,27 @@ describe.each(databases.eachSupportedId())(
       const quiet = await environment('quiet', 101);
       const busy = await environment('busy', 102);
       for (const env of [quiet, busy])
-        await operation(env.id, 'provision', 'succeeded', { ip: '10.0.0.5', welcomePort: 8080 }, '2026-12-01T10:00:00Z');
-      const ours = (env: { id: string; name: string }, id: string) => ({ id, name: env.name, environmentId: env.id, unmanaged: false });
+        await operation(
+          env.id,
+          'provision',
+          'succeeded',
+          { ip: '10.0.0.5', welcomePort: 8080 },
+          '2026-12-01T10:00:00Z',
+        );
+      const ours = (env: { id: string; name: string }, id: string) => ({
+        id,
+        name: env.name,
+        environmentId: env.id,
+        unmanaged: false,
+      });
       lab = {
-        proxmox: { ok: true, items: [{ ...ours(quiet, '101'), status: 'stopped' }, { ...ours(busy, '102'), status: 'stopped' }] },
+        proxmox: {
+          ok: true,
+          items: [
+            { ...ours(quiet, '101'), status: 'stopped' },
+            { ...ours(busy, '102'), status: 'stopped' },
+          ],
+        },
         portainer: { ok: true, items: [ours(quiet, '1'), ours(busy, '2')] },
         netbox: { ok: true, items: [] },
         routes: { ok: true, items: [] },
@@ -178,18 +288,29 @@ describe.each(databases.eachSupportedId())(
       ]);
       clock = new Date('2026-12-03T10:10:00Z');
       expect((await pass()).flagged).toEqual([]);
-      const [flag] = await new DriftFlags(knex).list({ kind: 'ct_stopped', environmentName: 'quiet' });
+      const [flag] = await new DriftFlags(knex).list({
+        kind: 'ct_stopped',
+        environmentName: 'quiet',
+      });
       expect(flag.firstSeenAt).toBe('2026-12-03T10:00:00.000Z');
       expect(flag.lastSeenAt).toBe('2026-12-03T10:10:00.000Z');
 
       // everything repaired, but NetBox cannot be read and `busy` has an operation running
       await operation(busy.id, 'pause', 'running', {}, '2026-12-03T10:15:00Z');
-      lab.proxmox = { ok: true, items: [{ ...ours(quiet, '101'), status: 'running' }, { ...ours(busy, '102'), status: 'running' }] };
+      lab.proxmox = {
+        ok: true,
+        items: [
+          { ...ours(quiet, '101'), status: 'running' },
+          { ...ours(busy, '102'), status: 'running' },
+        ],
+      };
       lab.netbox = { ok: false, error: 'NetBox GET: timed out after 5000 ms' };
       failWrites = false;
       const report = await pass();
       expect(report.skipped).toEqual(['busy']);
-      expect(report.unreadable).toEqual(['netbox: NetBox GET: timed out after 5000 ms']);
+      expect(report.unreadable).toEqual([
+        'netbox: NetBox GET: timed out after 5000 ms',
+      ]);
       expect(report.resolved.sort()).toEqual([
         'ct_stopped ct 101',
         'route_changed route dockerenv_quiet',

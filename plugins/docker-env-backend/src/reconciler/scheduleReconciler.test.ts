@@ -13,8 +13,9 @@ const config = (reconciler?: object) =>
 
 describe('scheduling the reconciler', () => {
   async function scheduled(reconciler?: object) {
-    const tasks: Array<SchedulerServiceTaskScheduleDefinition & { id: string }> =
-      [];
+    const tasks: Array<
+      SchedulerServiceTaskScheduleDefinition & { id: string }
+    > = [];
     await scheduleReconciler({
       config: config(reconciler),
       scheduler: {
@@ -40,9 +41,9 @@ describe('scheduling the reconciler', () => {
   });
 
   it('takes dockerEnv.reconciler.frequency as a duration object or an ISO 8601 string', async () => {
-    expect((await scheduled({ frequency: { minutes: 3 } }))[0].frequency).toEqual(
-      { minutes: 3 },
-    );
+    expect(
+      (await scheduled({ frequency: { minutes: 3 } }))[0].frequency,
+    ).toEqual({ minutes: 3 });
     expect(
       reconcilerScheduleFromConfig(config({ frequency: 'PT30M' })).frequency,
     ).toEqual({ minutes: 30 });
