@@ -3,6 +3,13 @@ export interface Config {
     /** Entity refs whose members are docker-env admins (quotas, approvals, any owner). Default `group:default/platform-team`. */
     admins?: string[];
     /** Lifecycle settings of the backend plugin (the steps' settings are in docker-env-node's config.d.ts). */
+    /** Snapshot (and final backup) retention: kept `retentionDays` (default 30); the task runs every `retentionFrequency` (default 1 hour). */
+    snapshots?: {
+      retentionDays?: number;
+      retentionFrequency?:
+        | { days?: number; hours?: number; minutes?: number }
+        | string;
+    };
     lifecycle?: {
       /** The paused page the plugin serves when `port` is set; point `pausedRoute.url` at it. */
       pausedPage?: { port: number; host?: string };

@@ -19,11 +19,15 @@ import {
   operationRegistryFromConfig,
   lifecycleNotice,
   provisionNotice,
-  snapshotListFromConfig,
 } from './operations';
 import { environmentResourceRef, environmentRules } from './permissions';
 import { catalogTeamResolver } from './provisioning';
 import { QuotaService } from './quotas';
+import {
+  recordSnapshotOutcome,
+  scheduleSnapshotRetention,
+  snapshotListFromConfig,
+} from './snapshots';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { maxExtensionDays } from './routes/expiry';
@@ -98,11 +102,13 @@ export const dockerEnvPlugin = createBackendPlugin({
           knex: await deps.database.getClient(),
           store,
           notifier,
+          environmentEvents: events,
         });
 
         const audit = new AuditTrail(deps.auditor);
         const knex = await deps.database.getClient();
         await scheduleReconciler({ ...deps, knex, store, audit });
+        await scheduleSnapshotRetention({ ...deps, knex, store });
 
         // The durable runner: runs queued operations, takes over those whose claim expired.
         await startOperationRunner({
@@ -134,6 +140,7 @@ export const dockerEnvPlugin = createBackendPlugin({
                 patch,
               );
             }
+            await recordSnapshotOutcome(operation, tx);
           },
           afterOperationEnded: async operation => {
             const environment = await store.getEnvironmentById(
@@ -164,7 +171,10 @@ export const dockerEnvPlugin = createBackendPlugin({
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,
-          snapshots: snapshotListFromConfig(config),
+          snapshots: snapshotListFromConfig(
+            config,
+            await deps.database.getClient(),
+          ),
           containers: containerReadsFromConfig(config),
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),

@@ -1,4 +1,3 @@
-import type { LxcSnapshot } from '@docker-env/plugin-docker-env-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import { AuditTrail } from '../audit';
@@ -7,6 +6,7 @@ import { EnvironmentEvents } from '../events';
 import { Notifier } from '../notifications';
 import { QuotaService } from '../quotas';
 import { DockerEnvApiSpec } from '../schema/openapi';
+import type { SnapshotList } from '../snapshots';
 import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';
 import { Access } from './access';
@@ -27,8 +27,8 @@ export interface RouteContext {
   statusChecks: StatusCheck[];
   statusTimeoutMs: number;
   logger: LoggerService;
-  /** The environments' snapshots as Proxmox lists them, oldest first. */
-  snapshots: { list(vmid: number): Promise<LxcSnapshot[]> };
+  /** The environments' snapshots as Proxmox lists them merged with the portal's records, oldest first. */
+  snapshots: SnapshotList;
   /** The environments' containers and logs through their Docker channel. */
   containers: ContainerReads;
   /** Deployment tokens (issue, list, revoke, verify). */
