@@ -309,6 +309,20 @@ async function main() {
       await signInAs(admin, ADMIN);
     });
     await overQuotaAndApproval(journey, { developer: page, admin }, base);
+    await step(
+      page,
+      'developer: sign-out returns to the personas',
+      async () => {
+        await page.goto(`${base}/settings`);
+        await page.getByRole('button', { name: 'more' }).click();
+        await page.getByRole('menuitem', { name: 'Sign Out' }).click();
+        await personaButton(page, DEVELOPER).waitFor();
+        // and stays there on a reload: the persona is forgotten
+        await page.reload();
+        await personaButton(page, ADMIN).waitFor();
+        await screenshot(page, 'signed-out');
+      },
+    );
 
     if (problems.length > 0) {
       throw new Error(`problems on the pages:\n  ${problems.join('\n  ')}`);
