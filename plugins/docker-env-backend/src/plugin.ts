@@ -34,6 +34,7 @@ import {
   deployNotice,
 } from './deployments';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
+import { wakeRunnerAfterWrites } from './runner/wakeOnWrite';
 
 /**
  * The docker-env backend plugin.
@@ -100,7 +101,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         });
 
         // The durable runner: runs queued operations, takes over those whose claim expired.
-        await startOperationRunner({
+        const runner = await startOperationRunner({
           db: await deps.database.getClient(),
           config,
           logger,
@@ -165,6 +166,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           maxExtensionDays: maxExtensionDays(config),
         });
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
+        deps.httpRouter.use(wakeRunnerAfterWrites(runner));
         deps.httpRouter.use(router);
 
         const pausedPage = await PausedPage.fromConfig(config);
