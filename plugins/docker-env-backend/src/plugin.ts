@@ -39,6 +39,7 @@ import {
   deployNotice,
 } from './deployments';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
+import { wakeRunnerAfterWrites } from './runner/wakeOnWrite';
 
 /**
  * The docker-env backend plugin.
@@ -111,7 +112,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         await scheduleSnapshotRetention({ ...deps, knex, store });
 
         // The durable runner: runs queued operations, takes over those whose claim expired.
-        await startOperationRunner({
+        const runner = await startOperationRunner({
           db: await deps.database.getClient(),
           config,
           logger,
@@ -181,6 +182,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           driftFlags: new DriftFlags(knex),
         });
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
+        deps.httpRouter.use(wakeRunnerAfterWrites(runner));
         deps.httpRouter.use(router);
 
         const pausedPage = await PausedPage.fromConfig(config);
