@@ -1,4 +1,5 @@
 import { auditPaths, auditSchemas } from './audit';
+import { backupPaths } from './backups';
 import { sharedSchemas } from './components';
 import { containerPaths } from './containers';
 import { extendEnvironmentOperation } from './expiry';
@@ -42,6 +43,7 @@ export const spec = {
     ...quotaPaths,
     ...auditPaths,
     ...deploymentPaths,
+    ...backupPaths,
   },
 } as const;
 
