@@ -8,6 +8,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
+import { FinalBackups, recordFinalBackup } from './backups';
 import { PausedPage } from './paused';
 import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
@@ -25,6 +26,7 @@ import { catalogTeamResolver } from './provisioning';
 import { QuotaService } from './quotas';
 import {
   recordSnapshotOutcome,
+  retentionConfig,
   scheduleSnapshotRetention,
   snapshotListFromConfig,
 } from './snapshots';
@@ -142,6 +144,7 @@ export const dockerEnvPlugin = createBackendPlugin({
               );
             }
             await recordSnapshotOutcome(operation, tx);
+            await recordFinalBackup(operation, tx);
           },
           afterOperationEnded: async operation => {
             const environment = await store.getEnvironmentById(
@@ -177,6 +180,10 @@ export const dockerEnvPlugin = createBackendPlugin({
             await deps.database.getClient(),
           ),
           containers: containerReadsFromConfig(config),
+          finalBackups: new FinalBackups(
+            await deps.database.getClient(),
+            retentionConfig(config).retentionDays,
+          ),
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),
           driftFlags: new DriftFlags(knex),
