@@ -12,9 +12,10 @@ import YAML from 'yaml';
 
 /** The portal's own entry point: every plugin it ships, the lab plugin left off by config. */
 const PORTAL_ENTRY = path.resolve(__dirname, '../../index.ts');
-const TEMPLATE_FILE = path.resolve(
-  __dirname,
-  '../../../../../templates/docker-environment/template.yaml',
+const REPO = path.resolve(__dirname, '../../../../..');
+const TEMPLATE_FILE = path.join(
+  REPO,
+  'templates/docker-environment/template.yaml',
 );
 
 /** The test org: alice (with a mail address) in team-a. */
@@ -47,6 +48,11 @@ export interface PortalSetup {
 export async function portalConfig(s: PortalSetup): Promise<JsonObject> {
   const orgFile = path.join(s.dir, 'org.yaml');
   await fs.writeFile(orgFile, ORG.map(e => YAML.stringify(e)).join('---\n'));
+  // the portal's own scaffolder settings (task recovery), with a short stale timeout
+  const appConfig = YAML.parse(
+    await fs.readFile(path.join(REPO, 'app-config.yaml'), 'utf8'),
+  );
+  const scaffolder = appConfig.scaffolder ?? {};
   return {
     app: { baseUrl: 'http://localhost:3000' },
     backend: { database: s.database },
@@ -59,8 +65,9 @@ export async function portalConfig(s: PortalSetup): Promise<JsonObject> {
       },
     },
     scaffolder: {
+      ...scaffolder,
       taskRecovery: {
-        enabled: true,
+        ...scaffolder.taskRecovery,
         staleTimeout: { seconds: s.staleTimeoutSeconds },
       },
     },
