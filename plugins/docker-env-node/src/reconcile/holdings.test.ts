@@ -9,10 +9,38 @@ function deps(overrides: Partial<HoldingsDeps> = {}): HoldingsDeps {
   return {
     proxmox: {
       listContainers: async () => [
-        { vmid: 9000, node: 'pve', name: 'golden', status: 'stopped', tags: ['docker-env', `docker-env-${ID}`], template: true },
-        { vmid: 101, node: 'pve', name: 'alpha', status: 'running', tags: ['docker-env', `docker-env-${ID}`], template: false },
-        { vmid: 102, node: 'pve', name: 'made', status: 'stopped', tags: ['docker-env', 'docker-env-x1', 'docker-env_unmanaged'], template: false },
-        { vmid: 103, node: 'pve', name: 'plain', status: 'running', tags: ['docker-env', 'web'], template: false },
+        {
+          vmid: 9000,
+          node: 'pve',
+          name: 'golden',
+          status: 'stopped',
+          tags: ['docker-env', `docker-env-${ID}`],
+          template: true,
+        },
+        {
+          vmid: 101,
+          node: 'pve',
+          name: 'alpha',
+          status: 'running',
+          tags: ['docker-env', `docker-env-${ID}`],
+          template: false,
+        },
+        {
+          vmid: 102,
+          node: 'pve',
+          name: 'made',
+          status: 'stopped',
+          tags: ['docker-env', 'docker-env-x1', 'docker-env_unmanaged'],
+          template: false,
+        },
+        {
+          vmid: 103,
+          node: 'pve',
+          name: 'plain',
+          status: 'running',
+          tags: ['docker-env', 'web'],
+          template: false,
+        },
       ],
     },
     portainer: {
@@ -32,12 +60,21 @@ function deps(overrides: Partial<HoldingsDeps> = {}): HoldingsDeps {
     netbox: {
       listVirtualMachines: async () =>
         [
-          { id: 8, name: 'alpha', tags: ['docker-env'], customFields: { docker_env_environment_id: ID } },
+          {
+            id: 8,
+            name: 'alpha',
+            tags: ['docker-env'],
+            customFields: { docker_env_environment_id: ID },
+          },
           { id: 9, name: 'other', tags: ['docker-env'], customFields: {} },
         ] as any,
     },
     routes: {
-      list: async () => ['dockerenv_alpha', 'dockerenv_alpha_api', 'traefik-dashboard'],
+      list: async () => [
+        'dockerenv_alpha',
+        'dockerenv_alpha_api',
+        'traefik-dashboard',
+      ],
     },
     ...overrides,
   };
@@ -49,8 +86,20 @@ describe('listHoldings', () => {
     expect(h.proxmox).toEqual({
       ok: true,
       items: [
-        { id: '101', name: 'alpha', environmentId: ID, unmanaged: false, status: 'running' },
-        { id: '102', name: 'made', environmentId: 'x1', unmanaged: true, status: 'stopped' },
+        {
+          id: '101',
+          name: 'alpha',
+          environmentId: ID,
+          unmanaged: false,
+          status: 'running',
+        },
+        {
+          id: '102',
+          name: 'made',
+          environmentId: 'x1',
+          unmanaged: true,
+          status: 'stopped',
+        },
       ],
     });
     expect(h.portainer).toEqual({
@@ -93,19 +142,38 @@ describe('listHoldings', () => {
 });
 
 describe('compareRoute', () => {
-  const settings = { baseDomain: 'docker.example.com', entryPoints: ['web'], tls: false };
+  const settings = {
+    baseDomain: 'docker.example.com',
+    entryPoints: ['web'],
+    tls: false,
+  };
   const paused = { url: 'http://127.0.0.1:9999' };
-  const expected = expectedMainRoute(settings, paused, { name: 'alpha', ip: '10.0.0.5', port: 8080, paused: false });
+  const expected = expectedMainRoute(settings, paused, {
+    name: 'alpha',
+    ip: '10.0.0.5',
+    port: 8080,
+    paused: false,
+  });
   const store = (get: () => Promise<any>) => ({ get });
 
   it('is the document the route step writes, and the paused one when paused', () => {
     const built = buildRouteDocument(
-      { environment: 'alpha', target: { kind: 'backend', backend: { ip: '10.0.0.5', port: 8080 } } },
+      {
+        environment: 'alpha',
+        target: { kind: 'backend', backend: { ip: '10.0.0.5', port: 8080 } },
+      },
       settings,
     );
     expect(expected).toEqual(built);
-    const asleep = expectedMainRoute(settings, paused, { name: 'alpha', ip: '10.0.0.5', port: 8080, paused: true });
-    expect(asleep.document.http.routers!.dockerenv_alpha.service).toBe('dockerenv_alpha-paused');
+    const asleep = expectedMainRoute(settings, paused, {
+      name: 'alpha',
+      ip: '10.0.0.5',
+      port: 8080,
+      paused: true,
+    });
+    expect(asleep.document.http.routers!.dockerenv_alpha.service).toBe(
+      'dockerenv_alpha-paused',
+    );
   });
 
   it('tells same (whatever the key order), missing, changed and unreadable apart; a failed read is no judgement', async () => {
@@ -114,17 +182,41 @@ describe('compareRoute', () => {
         ? Object.fromEntries(Object.entries(v).reverse())
         : v,
     );
-    expect(await compareRoute(store(async () => reordered), expected.id, expected.document)).toBe('same');
-    expect(await compareRoute(store(async () => undefined), expected.id, expected.document)).toBe('missing');
-    const moved = JSON.parse(JSON.stringify(expected.document).replace('10.0.0.5', '10.0.0.6'));
-    expect(await compareRoute(store(async () => moved), expected.id, expected.document)).toBe('changed');
+    expect(
+      await compareRoute(
+        store(async () => reordered),
+        expected.id,
+        expected.document,
+      ),
+    ).toBe('same');
+    expect(
+      await compareRoute(
+        store(async () => undefined),
+        expected.id,
+        expected.document,
+      ),
+    ).toBe('missing');
+    const moved = JSON.parse(
+      JSON.stringify(expected.document).replace('10.0.0.5', '10.0.0.6'),
+    );
+    expect(
+      await compareRoute(
+        store(async () => moved),
+        expected.id,
+        expected.document,
+      ),
+    ).toBe('changed');
     const broken = async () => {
       throw new InputError('route dockerenv_alpha: file is not valid YAML');
     };
-    expect(await compareRoute(store(broken), expected.id, expected.document)).toBe('changed');
+    expect(
+      await compareRoute(store(broken), expected.id, expected.document),
+    ).toBe('changed');
     const offline = async () => {
       throw new Error('sftp: connection refused');
     };
-    await expect(compareRoute(store(offline), expected.id, expected.document)).rejects.toThrow('connection refused');
+    await expect(
+      compareRoute(store(offline), expected.id, expected.document),
+    ).rejects.toThrow('connection refused');
   });
 });
