@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   auth?: {
     providers?: {
@@ -9,6 +11,20 @@ export interface Config {
         [authEnvironment: string]: {
           /** Persona id (sent by the sign-in page) -> the catalog user it signs in as, e.g. `developer: user:default/dev`. */
           personas: { [persona: string]: string };
+        };
+      };
+    };
+  };
+  catalog?: {
+    providers?: {
+      /**
+       * The LDAP org module reads `schedule` per provider (and needs it when no schedule is given in code),
+       * but its own config schema (0.12.9) leaves it out, so `config:check --strict` rejected it.
+       */
+      ldapOrg?: {
+        [providerId: string]: {
+          /** How often users and groups are read from the directory. */
+          schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
         };
       };
     };

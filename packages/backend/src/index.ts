@@ -5,6 +5,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { embeddedSignInModule } from './modules/embeddedSignIn';
+import { gitlabSignInModule } from './modules/gitlabSignIn';
 import { labPlugin } from './modules/labPlugin';
 import { permissionPolicyModule } from './modules/permissionPolicy';
 
@@ -18,6 +19,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // the sign-in page's developer/admin personas: only when auth.providers.embedded is configured
 backend.add(embeddedSignInModule);
+// GitLab sign-in to catalog users: registers only when auth.providers.gitlab is configured (production)
+backend.add(gitlabSignInModule);
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));

@@ -38,7 +38,7 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('final_backups', table => {
     table.comment(
-      'The vzdump archive each delete leaves, kept for the retention period',
+      'The vzdump archive each delete leaves, kept for the snapshot retention period',
     );
     table.string('id', 36).primary().notNullable();
     table
@@ -55,10 +55,13 @@ exports.up = async function up(knex) {
       .notNullable()
       .comment('the delete operation');
     table.timestamp('created_at', { useTz: true }).notNullable();
-    table.timestamp('expires_at', { useTz: true }).notNullable();
     table.timestamp('pruned_at', { useTz: true }).nullable();
     table.string('pruned_by', 255).nullable();
-    table.index(['pruned_at', 'expires_at'], 'final_backups_live_idx');
+    table
+      .string('restored_to', 36)
+      .nullable()
+      .comment('the environment the last restore made');
+    table.index(['pruned_at', 'created_at'], 'final_backups_live_idx');
   });
 };
 

@@ -8,6 +8,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
+import { FinalBackups, recordFinalBackup } from './backups';
 import { PausedPage } from './paused';
 import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
@@ -25,6 +26,7 @@ import { catalogTeamResolver } from './provisioning';
 import { QuotaService } from './quotas';
 import {
   recordSnapshotOutcome,
+  retentionConfig,
   scheduleSnapshotRetention,
   snapshotListFromConfig,
 } from './snapshots';
@@ -39,6 +41,7 @@ import {
   deployNotice,
 } from './deployments';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
+import { wakeRunnerAfterWrites } from './runner/wakeOnWrite';
 
 /**
  * The docker-env backend plugin.
@@ -111,7 +114,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         await scheduleSnapshotRetention({ ...deps, knex, store });
 
         // The durable runner: runs queued operations, takes over those whose claim expired.
-        await startOperationRunner({
+        const runner = await startOperationRunner({
           db: await deps.database.getClient(),
           config,
           logger,
@@ -141,6 +144,7 @@ export const dockerEnvPlugin = createBackendPlugin({
               );
             }
             await recordSnapshotOutcome(operation, tx);
+            await recordFinalBackup(operation, tx);
           },
           afterOperationEnded: async operation => {
             const environment = await store.getEnvironmentById(
@@ -176,11 +180,16 @@ export const dockerEnvPlugin = createBackendPlugin({
             await deps.database.getClient(),
           ),
           containers: containerReadsFromConfig(config),
+          finalBackups: new FinalBackups(
+            await deps.database.getClient(),
+            retentionConfig(config).retentionDays,
+          ),
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),
           driftFlags: new DriftFlags(knex),
         });
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
+        deps.httpRouter.use(wakeRunnerAfterWrites(runner));
         deps.httpRouter.use(router);
 
         const pausedPage = await PausedPage.fromConfig(config);

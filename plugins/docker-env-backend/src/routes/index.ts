@@ -1,5 +1,6 @@
 import { RouteModule } from '../service/RouteContext';
 import { auditRoutes } from './audit';
+import { backupRoutes } from './backups';
 import { containerRoutes } from './containers';
 import { expiryRoutes } from './expiry';
 import { environmentRoutes } from './environments';
@@ -27,4 +28,5 @@ export const routeModules: RouteModule[] = [
   tokenRoutes,
   deploymentRoutes,
   driftRoutes,
+  backupRoutes,
 ];

@@ -1,4 +1,5 @@
 import { auditPaths, auditSchemas } from './audit';
+import { backupPaths } from './backups';
 import { sharedSchemas } from './components';
 import { containerPaths } from './containers';
 import { extendEnvironmentOperation } from './expiry';
@@ -45,6 +46,7 @@ export const spec = {
     ...auditPaths,
     ...deploymentPaths,
     ...driftPaths,
+    ...backupPaths,
   },
 } as const;
 

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import { AuditTrail } from '../audit';
+import type { FinalBackups } from '../backups';
 import type { ContainerReads } from '../containers';
 import { EnvironmentEvents } from '../events';
 import { Notifier } from '../notifications';
@@ -29,6 +30,8 @@ export interface RouteContext {
   logger: LoggerService;
   /** The environments' snapshots as Proxmox lists them merged with the portal's records, oldest first. */
   snapshots: SnapshotList;
+  /** The final backups of deleted environments (admin routes). */
+  finalBackups: FinalBackups;
   /** The environments' containers and logs through their Docker channel. */
   containers: ContainerReads;
   /** Deployment tokens (issue, list, revoke, verify). */

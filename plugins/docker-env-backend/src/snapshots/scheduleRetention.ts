@@ -7,8 +7,9 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { ProxmoxApiClient } from '@docker-env/plugin-docker-env-node';
 import type { Knex } from 'knex';
+import { pruneFinalBackups } from '../backups';
 import type { DockerEnvStore } from '../store';
-import { runSnapshotRetention } from './retentionTask';
+import { RETENTION_ACTOR, runSnapshotRetention } from './retentionTask';
 
 /** `dockerEnv.snapshots`: how long snapshots (and final backups) are kept, and how often retention runs. */
 export interface RetentionConfig {
@@ -32,7 +33,7 @@ export function retentionConfig(config: Config): RetentionConfig {
   return { retentionDays, frequency };
 }
 
-/** Schedules snapshot retention, once across replicas (global scope). */
+/** Schedules snapshot and final-backup retention, once across replicas (global scope). */
 export async function scheduleSnapshotRetention(options: {
   config: Config;
   scheduler: SchedulerService;
@@ -49,17 +50,24 @@ export async function scheduleSnapshotRetention(options: {
     initialDelay: { minutes: 2 },
     scope: 'global',
     fn: async () => {
+      const client = () =>
+        (proxmox ??= ProxmoxApiClient.fromConfig(options.config));
       const report = await runSnapshotRetention({
         ...options,
         retentionDays,
-        proxmox: () =>
-          (proxmox ??= ProxmoxApiClient.fromConfig(options.config)),
+        proxmox: client,
       });
-      if (report.queued.length)
+      const pruned = await pruneFinalBackups({
+        ...options,
+        retentionDays,
+        proxmox: client,
+        actor: RETENTION_ACTOR,
+      });
+      if (report.queued.length || pruned.length)
         options.logger.info(
-          `Snapshot retention: queued the delete of ${report.queued.join(
-            ', ',
-          )}`,
+          `Retention: queued the delete of snapshots ${
+            report.queued.join(', ') || 'none'
+          }; pruned final backups ${pruned.join(', ') || 'none'}`,
         );
     },
   });

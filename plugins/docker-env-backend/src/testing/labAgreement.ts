@@ -10,6 +10,7 @@ import {
   ProxmoxApiClient,
   TraefikRoutes,
 } from '@docker-env/plugin-docker-env-node';
+import type { Config } from '@backstage/config';
 import type { Knex } from 'knex';
 import { PAUSED_HEADER } from '../paused';
 import type { LabBackend } from './labBackend';
@@ -30,13 +31,31 @@ export interface EnvironmentHoldings {
   finalBackups: number;
 }
 
-/** Reads an environment's holdings through the production clients (the lab at latency 0). */
-export function labObserver(l: LabBackend, knex: Knex) {
-  const proxmox = ProxmoxApiClient.fromConfig(l.clients);
-  const portainer = PortainerClient.fromConfig(l.clients);
-  const netbox = NetBoxClient.fromConfig(l.clients);
-  const traefik = TraefikRoutes.fromConfig(l.clients);
-  const paused = { url: l.pausedUrl };
+/** How a test sees a lab: the clients' config, where paused routes point, the edge and the hosts' domain. */
+export interface LabView {
+  clients: Config;
+  pausedRoute: { service?: string; url?: string };
+  edgeUrl: string;
+  baseDomain: string;
+}
+
+/** The view of a {@link LabBackend}'s lab. */
+export function labBackendView(l: LabBackend): LabView {
+  return {
+    clients: l.clients,
+    pausedRoute: { url: l.pausedUrl },
+    edgeUrl: l.lab.urls.edge!,
+    baseDomain: l.baseDomain,
+  };
+}
+
+/** Reads an environment's holdings through the production clients; `knex` is the plugin's database. */
+export function labObserver(view: LabView, knex: Knex) {
+  const proxmox = ProxmoxApiClient.fromConfig(view.clients);
+  const portainer = PortainerClient.fromConfig(view.clients);
+  const netbox = NetBoxClient.fromConfig(view.clients);
+  const traefik = TraefikRoutes.fromConfig(view.clients);
+  const paused = view.pausedRoute;
 
   /** What the environment's succeeded operations learnt, oldest first (as the lifecycle routes carry them). */
   async function facts(name: string): Promise<Record<string, any>> {
@@ -117,11 +136,11 @@ export function labObserver(l: LabBackend, knex: Knex) {
     };
   }
 
-  const host = (name: string) => `${name}.${l.baseDomain}`;
+  const host = (name: string) => `${name}.${view.baseDomain}`;
   /** The edge's answer for the host once it answers `status` (it reloads the route folder as it changes). */
   const edge = (name: string, status: number) =>
     eventually(async () => {
-      const res = await edgeRequest(l.lab.urls.edge!, host(name));
+      const res = await edgeRequest(view.edgeUrl, host(name));
       if (res.status !== status)
         throw new Error(`${host(name)}: ${res.status}, not ${status}`);
       return res;

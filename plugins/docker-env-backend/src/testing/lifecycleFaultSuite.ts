@@ -3,7 +3,11 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import type { LifecycleKind } from '@docker-env/plugin-docker-env-node';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { type EnvironmentHoldings, labObserver } from './labAgreement';
+import {
+  type EnvironmentHoldings,
+  labBackendView,
+  labObserver,
+} from './labAgreement';
 import { API, as, type LabBackend, startLabBackend } from './labBackend';
 import {
   clearFaults,
@@ -78,7 +82,7 @@ export function describeLifecycleFaults(spec: FaultSuiteSpec): void {
         knex: c.knex,
         lifecycle: FAULT_TEST_WAITS,
       });
-      c.observer = labObserver(c.l, c.knex);
+      c.observer = labObserver(labBackendView(c.l), c.knex);
       c.send = async (kind, name, snapshot) => {
         const path = `${API}/environments/${name}`;
         const agent = request(c.l.server);
