@@ -55,6 +55,13 @@ export interface Config {
         containers?: number;
       };
     };
+    /** The reconciler: compares the records with Proxmox, Portainer, NetBox and the route folder (src/reconciler/README.md). */
+    reconciler?: {
+      /** False to run no reconcile passes (e.g. tests that run them by hand). Default true. */
+      enabled?: boolean;
+      /** How often a pass runs, once across replicas: a duration object or ISO 8601 string. Default 10 minutes. */
+      frequency?: { [unit: string]: number } | string;
+    };
     /** `GET /status` probes. */
     status?: {
       /** Timeout of each external system's probe, ms; default 3000. */

@@ -13,6 +13,7 @@ import { PausedPage } from './paused';
 import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
 import { scheduleExpiry } from './expiry';
+import { DriftFlags, scheduleReconciler } from './reconciler';
 import { Notifier } from './notifications';
 import {
   checkInfrastructureConfig,
@@ -40,6 +41,7 @@ import {
   deployNotice,
 } from './deployments';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
+import { wakeRunnerAfterWrites } from './runner/wakeOnWrite';
 
 /**
  * The docker-env backend plugin.
@@ -103,16 +105,16 @@ export const dockerEnvPlugin = createBackendPlugin({
           knex: await deps.database.getClient(),
           store,
           notifier,
+          environmentEvents: events,
         });
 
-        await scheduleSnapshotRetention({
-          ...deps,
-          knex: await deps.database.getClient(),
-          store,
-        });
+        const audit = new AuditTrail(deps.auditor);
+        const knex = await deps.database.getClient();
+        await scheduleReconciler({ ...deps, knex, store, audit });
+        await scheduleSnapshotRetention({ ...deps, knex, store });
 
         // The durable runner: runs queued operations, takes over those whose claim expired.
-        await startOperationRunner({
+        const runner = await startOperationRunner({
           db: await deps.database.getClient(),
           config,
           logger,
@@ -165,7 +167,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         const router = await createRouter({
           store,
           access: new Access(deps),
-          audit: new AuditTrail(deps.auditor),
+          audit,
           events,
           notifier,
           quotas: QuotaService.fromConfig(config),
@@ -184,8 +186,10 @@ export const dockerEnvPlugin = createBackendPlugin({
           ),
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),
+          driftFlags: new DriftFlags(knex),
         });
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
+        deps.httpRouter.use(wakeRunnerAfterWrites(runner));
         deps.httpRouter.use(router);
 
         const pausedPage = await PausedPage.fromConfig(config);

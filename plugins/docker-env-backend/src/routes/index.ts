@@ -10,6 +10,7 @@ import { quotaRoutes } from './quotas';
 import { statusRoutes } from './status';
 import { deploymentRoutes } from './deployments';
 import { tokenRoutes } from './tokens';
+import { driftRoutes } from './drift';
 
 /**
  * Every concern's routes, in one list: a new concern (quotas, requests, audit, lifecycle, deployments) adds its file
@@ -26,5 +27,6 @@ export const routeModules: RouteModule[] = [
   auditRoutes,
   tokenRoutes,
   deploymentRoutes,
+  driftRoutes,
   backupRoutes,
 ];

@@ -239,7 +239,9 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         kind: 'delete',
         action: 'environment.delete',
         permission: environmentDeletePermission,
-        from: ['ready', 'paused'],
+        // deleting: a delete that failed half-way is finished by the same request (the store refuses a second one
+        // while one is queued or running)
+        from: ['ready', 'paused', 'deleting'],
         moveTo: 'deleting',
       },
       () => {

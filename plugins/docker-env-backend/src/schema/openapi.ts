@@ -8,6 +8,7 @@ import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
 import { quotaPaths, quotaSchemas } from './quotas';
 import { statusPaths } from './status';
 import { deploymentPaths } from './deployments';
+import { driftPaths, driftSchemas } from './drift';
 
 /**
  * The plugin's HTTP API (OpenAPI 3.1), spec-first: routes are served with `createValidatedOpenApiRouter(spec)` and
@@ -28,6 +29,7 @@ export const spec = {
       ...sharedSchemas,
       ...quotaSchemas,
       ...auditSchemas,
+      ...driftSchemas,
     },
   },
   paths: {
@@ -43,6 +45,7 @@ export const spec = {
     ...quotaPaths,
     ...auditPaths,
     ...deploymentPaths,
+    ...driftPaths,
     ...backupPaths,
   },
 } as const;

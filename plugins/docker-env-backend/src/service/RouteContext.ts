@@ -14,6 +14,7 @@ import { Access } from './access';
 import type { DeploymentRateLimit } from '../deployments/DeploymentRateLimit';
 import type { RegistryCredentials } from '../deployments/RegistryCredentials';
 import type { DeployTokens } from '../tokens';
+import type { DriftFlags } from '../reconciler';
 
 /** Everything a route module needs; built once by the plugin. */
 export interface RouteContext {
@@ -40,6 +41,8 @@ export interface RouteContext {
   registryCredentials: RegistryCredentials;
   /** How many days from today an extension of `expiresOn` may reach (`dockerEnv.lifecycle.expiry`). */
   maxExtensionDays: number;
+  /** The reconciler's drift flags. */
+  driftFlags: Pick<DriftFlags, 'list'>;
 }
 
 /** The typed router every route module adds its routes to. */

@@ -10,6 +10,7 @@ export {
 export {
   deleteSteps,
   decommissionedVmName,
+  DELETE_KEEPING_STEPS,
   finalBackupNotes,
 } from './deleteSteps';
 export {
