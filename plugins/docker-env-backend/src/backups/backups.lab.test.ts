@@ -176,4 +176,46 @@ describe('final backups against the lab, through the API', () => {
     ]);
     expect(await prune(later)).toEqual([]);
   });
+
+  it('a restore that fails at its last step leaves nothing behind, frees the name, and can be retried', async () => {
+    await l.provision('lost');
+    const del = await request(l.server)
+      .delete(`${API}/environments/lost?confirmName=lost`)
+      .set('Authorization', as('alice'));
+    expect(del.status).toBe(202);
+    await l.waitForStatus('lost', 'deleted');
+    const backup = (
+      await request(l.server)
+        .get(`${API}/backups`)
+        .set('Authorization', as('root'))
+    ).body.items.find((b: { environment: string }) => b.environment === 'lost');
+    const restore = () =>
+      request(l.server)
+        .post(`${API}/backups/${backup.id}/restore`)
+        .set('Authorization', as('root'))
+        .send({ name: 'found' });
+
+    l.lab.netbox.control.injectFault({
+      operation: 'netbox.vm.create',
+      times: Infinity,
+      action: { kind: 'fail', status: 500, reason: 'netbox down' },
+    });
+    try {
+      expect((await restore()).status).toBe(202);
+      const failed = await l.waitForStatus('found', 'failed', 30_000);
+      expect(failed.statusReason).toMatch(/netbox down/);
+    } finally {
+      l.lab.netbox.control.reset();
+    }
+    expect(await proxmox.findContainer({ hostname: 'found' })).toBeUndefined();
+    const endpoints = await PortainerClient.fromConfig(
+      l.clients,
+    ).listEndpoints();
+    expect(endpoints.map(e => e.name)).not.toContain('found');
+    const res = await edgeRequest(l.lab.urls.edge!, `found.${l.baseDomain}`);
+    expect(res.status).not.toBe(200);
+
+    expect((await restore()).status).toBe(202);
+    await l.waitForStatus('found', 'ready', 30_000);
+  });
 });

@@ -1,3 +1,4 @@
+import { snapshotNamesToDelete } from '@docker-env/plugin-docker-env-node';
 import type { Knex } from 'knex';
 import type { OperationRecord } from '../runner';
 import { SnapshotStore } from './SnapshotStore';
@@ -10,14 +11,6 @@ export const ENVIRONMENT_DELETED_REASON = 'environment deleted';
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined;
-
-/** The snapshots a delete operation named: `snapshotNames` (retention) or `snapshotName`. */
-function deletedNames(input: Record<string, unknown>): string[] {
-  const names = input.snapshotNames;
-  if (Array.isArray(names)) return names.filter(n => typeof n === 'string');
-  const name = text(input.snapshotName);
-  return name ? [name] : [];
-}
 
 /**
  * Keeps `snapshots` in step with the operations that change them, in the transaction that ends the operation (so
@@ -51,7 +44,7 @@ export async function recordSnapshotOutcome(
         await store.recordRolledBack(operation.environmentId, name, at, by);
       return;
     case 'snapshot_delete':
-      for (const deleted of deletedNames(operation.input))
+      for (const deleted of snapshotNamesToDelete(operation.input))
         await store.recordDeleted(operation.environmentId, deleted, {
           at,
           by,

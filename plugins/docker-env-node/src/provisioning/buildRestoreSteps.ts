@@ -36,11 +36,9 @@ export function buildRestoreSteps(
         facts: { welcomePort: config.welcome.hostPort, ...ctx.facts },
       }),
   };
-  return RESTORE_STEP_NAMES.map(name =>
-    name === 'restore'
-      ? restoreStep(deps, config)
-      : name === 'route'
-      ? withWelcomePort
-      : provision.get(name)!,
-  );
+  const own = new Map<string, OperationStep>([
+    ['restore', restoreStep(deps, config)],
+    ['route', withWelcomePort],
+  ]);
+  return RESTORE_STEP_NAMES.map(name => own.get(name) ?? provision.get(name)!);
 }
