@@ -1,23 +1,21 @@
+/* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests alone */
 import { ConfigReader } from '@backstage/config';
-import { labObserver } from '../testing/labAgreement';
-import { labDockerEnvConfig } from '../testing/provisioningLab';
+import { labObserver } from '../labAgreement';
+import { labDockerEnvConfig } from '../provisioningLab';
 import {
   queueLifecycle,
   queueProvisioning,
   sharedDatabase,
-  sharedDatabaseKinds,
   type SharedDatabase,
-} from '../testing/processes/databaseFixture';
+} from './databaseFixture';
 import {
   freePort,
   startBackendProcess,
   startLabProcess,
   type BackendProcess,
   type LabProcess,
-} from '../testing/processes/spawn';
-import { stepStatus, until } from '../testing/processes/waits';
-
-jest.setTimeout(300_000);
+} from './spawn';
+import { stepStatus, until } from './waits';
 
 /** Lab latencies at this scale make the named steps last long enough to be caught (shutdown ~1.2 s, vzdump ~3 s). */
 const LATENCY_SCALE = 0.4;
@@ -29,6 +27,7 @@ const OUTCOMES = {
   delete: { done: 'deleted', undone: 'ready' },
 } as const;
 
+/** The operation kind and the step during which the backend is killed. */
 const CASES: Array<[keyof typeof OUTCOMES, string]> = [
   ['pause', 'shutdown'],
   ['resume', 'start'],
@@ -36,25 +35,20 @@ const CASES: Array<[keyof typeof OUTCOMES, string]> = [
   ['delete', 'lxc'],
 ];
 
-describe.each(sharedDatabaseKinds())(
-  'a backend killed for real during a lifecycle operation, on %s',
-  kind => {
+/**
+ * For pause, resume and delete: the backend process is SIGKILLed while the named step runs, a new one starts on the
+ * same database and lab; the operation ends done or fully undone (then the same request finishes it), and the
+ * database, the lab, the route folder and the edge agree. Each case kills the backend that recovered the one before
+ * (a backend takes ~30 s to start from source here).
+ */
+export function describeKilledLifecycle(kind: SharedDatabase['kind']): void {
+  describe(`a backend killed for real during a lifecycle operation, on ${kind}`, () => {
     let lab: LabProcess;
     let database: SharedDatabase;
     let pausedPort: number;
+    let current: BackendProcess | undefined;
     const backends: BackendProcess[] = [];
-
-    beforeAll(async () => {
-      lab = await startLabProcess(LATENCY_SCALE);
-      database = await sharedDatabase(kind);
-      // the paused page keeps its port across the restart
-      pausedPort = await freePort();
-    });
-    afterAll(async () => {
-      for (const b of backends) await b.stop().catch(() => {});
-      await lab?.stop();
-      await database?.dispose();
-    });
+    const environments = new Map<string, string>();
 
     const dockerEnv = () => ({
       ...labDockerEnvConfig(lab, lab.routesDir, { pollIntervalMs: 50 }),
@@ -105,37 +99,58 @@ describe.each(sharedDatabaseKinds())(
       );
       expect(op.status).toBe('succeeded');
     };
+    const nameOf = (k: string, step: string) => `killed-${k}-${step}`;
+
+    beforeAll(async () => {
+      lab = await startLabProcess(LATENCY_SCALE);
+      database = await sharedDatabase(kind);
+      // the paused page keeps its port across restarts
+      pausedPort = await freePort();
+      current = await backend();
+      // every case's environment, provisioned at once
+      const queued = await Promise.all(
+        CASES.map(([k, step]) =>
+          queueProvisioning(database.client(), nameOf(k, step)),
+        ),
+      );
+      for (const [i, q] of queued.entries()) {
+        expect((await ended(q.operationId)).status).toBe('succeeded');
+        environments.set(nameOf(...CASES[i]), q.environmentId);
+      }
+      for (const [k, step] of CASES)
+        if (k === 'resume') await run(environments.get(nameOf(k, step))!, 'pause');
+    });
+    afterAll(async () => {
+      for (const b of backends) await b.stop().catch(() => {});
+      await lab?.stop();
+      await database?.dispose();
+    });
 
     it.each(CASES)(
-      'SIGKILL during %s step %s: a restarted backend on the same database and lab ends it done or fully undone, and everything agrees',
+      'SIGKILL during %s step %s: the restarted backend ends it done or fully undone, and everything agrees',
       async (opKind, step) => {
         const db = database.client();
-        const first = await backend();
-        const name = `killed-${opKind}-${step}`;
-        const { environmentId, operationId: provisioned } =
-          await queueProvisioning(db, name);
-        expect((await ended(provisioned)).status).toBe('succeeded');
-        if (opKind === 'resume') await run(environmentId, 'pause');
-
+        const name = nameOf(opKind, step);
+        const environmentId = environments.get(name)!;
         const { operationId } = await queueLifecycle(db, environmentId, opKind);
         await until(`step ${step} running`, async () =>
           (await stepStatus(db, operationId, step)) === 'running'
             ? true
             : undefined,
         );
-        await first.kill();
+        await current!.kill();
         expect(await stepStatus(db, operationId, step)).toBe('running');
 
-        const second = await backend();
+        current = await backend();
         const op = await ended(operationId);
         expect(Number(op.attempts)).toBeGreaterThanOrEqual(2);
         const env = await db('environments')
           .where({ id: environmentId })
           .first();
         const outcome = OUTCOMES[opKind];
-        expect(
-          op.status === 'succeeded' ? outcome.done : outcome.undone,
-        ).toBe(env.status);
+        expect(op.status === 'succeeded' ? outcome.done : outcome.undone).toBe(
+          env.status,
+        );
         // the database, the lab, the route folder and the edge agree (a delete made one final backup)
         await observer().expectAgreement(name);
         // undone: the same request finishes it now
@@ -143,8 +158,7 @@ describe.each(sharedDatabaseKinds())(
           await run(environmentId, opKind);
           await observer().expectAgreement(name);
         }
-        await second.stop();
       },
     );
-  },
-);
+  });
+}
