@@ -3,5 +3,9 @@ import { describeKilledLifecycle } from '../testing/processes/killedLifecycle';
 
 jest.setTimeout(300_000);
 
-if (sharedDatabaseKinds().includes('postgres')) describeKilledLifecycle('postgres');
-else it.todo('a backend killed during a lifecycle operation on PostgreSQL (set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)');
+if (sharedDatabaseKinds().includes('postgres'))
+  describeKilledLifecycle('postgres');
+else
+  it.todo(
+    'a backend killed during a lifecycle operation on PostgreSQL (set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)',
+  );

@@ -1,4 +1,4 @@
-/* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests alone */
+/* eslint-disable @backstage/no-undeclared-imports, jest/no-export -- a test suite that test files share */
 import { ConfigReader } from '@backstage/config';
 import { labObserver } from '../labAgreement';
 import { labDockerEnvConfig } from '../provisioningLab';
@@ -27,12 +27,13 @@ const OUTCOMES = {
   delete: { done: 'deleted', undone: 'ready' },
 } as const;
 
-/** The operation kind and the step during which the backend is killed. */
-const CASES: Array<[keyof typeof OUTCOMES, string]> = [
-  ['pause', 'shutdown'],
-  ['resume', 'start'],
-  ['delete', 'final-backup'],
-  ['delete', 'lxc'],
+/** The operation kind, the step during which the backend is killed, and the PVE task the lab runs by then. */
+const CASES: Array<[keyof typeof OUTCOMES, string, string]> = [
+  ['pause', 'shutdown', 'vzshutdown'],
+  ['resume', 'start', 'vzstart'],
+  ['delete', 'final-backup', 'vzdump'],
+  // the CT runs: the step stops it before it destroys it
+  ['delete', 'lxc', 'vzstop'],
 ];
 
 /**
@@ -95,11 +96,19 @@ export function describeKilledLifecycle(kind: SharedDatabase['kind']): void {
       });
     const run = async (environmentId: string, k: keyof typeof OUTCOMES) => {
       const op = await ended(
-        (await queueLifecycle(database.client(), environmentId, k)).operationId,
+        (
+          await queueLifecycle(database.client(), environmentId, k)
+        ).operationId,
       );
       expect(op.status).toBe('succeeded');
     };
     const nameOf = (k: string, step: string) => `killed-${k}-${step}`;
+    /** PVE tasks of `type` the lab accepted for CT `vmid` (a refused call starts none). */
+    const tasks = async (type: string, vmid: number) =>
+      (await lab.lab('proxmox', 'state')).tasks.filter(
+        (t: { type: string; id: string }) =>
+          t.type === type && t.id === String(vmid),
+      ).length as number;
 
     beforeAll(async () => {
       lab = await startLabProcess(LATENCY_SCALE);
@@ -114,11 +123,14 @@ export function describeKilledLifecycle(kind: SharedDatabase['kind']): void {
         ),
       );
       for (const [i, q] of queued.entries()) {
-        expect((await ended(q.operationId)).status).toBe('succeeded');
-        environments.set(nameOf(...CASES[i]), q.environmentId);
+        const op = await ended(q.operationId);
+        if (op.status !== 'succeeded')
+          throw new Error(`provisioning ${op.id}: ${op.status} ${op.error}`);
+        environments.set(nameOf(CASES[i][0], CASES[i][1]), q.environmentId);
       }
       for (const [k, step] of CASES)
-        if (k === 'resume') await run(environments.get(nameOf(k, step))!, 'pause');
+        if (k === 'resume')
+          await run(environments.get(nameOf(k, step))!, 'pause');
     });
     afterAll(async () => {
       for (const b of backends) await b.stop().catch(() => {});
@@ -127,16 +139,24 @@ export function describeKilledLifecycle(kind: SharedDatabase['kind']): void {
     });
 
     it.each(CASES)(
-      'SIGKILL during %s step %s: the restarted backend ends it done or fully undone, and everything agrees',
-      async (opKind, step) => {
+      'SIGKILL during %s step %s (%s task): the restarted backend ends it done or fully undone, and everything agrees',
+      async (opKind, step, task) => {
         const db = database.client();
         const name = nameOf(opKind, step);
         const environmentId = environments.get(name)!;
+        const { vmid } = await db('environments')
+          .where({ id: environmentId })
+          .first();
+        const tasksBefore = await tasks(task, vmid);
         const { operationId } = await queueLifecycle(db, environmentId, opKind);
         await until(`step ${step} running`, async () =>
           (await stepStatus(db, operationId, step)) === 'running'
             ? true
             : undefined,
+        );
+        // only once the lab accepted the step's task: the restarted runner must find its work under way or done
+        await until(`the ${task} task`, async () =>
+          (await tasks(task, vmid)) > tasksBefore ? true : undefined,
         );
         await current!.kill();
         expect(await stepStatus(db, operationId, step)).toBe('running');
