@@ -16,11 +16,7 @@ describeLifecycleFaults({
     await c.l.provision(name);
     return { name };
   },
-  afterFailure(before, after, step) {
-    if (step === 'final-backup') expect(after).toEqual(before);
-    else expect(after.status).toBe('deleting');
-  },
-  afterRetry(_before, after) {
-    expect(after.status).toBe('deleted');
-  },
+  afterFailure: (before, step) =>
+    step === 'final-backup' ? before : { status: 'deleting' },
+  afterRetry: () => ({ status: 'deleted' }),
 });
