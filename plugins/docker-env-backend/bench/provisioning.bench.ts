@@ -11,7 +11,7 @@
  *
  * Run: (cd plugins/docker-env-backend && yarn bench bench/provisioning.bench.ts)
  */
-import { startLab, type Lab, type LabControl } from '@docker-env/lab';
+import { startLab, type Lab } from '@docker-env/lab';
 import type { Knex } from 'knex';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -26,21 +26,16 @@ import {
   startBackendProcess,
   type BackendProcess,
 } from '../src/testing/processes/spawn';
+import {
+  floorLines,
+  labControls as controls,
+  latencyFloor,
+} from './latencyFloor';
 
 jest.setTimeout(600_000);
 
 const OVERHEAD_RUNS = 5;
 const REALISTIC_RUNS = 3;
-
-/** The four latency controls of a lab (the guests' Docker engines and agents share one). */
-function controls(lab: Lab): LabControl[] {
-  return [
-    lab.proxmox.control,
-    lab.netbox.control,
-    lab.portainer.control,
-    lab.guests.control,
-  ];
-}
 
 async function provisionOnce(db: Knex, name: string): Promise<number> {
   const t0 = performance.now();
@@ -85,39 +80,19 @@ describe('provisioning benchmark', () => {
     await provisionOnce(db, 'bench-warmup');
     for (const c of controls(lab)) c.reset();
     await provisionOnce(db, 'bench-counted');
-    const calls = new Map<string, number>();
-    const latency = new Map<string, number>();
-    for (const c of controls(lab)) {
-      const d = c.describe();
-      for (const [op, n] of Object.entries(d.calls))
-        calls.set(op, (calls.get(op) ?? 0) + n);
-      for (const [op, ms] of Object.entries(d.latencies)) latency.set(op, ms);
-    }
+    // the floor: every call's latency-table entry, plus the DHCP lease after the start task
+    const { entries, floor, latency } = latencyFloor(lab, ['proxmox.lxc.dhcp']);
     const overhead: number[] = [];
     for (let i = 0; i < OVERHEAD_RUNS; i++)
       overhead.push(await provisionOnce(db, `bench-zero-${i}`));
 
-    // 2. the floor: every call's latency-table entry, plus the DHCP lease after the start task
-    const entries = [...calls.entries()]
-      .map(([op, n]) => ({ op, n, ms: (latency.get(op) ?? 0) * n }))
-      .filter(e => e.ms > 0)
-      .sort((a, b) => b.ms - a.ms);
-    entries.push({
-      op: 'proxmox.lxc.dhcp',
-      n: 1,
-      ms: latency.get('proxmox.lxc.dhcp') ?? 0,
-    });
-    const floor = entries.reduce((sum, e) => sum + e.ms, 0);
+    // 2. the floor
     lines.push(
-      'critical path (lab latency table x calls of one provisioning):',
+      ...floorLines(
+        'critical path (lab latency table x calls of one provisioning):',
+        entries,
+      ),
     );
-    for (const e of entries)
-      lines.push(
-        `  ${e.op.padEnd(36)} ${String(e.n).padStart(3)} x = ${e.ms
-          .toFixed(0)
-          .padStart(6)} ms`,
-      );
-    lines.push(`  floor ${floor.toFixed(0)} ms`);
 
     // 3. realistic latencies
     for (const c of controls(lab)) c.setLatencyScale(1);

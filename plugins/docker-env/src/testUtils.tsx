@@ -31,6 +31,7 @@ export function mockDockerEnvApi(
     'listContainers',
     'getContainerLogs',
     'getQuota',
+    'getDefaultQuota',
     'setQuota',
     'listRequests',
     'approveRequest',

@@ -170,7 +170,10 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         `vmid: environment ${environment.name} has no CT yet (it is ${environment.status})`,
       );
     }
-    res.json({ items: await ctx.snapshots.list(environment.vmid) } as any);
+    const vmid = environment.vmid;
+    res.json({
+      items: await ctx.snapshots.list({ ...environment, vmid }),
+    } as any);
   });
 
   router.post('/environments/:name/snapshots', async (req, res) => {
@@ -236,7 +239,9 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         kind: 'delete',
         action: 'environment.delete',
         permission: environmentDeletePermission,
-        from: ['ready', 'paused'],
+        // deleting: a delete that failed half-way is finished by the same request (the store refuses a second one
+        // while one is queued or running)
+        from: ['ready', 'paused', 'deleting'],
         moveTo: 'deleting',
       },
       () => {

@@ -40,6 +40,31 @@ describe('environmentPatchFor', () => {
     expect(failed('no-such-status')?.status).toBe('ready');
   });
 
+  it('a delete that failed after it took something away stays deleting, so a retry finishes it', () => {
+    const failedAt = (failedStep: string) =>
+      environmentPatchFor(
+        operation({
+          kind: 'delete',
+          status: 'rolled_back',
+          failedStep,
+          error: `step ${failedStep}: Proxmox answered 500`,
+          input: { previousStatus: 'ready' },
+        }),
+      );
+    expect(failedAt('lxc')).toEqual({
+      status: 'deleting',
+      statusReason:
+        'delete stopped at step lxc: Proxmox answered 500; delete again to finish it',
+    });
+    expect(failedAt('routes')?.status).toBe('deleting');
+    // the final backup takes nothing away
+    expect(failedAt('final-backup')).toEqual({
+      status: 'ready',
+      statusReason:
+        'delete rolled back: step final-backup: Proxmox answered 500',
+    });
+  });
+
   it('makes a provisioned environment ready with what provisioning learnt', () => {
     const result = {
       vmid: 101,

@@ -3,14 +3,18 @@ import {
   type Environment,
   type EnvironmentStatus,
 } from '@docker-env/plugin-docker-env-common';
-import type { OperationTarget } from '@docker-env/plugin-docker-env-node';
+import {
+  DELETE_KEEPING_STEPS,
+  type OperationTarget,
+} from '@docker-env/plugin-docker-env-node';
 import type { EnvironmentPatch } from '../store';
 import { OperationKind, OperationRecord } from './types';
 
 /**
  * The environment status an operation leaves behind: when it succeeded, and when it did not (rolled back, or failed
  * with leftovers). Only a failed provisioning makes the environment `failed` (which frees its name); a lifecycle
- * operation that did not succeed leaves the environment in the state it started from, with the reason.
+ * operation that did not succeed leaves the environment in the state it started from, with the reason, except a
+ * delete that failed after it took something away: that one stays `deleting` (a retry finishes it).
  * Kinds not listed (snapshots, deployments) do not change the environment's status.
  */
 export const ENVIRONMENT_OUTCOMES: Partial<
@@ -23,6 +27,7 @@ export const ENVIRONMENT_OUTCOMES: Partial<
   pause: { succeeded: 'paused', otherwise: 'ready' },
   resume: { succeeded: 'ready', otherwise: 'paused' },
   delete: { succeeded: 'deleted', otherwise: 'ready' },
+  restore: { succeeded: 'ready', otherwise: 'failed' },
 };
 
 /** How the environment record moves when `operation` ends; undefined leaves it as it is. */
@@ -32,6 +37,17 @@ export function environmentPatchFor(
   const outcome = ENVIRONMENT_OUTCOMES[operation.kind];
   if (!outcome) return undefined;
   if (operation.status !== 'succeeded') {
+    if (
+      operation.kind === 'delete' &&
+      operation.failedStep !== null &&
+      !DELETE_KEEPING_STEPS.includes(operation.failedStep)
+    )
+      return {
+        status: 'deleting',
+        statusReason: `delete stopped at ${
+          operation.error ?? `step ${operation.failedStep}`
+        }; delete again to finish it`,
+      };
     // the route records the status it moved the environment from (delete starts from ready or paused)
     const previous = operation.input?.previousStatus;
     return {
@@ -47,7 +63,7 @@ export function environmentPatchFor(
     status: outcome.succeeded,
     statusReason: null,
   };
-  if (operation.kind === 'provision') {
+  if (operation.kind === 'provision' || operation.kind === 'restore') {
     const facts = operation.result ?? {};
     patch.facts = facts;
     if (typeof facts.url === 'string') patch.url = facts.url;

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import { labDockerEnvConfig } from '../testing/provisioningLab';
 import {
   queueProvisioning,
@@ -12,6 +11,7 @@ import {
   type BackendProcess,
   type LabProcess,
 } from '../testing/processes/spawn';
+import { stepStatus, until } from '../testing/processes/waits';
 
 jest.setTimeout(300_000);
 
@@ -50,24 +50,6 @@ describe.each(sharedDatabaseKinds())(
       backends.push(b);
       return b;
     };
-
-    async function stepStatus(db: Knex, operationId: string, step: string) {
-      const row = await db('operation_steps')
-        .where({ operation_id: operationId, name: step })
-        .first();
-      return row?.status as string | undefined;
-    }
-
-    async function until<T>(what: string, probe: () => Promise<T | undefined>) {
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        const v = await probe();
-        if (v !== undefined) return v;
-        if (Date.now() > deadline)
-          throw new Error(`timed out waiting: ${what}`);
-        await new Promise(r => setTimeout(r, 25));
-      }
-    }
 
     /** Clone tasks the lab's Proxmox accepted (a call refused while the template is locked starts none). */
     async function cloneTasks(): Promise<number> {

@@ -133,6 +133,20 @@ export const quotaPaths = {
       },
     },
   },
+  '/quotas/default': {
+    get: {
+      operationId: 'getDefaultQuota',
+      description:
+        'The default quota (the stored one, else the configured one) that owners without an override get; `usage` is null.',
+      responses: {
+        '200': {
+          description: 'The default quota.',
+          content: json({ $ref: '#/components/schemas/EffectiveQuota' }),
+        },
+        ...errorResponses,
+      },
+    },
+  },
   '/quotas/{entityRef}': {
     put: {
       operationId: 'setQuota',

@@ -55,6 +55,8 @@ export interface LabBackend {
 export async function startLabBackend(options: {
   knex: Knex;
   dockerEnv?: JsonObject;
+  /** Lifecycle settings over the short waits below (a fault test scales them down further). */
+  lifecycle?: JsonObject;
 }): Promise<LabBackend> {
   const routesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lab-backend-'));
   const lab = await startLab({
@@ -90,6 +92,7 @@ export async function startLabBackend(options: {
           ipTimeoutMs: 2000,
           dockerReadyTimeoutMs: 2000,
           pollIntervalMs: 20,
+          ...options.lifecycle,
         },
         ...options.dockerEnv,
       },

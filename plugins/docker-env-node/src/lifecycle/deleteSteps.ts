@@ -36,6 +36,12 @@ export function finalBackupNotes(ctx: StepContext): string {
   return `docker-env final backup of ${ctx.target.name} (environment ${ctx.target.environmentId})`;
 }
 
+/**
+ * The steps of delete that take nothing away from the environment: a delete that fails in one of them leaves it as
+ * it was (ready or paused); one that fails later no longer serves and stays `deleting` until a retry finishes it.
+ */
+export const DELETE_KEEPING_STEPS: readonly string[] = ['final-backup'];
+
 const isNotFound = (e: unknown) =>
   e instanceof UpstreamApiError && e.status === 404;
 

@@ -81,7 +81,11 @@ export async function runTask(
 ) {
   await pve(ctx, env).waitForTask(await started, {
     timeoutMs: timeoutMs ?? env.config.taskTimeoutMs,
-    backoff: { initialMs: Math.min(250, env.config.pollIntervalMs) },
+    // at most one poll interval late: PVE's default backoff (up to 2 s) left a long task's end unseen for seconds
+    backoff: {
+      initialMs: Math.min(250, env.config.pollIntervalMs),
+      maxMs: env.config.pollIntervalMs,
+    },
     signal: ctx.signal,
   });
 }
@@ -120,7 +124,8 @@ export async function currentIp(
 ): Promise<string> {
   return pve(ctx, env).waitForIp(idFact(ctx, 'vmid'), {
     timeoutMs: env.config.ipTimeoutMs,
-    intervalMs: env.config.pollIntervalMs,
+    // a lease comes a second or two after a start: a 1 s interval would see it up to 1 s late
+    intervalMs: Math.min(250, env.config.pollIntervalMs),
     signal: ctx.signal,
   });
 }

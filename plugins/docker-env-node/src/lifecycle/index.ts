@@ -9,6 +9,7 @@ export {
 export {
   deleteSteps,
   decommissionedVmName,
+  DELETE_KEEPING_STEPS,
   finalBackupNotes,
 } from './deleteSteps';
 export {

@@ -57,7 +57,15 @@ export function snapshotCreateSteps(env: StepEnv): OperationStep[] {
   ];
 }
 
-/** Snapshot delete: fact `snapshotName`; rolls forward (a deleted snapshot cannot come back). */
+/** The snapshots a delete names: fact `snapshotNames` (the retention task's list) or `snapshotName`. */
+export function snapshotNamesToDelete(ctx: StepContext): string[] {
+  const names = ctx.facts.snapshotNames;
+  if (Array.isArray(names) && names.every(n => typeof n === 'string'))
+    return names;
+  return [stringFact(ctx, 'snapshotName')];
+}
+
+/** Snapshot delete: fact `snapshotName` or `snapshotNames`; rolls forward (a deleted snapshot cannot come back). */
 export function snapshotDeleteSteps(env: StepEnv): OperationStep[] {
   const t = stepTimeouts(env.config);
   return [
@@ -65,13 +73,14 @@ export function snapshotDeleteSteps(env: StepEnv): OperationStep[] {
       name: 'snapshot-delete',
       timeoutMs: t.task,
       async run(ctx) {
-        const name = stringFact(ctx, 'snapshotName');
-        if (!(await snapshotExists(ctx, env, name))) return;
-        await runTask(
-          ctx,
-          env,
-          pve(ctx, env).deleteSnapshot(idFact(ctx, 'vmid'), name),
-        );
+        for (const name of snapshotNamesToDelete(ctx)) {
+          if (!(await snapshotExists(ctx, env, name))) continue;
+          await runTask(
+            ctx,
+            env,
+            pve(ctx, env).deleteSnapshot(idFact(ctx, 'vmid'), name),
+          );
+        }
       },
     },
   ];

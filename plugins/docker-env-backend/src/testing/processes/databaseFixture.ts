@@ -102,3 +102,50 @@ export async function queueProvisioning(
   });
   return { environmentId, operationId };
 }
+
+/**
+ * Queues a lifecycle operation of an environment as the lifecycle routes do: the facts of its succeeded operations
+ * (oldest first) with its vmid and node as input, the status it starts from, and the environment moved to `moveTo`.
+ */
+export async function queueLifecycle(
+  db: Knex,
+  environmentId: string,
+  kind: 'pause' | 'resume' | 'delete',
+): Promise<{ operationId: string }> {
+  const moveTo = { pause: 'pausing', resume: 'resuming', delete: 'deleting' }[
+    kind
+  ];
+  const env = await db('environments').where({ id: environmentId }).first();
+  const done = await db('operations')
+    .where({ environment_id: environmentId, status: 'succeeded' })
+    .orderBy('created_at');
+  const facts = Object.assign(
+    {},
+    ...done.map(o =>
+      typeof o.result === 'string' ? JSON.parse(o.result) : o.result ?? {},
+    ),
+  );
+  const operationId = `op-${randomBytes(8).toString('hex')}`;
+  await db.transaction(async tx => {
+    await tx('operations').insert({
+      id: operationId,
+      environment_id: environmentId,
+      kind,
+      status: 'queued',
+      input: JSON.stringify({
+        ...facts,
+        vmid: env.vmid,
+        node: env.node,
+        previousStatus: env.status,
+      }),
+      lock_key: `env:${environmentId}`,
+      requested_by: 'user:default/alice',
+      // a later created_at than the operation before it (SQLite stores milliseconds)
+      created_at: new Date(Date.now() + 1),
+    });
+    await tx('environments')
+      .where({ id: environmentId })
+      .update({ status: moveTo, status_reason: null, updated_at: new Date() });
+  });
+  return { operationId };
+}

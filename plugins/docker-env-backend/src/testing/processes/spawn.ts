@@ -33,6 +33,8 @@ function collect(child: ChildProcess) {
 /** The lab in its own process (`docker-env-lab`), and its `/_lab` control and state over HTTP. */
 export interface LabProcess extends LabEndpoints {
   routesDir: string;
+  /** The lab's edge router, serving `routesDir`. */
+  edgeUrl: string;
   /** `GET <system>/_lab/` (latencies, faults, call counts) or `GET <system>/_lab/state`. */
   lab(system: 'proxmox' | 'netbox' | 'portainer', what?: 'state'): Promise<any>;
   stop(): Promise<void>;
@@ -75,6 +77,7 @@ export async function startLabProcess(
   const origin = (u: string) => new URL(u).origin;
   return {
     routesDir,
+    edgeUrl: line('edge')[1],
     urls,
     credentials: {
       proxmox: { tokenId, tokenSecret },

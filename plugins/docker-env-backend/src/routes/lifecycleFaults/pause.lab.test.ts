@@ -1,0 +1,26 @@
+import { describeLifecycleFaults } from '../../testing/lifecycleFaultSuite';
+
+jest.setTimeout(120_000);
+
+// A failed pause is undone: the environment is ready and served as before, with the reason.
+describeLifecycleFaults({
+  kind: 'pause',
+  async prepare(c) {
+    const name = 'pause-faults';
+    const env = await c.knex('environments').where({ name }).first();
+    if (!env) await c.l.provision(name);
+    else if (env.status === 'paused') await c.succeed('resume', name);
+    return { name };
+  },
+  afterFailure(before, after) {
+    expect(after).toEqual(before);
+  },
+  afterRetry(before, after) {
+    expect(after).toMatchObject({
+      status: 'paused',
+      ct: { status: 'stopped' },
+      portainer: before.portainer,
+      netbox: before.netbox,
+    });
+  },
+});

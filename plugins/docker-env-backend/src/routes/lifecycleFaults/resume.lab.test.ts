@@ -1,0 +1,24 @@
+import { describeLifecycleFaults } from '../../testing/lifecycleFaultSuite';
+
+jest.setTimeout(120_000);
+
+// A failed resume is undone: the environment stays paused behind the paused page, with the reason.
+describeLifecycleFaults({
+  kind: 'resume',
+  async prepare(c) {
+    const name = 'resume-faults';
+    const env = await c.knex('environments').where({ name }).first();
+    if (!env) await c.l.provision(name);
+    if (env?.status !== 'paused') await c.succeed('pause', name);
+    return { name };
+  },
+  afterFailure(before, after) {
+    expect(after).toEqual(before);
+  },
+  afterRetry(_before, after) {
+    expect(after).toMatchObject({
+      status: 'ready',
+      running: ['docker-env-welcome'],
+    });
+  },
+});
