@@ -19,6 +19,7 @@ import {
   startBackendProcess,
   type BackendProcess,
 } from '../testing/processes/spawn';
+import { stepStatus, until } from '../testing/processes/waits';
 import { labDockerEnvConfig } from '../testing/provisioningLab';
 import { DeployTokens, DeployTokenStore, TokenHasher } from '../tokens';
 import { CREDENTIALS_NOT_HELD } from './RegistryCredentials';
@@ -65,24 +66,6 @@ describe.each(sharedDatabaseKinds())(
       started.push(b);
       return b;
     };
-
-    async function until<T>(what: string, probe: () => Promise<T | undefined>) {
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        const v = await probe();
-        if (v !== undefined) return v;
-        if (Date.now() > deadline)
-          throw new Error(`timed out waiting: ${what}`);
-        await new Promise(r => setTimeout(r, 25));
-      }
-    }
-
-    const stepStatus = async (operationId: string, step: string) =>
-      (
-        await db('operation_steps')
-          .where({ operation_id: operationId, name: step })
-          .first()
-      )?.status as string | undefined;
 
     const operation = (id: string) => db('operations').where({ id }).first();
 
@@ -133,6 +116,14 @@ describe.each(sharedDatabaseKinds())(
       };
     }
 
+    /** After a finished rollout: `app` runs `image`, alone, and the edge serves it. */
+    async function checkFinished(image: string) {
+      expect(await holdings()).toMatchObject({
+        containers: [`app ${image} running`],
+        served: 'app',
+      });
+    }
+
     /** Deploys `body`, SIGKILLs the backend once `when` holds, starts another one, waits for the end. */
     async function killedAt(
       body: Record<string, unknown>,
@@ -140,7 +131,9 @@ describe.each(sharedDatabaseKinds())(
     ) {
       const id = await deploy(body);
       await until(`step ${when.step} ${when.status}`, async () =>
-        (await stepStatus(id, when.step)) === when.status ? true : undefined,
+        (await stepStatus(db, id, when.step)) === when.status
+          ? true
+          : undefined,
       );
       await backend.kill();
       expect((await operation(id)).status).toBe('running');
@@ -216,10 +209,7 @@ describe.each(sharedDatabaseKinds())(
         { step: 'health', status: 'running' },
       );
       expect(op.status).toBe('succeeded');
-      expect(await holdings()).toMatchObject({
-        containers: ['app nginx:latest running'],
-        served: 'app',
-      });
+      await checkFinished('nginx:latest');
     });
 
     it('killed during the health check of an unhealthy container: the restarted backend rolls back to the old one', async () => {
@@ -243,10 +233,7 @@ describe.each(sharedDatabaseKinds())(
         { step: 'switch', status: 'succeeded' },
       );
       expect(op.status).toBe('succeeded');
-      expect(await holdings()).toMatchObject({
-        containers: ['app traefik/whoami:latest running'],
-        served: 'app',
-      });
+      await checkFinished('traefik/whoami:latest');
     });
 
     it('killed during the pull of a deployment with registry credentials: the restarted backend rolls back, saying why', async () => {
