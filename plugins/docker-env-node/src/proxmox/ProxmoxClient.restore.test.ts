@@ -7,11 +7,11 @@ describe('ProxmoxApiClient restore and backup delete', () => {
   const ENV = '0b5c6a3e-8a4f-4c57-9d1f-6c1e2f3a4b5c';
   const UPID = 'UPID:pve:00001234:00ABCDEF:65000000:vzrestore:101:root@pam!t:';
   let calls: Array<{ method: string; path: string; params?: unknown }>;
-  let answer: (method: string, path: string) => unknown;
+  let answer: (path: string) => unknown;
   const transport: PveRequester = {
     async request(method, path, params) {
       calls.push({ method, path, params });
-      return answer(method, path);
+      return answer(path);
     },
   };
   const client = new ProxmoxApiClient(transport, 'pve');
@@ -20,7 +20,7 @@ describe('ProxmoxApiClient restore and backup delete', () => {
   });
 
   it('restores under a fresh id, new MACs, our tags and description mark', async () => {
-    answer = (method, path) => {
+    answer = path => {
       if (path === '/cluster/resources') return [];
       if (path === '/cluster/nextid') return '101';
       return UPID;
