@@ -3,6 +3,13 @@ export interface Config {
     /** Entity refs whose members are docker-env admins (quotas, approvals, any owner). Default `group:default/platform-team`. */
     admins?: string[];
     /** Lifecycle settings of the backend plugin (the steps' settings are in docker-env-node's config.d.ts). */
+    /** Snapshot (and final backup) retention: kept `retentionDays` (default 30); the task runs every `retentionFrequency` (default 1 hour). */
+    snapshots?: {
+      retentionDays?: number;
+      retentionFrequency?:
+        | { days?: number; hours?: number; minutes?: number }
+        | string;
+    };
     lifecycle?: {
       /** The paused page the plugin serves when `port` is set; point `pausedRoute.url` at it. */
       pausedPage?: { port: number; host?: string };
@@ -47,6 +54,13 @@ export interface Config {
         environments?: number;
         containers?: number;
       };
+    };
+    /** The reconciler: compares the records with Proxmox, Portainer, NetBox and the route folder (src/reconciler/README.md). */
+    reconciler?: {
+      /** False to run no reconcile passes (e.g. tests that run them by hand). Default true. */
+      enabled?: boolean;
+      /** How often a pass runs, once across replicas: a duration object or ISO 8601 string. Default 10 minutes. */
+      frequency?: { [unit: string]: number } | string;
     };
     /** `GET /status` probes. */
     status?: {

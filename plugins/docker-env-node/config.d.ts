@@ -197,7 +197,7 @@ export interface Config {
       healthRequestTimeoutMs?: number;
       /** How long the old container keeps running after the switch, in ms; default 30000. */
       graceMs?: number;
-      /** Seconds Docker waits for the old container to stop; default 10. */
+      /** 0 (default): the old container is force-removed after the grace; more: SIGTERM and this many seconds first. */
       stopTimeoutSeconds?: number;
       /** `always` (default) or `missing`: pull only images the engine lacks. */
       pullPolicy?: 'always' | 'missing';

@@ -6,20 +6,27 @@
 // error or a docker-env API answer >= 500 fails the journey. Prints the journey's time and each page's time to
 // interactive (from navigation to its main content usable) and writes them to timings.json.
 //
-// Then over quota: the admin sets the guest's environment quota to 1 in the quota editor, the guest requests
-// `e2e-pending` (pending approval, listed under "My pending requests"), the admin approves it in the approvals
-// queue and the entity page shows it ready.
-// NOT DONE: the embedded default has one sign-in (guest, a member of team-a AND platform-team), so the developer
-// and the admin are the same user; separate developer/admin sign-ins belong to the quotas helper.
+// The developer (persona "Developer (team-a)", user:default/dev) does all that and finds the admin pages refused;
+// the admin (persona "Admin (platform-team)", user:default/admin, in a browser context of its own) sets the
+// developer's quota, and approves the developer's request over quota (approval.mjs).
 //
 // Usage: node packages/app/e2e/journey.mjs [results folder]   (scripts/journey.sh builds the app first)
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { overQuotaAndApproval } from './approval.mjs';
 import { launchBrowser } from './browser.mjs';
 import { startPortal } from './portal.mjs';
-import { signInAsGuest, createTakenEnvironment } from './session.mjs';
+import {
+  ADMIN,
+  createTakenEnvironment,
+  DEVELOPER,
+  personaButton,
+  signedIn,
+  signInAs,
+} from './session.mjs';
+import { createJourney, STATUS_WITHIN_MS, waitForStatus } from './steps.mjs';
 
 const ROOT = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -29,55 +36,8 @@ const OUT = path.resolve(
   process.argv[2] ?? path.join(ROOT, '.tools/test-results/journey'),
 );
 const NAME = 'e2e-demo';
-/** How long an environment may take to reach a status in the lab. */
-const STATUS_WITHIN_MS = 180_000;
-
-const timings = { pages: {}, steps: {} };
-const problems = [];
-/** Console errors are kept for reading (404s of optional calls land here), not failures. */
-const consoleErrors = [];
-let shot = 0;
-
-async function screenshot(page, label) {
-  shot += 1;
-  const file = path.join(OUT, `${String(shot).padStart(2, '0')}-${label}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-}
-
-/** Runs one step, timed; a failure keeps a screenshot of where it happened. */
-async function step(page, label, fn) {
-  const start = Date.now();
-  process.stdout.write(`journey: ${label} ... `);
-  try {
-    await fn();
-  } catch (e) {
-    console.log('FAILED');
-    await screenshot(page, `FAILED-${label.replace(/\W+/g, '-')}`).catch(
-      () => {},
-    );
-    throw new Error(`${label}: ${e.message.split('\n')[0]}`);
-  }
-  const ms = Date.now() - start;
-  timings.steps[label] = ms;
-  console.log(`ok (${(ms / 1000).toFixed(1)} s)`);
-}
-
-/** A full page load, timed until `ready` (the page's main content) is visible. */
-async function openPage(page, baseUrl, pagePath, label, ready) {
-  const start = Date.now();
-  await page.goto(`${baseUrl}${pagePath}`);
-  await ready().waitFor({ state: 'visible', timeout: 60_000 });
-  timings.pages[label] = Date.now() - start;
-  await screenshot(page, label);
-}
-
-/** Waits until the overview card shows `status` (it polls while the status moves on). */
-async function waitForStatus(page, status) {
-  await page
-    .getByText(status, { exact: true })
-    .first()
-    .waitFor({ state: 'visible', timeout: STATUS_WITHIN_MS });
-}
+const journey = createJourney(OUT);
+const { step, openPage, screenshot, timings, problems } = journey;
 
 /** GET / of `host` through the lab's edge router (Traefik's stand-in) on 127.0.0.1. */
 function edgeGet(port, host) {
@@ -99,66 +59,6 @@ function edgeGet(port, host) {
     );
     req.on('timeout', () => req.destroy(new Error(`${host}: no answer`)));
     req.on('error', reject);
-  });
-}
-
-/** Fills the wizard's first page and creates the request; returns once the task page shows its outcome. */
-async function requestInWizard(page, base, name) {
-  await page.goto(`${base}/create/templates/default/docker-environment`);
-  await page.getByLabel(/Project name/).fill(name);
-  await page
-    .locator('#docker-env-name-helper-text')
-    .getByText(`${name} is available`)
-    .waitFor();
-  await page.getByLabel(/Purpose/).fill('browser journey');
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Review' }).click();
-  await page.getByRole('button', { name: 'Create' }).click();
-}
-
-async function overQuotaAndApproval(page, base) {
-  const PENDING = 'e2e-pending';
-  await step(
-    page,
-    'admin: quota editor sets the guest to 1 environment',
-    async () => {
-      await openPage(page, base, '/docker-env/quotas', 'quotas', () =>
-        page.locator('#docker-env-quota-environments'),
-      );
-      await page.getByLabel('Owner').fill('user:default/guest');
-      await page.getByRole('button', { name: 'Load' }).click();
-      await page.locator('#docker-env-quota-environments').fill('1');
-      await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByText('Saved the quota of user:default/guest').waitFor();
-      await screenshot(page, 'quota-saved');
-    },
-  );
-  await step(page, 'developer: a request over quota goes pending', async () => {
-    await requestInWizard(page, base, PENDING);
-    await page
-      .getByText('Awaiting approval')
-      .first()
-      .waitFor({ timeout: STATUS_WITHIN_MS });
-    await screenshot(page, 'task-pending');
-    await openPage(page, base, '/docker-env', 'environments-pending', () =>
-      page.getByText(`${PENDING} (owner user:default/guest): awaiting`),
-    );
-  });
-  await step(page, 'admin: approve in the queue', async () => {
-    await openPage(page, base, '/docker-env/approvals', 'approvals', () =>
-      page.getByRole('cell', { name: PENDING }),
-    );
-    await page
-      .getByRole('row', { name: new RegExp(PENDING) })
-      .getByRole('button', { name: 'Approve' })
-      .click();
-    await page.getByText(`Approved ${PENDING}`).first().waitFor();
-    await screenshot(page, 'approved');
-  });
-  await step(page, 'the approved environment is provisioned', async () => {
-    await page.goto(`${base}/catalog/default/resource/${PENDING}`);
-    await waitForStatus(page, 'Ready');
-    await screenshot(page, 'approved-ready');
   });
 }
 
@@ -185,28 +85,23 @@ async function main() {
     });
   }
   try {
-    const page = await browser.newPage({
-      viewport: { width: 1280, height: 800 },
-    });
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', e => problems.push(`page error: ${e.message}`));
-    page.on('console', m => {
-      if (m.type() === 'error')
-        consoleErrors.push(`${page.url()}: ${m.text()}`);
-    });
-    page.on('response', res => {
-      if (res.url().includes('/api/docker-env/') && res.status() >= 500) {
-        problems.push(`${res.status()} from ${res.url()}`);
-      }
-    });
+    // every persona in a browser context of its own (its own storage: the remembered persona)
+    const newPage = async () =>
+      journey.watch(
+        await browser.newPage({ viewport: { width: 1280, height: 800 } }),
+      );
+    const page = await newPage();
     const base = portal.baseUrl;
 
-    await step(page, 'sign in as guest', async () => {
+    await step(page, 'sign in as the developer', async () => {
       // the first load, with an empty browser cache: the whole bundle
       await openPage(page, base, '/', 'sign-in (cold cache)', () =>
-        page.getByRole('button', { name: /enter/i }),
+        personaButton(page, DEVELOPER),
       );
-      await signInAsGuest(page);
+      await signInAs(page, DEVELOPER);
+      // a reload signs in again as the remembered persona, without asking
+      await page.reload();
+      await signedIn(page);
     });
     await step(
       page,
@@ -258,9 +153,24 @@ async function main() {
 
     await step(page, 'environments page', () =>
       openPage(page, base, '/docker-env', 'environments', () =>
-        page.getByRole('heading', { name: 'Docker environments' }),
+        page.getByRole('heading', { name: 'Docker environments', exact: true }),
       ),
     );
+    await step(page, 'developer: the admin pages are refused', async () => {
+      for (const admin of ['approvals', 'quotas']) {
+        await openPage(
+          page,
+          base,
+          `/docker-env/${admin}`,
+          `${admin}-refused`,
+          () => page.getByText('Only docker-env admins can open this page'),
+        );
+      }
+      // the permission is decided by now (the refusal waits for it): the header offers no admin page either
+      if (await page.getByRole('link', { name: 'Approvals' }).count()) {
+        throw new Error('the developer is offered the approvals queue');
+      }
+    });
 
     await step(page, 'wizard: live name check', async () => {
       await openPage(
@@ -394,7 +304,26 @@ async function main() {
       await screenshot(page, 'deleting');
     });
 
-    await overQuotaAndApproval(page, base);
+    const admin = await newPage();
+    await step(admin, 'sign in as the admin', async () => {
+      await admin.goto(base);
+      await signInAs(admin, ADMIN);
+    });
+    await overQuotaAndApproval(journey, { developer: page, admin }, base);
+    await step(
+      page,
+      'developer: sign-out returns to the personas',
+      async () => {
+        await page.goto(`${base}/settings`);
+        await page.getByRole('button', { name: 'more' }).click();
+        await page.getByRole('menuitem', { name: 'Sign Out' }).click();
+        await personaButton(page, DEVELOPER).waitFor();
+        // and stays there on a reload: the persona is forgotten
+        await page.reload();
+        await personaButton(page, ADMIN).waitFor();
+        await screenshot(page, 'signed-out');
+      },
+    );
 
     if (problems.length > 0) {
       throw new Error(`problems on the pages:\n  ${problems.join('\n  ')}`);
@@ -405,7 +334,7 @@ async function main() {
     timings.journeyMs = Date.now() - journeyStart;
     await fs.writeFile(
       path.join(OUT, 'console-errors.log'),
-      consoleErrors.map(e => `${e}\n`).join(''),
+      journey.consoleErrors.map(e => `${e}\n`).join(''),
     );
     await fs.writeFile(
       path.join(OUT, 'timings.json'),

@@ -1,13 +1,26 @@
 // Signing in and the records the journey needs before it starts.
 
-/** Signs in with the embedded default's guest provider, on the sign-in page already open. */
-export async function signInAsGuest(page) {
-  await page.getByRole('button', { name: /enter/i }).click();
-  // signed in once the app's sidebar is there (the sign-in page shows the portal's title too)
+/** The sign-in page's personas (app-config.yaml app.signIn.personas). */
+export const DEVELOPER = 'Developer (team-a)';
+export const ADMIN = 'Admin (platform-team)';
+
+/** The persona's button on the sign-in page. */
+export function personaButton(page, persona) {
+  return page.getByRole('button', { name: `Sign in as ${persona}` });
+}
+
+/** Signs in as `persona` on the sign-in page already open. */
+export async function signInAs(page, persona) {
+  await personaButton(page, persona).click();
+  await signedIn(page);
+}
+
+/** Resolves once the app's sidebar is there (the sign-in page shows the portal's title too). */
+export async function signedIn(page) {
   await page.getByLabel(/ home$/).waitFor();
 }
 
-/** A guest token for API calls (the same sign-in the page uses). */
+/** A guest token for API calls (the embedded default's API user for scripts). */
 async function guestToken(baseUrl) {
   const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
     signal: AbortSignal.timeout(10_000),

@@ -4,6 +4,8 @@
  * Proxmox VE, NetBox and Portainer on loopback.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { embeddedSignInModule } from './modules/embeddedSignIn';
+import { gitlabSignInModule } from './modules/gitlabSignIn';
 import { labPlugin } from './modules/labPlugin';
 import { permissionPolicyModule } from './modules/permissionPolicy';
 
@@ -15,6 +17,10 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 // auth: guest sign-in for the embedded default; production adds its own provider
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// the sign-in page's developer/admin personas: only when auth.providers.embedded is configured
+backend.add(embeddedSignInModule);
+// GitLab sign-in to catalog users: registers only when auth.providers.gitlab is configured (production)
+backend.add(gitlabSignInModule);
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));

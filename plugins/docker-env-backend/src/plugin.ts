@@ -8,21 +8,28 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
+import { FinalBackups, recordFinalBackup } from './backups';
 import { PausedPage } from './paused';
 import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
 import { scheduleExpiry } from './expiry';
+import { DriftFlags, scheduleReconciler } from './reconciler';
 import { Notifier } from './notifications';
 import {
   checkInfrastructureConfig,
   operationRegistryFromConfig,
   lifecycleNotice,
   provisionNotice,
-  snapshotListFromConfig,
 } from './operations';
 import { environmentResourceRef, environmentRules } from './permissions';
 import { catalogTeamResolver } from './provisioning';
 import { QuotaService } from './quotas';
+import {
+  recordSnapshotOutcome,
+  retentionConfig,
+  scheduleSnapshotRetention,
+  snapshotListFromConfig,
+} from './snapshots';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
 import { maxExtensionDays } from './routes/expiry';
@@ -34,6 +41,7 @@ import {
   deployNotice,
 } from './deployments';
 import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
+import { wakeRunnerAfterWrites } from './runner/wakeOnWrite';
 
 /**
  * The docker-env backend plugin.
@@ -97,10 +105,16 @@ export const dockerEnvPlugin = createBackendPlugin({
           knex: await deps.database.getClient(),
           store,
           notifier,
+          environmentEvents: events,
         });
 
+        const audit = new AuditTrail(deps.auditor);
+        const knex = await deps.database.getClient();
+        await scheduleReconciler({ ...deps, knex, store, audit });
+        await scheduleSnapshotRetention({ ...deps, knex, store });
+
         // The durable runner: runs queued operations, takes over those whose claim expired.
-        await startOperationRunner({
+        const runner = await startOperationRunner({
           db: await deps.database.getClient(),
           config,
           logger,
@@ -129,6 +143,8 @@ export const dockerEnvPlugin = createBackendPlugin({
                 patch,
               );
             }
+            await recordSnapshotOutcome(operation, tx);
+            await recordFinalBackup(operation, tx);
           },
           afterOperationEnded: async operation => {
             const environment = await store.getEnvironmentById(
@@ -151,7 +167,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         const router = await createRouter({
           store,
           access: new Access(deps),
-          audit: new AuditTrail(deps.auditor),
+          audit,
           events,
           notifier,
           quotas: QuotaService.fromConfig(config),
@@ -159,12 +175,21 @@ export const dockerEnvPlugin = createBackendPlugin({
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,
-          snapshots: snapshotListFromConfig(config),
+          snapshots: snapshotListFromConfig(
+            config,
+            await deps.database.getClient(),
+          ),
           containers: containerReadsFromConfig(config),
+          finalBackups: new FinalBackups(
+            await deps.database.getClient(),
+            retentionConfig(config).retentionDays,
+          ),
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),
+          driftFlags: new DriftFlags(knex),
         });
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
+        deps.httpRouter.use(wakeRunnerAfterWrites(runner));
         deps.httpRouter.use(router);
 
         const pausedPage = await PausedPage.fromConfig(config);

@@ -44,6 +44,7 @@ export const OPERATION_KINDS = [
   'snapshot_delete',
   'delete',
   'deploy',
+  'restore',
 ] as const;
 
 /** The kind of an operation. */

@@ -20,3 +20,4 @@ export * from './config';
 export * from './provisioning';
 export * from './lifecycle';
 export * from './deployments';
+export * from './reconcile';

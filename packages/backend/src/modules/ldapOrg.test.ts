@@ -35,6 +35,16 @@ function productionConfig(env: Record<string, string>) {
   return new ConfigReader(parse(text));
 }
 
+/**
+ * Closes the connection LdapClient opened. LdapClient has no close (nor does the LDAP org provider unbind after
+ * a read), so its ldapts client, a private field, is unbound directly; else the socket keeps the jest worker alive.
+ */
+async function unbind(client: LdapClient) {
+  await (
+    client as unknown as { client: { unbind(): Promise<void> } }
+  ).client.unbind();
+}
+
 (url ? describe : describe.skip)('LDAP org module against slapd', () => {
   it('reads users and groups with memberships as catalog entities', async () => {
     const config = productionConfig({
@@ -46,6 +56,11 @@ function productionConfig(env: Record<string, string>) {
     });
     const [provider] = readProviderConfigs(config);
     expect(provider.id).toBe('directory');
+    expect(provider.groups.map(g => g.map.members)).toEqual([
+      'member',
+      'uniqueMember',
+      'memberUid',
+    ]);
     const logger = mockServices.logger.mock();
     const client = await LdapClient.create(
       logger,
@@ -53,13 +68,19 @@ function productionConfig(env: Record<string, string>) {
       provider.bind,
       provider.tls,
     );
-    const { users, groups } = await readLdapOrg(
-      client,
-      provider.users,
-      provider.groups,
-      provider.vendor,
-      { logger },
-    );
+    let read;
+    try {
+      read = await readLdapOrg(
+        client,
+        provider.users,
+        provider.groups,
+        provider.vendor,
+        { logger },
+      );
+    } finally {
+      await unbind(client);
+    }
+    const { users, groups } = read;
 
     const alice = users.find(u => u.metadata.name === 'alice');
     expect(alice?.kind).toBe('User');
@@ -80,6 +101,12 @@ function productionConfig(env: Record<string, string>) {
         .filter(u => u.spec.memberOf?.includes(`group:default/${group}`))
         .map(u => u.metadata.name);
     expect(membersOf('team-a').sort()).toEqual(['alice', 'bob']);
+    // groupOfUniqueNames (uniqueMember DNs) and posixGroup (memberUid uids)
+    expect(membersOf('team-b').sort()).toEqual(['bob', 'carol']);
+    expect(membersOf('team-c').sort()).toEqual(['carol', 'dave']);
+    const names = groups.map(g => g.metadata.name);
+    expect(names).toEqual(expect.arrayContaining(['team-b', 'team-c']));
+    expect(new Set(names).size).toBe(names.length);
     expect(membersOf('platform')).toContain('dave');
     const platform = groups.find(g => g.metadata.name === 'platform');
     expect(platform?.spec.children).toEqual(

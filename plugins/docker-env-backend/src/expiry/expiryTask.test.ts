@@ -19,8 +19,21 @@ describe.each(databases.eachSupportedId())(
         notices.push(notice);
       },
     };
+    let changes: string[];
+    const environmentEvents = {
+      changed: async (changedEnvironment: { name: string; status: string }) => {
+        changes.push(`${changedEnvironment.name} ${changedEnvironment.status}`);
+      },
+    };
     const run = (at: string, action: ExpiryAction = 'pause') =>
-      runExpiry({ knex, store, notifier, action, now: () => new Date(at) });
+      runExpiry({
+        knex,
+        store,
+        notifier,
+        environmentEvents,
+        action,
+        now: () => new Date(at),
+      });
     const told = () => notices.map(n => `${n.environment.name}: ${n.title}`);
     const statusOf = async (name: string) =>
       (await store.getEnvironmentByName(name))?.status;
@@ -59,6 +72,7 @@ describe.each(databases.eachSupportedId())(
 
     beforeEach(async () => {
       notices = [];
+      changes = [];
       await knex('expiry_warnings').delete();
       await knex('audit_events').delete();
       await knex('operation_steps').delete();
@@ -82,6 +96,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(notices.every(n => n.event === 'environment.expiring')).toBe(true);
       expect(await statusOf('gone')).toBe('pausing');
+      expect(changes).toEqual(['gone pausing']);
       const [op] = await store.listOperations(gone.id);
       expect(op).toMatchObject({
         kind: 'pause',

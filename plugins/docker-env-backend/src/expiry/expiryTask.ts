@@ -1,6 +1,7 @@
 import { ConflictError } from '@backstage/errors';
 import type { Environment } from '@docker-env/plugin-docker-env-common';
 import type { Knex } from 'knex';
+import type { EnvironmentEvents } from '../events';
 import type { Notifier } from '../notifications';
 import { carriedFacts } from '../routes/lifecycle';
 import type { DockerEnvStore } from '../store';
@@ -22,6 +23,8 @@ export interface ExpiryTaskDeps {
   knex: Knex;
   store: DockerEnvStore;
   notifier: Pick<Notifier, 'notify'>;
+  /** Tells the catalog and the pages that a queued pause or delete moved the status. */
+  environmentEvents: Pick<EnvironmentEvents, 'changed'>;
   action: ExpiryAction;
   now?: () => Date;
 }
@@ -112,9 +115,9 @@ async function queueExpiryAction(
   const facts = await carriedFacts(deps, environment);
   const reason = `expired on ${environment.expiresOn}`;
   try {
-    await deps.store.transaction(async tx => {
+    const moved = await deps.store.transaction(async tx => {
       const current = await tx.getEnvironmentById(environment.id);
-      if (!current || current.status !== environment.status) return;
+      if (!current || current.status !== environment.status) return undefined;
       const operation = await tx.insertOperation({
         environmentId: current.id,
         kind: deps.action,
@@ -127,7 +130,7 @@ async function queueExpiryAction(
         requestedBy: EXPIRY_ACTOR,
         lockKey: `env:${current.id}`,
       });
-      await tx.updateEnvironment(current.id, {
+      const updated = await tx.updateEnvironment(current.id, {
         status: deps.action === 'pause' ? 'pausing' : 'deleting',
         statusReason: reason,
       });
@@ -140,7 +143,9 @@ async function queueExpiryAction(
         reason,
         details: { operationId: operation.id, at: now.toISOString() },
       });
+      return updated;
     });
+    if (moved) await deps.environmentEvents.changed(moved, 'status');
   } catch (error) {
     // an operation already holds the environment: the next run tries again
     if (error instanceof ConflictError) return false;

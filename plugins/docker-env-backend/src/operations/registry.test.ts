@@ -64,7 +64,6 @@ describe('the deploy kind', () => {
       },
     });
     expect(steps.map(s => s.name)).toEqual([
-      'plan',
       'pull',
       'start',
       'health',

@@ -2,6 +2,7 @@ import type { Config } from '@backstage/config';
 import {
   buildLifecycleSteps,
   buildProvisionSteps,
+  buildRestoreSteps,
   LIFECYCLE_KINDS,
   lifecycleDepsFromConfig,
   LifecycleKind,
@@ -72,6 +73,13 @@ export function operationRegistryFromConfig(
       },
     },
     ...Object.fromEntries(LIFECYCLE_KINDS.map(k => [k, lifecycleKind(k)])),
+    restore: {
+      steps: (_target, input) =>
+        buildRestoreSteps(
+          ProvisioningDeps.fromConfig(config, options),
+          readProvisioningConfig(config),
+        ).map(step => seededStep(step, input)),
+    },
     deploy: deployKindFromConfig(config, options.registryCredentials),
   };
 }

@@ -1,5 +1,6 @@
 import { RouteModule } from '../service/RouteContext';
 import { auditRoutes } from './audit';
+import { backupRoutes } from './backups';
 import { containerRoutes } from './containers';
 import { expiryRoutes } from './expiry';
 import { environmentRoutes } from './environments';
@@ -9,6 +10,7 @@ import { quotaRoutes } from './quotas';
 import { statusRoutes } from './status';
 import { deploymentRoutes } from './deployments';
 import { tokenRoutes } from './tokens';
+import { driftRoutes } from './drift';
 
 /**
  * Every concern's routes, in one list: a new concern (quotas, requests, audit, lifecycle, deployments) adds its file
@@ -25,4 +27,6 @@ export const routeModules: RouteModule[] = [
   auditRoutes,
   tokenRoutes,
   deploymentRoutes,
+  driftRoutes,
+  backupRoutes,
 ];

@@ -170,7 +170,10 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         `vmid: environment ${environment.name} has no CT yet (it is ${environment.status})`,
       );
     }
-    res.json({ items: await ctx.snapshots.list(environment.vmid) } as any);
+    const vmid = environment.vmid;
+    res.json({
+      items: await ctx.snapshots.list({ ...environment, vmid }),
+    } as any);
   });
 
   router.post('/environments/:name/snapshots', async (req, res) => {

@@ -111,7 +111,13 @@ describe('quotas and approvals', () => {
         environments: 2,
         containers: 5,
       },
-      usage: { cpuCores: 4, memoryMb: 8192, diskGb: 64, environments: 2 },
+      usage: {
+        cpuCores: 4,
+        memoryMb: 8192,
+        diskGb: 64,
+        environments: 2,
+        containers: 0,
+      },
     });
   });
 
@@ -200,6 +206,14 @@ describe('quotas and approvals', () => {
       source: 'default',
       quota: { cpuCores: 6 },
     });
+    const readBack = await call('get', '/quotas/default', 'bob');
+    expect(readBack.status).toBe(200);
+    expect(readBack.body).toMatchObject({
+      owner: 'default',
+      source: 'default',
+      usage: null,
+      quota: { cpuCores: 6, environments: 2 },
+    });
     const bob = await call('get', `/quotas?owner=user:default/bob`, 'bob');
     expect(bob.body).toMatchObject({
       source: 'default',
@@ -232,6 +246,7 @@ describe('quotas and approvals', () => {
     ['GET /quotas (own group)', 'get', `/quotas?owner=${TEAM}`],
     ['GET /quotas (other team)', 'get', '/quotas?owner=group:default/team-b'],
     ['PUT /quotas/{ref}', 'put', `/quotas/${enc(TEAM)}`, { cpuCores: 5 }],
+    ['GET /quotas/default', 'get', '/quotas/default'],
     ['PUT /quotas/default', 'put', '/quotas/default', { cpuCores: 5 }],
     ['GET /requests', 'get', '/requests?status=pending'],
     ['POST approve', 'post', '/requests/{id}/approve'],
@@ -241,6 +256,7 @@ describe('quotas and approvals', () => {
     'GET /quotas (own group)': { alice: 200, bob: 403, root: 200, none: 401 },
     'GET /quotas (other team)': { alice: 403, bob: 200, root: 200, none: 401 },
     'PUT /quotas/{ref}': { alice: 403, bob: 403, root: 200, none: 401 },
+    'GET /quotas/default': { alice: 200, bob: 200, root: 200, none: 401 },
     'PUT /quotas/default': { alice: 403, bob: 403, root: 200, none: 401 },
     'GET /requests': { alice: 403, bob: 403, root: 200, none: 401 },
     'POST approve': { alice: 403, bob: 403, root: 200, none: 401 },

@@ -131,6 +131,16 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
     res.json((await ctx.quotas.effective(ctx.store, owner)) as any);
   });
 
+  // Any signed-in user may read the defaults: they are what an owner without an override gets.
+  router.get(`/quotas/${DEFAULT_QUOTA_KEY}`, async (req, res) => {
+    await ctx.access.caller(req);
+    res.json({
+      owner: DEFAULT_QUOTA_KEY,
+      usage: null,
+      ...(await ctx.quotas.defaultQuota(ctx.store)),
+    } as any);
+  });
+
   router.put('/quotas/:entityRef', async (req, res) => {
     const key =
       req.params.entityRef === DEFAULT_QUOTA_KEY

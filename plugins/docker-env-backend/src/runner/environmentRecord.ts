@@ -27,6 +27,7 @@ export const ENVIRONMENT_OUTCOMES: Partial<
   pause: { succeeded: 'paused', otherwise: 'ready' },
   resume: { succeeded: 'ready', otherwise: 'paused' },
   delete: { succeeded: 'deleted', otherwise: 'ready' },
+  restore: { succeeded: 'ready', otherwise: 'failed' },
 };
 
 /** How the environment record moves when `operation` ends; undefined leaves it as it is. */
@@ -62,7 +63,7 @@ export function environmentPatchFor(
     status: outcome.succeeded,
     statusReason: null,
   };
-  if (operation.kind === 'provision') {
+  if (operation.kind === 'provision' || operation.kind === 'restore') {
     const facts = operation.result ?? {};
     patch.facts = facts;
     if (typeof facts.url === 'string') patch.url = facts.url;

@@ -66,12 +66,17 @@ export const lifecyclePaths = {
                 type: 'array',
                 items: {
                   type: 'object',
-                  required: ['name', 'description'],
+                  required: ['name', 'description', 'origin', 'inProxmox'],
                   properties: {
                     name: { type: 'string' },
                     description: { type: 'string' },
                     snaptime: { type: 'integer' },
                     parent: { type: 'string' },
+                    origin: { type: 'string', enum: ['portal', 'outside'] },
+                    inProxmox: { type: 'boolean' },
+                    createdBy: { type: 'string' },
+                    createdAt: { type: 'string', format: 'date-time' },
+                    operationId: { type: 'string' },
                   },
                 },
               },

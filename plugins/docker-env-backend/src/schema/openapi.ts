@@ -1,4 +1,5 @@
 import { auditPaths, auditSchemas } from './audit';
+import { backupPaths } from './backups';
 import { sharedSchemas } from './components';
 import { containerPaths } from './containers';
 import { extendEnvironmentOperation } from './expiry';
@@ -7,6 +8,7 @@ import { deleteEnvironmentOperation, lifecyclePaths } from './lifecycle';
 import { quotaPaths, quotaSchemas } from './quotas';
 import { statusPaths } from './status';
 import { deploymentPaths } from './deployments';
+import { driftPaths, driftSchemas } from './drift';
 
 /**
  * The plugin's HTTP API (OpenAPI 3.1), spec-first: routes are served with `createValidatedOpenApiRouter(spec)` and
@@ -27,6 +29,7 @@ export const spec = {
       ...sharedSchemas,
       ...quotaSchemas,
       ...auditSchemas,
+      ...driftSchemas,
     },
   },
   paths: {
@@ -42,6 +45,8 @@ export const spec = {
     ...quotaPaths,
     ...auditPaths,
     ...deploymentPaths,
+    ...driftPaths,
+    ...backupPaths,
   },
 } as const;
 

@@ -33,12 +33,19 @@ export const quotaSchemas = {
       usage: {
         type: ['object', 'null'],
         description: 'Null for the default quota itself.',
-        required: ['cpuCores', 'memoryMb', 'diskGb', 'environments'],
+        required: [
+          'cpuCores',
+          'memoryMb',
+          'diskGb',
+          'environments',
+          'containers',
+        ],
         properties: {
           cpuCores: count,
           memoryMb: count,
           diskGb: count,
           environments: count,
+          containers: count,
         },
       },
     },
@@ -127,6 +134,20 @@ export const quotaPaths = {
       responses: {
         '200': {
           description: 'The effective quota and usage.',
+          content: json({ $ref: '#/components/schemas/EffectiveQuota' }),
+        },
+        ...errorResponses,
+      },
+    },
+  },
+  '/quotas/default': {
+    get: {
+      operationId: 'getDefaultQuota',
+      description:
+        'The default quota (the stored one, else the configured one) that owners without an override get; `usage` is null.',
+      responses: {
+        '200': {
+          description: 'The default quota.',
           content: json({ $ref: '#/components/schemas/EffectiveQuota' }),
         },
         ...errorResponses,

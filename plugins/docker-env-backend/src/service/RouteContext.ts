@@ -1,18 +1,20 @@
-import type { LxcSnapshot } from '@docker-env/plugin-docker-env-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import { AuditTrail } from '../audit';
+import type { FinalBackups } from '../backups';
 import type { ContainerReads } from '../containers';
 import { EnvironmentEvents } from '../events';
 import { Notifier } from '../notifications';
 import { QuotaService } from '../quotas';
 import { DockerEnvApiSpec } from '../schema/openapi';
+import type { SnapshotList } from '../snapshots';
 import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';
 import { Access } from './access';
 import type { DeploymentRateLimit } from '../deployments/DeploymentRateLimit';
 import type { RegistryCredentials } from '../deployments/RegistryCredentials';
 import type { DeployTokens } from '../tokens';
+import type { DriftFlags } from '../reconciler';
 
 /** Everything a route module needs; built once by the plugin. */
 export interface RouteContext {
@@ -26,8 +28,10 @@ export interface RouteContext {
   statusChecks: StatusCheck[];
   statusTimeoutMs: number;
   logger: LoggerService;
-  /** The environments' snapshots as Proxmox lists them, oldest first. */
-  snapshots: { list(vmid: number): Promise<LxcSnapshot[]> };
+  /** The environments' snapshots as Proxmox lists them merged with the portal's records, oldest first. */
+  snapshots: SnapshotList;
+  /** The final backups of deleted environments (admin routes). */
+  finalBackups: FinalBackups;
   /** The environments' containers and logs through their Docker channel. */
   containers: ContainerReads;
   /** Deployment tokens (issue, list, revoke, verify). */
@@ -37,6 +41,8 @@ export interface RouteContext {
   registryCredentials: RegistryCredentials;
   /** How many days from today an extension of `expiresOn` may reach (`dockerEnv.lifecycle.expiry`). */
   maxExtensionDays: number;
+  /** The reconciler's drift flags. */
+  driftFlags: Pick<DriftFlags, 'list'>;
 }
 
 /** The typed router every route module adds its routes to. */

@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { spawnSync } from 'node:child_process';
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,23 @@ function shipped(file: string, env: Record<string, string> = {}) {
 }
 
 const productionEnv: Record<string, string> = {
+  APP_BASE_URL: 'https://portal.example.test',
+  BACKEND_BASE_URL: 'https://portal.example.test',
+  BACKEND_SECRET: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ',
+  POSTGRES_HOST: 'db.example.test',
+  POSTGRES_PORT: '5432',
+  POSTGRES_USER: 'backstage',
+  POSTGRES_PASSWORD: 'pw',
+  SMTP_HOST: 'smtp.example.test',
+  SMTP_PORT: '465',
+  SMTP_USER: 'portal',
+  SMTP_PASSWORD: 'pw',
+  SMTP_SENDER: 'portal@example.test',
+  AUTH_GITLAB_CLIENT_ID: 'gitlab-app-id',
+  AUTH_GITLAB_CLIENT_SECRET: 'gitlab-app-secret',
+  AUTH_GITLAB_AUDIENCE: 'https://gitlab.example.test',
+  ENV_SSH_USER: 'root',
+  ENV_SSH_PRIVATE_KEY: 'key',
   PROXMOX_URL: 'https://pve.example.test:8006',
   PROXMOX_NODE: 'pve',
   PROXMOX_TOKEN_ID: 'docker-env@pve!portal',
@@ -101,4 +119,44 @@ describe('the shipped app-config files build every client', () => {
       expect(error).not.toBeInstanceOf(UpstreamApiError);
     },
   );
+});
+
+/** Backstage's strict `config:check` of the production files (every installed plugin's schema), env from `env`. */
+function configCheck(env: Record<string, string>) {
+  const result = spawnSync(
+    process.execPath,
+    [
+      require.resolve('@backstage/cli/bin/backstage-cli'),
+      'config:check',
+      '--strict',
+      '--config',
+      'app-config.yaml',
+      '--config',
+      'app-config.production.yaml',
+    ],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      encoding: 'utf8',
+      timeout: 90_000,
+    },
+  );
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe('backstage-cli config:check --strict of app-config.yaml + app-config.production.yaml', () => {
+  it('passes with the environment set', () => {
+    const { status, output } = configCheck(productionEnv);
+    expect(output).not.toContain('does not match schema');
+    expect(status).toBe(0);
+  }, 120_000);
+
+  it('fails naming the key when a required value is missing', () => {
+    const { AUTH_GITLAB_CLIENT_SECRET: _unset, ...env } = productionEnv;
+    const { status, output } = configCheck(env);
+    expect(status).not.toBe(0);
+    expect(output).toContain(
+      "required property 'clientSecret' { missingProperty=clientSecret } at /auth/providers/gitlab/production",
+    );
+  }, 120_000);
 });

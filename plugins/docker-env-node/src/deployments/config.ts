@@ -7,7 +7,7 @@ const DEFAULTS: RolloutConfig = {
   healthIntervalMs: 5000,
   healthRequestTimeoutMs: 3000,
   graceMs: 30_000,
-  stopTimeoutSeconds: 10,
+  stopTimeoutSeconds: 0,
   pullPolicy: 'always',
   pullTimeoutMs: 600_000,
   stepTimeoutMs: 60_000,

@@ -29,6 +29,20 @@ export function dockerOf(deps: RolloutDeps, ctx: StepContext): DockerApi {
   });
 }
 
+/** True for the engine's 404: it does not know the container. */
+export function isGone(e: unknown): boolean {
+  return e instanceof UpstreamApiError && e.status === 404;
+}
+
+/** Runs `call`; a container the engine no longer knows counts as done. */
+export async function goneIsDone(call: () => Promise<void>): Promise<void> {
+  try {
+    await call();
+  } catch (e) {
+    if (!isGone(e)) throw e;
+  }
+}
+
 /** Inspects a container; undefined when the engine does not know it. */
 export async function inspectOrUndefined(
   docker: DockerApi,
@@ -37,7 +51,7 @@ export async function inspectOrUndefined(
   try {
     return await docker.inspect(ref);
   } catch (e) {
-    if (e instanceof UpstreamApiError && e.status === 404) return undefined;
+    if (isGone(e)) return undefined;
     throw e;
   }
 }

@@ -99,10 +99,15 @@ async function checkOnce(
   };
 }
 
+/** Pause between the quick re-checks of the first try. */
+const QUICK_RECHECK_MS = 100;
+
 /**
  * `health`: the image's HEALTHCHECK when it has one (Docker's own status), an HTTP GET of the health path on the
- * new container's host port otherwise; `healthTries` checks `healthIntervalMs` apart. A failure ends the rollout
- * with a {@link RolloutHealthError} (the runner's undo removes the new container; the old one keeps serving).
+ * new container's host port otherwise; `healthTries` tries `healthIntervalMs` apart. The first try re-checks every
+ * 100 ms until its interval ends, so a container that is still starting (connection refused, HEALTHCHECK
+ * `starting`) is seen healthy as soon as it is, not an interval later. A failure ends the rollout with a
+ * {@link RolloutHealthError} (the runner's undo removes the new container; the old one keeps serving).
  */
 export function healthStep(
   deps: RolloutDeps,
@@ -121,16 +126,24 @@ export function healthStep(
       const ip = fact<string>(ctx, 'ip', 'string');
       const port = fact<number>(ctx, 'newHostPort', 'number');
       const url = `http://${ip}:${port}${spec.healthPath ?? '/'}`;
+      const firstTryEnds = Date.now() + config.healthIntervalMs;
       let last: Awaited<ReturnType<typeof checkOnce>> | undefined;
-      for (let i = 0; i < config.healthTries; i++) {
-        if (i > 0) await pause(config.healthIntervalMs, ctx.signal);
+      for (let tryNo = 1, checks = 1; ; checks++) {
         last = await checkOnce(docker, ctx, name, url, config);
-        if (!last.reason) return { healthCheck: last.via, healthChecks: i + 1 };
+        if (!last.reason)
+          return { healthCheck: last.via, healthChecks: checks };
         if (last.final) break;
+        let wait = config.healthIntervalMs;
+        if (tryNo === 1 && Date.now() + QUICK_RECHECK_MS < firstTryEnds)
+          wait = QUICK_RECHECK_MS;
+        else if (++tryNo > config.healthTries) break;
+        // the second try keeps the first's slot: one interval after the first check
+        else if (tryNo === 2) wait = Math.max(0, firstTryEnds - Date.now());
+        await pause(wait, ctx.signal);
       }
-      const reason = last?.final
+      const reason = last.final
         ? last.reason!
-        : `not healthy after ${config.healthTries} checks ${config.healthIntervalMs} ms apart (${last?.reason})`;
+        : `not healthy after ${config.healthTries} checks ${config.healthIntervalMs} ms apart (${last.reason})`;
       throw new RolloutHealthError(
         name,
         reason,

@@ -1,5 +1,5 @@
 import { ENVIRONMENT_LABEL } from '../ownership';
-import type { OperationStep } from '../operations';
+import type { OperationStep, StepContext } from '../operations';
 import { abortable } from '../provisioning/facts';
 import {
   assertOurs,
@@ -15,7 +15,6 @@ import {
 import { backendsOf } from './routing';
 import { NEW_SUFFIX } from './spec';
 import type {
-  Backend,
   RolloutConfig,
   RolloutDeps,
   RolloutFacts,
@@ -26,61 +25,53 @@ import type {
 const PORT_TRIES = 5;
 
 /**
- * `plan`: finds the container the rollout replaces (it must be ours), its network, and which route serves the
- * container: the environment's host when it is marked primary, already served there, or the first container
- * deployed (the host then serves the welcome container); its own route otherwise.
+ * The rollout's plan (run by `pull`, alongside the image pull): finds the container the rollout replaces (it must
+ * be ours), its network, and which route serves the container: the environment's host when it is marked primary,
+ * already served there, or the first container deployed (the host then serves the welcome container); its own
+ * route otherwise.
  */
-export function planStep(
+export async function planRollout(
   deps: RolloutDeps,
   config: RolloutConfig,
   spec: RolloutSpec,
-): OperationStep {
+  ctx: StepContext,
+): Promise<Partial<RolloutFacts>> {
+  const docker = dockerOf(deps, ctx);
+  const env = ctx.target.name;
+  const [old, main, own] = await abortable(
+    Promise.all([
+      inspectOrUndefined(docker, spec.container),
+      deps.routes.getRoute(env),
+      deps.routes.getRoute(env, spec.container),
+    ]),
+    ctx.signal,
+  );
+  if (old) assertOurs(old, ctx);
+  const mainPorts = backendsOf(main).map(b => b.port);
+  let primary: boolean;
+  if (spec.primary) primary = true;
+  else if (own) primary = false;
+  else if (!main) primary = true;
+  else if (old && mainPorts.includes(hostPortOf(old) ?? -1)) primary = true;
+  else {
+    // the host serves the welcome container until a deployed container takes it over
+    const deployed = await abortable(
+      docker.listContainers({
+        all: true,
+        labels: {
+          [ENVIRONMENT_LABEL]: ctx.target.environmentId,
+          [DEPLOYMENT_LABELS.role]: 'deployment',
+        },
+      }),
+      ctx.signal,
+    );
+    primary = !deployed.some(c => mainPorts.includes(hostPortOf(c) ?? -1));
+  }
   return {
-    name: 'plan',
-    timeoutMs: config.stepTimeoutMs,
-    async run(ctx) {
-      const docker = dockerOf(deps, ctx);
-      const env = ctx.target.name;
-      const old = await abortable(
-        inspectOrUndefined(docker, spec.container),
-        ctx.signal,
-      );
-      if (old) assertOurs(old, ctx);
-      const main = await abortable(deps.routes.getRoute(env), ctx.signal);
-      const own = await abortable(
-        deps.routes.getRoute(env, spec.container),
-        ctx.signal,
-      );
-      const mainPorts = backendsOf(main).map(b => b.port);
-      let primary: boolean;
-      if (spec.primary) primary = true;
-      else if (own) primary = false;
-      else if (!main) primary = true;
-      else if (old && mainPorts.includes(hostPortOf(old) ?? -1)) primary = true;
-      else {
-        // the host serves the welcome container until a deployed container takes it over
-        const deployed = await abortable(
-          docker.listContainers({
-            all: true,
-            labels: {
-              [ENVIRONMENT_LABEL]: ctx.target.environmentId,
-              [DEPLOYMENT_LABELS.role]: 'deployment',
-            },
-          }),
-          ctx.signal,
-        );
-        primary = !deployed.some(c => mainPorts.includes(hostPortOf(c) ?? -1));
-      }
-      const previousBackend: Backend | null =
-        backendsOf(primary ? main : own)[0] ?? null;
-      const facts: Partial<RolloutFacts> = {
-        oldContainerId: old?.id ?? null,
-        networkMode: old?.networkMode ?? config.networkMode,
-        primary,
-        previousBackend,
-      };
-      return facts;
-    },
+    oldContainerId: old?.id ?? null,
+    networkMode: old?.networkMode ?? config.networkMode,
+    primary,
+    previousBackend: backendsOf(primary ? main : own)[0] ?? null,
   };
 }
 

@@ -1,12 +1,14 @@
 import type { OperationStep } from '../operations';
 import { abortable } from '../provisioning/facts';
 import { dockerOf } from './containers';
+import { planRollout } from './prepareSteps';
 import type { RolloutConfig, RolloutDeps, RolloutSpec } from './types';
 
 /**
- * `pull`: pulls the image with the request's registry credentials (none for public images). The client reads the
- * whole progress stream and fails on an error reported inside it, where the engine had already answered 200.
- * With `pullPolicy: missing` an image the engine already holds is not pulled.
+ * `pull`: pulls the image with the request's registry credentials (none for public images) and, while the pull
+ * runs, plans the rollout ({@link planRollout}: both only read, so they overlap and the plan costs no time). The
+ * client reads the whole progress stream and fails on an error reported inside it, where the engine had already
+ * answered 200. With `pullPolicy: missing` an image the engine already holds is not pulled.
  */
 export function pullStep(
   deps: RolloutDeps,
@@ -18,16 +20,19 @@ export function pullStep(
     timeoutMs: config.pullTimeoutMs,
     async run(ctx) {
       const docker = dockerOf(deps, ctx);
-      if (
-        config.pullPolicy === 'missing' &&
-        (await abortable(docker.imagePresent(spec.image), ctx.signal))
-      )
-        return { pullStatus: 'present' };
-      const { status } = await abortable(
-        docker.pullImage(spec.image, spec.registryAuth),
+      const pull = async () => {
+        if (
+          config.pullPolicy === 'missing' &&
+          (await docker.imagePresent(spec.image))
+        )
+          return 'present';
+        return (await docker.pullImage(spec.image, spec.registryAuth)).status;
+      };
+      const [pullStatus, plan] = await abortable(
+        Promise.all([pull(), planRollout(deps, config, spec, ctx)]),
         ctx.signal,
       );
-      return { pullStatus: status };
+      return { ...plan, pullStatus };
     },
   };
 }

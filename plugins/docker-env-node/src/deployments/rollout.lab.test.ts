@@ -114,6 +114,19 @@ describe('rollout on the lab engine', () => {
     expect(run.facts.healthCheck).toBe('docker');
   });
 
+  it('sees a HEALTHCHECK that turns healthy within the first interval at once, not an interval later', async () => {
+    const began = Date.now();
+    const run = await deploy(
+      lab,
+      appSpec({ image: 'registry.example.com/team/checked:1' }),
+      fastConfig({ healthIntervalMs: 10_000 }),
+    );
+    expect(run.ok).toBe(true);
+    // `starting` first (the image probes every 50 ms), healthy on a quick re-check
+    expect(run.facts.healthChecks).toBeGreaterThan(1);
+    expect(Date.now() - began).toBeLessThan(10_000);
+  });
+
   it('rolls back an unhealthy container: the old one keeps serving, the reason carries its last log lines', async () => {
     await deploy(lab, appSpec());
     const before = await lab.docker.inspect('app');
@@ -187,7 +200,7 @@ describe('rollout on the lab engine', () => {
 
   it.each([
     ['docker.container.start', 'start'],
-    ['docker.container.stop', 'retire'],
+    ['docker.container.remove', 'retire'],
   ])(
     'rolls back when the engine fails half-way (%s)',
     async (operation, step) => {
@@ -208,6 +221,37 @@ describe('rollout on the lab engine', () => {
       await serves('app');
     },
   );
+
+  it('retires the old container in one forced DELETE, or stops it first when stopTimeoutSeconds is set', async () => {
+    await deploy(lab, appSpec());
+    const calls = () =>
+      ['stop', 'remove', 'inspect'].map(op =>
+        lab.engine.control.callCount(`docker.container.${op}`),
+      );
+    const before = calls();
+    const forced = await deploy(
+      lab,
+      appSpec({ image: 'registry.example.com/team/app:2' }),
+    );
+    expect(forced.ok).toBe(true);
+    const after = calls();
+    // retire: one DELETE, no stop; no inspect in retire or rename (plan's, start's and health's only)
+    expect(after[0] - before[0]).toBe(0);
+    expect(after[1] - before[1]).toBe(1);
+    const inspectsOfStart = 2;
+    expect(after[2] - before[2]).toBe(1 + inspectsOfStart + 1);
+    const stopped = await deploy(
+      lab,
+      appSpec(),
+      fastConfig({ stopTimeoutSeconds: 1 }),
+    );
+    expect(stopped.ok).toBe(true);
+    expect(calls()[0] - after[0]).toBe(1);
+    expect(await liveContainers(lab.docker)).toEqual({
+      app: 'registry.example.com/team/app:1',
+    });
+    await serves('app');
+  });
 
   it('keeps the new container serving when the engine fails after the old one is gone', async () => {
     await deploy(lab, appSpec());
@@ -256,7 +300,7 @@ describe('rollout on the lab engine', () => {
       labels: { 'io.docker-env.environment': 'someone-else' },
     });
     const run = await deploy(lab, appSpec());
-    expect(run.failed?.step).toBe('plan');
+    expect(run.failed?.step).toBe('pull');
     expect(run.failed!.error.message).toMatch(/is not ours/);
   });
 });
@@ -328,7 +372,11 @@ describe('rollout interrupted (the backend killed half-way)', () => {
     },
   );
 
-  it.each(ROLLOUT_STEP_NAMES.slice(0, 6).map((n, k) => [n, k]))(
+  it.each(
+    ROLLOUT_STEP_NAMES.slice(0, ROLLOUT_STEP_NAMES.indexOf('grace') + 1).map(
+      (n, k) => [n, k],
+    ),
+  )(
     'interrupted at %s and rolled back: the old container serves alone',
     async (_name, k) => {
       await deploy(lab, appSpec(), fastConfig());

@@ -1,10 +1,11 @@
 import type { OperationStep, StepContext } from '../operations';
 import { abortable, fact, pause } from '../provisioning/facts';
 import {
-  assertOurs,
   DEPLOYMENT_LABELS,
   dockerOf,
+  goneIsDone,
   inspectOrUndefined,
+  isGone,
 } from './containers';
 import { routeFor } from './routing';
 import { NEW_SUFFIX } from './spec';
@@ -83,7 +84,12 @@ export function graceStep(config: RolloutConfig): OperationStep {
   };
 }
 
-/** `retire`: stops and removes the old container (the one `plan` found; already gone is done). */
+/**
+ * `retire`: removes the old container (the one `plan` found; already gone is done). By default one forced DELETE
+ * (SIGKILL and remove in one engine call): the route left it `graceMs` before, so it has no requests to finish.
+ * With `stopTimeoutSeconds` > 0 it is stopped first (SIGTERM, then SIGKILL after that many seconds) for programs
+ * that clean up on SIGTERM.
+ */
 export function retireStep(
   deps: RolloutDeps,
   config: RolloutConfig,
@@ -95,22 +101,23 @@ export function retireStep(
       const oldId = ctx.facts.oldContainerId as string | null;
       if (!oldId) return;
       const docker = dockerOf(deps, ctx);
-      const old = await abortable(
-        inspectOrUndefined(docker, oldId),
-        ctx.signal,
-      );
-      if (!old) return;
-      assertOurs(old, ctx);
-      await abortable(
-        docker.stop(oldId, { timeoutSeconds: config.stopTimeoutSeconds }),
-        ctx.signal,
-      );
-      await abortable(docker.remove(oldId, { force: true }), ctx.signal);
+      // no inspect: `plan` checked this id carries our label, and a container's labels never change
+      await goneIsDone(async () => {
+        if (config.stopTimeoutSeconds > 0)
+          await abortable(
+            docker.stop(oldId, { timeoutSeconds: config.stopTimeoutSeconds }),
+            ctx.signal,
+          );
+        await abortable(docker.remove(oldId, { force: true }), ctx.signal);
+      });
     },
   };
 }
 
-/** `rename`: `<container>-new` becomes `<container>` (done when `<container>` already is this deployment's). */
+/**
+ * `rename`: `<container>-new` becomes `<container>` (done when `<container>` already is this deployment's: a
+ * resumed run). The new container is renamed by the id `start` recorded, whose labels it checked.
+ */
 export function renameStep(
   deps: RolloutDeps,
   config: RolloutConfig,
@@ -121,23 +128,22 @@ export function renameStep(
     timeoutMs: config.stepTimeoutMs,
     async run(ctx) {
       const docker = dockerOf(deps, ctx);
-      const fresh = await abortable(
-        inspectOrUndefined(docker, `${spec.container}${NEW_SUFFIX}`),
-        ctx.signal,
-      );
-      if (!fresh) {
+      const newId = fact<string>(ctx, 'newContainerId', 'string');
+      try {
+        await abortable(docker.rename(newId, spec.container), ctx.signal);
+      } catch (e) {
+        ctx.signal.throwIfAborted();
         const named = await abortable(
           inspectOrUndefined(docker, spec.container),
           ctx.signal,
         );
-        if (named?.labels[DEPLOYMENT_LABELS.deployment] === spec.deploymentId)
-          return { container: spec.container };
-        throw new Error(
-          `rename: ${spec.container}${NEW_SUFFIX} is gone and ${spec.container} is not this deployment's`,
-        );
+        if (named?.labels[DEPLOYMENT_LABELS.deployment] !== spec.deploymentId)
+          throw isGone(e)
+            ? new Error(
+                `rename: ${spec.container}${NEW_SUFFIX} is gone and ${spec.container} is not this deployment's`,
+              )
+            : e;
       }
-      assertOurs(fresh, ctx);
-      await abortable(docker.rename(fresh.id, spec.container), ctx.signal);
       return { container: spec.container };
     },
   };

@@ -33,7 +33,10 @@ export interface RolloutConfig {
   healthRequestTimeoutMs: number;
   /** How long the old container keeps running after the switch (requests in flight end). Default 30 000. */
   graceMs: number;
-  /** Seconds Docker waits for the old container to stop before it kills it. Default 10. */
+  /**
+   * 0 (default): the old container is removed in one forced DELETE after the grace. More: it is stopped first
+   * (SIGTERM, killed after that many seconds), for programs that clean up on SIGTERM.
+   */
   stopTimeoutSeconds: number;
   /** `always` (default: a moved tag is fetched again) or `missing` (pull only an image the engine lacks). */
   pullPolicy: 'always' | 'missing';
@@ -68,13 +71,13 @@ export interface Backend {
 export interface RolloutFacts {
   ip: string;
   endpointId?: number;
-  /** `plan`: the container the rollout replaces, if one runs under the name. */
+  /** `pull` (its plan): the container the rollout replaces, if one runs under the name. */
   oldContainerId: string | null;
-  /** `plan`: its network (the new container joins the same one). */
+  /** `pull` (its plan): its network (the new container joins the same one). */
   networkMode: string;
-  /** `plan`: true when the environment's host serves the container (its main route), false for its own route. */
+  /** `pull` (its plan): true when the environment's host serves the container (its main route), false for its own route. */
   primary: boolean;
-  /** `plan`: where the route pointed before (null: no route yet). */
+  /** `pull` (its plan): where the route pointed before (null: no route yet). */
   previousBackend: Backend | null;
   /** `start`. */
   newContainerId: string;

@@ -4,6 +4,7 @@ export { resumeSteps } from './resumeSteps';
 export {
   snapshotCreateSteps,
   snapshotDeleteSteps,
+  snapshotNamesToDelete,
   snapshotRollbackSteps,
 } from './snapshotSteps';
 export {

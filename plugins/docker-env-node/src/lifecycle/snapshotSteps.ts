@@ -1,5 +1,6 @@
 import { NotFoundError } from '@backstage/errors';
 import type { OperationStep, StepContext } from '../operations';
+import type { ProxmoxClient } from '../proxmox';
 import { idFact, stringFact } from './facts';
 import {
   currentIp,
@@ -23,57 +24,81 @@ async function snapshotExists(
   return list.some(s => s.name === name);
 }
 
+/**
+ * Runs the Proxmox snapshot task `call` on snapshot `name` when the snapshot is `present` (delete, rollback) or not
+ * (create), so a rerun finds its work done; answers whether it ran.
+ */
+async function snapshotTaskIf(
+  ctx: StepContext,
+  env: StepEnv,
+  name: string,
+  present: boolean,
+  call: (proxmox: ProxmoxClient, vmid: number) => Promise<string>,
+): Promise<boolean> {
+  if ((await snapshotExists(ctx, env, name)) !== present) return false;
+  await runTask(ctx, env, call(pve(ctx, env), idFact(ctx, 'vmid')));
+  return true;
+}
+
+const deleteIfPresent = (ctx: StepContext, env: StepEnv, name: string) =>
+  snapshotTaskIf(ctx, env, name, true, (proxmox, vmid) =>
+    proxmox.deleteSnapshot(vmid, name),
+  );
+
+/** A step on one snapshot, bounded by the Proxmox task timeout. */
+function snapshotStep(
+  env: StepEnv,
+  name: string,
+  run: OperationStep['run'],
+  undo?: OperationStep['undo'],
+): OperationStep {
+  return { name, timeoutMs: stepTimeouts(env.config).task, run, undo };
+}
+
 /** Snapshot create: fact `snapshotName` (and `snapshotDescription`); undone by deleting the snapshot. */
 export function snapshotCreateSteps(env: StepEnv): OperationStep[] {
-  const t = stepTimeouts(env.config);
   return [
-    {
-      name: 'snapshot',
-      timeoutMs: t.task,
-      async run(ctx) {
+    snapshotStep(
+      env,
+      'snapshot',
+      async ctx => {
         const name = stringFact(ctx, 'snapshotName');
-        if (await snapshotExists(ctx, env, name)) return;
         const description = ctx.facts.snapshotDescription;
-        await runTask(
-          ctx,
-          env,
-          pve(ctx, env).createSnapshot(
-            idFact(ctx, 'vmid'),
+        await snapshotTaskIf(ctx, env, name, false, (proxmox, vmid) =>
+          proxmox.createSnapshot(
+            vmid,
             name,
             typeof description === 'string' ? description : undefined,
           ),
         );
       },
-      async undo(ctx) {
-        const name = stringFact(ctx, 'snapshotName');
-        if (!(await snapshotExists(ctx, env, name))) return;
-        await runTask(
-          ctx,
-          env,
-          pve(ctx, env).deleteSnapshot(idFact(ctx, 'vmid'), name),
-        );
+      async ctx => {
+        await deleteIfPresent(ctx, env, stringFact(ctx, 'snapshotName'));
       },
-    },
+    ),
   ];
 }
 
-/** Snapshot delete: fact `snapshotName`; rolls forward (a deleted snapshot cannot come back). */
+/** The snapshots a delete names: `snapshotNames` (the retention task's list) or `snapshotName`; none when neither. */
+export function snapshotNamesToDelete(
+  facts: Readonly<Record<string, unknown>>,
+): string[] {
+  const names = facts.snapshotNames;
+  if (Array.isArray(names)) return names.filter(n => typeof n === 'string');
+  return typeof facts.snapshotName === 'string' ? [facts.snapshotName] : [];
+}
+
+/** Snapshot delete: fact `snapshotName` or `snapshotNames`; rolls forward (a deleted snapshot cannot come back). */
 export function snapshotDeleteSteps(env: StepEnv): OperationStep[] {
-  const t = stepTimeouts(env.config);
   return [
-    {
-      name: 'snapshot-delete',
-      timeoutMs: t.task,
-      async run(ctx) {
-        const name = stringFact(ctx, 'snapshotName');
-        if (!(await snapshotExists(ctx, env, name))) return;
-        await runTask(
-          ctx,
-          env,
-          pve(ctx, env).deleteSnapshot(idFact(ctx, 'vmid'), name),
-        );
-      },
-    },
+    snapshotStep(env, 'snapshot-delete', async ctx => {
+      const names = snapshotNamesToDelete(ctx.facts);
+      // neither fact: stringFact throws naming the missing one
+      for (const name of names.length
+        ? names
+        : [stringFact(ctx, 'snapshotName')])
+        await deleteIfPresent(ctx, env, name);
+    }),
   ];
 }
 
@@ -84,24 +109,21 @@ export function snapshotDeleteSteps(env: StepEnv): OperationStep[] {
 export function snapshotRollbackSteps(env: StepEnv): OperationStep[] {
   const t = stepTimeouts(env.config);
   return [
-    {
-      name: 'rollback',
-      timeoutMs: t.task,
-      async run(ctx) {
-        const name = stringFact(ctx, 'snapshotName');
-        if (!(await snapshotExists(ctx, env, name)))
-          throw new NotFoundError(
-            `snapshotName: environment ${ctx.target.name} has no snapshot ${name}`,
-          );
-        await runTask(
-          ctx,
-          env,
-          pve(ctx, env).rollbackSnapshot(idFact(ctx, 'vmid'), name, {
-            start: true,
-          }),
+    snapshotStep(env, 'rollback', async ctx => {
+      const name = stringFact(ctx, 'snapshotName');
+      const rolledBack = await snapshotTaskIf(
+        ctx,
+        env,
+        name,
+        true,
+        (proxmox, vmid) =>
+          proxmox.rollbackSnapshot(vmid, name, { start: true }),
+      );
+      if (!rolledBack)
+        throw new NotFoundError(
+          `snapshotName: environment ${ctx.target.name} has no snapshot ${name}`,
         );
-      },
-    },
+    }),
     {
       name: 'start',
       timeoutMs: t.task,

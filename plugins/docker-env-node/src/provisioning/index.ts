@@ -3,6 +3,7 @@ import { provisioningDepsFromConfig } from './config';
 import type { ProvisioningDeps as Deps, TeamResolver } from './types';
 
 export { buildProvisionSteps } from './buildProvisionSteps';
+export { buildRestoreSteps, RESTORE_STEP_NAMES } from './buildRestoreSteps';
 export { readProvisioningConfig } from './config';
 export { environmentUrl, routeStep } from './steps/route';
 export { lxcStep } from './steps/lxc';

@@ -21,6 +21,7 @@ import {
   isVmidTaken,
   type CloneFromTemplateOptions,
   type CreateFromOsTemplateOptions,
+  type RestoreFromBackupOptions,
   type CreateResult,
   type LxcConfigChanges,
   type ProxmoxClient,
@@ -28,7 +29,11 @@ import {
 } from './ProxmoxClient';
 import { PveTransport, type PveRequester } from './PveTransport';
 import { waitForTask } from './waitForTask';
-import { cloneParams, createFromOsTemplateParams } from './createParams';
+import {
+  cloneParams,
+  createFromOsTemplateParams,
+  restoreParams,
+} from './createParams';
 import { sleep } from '../timing/sleep';
 import { CtBackups } from './ctBackups';
 import type {
@@ -170,6 +175,15 @@ export class ProxmoxApiClient extends CtBackups implements ProxmoxClient {
       createFromOsTemplateParams(options);
     return this.createIdempotently(hostname, environmentId, vmid, id =>
       this.call('POST', `/nodes/${this.node}/lxc`, { vmid: id, ...params }),
+    );
+  }
+
+  async restoreFromBackup(
+    options: RestoreFromBackupOptions,
+  ): Promise<CreateResult> {
+    const { hostname, environmentId, params } = restoreParams(options);
+    return this.createIdempotently(hostname, environmentId, undefined, vmid =>
+      this.call('POST', `/nodes/${this.node}/lxc`, { vmid, ...params }),
     );
   }
 

@@ -26,6 +26,17 @@ export interface CloneFromTemplateOptions {
   description?: string;
 }
 
+/** Options of {@link ProxmoxClient.restoreFromBackup}. */
+export interface RestoreFromBackupOptions {
+  /** The backup archive, `<storage>:backup/<file>`. */
+  volid: string;
+  hostname: string;
+  environmentId: string;
+  description?: string;
+  /** Where the root disk goes (default: where it was). */
+  storage?: string;
+}
+
 /** Options of {@link ProxmoxClient.createFromOsTemplate}. */
 export interface CreateFromOsTemplateOptions {
   vmid?: number;
@@ -108,6 +119,8 @@ export interface ProxmoxClient {
   createFromOsTemplate(
     options: CreateFromOsTemplateOptions,
   ): Promise<CreateResult>;
+  /** Restores a backup archive into a new CT (fresh id, new MACs) named and marked like a create; idempotent like it. */
+  restoreFromBackup(options: RestoreFromBackupOptions): Promise<CreateResult>;
   waitForTask(
     upid: string,
     options?: WaitForTaskOptions,
@@ -167,6 +180,8 @@ export interface ProxmoxClient {
   ): Promise<string>;
   /** The backups of one CT in `storage`, newest first. */
   listBackups(storage: string, vmid: number): Promise<PveBackup[]>;
+  /** Deletes a backup archive (a task: answers its UPID), or answers undefined when the volume does not exist. */
+  deleteBackup(volid: string): Promise<string | undefined>;
   getFirewallOptions(vmid: number): Promise<LxcFirewallOptions>;
   setFirewallOptions(vmid: number, options: LxcFirewallOptions): Promise<void>;
   listFirewallRules(vmid: number): Promise<LxcFirewallRule[]>;

@@ -20,6 +20,7 @@ import {
 import type {
   CloneFromTemplateOptions,
   CreateFromOsTemplateOptions,
+  RestoreFromBackupOptions,
 } from './ProxmoxClient';
 
 /** A checked create request: what to look for first (hostname, mark) and the PVE parameters besides the id. */
@@ -103,6 +104,39 @@ export function createFromOsTemplateParams(
       tags: tags.join(';'),
       description,
       pool: options.pool,
+    },
+  };
+}
+
+/** Checks restore options: a backup archive of a storage, restored under a fresh id with new MACs, tagged with our mark. */
+export function restoreParams(
+  options: RestoreFromBackupOptions,
+): CreateRequest {
+  const hostname = assertDnsLabel(options.hostname, 'hostname');
+  const environmentId = assertEnvironmentId(options.environmentId);
+  if (
+    !/^[A-Za-z][A-Za-z0-9_.-]*:backup\/[A-Za-z0-9_.-]{1,200}$/.test(
+      options.volid,
+    )
+  )
+    throw new InputError(
+      'volid: must be a backup volume like backup:backup/vzdump-lxc-105-2026_12_01-10_00_00.tar.zst',
+    );
+  const tags = assertPveTags([MANAGED_BY, pveEnvironmentTag(environmentId)]);
+  return {
+    hostname,
+    environmentId,
+    params: {
+      ostemplate: options.volid,
+      restore: true,
+      unique: true,
+      hostname,
+      tags: tags.join(';'),
+      description: markedDescription(options.description, environmentId),
+      storage:
+        options.storage !== undefined
+          ? assertStorageId(options.storage)
+          : undefined,
     },
   };
 }

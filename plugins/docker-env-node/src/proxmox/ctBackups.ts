@@ -65,4 +65,26 @@ export abstract class CtBackups extends CtExtras {
       }))
       .sort((a, b) => b.ctime - a.ctime);
   }
+
+  async deleteBackup(volid: string): Promise<string | undefined> {
+    const m =
+      /^([A-Za-z][A-Za-z0-9_.-]*):(backup\/[A-Za-z0-9_.-]{1,200})$/.exec(volid);
+    if (!m) throw new InputError('volid: must be a backup volume');
+    const storage = assertStorageId(m[1]);
+    try {
+      return assertUpid(
+        await this.call(
+          'DELETE',
+          `/nodes/${this.node}/storage/${storage}/content/${encodeURIComponent(
+            volid,
+          )}`,
+        ),
+      );
+    } catch (e) {
+      // PVE dies with "volume '<volid>' does not exist" (500) for a volume gone already
+      if (e instanceof UpstreamApiError && /does not exist/.test(e.message))
+        return undefined;
+      throw e;
+    }
+  }
 }

@@ -69,7 +69,7 @@ export class TraefikRoutes implements TraefikRouteClient {
 
   constructor(
     readonly store: RouteStore,
-    private readonly settings: TraefikRouteSettings,
+    readonly settings: TraefikRouteSettings,
   ) {}
 
   async putRoute(spec: RouteSpec) {

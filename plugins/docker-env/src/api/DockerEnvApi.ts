@@ -50,6 +50,8 @@ export interface DockerEnvApi {
     tail?: number,
   ): Promise<string>;
   getQuota(owner: string): Promise<QuotaUsage>;
+  /** The default quota owners without an override get (`usage` is null). */
+  getDefaultQuota(): Promise<Omit<QuotaUsage, 'usage'>>;
   setQuota(
     owner: string | 'default',
     quota: Partial<QuotaFigures>,

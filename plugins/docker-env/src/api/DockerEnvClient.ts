@@ -150,6 +150,10 @@ export class DockerEnvClient implements DockerEnvApi {
     return this.request(`/quotas${query({ owner })}`);
   }
 
+  async getDefaultQuota(): Promise<Omit<QuotaUsage, 'usage'>> {
+    return this.request('/quotas/default');
+  }
+
   async setQuota(owner: string, quota: Partial<QuotaFigures>): Promise<void> {
     await this.request(`/quotas/${enc(owner)}`, { method: 'PUT', body: quota });
   }

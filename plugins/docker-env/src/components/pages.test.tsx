@@ -232,22 +232,30 @@ describe('QuotasPage', () => {
     );
   });
 
-  it('sets the defaults without reading them (the backend has no GET for them)', async () => {
-    const api = mockDockerEnvApi({ setQuota: async () => undefined });
+  it('reads the defaults back, then saves them', async () => {
+    const api = mockDockerEnvApi({
+      getDefaultQuota: async () => ({
+        owner: 'default',
+        quota: { ...quota.quota, environments: 2 },
+        source: 'default',
+      }),
+      setQuota: async () => undefined,
+    });
     await render(<QuotasPage />, api, { admin: true });
     fireEvent.change(screen.getByLabelText('Owner'), {
       target: { value: 'default' },
     });
     fireEvent.click(screen.getByRole('button', { name: 'Load' }));
-    expect(
-      await screen.findByText(/The defaults cannot be read back yet/),
-    ).toBeInTheDocument();
-    fireEvent.change(screen.getByLabelText('Environments'), {
-      target: { value: '3' },
-    });
+    expect(await screen.findByText('The saved defaults.')).toBeInTheDocument();
+    const environments = screen.getByLabelText('Environments');
+    expect(environments).toHaveValue('2');
+    fireEvent.change(environments, { target: { value: '3' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() =>
-      expect(api.setQuota).toHaveBeenCalledWith('default', { environments: 3 }),
+      expect(api.setQuota).toHaveBeenCalledWith(
+        'default',
+        expect.objectContaining({ environments: 3, cpuCores: 8 }),
+      ),
     );
     expect(api.getQuota).not.toHaveBeenCalled();
   });

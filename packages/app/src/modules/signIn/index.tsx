@@ -1,12 +1,10 @@
-import { SignInPage } from '@backstage/core-components';
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 
-/** Guest sign-in for the embedded default; production replaces it with its own provider. */
+/** The sign-in page of `app.signIn.providers`: personas on the embedded default, GitLab in production. */
 const signInPage = SignInPageBlueprint.make({
   params: {
-    loader: async () => props =>
-      <SignInPage {...props} providers={['guest']} />,
+    loader: async () => (await import('./PortalSignInPage')).PortalSignInPage,
   },
 });
 

@@ -146,7 +146,8 @@ export const backupRoutes: SimRoute[] = [
         );
       return ctx.startTask({
         type: 'imgdel',
-        id: volume.volid,
+        // PVE forks the worker with no id (`fork_worker('imgdel', undef, ...)`): a volid's colon would break the UPID
+        id: '',
         req,
         operation: 'proxmox.storage.volume.delete',
         work: task => {

@@ -149,7 +149,6 @@ export function fastConfig(values: Partial<RolloutConfig> = {}): RolloutConfig {
     healthIntervalMs: 20,
     healthRequestTimeoutMs: 1000,
     graceMs: 0,
-    stopTimeoutSeconds: 1,
     stepTimeoutMs: 5000,
     pullTimeoutMs: 5000,
     ...values,

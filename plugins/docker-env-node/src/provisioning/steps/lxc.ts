@@ -51,8 +51,8 @@ async function whileLocked(
   }
 }
 
-/** Waits until the CT's create/clone task is over (the CT's `lock` clears). */
-async function settle(
+/** Waits until the CT's create/clone/restore task is over (the CT's `lock` clears). */
+export async function settle(
   proxmox: ProxmoxClient,
   result: CreateResult,
   ctx: StepContext,

@@ -46,22 +46,24 @@ export function QuotasPage() {
   const load = async (target: string) => {
     setError(undefined);
     setNote(undefined);
-    if (target === DEFAULT_OWNER) {
-      // NOT DONE (backend): there is no GET for the stored defaults; GET /quotas wants an owner's entity ref
-      setDraft({});
-      setNote(
-        'The defaults cannot be read back yet: the figures you save replace them (empty ones keep their value).',
-      );
-      return;
-    }
     setLoading(true);
     try {
-      const q = await api.getQuota(target);
+      const q =
+        target === DEFAULT_OWNER
+          ? await api.getDefaultQuota()
+          : await api.getQuota(target);
       setDraft(
         Object.fromEntries(
           FIELDS.map(({ key }) => [key, q.quota[key]?.toString() ?? '']),
         ),
       );
+      if (target === DEFAULT_OWNER) {
+        setNote(
+          q.source === 'config'
+            ? 'The defaults from the portal configuration: none saved yet.'
+            : 'The saved defaults.',
+        );
+      }
     } catch (e) {
       setError(readableError(e));
     } finally {

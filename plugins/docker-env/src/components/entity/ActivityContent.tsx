@@ -6,38 +6,13 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
-import { AuditEvent, Operation, OperationStepRecord } from '../../api';
+import { AuditEvent, Operation } from '../../api';
+import { StepsTable } from '../common/StepsTable';
 import { formatDuration, formatTime } from '../common/format';
 import { TRANSITIONAL_STATUSES } from '../common/status';
 import { usePolling } from '../common/usePolling';
 import { useEnvironment } from './useEnvironment';
-
-function Steps(props: { steps: OperationStepRecord[] }) {
-  return (
-    <Box pl={4} pr={2} pb={1}>
-      <table aria-label="steps">
-        <tbody>
-          {props.steps.map(step => (
-            <tr key={step.name}>
-              <td>{step.name}</td>
-              <td>{step.status}</td>
-              <td>{formatDuration(step.startedAt, step.endedAt)}</td>
-              <td>
-                {step.error && (
-                  <Typography variant="body2" color="error">
-                    {step.error}
-                  </Typography>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </Box>
-  );
-}
 
 function Audit(props: { name: string }) {
   const { api } = useEnvironment();
@@ -97,7 +72,9 @@ export function ActivityContent() {
         options={{ paging: false, search: false, padding: 'dense' }}
         columns={columns}
         data={value}
-        detailPanel={({ rowData }) => <Steps steps={rowData.steps ?? []} />}
+        detailPanel={({ rowData }) => (
+          <StepsTable label="steps" steps={rowData.steps ?? []} />
+        )}
       />
       <Box mt={3}>
         <Audit name={name} />

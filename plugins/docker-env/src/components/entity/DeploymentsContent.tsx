@@ -10,6 +10,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { Operation } from '../../api';
 import { formatDuration, formatTime } from '../common/format';
+import { StepsTable } from '../common/StepsTable';
 import { usePolling } from '../common/usePolling';
 import { useEnvironment } from './useEnvironment';
 
@@ -35,37 +36,23 @@ function DeploymentDetail(props: { name: string; id: string }) {
   if (loading) return <Progress />;
   if (!value) return <ResponseErrorPanel error={error!} />;
   return (
-    <Box pl={4} pr={2} pb={1}>
-      <table aria-label="deployment steps">
-        <tbody>
-          {value.steps.map(step => (
-            <tr key={step.name}>
-              <td>{step.name}</td>
-              <td>{step.status}</td>
-              <td>{formatDuration(step.startedAt, step.endedAt)}</td>
-              <td>
-                {step.error && (
-                  <Typography variant="body2" color="error">
-                    {step.error}
-                  </Typography>
-                )}
-                {logsOf(step.facts) && <pre>{logsOf(step.facts)}</pre>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {value.error && (
-        <Typography
-          component="pre"
-          variant="body2"
-          color="error"
-          style={{ whiteSpace: 'pre-wrap' }}
-        >
-          {value.error}
-        </Typography>
-      )}
-    </Box>
+    <StepsTable
+      label="deployment steps"
+      steps={value.steps}
+      extra={step => logsOf(step.facts) && <pre>{logsOf(step.facts)}</pre>}
+      footer={
+        value.error && (
+          <Typography
+            component="pre"
+            variant="body2"
+            color="error"
+            style={{ whiteSpace: 'pre-wrap' }}
+          >
+            {value.error}
+          </Typography>
+        )
+      }
+    />
   );
 }
 

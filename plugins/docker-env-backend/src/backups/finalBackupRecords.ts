@@ -1,0 +1,26 @@
+import type { Knex } from 'knex';
+import type { OperationRecord } from '../runner';
+import { FinalBackupStore } from './FinalBackupStore';
+
+/**
+ * Records the final backup of a succeeded delete (its step's `finalBackupVolid`), in the transaction that ends the
+ * operation, so every final backup is listed for an admin and found by retention.
+ */
+export async function recordFinalBackup(
+  operation: OperationRecord,
+  tx: Knex,
+): Promise<void> {
+  if (operation.kind !== 'delete' || operation.status !== 'succeeded') return;
+  const volid = operation.result?.finalBackupVolid;
+  const vmid = operation.result?.vmid ?? operation.input.vmid;
+  const node = operation.result?.node ?? operation.input.node;
+  if (typeof volid !== 'string' || typeof vmid !== 'number') return;
+  await new FinalBackupStore(tx).record({
+    environmentId: operation.environmentId,
+    volid,
+    node: typeof node === 'string' ? node : '',
+    vmid,
+    operationId: operation.id,
+    createdAt: operation.endedAt ?? new Date(),
+  });
+}

@@ -1,0 +1,4 @@
+export * from './DriftFlags';
+export * from './judgeDrift';
+export * from './reconcilePass';
+export * from './scheduleReconciler';

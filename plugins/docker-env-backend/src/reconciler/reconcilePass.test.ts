@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  Holdings,
+  TraefikDynamicConfig,
+} from '@docker-env/plugin-docker-env-node';
+import { Knex } from 'knex';
+import { DatabaseDockerEnvStore } from '../store';
+import { createStoreTestDatabases } from '../testing/databases';
+import { DriftFlags } from './DriftFlags';
+import { RECONCILER_ACTOR, reconcileOnce } from './reconcilePass';
+
+jest.setTimeout(60_000);
+
+const databases = createStoreTestDatabases();
+
+const settings = {
+  baseDomain: 'docker.example.com',
+  entryPoints: ['web'],
+  tls: false,
+};
+const pausedRoute = { url: 'http://127.0.0.1:9999' };
+
+describe.each(databases.eachSupportedId())(
+  'a reconcile pass and its flags on %s',
+  databaseId => {
+    let knex: Knex;
+    let store: DatabaseDockerEnvStore;
+    let files: Map<string, TraefikDynamicConfig>;
+    let failWrites: boolean;
+    let lab: Holdings;
+    let clock: Date;
+    let onRead: () => Promise<void>;
+    const routes = {
+      get: async (id: string) => {
+        await onRead();
+        return files.get(id);
+      },
+      put: async (id: string, document: TraefikDynamicConfig) => {
+        if (failWrites) throw new Error('route folder is read-only');
+        files.set(id, document);
+      },
+    };
+    const pass = () =>
+      reconcileOnce({
+        knex,
+        store,
+        holdings: async () => structuredClone(lab),
+        routes,
+        routeSettings: settings,
+        pausedRoute,
+        now: () => clock,
+      });
+    const open = async () =>
+      (await new DriftFlags(knex).list()).map(
+        f => `${f.kind} ${f.resourceKind} ${f.resourceId}`,
+      );
+
+    /** A lab holding the environment's CT (running), Portainer environment and NetBox VM, and no route files. */
+    const wholeLab = (env: { id: string; name: string }): Holdings => {
+      const ours = (id: string) => ({
+        id,
+        name: env.name,
+        environmentId: env.id,
+        unmanaged: false,
+      });
+      return {
+        proxmox: { ok: true, items: [{ ...ours('101'), status: 'running' }] },
+        portainer: { ok: true, items: [ours('1')] },
+        netbox: { ok: true, items: [ours('1')] },
+        routes: { ok: true, items: [] },
+      };
+    };
+
+    /** A ready environment on CT `vmid`, provisioned at 10.0.0.5 with its welcome container on 8080. */
+    async function environment(name: string, vmid: number) {
+      const env = await store.insertEnvironment({
+        name,
+        owner: 'user:default/alice',
+        status: 'provisioning',
+        size: 'S',
+        cpuCores: 1,
+        memoryMb: 2048,
+        diskGb: 16,
+        purpose: 'tests',
+        expiresOn: null,
+        createdBy: 'user:default/alice',
+      });
+      await store.updateEnvironment(env.id, {
+        status: 'ready',
+        vmid,
+        node: 'pve',
+      });
+      await operation(
+        env.id,
+        'provision',
+        'succeeded',
+        { ip: '10.0.0.5', welcomePort: 8080 },
+        '2026-12-01T10:00:00Z',
+      );
+      return env;
+    }
+
+    async function operation(
+      environmentId: string,
+      kind: string,
+      status: string,
+      result: Record<string, unknown>,
+      at: string,
+    ) {
+      await knex('operations').insert({
+        id: randomUUID(),
+        environment_id: environmentId,
+        kind,
+        status,
+        input: '{}',
+        result: JSON.stringify(result),
+        requested_by: 'user:default/alice',
+        created_at: new Date(at),
+        lock_key: status === 'running' ? `env:${environmentId}` : null,
+      });
+    }
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      store = await DatabaseDockerEnvStore.create({
+        database: { getClient: async () => knex },
+      });
+    });
+
+    beforeEach(async () => {
+      await knex('drift_flags').delete();
+      await knex('audit_events').delete();
+      await knex('operation_steps').delete();
+      await knex('operations').delete();
+      await knex('environments').delete();
+      files = new Map();
+      failWrites = false;
+      onRead = async () => {};
+      clock = new Date('2026-12-03T10:00:00Z');
+    });
+
+    it("rewrites a missing main route from the latest address and the primary deployment's port", async () => {
+      const env = await environment('shop', 101);
+      await operation(
+        env.id,
+        'deploy',
+        'succeeded',
+        { primary: true, newHostPort: 9100 },
+        '2026-12-01T11:00:00Z',
+      );
+      await operation(
+        env.id,
+        'deploy',
+        'succeeded',
+        { primary: false, newHostPort: 9200 },
+        '2026-12-01T12:00:00Z',
+      );
+      await operation(
+        env.id,
+        'deploy',
+        'failed',
+        { primary: true, newHostPort: 9300 },
+        '2026-12-01T12:30:00Z',
+      );
+      await operation(
+        env.id,
+        'resume',
+        'succeeded',
+        { ip: '10.0.0.9' },
+        '2026-12-01T13:00:00Z',
+      );
+      lab = wholeLab(env);
+      const report = await pass();
+      expect(report.fixed).toEqual(['route_missing route dockerenv_shop']);
+      const written = files.get('dockerenv_shop')!;
+      expect(JSON.stringify(written)).toContain('http://10.0.0.9:9100');
+      const [fix] = await knex('audit_events').where({ action: 'drift.fix' });
+      expect(fix).toMatchObject({
+        actor: RECONCILER_ACTOR,
+        target: 'shop',
+        environment_id: env.id,
+        result: 'succeeded',
+      });
+      expect(fix.reason).toContain('rewritten to 10.0.0.9:9100');
+      // the same file again is no drift
+      lab.routes = {
+        ok: true,
+        items: [{ id: 'dockerenv_shop', name: 'shop', unmanaged: false }],
+      };
+      expect((await pass()).fixed).toEqual([]);
+    });
+
+    it('leaves the route file to an operation that starts during the pass', async () => {
+      const env = await environment('shop', 101);
+      lab = wholeLab(env);
+      onRead = () =>
+        operation(env.id, 'pause', 'running', {}, '2026-12-03T10:00:00Z');
+      const report = await pass();
+      expect([report.fixed, report.flagged]).toEqual([[], []]);
+      expect(files.has('dockerenv_shop')).toBe(false);
+    });
+
+    it('a rewrite that fails is flagged and audited as failed, and resolves once a rewrite succeeds', async () => {
+      const env = await environment('shop', 101);
+      lab = wholeLab(env);
+      failWrites = true;
+      expect((await pass()).flagged).toEqual([
+        'route_missing route dockerenv_shop',
+      ]);
+      const [failed] = await knex('audit_events').where({
+        action: 'drift.fix',
+      });
+      expect(failed.result).toBe('failed');
+      expect(failed.reason).toContain('route folder is read-only');
+      failWrites = false;
+      const report = await pass();
+      expect(report.fixed).toEqual(['route_missing route dockerenv_shop']);
+      expect(report.resolved).toEqual(['route_missing route dockerenv_shop']);
+    });
+
+    it('keeps one open flag per drift, moves last seen on, and resolves only what it judged', async () => {
+      const quiet = await environment('quiet', 101);
+      const busy = await environment('busy', 102);
+      const ours = (env: { id: string; name: string }, id: string) => ({
+        id,
+        name: env.name,
+        environmentId: env.id,
+        unmanaged: false,
+      });
+      lab = {
+        proxmox: {
+          ok: true,
+          items: [
+            { ...ours(quiet, '101'), status: 'stopped' },
+            { ...ours(busy, '102'), status: 'stopped' },
+          ],
+        },
+        portainer: { ok: true, items: [ours(quiet, '1'), ours(busy, '2')] },
+        netbox: { ok: true, items: [] },
+        routes: { ok: true, items: [] },
+      };
+      files.set('dockerenv_quiet', {} as any);
+      files.set('dockerenv_busy', {} as any);
+      failWrites = true;
+      await pass();
+      expect((await open()).sort()).toEqual([
+        'ct_stopped ct 101',
+        'ct_stopped ct 102',
+        'netbox_missing netbox_vm busy',
+        'netbox_missing netbox_vm quiet',
+        'route_changed route dockerenv_busy',
+        'route_changed route dockerenv_quiet',
+      ]);
+      clock = new Date('2026-12-03T10:10:00Z');
+      expect((await pass()).flagged).toEqual([]);
+      const [flag] = await new DriftFlags(knex).list({
+        kind: 'ct_stopped',
+        environmentName: 'quiet',
+      });
+      expect(flag.firstSeenAt).toBe('2026-12-03T10:00:00.000Z');
+      expect(flag.lastSeenAt).toBe('2026-12-03T10:10:00.000Z');
+
+      // everything repaired, but NetBox cannot be read and `busy` has an operation running
+      await operation(busy.id, 'pause', 'running', {}, '2026-12-03T10:15:00Z');
+      lab.proxmox = {
+        ok: true,
+        items: [
+          { ...ours(quiet, '101'), status: 'running' },
+          { ...ours(busy, '102'), status: 'running' },
+        ],
+      };
+      lab.netbox = { ok: false, error: 'NetBox GET: timed out after 5000 ms' };
+      failWrites = false;
+      const report = await pass();
+      expect(report.skipped).toEqual(['busy']);
+      expect(report.unreadable).toEqual([
+        'netbox: NetBox GET: timed out after 5000 ms',
+      ]);
+      expect(report.resolved.sort()).toEqual([
+        'ct_stopped ct 101',
+        'route_changed route dockerenv_quiet',
+      ]);
+      expect((await open()).sort()).toEqual([
+        'ct_stopped ct 102',
+        'netbox_missing netbox_vm busy',
+        'netbox_missing netbox_vm quiet',
+        'route_changed route dockerenv_busy',
+      ]);
+      const resolved = await new DriftFlags(knex).list({ state: 'resolved' });
+      expect(resolved.map(f => f.resolvedAt)).toEqual([
+        clock.toISOString(),
+        clock.toISOString(),
+      ]);
+    });
+
+    it('allows one open flag per drift in the table itself', async () => {
+      const row = {
+        kind: 'orphan',
+        resource_kind: 'ct',
+        resource_id: '300',
+        detail: 'x',
+        first_seen_at: clock,
+        last_seen_at: clock,
+      };
+      await knex('drift_flags').insert(row);
+      await expect(knex('drift_flags').insert(row)).rejects.toThrow();
+      await knex('drift_flags').update({ resolved_at: clock });
+      await knex('drift_flags').insert(row);
+      expect(await open()).toEqual(['orphan ct 300']);
+    });
+  },
+);

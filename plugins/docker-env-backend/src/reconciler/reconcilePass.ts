@@ -1,0 +1,326 @@
+import {
+  ACTIVE_OPERATION_STATUSES,
+  NAME_HOLDING_STATUSES,
+  type EnvironmentStatus,
+} from '@docker-env/plugin-docker-env-common';
+import {
+  compareRoute,
+  expectedMainRoute,
+  type Holdings,
+  type LifecycleConfig,
+  routeId,
+  type RouteStore,
+  type TraefikRouteSettings,
+} from '@docker-env/plugin-docker-env-node';
+import type { Knex } from 'knex';
+import type { AuditTrail } from '../audit';
+import {
+  DatabaseDockerEnvStore,
+  type AuditEntry,
+  type DockerEnvStore,
+} from '../store';
+import {
+  DriftFlags,
+  flagKey,
+  type DriftFinding,
+  type DriftFlag,
+  type DriftResourceKind,
+} from './DriftFlags';
+import { HOLDING_STATUSES, judgeDrift, type RecordView } from './judgeDrift';
+
+/** The actor the reconciler writes in the audit log. */
+export const RECONCILER_ACTOR = 'plugin:docker-env/reconciler';
+
+/** Statuses an operation moves an environment through: judged once it has settled. */
+const MOVING: readonly EnvironmentStatus[] = [
+  'provisioning',
+  'pausing',
+  'resuming',
+  'deleting',
+];
+
+/** What one pass reads and writes through. */
+export interface ReconcilerDeps {
+  knex: Knex;
+  /** The records' store (the audit rows of fixes are written as each fix is made). */
+  store: Pick<DockerEnvStore, 'appendAudit'>;
+  /** Lists what the systems hold with our marks (`listHoldings` over the production clients). */
+  holdings: () => Promise<Holdings>;
+  /** The route folder (`TraefikRoutes.store`) and the settings routes are built with. */
+  routes: Pick<RouteStore, 'get' | 'put'>;
+  routeSettings: TraefikRouteSettings;
+  pausedRoute: LifecycleConfig['pausedRoute'];
+  /** Emits the audit rows through Backstage's auditor too (after commit). */
+  audit?: Pick<AuditTrail, 'emit'>;
+  now?: () => Date;
+}
+
+/** What one pass did, as `kind resourceKind resourceId` keys (the log line and the tests read it). */
+export interface ReconcileReport {
+  fixed: string[];
+  flagged: string[];
+  resolved: string[];
+  /** Environments not judged: an operation is queued or running, or they are moving. */
+  skipped: string[];
+  /** Systems that could not be listed, with the error: nothing of theirs was judged. */
+  unreadable: string[];
+}
+
+const SYSTEM_OF: Record<DriftResourceKind, keyof Holdings> = {
+  ct: 'proxmox',
+  route: 'routes',
+  portainer_endpoint: 'portainer',
+  netbox_vm: 'netbox',
+};
+
+async function loadRecords(
+  knex: Knex,
+  holdings: Holdings,
+): Promise<RecordView[]> {
+  const marked = new Set<string>();
+  for (const listing of Object.values(holdings))
+    if (listing.ok)
+      for (const item of listing.items)
+        if (item.environmentId) marked.add(item.environmentId);
+  const rows: any[] = await knex('environments')
+    .whereIn('status', NAME_HOLDING_STATUSES)
+    .select('id', 'name', 'status', 'vmid');
+  const ids = [...marked].filter(id => !rows.some(r => r.id === id));
+  for (let i = 0; i < ids.length; i += 500)
+    rows.push(
+      ...(await knex('environments')
+        .whereIn('id', ids.slice(i, i + 500))
+        .select('id', 'name', 'status', 'vmid')),
+    );
+  return rows.map(r => ({
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    vmid: r.vmid === null || r.vmid === undefined ? null : Number(r.vmid),
+  }));
+}
+
+/** The environments with an operation queued or running. */
+async function busyEnvironmentIds(knex: Knex): Promise<Set<string>> {
+  const rows: any[] = await knex('operations')
+    .whereIn('status', ACTIVE_OPERATION_STATUSES)
+    .distinct('environment_id');
+  return new Set(rows.map(r => r.environment_id));
+}
+
+/**
+ * The address and port the environment's host is served from, from what its succeeded operations learnt, oldest
+ * first: the guest's latest `ip`; the welcome container's port, then each primary deployment's.
+ */
+async function servedAt(
+  knex: Knex,
+  environmentId: string,
+): Promise<{ ip?: string; port?: number }> {
+  const rows: any[] = await knex('operations')
+    .where({ environment_id: environmentId, status: 'succeeded' })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])
+    .select('kind', 'result');
+  const out: { ip?: string; port?: number } = {};
+  for (const row of rows) {
+    const r = JSON.parse(row.result ?? '{}');
+    if (typeof r.ip === 'string') out.ip = r.ip;
+    if (row.kind === 'provision' && typeof r.welcomePort === 'number')
+      out.port = r.welcomePort;
+    if (
+      row.kind === 'deploy' &&
+      r.primary === true &&
+      typeof r.newHostPort === 'number'
+    )
+      out.port = r.newHostPort;
+  }
+  return out;
+}
+
+/**
+ * True when an operation took the environment up (or moved it) since the pass listed the busy ones: its steps own the
+ * route file now. What remains is the moment between this read and the write; a route that loses that race is put
+ * right by the next pass.
+ */
+async function startedMeanwhile(
+  knex: Knex,
+  record: RecordView,
+): Promise<boolean> {
+  const active = await knex('operations')
+    .where({ environment_id: record.id })
+    .whereIn('status', ACTIVE_OPERATION_STATUSES)
+    .first('id');
+  const now = await knex('environments')
+    .where({ id: record.id })
+    .first('status');
+  return !!active || now?.status !== record.status;
+}
+
+/** Checks one environment's main route file and rewrites it when it is missing or changed; a failed rewrite is a finding. */
+async function reconcileRoute(
+  deps: ReconcilerDeps,
+  record: RecordView,
+  report: ReconcileReport,
+): Promise<DriftFinding | undefined> {
+  const { ip, port } = await servedAt(deps.knex, record.id);
+  const of = { environmentId: record.id, environmentName: record.name };
+  if (ip === undefined || port === undefined) {
+    // nothing recorded to rebuild it from: only a missing file is judged
+    const id = routeId(record.name);
+    if (await deps.routes.get(id).catch(() => true)) return undefined;
+    return {
+      ...of,
+      kind: 'route_missing',
+      resourceKind: 'route',
+      resourceId: id,
+      detail: `route file ${id} of ${record.status} environment ${record.name} is missing, and no address and port are recorded to rebuild it from`,
+    };
+  }
+  const expected = expectedMainRoute(deps.routeSettings, deps.pausedRoute, {
+    name: record.name,
+    ip,
+    port,
+    paused: record.status === 'paused',
+  });
+  const found = await compareRoute(deps.routes, expected.id, expected.document);
+  if (found === 'same') return undefined;
+  const kind = found === 'missing' ? 'route_missing' : 'route_changed';
+  const what = `route file ${expected.id} of ${record.status} environment ${record.name} was ${found}`;
+  const entry = {
+    actor: RECONCILER_ACTOR,
+    action: 'drift.fix',
+    target: record.name,
+    environmentId: record.id,
+  };
+  const details = {
+    kind,
+    resourceKind: 'route' as const,
+    resourceId: expected.id,
+  };
+  if (await startedMeanwhile(deps.knex, record)) return undefined;
+  try {
+    await deps.routes.put(expected.id, expected.document);
+  } catch (e) {
+    const reason = `${what}; rewriting it failed: ${(e as Error).message}`;
+    await audited(deps, { ...entry, result: 'failed', reason, details });
+    return {
+      ...of,
+      kind,
+      resourceKind: 'route',
+      resourceId: expected.id,
+      detail: reason,
+    };
+  }
+  await audited(deps, {
+    ...entry,
+    result: 'succeeded',
+    reason: `${what}; rewritten to ${ip}:${port}${
+      record.status === 'paused' ? ' (paused)' : ''
+    }`,
+    details,
+  });
+  report.fixed.push(flagKey({ ...details, ...of, kind }));
+  return undefined;
+}
+
+async function audited(deps: ReconcilerDeps, entry: AuditEntry) {
+  await deps.store.appendAudit(entry);
+  await deps.audit?.emit(entry);
+}
+
+function flagAudit(
+  action: 'drift.flag' | 'drift.resolve',
+  flag: DriftFinding,
+  records: Map<string, RecordView>,
+): AuditEntry {
+  return {
+    actor: RECONCILER_ACTOR,
+    action,
+    target: flag.environmentName ?? flag.resourceId,
+    environmentId:
+      flag.environmentId && records.has(flag.environmentId)
+        ? flag.environmentId
+        : null,
+    result: 'succeeded',
+    reason: flag.detail,
+    details: {
+      kind: flag.kind,
+      resourceKind: flag.resourceKind,
+      resourceId: flag.resourceId,
+    },
+  };
+}
+
+/** True when this pass judged the flag's resource: its system was listed and its environment was not busy. */
+function judged(
+  flag: DriftFlag,
+  holdings: Holdings,
+  busyIds: ReadonlySet<string>,
+  busyNames: ReadonlySet<string>,
+): boolean {
+  if (!holdings[SYSTEM_OF[flag.resourceKind]].ok) return false;
+  if (flag.environmentId && busyIds.has(flag.environmentId)) return false;
+  return !(flag.environmentName && busyNames.has(flag.environmentName));
+}
+
+/**
+ * One reconcile pass: lists what the systems hold with our marks, compares it with the records, rewrites missing or
+ * changed route files of ready and paused environments (audited), and flags the rest (see README: what is fixed and
+ * what is only flagged). Open flags whose drift is gone are resolved; flags of what this pass did not judge stay.
+ */
+export async function reconcileOnce(
+  deps: ReconcilerDeps,
+): Promise<ReconcileReport> {
+  const now = (deps.now ?? (() => new Date()))();
+  const report: ReconcileReport = {
+    fixed: [],
+    flagged: [],
+    resolved: [],
+    skipped: [],
+    unreadable: [],
+  };
+  const holdings = await deps.holdings();
+  for (const [system, listing] of Object.entries(holdings))
+    if (!listing.ok) report.unreadable.push(`${system}: ${listing.error}`);
+  const records = await loadRecords(deps.knex, holdings);
+  const busyIds = await busyEnvironmentIds(deps.knex);
+  for (const r of records) if (MOVING.includes(r.status)) busyIds.add(r.id);
+  const byId = new Map(records.map(r => [r.id, r]));
+  const busyNames = new Set(
+    [...busyIds].map(id => byId.get(id)?.name).filter(n => n !== undefined),
+  );
+  report.skipped = [...busyNames].sort();
+
+  const findings = judgeDrift({ records, busyIds, busyNames, holdings });
+  if (holdings.routes.ok) {
+    for (const record of records) {
+      if (!HOLDING_STATUSES.includes(record.status) || busyIds.has(record.id))
+        continue;
+      const finding = await reconcileRoute(deps, record, report);
+      if (finding) findings.push(finding);
+    }
+  }
+
+  const audits: AuditEntry[] = [];
+  await deps.knex.transaction(async trx => {
+    const flags = new DriftFlags(trx);
+    const open = await flags.open();
+    const seen = new Set(findings.map(flagKey));
+    for (const finding of findings) {
+      if (await flags.raise(finding, now)) {
+        report.flagged.push(flagKey(finding));
+        audits.push(flagAudit('drift.flag', finding, byId));
+      }
+    }
+    for (const flag of open) {
+      if (seen.has(flagKey(flag))) continue;
+      if (!judged(flag, holdings, busyIds, busyNames)) continue;
+      await flags.resolve(flag.id, now);
+      report.resolved.push(flagKey(flag));
+      audits.push(flagAudit('drift.resolve', flag, byId));
+    }
+    const store = DatabaseDockerEnvStore.inTransaction(trx);
+    for (const entry of audits) await store.appendAudit(entry);
+  });
+  for (const entry of audits) await deps.audit?.emit(entry);
+  return report;
+}

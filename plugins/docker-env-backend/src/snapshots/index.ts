@@ -1,0 +1,14 @@
+export { SnapshotStore } from './SnapshotStore';
+export type { SnapshotRecord, SnapshotRemoval } from './SnapshotStore';
+export {
+  recordSnapshotOutcome,
+  ENVIRONMENT_DELETED_REASON,
+  REQUESTED_DELETE_REASON,
+} from './snapshotRecords';
+export { mergeSnapshots, snapshotListFromConfig } from './snapshotList';
+export type { SnapshotList, SnapshotListItem } from './snapshotList';
+export { RETENTION_ACTOR, runSnapshotRetention } from './retentionTask';
+export {
+  retentionConfig,
+  scheduleSnapshotRetention,
+} from './scheduleRetention';

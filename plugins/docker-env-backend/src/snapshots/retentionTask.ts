@@ -1,0 +1,120 @@
+import { ConflictError } from '@backstage/errors';
+import type { Environment } from '@docker-env/plugin-docker-env-common';
+import type {
+  LxcSnapshot,
+  ProxmoxClient,
+} from '@docker-env/plugin-docker-env-node';
+import type { Knex } from 'knex';
+import { carriedFacts } from '../routes/lifecycle';
+import type { DockerEnvStore } from '../store';
+import { SnapshotStore } from './SnapshotStore';
+
+/** The actor the retention task writes in the audit log and the operations it queues. */
+export const RETENTION_ACTOR = 'system:retention';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What the retention task needs; `now` is the clock (tests fix it). */
+export interface RetentionTaskDeps {
+  knex: Knex;
+  store: DockerEnvStore;
+  /** Proxmox's snapshot list (built on first use by the scheduler, so a backend without Proxmox config starts). */
+  proxmox: () => Pick<ProxmoxClient, 'listSnapshots'>;
+  retentionDays: number;
+  now?: () => Date;
+}
+
+/** What one run queued, as `<environment>/<snapshot>`, for the log and tests. */
+export interface RetentionRunReport {
+  queued: string[];
+}
+
+/**
+ * One run of snapshot retention: every snapshot on a managed CT (made through the portal or outside it) older than
+ * `retentionDays` by its Proxmox `snaptime` (the recorded `createdAt` when Proxmox gives none) is deleted through a
+ * `snapshot_delete` operation (one per environment, naming all its expired snapshots), so the runner carries it
+ * through a crash, with an audit event per snapshot. An environment with an operation under way is left for the next
+ * run; a rerun finds nothing to do for what it queued.
+ */
+export async function runSnapshotRetention(
+  deps: RetentionTaskDeps,
+): Promise<RetentionRunReport> {
+  const now = (deps.now ?? (() => new Date()))();
+  const cutoff = now.getTime() - deps.retentionDays * DAY_MS;
+  const report: RetentionRunReport = { queued: [] };
+  const rows: { id: string }[] = await deps
+    .knex('environments')
+    .whereIn('status', ['ready', 'paused'])
+    .whereNotNull('vmid')
+    .select('id');
+  for (const { id } of rows) {
+    const environment = await deps.store.getEnvironmentById(id);
+    if (!environment?.vmid) continue;
+    const records = new Map(
+      (await new SnapshotStore(deps.knex).listLive(id)).map(r => [r.name, r]),
+    );
+    const takenAt = (s: LxcSnapshot) =>
+      s.snaptime !== undefined
+        ? s.snaptime * 1000
+        : Date.parse(records.get(s.name)?.createdAt ?? '') || now.getTime();
+    const expired = (
+      await deps.proxmox().listSnapshots(environment.vmid)
+    ).filter(s => takenAt(s) < cutoff);
+    if (expired.length === 0) continue;
+    const queued = await queueRetentionDelete(
+      deps,
+      environment,
+      expired.map(s => ({
+        name: s.name,
+        takenAt: new Date(takenAt(s)).toISOString(),
+        origin: records.has(s.name) ? 'portal' : 'outside',
+      })),
+    );
+    if (queued)
+      report.queued.push(...expired.map(s => `${environment.name}/${s.name}`));
+  }
+  return report;
+}
+
+async function queueRetentionDelete(
+  deps: RetentionTaskDeps,
+  environment: Environment,
+  expired: { name: string; takenAt: string; origin: string }[],
+): Promise<boolean> {
+  const facts = await carriedFacts(deps, environment);
+  const reason = `older than the ${deps.retentionDays}-day snapshot retention`;
+  try {
+    await deps.store.transaction(async tx => {
+      const current = await tx.getEnvironmentById(environment.id);
+      if (!current || current.status !== environment.status) return;
+      const operation = await tx.insertOperation({
+        environmentId: current.id,
+        kind: 'snapshot_delete',
+        input: {
+          ...facts,
+          vmid: current.vmid,
+          node: current.node,
+          snapshotNames: expired.map(s => s.name),
+          snapshotDeleteReason: reason,
+        },
+        requestedBy: RETENTION_ACTOR,
+        lockKey: `env:${current.id}`,
+      });
+      for (const snapshot of expired)
+        await tx.appendAudit({
+          actor: RETENTION_ACTOR,
+          action: 'environment.snapshot.delete',
+          target: current.name,
+          environmentId: current.id,
+          result: 'succeeded',
+          reason,
+          details: { operationId: operation.id, snapshot },
+        });
+    });
+  } catch (error) {
+    // an operation already holds the environment: the next run tries again
+    if (error instanceof ConflictError) return false;
+    throw error;
+  }
+  return true;
+}

@@ -1,0 +1,2 @@
+export * from './holdings';
+export * from './expectedRoute';
