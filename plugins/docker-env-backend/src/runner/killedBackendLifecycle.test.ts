@@ -101,7 +101,9 @@ describe.each(sharedDatabaseKinds())(
       });
     const run = async (environmentId: string, k: keyof typeof OUTCOMES) => {
       const op = await ended(
-        (await queueLifecycle(database.client(), environmentId, k)).operationId,
+        (
+          await queueLifecycle(database.client(), environmentId, k)
+        ).operationId,
       );
       expect(op.status).toBe('succeeded');
     };
@@ -133,9 +135,9 @@ describe.each(sharedDatabaseKinds())(
           .where({ id: environmentId })
           .first();
         const outcome = OUTCOMES[opKind];
-        expect(
-          op.status === 'succeeded' ? outcome.done : outcome.undone,
-        ).toBe(env.status);
+        expect(op.status === 'succeeded' ? outcome.done : outcome.undone).toBe(
+          env.status,
+        );
         // the database, the lab, the route folder and the edge agree (a delete made one final backup)
         await observer().expectAgreement(name);
         // undone: the same request finishes it now
