@@ -137,12 +137,15 @@ describe('full sync through the docker-env API', () => {
       metadata: { annotations: { 'docker-env.io/status': 'provisioning' } },
     });
 
-    await knex('environments').where({ name: 'synced-env' }).update({
-      status: 'ready',
-      vmid: 123,
-      node: 'pve1',
-      url: 'https://synced-env.apps.test',
-    });
+    await knex('environments')
+      .where({ name: 'synced-env' })
+      .update({
+        status: 'ready',
+        vmid: 123,
+        node: 'pve1',
+        url: 'https://synced-env.apps.test',
+        facts: JSON.stringify({ vmid: 123, netboxVmId: 41, endpointId: 7 }),
+      });
     const changed = await syncUntil(async () => {
       const e = await entity('synced-env');
       return e?.metadata?.annotations?.['docker-env.io/status'] === 'ready'
@@ -152,6 +155,8 @@ describe('full sync through the docker-env API', () => {
     expect(changed.metadata.annotations).toMatchObject({
       'docker-env.io/vmid': '123',
       'docker-env.io/node': 'pve1',
+      'docker-env.io/netbox-vm-id': '41',
+      'docker-env.io/portainer-endpoint-id': '7',
     });
     expect(changed.metadata.links).toEqual([
       expect.objectContaining({ url: 'https://synced-env.apps.test' }),

@@ -79,6 +79,8 @@ export function anEnvironment(
     purpose: 'demo app',
     vmid: 120,
     node: 'pve1',
+    netboxVmId: 7,
+    portainerEndpointId: 3,
     createdBy: 'user:default/alice',
     updatedAt: '2026-11-30T10:01:00.000Z',
     ...overrides,

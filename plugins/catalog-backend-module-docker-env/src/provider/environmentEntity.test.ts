@@ -27,6 +27,8 @@ describe('environmentToEntity', () => {
             '6f1c2c1e-0000-4000-8000-000000000001',
           'docker-env.io/vmid': '4012',
           'docker-env.io/node': 'pve1',
+          'docker-env.io/netbox-vm-id': '17',
+          'docker-env.io/portainer-endpoint-id': '12',
         },
         links: [
           {
@@ -46,7 +48,7 @@ describe('environmentToEntity', () => {
     });
   });
 
-  it('leaves out what a record does not have yet, and adds NetBox/Portainer ids when it has them', () => {
+  it('leaves out what a record does not have yet', () => {
     const pending = environmentToEntity(
       testEnvironment({
         status: 'pending_approval',
@@ -54,6 +56,8 @@ describe('environmentToEntity', () => {
         portainerUrl: null,
         vmid: null,
         node: null,
+        netboxVmId: null,
+        portainerEndpointId: null,
         purpose: '',
       }),
       { baseUrl },
@@ -63,16 +67,13 @@ describe('environmentToEntity', () => {
       expect.arrayContaining(['docker-env.io/vmid']),
     );
     expect(pending.metadata.annotations!['docker-env.io/node']).toBeUndefined();
-    expect(pending.metadata.description).toMatch(/^Docker environment \(size/);
-
-    const withIds = environmentToEntity(
-      { ...testEnvironment(), netboxId: 17, portainerEndpointId: '12' },
-      { baseUrl },
+    expect(Object.keys(pending.metadata.annotations!)).not.toEqual(
+      expect.arrayContaining(['docker-env.io/netbox-vm-id']),
     );
-    expect(withIds.metadata.annotations).toMatchObject({
-      'docker-env.io/netbox-id': '17',
-      'docker-env.io/portainer-endpoint-id': '12',
-    });
+    expect(
+      pending.metadata.annotations!['docker-env.io/portainer-endpoint-id'],
+    ).toBeUndefined();
+    expect(pending.metadata.description).toMatch(/^Docker environment \(size/);
   });
 
   it('publishes exactly the statuses that hold a name', () => {

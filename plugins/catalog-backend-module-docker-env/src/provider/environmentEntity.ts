@@ -19,9 +19,9 @@ export const ENVIRONMENT_ID_ANNOTATION = 'docker-env.io/environment-id';
 export const VMID_ANNOTATION = 'docker-env.io/vmid';
 /** Annotation carrying the Proxmox node the container runs on. */
 export const NODE_ANNOTATION = 'docker-env.io/node';
-/** Annotation carrying the NetBox id of the environment's record, when the API returns one. */
-export const NETBOX_ID_ANNOTATION = 'docker-env.io/netbox-id';
-/** Annotation carrying the Portainer endpoint id, when the API returns one. */
+/** Annotation carrying the NetBox id of the environment's virtual machine, once provisioning registered it. */
+export const NETBOX_VM_ID_ANNOTATION = 'docker-env.io/netbox-vm-id';
+/** Annotation carrying the Portainer endpoint id of the environment's agent, once provisioning registered it. */
 export const PORTAINER_ENDPOINT_ID_ANNOTATION =
   'docker-env.io/portainer-endpoint-id';
 
@@ -46,15 +46,9 @@ function optionalId(value: unknown): string | undefined {
     : undefined;
 }
 
-/**
- * Maps an environment record of the docker-env API to its `resource:default/<name>` entity.
- * `netboxId` and `portainerEndpointId` are published when the API's record carries them (it does not yet).
- */
+/** Maps an environment record of the docker-env API to its `resource:default/<name>` entity. */
 export function environmentToEntity(
-  environment: Environment & {
-    netboxId?: unknown;
-    portainerEndpointId?: unknown;
-  },
+  environment: Environment,
   options: { baseUrl: string },
 ): Entity {
   const location = providerLocation(options.baseUrl);
@@ -68,7 +62,7 @@ export function environmentToEntity(
   const optional: Array<[string, string | undefined]> = [
     [VMID_ANNOTATION, optionalId(environment.vmid)],
     [NODE_ANNOTATION, environment.node ?? undefined],
-    [NETBOX_ID_ANNOTATION, optionalId(environment.netboxId)],
+    [NETBOX_VM_ID_ANNOTATION, optionalId(environment.netboxVmId)],
     [
       PORTAINER_ENDPOINT_ID_ANNOTATION,
       optionalId(environment.portainerEndpointId),

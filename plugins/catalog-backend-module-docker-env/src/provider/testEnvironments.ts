@@ -20,6 +20,8 @@ export function testEnvironment(
     portainerUrl: 'https://portainer.example.test/#!/12/docker/dashboard',
     vmid: 4012,
     node: 'pve1',
+    netboxVmId: 17,
+    portainerEndpointId: 12,
     createdBy: 'user:default/alice',
     createdAt: '2026-12-01T10:00:00.000Z',
     updatedAt: '2026-12-01T10:05:00.000Z',

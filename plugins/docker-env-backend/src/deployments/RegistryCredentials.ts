@@ -1,13 +1,21 @@
-import type { RegistryAuth } from '@docker-env/plugin-docker-env-node';
+import type {
+  OperationStep,
+  RegistryAuth,
+} from '@docker-env/plugin-docker-env-node';
 import { randomUUID } from 'node:crypto';
 
 /** How long credentials are kept when the rollout never ends (a crashed runner elsewhere). */
 const MAX_AGE_MS = 2 * 3_600_000;
 
+/** Why a rollout taken over by another replica (or a restarted one) fails at `pull`. */
+export const CREDENTIALS_NOT_HELD =
+  'registry credentials were held by the replica that accepted the request; redeploy';
+
 /**
  * Registry credentials of deployments, in the memory of the replica that accepted the request only: the operation's
- * recorded input holds a random reference, never the credentials. A rollout resumed by another replica pulls
- * without them (a private image then fails at `pull` and rolls back). Forgotten when the deployment ends.
+ * recorded input holds a random reference, never the credentials. A rollout another replica (or a restarted one)
+ * takes over at its `pull` fails there with {@link CREDENTIALS_NOT_HELD} and rolls back; one taken over after the
+ * pull needs none. Forgotten when the deployment ends.
  */
 export class RegistryCredentials {
   private readonly held = new Map<
@@ -31,4 +39,18 @@ export class RegistryCredentials {
   forget(ref: unknown): void {
     if (typeof ref === 'string') this.held.delete(ref);
   }
+}
+
+/**
+ * `pull` of a rollout whose request carried registry credentials this replica does not hold: it fails with
+ * {@link CREDENTIALS_NOT_HELD} before it reaches the engine (a pull without them could fetch a stale public image of
+ * the same name, or fail with the registry's less telling 401).
+ */
+export function pullWithoutHeldCredentials(pull: OperationStep): OperationStep {
+  return {
+    ...pull,
+    async run() {
+      throw new Error(CREDENTIALS_NOT_HELD);
+    },
+  };
 }

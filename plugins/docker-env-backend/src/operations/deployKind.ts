@@ -7,7 +7,10 @@ import {
   type OperationStep,
   type RolloutSpec,
 } from '@docker-env/plugin-docker-env-node';
-import type { RegistryCredentials } from '../deployments/RegistryCredentials';
+import {
+  pullWithoutHeldCredentials,
+  type RegistryCredentials,
+} from '../deployments/RegistryCredentials';
 import type { OperationKindDefinition } from '../runner';
 import { seededStep } from './registry';
 
@@ -18,7 +21,8 @@ import { seededStep } from './registry';
  * containers or none.
  *
  * Registry credentials are never part of the recorded input: it carries `credentialsRef`, which `credentials` (the
- * memory of the replica that accepted the request) resolves.
+ * memory of the replica that accepted the request) resolves. Where they are not held (another replica or a restarted
+ * one took the rollout over), `pull` fails with a reason that says so; the steps after it need none.
  */
 export function deployKindFromConfig(
   config: Config,
@@ -29,6 +33,7 @@ export function deployKindFromConfig(
     onInterrupted: 'rerun',
     steps: (_target, input) => {
       const auth = credentials?.get(input.credentialsRef);
+      const notHeld = input.credentialsRef !== undefined && !auth;
       const spec = assertRolloutSpec({
         ...(input.deployment as object),
         ...(auth ? { registryAuth: auth } : {}),
@@ -38,7 +43,14 @@ export function deployKindFromConfig(
         const settings = readRolloutConfig(config);
         build = s => buildRolloutSteps(deps, settings, s);
       }
-      return build(spec).map(step => seededStep(step, input));
+      return build(spec).map(step =>
+        seededStep(
+          notHeld && step.name === 'pull'
+            ? pullWithoutHeldCredentials(step)
+            : step,
+          input,
+        ),
+      );
     },
   };
 }

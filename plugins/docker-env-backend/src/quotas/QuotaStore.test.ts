@@ -85,6 +85,7 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
       memoryMb: 4096,
       diskGb: 32,
       environments: 2,
+      containers: 0,
     });
   });
 

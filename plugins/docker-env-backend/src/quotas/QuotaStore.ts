@@ -98,7 +98,7 @@ export class QuotaStore {
       .merge();
   }
 
-  /** What the owner's environments that hold a name hold (pending approval included). */
+  /** What the owner's environments that hold a name hold (pending approval included), and their containers. */
   async usage(owner: string): Promise<QuotaUsage> {
     const row: any = await this.db('environments')
       .where({ owner })
@@ -109,11 +109,13 @@ export class QuotaStore {
         this.db.raw('COALESCE(SUM(memory_mb), 0) AS mem'),
         this.db.raw('COALESCE(SUM(disk_gb), 0) AS disk'),
       );
+    const containers = await this.deployedContainers(owner);
     return {
       cpuCores: Number(row?.cpu ?? 0),
       memoryMb: Number(row?.mem ?? 0),
       diskGb: Number(row?.disk ?? 0),
       environments: Number(row?.n ?? 0),
+      containers: containers.size,
     };
   }
 

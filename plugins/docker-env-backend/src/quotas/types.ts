@@ -7,12 +7,14 @@ export interface QuotaLimits {
   containers: number;
 }
 
-/** What an owner's environments hold now (containers are counted by the deployments part; see README). */
+/** What an owner's environments hold now. */
 export interface QuotaUsage {
   cpuCores: number;
   memoryMb: number;
   diskGb: number;
   environments: number;
+  /** Distinct deployed containers, as the container quota counts them ({@link QuotaStore.deployedContainers}). */
+  containers: number;
 }
 
 /** `GET /quotas?owner=`: the effective quota, where it comes from, and the usage. */

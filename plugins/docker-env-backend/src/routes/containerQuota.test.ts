@@ -51,6 +51,15 @@ describe.each(databases.eachSupportedId())(
           port: 8000,
           healthPath: '/health',
         });
+    /** `GET /quotas?owner=` of alice: her usage. */
+    const usage = async () => {
+      const res = await request(server)
+        .get(`${API}/quotas`)
+        .query({ owner: 'user:default/alice' })
+        .set('Authorization', ALICE);
+      expect(res.status).toBe(200);
+      return res.body.usage;
+    };
     /** Ends every deploy as `status` (rollouts are not run here; the rate limit counts them all, so keep few). */
     const finishDeploys = (status: string) =>
       knex('operations')
@@ -77,6 +86,7 @@ describe.each(databases.eachSupportedId())(
       // the same name in another environment is another container; a queued deploy reserves its container
       expect((await deploy(two, 'web')).status).toBe(202);
       expect((await deploy(two, 'api')).status).toBe(202);
+      expect((await usage()).containers).toBe(3);
       const over = await deploy(one, 'worker');
       expect(over.status).toBe(409);
       expect(over.body.error.message).toBe(
@@ -105,7 +115,10 @@ describe.each(databases.eachSupportedId())(
       await knex('environments')
         .where({ name: two.name })
         .update({ status: 'deleted' });
+      // left: one/web and one/worker
+      expect((await usage()).containers).toBe(2);
       expect((await deploy(one, 'cron')).status).toBe(202);
+      expect((await usage()).containers).toBe(3);
     });
   },
 );

@@ -111,7 +111,13 @@ describe('quotas and approvals', () => {
         environments: 2,
         containers: 5,
       },
-      usage: { cpuCores: 4, memoryMb: 8192, diskGb: 64, environments: 2 },
+      usage: {
+        cpuCores: 4,
+        memoryMb: 8192,
+        diskGb: 64,
+        environments: 2,
+        containers: 0,
+      },
     });
   });
 

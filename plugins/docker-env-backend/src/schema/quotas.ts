@@ -33,12 +33,19 @@ export const quotaSchemas = {
       usage: {
         type: ['object', 'null'],
         description: 'Null for the default quota itself.',
-        required: ['cpuCores', 'memoryMb', 'diskGb', 'environments'],
+        required: [
+          'cpuCores',
+          'memoryMb',
+          'diskGb',
+          'environments',
+          'containers',
+        ],
         properties: {
           cpuCores: count,
           memoryMb: count,
           diskGb: count,
           environments: count,
+          containers: count,
         },
       },
     },

@@ -100,6 +100,21 @@ describe.each(databases.eachSupportedId())(
       expect(await store.getEnvironmentById(created.id)).toEqual(updated);
     });
 
+    it('exposes the NetBox VM and Portainer endpoint ids provisioning recorded in facts', async () => {
+      const created = await store.insertEnvironment(newEnv());
+      expect(created).toMatchObject({
+        netboxVmId: null,
+        portainerEndpointId: null,
+      });
+      await store.updateEnvironment(created.id, {
+        facts: { vmid: 101, netboxVmId: 41, endpointId: 7 },
+      });
+      expect(await store.getEnvironmentById(created.id)).toMatchObject({
+        netboxVmId: 41,
+        portainerEndpointId: 7,
+      });
+    });
+
     it('lists with the permission filter applied in the query, and pages with a cursor', async () => {
       for (let i = 0; i < 5; i++) {
         await store.insertEnvironment(newEnv({ name: `mine-${i}` }));

@@ -54,8 +54,15 @@ export interface EnvironmentRow {
   updated_at: unknown;
 }
 
+/** A numeric id provisioning recorded in `facts` (`netboxVmId`, `endpointId`), else null. */
+function factId(facts: Record<string, unknown>, key: string): number | null {
+  const value = facts[key];
+  return typeof value === 'number' ? value : null;
+}
+
 /** Maps an `environments` row to the API shape. */
 export function toEnvironment(row: EnvironmentRow): Environment {
+  const facts = readJson<Record<string, unknown>>(row.facts, {});
   return {
     id: row.id,
     name: row.name,
@@ -72,6 +79,8 @@ export function toEnvironment(row: EnvironmentRow): Environment {
     portainerUrl: row.portainer_url ?? null,
     vmid: row.vmid === null || row.vmid === undefined ? null : Number(row.vmid),
     node: row.node ?? null,
+    netboxVmId: factId(facts, 'netboxVmId'),
+    portainerEndpointId: factId(facts, 'endpointId'),
     createdBy: row.created_by,
     createdAt: readTimestamp(row.created_at)!,
     updatedAt: readTimestamp(row.updated_at)!,

@@ -27,6 +27,10 @@ export interface Environment {
   portainerUrl: string | null;
   vmid: number | null;
   node: string | null;
+  /** NetBox id of the environment's virtual machine record, once provisioning registered it. */
+  netboxVmId: number | null;
+  /** Portainer endpoint id of the environment's agent, once provisioning registered it. */
+  portainerEndpointId: number | null;
   /** Entity ref of the user who requested it. */
   createdBy: string;
   /** ISO 8601. */

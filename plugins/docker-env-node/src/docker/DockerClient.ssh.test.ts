@@ -1,93 +1,38 @@
 import { InputError } from '@backstage/errors';
 import { DockerEngineSimulator } from '@docker-env/lab';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
-import { Connection, Server, utils } from 'ssh2';
 import { UpstreamApiError } from '../errors';
 import { normaliseHostKeySha256, pinnedHostVerifier } from '../ssh/hostKey';
 import { DockerClient } from './DockerClient';
+import {
+  generateParsableKeyPair,
+  startTestSshServer,
+} from '../ssh/__testUtils__/testSshServer';
 
 /**
  * An SSH server on 127.0.0.1 that does what a guest's sshd + `docker system dial-stdio` do:
  * each exec of that command is piped to the (lab) engine's TCP port.
  */
-/**
- * An ed25519 key pair that ssh2 can read back: about 1 in 200 keys from ssh2's own
- * generateKeyPairSync fail its OpenSSH parser ("Malformed OpenSSH private key").
- */
-function generateParsableKeyPair() {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const pair = utils.generateKeyPairSync('ed25519');
-    if (!(utils.parseKey(pair.private) instanceof Error)) return pair;
-  }
-  throw new Error('ssh2 generated no parsable ed25519 key in 50 attempts');
-}
-
-async function startDialStdioServer(
-  enginePort: number,
-  clientPublicKey: string,
-) {
-  const hostKey = generateParsableKeyPair();
-  const allowed = utils.parseKey(clientPublicKey) as any;
-  const commands: string[] = [];
-  const clients = new Set<Connection>();
-  const server = new Server({ hostKeys: [hostKey.private] }, client => {
-    clients.add(client);
-    client.on('close', () => clients.delete(client));
-    client.on('error', () => undefined);
-    client.on('authentication', ctx => {
-      if (ctx.method !== 'publickey' || ctx.username !== 'deploy')
-        return ctx.reject(['publickey']);
-      const key = ctx.key;
-      const same =
-        key.algo === allowed.type &&
-        key.data.length === allowed.getPublicSSH().length &&
-        timingSafeEqual(key.data, allowed.getPublicSSH());
-      if (!same) return ctx.reject(['publickey']);
-      if (
-        ctx.signature &&
-        !allowed.verify(ctx.blob!, ctx.signature, ctx.hashAlgo)
-      )
-        return ctx.reject(['publickey']);
-      return ctx.accept();
-    });
-    client.on('session', accept => {
-      accept().on('exec', (acceptExec, _reject, info) => {
-        commands.push(info.command);
-        const stream = acceptExec();
-        if (info.command !== 'docker system dial-stdio') {
-          stream.exit(127);
-          stream.end();
-          return;
-        }
-        const upstream = net.connect(enginePort, '127.0.0.1');
-        stream.pipe(upstream).pipe(stream);
-        upstream.on('error', () => stream.end());
-        upstream.on('close', () => {
-          stream.exit(0);
-          stream.end();
-        });
+function startDialStdioServer(enginePort: number, clientPublicKey: string) {
+  return startTestSshServer({
+    username: 'deploy',
+    clientPublicKey,
+    onExec(command, stream) {
+      if (command !== 'docker system dial-stdio') {
+        stream.exit(127);
+        stream.end();
+        return;
+      }
+      const upstream = net.connect(enginePort, '127.0.0.1');
+      stream.pipe(upstream).pipe(stream);
+      upstream.on('error', () => stream.end());
+      upstream.on('close', () => {
+        stream.exit(0);
+        stream.end();
       });
-    });
-  });
-  await new Promise<void>(resolve =>
-    server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  const blob = (utils.parseKey(hostKey.public) as any).getPublicSSH() as Buffer;
-  const fingerprint = `SHA256:${createHash('sha256')
-    .update(blob)
-    .digest('base64')
-    .replace(/=+$/, '')}`;
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    fingerprint,
-    commands,
-    /** Ends every connection (a refused handshake may still be mid-exchange) and stops listening. */
-    async close() {
-      for (const client of clients) client.end();
-      await new Promise<void>(resolve => server.close(() => resolve()));
     },
-  };
+  });
 }
 
 describe('DockerClient over SSH with a pinned host key', () => {

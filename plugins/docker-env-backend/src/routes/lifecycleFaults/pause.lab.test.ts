@@ -12,15 +12,11 @@ describeLifecycleFaults({
     else if (env.status === 'paused') await c.succeed('resume', name);
     return { name };
   },
-  afterFailure(before, after) {
-    expect(after).toEqual(before);
-  },
-  afterRetry(before, after) {
-    expect(after).toMatchObject({
-      status: 'paused',
-      ct: { status: 'stopped' },
-      portainer: before.portainer,
-      netbox: before.netbox,
-    });
-  },
+  afterFailure: before => before,
+  afterRetry: before => ({
+    status: 'paused',
+    ct: { status: 'stopped' },
+    portainer: before.portainer,
+    netbox: before.netbox,
+  }),
 });

@@ -12,13 +12,6 @@ describeLifecycleFaults({
     if (env?.status !== 'paused') await c.succeed('pause', name);
     return { name };
   },
-  afterFailure(before, after) {
-    expect(after).toEqual(before);
-  },
-  afterRetry(_before, after) {
-    expect(after).toMatchObject({
-      status: 'ready',
-      running: ['docker-env-welcome'],
-    });
-  },
+  afterFailure: before => before,
+  afterRetry: () => ({ status: 'ready', running: ['docker-env-welcome'] }),
 });

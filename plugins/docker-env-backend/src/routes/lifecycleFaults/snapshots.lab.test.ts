@@ -32,12 +32,8 @@ describeLifecycleFaults({
     for (const s of held.snapshots) await c.succeed('snapshot_delete', name, s);
     return { name };
   },
-  afterFailure(before, after) {
-    expect(after).toEqual(before);
-  },
-  afterRetry(before, after) {
-    expect(after).toEqual({ ...before, snapshots: [expect.any(String)] });
-  },
+  afterFailure: before => before,
+  afterRetry: before => ({ ...before, snapshots: [expect.any(String)] }),
 });
 
 // A failed rollback rolls forward: the environment stays ready and served at its address; the retry rolls back again.
@@ -50,12 +46,8 @@ describeLifecycleFaults({
       await c.succeed('snapshot_create', name);
     return { name, snapshot: await lastSnapshot(c, name) };
   },
-  afterFailure(before, after) {
-    expect(after.snapshots).toEqual(before.snapshots);
-  },
-  afterRetry(before, after) {
-    expect(after.snapshots).toEqual(before.snapshots);
-  },
+  afterFailure: before => ({ snapshots: before.snapshots }),
+  afterRetry: before => ({ snapshots: before.snapshots }),
 });
 
 // A failed snapshot delete leaves the snapshot; the retry deletes it.
@@ -67,10 +59,6 @@ describeLifecycleFaults({
     await c.succeed('snapshot_create', name);
     return { name, snapshot: await lastSnapshot(c, name) };
   },
-  afterFailure(before, after) {
-    expect(after).toEqual(before);
-  },
-  afterRetry(before, after) {
-    expect(after).toEqual({ ...before, snapshots: [] });
-  },
+  afterFailure: before => before,
+  afterRetry: before => ({ ...before, snapshots: [] }),
 });

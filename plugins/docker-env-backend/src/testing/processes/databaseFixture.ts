@@ -61,8 +61,13 @@ export async function sharedDatabase(
       (client ??= knexFactory({ client: 'pg', connection: url.toString() })),
     async dispose() {
       await client?.destroy();
+      // every plugin of the backend got its own database with this prefix
       const admin = knexFactory({ client: 'pg', connection });
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [database]);
+      const rows = await admin('pg_database')
+        .where('datname', 'like', `${prefix}%`)
+        .select('datname');
+      for (const { datname } of rows)
+        await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [datname]);
       await admin.destroy();
     },
   };

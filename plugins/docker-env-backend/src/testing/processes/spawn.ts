@@ -109,9 +109,20 @@ export interface BackendProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `backendMain.ts` with `config` (backend.* is filled in) and waits until it answers. */
+/** Options of {@link startBackendProcess}. */
+export interface BackendProcessOptions {
+  /** The backend's entry file; default `backendMain.ts` (the docker-env plugin alone). */
+  entry?: string;
+  /** Runs it as its own process group, which `kill()` ends as a whole. */
+  processGroup?: boolean;
+  /** How long it may take to answer on `/api/docker-env/health`; default 60 s. */
+  startTimeoutMs?: number;
+}
+
+/** Starts `backendMain.ts` (or `entry`) with `config` (backend.* is filled in) and waits until it answers. */
 export async function startBackendProcess(
   config: JsonObject,
+  options: BackendProcessOptions = {},
 ): Promise<BackendProcess> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -135,16 +146,18 @@ export async function startBackendProcess(
     [
       '-r',
       TRANSFORM,
-      path.join(
-        // eslint-disable-next-line no-restricted-syntax -- test-only helper, run from source, never built
-        __dirname,
-        'backendMain.ts',
-      ),
+      options.entry ??
+        path.join(
+          // eslint-disable-next-line no-restricted-syntax -- test-only helper, run from source, never built
+          __dirname,
+          'backendMain.ts',
+        ),
       '--config',
       file,
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.processGroup,
       env: { ...process.env, NODE_ENV: 'production' },
     },
   );
@@ -152,19 +165,31 @@ export async function startBackendProcess(
   const exited = new Promise(r =>
     child.exitCode !== null ? r(0) : child.once('exit', r),
   );
-  for (let i = 0; ; i++) {
+  const end = async (signal: NodeJS.Signals) => {
+    // exitCode stays null for a process a signal ended
+    if (child.exitCode === null && child.signalCode === null) {
+      if (options.processGroup) process.kill(-child.pid!, signal);
+      else child.kill(signal);
+    }
+    await exited;
+  };
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  for (;;) {
     const ok = await fetch(`${baseUrl}/api/docker-env/health`)
       .then(r => r.ok)
       .catch(() => false);
     if (ok) break;
-    if (i > 1200 || child.exitCode !== null)
+    if (
+      Date.now() > deadline ||
+      child.exitCode !== null ||
+      child.signalCode !== null
+    ) {
+      await end('SIGKILL');
+      await fs.rm(dir, { recursive: true, force: true });
       throw new Error(`the backend did not start:\n${output()}`);
+    }
     await new Promise(r => setTimeout(r, 50));
   }
-  const end = async (signal: NodeJS.Signals) => {
-    if (child.exitCode === null) child.kill(signal);
-    await exited;
-  };
   return {
     baseUrl,
     output,
@@ -174,4 +199,25 @@ export async function startBackendProcess(
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A backend on `database` whose runner takes over a killed one's operations within seconds: claims are leased for
+ * 2 s, expired ones looked for every second, the queue polled every 100 ms.
+ */
+export function startRecoveringBackend(
+  database: JsonObject,
+  dockerEnv: JsonObject,
+): Promise<BackendProcess> {
+  return startBackendProcess({
+    backend: { database },
+    dockerEnv: {
+      ...dockerEnv,
+      runner: {
+        pollIntervalMs: 100,
+        leaseSeconds: 2,
+        recoveryFrequencySeconds: 1,
+      },
+    },
+  });
 }

@@ -1,0 +1,11 @@
+import { sharedDatabaseKinds } from '../testing/processes/databaseFixture';
+import { describeKilledLifecycle } from '../testing/processes/killedLifecycle';
+
+jest.setTimeout(300_000);
+
+if (sharedDatabaseKinds().includes('postgres'))
+  describeKilledLifecycle('postgres');
+else
+  it.todo(
+    'a backend killed during a lifecycle operation on PostgreSQL (set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)',
+  );
