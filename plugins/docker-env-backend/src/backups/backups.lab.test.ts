@@ -156,6 +156,17 @@ describe('final backups against the lab, through the API', () => {
       ['user:default/root', 'back'],
     ]);
 
+    // the owner is told, as for a new environment
+    await eventually(async () => {
+      const sent = await knex('deliveries').where({
+        environment_id: back.id,
+        channel: 'notification',
+        event: 'environment.ready',
+      });
+      if (sent.map(d => d.recipient).join() !== 'user:default/alice')
+        throw new Error(`notices: ${JSON.stringify(sent)}`);
+    });
+
     // the name is taken now
     expect((await restore(as('root'), { name: 'back' })).status).toBe(409);
 
