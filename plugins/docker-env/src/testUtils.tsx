@@ -43,6 +43,10 @@ export function mockDockerEnvApi(
     'revokeDeployToken',
     'listDeployments',
     'getDeployment',
+    'listDrift',
+    'getEnvironmentDrift',
+    'listFinalBackups',
+    'restoreFinalBackup',
   ];
   const api = Object.fromEntries(
     names.map(name => [

@@ -3,6 +3,10 @@ import {
   ApprovalRequest,
   AuditEvent,
   Container,
+  DriftFlag,
+  DriftKind,
+  DriftResourceKind,
+  FinalBackup,
   CreatedDeployToken,
   DeployToken,
   Environment,
@@ -21,6 +25,15 @@ export interface ListEnvironmentsOptions {
   status?: string;
   limit?: number;
   cursor?: string;
+}
+
+/** Filters of `GET /drift`; open flags when `state` is left out. */
+export interface ListDriftOptions {
+  environment?: string;
+  kind?: DriftKind;
+  resourceKind?: DriftResourceKind;
+  state?: 'open' | 'resolved' | 'all';
+  limit?: number;
 }
 
 /** The browser's view of the docker-env backend plugin (paths as in product.md's API table). */
@@ -74,6 +87,17 @@ export interface DockerEnvApi {
   /** The deployment history (deploy operations). */
   listDeployments(name: string): Promise<Operation[]>;
   getDeployment(name: string, id: string): Promise<Operation>;
+  /** Admins: the reconciler's drift flags. */
+  listDrift(options?: ListDriftOptions): Promise<DriftFlag[]>;
+  /** The open drift flags of one environment (whoever may read it). */
+  getEnvironmentDrift(name: string): Promise<DriftFlag[]>;
+  /** Admins: the final backups of deleted environments not pruned yet. */
+  listFinalBackups(): Promise<FinalBackup[]>;
+  /** Admins: restores a final backup into a new environment `name` (same owner and size). */
+  restoreFinalBackup(
+    id: string,
+    name: string,
+  ): Promise<{ environment: Environment; operation: Operation }>;
 }
 
 /** API reference for {@link DockerEnvApi}. */

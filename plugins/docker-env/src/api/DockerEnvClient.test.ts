@@ -170,4 +170,52 @@ describe('DockerEnvClient', () => {
     expect(await client.listDeployments('demo')).toEqual([{ id: 'd1' }]);
     expect(await client.getDeployment('demo', 'd1')).toEqual({ id: 'd1' });
   });
+
+  it("reads drift flags with the filters, and one environment's flags", async () => {
+    let url: URL | undefined;
+    server.use(
+      http.get(`${base}/drift`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json({ items: [{ id: 1, kind: 'orphan' }] });
+      }),
+      http.get(`${base}/environments/:name/drift`, ({ params }) =>
+        HttpResponse.json({ items: [{ id: 2, environmentName: params.name }] }),
+      ),
+    );
+    expect(await client.listDrift({ kind: 'ct_stopped', limit: 50 })).toEqual([
+      { id: 1, kind: 'orphan' },
+    ]);
+    expect(url?.searchParams.get('kind')).toBe('ct_stopped');
+    expect(url?.searchParams.get('limit')).toBe('50');
+    expect(url?.searchParams.has('environment')).toBe(false);
+    expect(await client.getEnvironmentDrift('a b')).toEqual([
+      { id: 2, environmentName: 'a b' },
+    ]);
+  });
+
+  it('lists final backups and restores one under a new name', async () => {
+    let body: unknown;
+    server.use(
+      http.get(`${base}/backups`, () =>
+        HttpResponse.json({ items: [{ id: 'b1', environment: 'old' }] }),
+      ),
+      http.post(`${base}/backups/:id/restore`, async ({ request, params }) => {
+        body = await request.json();
+        return HttpResponse.json(
+          {
+            environment: { name: 'back', id: params.id },
+            operation: { id: 'op', kind: 'restore' },
+          },
+          { status: 202 },
+        );
+      }),
+    );
+    expect(await client.listFinalBackups()).toEqual([
+      { id: 'b1', environment: 'old' },
+    ]);
+    const answer = await client.restoreFinalBackup('b1', 'back');
+    expect(body).toEqual({ name: 'back' });
+    expect(answer.environment).toEqual({ name: 'back', id: 'b1' });
+    expect(answer.operation.kind).toBe('restore');
+  });
 });

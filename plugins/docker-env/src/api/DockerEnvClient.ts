@@ -1,11 +1,17 @@
 import { ResponseError } from '@backstage/errors';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { DockerEnvApi, ListEnvironmentsOptions } from './DockerEnvApi';
+import {
+  DockerEnvApi,
+  ListDriftOptions,
+  ListEnvironmentsOptions,
+} from './DockerEnvApi';
 import {
   ApprovalRequest,
   AuditEvent,
   Container,
   CreatedDeployToken,
+  DriftFlag,
+  FinalBackup,
   DeployToken,
   Environment,
   NameAvailability,
@@ -212,6 +218,32 @@ export class DockerEnvClient implements DockerEnvApi {
 
   async getDeployment(name: string, id: string): Promise<Operation> {
     return this.request(`/environments/${enc(name)}/deployments/${enc(id)}`);
+  }
+
+  async listDrift(options: ListDriftOptions = {}): Promise<DriftFlag[]> {
+    return itemsOf(
+      await this.request(
+        `/drift${query({ ...options } as Record<string, string>)}`,
+      ),
+    );
+  }
+
+  async getEnvironmentDrift(name: string): Promise<DriftFlag[]> {
+    return itemsOf(await this.request(`/environments/${enc(name)}/drift`));
+  }
+
+  async listFinalBackups(): Promise<FinalBackup[]> {
+    return itemsOf(await this.request('/backups'));
+  }
+
+  async restoreFinalBackup(
+    id: string,
+    name: string,
+  ): Promise<{ environment: Environment; operation: Operation }> {
+    return this.request(`/backups/${enc(id)}/restore`, {
+      method: 'POST',
+      body: { name },
+    });
   }
 
   /** Lifecycle calls answer `202` with the operation, or `{operation}`. */

@@ -95,3 +95,56 @@ export interface DeployToken {
 export interface CreatedDeployToken extends DeployToken {
   token: string;
 }
+
+/** What kind of drift a reconciler flag says (`GET /drift`). */
+export type DriftKind =
+  | 'ct_missing'
+  | 'ct_stopped'
+  | 'ct_running'
+  | 'route_missing'
+  | 'route_changed'
+  | 'endpoint_missing'
+  | 'netbox_missing'
+  | 'orphan';
+
+/** The kind of resource a drift flag is about. */
+export type DriftResourceKind =
+  | 'ct'
+  | 'route'
+  | 'portainer_endpoint'
+  | 'netbox_vm';
+
+/** A drift flag the reconciler raised: something out of line between the records and the systems. */
+export interface DriftFlag {
+  id: number;
+  kind: DriftKind;
+  resourceKind: DriftResourceKind;
+  /** The vmid, route id, Portainer endpoint id or NetBox VM id (the name where the resource is missing). */
+  resourceId: string;
+  environmentId: string | null;
+  environmentName: string | null;
+  /** The reconciler's own detail (what it saw). */
+  detail: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  /** Null while the drift lasts. */
+  resolvedAt: string | null;
+}
+
+/** A deleted environment's final backup (`GET /backups`, admins). */
+export interface FinalBackup {
+  id: string;
+  environmentId: string;
+  /** The deleted environment's name and owner. */
+  environment: string;
+  owner: string;
+  volid: string;
+  node: string;
+  vmid: number;
+  operationId: string;
+  createdAt: string;
+  /** When retention prunes it. */
+  expiresAt: string;
+  /** The id of the environment the last restore of it made, if any. */
+  restoredTo: string | null;
+}

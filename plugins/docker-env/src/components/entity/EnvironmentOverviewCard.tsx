@@ -11,6 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { AsyncButton } from '../common/AsyncButton';
 import { formatSize, formatTime } from '../common/format';
+import { EnvironmentDriftNotice } from '../drift/EnvironmentDriftNotice';
 import { StatusChip } from '../common/status';
 import { useEnvironmentPermissions } from '../common/usePermissions';
 import { EnvironmentActions } from './EnvironmentActions';
@@ -77,6 +78,7 @@ export function EnvironmentOverviewCard() {
           ),
         }}
       />
+      <EnvironmentDriftNotice name={env.name} api={api} />
       <Box mt={2}>
         <EnvironmentActions
           env={env}
