@@ -292,21 +292,5 @@ describe.each(databases.eachSupportedId())(
         clock.toISOString(),
       ]);
     });
-
-    it('allows one open flag per drift in the table itself', async () => {
-      const row = {
-        kind: 'orphan',
-        resource_kind: 'ct',
-        resource_id: '300',
-        detail: 'x',
-        first_seen_at: clock,
-        last_seen_at: clock,
-      };
-      await knex('drift_flags').insert(row);
-      await expect(knex('drift_flags').insert(row)).rejects.toThrow();
-      await knex('drift_flags').update({ resolved_at: clock });
-      await knex('drift_flags').insert(row);
-      expect(await open()).toEqual(['orphan ct 300']);
-    });
   },
 );
