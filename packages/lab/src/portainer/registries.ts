@@ -121,7 +121,7 @@ export function createRegistry(
       );
     }
   }
-  reg.Id = nextId('registry', 'a registry');
+  reg.Id = nextId('registry');
   state.registries.push(reg);
   return { status: 200, body: renderRegistry(reg) };
 }
