@@ -3,14 +3,7 @@ import { buildContainer } from './containerSpec';
 import { CONTAINER_NAME, type EngineDiskState } from './engineCore';
 import { EngineRuntime } from './engineRuntime';
 import { fakeSha256, parseImageRef, repoTag } from './images';
-import { type ContainerBehaviour, EngineError, rfc3339Nano } from './model';
-
-export {
-  DOCKER_DEFAULT_LATENCIES,
-  ENGINE_VERSION,
-  type DockerEngineOptions,
-  type EngineDiskState,
-} from './engineCore';
+import { type ContainerBehaviour, EngineError, markExited } from './model';
 
 /**
  * The in-memory Docker engine of one guest: images, containers, their programs, health checks
@@ -99,8 +92,7 @@ export class DockerEngine extends EngineRuntime {
     if (!c.State.Running && !c.State.Restarting) return false;
     if (manual) c.lab.manuallyStopped = true;
     if (c.State.Restarting) {
-      this.clearTimers(c.Id);
-      Object.assign(c.State, { Status: 'exited', Restarting: false });
+      this.cancelRestart(c);
       return true;
     }
     await this.halt(c, 0, 'SIGTERM');
@@ -207,10 +199,7 @@ export class DockerEngine extends EngineRuntime {
   /** The guest shuts down: every program ends; no restart happens until {@link DockerEngine.bootDaemon}. */
   async shutdown(): Promise<void> {
     for (const c of this.containers.values()) {
-      if (c.State.Restarting) {
-        this.clearTimers(c.Id);
-        Object.assign(c.State, { Status: 'exited', Restarting: false });
-      }
+      if (c.State.Restarting) this.cancelRestart(c);
       if (c.State.Running) await this.halt(c, 0, '15');
     }
   }
@@ -259,15 +248,7 @@ export class DockerEngine extends EngineRuntime {
       c.lab.startedAtNs = undefined;
       c.lab.lastSample = undefined;
       if (wasRunning || c.State.Restarting || c.State.Paused) {
-        Object.assign(c.State, {
-          Status: 'exited',
-          Running: false,
-          Paused: false,
-          Restarting: false,
-          Pid: 0,
-          ExitCode: 255,
-          FinishedAt: rfc3339Nano(new Date()),
-        });
+        markExited(c, 255);
         if (c.State.Health) c.State.Health.Status = 'starting';
         if (resumeRunning) this.resume.add(c.Id);
       }

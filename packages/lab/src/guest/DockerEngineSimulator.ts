@@ -1,6 +1,7 @@
 import { LabControl } from '../core';
 import { ClosableServer } from '../core/ClosableServer';
-import { DOCKER_DEFAULT_LATENCIES, DockerEngine } from './DockerEngine';
+import { DockerEngine } from './DockerEngine';
+import { DOCKER_DEFAULT_LATENCIES } from './engineCore';
 import type { LabImageSpec } from './images';
 import { engineApp } from './servers';
 

@@ -1,11 +1,8 @@
 import { LabControl } from '../core';
 import { ClosableServer } from '../core/ClosableServer';
 import type { GuestDisk, GuestHost, GuestSpec } from '../core/GuestHost';
-import {
-  DOCKER_DEFAULT_LATENCIES,
-  DockerEngine,
-  type EngineDiskState,
-} from './DockerEngine';
+import { DockerEngine } from './DockerEngine';
+import { DOCKER_DEFAULT_LATENCIES, type EngineDiskState } from './engineCore';
 import type { LabImageSpec } from './images';
 import { AGENT_VERSION, agentApp, engineApp } from './servers';
 

@@ -1,6 +1,7 @@
 // The Docker API system bodies: `GET /version` and `GET /info`.
 import os from 'node:os';
-import { type DockerEngine, ENGINE_VERSION } from './DockerEngine';
+import type { DockerEngine } from './DockerEngine';
+import { ENGINE_VERSION } from './engineCore';
 import { rfc3339Nano } from './model';
 
 export function versionBody(engine: DockerEngine) {

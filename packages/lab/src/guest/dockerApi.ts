@@ -4,7 +4,8 @@ import {
   listContainers,
   listImages,
 } from './apiViews';
-import { type DockerEngine, ENGINE_VERSION } from './DockerEngine';
+import type { DockerEngine } from './DockerEngine';
+import { ENGINE_VERSION } from './engineCore';
 import { EngineError } from './model';
 import {
   type Req,

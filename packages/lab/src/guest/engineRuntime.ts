@@ -7,7 +7,7 @@ import {
   healthDisabled,
   runProbe,
 } from './health';
-import { rfc3339Nano, type SimContainer } from './model';
+import { markExited, rfc3339Nano, type SimContainer } from './model';
 
 /**
  * The running side of an engine: each container's program, its timers, health checks, exits
@@ -164,19 +164,17 @@ export abstract class EngineRuntime extends EngineCore {
     if (c.lab.startedAtMs) c.lab.cpuNs += cpuNsSince(c);
     c.lab.startedAtMs = undefined;
     if (signal) this.emitContainer(c, 'kill', { signal });
-    Object.assign(c.State, {
-      Status: 'exited',
-      Running: false,
-      Paused: false,
-      Restarting: false,
-      Pid: 0,
-      ExitCode: exitCode,
-      FinishedAt: rfc3339Nano(new Date()),
-    });
+    markExited(c, exitCode);
     if (c.State.Health) c.State.Health.Status = 'unhealthy';
     c.NetworkSettings.Ports = {};
     c.NetworkSettings.IPAddress = '';
     this.emitContainer(c, 'die', { exitCode: String(exitCode) });
+  }
+
+  /** Drops a pending restart: the container stays exited. */
+  protected cancelRestart(c: SimContainer) {
+    this.clearTimers(c.Id);
+    Object.assign(c.State, { Status: 'exited', Restarting: false });
   }
 
   protected forget(c: SimContainer) {

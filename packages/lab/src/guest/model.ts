@@ -144,5 +144,18 @@ export function rfc3339Nano(d: Date): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
 }
 
+/** Marks a container exited now with `exitCode` (its program is gone, nothing restarts it yet). */
+export function markExited(c: SimContainer, exitCode: number): void {
+  Object.assign(c.State, {
+    Status: 'exited',
+    Running: false,
+    Paused: false,
+    Restarting: false,
+    Pid: 0,
+    ExitCode: exitCode,
+    FinishedAt: rfc3339Nano(new Date()),
+  });
+}
+
 /** Go's zero time, which the engine prints for "never". */
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

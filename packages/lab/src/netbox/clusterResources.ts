@@ -1,11 +1,7 @@
 // NetBox clusters: cluster types and clusters.
 import { CLUSTER_STATUS, type NetBoxState } from './model';
 import type { NetBoxSerializer } from './serializer';
-import {
-  customFieldFilters,
-  missingRequired,
-  writeCustomFields,
-} from './customFields';
+import { checkCustomFields, customFieldFilters } from './customFields';
 import { BodyValidator, type FieldErrors } from './validate';
 import {
   type Resource,
@@ -64,22 +60,16 @@ export function clusterTypeResource(
       ) {
         v.add('slug', 'cluster type with this slug already exists.');
       }
-      const customFields = writeCustomFields(
+      const cf = checkCustomFields(
         v,
         state,
         'virtualization.clustertype',
         existing?.custom_fields,
       );
-      if (!v.ok) return v.errors;
-      const cfError = missingRequired(
-        state,
-        'virtualization.clustertype',
-        customFields ?? existing?.custom_fields ?? {},
-      );
-      if (cfError) return cfError;
+      if ('errors' in cf) return cf.errors;
       const o = {
         ...stamp(existing, state, 'clusterType'),
-        custom_fields: customFields ?? existing?.custom_fields ?? {},
+        custom_fields: cf.values,
         name: name ?? existing!.name,
         slug: slug ?? existing!.slug,
         description: description ?? existing?.description ?? '',
@@ -143,22 +133,16 @@ export function clusterResource(
       });
       const comments = v.string('comments', { allowBlank: true });
       const tags = tagIds(v, state);
-      const customFields = writeCustomFields(
+      const cf = checkCustomFields(
         v,
         state,
         'virtualization.cluster',
         existing?.custom_fields,
       );
-      if (!v.ok) return v.errors;
-      const cfError = missingRequired(
-        state,
-        'virtualization.cluster',
-        customFields ?? existing?.custom_fields ?? {},
-      );
-      if (cfError) return cfError;
+      if ('errors' in cf) return cf.errors;
       return {
         ...stamp(existing, state, 'cluster'),
-        custom_fields: customFields ?? existing?.custom_fields ?? {},
+        custom_fields: cf.values,
         name: name ?? existing!.name,
         type: (type ?? existing!.type) as number,
         status: status ?? existing?.status ?? 'active',

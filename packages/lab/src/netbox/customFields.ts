@@ -196,6 +196,23 @@ export function missingRequired(
     : undefined;
 }
 
+/**
+ * Ends a write's validation with its custom fields, as NetBox orders it: the body's field errors
+ * first, then a required custom field left empty; otherwise the object's custom field values.
+ */
+export function checkCustomFields(
+  v: BodyValidator,
+  state: NetBoxState,
+  objectType: string,
+  existing: Record<string, unknown> | undefined,
+): { errors: FieldErrors } | { values: Record<string, unknown> } {
+  const written = writeCustomFields(v, state, objectType, existing);
+  if (!v.ok) return { errors: v.errors };
+  const values = written ?? existing ?? {};
+  const missing = missingRequired(state, objectType, values);
+  return missing ? { errors: missing } : { values };
+}
+
 /** `cf_<name>=<value>` list filters (unknown custom fields are ignored, as NetBox does). */
 export function customFieldFilters(
   state: NetBoxState,

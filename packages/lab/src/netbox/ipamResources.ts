@@ -1,11 +1,7 @@
 // NetBox IPAM: IP addresses.
 import { IP_STATUS, type NetBoxState } from './model';
 import type { NetBoxSerializer } from './serializer';
-import {
-  customFieldFilters,
-  missingRequired,
-  writeCustomFields,
-} from './customFields';
+import { checkCustomFields, customFieldFilters } from './customFields';
 import { BodyValidator, type FieldErrors } from './validate';
 import {
   type Resource,
@@ -97,22 +93,16 @@ export function ipAddressResource(
       }
       const aId = v.integer('assigned_object_id', { nullable: true, min: 0 });
       const tags = tagIds(v, state);
-      const customFields = writeCustomFields(
+      const cf = checkCustomFields(
         v,
         state,
         'ipam.ipaddress',
         existing?.custom_fields,
       );
-      if (!v.ok) return v.errors;
-      const cfError = missingRequired(
-        state,
-        'ipam.ipaddress',
-        customFields ?? existing?.custom_fields ?? {},
-      );
-      if (cfError) return cfError;
+      if ('errors' in cf) return cf.errors;
       const next = {
         ...stamp(existing, state, 'ipAddress'),
-        custom_fields: customFields ?? existing?.custom_fields ?? {},
+        custom_fields: cf.values,
         address: address ?? existing!.address,
         status: status ?? existing?.status ?? 'active',
         dns_name: dnsName ?? existing?.dns_name ?? '',

@@ -2,6 +2,7 @@
 import { type NetBoxState, VM_STATUS } from './model';
 import type { NetBoxSerializer } from './serializer';
 import {
+  checkCustomFields,
   customFieldFilters,
   missingRequired,
   writeCustomFields,
@@ -268,22 +269,16 @@ export function interfaceResource(
         else enabled = body.enabled;
       }
       const tags = tagIds(v, state);
-      const customFields = writeCustomFields(
+      const cf = checkCustomFields(
         v,
         state,
         'virtualization.vminterface',
         existing?.custom_fields,
       );
-      if (!v.ok) return v.errors;
-      const cfError = missingRequired(
-        state,
-        'virtualization.vminterface',
-        customFields ?? existing?.custom_fields ?? {},
-      );
-      if (cfError) return cfError;
+      if ('errors' in cf) return cf.errors;
       const next = {
         ...stamp(existing, state, 'interface'),
-        custom_fields: customFields ?? existing?.custom_fields ?? {},
+        custom_fields: cf.values,
         virtual_machine: (vm ?? existing!.virtual_machine) as number,
         name: name ?? existing!.name,
         enabled: enabled ?? existing?.enabled ?? true,

@@ -3,8 +3,11 @@ import type express from 'express';
 import { type PortainerState, renderUser } from './model';
 import {
   type AddRoute,
+  badId,
   field,
+  findById,
   isReply,
+  notFound,
   parseJson,
   perr,
   type Reply,
@@ -43,21 +46,8 @@ export function withTeam(
   req: express.Request,
   fn: (t: PortainerState['teams'][number]) => Reply,
 ): Reply {
-  if (!/^\d+$/.test(req.params.id)) {
-    return perr(
-      400,
-      'Invalid team identifier route variable',
-      `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
-    );
-  }
-  const t = state.teams.find(x => x.Id === Number(req.params.id));
-  if (!t)
-    return perr(
-      404,
-      'Unable to find a team with the specified identifier inside the database',
-      'object not found inside the database',
-    );
-  return fn(t);
+  const t = findById(state.teams, req.params.id, 'team', 'a team');
+  return isReply(t) ? t : fn(t);
 }
 
 /** `POST /api/teams {name, teamLeaders}`: 409 for a name in use; leaders become members (role 1). */
@@ -167,12 +157,7 @@ export function mountAccessRoutes(
     }),
   );
   r('get', '/api/teams/:id/memberships', 'portainer.team.memberships', req => {
-    if (!/^\d+$/.test(req.params.id))
-      return perr(
-        400,
-        'Invalid team identifier route variable',
-        `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
-      );
+    if (!/^\d+$/.test(req.params.id)) return badId('team', req.params.id);
     return {
       status: 200,
       body: state.memberships.filter(m => m.TeamID === Number(req.params.id)),
@@ -191,13 +176,7 @@ export function mountAccessRoutes(
     'portainer.membership.delete',
     req => {
       const m = state.memberships.find(x => String(x.Id) === req.params.id);
-      if (!m) {
-        return perr(
-          404,
-          'Unable to find a team membership with the specified identifier inside the database',
-          'object not found inside the database',
-        );
-      }
+      if (!m) return notFound('a team membership');
       state.memberships = state.memberships.filter(x => x.Id !== m.Id);
       return { status: 204 };
     },
@@ -208,12 +187,7 @@ export function mountAccessRoutes(
   }));
   r('get', '/api/users/:id', 'portainer.user.get', req => {
     const u = state.users.find(x => String(x.Id) === req.params.id);
-    if (!u)
-      return perr(
-        404,
-        'Unable to find a user with the specified identifier inside the database',
-        'object not found inside the database',
-      );
+    if (!u) return notFound('a user');
     return { status: 200, body: renderUser(u) };
   });
 }

@@ -1,8 +1,9 @@
 import type express from 'express';
 import type { LabControl } from '../core/LabControl';
 import { forwardToAgent } from './agent';
+import { findEndpoint } from './endpoints';
 import type { PortainerState } from './model';
-import { perr, send } from './reply';
+import { isReply, send } from './reply';
 
 /**
  * The Docker proxy `/api/endpoints/{id}/docker/*`: forwards the request, body streamed, to the
@@ -32,27 +33,9 @@ export async function proxyDocker(
   const m = /^\/api\/endpoints\/([^/]+)\/docker(\/[^?]*)?(\?.*)?$/.exec(
     req.originalUrl,
   )!;
-  if (!/^\d+$/.test(m[1])) {
-    send(
-      res,
-      perr(
-        400,
-        'Invalid environment identifier route variable',
-        `strconv.Atoi: parsing "${m[1]}": invalid syntax`,
-      ),
-    );
-    return;
-  }
-  const e = state.endpoints.find(x => x.Id === Number(m[1]));
-  if (!e) {
-    send(
-      res,
-      perr(
-        404,
-        'Unable to find an environment with the specified identifier inside the database',
-        'object not found inside the database',
-      ),
-    );
+  const e = findEndpoint(state, m[1]);
+  if (isReply(e)) {
+    send(res, e);
     return;
   }
   forwardToAgent(e.URL, `${m[2] ?? '/'}${m[3] ?? ''}`, req, res);

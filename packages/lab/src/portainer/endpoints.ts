@@ -7,7 +7,7 @@ import {
   PtEndpoint,
   renderEndpoint,
 } from './model';
-import { field, isReply, parseJson, perr, type Reply } from './reply';
+import { field, findById, isReply, parseJson, perr, type Reply } from './reply';
 import type { PortainerRequestCheck } from './requestCheck';
 
 /** Validates an access-policy map as Go would decode `map[TeamID]AccessPolicy`. */
@@ -67,22 +67,7 @@ export function findEndpoint(
   state: PortainerState,
   id: string,
 ): PtEndpoint | Reply {
-  if (!/^\d+$/.test(id)) {
-    return perr(
-      400,
-      'Invalid environment identifier route variable',
-      `strconv.Atoi: parsing "${id}": invalid syntax`,
-    );
-  }
-  const e = state.endpoints.find(x => x.Id === Number(id));
-  if (!e) {
-    return perr(
-      404,
-      'Unable to find an environment with the specified identifier inside the database',
-      'object not found inside the database',
-    );
-  }
-  return e;
+  return findById(state.endpoints, id, 'environment', 'an environment');
 }
 
 /** Runs `fn` on the environment of `req.params.id`, or answers its 400/404. */

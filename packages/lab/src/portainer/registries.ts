@@ -3,8 +3,11 @@ import { withEndpoint, policies } from './endpoints';
 import { PortainerState, PtRegistry, renderRegistry } from './model';
 import {
   type AddRoute,
+  badId,
   field,
+  findById,
   isReply,
+  notFound,
   parseJson,
   perr,
   type Reply,
@@ -16,21 +19,8 @@ export function withRegistry(
   req: express.Request,
   fn: (r: PtRegistry) => Reply,
 ): Reply {
-  if (!/^\d+$/.test(req.params.id)) {
-    return perr(
-      400,
-      'Invalid registry identifier route variable',
-      `strconv.Atoi: parsing "${req.params.id}": invalid syntax`,
-    );
-  }
-  const r = state.registries.find(x => x.Id === Number(req.params.id));
-  if (!r)
-    return perr(
-      404,
-      'Unable to find a registry with the specified identifier inside the database',
-      'object not found inside the database',
-    );
-  return fn(r);
+  const r = findById(state.registries, req.params.id, 'registry', 'a registry');
+  return isReply(r) ? r : fn(r);
 }
 
 /** `PUT /api/endpoints/{id}/registries/{registryId}`: the access to a registry on one environment. */
@@ -38,24 +28,14 @@ export function registryAccess(
   state: PortainerState,
   req: express.Request,
 ): Reply {
-  if (!/^\d+$/.test(req.params.registryId)) {
-    return perr(
-      400,
-      'Invalid registry identifier route variable',
-      `strconv.Atoi: parsing "${req.params.registryId}": invalid syntax`,
-    );
-  }
+  if (!/^\d+$/.test(req.params.registryId))
+    return badId('registry', req.params.registryId);
   return withEndpoint(state, req, e => {
     const reg = state.registries.find(
       r => r.Id === Number(req.params.registryId),
     );
-    if (!reg) {
-      return perr(
-        404,
-        'Unable to find an environment with the specified identifier inside the database',
-        'object not found inside the database',
-      );
-    }
+    // Portainer names the environment when the registry is missing
+    if (!reg) return notFound('an environment');
     const body = parseJson(req);
     if (isReply(body)) return body;
     const team = policies(field(body, 'TeamAccessPolicies') ?? null);

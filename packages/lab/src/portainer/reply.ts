@@ -55,6 +55,35 @@ export function parseJson(
   }
 }
 
+/** Portainer's 400 for a route id that is not an integer (Go's `strconv.Atoi` error). */
+export function badId(kind: string, raw: string): Reply {
+  return perr(
+    400,
+    `Invalid ${kind} identifier route variable`,
+    `strconv.Atoi: parsing "${raw}": invalid syntax`,
+  );
+}
+
+/** Portainer's 404 for an object its database lacks; `what` with its article (`a team`). */
+export function notFound(what: string): Reply {
+  return perr(
+    404,
+    `Unable to find ${what} with the specified identifier inside the database`,
+    'object not found inside the database',
+  );
+}
+
+/** The object with route id `raw` in `list`, or Portainer's 400 (naming `kind`) / 404 (naming `what`). */
+export function findById<T extends { Id: number }>(
+  list: T[],
+  raw: string,
+  kind: string,
+  what: string,
+): T | Reply {
+  if (!/^\d+$/.test(raw)) return badId(kind, raw);
+  return list.find(x => x.Id === Number(raw)) ?? notFound(what);
+}
+
 /** True for a {@link Reply} (an early error answer). */
 export function isReply(x: unknown): x is Reply {
   return (

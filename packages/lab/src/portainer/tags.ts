@@ -1,6 +1,14 @@
 import type express from 'express';
 import type { PortainerState } from './model';
-import { field, isReply, parseJson, perr, type Reply } from './reply';
+import {
+  badId,
+  field,
+  isReply,
+  notFound,
+  parseJson,
+  perr,
+  type Reply,
+} from './reply';
 
 /** A Portainer tag (`portainer.Tag`; `ID` has no json tag in Go, so it travels as `ID`). */
 export interface PtTag {
@@ -46,19 +54,9 @@ export function createTag(
 
 /** `DELETE /api/tags/{id}`: the tag leaves every environment too. */
 export function deleteTag(state: PortainerState, id: string): Reply {
-  if (!/^\d+$/.test(id))
-    return perr(
-      400,
-      'Invalid tag identifier route variable',
-      `strconv.Atoi: parsing "${id}": invalid syntax`,
-    );
+  if (!/^\d+$/.test(id)) return badId('tag', id);
   const tag = state.tags.find(t => t.ID === Number(id));
-  if (!tag)
-    return perr(
-      404,
-      'Unable to find a tag with the specified identifier inside the database',
-      'object not found inside the database',
-    );
+  if (!tag) return notFound('a tag');
   state.tags = state.tags.filter(t => t !== tag);
   for (const e of state.endpoints)
     e.TagIds = e.TagIds.filter(t => t !== tag.ID);

@@ -4,10 +4,8 @@ import {
   type GuestSpec,
 } from '../core/GuestHost';
 import { ProxmoxContract } from '../contracts';
-import {
-  DEFAULT_PROXMOX_SIM_TOKEN,
-  ProxmoxSimulator,
-} from './ProxmoxSimulator';
+import { DEFAULT_PROXMOX_SIM_TOKEN } from './config';
+import { ProxmoxSimulator } from './ProxmoxSimulator';
 import { AUTH, pveCall, pveWaitTask } from './testCall';
 
 class RecordingGuests implements GuestHost {

@@ -26,16 +26,6 @@ import {
 } from './state';
 import { TaskRunner } from './tasks';
 
-export {
-  DEFAULT_PROXMOX_SIM_TOKEN,
-  PROXMOX_SIM_LATENCIES,
-  type ProxmoxSavedState,
-  type ProxmoxSimRequestRecord,
-  type ProxmoxSimToken,
-  type ProxmoxSimulatorOptions,
-} from './config';
-export { PROXMOX_SIM_ROUTES } from './dispatch';
-
 /**
  * A loopback Proxmox VE 9 node for tests and the portal's embedded default: token auth, the LXC
  * API the platform uses (clone from a golden template, create, power, config, resize,

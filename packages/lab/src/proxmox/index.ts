@@ -1,12 +1,12 @@
+export { ProxmoxSimulator } from './ProxmoxSimulator';
 export {
-  ProxmoxSimulator,
   DEFAULT_PROXMOX_SIM_TOKEN,
   PROXMOX_SIM_LATENCIES,
   type ProxmoxSimulatorOptions,
   type ProxmoxSimToken,
   type ProxmoxSimRequestRecord,
   type ProxmoxSavedState,
-} from './ProxmoxSimulator';
+} from './config';
 export type {
   ProxmoxSimState,
   SimContainer,

@@ -1,5 +1,5 @@
 import { ProxmoxContract } from '../contracts';
-import { PROXMOX_SIM_ROUTES } from './ProxmoxSimulator';
+import { PROXMOX_SIM_ROUTES } from './dispatch';
 
 // The simulator refuses every parameter its route does not declare (PVE's 400 "property is not
 // defined in schema"), so its declarations must be the contract's: then a client sending anything

@@ -1,8 +1,6 @@
 import type { ProxmoxContract } from '../contracts';
-import {
-  DEFAULT_PROXMOX_SIM_TOKEN,
-  type ProxmoxSimulator,
-} from './ProxmoxSimulator';
+import { DEFAULT_PROXMOX_SIM_TOKEN } from './config';
+import type { ProxmoxSimulator } from './ProxmoxSimulator';
 
 /** The simulator's default token as an Authorization header (tests only). */
 export const AUTH = `PVEAPIToken=${DEFAULT_PROXMOX_SIM_TOKEN.id}=${DEFAULT_PROXMOX_SIM_TOKEN.secret}`;
