@@ -24,6 +24,7 @@ import {
   signInAsAlice,
   startPortalProcess,
 } from './__testUtils__/portalProcess';
+import { eventually } from './__testUtils__/eventually';
 import { startSmtpSink, type SmtpSink } from './__testUtils__/smtpSink';
 
 jest.setTimeout(300_000);
@@ -32,26 +33,9 @@ jest.setTimeout(300_000);
 const LATENCY_SCALE = 0.4;
 /** The step each database kind is killed in: the first (a clone the lab accepted) and a late one. */
 const KILLED_IN = { 'sqlite-file': 'lxc', postgres: 'welcome' } as const;
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  withinMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting: ${what} ${last ?? ''}`);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
+/** Polls fast (a step at this latency lasts a few hundred ms) and long (two portal start-ups on a busy machine). */
+const until = <T>(what: string, probe: () => Promise<T | undefined>) =>
+  eventually(what, probe, 90_000, 25);
 
 describe.each(sharedDatabaseKinds())(
   'the portal killed for real, on %s',

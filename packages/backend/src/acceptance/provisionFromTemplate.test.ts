@@ -26,7 +26,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { startSmtpSink, type SmtpSink } from './__testUtils__/smtpSink';
+import { eventually } from './__testUtils__/eventually';
+import {
+  smtpNotificationsConfig,
+  startSmtpSink,
+  type SmtpSink,
+} from './__testUtils__/smtpSink';
 
 jest.setTimeout(120_000);
 
@@ -79,27 +84,6 @@ const ORG = [
     spec: { type: 'team', children: [] },
   },
 ];
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  withinMs = 60_000,
-): Promise<T> {
-  const start = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - start > withinMs) {
-      throw new Error(`${what}: not within ${withinMs} ms (${last ?? ''})`);
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
 
 describe('the Docker environment template through the real scaffolder', () => {
   let lab: Lab;
@@ -167,19 +151,7 @@ describe('the Docker environment template through the real scaffolder', () => {
             },
           },
         },
-        notifications: {
-          processors: {
-            email: {
-              transportConfig: {
-                transport: 'smtp',
-                hostname: '127.0.0.1',
-                port: smtp.port,
-                secure: false,
-              },
-              sender: 'backstage@docker.example.com',
-            },
-          },
-        },
+        notifications: smtpNotificationsConfig(smtp.port),
         dockerEnv: {
           runner: { enabled: true, pollIntervalMs: 50 },
           scaffolder: { pollIntervalMs: 50 },

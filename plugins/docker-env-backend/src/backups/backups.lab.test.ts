@@ -39,6 +39,15 @@ describe('final backups against the lab, through the API', () => {
       allowInsecure: true,
     });
 
+  /** DELETE /environments/{name} as its owner, then waits until it is `deleted`. */
+  const deleteEnvironment = async (name: string) => {
+    const del = await request(l.server)
+      .delete(`${API}/environments/${name}?confirmName=${name}`)
+      .set('Authorization', as('alice'));
+    expect(del.status).toBe(202);
+    await l.waitForStatus(name, 'deleted');
+  };
+
   beforeAll(async () => {
     knex = await databases.init('SQLITE_3');
     l = await startLabBackend({ knex });
@@ -60,11 +69,7 @@ describe('final backups against the lab, through the API', () => {
       restartPolicy: 'always',
     });
     await docker.start('worker');
-    const del = await request(l.server)
-      .delete(`${API}/environments/gone?confirmName=gone`)
-      .set('Authorization', as('alice'));
-    expect(del.status).toBe(202);
-    await l.waitForStatus('gone', 'deleted');
+    await deleteEnvironment('gone');
 
     const list = (auth: string) =>
       request(l.server).get(`${API}/backups`).set('Authorization', auth);
@@ -151,6 +156,17 @@ describe('final backups against the lab, through the API', () => {
       ['user:default/root', 'back'],
     ]);
 
+    // the owner is told, as for a new environment
+    await eventually(async () => {
+      const sent = await knex('deliveries').where({
+        environment_id: back.id,
+        channel: 'notification',
+        event: 'environment.ready',
+      });
+      if (sent.map(d => d.recipient).join() !== 'user:default/alice')
+        throw new Error(`notices: ${JSON.stringify(sent)}`);
+    });
+
     // the name is taken now
     expect((await restore(as('root'), { name: 'back' })).status).toBe(409);
 
@@ -179,11 +195,7 @@ describe('final backups against the lab, through the API', () => {
 
   it('a restore that fails at its last step leaves nothing behind, frees the name, and can be retried', async () => {
     await l.provision('lost');
-    const del = await request(l.server)
-      .delete(`${API}/environments/lost?confirmName=lost`)
-      .set('Authorization', as('alice'));
-    expect(del.status).toBe(202);
-    await l.waitForStatus('lost', 'deleted');
+    await deleteEnvironment('lost');
     const backup = (
       await request(l.server)
         .get(`${API}/backups`)

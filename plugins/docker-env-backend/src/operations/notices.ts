@@ -7,7 +7,9 @@ export function provisionNotice(
   operation: OperationRecord,
   environment: Environment,
 ): EnvironmentNotice | undefined {
-  if (operation.kind !== 'provision') return undefined;
+  // a restore makes a new environment as a provision does, and tells its owner the same
+  if (operation.kind !== 'provision' && operation.kind !== 'restore')
+    return undefined;
   if (operation.status === 'succeeded') {
     return {
       event: 'environment.ready',

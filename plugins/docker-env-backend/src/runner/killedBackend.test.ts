@@ -6,8 +6,8 @@ import {
   type SharedDatabase,
 } from '../testing/processes/databaseFixture';
 import {
-  startBackendProcess,
   startLabProcess,
+  startRecoveringBackend,
   type BackendProcess,
   type LabProcess,
 } from '../testing/processes/spawn';
@@ -36,17 +36,10 @@ describe.each(sharedDatabaseKinds())(
     });
 
     const backend = async () => {
-      const b = await startBackendProcess({
-        backend: { database: database.backendDatabase },
-        dockerEnv: {
-          ...labDockerEnvConfig(lab, lab.routesDir, { pollIntervalMs: 50 }),
-          runner: {
-            pollIntervalMs: 100,
-            leaseSeconds: 2,
-            recoveryFrequencySeconds: 1,
-          },
-        },
-      });
+      const b = await startRecoveringBackend(
+        database.backendDatabase,
+        labDockerEnvConfig(lab, lab.routesDir, { pollIntervalMs: 50 }),
+      );
       backends.push(b);
       return b;
     };

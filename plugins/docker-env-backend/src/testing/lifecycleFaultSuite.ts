@@ -145,10 +145,8 @@ export function describeLifecycleFaults(spec: FaultSuiteSpec): void {
         expect(/timed out/.test(failed.error)).toBe(fault === 'hang');
         const env = await c.knex('environments').where({ name }).first();
         // kinds that move the status record the reason on the environment, the others on the operation only
-        expect(env.status_reason).toEqual(
-          STATUS_KINDS.includes(spec.kind)
-            ? expect.stringContaining(`step ${step}: `)
-            : null,
+        expect(env.status_reason?.includes(`step ${step}: `) ?? null).toBe(
+          STATUS_KINDS.includes(spec.kind) ? true : null,
         );
         expect(
           await c.knex('operations').whereIn('status', ['queued', 'running']),

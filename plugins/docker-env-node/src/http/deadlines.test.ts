@@ -132,6 +132,16 @@ const proxmoxCalls: Record<string, (c: ProxmoxApiClient) => Promise<unknown>> =
     deleteFirewallRule: c => c.deleteFirewallRule(100, 0),
     vzdump: c => c.vzdump(100, { storage: 'backup', mode: 'snapshot' }),
     listBackups: c => c.listBackups('backup', 100),
+    deleteBackup: c =>
+      c.deleteBackup(
+        'backup:backup/vzdump-lxc-100-2026_12_01-00_00_00.tar.zst',
+      ),
+    restoreFromBackup: c =>
+      c.restoreFromBackup({
+        volid: 'backup:backup/vzdump-lxc-100-2026_12_01-00_00_00.tar.zst',
+        hostname: 'env-a',
+        environmentId: 'env-1',
+      }),
   };
 
 const portainerCalls: Record<string, (c: PortainerClient) => Promise<unknown>> =

@@ -143,15 +143,20 @@ describe('provisioning from an OS template against the lab', () => {
       [...lab.proxmox.state.tasks.values()].filter(t => t.type === 'vzclone'),
     ).toHaveLength(0);
 
-    const sshd = await guestSshd({
-      lab,
-      vmid,
-      ip: facts.ip as string,
-      port: sshPort,
-      clientPublicKey: clientKey.public,
-      stdins,
-    });
-    servers.push(sshd);
+    /** An sshd at the guest's address and SSH port, with a fresh host key. */
+    const sshdAtGuest = async () => {
+      const server = await guestSshd({
+        lab,
+        vmid,
+        ip: facts.ip as string,
+        port: sshPort,
+        clientPublicKey: clientKey.public,
+        stdins,
+      });
+      servers.push(server);
+      return server;
+    };
+    const sshd = await sshdAtGuest();
     for (const name of PROVISION_STEP_NAMES.slice(3))
       Object.assign(facts, await runStep(byName(name), target, facts));
 
@@ -176,15 +181,7 @@ describe('provisioning from an OS template against the lab', () => {
 
     // another host at the guest's address (a new key): the agent step, run again, refuses it before any command
     await sshd.close();
-    const impostor = await guestSshd({
-      lab,
-      vmid,
-      ip: facts.ip as string,
-      port: sshPort,
-      clientPublicKey: clientKey.public,
-      stdins,
-    });
-    servers.push(impostor);
+    const impostor = await sshdAtGuest();
     await expect(runStep(byName('agent'), target, facts)).rejects.toThrow(
       /host key/i,
     );

@@ -9,7 +9,10 @@ import { SshClient } from './SshClient';
 import { SshCommandError } from './SshCommandError';
 import { sshdTestEnv } from './__testUtils__/sshdTestEnv';
 
-// Against the real OpenSSH server from scripts/services/sshd.sh (127.0.0.1 only).
+// Against the real OpenSSH server from scripts/services/sshd.sh (127.0.0.1 only). Each test opens SSH sessions
+// (key exchange is CPU-bound): a loaded machine needs more than jest's 5 s default.
+jest.setTimeout(30_000);
+
 const env = sshdTestEnv();
 const options = {
   host: env.host,

@@ -9,6 +9,7 @@ import { labDockerEnvConfig } from '@docker-env/plugin-docker-env-backend/src/te
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
+import { smtpNotificationsConfig } from './smtpSink';
 
 /** The portal's own entry point: every plugin it ships, the lab plugin left off by config. */
 const PORTAL_ENTRY = path.resolve(__dirname, '../../index.ts');
@@ -79,19 +80,7 @@ export async function portalConfig(s: PortalSetup): Promise<JsonObject> {
       ],
     },
     permission: { enabled: true },
-    notifications: {
-      processors: {
-        email: {
-          transportConfig: {
-            transport: 'smtp',
-            hostname: '127.0.0.1',
-            port: s.smtpPort,
-            secure: false,
-          },
-          sender: 'backstage@docker.example.com',
-        },
-      },
-    },
+    notifications: smtpNotificationsConfig(s.smtpPort),
     dockerEnv: {
       ...labDockerEnvConfig(s.lab, s.lab.routesDir, { pollIntervalMs: 50 }),
       lab: { enabled: false },

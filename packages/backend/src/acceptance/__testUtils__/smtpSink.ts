@@ -38,3 +38,20 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     close: () => new Promise<void>(resolve => server.close(() => resolve())),
   };
 }
+
+/** `notifications` config that sends Backstage's notification emails to the sink on `port`. */
+export function smtpNotificationsConfig(port: number) {
+  return {
+    processors: {
+      email: {
+        transportConfig: {
+          transport: 'smtp',
+          hostname: '127.0.0.1',
+          port,
+          secure: false,
+        },
+        sender: 'backstage@docker.example.com',
+      },
+    },
+  };
+}

@@ -10,8 +10,8 @@ import {
 } from './databaseFixture';
 import {
   freePort,
-  startBackendProcess,
   startLabProcess,
+  startRecoveringBackend,
   type BackendProcess,
   type LabProcess,
 } from './spawn';
@@ -61,17 +61,10 @@ export function describeKilledLifecycle(kind: SharedDatabase['kind']): void {
       },
     });
     const backend = async () => {
-      const b = await startBackendProcess({
-        backend: { database: database.backendDatabase },
-        dockerEnv: {
-          ...dockerEnv(),
-          runner: {
-            pollIntervalMs: 100,
-            leaseSeconds: 2,
-            recoveryFrequencySeconds: 1,
-          },
-        },
-      });
+      const b = await startRecoveringBackend(
+        database.backendDatabase,
+        dockerEnv(),
+      );
       backends.push(b);
       return b;
     };

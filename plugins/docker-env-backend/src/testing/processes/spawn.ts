@@ -200,3 +200,24 @@ export async function startBackendProcess(
     },
   };
 }
+
+/**
+ * A backend on `database` whose runner takes over a killed one's operations within seconds: claims are leased for
+ * 2 s, expired ones looked for every second, the queue polled every 100 ms.
+ */
+export function startRecoveringBackend(
+  database: JsonObject,
+  dockerEnv: JsonObject,
+): Promise<BackendProcess> {
+  return startBackendProcess({
+    backend: { database },
+    dockerEnv: {
+      ...dockerEnv,
+      runner: {
+        pollIntervalMs: 100,
+        leaseSeconds: 2,
+        recoveryFrequencySeconds: 1,
+      },
+    },
+  });
+}
