@@ -5,6 +5,8 @@ import { ReactRouterV6PageRouter } from '@backstage/frontend-adapter-react-route
 import Button from '@material-ui/core/Button';
 import { Link as RouterLink, Route, Routes } from 'react-router-dom';
 import { ApprovalsPage } from './admin/ApprovalsPage';
+import { DriftPage } from './admin/DriftPage';
+import { FinalBackupsPage } from './admin/FinalBackupsPage';
 import { QuotasPage } from './admin/QuotasPage';
 import { EnvironmentsPage } from './EnvironmentsPage/EnvironmentsPage';
 import { useIsDockerEnvAdmin } from './common/usePermissions';
@@ -23,14 +25,14 @@ function AdminOnly(props: { children: JSX.Element }) {
   return props.children;
 }
 
-/** The plugin's page: environments, and for admins approvals and quotas; any other path is not found. */
+/** The plugin's page: environments, and for admins approvals, quotas, drift and final backups; any other path is not found. */
 export function DockerEnvRoot() {
   const admin = useIsDockerEnvAdmin();
   const root = useRouteRef(rootRouteRef)?.() ?? '/docker-env';
   return (
     <ReactRouterV6PageRouter>
       <Routes>
-        {['/', '/approvals', '/quotas'].map(path => (
+        {['/', '/approvals', '/quotas', '/drift', '/backups'].map(path => (
           <Route
             key={path}
             path={path}
@@ -56,6 +58,20 @@ export function DockerEnvRoot() {
                       >
                         Quotas
                       </Button>
+                      <Button
+                        component={RouterLink}
+                        to={`${root}/drift`}
+                        color="inherit"
+                      >
+                        Drift
+                      </Button>
+                      <Button
+                        component={RouterLink}
+                        to={`${root}/backups`}
+                        color="inherit"
+                      >
+                        Final backups
+                      </Button>
                     </>
                   )}
                 </Header>
@@ -69,6 +85,16 @@ export function DockerEnvRoot() {
                   {path === '/quotas' && (
                     <AdminOnly>
                       <QuotasPage />
+                    </AdminOnly>
+                  )}
+                  {path === '/drift' && (
+                    <AdminOnly>
+                      <DriftPage />
+                    </AdminOnly>
+                  )}
+                  {path === '/backups' && (
+                    <AdminOnly>
+                      <FinalBackupsPage />
                     </AdminOnly>
                   )}
                 </Content>
