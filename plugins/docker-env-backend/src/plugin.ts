@@ -8,7 +8,11 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
-import { FinalBackups, recordFinalBackup } from './backups';
+import {
+  FinalBackups,
+  recordFinalBackup,
+  recordRestoreOutcome,
+} from './backups';
 import { PausedPage } from './paused';
 import { containerReadsFromConfig } from './containers';
 import { EnvironmentEvents } from './events';
@@ -145,6 +149,7 @@ export const dockerEnvPlugin = createBackendPlugin({
             }
             await recordSnapshotOutcome(operation, tx);
             await recordFinalBackup(operation, tx);
+            await recordRestoreOutcome(operation, tx);
           },
           afterOperationEnded: async operation => {
             const environment = await store.getEnvironmentById(

@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import type { OperationRecord } from '../runner';
 import { DatabaseDockerEnvStore } from '../store';
 import { createStoreTestDatabases } from '../testing/databases';
-import { recordFinalBackup } from './finalBackupRecords';
+import { recordFinalBackup, recordRestoreOutcome } from './finalBackupRecords';
 import { FinalBackups } from './FinalBackups';
 import { FinalBackupStore } from './FinalBackupStore';
 
@@ -93,6 +93,27 @@ describe.each(databases.eachSupportedId())(
         b.markRestoredTo(listed.id, envId),
       );
       expect((await backups.get(listed.id))?.restoredTo).toBe(envId);
+      // a restore that did not succeed drops the mark, only while it names that restore's environment
+      const restore = (overrides: Partial<OperationRecord>) =>
+        deleteOperation({
+          kind: 'restore',
+          input: { finalBackupId: listed.id },
+          result: {},
+          ...overrides,
+        });
+      await recordRestoreOutcome(restore({}), knex);
+      await recordRestoreOutcome(
+        restore({ status: 'rolled_back', environmentId: 'another' }),
+        knex,
+      );
+      expect((await backups.get(listed.id))?.restoredTo).toBe(envId);
+      await knex.transaction(tx =>
+        recordRestoreOutcome(restore({ status: 'rolled_back' }), tx),
+      );
+      expect((await backups.get(listed.id))?.restoredTo).toBeNull();
+      await backups.transaction(async (_tx, b) =>
+        b.markRestoredTo(listed.id, envId),
+      );
       await store.markPruned(listed.id, new Date(), 'system:retention');
       expect(await backups.get(listed.id)).toBeUndefined();
       expect(await backups.list()).toEqual([]);

@@ -89,6 +89,13 @@ export class FinalBackupStore {
       .update({ restored_to: environmentId });
   }
 
+  /** Drops the mark of a restore that did not succeed (only while it still names that environment). */
+  async clearRestoredTo(id: string, environmentId: string): Promise<void> {
+    await this.db('final_backups')
+      .where({ id, restored_to: environmentId })
+      .update({ restored_to: null });
+  }
+
   private live() {
     return this.db('final_backups')
       .join('environments', 'environments.id', 'final_backups.environment_id')

@@ -24,3 +24,20 @@ export async function recordFinalBackup(
     createdAt: operation.endedAt ?? new Date(),
   });
 }
+
+/**
+ * A restore that did not succeed left no environment (rolled back, its record `failed`): its backup is no longer
+ * marked restored, in the transaction that ends the operation.
+ */
+export async function recordRestoreOutcome(
+  operation: OperationRecord,
+  tx: Knex,
+): Promise<void> {
+  if (operation.kind !== 'restore' || operation.status === 'succeeded') return;
+  const backupId = operation.input.finalBackupId;
+  if (typeof backupId !== 'string') return;
+  await new FinalBackupStore(tx).clearRestoredTo(
+    backupId,
+    operation.environmentId,
+  );
+}

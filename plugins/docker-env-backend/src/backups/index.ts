@@ -1,6 +1,6 @@
 export { FinalBackupStore } from './FinalBackupStore';
 export type { FinalBackup } from './FinalBackupStore';
-export { recordFinalBackup } from './finalBackupRecords';
+export { recordFinalBackup, recordRestoreOutcome } from './finalBackupRecords';
 export { pruneFinalBackups } from './pruneFinalBackups';
 export { FinalBackups } from './FinalBackups';
 export type { ListedFinalBackup } from './FinalBackups';

@@ -123,7 +123,8 @@ export function labObserver(view: LabView, knex: Knex) {
     const notes = finalBackupNotes({
       target: { name, environmentId: f.environmentId },
     } as never);
-    const backups = await proxmox.listBackups('backup', vmid);
+    // a record that never got a CT (a failed provisioning or restore) has no vmid and no backups
+    const backups = vmid ? await proxmox.listBackups('backup', vmid) : [];
     return {
       status: f.status,
       ct,
@@ -149,7 +150,7 @@ export function labObserver(view: LabView, knex: Knex) {
   /**
    * Asserts that the record's status and what the lab, the route folder and the edge hold say the same:
    * `ready` runs and is served at the CT's current address everywhere, `paused` is stopped behind the paused
-   * page, `deleted` left nothing but the final backup and the renamed NetBox VM.
+   * page, `deleted` left nothing but the final backup and the renamed NetBox VM, `failed` left nothing at all.
    */
   async function expectAgreement(name: string): Promise<EnvironmentHoldings> {
     const h = await holdings(name);
@@ -195,6 +196,20 @@ export function labObserver(view: LabView, knex: Knex) {
         });
         await edge(name, 404);
         break;
+      case 'failed': {
+        // rolled back: nothing of the name is left anywhere, wherever the failure stopped it
+        expect(h).toMatchObject({
+          ct: 'gone',
+          routes: {},
+          portainer: 'gone',
+          netbox: 'gone',
+        });
+        expect(await proxmox.findContainer({ hostname: name })).toBeUndefined();
+        const vms = await netbox.listVirtualMachines({});
+        expect(vms.map(v => v.name)).not.toContain(name);
+        await edge(name, 404);
+        break;
+      }
       default:
         throw new Error(`${name}: no agreement rule for status ${h.status}`);
     }

@@ -1,10 +1,14 @@
 /* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests alone */
 import type { FaultAction, Lab } from '@docker-env/lab';
+import { ConfigReader } from '@backstage/config';
 import {
   buildLifecycleSteps,
+  buildRestoreSteps,
   lifecycleConfig,
   type LifecycleDeps,
   type LifecycleKind,
+  type ProvisioningDeps,
+  readProvisioningConfig,
 } from '@docker-env/plugin-docker-env-node';
 import fsSync from 'node:fs';
 
@@ -83,6 +87,33 @@ export const LIFECYCLE_FAULT_POINTS: Record<
   },
 };
 
+/**
+ * For every step of a `restore` (a final backup into a new environment), a lab call that step makes; a call late in
+ * the step where it has one, so that the step's undo has something to take away.
+ */
+export const RESTORE_FAULT_POINTS: Record<string, FaultPoint> = {
+  // a restore is `POST /nodes/{node}/lxc` with `restore=1`
+  restore: lab('proxmox', 'proxmox.lxc.create'),
+  start: lab('proxmox', 'proxmox.lxc.start'),
+  ip: lab('proxmox', 'proxmox.lxc.interfaces'),
+  agent: lab('guest', 'agent.ping'),
+  // the endpoint exists by then: its team access is granted last
+  portainer: lab('portainer', 'portainer.endpoint.update'),
+  route: routeWrite,
+  // the VM and its interface exist by then
+  netbox: lab('netbox', 'netbox.ipAddress.create'),
+};
+
+/** The step names of a `restore`, from its step builder (building touches no client). */
+export function restoreStepNames(): string[] {
+  const config = readProvisioningConfig(
+    new ConfigReader({
+      dockerEnv: { traefik: { baseDomain: 'docker.example.com' } },
+    }),
+  );
+  return buildRestoreSteps({} as ProvisioningDeps, config).map(s => s.name);
+}
+
 /** The step names of a kind, from the step builder itself (building touches no client). */
 export function lifecycleStepNames(kind: LifecycleKind): string[] {
   const config = lifecycleConfig({
@@ -122,6 +153,16 @@ export function injectStepFault(
 ): void {
   const point = LIFECYCLE_FAULT_POINTS[kind][step];
   if (!point) throw new Error(`no fault point for step ${step} of ${kind}`);
+  injectFaultAt(l, point, fault, name);
+}
+
+/** Makes the call at `point` fail or hang once, for environment `name` (see {@link injectStepFault}). */
+export function injectFaultAt(
+  l: Lab,
+  point: FaultPoint,
+  fault: LifecycleFault,
+  name: string,
+): void {
   if (point.system !== 'routeFolder') {
     const action: FaultAction =
       fault === 'error'
