@@ -21,7 +21,8 @@ import {
 
 // Short waits so that a hung step meets its timeout quickly (step timeouts derive from them).
 const WAITS = {
-  taskTimeoutMs: 300,
+  // also the slack of every step's API calls: a route write with its fsyncs took over 300 ms on a loaded machine
+  taskTimeoutMs: 1000,
   backupTimeoutMs: 300,
   ipTimeoutMs: 300,
   dockerReadyTimeoutMs: 300,
