@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { readYaml, repoFile, schemaValidator } from './repoFiles';
+import { readYaml, repoFile, schemaValidator } from './__testUtils__/repoFiles';
 
 // The files an operator deploys, checked against the products' own schemas (contracts/README.md
 // says where each schema comes from).

@@ -1,7 +1,7 @@
 import { PortainerSimulator, PORTAINER_LAB_API_KEY } from '@docker-env/lab';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { repoFile } from './repoFiles';
+import { repoFile } from './__testUtils__/repoFiles';
 
 const run = promisify(execFile);
 

@@ -2,6 +2,7 @@ import { ProxmoxContract } from '../../contracts';
 import { ProxmoxSimulator } from '../ProxmoxSimulator';
 import { pveCall, pveWaitTask } from '../testCall';
 import { AccessControl } from './AccessControl';
+import { checkApi2Perm } from './apiCheck';
 import {
   createPveRoleToken,
   pveAdminCall,
@@ -124,6 +125,33 @@ describe('PVE privilege evaluation', () => {
     expect(list(a.privileges('u@pve!full', '/vms/100'))).toEqual([
       'VM.PowerMgmt',
     ]);
+  });
+
+  it('needs every privilege of a check unless told `any`', () => {
+    const a = cluster();
+    a.setAcl({
+      path: '/vms',
+      type: 'user',
+      ugid: 'u@pve',
+      roleid: 'Aud',
+      propagate: true,
+    });
+    const check = (any: boolean) =>
+      checkApi2Perm(
+        a,
+        [
+          'perm',
+          '/vms/{vmid}',
+          ['VM.Audit', 'VM.PowerMgmt'],
+          ...(any ? ['any', 1] : []),
+        ],
+        'u@pve',
+        { vmid: 100 },
+      );
+    expect(() => check(false)).toThrow(
+      'Permission check failed (/vms/100, VM.PowerMgmt)',
+    );
+    expect(check(true)).toBe(true);
   });
 
   it('answers PVE’s 403 texts', () => {

@@ -1,4 +1,4 @@
-// Test helpers: the repository's own files (deploy/, docs/, contracts/), found from this folder.
+// Test helpers: the repository's own files (deploy/, docs/, contracts/).
 import { findRepoRoot } from '@docker-env/lab';
 import Ajv from 'ajv';
 import fs from 'node:fs';
@@ -7,7 +7,8 @@ import YAML from 'yaml';
 
 /** Absolute path of a file in the repository. */
 export function repoFile(...parts: string[]): string {
-  return path.join(findRepoRoot(__dirname), ...parts);
+  // the lab finds the repository from its own place in it
+  return path.join(findRepoRoot(), ...parts);
 }
 
 /** A YAML file parsed as its consumer does (merge keys `<<` resolved, as Compose and Traefik do). */
