@@ -33,6 +33,7 @@ import { listHoldings } from '../reconcile';
 import { TraefikRoutes } from '../traefik';
 import {
   buildProvisionSteps,
+  buildRestoreSteps,
   PROVISION_STEP_NAMES,
   ProvisioningDeps,
   readProvisioningConfig,
@@ -221,9 +222,45 @@ async function lifeOfAnEnvironment(lab: Lab, config: ConfigReader, n: number) {
       throw new Error('undoing the OS-template CT left it behind');
   });
   await stage('delete', async () => {
-    await ok(
-      runSteps(buildLifecycleSteps('delete', deps, settings), target, facts),
+    facts = (
+      await ok(
+        runSteps(buildLifecycleSteps('delete', deps, settings), target, facts),
+      )
+    ).facts;
+  });
+  // a deleted environment's final backup restored as a new one, which is deleted in turn
+  const restored = {
+    ...target,
+    environmentId: `env-back-${n}`,
+    name: `back-${n}`,
+  };
+  await stage('restore', async () => {
+    const steps = buildRestoreSteps(
+      ProvisioningDeps.fromConfig(config),
+      readProvisioningConfig(config),
     );
+    const r = await ok(
+      runSteps(steps, restored, { backupVolid: facts.finalBackupVolid }),
+    );
+    await ok(
+      runSteps(
+        buildLifecycleSteps('delete', deps, settings),
+        restored,
+        r.facts,
+      ),
+    );
+  });
+  // the retention job lists the final backups and deletes the old ones
+  await stage('prune final backups', async () => {
+    const backups = await proxmox.listBackups('backup', facts.vmid as number);
+    if (!backups.some(b => b.volid === facts.finalBackupVolid))
+      throw new Error(
+        `the final backup ${facts.finalBackupVolid} is not listed`,
+      );
+    for (const backup of backups) {
+      const upid = await proxmox.deleteBackup(backup.volid);
+      if (upid) await proxmox.waitForTask(upid);
+    }
   });
 }
 
@@ -280,7 +317,7 @@ describe('the Proxmox role of the operations guide', () => {
     });
   });
 
-  it('is enough for provisioning (both paths), a deployment, every lifecycle operation, the reconciler and delete', async () => {
+  it('is enough for provisioning (both paths), a deployment, every lifecycle operation, the reconciler, delete, restore and backup pruning', async () => {
     await expect(lifeOfAnEnvironment(lab, config, 0)).resolves.toBeUndefined();
   });
 
