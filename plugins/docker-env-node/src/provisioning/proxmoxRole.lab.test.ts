@@ -4,6 +4,7 @@ import {
   findRepoRoot,
   labClientConfig,
   parsePveShellCommands,
+  pveAdminCall,
   pveCommandToApi,
   setPveRolePrivs,
   startLab,
@@ -272,6 +273,7 @@ describe('the Proxmox role of the operations guide', () => {
   let routesDir: string;
   let config: ConfigReader;
   let role: Awaited<ReturnType<typeof roleFromGuide>>;
+  let tokenId: string;
 
   beforeAll(async () => {
     role = await roleFromGuide();
@@ -284,6 +286,7 @@ describe('the Proxmox role of the operations guide', () => {
       privs: role.privs,
       acl: role.acl,
     });
+    tokenId = token.id;
     const base = labClientConfig(lab, { routesDir });
     config = new ConfigReader({
       dockerEnv: {
@@ -358,5 +361,46 @@ describe('the Proxmox role of the operations guide', () => {
         Object.entries(outcomes).map(([p, f]) => [p, verdict(p, f)]),
       ),
     ).toEqual(Object.fromEntries(role.privs.map(p => [p, 'refused'])));
+  });
+
+  it('needs every ACL path it is granted on: without any one of them a call fails with PVE’s 403 on that path', async () => {
+    const grant = (path: string, propagate: boolean, remove: boolean) =>
+      pveAdminCall(lab.urls.proxmox, 'PUT', '/access/acl', {
+        path,
+        roles: ROLE,
+        users: 'docker-env-role@pve',
+        tokens: tokenId,
+        propagate: propagate ? 1 : 0,
+        ...(remove ? { delete: 1 } : {}),
+      });
+    const outcomes: Record<string, string> = {};
+    let n = 100;
+    for (const { path: aclPath, propagate } of role.acl) {
+      await grant(aclPath, propagate, true);
+      try {
+        outcomes[aclPath] = await lifeOfAnEnvironment(lab, config, n++).then(
+          () => 'no failure',
+          (e: Error) => e.message,
+        );
+      } finally {
+        await grant(aclPath, propagate, false);
+      }
+    }
+    // the 403 names a path at or below the one taken away (the clone's `or` names none)
+    const verdict = (aclPath: string, failure: string) => {
+      const m = /403 Permission check failed(?: \(([^,)]*)[,)])?/.exec(failure);
+      if (!m) return `not a 403: ${failure}`;
+      if (m[1] === undefined) return 'refused';
+      const under =
+        aclPath === '/'
+          ? m[1] === '/'
+          : m[1] === aclPath || m[1].startsWith(`${aclPath}/`);
+      return under ? 'refused' : `403 on another path: ${failure}`;
+    };
+    expect(
+      Object.fromEntries(
+        Object.entries(outcomes).map(([p, f]) => [p, verdict(p, f)]),
+      ),
+    ).toEqual(Object.fromEntries(role.acl.map(a => [a.path, 'refused'])));
   });
 });
