@@ -364,9 +364,9 @@ describe('the Proxmox role of the operations guide', () => {
   });
 
   it('needs every ACL path it is granted on: without any one of them a call fails with PVE’s 403 on that path', async () => {
-    const grant = (path: string, propagate: boolean, remove: boolean) =>
+    const grant = (aclPath: string, propagate: boolean, remove: boolean) =>
       pveAdminCall(lab.urls.proxmox, 'PUT', '/access/acl', {
-        path,
+        path: aclPath,
         roles: ROLE,
         users: 'docker-env-role@pve',
         tokens: tokenId,
