@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of the embedded default (what `npm start` runs, backend side): starts the backend on
-# app-config.yaml, waits until it listens, signs in as guest, checks that the catalog lists the example
+# app-config.yaml + app-config.embedded.yaml (BACKSTAGE_ENV=embedded, as scripts/start.sh), waits until it listens, signs in as guest, checks that the catalog lists the example
 # entities, that the developer and admin personas sign in with their teams, that the docker-env plugin
 # and the lab answer, and that no plugin failed to start.
 # Prints one line `smoke: ok ...` or `smoke: FAILED ...`; exit code 0 or 1.
@@ -15,7 +15,7 @@ BASE=http://127.0.0.1:7007
 fail() { echo "smoke: FAILED - $*"; tail -30 "$LOG"; exit 1; }
 
 t0=$(date +%s)
-setsid yarn workspace backend start >"$LOG" 2>&1 &
+BACKSTAGE_ENV=embedded setsid yarn workspace backend start >"$LOG" 2>&1 &
 pid=$!
 trap 'kill -- -$pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
 
