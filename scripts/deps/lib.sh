@@ -4,6 +4,7 @@
 #   deps_install_all          installs every listed package one of whose programs is missing
 # Installing needs root (apt-get); as another user they print the apt-get command and fail. No package may start a
 # system service while it is installed (policy-rc.d); apt-get update runs once, only when an install fails.
+# DEPS_DRY_RUN=1 prints what would be installed and installs nothing.
 DEPS_LIST="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/debian.txt"
 
 # deps_have PROGRAM: true when PROGRAM (a name on PATH, or a path that may hold a glob) is there and executable
@@ -33,6 +34,10 @@ deps_package_of() {
 
 # deps_apt PACKAGE...: apt-get install as root, services kept from starting; one apt-get update and a retry on failure
 deps_apt() {
+  if [ -n "${DEPS_DRY_RUN:-}" ]; then
+    echo "[deps] would run: apt-get install -y --no-install-recommends $*" >&2
+    return 0
+  fi
   if [ "$(id -u)" != 0 ]; then
     echo "missing Debian packages $*: install them as root (apt-get install -y --no-install-recommends $*)" >&2
     return 1
@@ -70,11 +75,14 @@ deps_install_all() {
       break
     done
   done < <(deps_lines)
-  if [ "${#required[@]}" -gt 0 ]; then deps_apt "${required[@]}" || failed=1; fi
+  if [ "${#required[@]}" -gt 0 ]; then
+    deps_apt "${required[@]}" || failed=1
+  else
+    echo "[deps] every required package of scripts/deps/debian.txt is installed" >&2
+  fi
   # optional ones one by one: a package this release lacks fails alone
   for pkg in "${optional[@]}"; do
     deps_apt "$pkg" || echo "[deps] optional $pkg not installed" >&2
   done
-  [ "$failed" = 0 ] && echo "[deps] every required package of scripts/deps/debian.txt is installed" >&2
   return "$failed"
 }

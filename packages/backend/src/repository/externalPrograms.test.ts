@@ -63,7 +63,7 @@ function programsRun(file: string, source: string): string[] {
       .filter(l => !l.trim().startsWith('#'))
       .join('\n');
     add(/command -v ([\w.+-]+)/g);
-    add(/(?<![\w.$}/-])((?:\/usr)?\/s?bin\/[\w.+-]+)/g);
+    add(/(?<![\w.$}/*-])((?:\/usr)?\/s?bin\/[\w.+-]+)/g);
     for (const m of text.matchAll(/\bdeps_install ([^|;&)\n]+)/g)) {
       found.push(
         ...m[1]
