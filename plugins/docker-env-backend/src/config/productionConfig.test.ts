@@ -9,6 +9,7 @@ import { ConfigSources } from '@backstage/config-loader';
 import type { JsonObject, JsonValue } from '@backstage/types';
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkInfrastructureConfig } from '../operations';
 import { startDockerEnvTestBackend } from '../testing/backend';
 import {
   checkProductionConfig,
@@ -118,6 +119,8 @@ describe('production config (the Dockerfile command: app-config.yaml + app-confi
     expect(found).toEqual([]);
     expect(config.getOptionalBoolean('dockerEnv.lab.enabled')).toBe(false);
     expect(() => checkProductionConfig(config, logger())).not.toThrow();
+    // and every infrastructure section reads (clients, provisioning, lifecycle), as the plugin's next check does
+    expect(() => checkInfrastructureConfig(config)).not.toThrow();
   });
 
   it('leaves external access off and signs in with GitLab only', async () => {
