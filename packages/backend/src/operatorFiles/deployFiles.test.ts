@@ -49,19 +49,29 @@ describe('deploy/ against the pinned schemas', () => {
     ]);
   });
 
-  it('portal.env.example names every variable app-config.production.yaml reads', () => {
-    const vars = (text: string, re: RegExp) =>
-      [...new Set([...text.matchAll(re)].map(m => m[1]))].sort();
+  it('the operations guide’s configuration table names every variable app-config.production.yaml reads', () => {
     const config = fs.readFileSync(
       repoFile('app-config.production.yaml'),
       'utf8',
     );
-    const example = fs.readFileSync(
-      repoFile('deploy', 'compose', 'portal.env.example'),
+    const guide = fs.readFileSync(
+      repoFile('docs', 'operations_guide.md'),
       'utf8',
     );
-    expect(vars(example, /^([A-Z][A-Z0-9_]*)=/gm)).toEqual(
-      vars(config, /\$\{([A-Z][A-Z0-9_]*)\}/g),
+    const section = guide.slice(
+      guide.indexOf('## 3. Configuration'),
+      guide.indexOf('## 4.'),
+    );
+    // the first column of the table's rows
+    const firstColumns = section
+      .split('\n')
+      .filter(l => l.startsWith('| `'))
+      .map(l => l.split('|')[1])
+      .join(' ');
+    const names = (text: string, re: RegExp) =>
+      [...new Set([...text.matchAll(re)].map(m => m[1]))].sort();
+    expect(names(firstColumns, /`([A-Z][A-Z0-9_]*)`/g)).toEqual(
+      names(config, /\$\{([A-Z][A-Z0-9_]*)(?::-[^}]*)?\}/g),
     );
   });
 });
