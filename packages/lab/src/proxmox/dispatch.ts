@@ -5,7 +5,9 @@ import { infoRoutes } from './routes/info';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { snapshotRoutes } from './routes/snapshots';
 import type { AccessControl } from './access/AccessControl';
-import { accessRoutes } from './routes/access';
+import { accessAclRoutes } from './routes/accessAcl';
+import { accessUserRoutes } from './routes/accessUsers';
+import { clusterFirewallRoutes } from './routes/clusterFirewall';
 import type { SimAuth, SimRoute } from './context';
 
 /** Every route the simulator answers (the contract test checks them against the PVE schema). */
@@ -16,7 +18,9 @@ export const PROXMOX_SIM_ROUTES: SimRoute[] = [
   ...lifecycleRoutes,
   ...snapshotRoutes,
   ...firewallRoutes,
-  ...accessRoutes,
+  ...accessUserRoutes,
+  ...accessAclRoutes,
+  ...clusterFirewallRoutes,
 ];
 
 function compile(route: SimRoute) {
