@@ -156,10 +156,12 @@ export function compileGoRegexp(expr: string): RegExp {
       } else if (named) {
         out += `(?<${named[1]}>`;
         i += named[0].length;
-      } else if (/^\(\?(=|!|<=|<!)/.test(rest)) {
+      } else if (/^\(\?P?</.test(rest)) {
+        // lookbehind included: Go reads (?< as a named group
+        const close = rest.indexOf('>');
         goError(
-          `invalid or unsupported Perl syntax: \`${
-            /^\(\?<?./.exec(rest)![0]
+          `invalid named capture: \`${
+            close < 0 ? rest : rest.slice(0, close + 1)
           }\``,
         );
       } else if (/^\(\?-?[imsU]+(-[imsU]*)?[:)]/.test(rest)) {
