@@ -132,7 +132,7 @@ describe('edge routing', () => {
       const socket = net.connect(Number(new URL(edge.url()).port), '127.0.0.1');
       const chunks: Buffer[] = [];
       socket.setTimeout(5000, () => socket.destroy(new Error('timeout')));
-      socket.on('data', c => chunks.push(c));
+      socket.on('data', (c: Buffer) => chunks.push(c));
       socket.on('error', reject);
       socket.on('close', () => {
         const text = Buffer.concat(chunks).toString('utf8');

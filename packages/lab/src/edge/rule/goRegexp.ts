@@ -195,7 +195,7 @@ export function compileGoRegexp(expr: string): RegExp {
       out += c;
       i++;
     } else {
-      out += c === '/' ? '\\/' : c === '}' ? '\\}' : c;
+      out += c === '/' || c === '}' ? `\\${c}` : c;
       i++;
     }
     prevRepeat = repeat;

@@ -3,6 +3,7 @@
  * matcher_test.go and mux_test.go at that commit (d0bd2ec198533d760c1abfc74b98033d6d92d039), and
  * every way each refuses its arguments.
  */
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectStatuses", "refuses", "byPeer", "byHeaders"] }] */
 import type http from 'node:http';
 import { parseRule, RuleSyntaxError, ruleRequest } from '.';
 
@@ -42,7 +43,7 @@ describe('ClientIP', () => {
     ['ClientIP(`127.0.0.1/33`)', 'invalid CIDR address'],
     ['ClientIP(`010.0.0.1`)', 'invalid CIDR address'],
     ['ClientIP(`fe80::1%eth0`)', 'invalid CIDR address'],
-  ])('refuses %s', refuses);
+  ])('refuses %s', (rule, reason) => refuses(rule, reason));
 
   const byPeer = (rule: string, expected: Record<string, boolean>) => {
     const compiled = parseRule(rule);
@@ -76,7 +77,7 @@ describe('Method', () => {
     ['Method()', 'no args for matcher Method'],
     ['Method(``)', 'empty args for matcher Method'],
     ['Method(`GET`, `POST`)', 'got 2, expected one of [1]'],
-  ])('refuses %s', refuses);
+  ])('refuses %s', (rule, reason) => refuses(rule, reason));
 
   it('matches the method exactly, the rule upper-cased', () => {
     for (const rule of ['Method(`GET`)', 'Method(`get`)']) {
@@ -98,7 +99,7 @@ describe('Host', () => {
     ],
     ['Host("\\xff.com")', 'non-ASCII characters are not allowed'],
     ['Host(`example.com`, `example.org`)', 'got 2, expected one of [1]'],
-  ])('refuses %s', refuses);
+  ])('refuses %s', (rule, reason) => refuses(rule, reason));
 
   it('matches the host case-insensitively, without the port', () => {
     expectStatuses('Host(`example.com`)', {
@@ -158,7 +159,7 @@ describe('HostRegexp', () => {
       'compiling HostRegexp matcher: error parsing regexp',
     ],
     ['HostRegexp(`example.com`, `example.org`)', 'got 2, expected one of [1]'],
-  ])('refuses %s', refuses);
+  ])('refuses %s', (rule, reason) => refuses(rule, reason));
 
   it('matches the lower-cased host, case-sensitively unless (?i)', () => {
     expectStatuses('HostRegexp(`^[a-zA-Z-]+\\.com$`)', {
@@ -187,7 +188,7 @@ describe('Path', () => {
     ['Path(``)', 'empty args for matcher Path'],
     ['Path(`css`)', `path "css" does not start with a '/'`],
     ['Path(`/css`, `/js`)', 'got 2, expected one of [1]'],
-  ])('refuses %s', refuses);
+  ])('refuses %s', (rule, reason) => refuses(rule, reason));
 
   it('matches the routing path exactly', () => {
     expectStatuses('Path(`/css`)', {
@@ -219,7 +220,7 @@ describe('PathRegexp', () => {
       'compiling PathPrefix matcher: error parsing regexp',
     ],
     ['PathRegexp(`/css`, `/js`)', 'got 2, expected one of [1]'],
-  ])('refuses %s', refuses);
+  ])('refuses %s', (rule, reason) => refuses(rule, reason));
 
   it('matches anywhere in the routing path unless anchored', () => {
     expectStatuses('PathRegexp(`^/(css|js)`)', {
@@ -244,7 +245,7 @@ describe('PathPrefix', () => {
     ['PathPrefix(``)', 'empty args for matcher PathPrefix'],
     ['PathPrefix(`css`)', `path "css" does not start with a '/'`],
     ['PathPrefix(`/css`, `/js`)', 'got 2, expected one of [1]'],
-  ])('refuses %s', refuses);
+  ])('refuses %s', (rule, reason) => refuses(rule, reason));
 
   it('matches a string prefix of the routing path (not a segment prefix)', () => {
     expectStatuses('PathPrefix("/css")', {
@@ -265,7 +266,7 @@ describe('Header', () => {
       'Header(`X-Forwarded-Host`, `example.com`, `example.org`)',
       'got 3, expected one of [2]',
     ],
-  ])('refuses %s', refuses);
+  ])('refuses %s', (rule, reason) => refuses(rule, reason));
 
   const byHeaders = (rule: string, cases: Array<[Array<[string, string]>, boolean]>) => {
     const compiled = parseRule(rule);
@@ -341,7 +342,7 @@ describe('HeaderRegexp', () => {
       'HeaderRegexp(`X-Forwarded-Host`, `example.com`, `example.org`)',
       'got 3, expected one of [2]',
     ],
-  ])('refuses %s', refuses);
+  ])('refuses %s', (rule, reason) => refuses(rule, reason));
 
   it('matches when one value of the header matches', () => {
     for (const rule of ['HeaderRegexp(`X-Api`, `^v[12]$`)', 'HeaderRegexp(`x-api`, `^v[12]$`)']) {
@@ -369,7 +370,7 @@ describe('Query', () => {
     ['Query(``, `traefik`)', 'empty args for matcher Query'],
     ['Query(`q`, ``)', 'empty args for matcher Query, [q ]'],
     ['Query(`q`, `traefik`, `proxy`)', 'got 3, expected one of [1 2]'],
-  ])('refuses %s', refuses);
+  ])('refuses %s', (rule, reason) => refuses(rule, reason));
 
   it('matches one value of the parameter exactly', () => {
     expectStatuses('Query(`q`, `traefik`)', {
@@ -405,7 +406,7 @@ describe('QueryRegexp', () => {
       'compiling QueryRegexp matcher: error parsing regexp',
     ],
     ['QueryRegexp(`q`, `traefik`, `proxy`)', 'got 3, expected one of [1 2]'],
-  ])('refuses %s', refuses);
+  ])('refuses %s', (rule, reason) => refuses(rule, reason));
 
   it('matches when one value matches', () => {
     expectStatuses('QueryRegexp(`q`, `^(traefik|nginx)$`)', {

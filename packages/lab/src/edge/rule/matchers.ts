@@ -38,7 +38,7 @@ function expectN(n: number[], build: Builder): Builder {
   };
 }
 
-const isAscii = (s: string) => /^[\x00-\x7f]*$/.test(s);
+const isAscii = (s: string) => [...s].every(c => c.charCodeAt(0) < 0x80);
 
 function regexp(name: string, expr: string): RegExp {
   try {

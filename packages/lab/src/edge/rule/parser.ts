@@ -190,12 +190,10 @@ const NODE_TYPES: Record<Node['type'], string> = {
   selector: '*ast.SelectorExpr', index: '*ast.IndexExpr', ident: '*ast.Ident', literal: '*ast.BasicLit',
 }; // prettier-ignore
 
-const typeName = (v: Value) =>
-  v.kind === 'tree'
-    ? 'rules.TreeBuilder'
-    : v.kind === 'string'
-    ? 'string'
-    : v.kind;
+function typeName(v: Value): string {
+  if (v.kind === 'tree') return 'rules.TreeBuilder';
+  return v.kind;
+}
 
 /** vulcand/predicate v1.3.0 `predicateParser` with Traefik's functions and operators. */
 class Predicate {

@@ -34,6 +34,17 @@ const IDENT = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
 const NUMBER =
   /(?:0[xX][0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?(?:[pP][+-]?\d+)?|0[bB][01_]*|0[oO][0-7_]*|(?:\d[\d_]*(?:\.\d*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)i?/y;
 
+function operatorAt(src: string, at: number): string | undefined {
+  return OPERATORS.find(o => src.startsWith(o, at));
+}
+
+/** Go's token kind of a number literal. */
+function numberKind(text: string): 'INT' | 'FLOAT' | 'IMAG' {
+  if (text.endsWith('i')) return 'IMAG';
+  if (/^0[xX]/.test(text)) return /[.pP]/.test(text) ? 'FLOAT' : 'INT';
+  return /[.eE]/.test(text) && !/^0[bBoO]/.test(text) ? 'FLOAT' : 'INT';
+}
+
 /** `line:column` of a byte offset, as Go's error positions (1-based; column in bytes). */
 export function position(src: string, at: number): string {
   const before = src.slice(0, at);
@@ -174,16 +185,7 @@ export function* scan(src: string): Generator<Token, void> {
     } else if (/\d/.test(c) || (c === '.' && /\d/.test(src[i + 1] ?? ''))) {
       NUMBER.lastIndex = i;
       const text = NUMBER.exec(src)![0];
-      const kind = text.endsWith('i')
-        ? 'IMAG'
-        : /^0[xX]/.test(text)
-        ? /[.pP]/.test(text)
-          ? 'FLOAT'
-          : 'INT'
-        : /[.eE]/.test(text) && !/^0[bBoO]/.test(text)
-        ? 'FLOAT'
-        : 'INT';
-      yield (last = { kind, text, at: i });
+      yield (last = { kind: numberKind(text), text, at: i });
       i += text.length;
     } else {
       IDENT.lastIndex = i;
@@ -193,7 +195,7 @@ export function* scan(src: string): Generator<Token, void> {
         i += ident[0].length;
         continue;
       }
-      const op = OPERATORS.find(o => src.startsWith(o, i));
+      const op = operatorAt(src, i);
       if (!op && (c === '\u201c' || c === '\u201d'))
         fail(src, i, `curly quotation mark '${c}' (use neutral '"')`);
       if (!op) fail(src, i, `illegal character ${codePoint(src.slice(i))}`);
