@@ -13,5 +13,9 @@ export {
   environmentResourceRef,
 } from './permissions';
 export type { DockerEnvStore } from './store';
+export {
+  dockerEnvProvisioningExtensionPoint,
+  type DockerEnvProvisioningExtensionPoint,
+} from './provisioning/extensionPoint';
 export type { EnvironmentChangedEvent } from './events';
 export type { EnvironmentNotice } from './notifications';

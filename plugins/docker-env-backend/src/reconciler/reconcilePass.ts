@@ -1,5 +1,5 @@
 import {
-  ACTIVE_OPERATION_STATUSES,
+  MOVING_ENVIRONMENT_STATUSES,
   NAME_HOLDING_STATUSES,
   type EnvironmentStatus,
 } from '@docker-env/plugin-docker-env-common';
@@ -12,15 +12,9 @@ import {
   type RouteStore,
   type TraefikRouteSettings,
 } from '@docker-env/plugin-docker-env-node';
-import type { Knex } from 'knex';
 import type { AuditTrail } from '../audit';
+import type { AuditEntry, DockerEnvStore } from '../store';
 import {
-  DatabaseDockerEnvStore,
-  type AuditEntry,
-  type DockerEnvStore,
-} from '../store';
-import {
-  DriftFlags,
   flagKey,
   type DriftFinding,
   type DriftFlag,
@@ -32,18 +26,12 @@ import { HOLDING_STATUSES, judgeDrift, type RecordView } from './judgeDrift';
 export const RECONCILER_ACTOR = 'plugin:docker-env/reconciler';
 
 /** Statuses an operation moves an environment through: judged once it has settled. */
-const MOVING: readonly EnvironmentStatus[] = [
-  'provisioning',
-  'pausing',
-  'resuming',
-  'deleting',
-];
+const MOVING: readonly EnvironmentStatus[] = MOVING_ENVIRONMENT_STATUSES;
 
 /** What one pass reads and writes through. */
 export interface ReconcilerDeps {
-  knex: Knex;
-  /** The records' store (the audit rows of fixes are written as each fix is made). */
-  store: Pick<DockerEnvStore, 'appendAudit'>;
+  /** The records (the audit rows of fixes are written as each fix is made; the flags with their audit rows at once). */
+  store: ReconcilerStore;
   /** Lists what the systems hold with our marks (`listHoldings` over the production clients). */
   holdings: () => Promise<Holdings>;
   /** The route folder (`TraefikRoutes.store`) and the settings routes are built with. */
@@ -54,6 +42,16 @@ export interface ReconcilerDeps {
   audit?: Pick<AuditTrail, 'emit'>;
   now?: () => Date;
 }
+
+/** The records a pass reads and writes. */
+export type ReconcilerStore = Pick<
+  DockerEnvStore,
+  | 'findEnvironments'
+  | 'getEnvironmentById'
+  | 'operations'
+  | 'appendAudit'
+  | 'transaction'
+>;
 
 /** What one pass did, as `kind resourceKind resourceId` keys (the log line and the tests read it). */
 export interface ReconcileReport {
@@ -74,7 +72,7 @@ const SYSTEM_OF: Record<DriftResourceKind, keyof Holdings> = {
 };
 
 async function loadRecords(
-  knex: Knex,
+  store: ReconcilerStore,
   holdings: Holdings,
 ): Promise<RecordView[]> {
   const marked = new Set<string>();
@@ -82,30 +80,17 @@ async function loadRecords(
     if (listing.ok)
       for (const item of listing.items)
         if (item.environmentId) marked.add(item.environmentId);
-  const rows: any[] = await knex('environments')
-    .whereIn('status', NAME_HOLDING_STATUSES)
-    .select('id', 'name', 'status', 'vmid');
-  const ids = [...marked].filter(id => !rows.some(r => r.id === id));
-  for (let i = 0; i < ids.length; i += 500)
-    rows.push(
-      ...(await knex('environments')
-        .whereIn('id', ids.slice(i, i + 500))
-        .select('id', 'name', 'status', 'vmid')),
-    );
-  return rows.map(r => ({
-    id: r.id,
-    name: r.name,
-    status: r.status,
-    vmid: r.vmid === null || r.vmid === undefined ? null : Number(r.vmid),
+  const holding = await store.findEnvironments({
+    statuses: NAME_HOLDING_STATUSES,
+  });
+  const ids = [...marked].filter(id => !holding.some(e => e.id === id));
+  const others = ids.length ? await store.findEnvironments({ ids }) : [];
+  return [...holding, ...others].map(e => ({
+    id: e.id,
+    name: e.name,
+    status: e.status,
+    vmid: e.vmid,
   }));
-}
-
-/** The environments with an operation queued or running. */
-async function busyEnvironmentIds(knex: Knex): Promise<Set<string>> {
-  const rows: any[] = await knex('operations')
-    .whereIn('status', ACTIVE_OPERATION_STATUSES)
-    .distinct('environment_id');
-  return new Set(rows.map(r => r.environment_id));
 }
 
 /**
@@ -113,21 +98,18 @@ async function busyEnvironmentIds(knex: Knex): Promise<Set<string>> {
  * first: the guest's latest `ip`; the welcome container's port, then each primary deployment's.
  */
 async function servedAt(
-  knex: Knex,
+  store: ReconcilerStore,
   environmentId: string,
 ): Promise<{ ip?: string; port?: number }> {
-  const rows: any[] = await knex('operations')
-    .where({ environment_id: environmentId, status: 'succeeded' })
-    .orderBy([{ column: 'created_at' }, { column: 'id' }])
-    .select('kind', 'result');
   const out: { ip?: string; port?: number } = {};
-  for (const row of rows) {
-    const r = JSON.parse(row.result ?? '{}');
+  for (const { kind, result: r } of await store
+    .operations()
+    .succeededResults(environmentId)) {
     if (typeof r.ip === 'string') out.ip = r.ip;
-    if (row.kind === 'provision' && typeof r.welcomePort === 'number')
+    if (kind === 'provision' && typeof r.welcomePort === 'number')
       out.port = r.welcomePort;
     if (
-      row.kind === 'deploy' &&
+      kind === 'deploy' &&
       r.primary === true &&
       typeof r.newHostPort === 'number'
     )
@@ -142,17 +124,12 @@ async function servedAt(
  * right by the next pass.
  */
 async function startedMeanwhile(
-  knex: Knex,
+  store: ReconcilerStore,
   record: RecordView,
 ): Promise<boolean> {
-  const active = await knex('operations')
-    .where({ environment_id: record.id })
-    .whereIn('status', ACTIVE_OPERATION_STATUSES)
-    .first('id');
-  const now = await knex('environments')
-    .where({ id: record.id })
-    .first('status');
-  return !!active || now?.status !== record.status;
+  const active = await store.operations().hasActive(record.id);
+  const now = await store.getEnvironmentById(record.id);
+  return active || now?.status !== record.status;
 }
 
 /** Checks one environment's main route file and rewrites it when it is missing or changed; a failed rewrite is a finding. */
@@ -161,7 +138,7 @@ async function reconcileRoute(
   record: RecordView,
   report: ReconcileReport,
 ): Promise<DriftFinding | undefined> {
-  const { ip, port } = await servedAt(deps.knex, record.id);
+  const { ip, port } = await servedAt(deps.store, record.id);
   const of = { environmentId: record.id, environmentName: record.name };
   if (ip === undefined || port === undefined) {
     // nothing recorded to rebuild it from: only a missing file is judged
@@ -196,7 +173,7 @@ async function reconcileRoute(
     resourceKind: 'route' as const,
     resourceId: expected.id,
   };
-  if (await startedMeanwhile(deps.knex, record)) return undefined;
+  if (await startedMeanwhile(deps.store, record)) return undefined;
   try {
     await deps.routes.put(expected.id, expected.document);
   } catch (e) {
@@ -281,8 +258,8 @@ export async function reconcileOnce(
   const holdings = await deps.holdings();
   for (const [system, listing] of Object.entries(holdings))
     if (!listing.ok) report.unreadable.push(`${system}: ${listing.error}`);
-  const records = await loadRecords(deps.knex, holdings);
-  const busyIds = await busyEnvironmentIds(deps.knex);
+  const records = await loadRecords(deps.store, holdings);
+  const busyIds = await deps.store.operations().busyEnvironmentIds();
   for (const r of records) if (MOVING.includes(r.status)) busyIds.add(r.id);
   const byId = new Map(records.map(r => [r.id, r]));
   const busyNames = new Set(
@@ -301,8 +278,8 @@ export async function reconcileOnce(
   }
 
   const audits: AuditEntry[] = [];
-  await deps.knex.transaction(async trx => {
-    const flags = new DriftFlags(trx);
+  await deps.store.transaction(async tx => {
+    const flags = tx.driftFlags();
     const open = await flags.open();
     const seen = new Set(findings.map(flagKey));
     for (const finding of findings) {
@@ -318,8 +295,7 @@ export async function reconcileOnce(
       report.resolved.push(flagKey(flag));
       audits.push(flagAudit('drift.resolve', flag, byId));
     }
-    const store = DatabaseDockerEnvStore.inTransaction(trx);
-    for (const entry of audits) await store.appendAudit(entry);
+    for (const entry of audits) await tx.appendAudit(entry);
   });
   for (const entry of audits) await deps.audit?.emit(entry);
   return report;

@@ -6,29 +6,34 @@ import {
 import { ConflictError, InputError } from '@backstage/errors';
 import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import {
-  ACTIVE_OPERATION_STATUSES,
   Environment,
   NAME_HOLDING_STATUSES,
   Operation,
 } from '@docker-env/plugin-docker-env-common';
 import { Knex } from 'knex';
-import { QuotaStore } from '../quotas/QuotaStore';
-import { AuditLogStore } from './AuditLogStore';
+import { DatabaseAuditStore } from '../audit/AuditStore';
+import { DatabaseFinalBackupStore } from '../backups/FinalBackupStore';
+import { DatabaseExpiryWarningStore } from '../expiry/ExpiryWarningStore';
+import { DatabaseDeliveryStore } from '../notifications/DeliveryStore';
+import { DatabaseOperationStore } from '../operations/DatabaseOperationStore';
+import { DatabaseQuotaStore } from '../quotas/QuotaStore';
+import { DatabaseDriftFlagStore } from '../reconciler/DriftFlags';
+import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
+import { DatabaseDeployTokenStore } from '../tokens/DeployTokenStore';
+import { EnvironmentRow, isUniqueViolation, toEnvironment } from './rows';
 import {
-  EnvironmentRow,
-  isUniqueViolation,
-  OperationRow,
-  OperationStepRow,
-  toEnvironment,
-  toOperation,
-} from './rows';
-import {
+  AuditEntry,
+  AuditEvent,
+  AuditQuery,
+  DeliveryOutcome,
   DockerEnvStore,
   EnvironmentListQuery,
   EnvironmentPage,
   EnvironmentPatch,
   EnvironmentQuery,
+  EnvironmentSelection,
   IdempotentAnswer,
+  NewDelivery,
   NewEnvironment,
   NewOperation,
 } from './types';
@@ -92,10 +97,7 @@ function decodeCursor(cursor: string): [string, string] {
  * The knex implementation of {@link DockerEnvStore}, on SQLite (embedded default) or PostgreSQL (production).
  * Timestamps are bound as Dates, so they compare alike on both.
  */
-export class DatabaseDockerEnvStore
-  extends AuditLogStore
-  implements DockerEnvStore
-{
+export class DatabaseDockerEnvStore implements DockerEnvStore {
   /** Connects, runs the plugin's migrations (unless the database service says to skip them) and returns the store. */
   static async create(options: {
     database: DatabaseService;
@@ -117,21 +119,51 @@ export class DatabaseDockerEnvStore
     await knex.migrate.rollback({ directory: migrationsDir }, true);
   }
 
-  /** The store on a transaction opened elsewhere (the runner ends an operation and moves its environment in one). */
-  static inTransaction(tx: Knex.Transaction): DockerEnvStore {
-    return new DatabaseDockerEnvStore(tx);
+  /** The store on a migrated database's client (or a transaction): tests and tools; the plugin uses {@link create}. */
+  static fromKnex(db: Knex): DockerEnvStore {
+    return new DatabaseDockerEnvStore(db);
   }
 
-  private constructor(db: Knex) {
-    super(db);
-  }
+  private constructor(private readonly db: Knex) {}
 
   async transaction<T>(fn: (tx: DockerEnvStore) => Promise<T>): Promise<T> {
     return this.db.transaction(trx => fn(new DatabaseDockerEnvStore(trx)));
   }
 
-  quotas(): QuotaStore {
-    return new QuotaStore(this.db);
+  operations() {
+    return new DatabaseOperationStore(this.db);
+  }
+
+  quotas() {
+    return new DatabaseQuotaStore(this.db, this);
+  }
+
+  tokens() {
+    return new DatabaseDeployTokenStore(this.db);
+  }
+
+  snapshots() {
+    return new DatabaseSnapshotStore(this.db);
+  }
+
+  finalBackups() {
+    return new DatabaseFinalBackupStore(this.db, this);
+  }
+
+  driftFlags() {
+    return new DatabaseDriftFlagStore(this.db);
+  }
+
+  expiryWarnings() {
+    return new DatabaseExpiryWarningStore(this.db);
+  }
+
+  audit() {
+    return new DatabaseAuditStore(this.db);
+  }
+
+  deliveries() {
+    return new DatabaseDeliveryStore(this.db);
   }
 
   async insertEnvironment(input: NewEnvironment): Promise<Environment> {
@@ -269,65 +301,60 @@ export class DatabaseDockerEnvStore
     };
   }
 
-  async insertOperation(input: NewOperation): Promise<Operation> {
-    const row = {
-      id: randomUUID(),
-      environment_id: input.environmentId,
-      kind: input.kind,
-      status: 'queued',
-      input: JSON.stringify(input.input),
-      result: null,
-      error: null,
-      failed_step: null,
-      requested_by: input.requestedBy,
-      created_at: new Date(),
-      started_at: null,
-      ended_at: null,
-      claimed_by: null,
-      claim_expires_at: null,
-      attempts: 0,
-      lock_key: input.lockKey,
+  async findEnvironments(
+    selection: EnvironmentSelection,
+  ): Promise<Environment[]> {
+    const query = () => {
+      const qb = this.db<EnvironmentRow>('environments').orderBy([
+        { column: 'name' },
+        { column: 'id' },
+      ]);
+      if (selection.statuses) qb.whereIn('status', selection.statuses);
+      if (selection.owner) qb.where('owner', selection.owner);
+      if (selection.expiring) qb.whereNotNull('expires_on');
+      if (selection.withVmid) qb.whereNotNull('vmid');
+      return qb;
     };
-    try {
-      await this.db.transaction(trx => trx('operations').insert(row));
-    } catch (error) {
-      if (isUniqueViolation(error) && input.lockKey) {
-        const holder: OperationRow | undefined = await this.db('operations')
-          .where({ lock_key: input.lockKey })
-          .whereIn('status', ACTIVE_OPERATION_STATUSES)
-          .first();
-        throw new ConflictError(
-          holder
-            ? `operation ${holder.kind} ${holder.id} is ${holder.status} on this environment; wait until it ends`
-            : 'another operation holds this environment; wait until it ends',
-        );
-      }
-      throw error;
-    }
-    return toOperation(row as unknown as OperationRow, []);
+    if (!selection.ids) return (await query()).map(toEnvironment);
+    const rows: EnvironmentRow[] = [];
+    // chunks keep the bound parameters under SQLite's limit
+    for (let i = 0; i < selection.ids.length; i += 500)
+      rows.push(
+        ...(await query().whereIn('id', selection.ids.slice(i, i + 500))),
+      );
+    return rows.map(toEnvironment);
   }
 
-  async getOperation(id: string): Promise<Operation | undefined> {
-    const row = await this.db<OperationRow>('operations').where({ id }).first();
-    if (!row) return undefined;
-    const steps = await this.db<OperationStepRow>('operation_steps').where({
-      operation_id: id,
-    });
-    return toOperation(row, steps);
+  insertOperation(input: NewOperation): Promise<Operation> {
+    return this.operations().insert(input);
   }
 
-  async listOperations(environmentId: string): Promise<Operation[]> {
-    const rows: OperationRow[] = await this.db<OperationRow>('operations')
-      .where({ environment_id: environmentId })
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
-    if (rows.length === 0) return [];
-    const steps: OperationStepRow[] = await this.db<OperationStepRow>(
-      'operation_steps',
-    ).whereIn(
-      'operation_id',
-      rows.map(r => r.id),
-    );
-    return rows.map(r => toOperation(r, steps));
+  getOperation(id: string): Promise<Operation | undefined> {
+    return this.operations().get(id);
+  }
+
+  listOperations(environmentId: string): Promise<Operation[]> {
+    return this.operations().listForEnvironment(environmentId);
+  }
+
+  appendAudit(entry: AuditEntry): Promise<AuditEvent> {
+    return this.audit().append(entry);
+  }
+
+  listAuditEvents(query: AuditQuery): Promise<AuditEvent[]> {
+    return this.audit().list(query);
+  }
+
+  insertDelivery(input: NewDelivery): Promise<number> {
+    return this.deliveries().insert(input);
+  }
+
+  finishDelivery(id: number, outcome: DeliveryOutcome): Promise<void> {
+    return this.deliveries().finish(id, outcome);
+  }
+
+  listDeliveries(environmentId: string) {
+    return this.deliveries().list(environmentId);
   }
 
   async getIdempotentAnswer(

@@ -3,4 +3,4 @@ export {
   DatabaseDockerEnvStore,
   applyEnvironmentFilter,
 } from './DatabaseDockerEnvStore';
-export { readTimestamp, readJson } from './rows';
+export { parseTimestamp, readTimestamp, readJson } from './rows';
