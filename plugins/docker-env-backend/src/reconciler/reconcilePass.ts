@@ -1,6 +1,5 @@
 import {
   MOVING_ENVIRONMENT_STATUSES,
-  NAME_HOLDING_STATUSES,
   type EnvironmentStatus,
 } from '@docker-env/plugin-docker-env-common';
 import {
@@ -13,7 +12,7 @@ import {
   type TraefikRouteSettings,
 } from '@docker-env/plugin-docker-env-node';
 import type { AuditTrail } from '../audit';
-import type { AuditEntry, DockerEnvStore } from '../store';
+import type { AuditEntry } from '../store';
 import {
   flagKey,
   type DriftFinding,
@@ -21,6 +20,14 @@ import {
   type DriftResourceKind,
 } from './DriftFlags';
 import { HOLDING_STATUSES, judgeDrift, type RecordView } from './judgeDrift';
+import {
+  loadRecords,
+  servedAt,
+  startedMeanwhile,
+  type ReconcilerStore,
+} from './records';
+
+export type { ReconcilerStore } from './records';
 
 /** The actor the reconciler writes in the audit log. */
 export const RECONCILER_ACTOR = 'plugin:docker-env/reconciler';
@@ -43,16 +50,6 @@ export interface ReconcilerDeps {
   now?: () => Date;
 }
 
-/** The records a pass reads and writes. */
-export type ReconcilerStore = Pick<
-  DockerEnvStore,
-  | 'findEnvironments'
-  | 'getEnvironmentById'
-  | 'operations'
-  | 'appendAudit'
-  | 'transaction'
->;
-
 /** What one pass did, as `kind resourceKind resourceId` keys (the log line and the tests read it). */
 export interface ReconcileReport {
   fixed: string[];
@@ -70,67 +67,6 @@ const SYSTEM_OF: Record<DriftResourceKind, keyof Holdings> = {
   portainer_endpoint: 'portainer',
   netbox_vm: 'netbox',
 };
-
-async function loadRecords(
-  store: ReconcilerStore,
-  holdings: Holdings,
-): Promise<RecordView[]> {
-  const marked = new Set<string>();
-  for (const listing of Object.values(holdings))
-    if (listing.ok)
-      for (const item of listing.items)
-        if (item.environmentId) marked.add(item.environmentId);
-  const holding = await store.findEnvironments({
-    statuses: NAME_HOLDING_STATUSES,
-  });
-  const ids = [...marked].filter(id => !holding.some(e => e.id === id));
-  const others = ids.length ? await store.findEnvironments({ ids }) : [];
-  return [...holding, ...others].map(e => ({
-    id: e.id,
-    name: e.name,
-    status: e.status,
-    vmid: e.vmid,
-  }));
-}
-
-/**
- * The address and port the environment's host is served from, from what its succeeded operations learnt, oldest
- * first: the guest's latest `ip`; the welcome container's port, then each primary deployment's.
- */
-async function servedAt(
-  store: ReconcilerStore,
-  environmentId: string,
-): Promise<{ ip?: string; port?: number }> {
-  const out: { ip?: string; port?: number } = {};
-  for (const { kind, result: r } of await store
-    .operations()
-    .succeededResults(environmentId)) {
-    if (typeof r.ip === 'string') out.ip = r.ip;
-    if (kind === 'provision' && typeof r.welcomePort === 'number')
-      out.port = r.welcomePort;
-    if (
-      kind === 'deploy' &&
-      r.primary === true &&
-      typeof r.newHostPort === 'number'
-    )
-      out.port = r.newHostPort;
-  }
-  return out;
-}
-
-/**
- * True when an operation took the environment up (or moved it) since the pass listed the busy ones: its steps own the
- * route file now. What remains is the moment between this read and the write; a route that loses that race is put
- * right by the next pass.
- */
-async function startedMeanwhile(
-  store: ReconcilerStore,
-  record: RecordView,
-): Promise<boolean> {
-  const active = await store.operations().hasActive(record.id);
-  const now = await store.getEnvironmentById(record.id);
-  return active || now?.status !== record.status;
-}
 
 /** Checks one environment's main route file and rewrites it when it is missing or changed; a failed rewrite is a finding. */
 async function reconcileRoute(

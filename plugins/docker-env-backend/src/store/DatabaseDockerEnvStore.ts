@@ -3,7 +3,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import {
   Environment,
@@ -20,7 +20,19 @@ import { DatabaseQuotaStore } from '../quotas/QuotaStore';
 import { DatabaseDriftFlagStore } from '../reconciler/DriftFlags';
 import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
 import { DatabaseDeployTokenStore } from '../tokens/DeployTokenStore';
-import { EnvironmentRow, isUniqueViolation, toEnvironment } from './rows';
+import { DatabaseIdempotencyStore } from './IdempotencyStore';
+import {
+  applyEnvironmentFilter,
+  decodeCursor,
+  encodeCursor,
+} from './environmentQueries';
+import {
+  EnvironmentRow,
+  isUniqueViolation,
+  toEnvironment,
+  toEnvironmentChanges,
+  toEnvironmentRow,
+} from './rows';
 import {
   AuditEntry,
   AuditEvent,
@@ -42,56 +54,6 @@ const migrationsDir = resolvePackagePath(
   '@docker-env/plugin-docker-env-backend',
   'migrations',
 );
-
-const QUERY_COLUMNS: Record<EnvironmentQuery['property'], string> = {
-  owner: 'owner',
-  name: 'name',
-  status: 'status',
-};
-
-/** Applies a permission filter to a query on `environments`. */
-export function applyEnvironmentFilter(
-  qb: Knex.QueryBuilder,
-  filter: PermissionCriteria<EnvironmentQuery>,
-): void {
-  if ('allOf' in filter) {
-    qb.where(b =>
-      filter.allOf.forEach(f => b.andWhere(i => applyEnvironmentFilter(i, f))),
-    );
-  } else if ('anyOf' in filter) {
-    if (filter.anyOf.length === 0) qb.whereRaw('1 = 0');
-    else
-      qb.where(b =>
-        filter.anyOf.forEach(f => b.orWhere(i => applyEnvironmentFilter(i, f))),
-      );
-  } else if ('not' in filter) {
-    qb.whereNot(b => applyEnvironmentFilter(b, filter.not));
-  } else if (filter.values.length === 0) {
-    qb.whereRaw('1 = 0');
-  } else {
-    qb.whereIn(QUERY_COLUMNS[filter.property], filter.values);
-  }
-}
-
-function encodeCursor(env: Environment): string {
-  return Buffer.from(JSON.stringify([env.name, env.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      value.every(v => typeof v === 'string')
-    ) {
-      return value as [string, string];
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InputError('cursor: must be a nextCursor this API returned');
-}
 
 /**
  * The knex implementation of {@link DockerEnvStore}, on SQLite (embedded default) or PostgreSQL (production).
@@ -167,28 +129,7 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
   }
 
   async insertEnvironment(input: NewEnvironment): Promise<Environment> {
-    const now = new Date();
-    const row = {
-      id: randomUUID(),
-      name: input.name,
-      owner: input.owner,
-      status: input.status,
-      status_reason: null,
-      size: input.size,
-      cpu_cores: input.cpuCores,
-      memory_mb: input.memoryMb,
-      disk_gb: input.diskGb,
-      purpose: input.purpose,
-      expires_on: input.expiresOn,
-      url: null,
-      portainer_url: null,
-      vmid: null,
-      node: null,
-      facts: null,
-      created_by: input.createdBy,
-      created_at: now,
-      updated_at: now,
-    };
+    const row = toEnvironmentRow(input, randomUUID(), new Date());
     try {
       // A savepoint, so that a refused insert leaves a surrounding PostgreSQL transaction usable.
       await this.db.transaction(trx => trx('environments').insert(row));
@@ -200,24 +141,14 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
       }
       throw error;
     }
-    return toEnvironment(row as unknown as EnvironmentRow);
+    return toEnvironment(row);
   }
 
   async updateEnvironment(
     id: string,
     patch: EnvironmentPatch,
   ): Promise<Environment | undefined> {
-    const changes: Record<string, unknown> = { updated_at: new Date() };
-    if (patch.status !== undefined) changes.status = patch.status;
-    if (patch.statusReason !== undefined)
-      changes.status_reason = patch.statusReason;
-    if (patch.url !== undefined) changes.url = patch.url;
-    if (patch.portainerUrl !== undefined)
-      changes.portainer_url = patch.portainerUrl;
-    if (patch.vmid !== undefined) changes.vmid = patch.vmid;
-    if (patch.node !== undefined) changes.node = patch.node;
-    if (patch.facts !== undefined) changes.facts = JSON.stringify(patch.facts);
-    if (patch.expiresOn !== undefined) changes.expires_on = patch.expiresOn;
+    const changes = toEnvironmentChanges(patch, new Date());
     try {
       await this.db.transaction(trx =>
         trx('environments').where({ id }).update(changes),
@@ -357,33 +288,11 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
     return this.deliveries().list(environmentId);
   }
 
-  async getIdempotentAnswer(
-    actor: string,
-    key: string,
-  ): Promise<IdempotentAnswer | undefined> {
-    const row = await this.db('idempotency_keys')
-      .where({ actor, idempotency_key: key })
-      .first();
-    if (!row) return undefined;
-    return {
-      requestHash: row.request_hash,
-      statusCode: Number(row.status_code),
-      response: JSON.parse(row.response),
-    };
+  getIdempotentAnswer(actor: string, key: string) {
+    return new DatabaseIdempotencyStore(this.db).get(actor, key);
   }
 
-  async saveIdempotentAnswer(
-    actor: string,
-    key: string,
-    answer: IdempotentAnswer,
-  ): Promise<void> {
-    await this.db('idempotency_keys').insert({
-      actor,
-      idempotency_key: key,
-      request_hash: answer.requestHash,
-      status_code: answer.statusCode,
-      response: JSON.stringify(answer.response),
-      created_at: new Date(),
-    });
+  saveIdempotentAnswer(actor: string, key: string, answer: IdempotentAnswer) {
+    return new DatabaseIdempotencyStore(this.db).save(actor, key, answer);
   }
 }

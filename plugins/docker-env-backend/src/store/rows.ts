@@ -3,6 +3,7 @@ import type {
   EnvironmentSize,
   EnvironmentStatus,
 } from '@docker-env/plugin-docker-env-common';
+import type { EnvironmentPatch, NewEnvironment } from './types';
 
 /**
  * The one parser of timestamp columns: PostgreSQL gives Dates, SQLite the epoch milliseconds a store wrote (a bound
@@ -86,6 +87,54 @@ export function toEnvironment(row: EnvironmentRow): Environment {
     createdAt: readTimestamp(row.created_at)!,
     updatedAt: readTimestamp(row.updated_at)!,
   };
+}
+
+/** A new `environments` row. */
+export function toEnvironmentRow(
+  input: NewEnvironment,
+  id: string,
+  now: Date,
+): EnvironmentRow {
+  return {
+    id,
+    name: input.name,
+    owner: input.owner,
+    status: input.status,
+    status_reason: null,
+    size: input.size,
+    cpu_cores: input.cpuCores,
+    memory_mb: input.memoryMb,
+    disk_gb: input.diskGb,
+    purpose: input.purpose,
+    expires_on: input.expiresOn,
+    url: null,
+    portainer_url: null,
+    vmid: null,
+    node: null,
+    facts: null,
+    created_by: input.createdBy,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** The columns a patch changes (`updated_at` always). */
+export function toEnvironmentChanges(
+  patch: EnvironmentPatch,
+  now: Date,
+): Record<string, unknown> {
+  const changes: Record<string, unknown> = { updated_at: now };
+  if (patch.status !== undefined) changes.status = patch.status;
+  if (patch.statusReason !== undefined)
+    changes.status_reason = patch.statusReason;
+  if (patch.url !== undefined) changes.url = patch.url;
+  if (patch.portainerUrl !== undefined)
+    changes.portainer_url = patch.portainerUrl;
+  if (patch.vmid !== undefined) changes.vmid = patch.vmid;
+  if (patch.node !== undefined) changes.node = patch.node;
+  if (patch.facts !== undefined) changes.facts = JSON.stringify(patch.facts);
+  if (patch.expiresOn !== undefined) changes.expires_on = patch.expiresOn;
+  return changes;
 }
 
 /** True when `error` is a unique-constraint violation (SQLite or PostgreSQL). */

@@ -12,7 +12,7 @@ const MIGRATIONS = path.resolve(__dirname, '../../migrations');
 /** The one file that queries each table. */
 const OWNERS: Record<string, string> = {
   environments: 'store/DatabaseDockerEnvStore.ts',
-  idempotency_keys: 'store/DatabaseDockerEnvStore.ts',
+  idempotency_keys: 'store/IdempotencyStore.ts',
   operations: 'operations/DatabaseOperationStore.ts',
   operation_steps: 'operations/DatabaseOperationStore.ts',
   quotas: 'quotas/QuotaStore.ts',

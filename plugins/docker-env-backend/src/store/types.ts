@@ -23,7 +23,7 @@ import type {
   NewOperation,
   OperationStore,
 } from '../operations/OperationStore';
-import type { QuotaStore } from '../quotas/QuotaStore';
+import type { QuotaStore } from '../quotas/types';
 import type { DriftFlagStore } from '../reconciler/DriftFlags';
 import type { SnapshotStore } from '../snapshots/SnapshotStore';
 import type { DeployTokenStore } from '../tokens/DeployTokenStore';
