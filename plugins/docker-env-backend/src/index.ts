@@ -19,3 +19,5 @@ export {
 } from './provisioning/extensionPoint';
 export type { EnvironmentChangedEvent } from './events';
 export type { EnvironmentNotice } from './notifications';
+export { DRIFT_KINDS } from './reconciler/DriftFlags';
+export type { DriftKind } from './reconciler/DriftFlags';
