@@ -8,6 +8,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
 import { FinalBackups } from './backups';
+import { checkProductionConfig } from './config';
 import { containerReadsFromConfig } from './containers';
 import {
   credentialsOutsideTokenRoutes,
@@ -76,6 +77,7 @@ export const dockerEnvPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, permissionsRegistry } = deps;
+        checkProductionConfig(config, logger);
         checkInfrastructureConfig(config);
         // the one database client: every table is reached through this store
         const store = await DatabaseDockerEnvStore.create(deps);
