@@ -148,7 +148,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       from: ['ready'],
       moveTo: 'pausing',
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.post('/environments/:name/resume', async (req, res) => {
@@ -159,7 +159,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       from: ['paused'],
       moveTo: 'resuming',
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.get('/environments/:name/snapshots', async (req, res) => {
@@ -173,7 +173,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
     const vmid = environment.vmid;
     res.json({
       items: await ctx.snapshots.list({ ...environment, vmid }),
-    } as any);
+    });
   });
 
   router.post('/environments/:name/snapshots', async (req, res) => {
@@ -189,7 +189,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         snapshotDescription: description,
       },
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.post(
@@ -208,7 +208,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         },
         () => validSnapshotName(req.params.snapshot),
       );
-      res.status(202).json(answer as any);
+      res.status(202).json(answer);
     },
   );
 
@@ -226,7 +226,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       },
       () => validSnapshotName(req.params.snapshot),
     );
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.delete('/environments/:name', async (req, res) => {
@@ -251,6 +251,6 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
           );
       },
     );
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 };

@@ -291,7 +291,9 @@ function toStep(row: Row): OperationStepRecord {
 
 function parseJson(value: unknown): Record<string, any> | null {
   if (value === null || value === undefined || value === '') return null;
-  return typeof value === 'string' ? JSON.parse(value) : (value as any);
+  return typeof value === 'string'
+    ? JSON.parse(value)
+    : (value as Record<string, any>);
 }
 
 /** PostgreSQL returns `Date`s; SQLite returns what was stored: epoch milliseconds for a bound `Date`, text for `now()`. */

@@ -11,9 +11,9 @@ import { deploymentPaths } from './deployments';
 import { driftPaths, driftSchemas } from './drift';
 
 /**
- * The plugin's HTTP API (OpenAPI 3.1), spec-first: routes are served with `createValidatedOpenApiRouter(spec)` and
- * the typed client's paths are checked against it. Each concern keeps its paths (and schemas) in its own file under
- * `src/schema/`; add one spread line per concern here.
+ * The plugin's HTTP API (OpenAPI 3.1), spec-first: the backend serves it with `createValidatedOpenApiRouter(spec)`,
+ * and the client in `../../client` takes its routes and types from it (`./types.ts`). Each concern keeps its paths
+ * (and schemas) in its own file beside this one; add one spread line per concern here.
  */
 export const spec = {
   openapi: '3.1.0',
