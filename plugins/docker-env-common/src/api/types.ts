@@ -6,6 +6,7 @@ import type {
   OperationStepStatus,
   SizePresetName,
 } from '../types';
+import type { ComponentType } from './spec/types';
 
 /** One environment as the HTTP API returns it. */
 export interface Environment {
@@ -83,10 +84,11 @@ export interface CreateEnvironmentRequest {
   expiresOn?: string;
 }
 
-/** Answer of `POST /environments` (202). */
+/** Answer of `POST /environments` (202): the provision operation, or (over quota) the approval request. */
 export interface CreateEnvironmentResponse {
   environment: Environment;
-  operation: Operation;
+  operation?: Operation;
+  request?: ComponentType<'ApprovalRequest'>;
 }
 
 /** Query of `GET /environments`. */

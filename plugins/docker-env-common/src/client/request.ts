@@ -112,9 +112,9 @@ export async function callRoute<R extends DockerEnvRoute>(
       (error as Error)?.name === 'TimeoutError'
         ? `no answer within ${timeoutMs} ms`
         : (error as Error)?.message;
+    // the reason is in the message already; a cause would repeat it
     throw new ServiceUnavailableError(
       `The docker-env backend did not answer ${method} ${path} (${why})`,
-      error,
     );
   }
   const text = await readBounded(

@@ -73,24 +73,29 @@ type Parameters<R extends DockerEnvRoute> = RouteOperation<R> extends {
   ? P
   : never;
 
-type ParamsIn<R extends DockerEnvRoute, In extends string> = {
-  [P in Parameters<R> as P extends {
-    readonly in: In;
-    readonly required: true;
-    readonly name: infer N extends string;
+/** One object type instead of an intersection (so it reads, and compares, as the object it is). */
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+type ParamsIn<R extends DockerEnvRoute, In extends string> = Flatten<
+  {
+    [P in Parameters<R> as P extends {
+      readonly in: In;
+      readonly required: true;
+      readonly name: infer N extends string;
+    }
+      ? N
+      : never]: P extends { readonly schema: infer S } ? SchemaType<S> : never;
+  } & {
+    [P in Parameters<R> as P extends {
+      readonly in: In;
+      readonly name: infer N extends string;
+    }
+      ? P extends { readonly required: true }
+        ? never
+        : N
+      : never]?: P extends { readonly schema: infer S } ? SchemaType<S> : never;
   }
-    ? N
-    : never]: P extends { readonly schema: infer S } ? SchemaType<S> : never;
-} & {
-  [P in Parameters<R> as P extends {
-    readonly in: In;
-    readonly name: infer N extends string;
-  }
-    ? P extends { readonly required: true }
-      ? never
-      : N
-    : never]?: P extends { readonly schema: infer S } ? SchemaType<S> : never;
-};
+>;
 
 /** The path parameters of a route, e.g. `{name: string}`. */
 export type RouteParams<R extends DockerEnvRoute> = ParamsIn<R, 'path'>;
