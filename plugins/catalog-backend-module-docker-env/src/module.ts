@@ -12,7 +12,11 @@ import {
 } from '@docker-env/plugin-docker-env-common';
 import { DockerEnvEntityProvider } from './provider';
 
-/** Config key of the provider's settings. */
+/**
+ * Config key of the provider's settings.
+ *
+ * @public
+ */
 export const DOCKER_ENV_PROVIDER_CONFIG = 'catalog.providers.dockerEnv';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {

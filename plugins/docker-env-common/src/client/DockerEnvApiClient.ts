@@ -13,23 +13,59 @@ type Item<R extends DockerEnvRoute> = RouteResponse<R> extends {
   ? T
   : never;
 
-/** An environment as the API answers it. */
+/**
+ * An environment as the API answers it.
+ *
+ * @public
+ */
 export type EnvironmentRecord = ComponentType<'Environment'>;
-/** An operation with its steps as the API answers it. */
+/**
+ * An operation with its steps as the API answers it.
+ *
+ * @public
+ */
 export type OperationRecord = ComponentType<'Operation'>;
-/** One snapshot of `GET /environments/{name}/snapshots`; `createdAt` is Proxmox's `snaptime` when the portal did not take it. */
+/**
+ * One snapshot of `GET /environments/{name}/snapshots`; `createdAt` is Proxmox's `snaptime` when the portal did not take it.
+ *
+ * @public
+ */
 export type SnapshotRecord = Item<'GET /environments/{name}/snapshots'>;
-/** One container of `GET /environments/{name}/containers`. */
+/**
+ * One container of `GET /environments/{name}/containers`.
+ *
+ * @public
+ */
 export type ContainerRecord = Item<'GET /environments/{name}/containers'>;
-/** One deployment token of `GET /environments/{name}/tokens` (never its value). */
+/**
+ * One deployment token of `GET /environments/{name}/tokens` (never its value).
+ *
+ * @public
+ */
 export type DeployTokenRecord = Item<'GET /environments/{name}/tokens'>;
-/** One drift flag of `GET /drift`. */
+/**
+ * One drift flag of `GET /drift`.
+ *
+ * @public
+ */
 export type DriftFlagRecord = Item<'GET /drift'>;
-/** One final backup of `GET /backups`. */
+/**
+ * One final backup of `GET /backups`.
+ *
+ * @public
+ */
 export type FinalBackupRecord = Item<'GET /backups'>;
-/** One approval request of `GET /requests`. */
+/**
+ * One approval request of `GET /requests`.
+ *
+ * @public
+ */
 export type ApprovalRequestRecord = Item<'GET /requests'>;
-/** One audit event of `GET /audit`. */
+/**
+ * One audit event of `GET /audit`.
+ *
+ * @public
+ */
 export type AuditEventRecord = Item<'GET /audit'>;
 
 /** Proxmox's `snaptime` (epoch seconds) as `createdAt` when the portal did not take the snapshot. */
@@ -46,6 +82,8 @@ function withCreatedAt(snapshot: SnapshotRecord): SnapshotRecord {
  * and scripts. Every route and type comes from the OpenAPI spec in `../api/spec` (see the package README): `call` sends
  * any route of it; the named methods are the calls the plugins make, lists unwrapped to their `items` except
  * `listEnvironments`, which pages.
+ *
+ * @public
  */
 export class DockerEnvApiClient {
   constructor(private readonly options: DockerEnvClientOptions) {}

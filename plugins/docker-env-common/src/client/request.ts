@@ -7,7 +7,11 @@ import type {
   RouteResponse,
 } from '../api/spec/types';
 
-/** How {@link DockerEnvApiClient} reaches the backend: all injectable, so the browser, backends and scripts share it. */
+/**
+ * How {@link DockerEnvApiClient} reaches the backend: all injectable, so the browser, backends and scripts share it.
+ *
+ * @public
+ */
 export interface DockerEnvClientOptions {
   /** Where the plugin answers: Backstage's discovery (`getBaseUrl('docker-env')`), or `{getBaseUrl: async () => url}`. */
   discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
@@ -21,7 +25,11 @@ export interface DockerEnvClientOptions {
   maxResponseBytes?: number;
 }
 
-/** What one call sends besides its route. */
+/**
+ * What one call sends besides its route.
+ *
+ * @public
+ */
 export interface RouteCall<R extends DockerEnvRoute> {
   params?: RouteParams<R>;
   query?: RouteQuery<R>;

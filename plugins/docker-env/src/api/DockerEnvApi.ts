@@ -4,6 +4,8 @@ import type { DockerEnvApiClient } from '@docker-env/plugin-docker-env-common';
 /**
  * The browser's view of the docker-env backend plugin: the calls it makes of the common library's
  * `DockerEnvApiClient` (typed by the API spec), which is what `plugin.tsx` provides.
+ *
+ * @public
  */
 export type DockerEnvApi = Pick<
   DockerEnvApiClient,
@@ -40,7 +42,11 @@ export type DockerEnvApi = Pick<
   | 'restoreFinalBackup'
 >;
 
-/** API reference for {@link DockerEnvApi}. */
+/**
+ * API reference for {@link DockerEnvApi}.
+ *
+ * @public
+ */
 export const dockerEnvApiRef = createApiRef<DockerEnvApi>().with({
   id: 'plugin.docker-env.api',
 });

@@ -18,22 +18,38 @@ type Deref<S> = S extends {
   ? { readonly [K in keyof S]: Deref<S[K]> }
   : S;
 
-/** The TypeScript type of a JSON schema of the spec, its references followed. */
+/**
+ * The TypeScript type of a JSON schema of the spec, its references followed.
+ *
+ * @public
+ */
 export type SchemaType<S> = Deref<S> extends infer D extends JSONSchema
   ? FromSchema<D>
   : never;
 
-/** The TypeScript type of the component schema `#/components/schemas/<N>`. */
+/**
+ * The TypeScript type of the component schema `#/components/schemas/<N>`.
+ *
+ * @public
+ */
 export type ComponentType<N extends keyof Schemas> = SchemaType<Schemas[N]>;
 
-/** Every route of the spec as `METHOD /path/{param}`, e.g. `GET /environments/{name}`. */
+/**
+ * Every route of the spec as `METHOD /path/{param}`, e.g. `GET /environments/{name}`.
+ *
+ * @public
+ */
 export type DockerEnvRoute = {
   [P in keyof Paths & string]: {
     [M in keyof Paths[P] & Method]: `${Uppercase<M>} ${P}`;
   }[keyof Paths[P] & Method];
 }[keyof Paths & string];
 
-/** The spec's operation object of a route. */
+/**
+ * The spec's operation object of a route.
+ *
+ * @public
+ */
 export type RouteOperation<R extends DockerEnvRoute> =
   R extends `${infer M} ${infer P extends keyof Paths & string}`
     ? Paths[P][Lowercase<M> & keyof Paths[P]]
@@ -53,14 +69,22 @@ type Responses<R extends DockerEnvRoute> = RouteOperation<R> extends {
   ? X
   : never;
 
-/** The body of a route's success answer (`void` for 204). */
+/**
+ * The body of a route's success answer (`void` for 204).
+ *
+ * @public
+ */
 export type RouteResponse<R extends DockerEnvRoute> = {
   [S in keyof Responses<R> & ('200' | '201' | '202' | '204')]: JsonSchemaOf<
     Responses<R>[S]
   >;
 }[keyof Responses<R> & ('200' | '201' | '202' | '204')];
 
-/** The request body of a route (`undefined` when it takes none). */
+/**
+ * The request body of a route (`undefined` when it takes none).
+ *
+ * @public
+ */
 export type RouteBody<R extends DockerEnvRoute> = RouteOperation<R> extends {
   readonly requestBody: infer B;
 }
@@ -97,8 +121,16 @@ type ParamsIn<R extends DockerEnvRoute, In extends string> = Flatten<
   }
 >;
 
-/** The path parameters of a route, e.g. `{name: string}`. */
+/**
+ * The path parameters of a route, e.g. `{name: string}`.
+ *
+ * @public
+ */
 export type RouteParams<R extends DockerEnvRoute> = ParamsIn<R, 'path'>;
 
-/** The query parameters of a route. */
+/**
+ * The query parameters of a route.
+ *
+ * @public
+ */
 export type RouteQuery<R extends DockerEnvRoute> = ParamsIn<R, 'query'>;

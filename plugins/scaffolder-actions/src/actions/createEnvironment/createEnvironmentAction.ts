@@ -12,7 +12,11 @@ import {
 } from '@docker-env/plugin-docker-env-common';
 import { examples } from './createEnvironmentAction.examples';
 
-/** Options of {@link createEnvironmentAction}. */
+/**
+ * Options of {@link createEnvironmentAction}.
+ *
+ * @public
+ */
 export interface CreateEnvironmentActionOptions {
   auth: AuthService;
   discovery: DiscoveryService;

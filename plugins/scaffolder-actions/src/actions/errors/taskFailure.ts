@@ -15,6 +15,8 @@ const ADVICE: Record<string, string> = {
 /**
  * An action failure as the task log shows it: the scaffolder writes a failed step's `error.stack` to the log, so
  * the stack is the message itself, one line with what to do, never a trace.
+ *
+ * @public
  */
 export class TaskFailure extends Error {
   constructor(message: string) {
@@ -24,7 +26,11 @@ export class TaskFailure extends Error {
   }
 }
 
-/** Turns any error into a {@link TaskFailure}: one line, whitespace collapsed, with advice for known refusals. */
+/**
+ * Turns any error into a {@link TaskFailure}: one line, whitespace collapsed, with advice for known refusals.
+ *
+ * @public
+ */
 export function taskFailure(thrown: unknown): TaskFailure {
   if (thrown instanceof TaskFailure) return thrown;
   // a refusal of the backend: its own error (name and message) is the cause
