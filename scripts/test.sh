@@ -79,7 +79,7 @@ else
 fi
 phase_end lint
 
-phase "smoke (the embedded default's backend starts cleanly)"
+phase "smoke (the README's quick start: npm start answers, the backend starts cleanly)"
 if bash "$ROOT/scripts/smoke-backend.sh" >"$OUT/smoke.log" 2>&1; then
   steps_passed=$((steps_passed + 1)); tail -n1 "$OUT/smoke.log"
 else

@@ -15,3 +15,5 @@ export {
 export type { DockerEnvStore } from './store';
 export type { EnvironmentChangedEvent } from './events';
 export type { EnvironmentNotice } from './notifications';
+export { DRIFT_KINDS } from './reconciler/DriftFlags';
+export type { DriftKind } from './reconciler/DriftFlags';

@@ -11,6 +11,7 @@ import {
   type OperationRecord,
 } from '@docker-env/plugin-docker-env-common';
 import { examples } from './createEnvironmentAction.examples';
+import { provisioningFailureMessage } from './failureMessage';
 
 /**
  * Options of {@link createEnvironmentAction}.
@@ -175,13 +176,7 @@ export function createEnvironmentAction(opts: CreateEnvironmentActionOptions) {
           signal: ctx.signal,
         });
         if (op.status !== 'succeeded') {
-          throw new Error(
-            `Provisioning ${input.name} failed${
-              op.failedStep ? ` at step ${op.failedStep}` : ''
-            }: ${
-              op.error ?? op.status
-            }. What was created has been removed; fix the cause and run the template again.`,
-          );
+          throw new Error(provisioningFailureMessage(input.name, op));
         }
         const env = await api.getEnvironment(input.name);
         ctx.logger.info(`${input.name} is ready at ${env.url}`);
