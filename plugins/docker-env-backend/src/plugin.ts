@@ -8,6 +8,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
+import { checkProductionConfig } from './config';
 import {
   FinalBackups,
   recordFinalBackup,
@@ -75,6 +76,7 @@ export const dockerEnvPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, permissionsRegistry } = deps;
+        checkProductionConfig(config, logger);
         checkInfrastructureConfig(config);
         const store = await DatabaseDockerEnvStore.create({
           database: deps.database,

@@ -105,7 +105,7 @@ export function readBaseUrl(
 
 /**
  * A path from config: absolute as given, relative resolved against the backend's working
- * directory (where `app-config.yaml` paths such as `../../.lab-data` are meant from).
+ * directory (where `app-config.embedded.yaml` paths such as `../../.lab-data` are meant from).
  */
 export function readPath(c: Config, key: string): string | undefined {
   const v = c.getOptionalString(key);
