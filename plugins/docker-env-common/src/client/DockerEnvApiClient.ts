@@ -261,12 +261,11 @@ export class DockerEnvApiClient {
     });
   }
 
-  async listRequests(status = 'pending'): Promise<ApprovalRequestRecord[]> {
-    return (
-      await this.call('GET /requests', {
-        query: { status } as RouteQuery<'GET /requests'>,
-      })
-    ).items;
+  /** Approval requests, the pending ones unless `status` says otherwise. */
+  async listRequests(
+    status: RouteQuery<'GET /requests'>['status'] = 'pending',
+  ): Promise<ApprovalRequestRecord[]> {
+    return (await this.call('GET /requests', { query: { status } })).items;
   }
 
   async approveRequest(id: string): Promise<void> {
