@@ -13,6 +13,10 @@ export {
   environmentResourceRef,
 } from './permissions';
 export type { DockerEnvStore } from './store';
+export {
+  dockerEnvProvisioningExtensionPoint,
+  type DockerEnvProvisioningExtensionPoint,
+} from './provisioning/extensionPoint';
 export type { EnvironmentChangedEvent } from './events';
 export type { EnvironmentNotice } from './notifications';
 export { DRIFT_KINDS } from './reconciler/DriftFlags';

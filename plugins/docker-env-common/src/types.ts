@@ -29,6 +29,23 @@ export const NAME_HOLDING_STATUSES = [
   'deleting',
 ] as const satisfies readonly EnvironmentStatus[];
 
+/**
+ * The settled statuses in which an environment holds its CT, Portainer endpoint, NetBox VM and routes: the background
+ * tasks (expiry, snapshot retention, the reconciler) act on environments in these.
+ */
+export const SETTLED_ENVIRONMENT_STATUSES = [
+  'ready',
+  'paused',
+] as const satisfies readonly EnvironmentStatus[];
+
+/** The statuses an operation moves an environment through, until it ends. */
+export const MOVING_ENVIRONMENT_STATUSES = [
+  'provisioning',
+  'pausing',
+  'resuming',
+  'deleting',
+] as const satisfies readonly EnvironmentStatus[];
+
 /** True when an environment in this status holds its name. */
 export function isNameHoldingStatus(status: string): boolean {
   return (NAME_HOLDING_STATUSES as readonly string[]).includes(status);
@@ -66,6 +83,20 @@ export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 export const ACTIVE_OPERATION_STATUSES = [
   'queued',
   'running',
+] as const satisfies readonly OperationStatus[];
+
+/** True when an operation in this status holds its lock (it is queued or running). */
+export function isActiveOperationStatus(status: string): boolean {
+  return (ACTIVE_OPERATION_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * Statuses of a `deploy` operation whose container counts against the owner's quota: queued and running ones reserve
+ * it, a succeeded one holds it; a failed or rolled-back first deploy left nothing.
+ */
+export const CONTAINER_HOLDING_OPERATION_STATUSES = [
+  ...ACTIVE_OPERATION_STATUSES,
+  'succeeded',
 ] as const satisfies readonly OperationStatus[];
 
 /** Statuses of one recorded step of an operation. */

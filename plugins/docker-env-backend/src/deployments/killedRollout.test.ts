@@ -21,7 +21,7 @@ import {
 } from '../testing/processes/spawn';
 import { stepStatus, until } from '../testing/processes/waits';
 import { labDockerEnvConfig } from '../testing/provisioningLab';
-import { DeployTokens, DeployTokenStore, TokenHasher } from '../tokens';
+import { DatabaseDeployTokenStore, DeployTokens, TokenHasher } from '../tokens';
 import { CREDENTIALS_NOT_HELD } from './RegistryCredentials';
 
 jest.setTimeout(600_000);
@@ -173,7 +173,7 @@ describe.each(sharedDatabaseKinds())(
         { timeoutMs: 10_000 },
       );
       const tokens = new DeployTokens(
-        new DeployTokenStore(db),
+        new DatabaseDeployTokenStore(db),
         new TokenHasher(),
         async () => {},
       );
