@@ -7,8 +7,7 @@
  * - `timeoutMs` is the timeout of one request, command or call, in milliseconds (SSH also has
  *   `connectTimeoutMs` for the handshake).
  * - SSH sections share one shape (`dockerEnv.ssh`, `dockerEnv.traefik.sftp`).
- * - Plain-text transports (http, ldap:// without StartTLS, SMTP without TLS, tcp Docker) need
- *   `allowInsecure: true`, which is accepted for loopback hosts only (the lab).
+ * - Plain-text transports (http, tcp Docker) need `allowInsecure: true`, which is accepted for loopback hosts only (the lab).
  * - Relative paths resolve against the backend's working directory.
  * - A bad value fails at start-up with a ConfigError naming the key.
  */
@@ -87,83 +86,6 @@ export interface Config {
         caPem?: string;
         /** Skip certificate verification; lab use only. Default false. */
         insecureSkipVerify?: boolean;
-      };
-    };
-    /** LDAP directory: users and groups for ownership ("me or one of my groups") and team sync. */
-    ldap?: {
-      /** `ldap://host:389` or `ldaps://host:636`; no credentials in the URL. */
-      url: string;
-      /** DN of the read-only service account used to search. */
-      bindDn: string;
-      /**
-       * Password of the service account.
-       * @visibility secret
-       */
-      bindPassword: string;
-      /** Base DN under which users are searched, e.g. `ou=people,dc=example,dc=org`. */
-      userBase: string;
-      /** Filter selecting user entries; default `(objectClass=inetOrgPerson)`, AD `(&(objectCategory=person)(objectClass=user))`. */
-      userFilter?: string;
-      /** Base DN under which groups are searched. */
-      groupBase: string;
-      /**
-       * How membership is stored: `member` (groupOfNames, DNs), `uniqueMember` (groupOfUniqueNames, DNs),
-       * `memberUid` (posixGroup, uids) or `ad-nested` (Active Directory, transitive via LDAP_MATCHING_RULE_IN_CHAIN).
-       */
-      groupMembership: 'member' | 'uniqueMember' | 'memberUid' | 'ad-nested';
-      /** Per-request and connect timeout in ms; default 10000. */
-      timeoutMs?: number;
-      /** Login-name attribute; default `uid` (`sAMAccountName` for `ad-nested`). */
-      userIdAttribute?: string;
-      /** Group-name attribute; default `cn`. */
-      groupNameAttribute?: string;
-      /** Group object class; default by style (groupOfNames, groupOfUniqueNames, posixGroup, group). */
-      groupObjectClass?: string;
-      /** For `member`: resolve members with one paged search on this attribute (e.g. `memberOf` from the memberof overlay) instead of one lookup per member DN. */
-      memberOfAttribute?: string;
-      /** Page size of paged searches; default 1000. */
-      pageSize?: number;
-      /** Allow a simple bind over plain `ldap://` without StartTLS; accepted for loopback hosts only (the lab). Default false. */
-      allowInsecure?: boolean;
-      /** TLS for `ldaps://` or StartTLS; one of them is required unless `allowInsecure`. */
-      tls?: {
-        /** Upgrade `ldap://` with StartTLS before binding. */
-        startTls?: boolean;
-        /** PEM CA bundle to trust. */
-        ca?: string;
-        /** Verify the server certificate; default true. */
-        rejectUnauthorized?: boolean;
-      };
-    };
-    /** Outgoing mail (notifications). */
-    mail?: {
-      /** Sender address, a bare `user@example.org`. */
-      from: string;
-      /** Sender display name. */
-      fromName?: string;
-      transport: {
-        smtp: {
-          host: string;
-          port: number;
-          /** Implicit TLS (port 465); false uses STARTTLS when offered. Default false. */
-          secure?: boolean;
-          /** Refuse to send unless STARTTLS succeeds; default true when `auth` is set (false with `auth` needs `allowInsecure`). */
-          requireTls?: boolean;
-          /** Allow a password over a plain connection; accepted for loopback hosts only (the lab). Default false. */
-          allowInsecure?: boolean;
-          /** Connect, greeting and socket timeout in ms; default 10000. */
-          timeoutMs?: number;
-          /** Verify the server certificate; default true. */
-          rejectUnauthorized?: boolean;
-          auth?: {
-            user: string;
-            /**
-             * SMTP password.
-             * @visibility secret
-             */
-            pass: string;
-          };
-        };
       };
     };
     /** Delivery policy of signed outgoing webhooks (targets and their secrets come from the caller). */

@@ -8,8 +8,6 @@ export * from './validation';
 export * from './traefik';
 export * from './ssh';
 export * from './docker';
-export * from './ldap';
-export * from './mail';
 export * from './webhooks';
 export * from './proxmox';
 export * from './ownership';

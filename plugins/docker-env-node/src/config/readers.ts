@@ -12,8 +12,7 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Reads `allowInsecure` of a section: plain-text transports (http, ldap:// without StartTLS,
- * SMTP without TLS, plain tcp Docker) are refused unless it is true, and it is only accepted
+ * Reads `allowInsecure` of a section: plain-text transports (http, plain tcp Docker) are refused unless it is true, and it is only accepted
  * for loopback hosts (the lab).
  */
 export function readAllowInsecure(

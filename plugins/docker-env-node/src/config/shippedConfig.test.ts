@@ -6,7 +6,6 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { DockerClient } from '../docker';
 import { UpstreamApiError } from '../errors';
-import { LdapDirectory } from '../ldap';
 import { NetBoxClient } from '../netbox';
 import { PortainerClient } from '../portainer';
 import { ProxmoxApiClient } from '../proxmox';
@@ -89,14 +88,12 @@ describe('the shipped app-config files build every client', () => {
       shipped('app-config.production.yaml', productionEnv),
     ]);
     buildAll(config);
-    expect(LdapDirectory.fromConfig(config)).toBeInstanceOf(LdapDirectory);
   });
 
   it.each([
     ['PROXMOX_URL', 'http://pve.example.test:8006', () => ProxmoxApiClient],
     ['NETBOX_URL', 'https://netbox.example.test/api', () => NetBoxClient],
     ['PORTAINER_URL', 'not a url', () => PortainerClient],
-    ['LDAP_URL', 'ldap://ldap.example.test', () => LdapDirectory],
     ['NETBOX_TOKEN', 'has space', () => NetBoxClient],
   ])(
     'a bad %s is a ConfigError at start-up',

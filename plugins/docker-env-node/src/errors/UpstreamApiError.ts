@@ -6,10 +6,8 @@ export type UpstreamSystem =
   | 'netbox'
   | 'portainer'
   | 'traefik'
-  | 'ldap'
   | 'ssh'
   | 'docker'
-  | 'smtp'
   | 'webhook';
 
 /** Details of a failed call to an external system. */
