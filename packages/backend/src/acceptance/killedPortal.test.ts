@@ -10,12 +10,12 @@ import {
   sharedDatabase,
   sharedDatabaseKinds,
   type SharedDatabase,
-} from '@docker-env/plugin-docker-env-backend/src/testing/processes/databaseFixture';
+} from '@docker-env/lab-testing/backend/processes/databaseFixture';
 import {
   startLabProcess,
   type BackendProcess,
   type LabProcess,
-} from '@docker-env/plugin-docker-env-backend/src/testing/processes/spawn';
+} from '@docker-env/lab-testing/backend/processes/spawn';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -15,7 +15,7 @@ import catalogModuleDockerEnv from '@docker-env/plugin-catalog-backend-module-do
 import scaffolderModuleDockerEnv from '@docker-env/plugin-scaffolder-backend-module-docker-env';
 // The docker-env backend's own harness: its plugin with the real permission backend and the docker-env policy.
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { startDockerEnvTestBackend } from '@docker-env/plugin-docker-env-backend/src/testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 import {
   edgeRequest,
   startLab,

@@ -6,7 +6,7 @@ import {
   rolloutDepsFromConfig,
   type OperationStep,
   type RolloutSpec,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import {
   pullWithoutHeldCredentials,
   type RegistryCredentials,

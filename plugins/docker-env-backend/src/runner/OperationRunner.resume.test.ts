@@ -1,5 +1,5 @@
-import { createStoreTestDatabases } from '../testing/databases';
-import type { OperationStep } from '@docker-env/plugin-docker-env-node';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
+import type { OperationStep } from '@docker-env/plugin-docker-env-workflows-node';
 import type { Knex } from 'knex';
 import { OperationQueue } from './OperationQueue';
 import {

@@ -1,4 +1,4 @@
-import { snapshotNamesToDelete } from '@docker-env/plugin-docker-env-node';
+import { snapshotNamesToDelete } from '@docker-env/plugin-docker-env-workflows-node';
 import type { Knex } from 'knex';
 import type { OperationRecord } from '../runner';
 import { SnapshotStore } from './SnapshotStore';

@@ -4,8 +4,8 @@ import {
   startBackendProcess,
   type BackendProcess,
   type LabProcess,
-} from '@docker-env/plugin-docker-env-backend/src/testing/processes/spawn';
-import { labDockerEnvConfig } from '@docker-env/plugin-docker-env-backend/src/testing/provisioningLab';
+} from '@docker-env/lab-testing/backend/processes/spawn';
+import { labDockerEnvConfig } from '@docker-env/lab-testing/backend/provisioningLab';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
