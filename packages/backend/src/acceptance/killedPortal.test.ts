@@ -5,7 +5,6 @@
  * and the task (scaffolder task recovery, strategy startOver): the create action re-runs, finds its checkpoint and
  * its idempotency key, and follows the same operation instead of requesting a second environment.
  */
-/* eslint-disable @backstage/no-forbidden-package-imports -- the docker-env backend's process harness */
 import {
   sharedDatabase,
   sharedDatabaseKinds,

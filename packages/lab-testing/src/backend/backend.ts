@@ -1,4 +1,3 @@
-/* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests alone */
 import {
   coreServices,
   createBackendModule,

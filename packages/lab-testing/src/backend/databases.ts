@@ -1,4 +1,3 @@
-/* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests alone */
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 
 const POSTGRES_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';

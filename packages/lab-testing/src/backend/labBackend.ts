@@ -1,4 +1,3 @@
-/* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests alone */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';

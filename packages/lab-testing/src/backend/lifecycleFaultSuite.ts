@@ -1,4 +1,4 @@
-/* eslint-disable @backstage/no-undeclared-imports, jest/no-export -- a test suite that test files share */
+/* eslint-disable jest/no-export -- a test suite that test files share */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { LifecycleKind } from '@docker-env/plugin-docker-env-workflows-node';
 import type { Knex } from 'knex';

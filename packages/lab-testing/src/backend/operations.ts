@@ -1,4 +1,3 @@
-/* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests alone */
 import { Knex } from 'knex';
 
 /** Polls `operations` until the operation has ended in `status` (fails naming the outcome it got or the timeout). */

@@ -1,4 +1,3 @@
-/* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests and the benchmark alone */
 import type { JsonObject } from '@backstage/types';
 import type { Lab } from '@docker-env/lab';
 import fs from 'node:fs/promises';

@@ -1,4 +1,3 @@
-/* eslint-disable @backstage/no-forbidden-package-imports -- the docker-env backend's process harness */
 import type { JsonObject } from '@backstage/types';
 import {
   startBackendProcess,

@@ -1,4 +1,3 @@
-/* eslint-disable @backstage/no-undeclared-imports -- the test and benchmark backend, started as its own process */
 // The docker-env backend plugin alone in a real Backstage backend (`createBackend`), as a replica
 // runs it; config from `--config <file>`. The catalog is a fixed org (team-a: alice, carol, zoe).
 import { createBackend } from '@backstage/backend-defaults';

@@ -1,4 +1,3 @@
-/* eslint-disable @backstage/no-undeclared-imports -- test and benchmark helpers */
 import type { JsonObject } from '@backstage/types';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';

@@ -1,4 +1,4 @@
-/* eslint-disable @backstage/no-undeclared-imports, jest/no-export -- a test suite that test files share */
+/* eslint-disable jest/no-export -- a test suite that test files share */
 import { ConfigReader } from '@backstage/config';
 import { labObserver } from '../labAgreement';
 import { labDockerEnvConfig } from '../provisioningLab';

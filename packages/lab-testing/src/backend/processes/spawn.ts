@@ -1,4 +1,3 @@
-/* eslint-disable @backstage/no-undeclared-imports -- test and benchmark helpers */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
