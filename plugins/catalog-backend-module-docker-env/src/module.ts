@@ -10,7 +10,11 @@ import { DOCKER_ENV_EVENTS_TOPIC } from '@docker-env/plugin-docker-env-common';
 import { EnvironmentsClient } from './client';
 import { DockerEnvEntityProvider } from './provider';
 
-/** Config key of the provider's settings. */
+/**
+ * Config key of the provider's settings.
+ *
+ * @public
+ */
 export const DOCKER_ENV_PROVIDER_CONFIG = 'catalog.providers.dockerEnv';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {

@@ -1,20 +1,32 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { Environment } from '@docker-env/plugin-docker-env-common';
 
-/** One page of `GET /api/docker-env/environments`. */
+/**
+ * One page of `GET /api/docker-env/environments`.
+ *
+ * @public
+ */
 export interface EnvironmentPage {
   items: Environment[];
   totalCount: number;
   nextCursor: string | null;
 }
 
-/** Reads the environments of the docker-env API. */
+/**
+ * Reads the environments of the docker-env API.
+ *
+ * @public
+ */
 export interface EnvironmentsReader {
   /** Every environment, all pages. */
   listAll(): Promise<Environment[]>;
 }
 
-/** Options of {@link EnvironmentsClient}. */
+/**
+ * Options of {@link EnvironmentsClient}.
+ *
+ * @public
+ */
 export interface EnvironmentsClientOptions {
   discovery: DiscoveryService;
   auth: AuthService;
@@ -54,6 +66,8 @@ async function readBounded(response: Response, maxBytes: number) {
 /**
  * A client of the docker-env API that calls as the catalog's own service principal (a service token for the
  * docker-env plugin), with a timeout and a bounded read per page.
+ *
+ * @public
  */
 export class EnvironmentsClient implements EnvironmentsReader {
   private readonly timeoutMs: number;

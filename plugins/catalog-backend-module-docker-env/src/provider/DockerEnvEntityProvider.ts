@@ -27,6 +27,8 @@ interface EnvironmentChangedPayload {
  * Publishes every Docker environment that holds its name as `resource:default/<name>`: a full mutation from the
  * docker-env API on each {@link DockerEnvEntityProvider.fullSync}, and delta mutations from the events the backend
  * publishes on every change.
+ *
+ * @public
  */
 export class DockerEnvEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;

@@ -119,6 +119,8 @@ export interface NewDelivery {
  *
  * Every method runs on the store's connection, or inside {@link DockerEnvStore.transaction} on that transaction, so
  * a change, its operation and its audit event commit together.
+ *
+ * @public
  */
 export interface DockerEnvStore {
   /** Runs `fn` in one transaction; the store it receives writes inside it. */

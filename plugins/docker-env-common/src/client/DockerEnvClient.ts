@@ -10,7 +10,11 @@ import type {
   StatusResponse,
 } from '../api';
 
-/** Every route the client calls, as `METHOD /path/{param}` (a test checks each is in the plugin's OpenAPI spec). */
+/**
+ * Every route the client calls, as `METHOD /path/{param}` (a test checks each is in the plugin's OpenAPI spec).
+ *
+ * @public
+ */
 export const DOCKER_ENV_CLIENT_ROUTES = {
   createEnvironment: 'POST /environments',
   listEnvironments: 'GET /environments',
@@ -23,7 +27,11 @@ export const DOCKER_ENV_CLIENT_ROUTES = {
 type Route =
   (typeof DOCKER_ENV_CLIENT_ROUTES)[keyof typeof DOCKER_ENV_CLIENT_ROUTES];
 
-/** A typed client of the docker-env backend's HTTP API, for the frontend, the scaffolder module and scripts. */
+/**
+ * A typed client of the docker-env backend's HTTP API, for the frontend, the scaffolder module and scripts.
+ *
+ * @public
+ */
 export class DockerEnvClient {
   constructor(
     private readonly options: {

@@ -4,12 +4,20 @@ import { InputError } from '@backstage/errors';
 // @internal, for the validators of docker-env-workflows-node).
 // Each check throws InputError "field: rule" so nothing is sent; the messages are part of the API.
 
-/** Throws InputError `field: rule`. */
+/**
+ * Throws InputError `field: rule`.
+ *
+ * @internal
+ */
 export function fail(field: string, rule: string): never {
   throw new InputError(`${field}: ${rule}`);
 }
 
-/** A non-empty string of at most `maxLength` characters. */
+/**
+ * A non-empty string of at most `maxLength` characters.
+ *
+ * @internal
+ */
 export function requireString(
   value: unknown,
   field: string,

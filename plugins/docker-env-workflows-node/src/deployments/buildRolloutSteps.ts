@@ -5,7 +5,11 @@ import { startStep } from './prepareSteps';
 import { graceStep, renameStep, retireStep, switchStep } from './switchSteps';
 import type { RolloutConfig, RolloutDeps, RolloutSpec } from './types';
 
-/** Names of the rollout's steps, in order. */
+/**
+ * Names of the rollout's steps, in order.
+ *
+ * @public
+ */
 export const ROLLOUT_STEP_NAMES = [
   'pull',
   'start',
@@ -21,6 +25,8 @@ export const ROLLOUT_STEP_NAMES = [
  * route, grace, retire the old container, rename. A failure up to `grace` is undone by the runner (the old
  * container keeps serving: status `rolled_back`); the steps are idempotent, so a runner that died re-runs the
  * interrupted one (resume policy `rerun`).
+ *
+ * @public
  */
 export function buildRolloutSteps(
   deps: RolloutDeps,

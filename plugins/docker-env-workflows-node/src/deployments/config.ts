@@ -30,7 +30,11 @@ const LIMITS: Record<
   failureLogLines: [0, 1000],
 };
 
-/** A full {@link RolloutConfig} from the given values and the defaults; names the field that is wrong. */
+/**
+ * A full {@link RolloutConfig} from the given values and the defaults; names the field that is wrong.
+ *
+ * @public
+ */
 export function rolloutConfig(
   values: Partial<RolloutConfig> = {},
 ): RolloutConfig {
@@ -62,7 +66,11 @@ export function rolloutConfig(
   return c;
 }
 
-/** Reads `dockerEnv.deployments` (optional; see config.d.ts). */
+/**
+ * Reads `dockerEnv.deployments` (optional; see config.d.ts).
+ *
+ * @public
+ */
 export function readRolloutConfig(config: Config): RolloutConfig {
   const c = config.getOptionalConfig('dockerEnv.deployments');
   if (!c) return rolloutConfig();

@@ -12,7 +12,11 @@ import type { StepContext } from '../operations';
 import { fact } from '../provisioning/facts';
 import type { RolloutConfig, RolloutDeps, RolloutSpec } from './types';
 
-/** Labels every deployed container carries besides the request's own. */
+/**
+ * Labels every deployed container carries besides the request's own.
+ *
+ * @public
+ */
 export const DEPLOYMENT_LABELS = {
   managedBy: 'io.docker-env.managed-by',
   role: 'io.docker-env.role',

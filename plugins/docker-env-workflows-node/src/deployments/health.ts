@@ -12,6 +12,8 @@ const MAX_LOG_CHARS = 4000;
 /**
  * The new container failed its health check: the rollout rolls back. The message carries the reason and the
  * container's last log lines (environment values redacted), since the container is removed by the rollback.
+ *
+ * @public
  */
 export class RolloutHealthError extends Error {
   readonly reason: string;

@@ -13,7 +13,11 @@ import type { RolloutSpec } from './types';
 /** Labels of ours that a request may not set (the rollout sets them). */
 export const RESERVED_LABEL_PREFIX = 'io.docker-env.';
 
-/** Suffix of the container a rollout starts next to the running one. */
+/**
+ * Suffix of the container a rollout starts next to the running one.
+ *
+ * @public
+ */
 export const NEW_SUFFIX = '-new';
 
 const CONTAINER = /^[a-z0-9]([a-z0-9-]{0,46}[a-z0-9])?$/;
@@ -33,6 +37,8 @@ function record(value: unknown, field: string): Record<string, unknown> {
 /**
  * Checks a deployment request field by field (InputError naming the field and the rule) and returns the spec.
  * The container name is a DNS label of at most 48 characters that does not end in `-new` (the rollout's own suffix).
+ *
+ * @public
  */
 export function assertRolloutSpec(input: unknown): RolloutSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input))

@@ -2,7 +2,11 @@ import type { RegistryAuth } from '@docker-env/plugin-docker-env-node';
 import type { DockerChannel } from '../lifecycle/types';
 import type { TraefikRouteClient } from '@docker-env/plugin-docker-env-node';
 
-/** What one rollout deploys (validated by {@link assertRolloutSpec}). */
+/**
+ * What one rollout deploys (validated by {@link assertRolloutSpec}).
+ *
+ * @public
+ */
 export interface RolloutSpec {
   /** The deployment's id: the `io.docker-env.deployment` label of the container it starts. */
   deploymentId: string;
@@ -23,7 +27,11 @@ export interface RolloutSpec {
   command?: string[];
 }
 
-/** Settings of the rollout steps (`dockerEnv.deployments`, see {@link readRolloutConfig}). */
+/**
+ * Settings of the rollout steps (`dockerEnv.deployments`, see {@link readRolloutConfig}).
+ *
+ * @public
+ */
 export interface RolloutConfig {
   /** Health checks before the new container counts as failed. Default 12. */
   healthTries: number;
@@ -52,13 +60,21 @@ export interface RolloutConfig {
   failureLogLines: number;
 }
 
-/** The clients the rollout steps use. */
+/**
+ * The clients the rollout steps use.
+ *
+ * @public
+ */
 export interface RolloutDeps {
   docker: DockerChannel;
   routes: Pick<TraefikRouteClient, 'putRoute' | 'getRoute' | 'removeRoute'>;
 }
 
-/** A host backend a route points at. */
+/**
+ * A host backend a route points at.
+ *
+ * @public
+ */
 export interface Backend {
   ip: string;
   port: number;
@@ -67,6 +83,8 @@ export interface Backend {
 /**
  * What the rollout steps learn (recorded by the runner; JSON values only). `ip` and `endpointId` are the
  * environment's facts from provisioning.
+ *
+ * @public
  */
 export interface RolloutFacts {
   ip: string;

@@ -15,7 +15,11 @@ import {
   type LifecycleKind,
 } from './types';
 
-/** The ordered steps of one lifecycle operation, for the runner to register under `kind`. */
+/**
+ * The ordered steps of one lifecycle operation, for the runner to register under `kind`.
+ *
+ * @public
+ */
 export function buildLifecycleSteps(
   kind: LifecycleKind,
   deps: LifecycleDeps,

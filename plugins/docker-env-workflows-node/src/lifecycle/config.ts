@@ -24,6 +24,8 @@ const DEFAULTS: Omit<LifecycleConfig, 'backupStorage' | 'pausedRoute'> = {
 /**
  * A full {@link LifecycleConfig} from the given values and the defaults; checks every value and names the field
  * that is wrong.
+ *
+ * @public
  */
 export function lifecycleConfig(
   values: Partial<LifecycleConfig> &
@@ -67,7 +69,11 @@ export function lifecycleConfig(
   return c;
 }
 
-/** Reads `dockerEnv.lifecycle` (see config.d.ts); a bad value is a `ConfigError` naming its key. */
+/**
+ * Reads `dockerEnv.lifecycle` (see config.d.ts); a bad value is a `ConfigError` naming its key.
+ *
+ * @public
+ */
 export function readLifecycleConfig(config: Config): LifecycleConfig {
   return buildFromConfig('dockerEnv.lifecycle', () => {
     try {

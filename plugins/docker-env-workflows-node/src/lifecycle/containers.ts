@@ -6,7 +6,11 @@ import type {
   ProxmoxClient,
 } from '@docker-env/plugin-docker-env-node';
 
-/** One container of an environment as the API shows it. */
+/**
+ * One container of an environment as the API shows it.
+ *
+ * @public
+ */
 export interface EnvironmentContainer {
   id: string;
   name: string;
@@ -21,10 +25,18 @@ export interface EnvironmentContainer {
   ports: ContainerSummary['ports'];
 }
 
-/** At most this many containers are inspected for health and restarts. */
+/**
+ * At most this many containers are inspected for health and restarts.
+ *
+ * @public
+ */
 export const MAX_LISTED_CONTAINERS = 200;
 
-/** The environment's containers with state, health, restarts, image and ports. */
+/**
+ * The environment's containers with state, health, restarts, image and ports.
+ *
+ * @public
+ */
 export async function listEnvironmentContainers(
   docker: DockerApi,
 ): Promise<EnvironmentContainer[]> {
@@ -48,13 +60,25 @@ export async function listEnvironmentContainers(
   return out;
 }
 
-/** Default and maximum `tail` of {@link readContainerLogs}. */
+/**
+ * Default and maximum `tail` of {@link readContainerLogs}.
+ *
+ * @public
+ */
 export const LOG_TAIL = { default: 100, max: 2000 };
-/** The most characters of each stream a log read returns (the end is kept). */
+/**
+ * The most characters of each stream a log read returns (the end is kept).
+ *
+ * @public
+ */
 export const LOG_MAX_CHARS = 256 * 1024;
 const REDACTED = '[redacted]';
 
-/** A bounded log read. */
+/**
+ * A bounded log read.
+ *
+ * @public
+ */
 export interface ContainerLogRead {
   container: string;
   tail: number;
@@ -67,6 +91,8 @@ export interface ContainerLogRead {
 /**
  * The last `tail` lines of a container's logs, with every value of the container's environment replaced by
  * `[redacted]` (a program that prints its configuration must not leak secrets through the portal).
+ *
+ * @public
  */
 export async function readContainerLogs(
   docker: DockerApi,
@@ -105,7 +131,11 @@ export async function readContainerLogs(
   };
 }
 
-/** The environment's snapshots, oldest first. */
+/**
+ * The environment's snapshots, oldest first.
+ *
+ * @public
+ */
 export async function listEnvironmentSnapshots(
   proxmox: Pick<ProxmoxClient, 'listSnapshots'>,
   vmid: number,

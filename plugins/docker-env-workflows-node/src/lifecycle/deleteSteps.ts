@@ -22,7 +22,11 @@ import { stepTimeouts } from './timeouts';
 /** NetBox's limit for VM names. */
 const NETBOX_NAME_MAX = 64;
 
-/** The name a deleted environment's NetBox VM gets, so the environment name can be used again. */
+/**
+ * The name a deleted environment's NetBox VM gets, so the environment name can be used again.
+ *
+ * @public
+ */
 export function decommissionedVmName(
   name: string,
   environmentId: string,
@@ -34,7 +38,11 @@ export function decommissionedVmName(
   );
 }
 
-/** The notes of the final backup: how a later run (and an admin) finds it. */
+/**
+ * The notes of the final backup: how a later run (and an admin) finds it.
+ *
+ * @public
+ */
 export function finalBackupNotes(ctx: StepContext): string {
   return `docker-env final backup of ${ctx.target.name} (environment ${ctx.target.environmentId})`;
 }
@@ -42,6 +50,8 @@ export function finalBackupNotes(ctx: StepContext): string {
 /**
  * The steps of delete that take nothing away from the environment: a delete that fails in one of them leaves it as
  * it was (ready or paused); one that fails later no longer serves and stays `deleting` until a retry finishes it.
+ *
+ * @public
  */
 export const DELETE_KEEPING_STEPS: readonly string[] = ['final-backup'];
 
@@ -52,6 +62,8 @@ const isNotFound = (e: unknown) =>
  * Delete: a final backup (vzdump into the configured storage), then every route, the containers, the Portainer
  * environment and team access, the CT; the NetBox VM is set `decommissioning` and renamed with the environment id.
  * Each step finds its work done when it is; delete rolls forward (a retry finishes it), nothing is undone.
+ *
+ * @public
  */
 export function deleteSteps(env: StepEnv): OperationStep[] {
   const t = stepTimeouts(env.config);

@@ -10,6 +10,8 @@ import type { DockerChannel, LifecycleDeps } from './types';
 /**
  * The environment's Docker channel as `dockerEnv.docker` configures it: Portainer's Docker proxy for the
  * environment's endpoint (the default), or the guest's address (`ssh`, `tcp`).
+ *
+ * @public
  */
 export function dockerChannelFromConfig(config: Config): DockerChannel {
   const viaPortainer =
@@ -24,7 +26,11 @@ export function dockerChannelFromConfig(config: Config): DockerChannel {
   };
 }
 
-/** The production clients of `dockerEnv.*` as {@link LifecycleDeps}; the Docker channel from config unless given. */
+/**
+ * The production clients of `dockerEnv.*` as {@link LifecycleDeps}; the Docker channel from config unless given.
+ *
+ * @public
+ */
 export function lifecycleDepsFromConfig(
   config: Config,
   docker: DockerChannel = dockerChannelFromConfig(config),

@@ -22,6 +22,8 @@ import { stepTimeouts } from './timeouts';
  * Pause: record which containers run, take the routes offline (the edge answers the paused page from now on),
  * stop the containers, shut the CT down (stopped when the shutdown timeout passes). Undone in reverse: the CT
  * starts (following a new address), the recorded containers start, the routes come back.
+ *
+ * @public
  */
 export function pauseSteps(env: StepEnv): OperationStep[] {
   const t = stepTimeouts(env.config);

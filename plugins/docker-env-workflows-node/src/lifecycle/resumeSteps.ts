@@ -46,6 +46,8 @@ export function followIpSteps(env: StepEnv): OperationStep[] {
  * Resume: start the CT, read its address again and make Portainer and NetBox follow it, start exactly the
  * containers that ran before the pause (and stop those dockerd brought back on its own), route back.
  * Undone in reverse: routes offline again, the CT shut down (the environment stays paused).
+ *
+ * @public
  */
 export function resumeSteps(env: StepEnv): OperationStep[] {
   const t = stepTimeouts(env.config);

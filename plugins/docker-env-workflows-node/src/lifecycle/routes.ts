@@ -9,7 +9,11 @@ import type { LifecycleConfig } from './types';
  * never sends the host anywhere but the paused page while the guest's address may be handed to someone else.
  */
 
-/** Ids of the environment's route files (its main route and container routes). */
+/**
+ * Ids of the environment's route files (its main route and container routes).
+ *
+ * @public
+ */
 export async function environmentRouteIds(
   store: RouteStore,
   environment: string,
@@ -24,7 +28,11 @@ function pausedServiceName(id: string, paused: LifecycleConfig['pausedRoute']) {
   return paused.url !== undefined ? `${id}-paused` : paused.service!;
 }
 
-/** True when every router of the document sends its traffic to the paused service. */
+/**
+ * True when every router of the document sends its traffic to the paused service.
+ *
+ * @public
+ */
 export function isPausedDocument(
   id: string,
   document: TraefikDynamicConfig,

@@ -55,7 +55,11 @@ function snapshotStep(
   return { name, timeoutMs: stepTimeouts(env.config).task, run, undo };
 }
 
-/** Snapshot create: fact `snapshotName` (and `snapshotDescription`); undone by deleting the snapshot. */
+/**
+ * Snapshot create: fact `snapshotName` (and `snapshotDescription`); undone by deleting the snapshot.
+ *
+ * @public
+ */
 export function snapshotCreateSteps(env: StepEnv): OperationStep[] {
   return [
     snapshotStep(
@@ -79,7 +83,11 @@ export function snapshotCreateSteps(env: StepEnv): OperationStep[] {
   ];
 }
 
-/** The snapshots a delete names: `snapshotNames` (the retention task's list) or `snapshotName`; none when neither. */
+/**
+ * The snapshots a delete names: `snapshotNames` (the retention task's list) or `snapshotName`; none when neither.
+ *
+ * @public
+ */
 export function snapshotNamesToDelete(
   facts: Readonly<Record<string, unknown>>,
 ): string[] {
@@ -88,7 +96,11 @@ export function snapshotNamesToDelete(
   return typeof facts.snapshotName === 'string' ? [facts.snapshotName] : [];
 }
 
-/** Snapshot delete: fact `snapshotName` or `snapshotNames`; rolls forward (a deleted snapshot cannot come back). */
+/**
+ * Snapshot delete: fact `snapshotName` or `snapshotNames`; rolls forward (a deleted snapshot cannot come back).
+ *
+ * @public
+ */
 export function snapshotDeleteSteps(env: StepEnv): OperationStep[] {
   return [
     snapshotStep(env, 'snapshot-delete', async ctx => {
@@ -105,6 +117,8 @@ export function snapshotDeleteSteps(env: StepEnv): OperationStep[] {
 /**
  * Rollback: PVE stops the CT, rolls back and (with `start=1`) starts it again; the `start` step makes sure it runs
  * either way, then the new address is followed in Portainer, NetBox and the routes. Rolls forward.
+ *
+ * @public
  */
 export function snapshotRollbackSteps(env: StepEnv): OperationStep[] {
   const t = stepTimeouts(env.config);

@@ -4,7 +4,11 @@ import type { PortainerApi } from '@docker-env/plugin-docker-env-node';
 import type { ProxmoxClient } from '@docker-env/plugin-docker-env-node';
 import type { RouteStore } from '@docker-env/plugin-docker-env-node';
 
-/** The lifecycle operations built from steps (snapshot list and the containers read model are plain reads). */
+/**
+ * The lifecycle operations built from steps (snapshot list and the containers read model are plain reads).
+ *
+ * @public
+ */
 export type LifecycleKind =
   | 'pause'
   | 'resume'
@@ -13,7 +17,11 @@ export type LifecycleKind =
   | 'snapshot_delete'
   | 'delete';
 
-/** Every {@link LifecycleKind}, in a stable order (tests enumerate them). */
+/**
+ * Every {@link LifecycleKind}, in a stable order (tests enumerate them).
+ *
+ * @public
+ */
 export const LIFECYCLE_KINDS: readonly LifecycleKind[] = [
   'pause',
   'resume',
@@ -23,7 +31,11 @@ export const LIFECYCLE_KINDS: readonly LifecycleKind[] = [
   'delete',
 ];
 
-/** How the steps reach one environment's Docker engine (Portainer's Docker proxy or the guest directly). */
+/**
+ * How the steps reach one environment's Docker engine (Portainer's Docker proxy or the guest directly).
+ *
+ * @public
+ */
 export type DockerChannel = (environment: {
   /** The guest's current IPv4 address. */
   ip: string;
@@ -31,7 +43,11 @@ export type DockerChannel = (environment: {
   endpointId?: number;
 }) => DockerApi;
 
-/** The clients the lifecycle steps use; all of them are the production clients of this package. */
+/**
+ * The clients the lifecycle steps use; all of them are the production clients of this package.
+ *
+ * @public
+ */
 export interface LifecycleDeps {
   proxmox: ProxmoxClient;
   portainer: Pick<
@@ -60,7 +76,11 @@ export interface LifecycleDeps {
   docker: DockerChannel;
 }
 
-/** Settings of the lifecycle steps (`dockerEnv.lifecycle`, see {@link readLifecycleConfig}). */
+/**
+ * Settings of the lifecycle steps (`dockerEnv.lifecycle`, see {@link readLifecycleConfig}).
+ *
+ * @public
+ */
 export interface LifecycleConfig {
   /** Seconds PVE waits for a clean shutdown before it stops the CT (`forceStop`). Default 60. */
   shutdownTimeoutSeconds: number;
@@ -94,6 +114,8 @@ export interface LifecycleConfig {
  * What the lifecycle steps read from `StepContext.facts` (learnt by provisioning and earlier operations of the
  * environment, so the runner must carry an environment's facts from one operation to the next) and the facts they
  * learn. Input of an operation (snapshot name and description) comes as facts too.
+ *
+ * @public
  */
 export interface LifecycleFacts {
   /** CT id (provisioning). */

@@ -3,6 +3,8 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 /**
  * The environment an operation works on, as the steps see it (no database record: the runner in the backend plugin
  * and the scaffolder's fine-grained actions both build it).
+ *
+ * @public
  */
 export interface OperationTarget {
   /** The environment's stable id (the ownership mark on every resource we create carries it). */
@@ -24,6 +26,8 @@ export interface OperationTarget {
 /**
  * What a step runs with. `facts` holds what earlier steps learnt (vmid, node, ip, endpointId, netboxVmId, ...),
  * as recorded by the runner; a step returns the facts it learnt, and the runner merges and records them.
+ *
+ * @public
  */
 export interface StepContext {
   target: OperationTarget;
@@ -39,6 +43,8 @@ export interface StepContext {
  * `run` first looks whether its work is already done and whether what it finds carries our mark; it adopts only
  * what is ours and refuses clearly otherwise. `undo` removes what `run` made (and only that), and must itself be
  * safe to call twice or after a `run` that never finished.
+ *
+ * @public
  */
 export interface OperationStep {
   /** Stable name, recorded with the operation (`lxc`, `start`, `ip`, `agent`, `portainer`, ...). */

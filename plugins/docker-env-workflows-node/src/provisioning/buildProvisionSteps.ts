@@ -16,6 +16,8 @@ import {
  * The steps of a `provision` operation, in order: lxc -> start -> ip -> agent -> portainer ->
  * welcome -> route -> netbox. The runner (backend) runs them and undoes finished ones in reverse
  * on a failure; the final "ready" bookkeeping (record, catalog, notification) is the backend's.
+ *
+ * @public
  */
 export function buildProvisionSteps(
   deps: ProvisioningDeps,

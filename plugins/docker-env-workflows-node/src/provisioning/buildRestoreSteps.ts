@@ -3,7 +3,11 @@ import { buildProvisionSteps } from './buildProvisionSteps';
 import { restoreStep } from './steps/restore';
 import type { ProvisioningConfig, ProvisioningDeps } from './types';
 
-/** The step names of a `restore` operation, in order. */
+/**
+ * The step names of a `restore` operation, in order.
+ *
+ * @public
+ */
 export const RESTORE_STEP_NAMES = [
   'restore',
   'start',
@@ -19,6 +23,8 @@ export const RESTORE_STEP_NAMES = [
  * environment, then provisioning's start -> ip -> agent -> portainer -> route -> netbox. The restored disk brings its
  * containers back (under their restart policies), so there is no `welcome` step; the main route points at the
  * welcome port as a new environment's does. Deployment routes of the deleted environment are not re-created.
+ *
+ * @public
  */
 export function buildRestoreSteps(
   deps: ProvisioningDeps,

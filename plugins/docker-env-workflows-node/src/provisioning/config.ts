@@ -111,7 +111,11 @@ function agentScheme(v: string | undefined): 'http' | 'https' {
   );
 }
 
-/** Reads `dockerEnv.provisioning` (and the public URL's parts from `dockerEnv.traefik`). */
+/**
+ * Reads `dockerEnv.provisioning` (and the public URL's parts from `dockerEnv.traefik`).
+ *
+ * @public
+ */
 export function readProvisioningConfig(config: Config): ProvisioningConfig {
   return buildFromConfig('dockerEnv.provisioning', () => read(config));
 }

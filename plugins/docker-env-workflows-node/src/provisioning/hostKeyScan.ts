@@ -4,6 +4,8 @@ import { hexDigestToOpenSshFingerprint } from '@docker-env/plugin-docker-env-nod
 /**
  * Learns a host's SSH key fingerprint (`SHA256:<base64>`) at first contact: the handshake is
  * stopped at host verification, so nothing is authenticated or sent. The caller pins the answer.
+ *
+ * @public
  */
 export function scanHostKey(
   host: string,

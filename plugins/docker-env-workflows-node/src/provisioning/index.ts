@@ -19,10 +19,18 @@ export {
   type TeamResolver,
 } from './types';
 
-/** The clients the provisioning steps use. */
+/**
+ * The clients the provisioning steps use.
+ *
+ * @public
+ */
 export type ProvisioningDeps = Deps;
 
-/** Builds {@link ProvisioningDeps} from config. */
+/**
+ * Builds {@link ProvisioningDeps} from config.
+ *
+ * @public
+ */
 // eslint-disable-next-line @typescript-eslint/no-redeclare
 export const ProvisioningDeps = {
   fromConfig(config: Config, options: { teams?: TeamResolver } = {}): Deps {

@@ -9,7 +9,11 @@ import type {
   LxcFirewallRule,
 } from '@docker-env/plugin-docker-env-node';
 
-/** The Portainer team of an owner and its members (Portainer user names). */
+/**
+ * The Portainer team of an owner and its members (Portainer user names).
+ *
+ * @public
+ */
 export interface OwnerTeam {
   /** Team name in Portainer (the configured prefix is added). */
   name: string;
@@ -17,7 +21,11 @@ export interface OwnerTeam {
   members: string[];
 }
 
-/** Resolves an owner entity ref to its team; the backend resolves catalog groups. */
+/**
+ * Resolves an owner entity ref to its team; the backend resolves catalog groups.
+ *
+ * @public
+ */
 export type TeamResolver = (owner: string) => Promise<OwnerTeam>;
 
 /** The clients the provisioning steps use. */
@@ -38,7 +46,11 @@ export interface ProvisioningDeps {
   teams: TeamResolver;
 }
 
-/** Where a new CT comes from. */
+/**
+ * Where a new CT comes from.
+ *
+ * @public
+ */
 export type LxcSource =
   | {
       /** Linked clone of the golden template (Docker and the agent inside): the fast path. */
@@ -60,7 +72,11 @@ export type LxcSource =
       agentSecret?: string;
     };
 
-/** Settings of the provisioning steps (`dockerEnv.provisioning`, see config.d.ts). */
+/**
+ * Settings of the provisioning steps (`dockerEnv.provisioning`, see config.d.ts).
+ *
+ * @public
+ */
 export interface ProvisioningConfig {
   source: LxcSource;
   /** MiB of swap per CT. */
@@ -89,7 +105,11 @@ export interface ProvisioningConfig {
   pollIntervalMs: number;
 }
 
-/** The provisioning steps, in order. */
+/**
+ * The provisioning steps, in order.
+ *
+ * @public
+ */
 export const PROVISION_STEP_NAMES = [
   'lxc',
   'start',
@@ -101,5 +121,9 @@ export const PROVISION_STEP_NAMES = [
   'netbox',
 ] as const;
 
-/** A provisioning step's name. */
+/**
+ * A provisioning step's name.
+ *
+ * @public
+ */
 export type ProvisionStepName = (typeof PROVISION_STEP_NAMES)[number];

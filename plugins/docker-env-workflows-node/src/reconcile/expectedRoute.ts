@@ -7,7 +7,11 @@ import type {
   TraefikRouteSettings,
 } from '@docker-env/plugin-docker-env-node';
 
-/** What the main route of a ready or paused environment must say. */
+/**
+ * What the main route of a ready or paused environment must say.
+ *
+ * @public
+ */
 export interface MainRouteExpectation {
   /** The environment name (the route's host is `<name>.<base domain>`). */
   name: string;
@@ -22,6 +26,8 @@ export interface MainRouteExpectation {
 /**
  * The main route document as the provisioning, deployment and pause steps write it today: built with the current
  * route settings (so a changed TLS or middleware setting counts as drift and is rolled out by the rewrite).
+ *
+ * @public
  */
 export function expectedMainRoute(
   settings: TraefikRouteSettings,
@@ -59,10 +65,18 @@ function canonical(value: unknown): string {
   );
 }
 
-/** How the route file of an environment compares with what it must say. */
+/**
+ * How the route file of an environment compares with what it must say.
+ *
+ * @public
+ */
 export type RouteComparison = 'same' | 'missing' | 'changed';
 
-/** Reads the route file `id` and compares it with `expected` (key order aside); an unreadable file is `changed`. */
+/**
+ * Reads the route file `id` and compares it with `expected` (key order aside); an unreadable file is `changed`.
+ *
+ * @public
+ */
 export async function compareRoute(
   store: Pick<RouteStore, 'get'>,
   id: string,

@@ -9,10 +9,18 @@ import type { ProxmoxClient } from '@docker-env/plugin-docker-env-node';
 import { ROUTE_ID_PREFIX } from '@docker-env/plugin-docker-env-node';
 import type { RouteStore } from '@docker-env/plugin-docker-env-node';
 
-/** The systems the reconciler lists. */
+/**
+ * The systems the reconciler lists.
+ *
+ * @public
+ */
 export type HoldingSystem = 'proxmox' | 'portainer' | 'netbox' | 'routes';
 
-/** One resource that carries our mark, as its system lists it. */
+/**
+ * One resource that carries our mark, as its system lists it.
+ *
+ * @public
+ */
 export interface MarkedResource {
   /** The system's id: the vmid, the Portainer endpoint id, the NetBox VM id or the route id. */
   id: string;
@@ -29,15 +37,27 @@ export interface MarkedResource {
   status?: 'running' | 'stopped';
 }
 
-/** A system's listing, or why it could not be read (the reconciler then judges nothing of that system). */
+/**
+ * A system's listing, or why it could not be read (the reconciler then judges nothing of that system).
+ *
+ * @public
+ */
 export type Listing =
   | { ok: true; items: MarkedResource[] }
   | { ok: false; error: string };
 
-/** What each system holds with our marks. */
+/**
+ * What each system holds with our marks.
+ *
+ * @public
+ */
 export type Holdings = Record<HoldingSystem, Listing>;
 
-/** The clients {@link listHoldings} reads through (the production clients of this package). */
+/**
+ * The clients {@link listHoldings} reads through (the production clients of this package).
+ *
+ * @public
+ */
 export interface HoldingsDeps {
   proxmox: Pick<ProxmoxClient, 'listContainers'>;
   portainer: Pick<PortainerApi, 'listEndpoints' | 'listTags'>;
@@ -132,6 +152,8 @@ async function markedRoutes(deps: HoldingsDeps): Promise<MarkedResource[]> {
 /**
  * Lists what Proxmox, Portainer, NetBox and the route folder hold with our marks, each system on its own: one that
  * cannot be read answers its error and the others are still listed. Every call goes through the clients' timeouts.
+ *
+ * @public
  */
 export async function listHoldings(deps: HoldingsDeps): Promise<Holdings> {
   const [proxmox, portainer, netbox, routes] = await Promise.all([

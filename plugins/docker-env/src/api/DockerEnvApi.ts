@@ -19,7 +19,11 @@ import {
   Snapshot,
 } from './types';
 
-/** Filters of `GET /environments`. */
+/**
+ * Filters of `GET /environments`.
+ *
+ * @public
+ */
 export interface ListEnvironmentsOptions {
   owner?: string;
   status?: string;
@@ -27,7 +31,11 @@ export interface ListEnvironmentsOptions {
   cursor?: string;
 }
 
-/** Filters of `GET /drift`; open flags when `state` is left out. */
+/**
+ * Filters of `GET /drift`; open flags when `state` is left out.
+ *
+ * @public
+ */
 export interface ListDriftOptions {
   environment?: string;
   kind?: DriftKind;
@@ -36,7 +44,11 @@ export interface ListDriftOptions {
   limit?: number;
 }
 
-/** The browser's view of the docker-env backend plugin (paths as in product.md's API table). */
+/**
+ * The browser's view of the docker-env backend plugin (paths as in product.md's API table).
+ *
+ * @public
+ */
 export interface DockerEnvApi {
   listEnvironments(
     options?: ListEnvironmentsOptions,
@@ -100,7 +112,11 @@ export interface DockerEnvApi {
   ): Promise<{ environment: Environment; operation: Operation }>;
 }
 
-/** API reference for {@link DockerEnvApi}. */
+/**
+ * API reference for {@link DockerEnvApi}.
+ *
+ * @public
+ */
 export const dockerEnvApiRef = createApiRef<DockerEnvApi>().with({
   id: 'plugin.docker-env.api',
 });

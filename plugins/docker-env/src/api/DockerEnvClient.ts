@@ -39,7 +39,11 @@ function query(params: Record<string, string | number | undefined>): string {
   return text ? `?${text}` : '';
 }
 
-/** HTTP client of the docker-env backend plugin. */
+/**
+ * HTTP client of the docker-env backend plugin.
+ *
+ * @public
+ */
 export class DockerEnvClient implements DockerEnvApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;

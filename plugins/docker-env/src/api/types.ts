@@ -13,14 +13,22 @@ export type {
   SystemStatus,
 } from '@docker-env/plugin-docker-env-common';
 
-/** A snapshot of an environment. */
+/**
+ * A snapshot of an environment.
+ *
+ * @public
+ */
 export interface Snapshot {
   name: string;
   description?: string;
   createdAt?: string;
 }
 
-/** A container of an environment. */
+/**
+ * A container of an environment.
+ *
+ * @public
+ */
 export interface Container {
   id?: string;
   name: string;
@@ -32,7 +40,11 @@ export interface Container {
   restartCount?: number;
 }
 
-/** Resource figures used by quotas. */
+/**
+ * Resource figures used by quotas.
+ *
+ * @public
+ */
 export interface QuotaFigures {
   cpuCores: number;
   memoryMb: number;
@@ -41,7 +53,11 @@ export interface QuotaFigures {
   containers?: number;
 }
 
-/** `GET /quotas?owner=`: an owner's effective quota and its usage. */
+/**
+ * `GET /quotas?owner=`: an owner's effective quota and its usage.
+ *
+ * @public
+ */
 export interface QuotaUsage {
   owner: string;
   quota: QuotaFigures;
@@ -49,7 +65,11 @@ export interface QuotaUsage {
   source?: string;
 }
 
-/** A request awaiting an admin's decision. */
+/**
+ * A request awaiting an admin's decision.
+ *
+ * @public
+ */
 export interface ApprovalRequest {
   id: string;
   environment: string;
@@ -66,7 +86,11 @@ export interface ApprovalRequest {
   size?: string;
 }
 
-/** An entry of the append-only audit log (`GET /audit`). */
+/**
+ * An entry of the append-only audit log (`GET /audit`).
+ *
+ * @public
+ */
 export interface AuditEvent {
   id?: number;
   actor: string;
@@ -79,7 +103,11 @@ export interface AuditEvent {
   reason?: string | null;
 }
 
-/** A deployment token of an environment (`GET /environments/{name}/tokens`); the secret is never listed. */
+/**
+ * A deployment token of an environment (`GET /environments/{name}/tokens`); the secret is never listed.
+ *
+ * @public
+ */
 export interface DeployToken {
   id: string;
   environmentId: string;
@@ -91,12 +119,20 @@ export interface DeployToken {
   revokedAt: string | null;
 }
 
-/** Answer of `POST /environments/{name}/tokens`: the token itself, shown once. */
+/**
+ * Answer of `POST /environments/{name}/tokens`: the token itself, shown once.
+ *
+ * @public
+ */
 export interface CreatedDeployToken extends DeployToken {
   token: string;
 }
 
-/** What kind of drift a reconciler flag says (`GET /drift`). */
+/**
+ * What kind of drift a reconciler flag says (`GET /drift`).
+ *
+ * @public
+ */
 export type DriftKind =
   | 'ct_missing'
   | 'ct_stopped'
@@ -107,14 +143,22 @@ export type DriftKind =
   | 'netbox_missing'
   | 'orphan';
 
-/** The kind of resource a drift flag is about. */
+/**
+ * The kind of resource a drift flag is about.
+ *
+ * @public
+ */
 export type DriftResourceKind =
   | 'ct'
   | 'route'
   | 'portainer_endpoint'
   | 'netbox_vm';
 
-/** A drift flag the reconciler raised: something out of line between the records and the systems. */
+/**
+ * A drift flag the reconciler raised: something out of line between the records and the systems.
+ *
+ * @public
+ */
 export interface DriftFlag {
   id: number;
   kind: DriftKind;
@@ -131,7 +175,11 @@ export interface DriftFlag {
   resolvedAt: string | null;
 }
 
-/** A deleted environment's final backup (`GET /backups`, admins). */
+/**
+ * A deleted environment's final backup (`GET /backups`, admins).
+ *
+ * @public
+ */
 export interface FinalBackup {
   id: string;
   environmentId: string;

@@ -77,6 +77,8 @@ export async function settle(
  * `lxc`: clones the golden template (or creates from an OS template) as an unprivileged CT marked
  * with our tags and a description naming the environment and owner, then applies the requested
  * limits and the per-environment firewall. Adopts only a CT that carries our mark.
+ *
+ * @public
  */
 export function lxcStep(
   deps: ProvisioningDeps,

@@ -34,6 +34,8 @@ async function cluster(
 /**
  * `netbox`: the VM in the Proxmox cluster (custom fields vmid, node, owner, environment id; our
  * tag), its interface and its primary IPv4 address.
+ *
+ * @public
  */
 export function netboxStep(
   deps: ProvisioningDeps,

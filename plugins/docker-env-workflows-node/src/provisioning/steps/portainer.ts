@@ -9,6 +9,8 @@ import type { ProvisioningConfig, ProvisioningDeps } from '../types';
 /**
  * `portainer`: the agent environment (tagged as ours), the owner's team (prefixed: our mark on
  * teams) with its members, and the team's access to the environment.
+ *
+ * @public
  */
 export function portainerStep(
   deps: ProvisioningDeps,

@@ -2,7 +2,11 @@ import type { OperationStep, OperationTarget } from '../../operations';
 import { abortable, fact } from '../facts';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
 
-/** The environment's public URL, `https://<name>.<baseDomain>` (port only when configured). */
+/**
+ * The environment's public URL, `https://<name>.<baseDomain>` (port only when configured).
+ *
+ * @public
+ */
 export function environmentUrl(
   config: ProvisioningConfig,
   target: Pick<OperationTarget, 'name'>,
@@ -17,6 +21,8 @@ export function environmentUrl(
  * `route`: the environment's main Traefik route to the welcome container (TLS by the configured
  * resolver or the wildcard certificate, as `dockerEnv.traefik` says). Route files are ours by
  * their `dockerenv_` name.
+ *
+ * @public
  */
 export function routeStep(
   deps: ProvisioningDeps,

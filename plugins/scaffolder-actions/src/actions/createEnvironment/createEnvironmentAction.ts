@@ -13,7 +13,11 @@ import type {
 import { DockerEnvApiCaller } from './DockerEnvApiCaller';
 import { examples } from './createEnvironmentAction.examples';
 
-/** Options of {@link createEnvironmentAction}. */
+/**
+ * Options of {@link createEnvironmentAction}.
+ *
+ * @public
+ */
 export interface CreateEnvironmentActionOptions {
   auth: AuthService;
   discovery: DiscoveryService;
