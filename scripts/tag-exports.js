@@ -48,14 +48,12 @@ for (const index of indexes) {
       if (/@(public|internal|alpha|beta)\b/.test(docText)) continue;
       const tag = internal.has(name) ? '@internal' : '@public';
       if (!edits.has(file)) edits.set(file, new Map());
-      edits
-        .get(file)
-        .set(doc ? doc.pos : node.getStart(), {
-          tag,
-          doc,
-          nodeStart: node.getStart(),
-          name,
-        });
+      edits.get(file).set(doc ? doc.pos : node.getStart(), {
+        tag,
+        doc,
+        nodeStart: node.getStart(),
+        name,
+      });
     }
   }
 }
