@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm start`: bootstrap Node 22, install, and start the portal on the embedded default
-# (frontend http://localhost:3000, backend http://localhost:7007, SQLite, guest sign-in, the lab).
+# (frontend http://localhost:3000, backend http://localhost:7007, SQLite, guest sign-in, the lab):
+# app-config.yaml + app-config.embedded.yaml (BACKSTAGE_ENV=embedded; an app-config.local.yaml is read last).
 # Prints one "[start] portal ready" line once both answer. Per-request access logs are off by default
 # (BACKEND_ACCESS_LOG_LEVEL=info turns them on, see app-config.yaml backend.logger).
 set -euo pipefail
@@ -29,4 +30,6 @@ announce_ready() {
 }
 announce_ready &
 
+# Backstage's config loader reads app-config.yaml, then app-config.$BACKSTAGE_ENV.yaml, then app-config.local.yaml
+export BACKSTAGE_ENV=embedded
 exec yarn backstage-cli repo start "$@"

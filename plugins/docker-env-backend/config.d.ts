@@ -1,7 +1,12 @@
 export interface Config {
   dockerEnv?: {
-    /** Entity refs whose members are docker-env admins (quotas, approvals, any owner). Default `group:default/platform-team`. */
+    /** Entity refs whose members are docker-env admins (quotas, approvals, any owner). Default `group:default/platform-team`; required in production. */
     admins?: string[];
+    /**
+     * Production mode (`lab.enabled: false`) against the lab: loopback targets and the lab's values are logged as
+     * warnings instead of stopping the start (src/config/productionGuard.ts). Tests only; default false.
+     */
+    allowLoopbackTargets?: boolean;
     /** Lifecycle settings of the backend plugin (the steps' settings are in docker-env-node's config.d.ts). */
     /** Snapshot (and final backup) retention: kept `retentionDays` (default 30); the task runs every `retentionFrequency` (default 1 hour). */
     snapshots?: {

@@ -1,18 +1,9 @@
 #!/usr/bin/env bash
 # Helpers shared by the service scripts.
 
-# apt_install PKG...: installs Debian packages when running as root; runs `apt-get update` once if needed.
-apt_install() {
-  if [ "$(id -u)" != 0 ]; then
-    echo "missing $*: install them (as root: apt-get install -y $*)" >&2
-    return 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1; then
-    apt-get update >/dev/null
-    apt-get install -y --no-install-recommends "$@" >/dev/null
-  fi
-}
+# Debian packages come from the one list, scripts/deps/debian.txt: deps_install PROGRAM...
+# shellcheck source=../deps/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../deps/lib.sh"
 
 # pid_alive PIDFILE COMM: true when the PID in PIDFILE is alive and its command name contains COMM.
 pid_alive() {

@@ -31,20 +31,10 @@ export CONTAINERS_REGISTRIES_CONF="$STATE/registries.conf"
 is_running() { pid_alive "$PID_FILE" podman; }
 
 ensure_installed() {
-  local missing=()
-  command -v podman >/dev/null 2>&1 || missing+=(podman)
-  command -v runc >/dev/null 2>&1 || missing+=(runc)
-  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || missing+=(busybox-static)
-  [ "${#missing[@]}" -eq 0 ] && return 0
-  if [ "$(id -u)" != 0 ]; then
-    log "missing ${missing[*]} and installing needs root: apt-get install -y ${missing[*]}"
-    exit 1
-  fi
-  log "installing ${missing[*]} with apt-get"
-  local apt=(apt-get -o DPkg::Lock::Timeout=180 -y -q)
-  if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends "${missing[@]}" >&2; then
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" update >&2
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends "${missing[@]}" >&2
+  deps_install podman runc || exit 1
+  # busybox-static's /bin/busybox, with its httpd applet (busybox's dynamic build lacks it)
+  if ! { [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd; }; then
+    deps_apt "$(deps_package_of /bin/busybox)" || exit 1
   fi
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real PostgreSQL on 127.0.0.1 for store tests: `postgres.sh start|stop`.
-# Installs Debian's postgresql when missing (as root). State under .tools/services/postgres/.
+# Installs Debian's postgresql when missing (as root, from scripts/deps/debian.txt). State under .tools/services/postgres/.
 # Writes .tools/services/postgres.env with the connection string Backstage's TestDatabases reads.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,7 +21,7 @@ start() {
   local bin
   bin="$(pg_bin)"
   if [ -z "$bin" ] || [ ! -x "$bin/pg_ctl" ]; then
-    apt_install postgresql
+    deps_install '/usr/lib/postgresql/*/bin/pg_ctl'
     bin="$(pg_bin)"
   fi
   local version

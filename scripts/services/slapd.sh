@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real OpenLDAP for tests, on loopback only: scripts/services/slapd.sh start|stop|status
 #
-# start  installs slapd + ldap-utils when missing (apt-get, root), writes slapd.conf under
+# start  installs slapd + ldap-utils when missing (scripts/deps/debian.txt, root), writes slapd.conf under
 #        .tools/services/slapd/, starts slapd on ldap://127.0.0.1:$DOCKER_ENV_SLAPD_PORT (default 23389),
 #        loads scripts/services/ldap/base.ldif plus a generated 1200-member group over the protocol
 #        (ldapadd, so the memberof overlay fills memberOf) and writes .tools/services/slapd.env.
@@ -35,30 +35,10 @@ find_slapd() {
 }
 
 install_packages() {
-  if find_slapd >/dev/null && command -v ldapadd >/dev/null && command -v ldapsearch >/dev/null; then
-    return 0
-  fi
-  if [ "$(id -u)" != 0 ]; then
-    log "slapd/ldap-utils missing and not root: install them with 'apt-get install slapd ldap-utils'"
-    exit 1
-  fi
-  log "installing slapd and ldap-utils with apt-get"
-  # policy-rc.d 101 keeps the package from starting a system slapd during install
-  local policy=/usr/sbin/policy-rc.d created_policy=0
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; created_policy=1
-  fi
-  local ok=0
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends slapd ldap-utils >&2 && ok=1
-  if [ "$ok" = 0 ]; then
-    log "install failed; running apt-get update once and retrying"
-    apt-get update -q >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends slapd ldap-utils >&2 && ok=1
-  fi
-  [ "$created_policy" = 1 ] && rm -f "$policy"
-  [ "$ok" = 1 ] || { log "could not install slapd"; exit 1; }
+  find_slapd >/dev/null && deps_have ldapadd && deps_have ldapsearch && return 0
+  deps_install /usr/sbin/slapd ldapadd ldapsearch || { log "could not install slapd"; exit 1; }
   # Debian's postinst may have started its own slapd despite policy-rc.d: stop only that service.
-  if command -v service >/dev/null && [ -f /var/run/slapd/slapd.pid ]; then
+  if [ -f /var/run/slapd/slapd.pid ]; then
     kill "$(cat /var/run/slapd/slapd.pid)" 2>/dev/null || true
   fi
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real OpenSSH server for the SSH and SFTP tests, on 127.0.0.1 only.
 #
-#   scripts/services/sshd.sh start   # idempotent: installs openssh-server if needed, starts sshd, writes sshd.env
+#   scripts/services/sshd.sh start   # idempotent: installs openssh-server if needed (scripts/deps/debian.txt), starts sshd, writes sshd.env
 #   scripts/services/sshd.sh stop    # stops the sshd started here (by PID)
 #   scripts/services/sshd.sh status
 #
@@ -30,26 +30,10 @@ port_in_use() {
 }
 
 ensure_installed() {
+  # the package never starts a system sshd on port 22 (deps_apt's policy-rc.d)
+  deps_install ssh-keygen || exit 1
   [ -x "$SSHD_BIN" ] && return 0
-  if [ "$(id -u)" != 0 ]; then
-    log "openssh-server is missing and installing it needs root: apt-get install -y openssh-server"
-    exit 1
-  fi
-  log "installing openssh-server with apt-get"
-  # never let the package start a system sshd on port 22: a policy-rc.d that forbids starting services
-  local created_policy=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-    chmod +x /usr/sbin/policy-rc.d
-    created_policy=1
-  fi
-  local apt=(apt-get -o DPkg::Lock::Timeout=180 -y -q)
-  if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends openssh-server >&2; then
-    log "install failed; running apt-get update once and retrying"
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" update >&2
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends openssh-server >&2
-  fi
-  [ -n "$created_policy" ] && rm -f /usr/sbin/policy-rc.d
+  deps_install /usr/sbin/sshd || exit 1
   [ -x "$SSHD_BIN" ] || { log "sshd still missing at $SSHD_BIN"; exit 1; }
 }
 

@@ -2,13 +2,11 @@
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 
-/** Where Debian (and Ubuntu's non-snap builds) put Chromium; CHROMIUM_PATH overrides. */
+/** Where Debian's package (scripts/deps/debian.txt) puts Chromium; CHROMIUM_PATH overrides. */
 export function chromiumPath() {
-  const candidates = [
-    process.env.CHROMIUM_PATH,
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-  ].filter(Boolean);
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter(
+    Boolean,
+  );
   const found = candidates.find(p => fs.existsSync(p));
   if (!found) {
     throw new Error(

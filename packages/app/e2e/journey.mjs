@@ -1,7 +1,8 @@
 /* eslint-disable no-console -- a command-line script: its output is the report */
 // The browser journey (issue 12): a developer requests `e2e-demo` in the Create wizard, waits for it to be
-// ready, opens its entity page, pauses, resumes, snapshots and deletes it, in headless Chromium against the
-// portal on the embedded default (production build of the app served by the backend, with the lab).
+// ready, finds it in the catalog (search by name, the "Owned" filter), opens its entity page, pauses, resumes,
+// snapshots and deletes it, in headless Chromium against the portal on the embedded default (production build of
+// the app served by the backend, with the lab).
 // Every step is checked on the page; a screenshot of each page goes to the results folder; any uncaught page
 // error or a docker-env API answer >= 500 fails the journey. Prints the journey's time and each page's time to
 // interactive (from navigation to its main content usable) and writes them to timings.json.
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { overQuotaAndApproval } from './approval.mjs';
 import { launchBrowser } from './browser.mjs';
+import { catalogFindsEnvironment } from './catalog.mjs';
 import { startPortal } from './portal.mjs';
 import {
   ADMIN,
@@ -219,6 +221,10 @@ async function main() {
         () => page.getByText(`Docker environment ${NAME}`),
       );
       await waitForStatus(page, 'Ready');
+    });
+    await catalogFindsEnvironment(journey, page, base, {
+      owned: NAME,
+      other: 'e2e-taken',
     });
 
     await step(page, 'containers tab with logs', async () => {

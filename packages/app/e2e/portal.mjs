@@ -38,7 +38,7 @@ export async function waitForUrl(url, { withinMs, alive = () => true }) {
   throw new Error(`${url} did not answer within ${withinMs} ms (${last})`);
 }
 
-/** The config layered over app-config.yaml: ports, a fresh database and lab state, the production app. */
+/** The config layered over app-config.yaml + app-config.embedded.yaml: ports, a fresh database and lab state, the production app. */
 function journeyConfig({ port, lab, dir, extra }) {
   const base = `http://127.0.0.1:${port}`;
   return {
@@ -114,6 +114,8 @@ export async function startPortal(options) {
       'start',
       '--config',
       path.join(options.root, 'app-config.yaml'),
+      '--config',
+      path.join(options.root, 'app-config.embedded.yaml'),
       '--config',
       configFile,
     ],

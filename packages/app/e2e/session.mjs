@@ -1,6 +1,6 @@
 // Signing in and the records the journey needs before it starts.
 
-/** The sign-in page's personas (app-config.yaml app.signIn.personas). */
+/** The sign-in page's personas (app-config.embedded.yaml app.signIn.personas). */
 export const DEVELOPER = 'Developer (team-a)';
 export const ADMIN = 'Admin (platform-team)';
 

@@ -40,6 +40,29 @@ export const NAME_HOLDING_STATUSES = [
 ] as const satisfies readonly EnvironmentStatus[];
 
 /**
+ * The settled statuses in which an environment holds its CT, Portainer endpoint, NetBox VM and routes: the background
+ * tasks (expiry, snapshot retention, the reconciler) act on environments in these.
+ *
+ * @public
+ */
+export const SETTLED_ENVIRONMENT_STATUSES = [
+  'ready',
+  'paused',
+] as const satisfies readonly EnvironmentStatus[];
+
+/**
+ * The statuses an operation moves an environment through, until it ends.
+ *
+ * @public
+ */
+export const MOVING_ENVIRONMENT_STATUSES = [
+  'provisioning',
+  'pausing',
+  'resuming',
+  'deleting',
+] as const satisfies readonly EnvironmentStatus[];
+
+/**
  * True when an environment in this status holds its name.
  *
  * @public
@@ -100,6 +123,26 @@ export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 export const ACTIVE_OPERATION_STATUSES = [
   'queued',
   'running',
+] as const satisfies readonly OperationStatus[];
+
+/**
+ * True when an operation in this status holds its lock (it is queued or running).
+ *
+ * @public
+ */
+export function isActiveOperationStatus(status: string): boolean {
+  return (ACTIVE_OPERATION_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * Statuses of a `deploy` operation whose container counts against the owner's quota: queued and running ones reserve
+ * it, a succeeded one holds it; a failed or rolled-back first deploy left nothing.
+ *
+ * @public
+ */
+export const CONTAINER_HOLDING_OPERATION_STATUSES = [
+  ...ACTIVE_OPERATION_STATUSES,
+  'succeeded',
 ] as const satisfies readonly OperationStatus[];
 
 /**

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import { ClosableServer } from '../core/ClosableServer';
-import { EdgeExchange, sendNotFound } from './exchange';
+import { EdgeExchange, sendError, sendNotFound } from './exchange';
 import { loadRouteDirectory } from './loadDirectory';
 import { forwardedHeaders, ProxyTimeouts } from './proxy';
+import { BadRequestError, ruleRequest, RoutedRequest } from './rule/request';
 import { buildRuntime, EdgeRuntime, RouterStatus } from './runtime';
 import { EdgeLogger } from './types';
 
@@ -45,11 +47,8 @@ const STDERR_LOGGER: EdgeLogger = {
   error: m => process.stderr.write(`edge: ERROR ${m}\n`),
 };
 
-function splitHost(host: string): string {
-  const h = host.toLowerCase();
-  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
-  return h.replace(/:\d*$/, '');
-}
+/** What Traefik sets as `X-Forwarded-Server`. */
+const SERVER_NAME = os.hostname();
 
 /**
  * An edge router that plays Traefik v3 with the file provider (`directory`, `watch: true`): it
@@ -230,49 +229,31 @@ export class EdgeRouter {
     req: http.IncomingMessage,
     res: http.ServerResponse,
   ) {
-    const raw = req.url ?? '/';
-    let path = raw;
-    let search = '';
-    const q = raw.indexOf('?');
-    if (q >= 0) {
-      path = raw.slice(0, q);
-      search = raw.slice(q);
-    }
-    if (!path.startsWith('/')) {
-      // absolute-form request target (as sent to a proxy)
-      try {
-        path = new URL(path).pathname;
-      } catch {
-        path = '/';
-      }
-    }
-    let decoded = path;
+    const clientIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    let routed: RoutedRequest;
     try {
-      decoded = decodeURIComponent(path);
-    } catch {
-      // keep the raw path when it is not valid percent-encoding
+      routed = ruleRequest(req, SERVER_NAME, clientIp);
+    } catch (e) {
+      if (!(e instanceof BadRequestError)) throw e;
+      sendError(res, 400, `400 Bad Request: ${e.message}`);
+      return;
     }
-    const rules = {
-      host: splitHost(req.headers.host ?? ''),
-      path: decoded,
-      method: req.method ?? 'GET',
-      headers: req.headers,
-      query: new URLSearchParams(search),
-    };
     const router = this.runtime.routers
       .get(entryPoint)
-      ?.find(r => r.rule.matches(rules));
+      ?.find(r => r.rule.matches(routed.rule));
     if (!router) {
       sendNotFound(res);
       return;
     }
-    const clientIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const headers = forwardedHeaders(req, 'http', clientIp, routed.host);
+    headers.host = routed.host;
     const exchange: EdgeExchange = {
       req,
       res,
-      path,
-      search,
-      headers: forwardedHeaders(req, 'http', clientIp),
+      // Go's client sends `/` for an empty path
+      path: routed.path || '/',
+      search: routed.search,
+      headers,
       onResponseHeaders: [],
       scheme: 'http',
       clientIp,

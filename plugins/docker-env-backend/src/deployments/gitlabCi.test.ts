@@ -12,10 +12,15 @@ import { promisify } from 'node:util';
 import request from 'supertest';
 import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 
-// The example pipeline (docs/examples/.gitlab-ci.yml), its deploy job run for real by gitlab-ci-local (installed here
-// from npm into the temp folder; it needs Node 22 and Debian's rsync) against the plugin on loopback, whose runner
-// rolls out on the lab's Docker engine. Under CI a missing rsync fails instead of skipping.
-const GITLAB_CI_LOCAL = 'gitlab-ci-local@4.75.1';
+// The example pipeline (docs/examples/.gitlab-ci.yml), its deploy job run for real by gitlab-ci-local (a
+// devDependency, locked in yarn.lock; it needs Node 22 and Debian's rsync, from scripts/deps/debian.txt) against the
+// plugin on loopback, whose runner rolls out on the lab's Docker engine. Under CI a missing rsync fails instead of
+// skipping.
+const GITLAB_CI_LOCAL_PACKAGE = require.resolve('gitlab-ci-local/package.json');
+const GITLAB_CI_LOCAL = path.join(
+  path.dirname(GITLAB_CI_LOCAL_PACKAGE),
+  require(GITLAB_CI_LOCAL_PACKAGE).bin,
+);
 const hasRsync = (() => {
   try {
     execFileSync('rsync', ['--version'], { stdio: 'ignore' });
@@ -40,7 +45,6 @@ describeRunnable(
     let engine: DockerEngineSimulator;
     let backend: Awaited<ReturnType<typeof startDockerEnvTestBackend>>;
     let work: string;
-    let cli: string;
     let token: string;
 
     beforeAll(async () => {
@@ -49,14 +53,6 @@ describeRunnable(
       work = await fs.promises.mkdtemp(
         path.join(os.tmpdir(), 'deploy2-gitlab-'),
       );
-      const tools = path.join(os.tmpdir(), 'docker-env-gitlab-ci-local');
-      cli = path.join(tools, 'node_modules/gitlab-ci-local/dist/index.js');
-      if (!fs.existsSync(cli))
-        await run(
-          'npm',
-          ['install', '--prefix', tools, '--no-save', GITLAB_CI_LOCAL],
-          { timeout: 180_000 },
-        );
       engine = await DockerEngineSimulator.start({
         host: ip,
         latencyScale: 0,
@@ -165,7 +161,7 @@ describeRunnable(
         const { stdout } = await run(
           process.execPath,
           [
-            cli,
+            GITLAB_CI_LOCAL,
             'deploy',
             '--force-shell-executor',
             '--variable',

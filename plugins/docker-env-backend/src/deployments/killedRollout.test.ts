@@ -24,7 +24,7 @@ import {
   until,
 } from '@docker-env/lab-testing/backend/processes/waits';
 import { labDockerEnvConfig } from '@docker-env/lab-testing/backend/provisioningLab';
-import { DeployTokens, DeployTokenStore, TokenHasher } from '../tokens';
+import { DatabaseDeployTokenStore, DeployTokens, TokenHasher } from '../tokens';
 import { CREDENTIALS_NOT_HELD } from './RegistryCredentials';
 
 jest.setTimeout(600_000);
@@ -176,7 +176,7 @@ describe.each(sharedDatabaseKinds())(
         { timeoutMs: 10_000 },
       );
       const tokens = new DeployTokens(
-        new DeployTokenStore(db),
+        new DatabaseDeployTokenStore(db),
         new TokenHasher(),
         async () => {},
       );

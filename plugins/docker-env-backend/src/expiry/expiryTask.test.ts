@@ -27,7 +27,6 @@ describe.each(databases.eachSupportedId())(
     };
     const run = (at: string, action: ExpiryAction = 'pause') =>
       runExpiry({
-        knex,
         store,
         notifier,
         environmentEvents,

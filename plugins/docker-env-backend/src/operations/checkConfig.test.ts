@@ -13,10 +13,19 @@ const lifecycle = {
   pausedRoute: { service: 'paused@file' },
 };
 
-/** The `dockerEnv` section of the shipped app-config.yaml (the embedded lab), with a lifecycle section. */
+/** The `dockerEnv` section of the embedded default (app-config.yaml + app-config.embedded.yaml), with a lifecycle section. */
 function shippedDockerEnv(): JsonObject {
-  const file = path.resolve(__dirname, '../../../../app-config.yaml');
-  return { lifecycle, ...parse(fs.readFileSync(file, 'utf8')).dockerEnv };
+  const read = (file: string) => ({
+    context: file,
+    data: parse(
+      fs.readFileSync(path.resolve(__dirname, '../../../..', file), 'utf8'),
+    ),
+  });
+  const merged = ConfigReader.fromConfigs([
+    read('app-config.yaml'),
+    read('app-config.embedded.yaml'),
+  ]).get<JsonObject>('dockerEnv');
+  return { lifecycle, ...merged };
 }
 
 /** The shipped section with one value replaced (`key` is a dotted path below `dockerEnv`). */

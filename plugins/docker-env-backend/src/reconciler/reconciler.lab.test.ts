@@ -133,7 +133,7 @@ describe.each(databases.eachSupportedId())(
       const store = await DatabaseDockerEnvStore.create({
         database: { getClient: async () => knex, migrations: { skip: true } },
       });
-      const deps = reconcilerDepsFromConfig(config, { knex, store });
+      const deps = reconcilerDepsFromConfig(config, { store });
       pass = () => reconcileOnce(deps());
       for (const name of ['alpha', 'beta', 'gamma', 'delta', 'omega']) {
         const env = await l.provision(name);

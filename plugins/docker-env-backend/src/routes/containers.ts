@@ -4,7 +4,7 @@ import { LOG_TAIL } from '@docker-env/plugin-docker-env-workflows-node';
 import type { DockerLocation } from '../containers';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
-import { carriedFacts } from './lifecycle';
+import { carriedFacts } from '../operations/facts';
 
 /** Docker container names (and ids): a letter or digit, then letters, digits, `_`, `.` or `-`. */
 const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;

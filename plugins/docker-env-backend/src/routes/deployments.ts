@@ -1,13 +1,14 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { assertRolloutSpec } from '@docker-env/plugin-docker-env-workflows-node';
-import type { Environment } from '@docker-env/plugin-docker-env-common';
+import {
+  isActiveOperationStatus,
+  type Environment,
+} from '@docker-env/plugin-docker-env-common';
 import { Request } from 'express';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
-import { carriedFacts } from './lifecycle';
-
-const ACTIVE = ['queued', 'running'];
+import { carriedFacts } from '../operations/facts';
 
 /** The deployment `id` of the environment, or 404. */
 async function deploymentOf(
@@ -37,7 +38,7 @@ async function refuseBusy(ctx: RouteContext, environment: Environment) {
       `status: deployments need the environment ready; it is ${environment.status}`,
     );
   const lifecycle = (await ctx.store.listOperations(environment.id)).find(
-    o => o.kind !== 'deploy' && ACTIVE.includes(o.status),
+    o => o.kind !== 'deploy' && isActiveOperationStatus(o.status),
   );
   if (lifecycle)
     throw new ConflictError(

@@ -11,6 +11,7 @@ import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { Request } from 'express';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { refuseWhileDeploying } from '../deployments/refuseWhileDeploying';
+import { carriedFacts } from '../operations/facts';
 import { readableEnvironment } from './environments';
 
 /** Proxmox snapshot names: a letter, then letters, digits, `_` or `-`, at most 40. */
@@ -38,23 +39,6 @@ export function validSnapshotName(name: string): string {
 /** A generated snapshot name: `s` and the UTC time to the second. */
 export function generatedSnapshotName(now = new Date()): string {
   return `s${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
-}
-
-/**
- * What earlier operations learnt (vmid, node, ip, endpointId, the `runningContainers` of the last pause), merged
- * oldest first: the runner starts each operation with no facts, so the route hands them over as input.
- */
-export async function carriedFacts(
-  ctx: Pick<RouteContext, 'store'>,
-  environment: Environment,
-): Promise<Record<string, unknown>> {
-  const operations = await ctx.store.listOperations(environment.id);
-  const facts: Record<string, unknown> = {};
-  for (const operation of [...operations].reverse()) {
-    if (operation.status === 'succeeded')
-      Object.assign(facts, operation.result ?? {});
-  }
-  return facts;
 }
 
 function refuseState(environment: Environment, request: LifecycleRequest) {

@@ -11,7 +11,6 @@ import {
 import { DatabaseDockerEnvStore } from '../store';
 import { waitForOperation } from '@docker-env/lab-testing/backend/operations';
 import { RETENTION_ACTOR, runSnapshotRetention } from './retentionTask';
-import { SnapshotStore } from './SnapshotStore';
 
 jest.setTimeout(120_000);
 
@@ -75,7 +74,7 @@ describe('snapshot records against the lab, through the API', () => {
     );
     expect(rollback.status).toBe(202);
     await waitForOperation(knex, rollback.body.operation.id, 'succeeded');
-    const records = new SnapshotStore(knex);
+    const records = DatabaseDockerEnvStore.fromKnex(knex).snapshots();
     expect((await records.listLive(env.id))[0]).toMatchObject({
       name,
       rolledBackBy: 'user:default/alice',
@@ -115,7 +114,9 @@ describe('snapshot records against the lab, through the API', () => {
     } finally {
       l.lab.proxmox.control.reset();
     }
-    expect(await new SnapshotStore(knex).listAll(env.id)).toEqual([]);
+    expect(
+      await DatabaseDockerEnvStore.fromKnex(knex).snapshots().listAll(env.id),
+    ).toEqual([]);
     expect(
       (await call('get', '/environments/nosnap/snapshots')).body.items,
     ).toEqual([]);
@@ -140,7 +141,6 @@ describe('snapshot records against the lab, through the API', () => {
     });
     const retention = (now?: Date) =>
       runSnapshotRetention({
-        knex,
         store,
         proxmox: () => proxmox,
         retentionDays: 30,
@@ -157,7 +157,9 @@ describe('snapshot records against the lab, through the API', () => {
     expect((await proxmox.listSnapshots(env.vmid)).map(s => s.name)).toEqual([
       'fresh',
     ]);
-    expect(await new SnapshotStore(knex).listAll(env.id)).toEqual([
+    expect(
+      await DatabaseDockerEnvStore.fromKnex(knex).snapshots().listAll(env.id),
+    ).toEqual([
       expect.objectContaining({
         name: old,
         deletedBy: RETENTION_ACTOR,

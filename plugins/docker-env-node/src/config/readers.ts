@@ -120,7 +120,7 @@ export function readBaseUrl(
 
 /**
  * A path from config: absolute as given, relative resolved against the backend's working
- * directory (where `app-config.yaml` paths such as `../../.lab-data` are meant from).
+ * directory (where `app-config.embedded.yaml` paths such as `../../.lab-data` are meant from).
  *
  * @public
  */

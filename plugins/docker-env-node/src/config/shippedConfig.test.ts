@@ -1,9 +1,9 @@
 import { ConfigReader } from '@backstage/config';
+import { ConfigSources } from '@backstage/config-loader';
 import { spawnSync } from 'node:child_process';
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { DockerClient } from '../docker';
 import { UpstreamApiError } from '../errors';
 import { NetBoxClient } from '../netbox';
@@ -16,49 +16,35 @@ import { ConfigError } from './ConfigError';
 
 const root = path.resolve(__dirname, '../../../..');
 
-/** Reads a shipped app-config file, substituting `${VAR}` from `env` like Backstage does. */
-function shipped(file: string, env: Record<string, string> = {}) {
-  const text = fs
-    .readFileSync(path.join(root, file), 'utf8')
-    .replace(/\$\{([A-Z0-9_]+)\}/g, (_m, name) => env[name] ?? '');
-  return { data: parse(text), context: file };
+/**
+ * Shipped app-config files merged by Backstage's own loader, `${VAR}` (and `${VAR:-default}`) from `env` only: an
+ * unset variable drops its key, as at a real start.
+ */
+async function shipped(files: string[], env: Record<string, string> = {}) {
+  const source = ConfigSources.default({
+    rootDir: root,
+    argv: files.flatMap(f => ['--config', path.join(root, f)]),
+    env: {},
+    substitutionFunc: async name => env[name]?.trim(),
+  });
+  for await (const { configs } of source.readConfigData()) {
+    return ConfigReader.fromConfigs(configs);
+  }
+  throw new Error('the config source gave nothing');
 }
 
-const productionEnv: Record<string, string> = {
-  APP_BASE_URL: 'https://portal.example.test',
-  BACKEND_BASE_URL: 'https://portal.example.test',
-  BACKEND_SECRET: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ',
-  POSTGRES_HOST: 'db.example.test',
-  POSTGRES_PORT: '5432',
-  POSTGRES_USER: 'backstage',
-  POSTGRES_PASSWORD: 'pw',
-  SMTP_HOST: 'smtp.example.test',
-  SMTP_PORT: '465',
-  SMTP_USER: 'portal',
-  SMTP_PASSWORD: 'pw',
-  SMTP_SENDER: 'portal@example.test',
-  AUTH_GITLAB_CLIENT_ID: 'gitlab-app-id',
-  AUTH_GITLAB_CLIENT_SECRET: 'gitlab-app-secret',
-  AUTH_GITLAB_AUDIENCE: 'https://gitlab.example.test',
-  ENV_SSH_USER: 'root',
-  ENV_SSH_PRIVATE_KEY: 'key',
-  PROXMOX_URL: 'https://pve.example.test:8006',
-  PROXMOX_NODE: 'pve',
-  PROXMOX_TOKEN_ID: 'docker-env@pve!portal',
-  PROXMOX_TOKEN_SECRET: '5f3c2a10-8d4e-4b6f-9a7c-1e2d3f4a5b6c',
-  NETBOX_URL: 'https://netbox.example.test',
-  NETBOX_TOKEN: 'nbt_abc123.0123456789abcdef',
-  PORTAINER_URL: 'https://portainer.example.test:9443',
-  PORTAINER_API_KEY: 'ptr_0123456789abcdef',
-  DOCKER_ENV_BASE_DOMAIN: 'docker.example.test',
-  TRAEFIK_CERT_RESOLVER: 'letsencrypt',
-  TRAEFIK_ROUTES_DIR: '/srv/traefik/dynamic',
-  LDAP_URL: 'ldaps://ldap.example.test',
-  LDAP_BIND_DN: 'cn=reader,dc=example,dc=test',
-  LDAP_BIND_PASSWORD: 'pw',
-  LDAP_USER_BASE: 'ou=people,dc=example,dc=test',
-  LDAP_GROUP_BASE: 'ou=groups,dc=example,dc=test',
-};
+const EMBEDDED = ['app-config.yaml', 'app-config.embedded.yaml'];
+const PRODUCTION = ['app-config.yaml', 'app-config.production.yaml'];
+
+/** The example variables of examples/production.env. */
+const productionEnv: Record<string, string> = Object.fromEntries(
+  fs
+    .readFileSync(path.join(root, 'examples/production.env'), 'utf8')
+    .split('\n')
+    .map(line => /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map(m => [m[1], m[2]]),
+);
 
 function buildAll(config: ConfigReader) {
   return {
@@ -72,8 +58,8 @@ function buildAll(config: ConfigReader) {
 }
 
 describe('the shipped app-config files build every client', () => {
-  it('app-config.yaml (the embedded lab): relative paths resolve against the working directory', () => {
-    const config = ConfigReader.fromConfigs([shipped('app-config.yaml')]);
+  it('app-config.yaml + app-config.embedded.yaml (the embedded lab): relative paths resolve against the working directory', async () => {
+    const config = await shipped(EMBEDDED);
     const clients = buildAll(config);
     const store = clients.traefik.store as LocalRouteStore;
     expect(store).toBeInstanceOf(LocalRouteStore);
@@ -82,12 +68,10 @@ describe('the shipped app-config files build every client', () => {
     );
   });
 
-  it('app-config.yaml + app-config.production.yaml with the environment set', () => {
-    const config = ConfigReader.fromConfigs([
-      shipped('app-config.yaml'),
-      shipped('app-config.production.yaml', productionEnv),
-    ]);
-    buildAll(config);
+  it('app-config.yaml + app-config.production.yaml with the environment set', async () => {
+    const config = await shipped(PRODUCTION, productionEnv);
+    const clients = buildAll(config);
+    expect(clients.traefik.store).toBeInstanceOf(LocalRouteStore);
   });
 
   it.each([
@@ -97,14 +81,15 @@ describe('the shipped app-config files build every client', () => {
     ['NETBOX_TOKEN', 'has space', () => NetBoxClient],
   ])(
     'a bad %s is a ConfigError at start-up',
-    (name, value, client: () => { fromConfig(c: ConfigReader): unknown }) => {
-      const config = ConfigReader.fromConfigs([
-        shipped('app-config.yaml'),
-        shipped('app-config.production.yaml', {
-          ...productionEnv,
-          [name]: value,
-        }),
-      ]);
+    async (
+      name,
+      value,
+      client: () => { fromConfig(c: ConfigReader): unknown },
+    ) => {
+      const config = await shipped(PRODUCTION, {
+        ...productionEnv,
+        [name]: value,
+      });
       let error: unknown;
       try {
         client().fromConfig(config);

@@ -23,7 +23,7 @@ export function ExpiryField(props: FieldExtensionComponentProps<string>) {
       onChange={e => onChange(e.target.value || undefined)}
       error={!!problem}
       helperText={
-        problem ?? schema.description ?? 'Optional; deleted after this day'
+        problem ?? schema.description ?? 'Optional; paused on this day'
       }
     />
   );

@@ -1,6 +1,6 @@
 /*
  * The embedded default's persona sign-in through the real auth backend, with the example org
- * (examples/org.yaml) in the catalog and the personas of app-config.yaml.
+ * (examples/org.yaml) in the catalog and the personas of app-config.embedded.yaml.
  */
 import { Entity } from '@backstage/catalog-model';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -28,7 +28,7 @@ const org = parseAllDocuments(
   };
 });
 const embeddedAuthConfig = parse(
-  fs.readFileSync(path.join(root, 'app-config.yaml'), 'utf8'),
+  fs.readFileSync(path.join(root, 'app-config.embedded.yaml'), 'utf8'),
 ).auth;
 
 async function startAuth(auth: object) {

@@ -2,18 +2,21 @@ import type { OperationStep, OperationTarget } from '../../operations';
 import { abortable, fact } from '../facts';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
 
+const DEFAULT_PORTS = { http: 80, https: 443 };
+
 /**
- * The environment's public URL, `https://<name>.<baseDomain>` (port only when configured).
+ * The environment's public URL, `https://<name>.<baseDomain>` (port only when configured and not the scheme's own).
  *
  * @public
  */
 export function environmentUrl(
-  config: ProvisioningConfig,
+  config: Pick<ProvisioningConfig, 'publicUrl'>,
   target: Pick<OperationTarget, 'name'>,
 ): string {
   const u = config.publicUrl;
+  const port = u.port && u.port !== DEFAULT_PORTS[u.scheme] ? u.port : 0;
   return `${u.scheme}://${target.name}.${u.baseDomain}${
-    u.port ? `:${u.port}` : ''
+    port ? `:${port}` : ''
   }`;
 }
 

@@ -65,7 +65,7 @@ function CreateTokenDialog(props: {
         <DialogContent>
           <DialogContentText>
             Copy the token now: it is shown only once. Store it as a masked CI
-            variable (see docs/gitlab-ci.md).
+            variable (see docs/gitlab_ci_integration.md).
           </DialogContentText>
           <Box display="flex" alignItems="center">
             <Typography

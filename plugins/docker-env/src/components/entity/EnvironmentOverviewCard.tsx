@@ -91,7 +91,7 @@ export function EnvironmentOverviewCard() {
         <InputDialog
           open
           title={`Extend ${env.name}`}
-          text="The environment is deleted after this date unless extended again."
+          text="On this date the environment is paused (or deleted, where the platform is set so) unless extended again."
           label="New expiry date"
           type="date"
           initialValue={env.expiresOn?.slice(0, 10) ?? ''}

@@ -12,6 +12,7 @@ import type {
 } from '@docker-env/plugin-docker-env-common';
 import { DockerEnvApiCaller } from './DockerEnvApiCaller';
 import { examples } from './createEnvironmentAction.examples';
+import { provisioningFailureMessage } from './failureMessage';
 
 /**
  * Options of {@link createEnvironmentAction}.
@@ -168,13 +169,7 @@ export function createEnvironmentAction(opts: CreateEnvironmentActionOptions) {
           signal: ctx.signal,
         });
         if (op.status !== 'succeeded') {
-          throw new Error(
-            `Provisioning ${input.name} failed${
-              op.failedStep ? ` at step ${op.failedStep}` : ''
-            }: ${
-              op.error ?? op.status
-            }. What was created has been removed; fix the cause and run the template again.`,
-          );
+          throw new Error(provisioningFailureMessage(input.name, op));
         }
         const env = await api.getEnvironment(input.name);
         ctx.logger.info(`${input.name} is ready at ${env.url}`);

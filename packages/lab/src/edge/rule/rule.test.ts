@@ -1,4 +1,4 @@
-import { parseRule, RuleRequest, RuleSyntaxError } from './rule';
+import { parseRule, RuleRequest, RuleSyntaxError } from '.';
 
 function request(over: Partial<RuleRequest> = {}): RuleRequest {
   return {
@@ -6,7 +6,8 @@ function request(over: Partial<RuleRequest> = {}): RuleRequest {
     path: '/',
     method: 'GET',
     headers: {},
-    query: new URLSearchParams(),
+    query: new Map(),
+    remoteAddr: '127.0.0.1',
     ...over,
   };
 }
@@ -39,14 +40,16 @@ describe('parseRule', () => {
     ).toBe(true);
     expect(matches('Header(`X-Env`, `blue`)', { headers: {} })).toBe(false);
     expect(
-      matches('HeaderRegexp(`X-Env`, `^bl`)', { headers: { 'x-env': 'blue' } }),
+      matches('HeaderRegexp(`X-Env`, `^bl`)', {
+        headers: { 'x-env': ['blue'] },
+      }),
     ).toBe(true);
     expect(
-      matches('Query(`debug`, `1`)', { query: new URLSearchParams('debug=1') }),
+      matches('Query(`debug`, `1`)', { query: new Map([['debug', ['1']]]) }),
     ).toBe(true);
-    expect(
-      matches('Query(`debug`)', { query: new URLSearchParams('a=1') }),
-    ).toBe(false);
+    expect(matches('Query(`debug`)', { query: new Map([['a', ['1']]]) })).toBe(
+      false,
+    );
   });
 
   it('binds ! tighter than && and && tighter than ||', () => {
@@ -83,21 +86,29 @@ describe('parseRule', () => {
     ).toBe(true);
   });
 
+  // the reasons are Traefik's (go/parser, vulcand/predicate, pkg/muxer/http)
   it.each([
-    ['', 'empty rule'],
-    ['Host(`a`', 'at the end'],
-    ['Host(`a`) &&', 'unexpected end'],
-    ['Host(`a`) Path(`/`)', 'unexpected "Path"'],
+    ['', "1:1: expected operand, found 'EOF'"],
+    // Go's scanner ends the input after `)`, a literal or a name with a newline token
+    ['Host(`a`', "1:9: missing ',' before newline in argument list"],
+    ['Host(`a`) &&', "1:13: expected operand, found 'EOF'"],
+    ['Host(`a`) Path(`/`)', "1:11: expected 'EOF', found Path"],
     ['Hots(`a`)', 'unsupported function: Hots'],
-    ['Host(`a`, `b`)', 'unexpected number of parameters for Host; got 2'],
-    ['Header(`a`)', 'unexpected number of parameters for Header; got 1'],
-    ['Host(a)', 'expected a quoted string'],
-    ['Host(`a)', 'unterminated string'],
-    ['PathPrefix(`api`)', "does not start with a '/'"],
-    ['HostRegexp(`(`)', 'invalid regexp'],
-    ['Host(`a`) & Path(`/`)', 'unexpected character "&"'],
-    ['(Host(`a`)', 'expected ")"'],
-    ['Host("a\\q")', 'unknown escape sequence'],
+    [
+      'Host(`a`, `b`)',
+      'error while adding rule Host: unexpected number of parameters; got 2, expected one of [1]',
+    ],
+    [
+      'Header(`a`)',
+      'error while adding rule Header: unexpected number of parameters; got 1, expected one of [2]',
+    ],
+    ['Host(a)', 'a is not defined'],
+    ['Host(`a)', '1:6: raw string literal not terminated'],
+    ['PathPrefix(`api`)', `path "api" does not start with a '/'`],
+    ['HostRegexp(`(`)', 'compiling HostRegexp matcher: error parsing regexp'],
+    ['Host(`a`) & Path(`/`)', '& is not supported'],
+    ['(Host(`a`)', "1:11: expected ')', found newline"],
+    ['Host("a\\q")', '1:9: unknown escape sequence'],
   ])('rejects %j (%s)', (rule, message) => {
     expect(() => parseRule(rule)).toThrow(RuleSyntaxError);
     expect(() => parseRule(rule)).toThrow(message);
