@@ -237,3 +237,43 @@ export const DOCKER_ENV_STATUS_ANNOTATION = 'docker-env.io/status';
  * @public
  */
 export const DOCKER_ENV_EVENTS_TOPIC = 'docker-env.environment';
+
+/**
+ * What kind of drift a reconciler flag says (`GET /drift`).
+ *
+ * @public
+ */
+export const DRIFT_KINDS = [
+  'ct_missing',
+  'ct_stopped',
+  'ct_running',
+  'route_missing',
+  'route_changed',
+  'endpoint_missing',
+  'netbox_missing',
+  'orphan',
+] as const;
+/**
+ * One of {@link DRIFT_KINDS}.
+ *
+ * @public
+ */
+export type DriftKind = (typeof DRIFT_KINDS)[number];
+
+/**
+ * The kinds of resources a flag is about.
+ *
+ * @public
+ */
+export const DRIFT_RESOURCE_KINDS = [
+  'ct',
+  'route',
+  'portainer_endpoint',
+  'netbox_vm',
+] as const;
+/**
+ * One of {@link DRIFT_RESOURCE_KINDS}.
+ *
+ * @public
+ */
+export type DriftResourceKind = (typeof DRIFT_RESOURCE_KINDS)[number];

@@ -6,6 +6,7 @@ import type {
   OperationStepStatus,
   SizePresetName,
 } from '../types';
+import type { ComponentType } from './spec/types';
 
 /**
  * One environment as the HTTP API returns it.
@@ -100,13 +101,14 @@ export interface CreateEnvironmentRequest {
 }
 
 /**
- * Answer of `POST /environments` (202).
+ * Answer of `POST /environments` (202): the provision operation, or (over quota) the approval request.
  *
  * @public
  */
 export interface CreateEnvironmentResponse {
   environment: Environment;
-  operation: Operation;
+  operation?: Operation;
+  request?: ComponentType<'ApprovalRequest'>;
 }
 
 /**
