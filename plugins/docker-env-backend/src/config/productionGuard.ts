@@ -46,6 +46,19 @@ export const REQUIRED_IN_PRODUCTION: readonly RequiredValue[] = [
     key: 'dockerEnv.deployments.tokenSecret',
     variable: 'DOCKER_ENV_DEPLOY_TOKEN_SECRET',
   },
+  // without them every environment's agent and ports would be closed to all (or, before, open to all)
+  {
+    key: 'dockerEnv.provisioning.firewall.sources.portal',
+    variable: 'DOCKER_ENV_PORTAL_ADDRESSES',
+  },
+  {
+    key: 'dockerEnv.provisioning.firewall.sources.portainer',
+    variable: 'DOCKER_ENV_PORTAINER_ADDRESSES',
+  },
+  {
+    key: 'dockerEnv.provisioning.firewall.sources.traefik',
+    variable: 'DOCKER_ENV_TRAEFIK_ADDRESSES',
+  },
 ];
 
 // The lab's fixed credentials (packages/lab: proxmox/config.ts, netbox/NetBoxSimulator.ts, portainer/config.ts),
@@ -58,6 +71,14 @@ const LAB_PORTAINER_API_KEY = 'ptr_labAdminKey0000000000000000000000000000000';
 
 const underLabData = (v: JsonValue) =>
   typeof v === 'string' && /(^|[/\\])\.lab-data([/\\]|$)/.test(v);
+
+/** A firewall source list (array or comma-separated) of loopback addresses only: the lab components. */
+const loopbackSources = (v: JsonValue) => {
+  const list = (
+    typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v : []
+  ).map(i => String(i).trim());
+  return list.length > 0 && list.every(i => /^(127\.|::1(\/128)?$)/.test(i));
+};
 
 /** Values only the lab sets (app-config.embedded.yaml): each a key, a test of its value and what it is. */
 export const LAB_ONLY_VALUES: ReadonlyArray<{
@@ -111,6 +132,11 @@ export const LAB_ONLY_VALUES: ReadonlyArray<{
     is: underLabData,
     what: 'a folder under .lab-data',
   },
+  ...['portal', 'portainer', 'traefik'].map(role => ({
+    key: `dockerEnv.provisioning.firewall.sources.${role}`,
+    is: loopbackSources,
+    what: "the lab components' loopback addresses",
+  })),
   {
     key: 'backend.database.connection.directory',
     is: underLabData,

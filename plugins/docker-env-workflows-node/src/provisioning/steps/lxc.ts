@@ -73,6 +73,46 @@ export async function settle(
   );
 }
 
+/** `net0` with `firewall=1` set (added, or a `firewall=0` replaced). */
+export function withFirewall(net0: string): string {
+  const parts = net0.split(',').filter(p => p !== '' && !/^firewall=/.test(p));
+  return [...parts, 'firewall=1'].join(',');
+}
+
+const hasFirewall = (net0: string | undefined) =>
+  net0 !== undefined && net0.split(',').includes('firewall=1');
+
+/**
+ * A clone inherits `net0` from the golden template: without `firewall=1` there, PVE applies none of the CT's
+ * firewall. Sets it when missing, then reads it back; a CT that still lacks it fails the step.
+ */
+async function firewallOnNet0(
+  ct: ProxmoxClient,
+  vmid: number,
+  ctx: StepContext,
+): Promise<void> {
+  const before = (await abortable(ct.getConfig(vmid), ctx.signal)).net0;
+  if (before === undefined)
+    throw new Error(
+      `lxc: CT ${vmid} has no net0 (the golden template needs one with firewall=1)`,
+    );
+  if (!hasFirewall(before)) {
+    ctx.logger.warn(
+      `lxc: CT ${vmid} net0 lacks firewall=1 (fix the golden template); setting it`,
+    );
+    ctx.signal.throwIfAborted();
+    await abortable(
+      ct.updateConfig(vmid, { net0: withFirewall(before) }),
+      ctx.signal,
+    );
+  }
+  const after = (await abortable(ct.getConfig(vmid), ctx.signal)).net0;
+  if (!hasFirewall(after))
+    throw new Error(
+      `lxc: CT ${vmid} net0 has no firewall=1 after setting it (${after}): its firewall rules would not apply`,
+    );
+}
+
 /**
  * `lxc`: clones the golden template (or creates from an OS template) as an unprivileged CT marked
  * with our tags and a description naming the environment and owner, then applies the requested
@@ -154,6 +194,7 @@ export function lxcStep(
           backoff: taskBackoff(config.pollIntervalMs),
         });
       }
+      if (source.kind === 'clone') await firewallOnNet0(ct, result.vmid, ctx);
       ctx.signal.throwIfAborted();
       await abortable(
         ct.setFirewallOptions(result.vmid, config.firewall.options),
