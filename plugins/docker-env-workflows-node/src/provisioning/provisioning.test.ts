@@ -272,6 +272,35 @@ describe('the provisioning steps against the lab', () => {
     await expectNothingLeft();
   });
 
+  it('running the lxc step again puts back our loosened rules and leaves the operator ones', async () => {
+    const first = await provision(steps, target);
+    expect(first.failed).toBeUndefined();
+    const ct = lab.proxmox.container(first.facts.vmid as number)!;
+    const agent = ct.firewall.rules.find(
+      r => r.comment === 'docker-env portainer agent',
+    )!;
+    delete agent.source; // widened to any address outside the portal
+    ct.firewall.rules.push({
+      type: 'in',
+      action: 'ACCEPT',
+      proto: 'tcp',
+      dport: '9100',
+      source: '10.9.9.9',
+      comment: 'ops: node exporter',
+    });
+    const again = await provision(steps, target, first.facts);
+    expect(again.failed).toBeUndefined();
+    expect(
+      ct.firewall.rules.map(r => [r.comment, r.dport, r.source]).sort(),
+    ).toEqual([
+      ['docker-env portainer agent', '9001', '127.0.0.1'],
+      ['docker-env published ports', '80:9000,9002:65535', '127.0.0.1'],
+      ['ops: node exporter', '9100', '10.9.9.9'],
+    ]);
+    await undoAll(steps, target, again.facts);
+    await expectNothingLeft();
+  });
+
   it('a golden template without firewall=1 on net0: the clone gets it', async () => {
     const template = lab.proxmox.container(9000)!;
     const net0 = String(template.config.net0);

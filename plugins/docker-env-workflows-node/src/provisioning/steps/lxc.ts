@@ -8,6 +8,7 @@ import {
   isLocked,
   isVmidTaken,
   type CreateResult,
+  type LxcFirewallRule,
   type ProxmoxClient,
 } from '@docker-env/plugin-docker-env-node';
 import { abortable, pause, poll, taskBackoff } from '../facts';
@@ -113,6 +114,54 @@ async function firewallOnNet0(
     );
 }
 
+/** Our rules carry a comment starting with this; any other rule is the operator's and left alone. */
+const OUR_RULE = /^docker-env /;
+
+const sameRule = (a: LxcFirewallRule, b: LxcFirewallRule) =>
+  a.comment === b.comment &&
+  a.type === b.type &&
+  a.action === b.action &&
+  a.proto === b.proto &&
+  a.dport === b.dport &&
+  a.source === b.source &&
+  a.dest === b.dest &&
+  a.enable !== false;
+
+/**
+ * Makes our rules exactly the configured ones: one of ours that differs (a source widened, a port changed, a rule
+ * disabled, one no longer configured) is deleted and written again; the operator's own rules stay.
+ */
+async function syncOurRules(
+  ct: ProxmoxClient,
+  vmid: number,
+  wanted: LxcFirewallRule[],
+  ctx: StepContext,
+): Promise<void> {
+  const rules = await abortable(ct.listFirewallRules(vmid), ctx.signal);
+  const ours = rules.filter(r => OUR_RULE.test(r.comment ?? ''));
+  const kept = ours.filter(r => wanted.some(w => sameRule(r, w)));
+  // highest position first: deleting one shifts those after it
+  const stale = ours
+    .filter(r => !kept.includes(r))
+    .sort((a, b) => (b.pos ?? 0) - (a.pos ?? 0));
+  for (const rule of stale) {
+    ctx.logger.warn(
+      `lxc: CT ${vmid} firewall rule "${
+        rule.comment
+      }" is not as configured (source ${rule.source ?? 'any'}, port ${
+        rule.dport ?? 'any'
+      }); replacing it`,
+    );
+    ctx.signal.throwIfAborted();
+    await abortable(ct.deleteFirewallRule(vmid, rule.pos!), ctx.signal);
+  }
+  for (const rule of wanted) {
+    if (kept.some(r => r.comment === rule.comment)) continue;
+    ctx.signal.throwIfAborted();
+    await abortable(ct.createFirewallRule(vmid, rule), ctx.signal);
+  }
+}
+
 /**
  * `lxc`: clones the golden template (or creates from an OS template) as an unprivileged CT marked
  * with our tags and a description naming the environment and owner, then applies the requested
@@ -200,15 +249,7 @@ export function lxcStep(
         ct.setFirewallOptions(result.vmid, config.firewall.options),
         ctx.signal,
       );
-      const rules = await abortable(
-        ct.listFirewallRules(result.vmid),
-        ctx.signal,
-      );
-      for (const rule of config.firewall.rules) {
-        if (rules.some(r => r.comment === rule.comment)) continue;
-        ctx.signal.throwIfAborted();
-        await abortable(ct.createFirewallRule(result.vmid, rule), ctx.signal);
-      }
+      await syncOurRules(ct, result.vmid, config.firewall.rules, ctx);
       return { vmid: result.vmid, node: result.node };
     },
     async undo(ctx) {
