@@ -111,7 +111,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           store,
           registry: operationRegistryFromConfig(config, {
             teams: provisioning.teamResolver ?? catalogTeamResolver(deps),
-            registryCredentials: deployment.registryCredentials,
+            deploymentSecrets: deployment.deploymentSecrets,
             extraProvisionSteps: provisioning.steps,
           }),
           loadTarget: loadTargetFrom(store),
@@ -119,7 +119,7 @@ export const dockerEnvPlugin = createBackendPlugin({
             store,
             events,
             notifier,
-            registryCredentials: deployment.registryCredentials,
+            deploymentSecrets: deployment.deploymentSecrets,
           }),
         });
 

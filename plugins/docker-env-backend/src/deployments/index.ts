@@ -2,10 +2,11 @@ import type { Config } from '@backstage/config';
 import type { DockerEnvStore } from '../store';
 import { DeployTokens, TokenHasher } from '../tokens';
 import { DeploymentRateLimit } from './DeploymentRateLimit';
-import { RegistryCredentials } from './RegistryCredentials';
+import { SecretBox } from '../secrets/SecretBox';
+import { DeploymentSecrets } from './DeploymentSecrets';
 
 export { deployNotice } from './deployNotice';
-export { RegistryCredentials } from './RegistryCredentials';
+export { DeploymentSecrets, SECRETS_NOT_HELD } from './DeploymentSecrets';
 export { credentialsOutsideTokenRoutes } from './tokenRoutesAuth';
 export {
   DeploymentRateLimit,
@@ -14,7 +15,7 @@ export {
 
 /**
  * The deployment tokens (every use audited in `audit_events`) and the rate limit on the plugin's database, and the
- * in-memory registry credentials of the deployments this replica accepted.
+ * sealed env values and registry credentials of queued deployments.
  */
 export function deploymentServices(config: Config, store: DockerEnvStore) {
   const deployTokens = new DeployTokens(
@@ -34,6 +35,8 @@ export function deploymentServices(config: Config, store: DockerEnvStore) {
   return {
     deployTokens,
     deploymentRateLimit: new DeploymentRateLimit(store.operations()),
-    registryCredentials: new RegistryCredentials(),
+    deploymentSecrets: new DeploymentSecrets(SecretBox.fromConfig(config), () =>
+      store.deploymentSecrets(),
+    ),
   };
 }

@@ -9,6 +9,7 @@ import { Request } from 'express';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
 import { carriedFacts } from '../operations/facts';
+import { withoutSecrets } from '../deployments/withoutSecrets';
 
 /** The deployment `id` of the environment, or 404. */
 async function deploymentOf(
@@ -68,10 +69,11 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
     };
     try {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const { registryAuth, ...spec } = assertRolloutSpec({
+      const { registryAuth, env, ...spec } = assertRolloutSpec({
         ...body,
         deploymentId: randomUUID(),
       });
+      const envKeys = Object.keys(env ?? {});
       await refuseBusy(ctx, environment);
       const retryAfter = await ctx.deploymentRateLimit.retryAfterSeconds(actor);
       if (retryAfter !== undefined) {
@@ -95,11 +97,19 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
           kind: 'deploy',
           input: {
             ...facts,
-            deployment: spec,
+            deployment: { ...spec, envKeys },
             tokenId: token.id,
-            // the credentials stay in this replica's memory; the recorded input only refers to them
-            ...(registryAuth
-              ? { credentialsRef: ctx.registryCredentials.keep(registryAuth) }
+            // the values are sealed until the rollout ends; the recorded input only refers to them
+            ...(envKeys.length > 0 || registryAuth
+              ? {
+                  secretsRef: await ctx.deploymentSecrets.keep(
+                    tx.deploymentSecrets(),
+                    {
+                      env: env ?? {},
+                      ...(registryAuth ? { registryAuth } : {}),
+                    },
+                  ),
+                }
               : {}),
           },
           requestedBy: actor,
@@ -121,7 +131,7 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
         { ...auditEntry, result: 'succeeded' },
         req as Request,
       );
-      res.status(202).json(operation as any);
+      res.status(202).json(withoutSecrets(operation) as any);
     } catch (error) {
       if (error instanceof ConflictError)
         await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);
@@ -140,13 +150,19 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
       const caller = await ctx.access.caller(req, { allowService: true });
       environment = await readableEnvironment(ctx, caller, req.params.name);
     }
-    res.json((await deploymentOf(ctx, environment, req.params.id)) as any);
+    res.json(
+      withoutSecrets(
+        await deploymentOf(ctx, environment, req.params.id),
+      ) as any,
+    );
   });
 
   router.get('/environments/:name/deployments', async (req, res) => {
     const caller = await ctx.access.caller(req, { allowService: true });
     const environment = await readableEnvironment(ctx, caller, req.params.name);
     const operations = await ctx.store.listOperations(environment.id);
-    res.json(operations.filter(o => o.kind === 'deploy') as any);
+    res.json(
+      operations.filter(o => o.kind === 'deploy').map(withoutSecrets) as any,
+    );
   });
 };

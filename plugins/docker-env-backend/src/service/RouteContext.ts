@@ -12,7 +12,7 @@ import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';
 import { Access } from './access';
 import type { DeploymentRateLimit } from '../deployments/DeploymentRateLimit';
-import type { RegistryCredentials } from '../deployments/RegistryCredentials';
+import type { DeploymentSecrets } from '../deployments/DeploymentSecrets';
 import type { DeployTokens } from '../tokens';
 import type { DriftFlagStore } from '../reconciler';
 
@@ -37,8 +37,8 @@ export interface RouteContext {
   /** Deployment tokens (issue, list, revoke, verify). */
   deployTokens: DeployTokens;
   deploymentRateLimit: DeploymentRateLimit;
-  /** Registry credentials of accepted deployments (memory only). */
-  registryCredentials: RegistryCredentials;
+  /** Env values and registry credentials of queued deployments, sealed until their rollout ends. */
+  deploymentSecrets: DeploymentSecrets;
   /** How many days from today an extension of `expiresOn` may reach (`dockerEnv.lifecycle.expiry`). */
   maxExtensionDays: number;
   /** The reconciler's drift flags. */
