@@ -217,6 +217,19 @@ export interface Config {
        * @visibility secret
        */
       tokenSecret?: string;
+      /**
+       * Key that seals a queued deployment's env values and registry credentials until its rollout ends (AES-256-GCM,
+       * at least 32 characters, e.g. `openssl rand -hex 32`); required in production. Rotation: move the key into
+       * `previousSecretsKeys`, set a new one, restart every replica; drop the old one once the rollouts queued before
+       * ended. Read by the backend plugin.
+       * @visibility secret
+       */
+      secretsKey?: string;
+      /**
+       * Keys rotated out of `secretsKey` that still open what they sealed.
+       * @visibility secret
+       */
+      previousSecretsKeys?: string[];
     };
     /** Lifecycle operations (pause, resume, snapshots, delete); see src/lifecycle/README.md. */
     lifecycle?: {
