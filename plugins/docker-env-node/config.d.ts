@@ -225,6 +225,10 @@ export interface Config {
        * @visibility secret
        */
       secretsKey?: string;
+      /** Days a deployment token lives when its creation names no `expiresOn`; default 90. Read by the backend plugin. */
+      tokenLifetimeDays?: number;
+      /** Latest `expiresOn` a token creation may ask for, in days from today; default 365. Read by the backend plugin. */
+      tokenMaxLifetimeDays?: number;
       /**
        * Keys rotated out of `secretsKey` that still open what they sealed.
        * @visibility secret

@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import type { DockerEnvStore } from '../store';
-import { DeployTokens, TokenHasher } from '../tokens';
+import { DEFAULT_TOKEN_LIFETIME, DeployTokens, TokenHasher } from '../tokens';
 import { DeploymentRateLimit } from './DeploymentRateLimit';
 import { SecretBox } from '../secrets/SecretBox';
 import { DeploymentSecrets } from './DeploymentSecrets';
@@ -30,6 +30,15 @@ export function deploymentServices(config: Config, store: DockerEnvStore) {
         result: use.result,
         reason: use.reason ?? null,
       });
+    },
+    {
+      defaultDays:
+        config.getOptionalNumber('dockerEnv.deployments.tokenLifetimeDays') ??
+        DEFAULT_TOKEN_LIFETIME.defaultDays,
+      maxDays:
+        config.getOptionalNumber(
+          'dockerEnv.deployments.tokenMaxLifetimeDays',
+        ) ?? DEFAULT_TOKEN_LIFETIME.maxDays,
     },
   );
   return {

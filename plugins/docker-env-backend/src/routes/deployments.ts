@@ -1,6 +1,5 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
-import { assertRolloutSpec } from '@docker-env/plugin-docker-env-node';
 import {
   isActiveOperationStatus,
   type Environment,
@@ -10,6 +9,7 @@ import { RouteContext, RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
 import { carriedFacts } from '../operations/facts';
 import { withoutSecrets } from '../deployments/withoutSecrets';
+import { assertDeploymentBody } from '../deployments/deploymentBody';
 
 /** The deployment `id` of the environment, or 404. */
 async function deploymentOf(
@@ -68,11 +68,10 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
       environmentId: environment.id,
     };
     try {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const { registryAuth, env, ...spec } = assertRolloutSpec({
-        ...body,
-        deploymentId: randomUUID(),
-      });
+      const { registryAuth, env, ...spec } = assertDeploymentBody(
+        req.body,
+        randomUUID(),
+      );
       const envKeys = Object.keys(env ?? {});
       await refuseBusy(ctx, environment);
       const retryAfter = await ctx.deploymentRateLimit.retryAfterSeconds(actor);

@@ -5,9 +5,34 @@ import {
 } from '@backstage/errors';
 import type { DeployToken, DeployTokenStore } from './DeployTokenStore';
 import type { TokenHasher } from './TokenHasher';
+import { isCalendarDate } from '../validation/calendarDate';
 
 /** Longest description of a token. */
 const MAX_DESCRIPTION = 256;
+
+/** How long tokens live: `dockerEnv.deployments.tokenLifetimeDays` (default 90) and `tokenMaxLifetimeDays` (365). */
+export interface TokenLifetime {
+  defaultDays: number;
+  maxDays: number;
+}
+
+/** The lifetimes when config sets none. */
+export const DEFAULT_TOKEN_LIFETIME: TokenLifetime = {
+  defaultDays: 90,
+  maxDays: 365,
+};
+
+const DAY_MS = 86_400_000;
+
+/** Midnight UTC `days` after the start of `now`'s day: a token valid through that many whole days after today. */
+function endOfDayIn(now: Date, days: number): Date {
+  const today = Date.UTC(
+    now.getUTCFullYear(),
+    now.getUTCMonth(),
+    now.getUTCDate(),
+  );
+  return new Date(today + (days + 1) * DAY_MS);
+}
 
 /** How a token use ended, for the audit trail (the token itself never appears). */
 export interface TokenUse {
@@ -27,13 +52,20 @@ export class DeployTokens {
     private readonly store: DeployTokenStore,
     private readonly hasher: TokenHasher,
     private readonly onUse: (use: TokenUse) => Promise<void>,
+    /** The lifetimes token creations get (config). */
+    readonly lifetime: TokenLifetime = DEFAULT_TOKEN_LIFETIME,
   ) {}
 
-  /** Checks the request body of a token creation: `description` (optional text) and `expiresOn` (optional date). */
+  /**
+   * Checks the request body of a token creation: `description` (optional text) and `expiresOn` (optional calendar
+   * date, at most `lifetime.maxDays` from today; without it, or null, the token expires `lifetime.defaultDays` from
+   * today). Every token expires.
+   */
   static parseRequest(
     body: unknown,
     now = new Date(),
-  ): { description: string; expiresAt: Date | null } {
+    lifetime: TokenLifetime = DEFAULT_TOKEN_LIFETIME,
+  ): { description: string; expiresAt: Date } {
     const b = (body ?? {}) as { description?: unknown; expiresOn?: unknown };
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw new InputError('body: must be a JSON object');
@@ -45,18 +77,21 @@ export class DeployTokens {
       throw new InputError(
         `description: must be text of at most ${MAX_DESCRIPTION} characters`,
       );
-    let expiresAt: Date | null = null;
+    let expiresAt = endOfDayIn(
+      now,
+      Math.min(lifetime.defaultDays, lifetime.maxDays),
+    );
     if (b.expiresOn !== undefined && b.expiresOn !== null) {
-      if (
-        typeof b.expiresOn !== 'string' ||
-        !/^\d{4}-\d{2}-\d{2}$/.test(b.expiresOn) ||
-        Number.isNaN(Date.parse(`${b.expiresOn}T00:00:00Z`))
-      )
-        throw new InputError('expiresOn: must be a date YYYY-MM-DD');
+      if (!isCalendarDate(b.expiresOn))
+        throw new InputError('expiresOn: must be a calendar date YYYY-MM-DD');
       // valid through the whole day (UTC)
-      expiresAt = new Date(Date.parse(`${b.expiresOn}T00:00:00Z`) + 86_400_000);
+      expiresAt = new Date(Date.parse(`${b.expiresOn}T00:00:00Z`) + DAY_MS);
       if (expiresAt <= now)
         throw new InputError('expiresOn: must be today or later');
+      if (expiresAt > endOfDayIn(now, lifetime.maxDays))
+        throw new InputError(
+          `expiresOn: must be at most ${lifetime.maxDays} days from today (dockerEnv.deployments.tokenMaxLifetimeDays)`,
+        );
     }
     return { description: (b.description as string) ?? '', expiresAt };
   }
