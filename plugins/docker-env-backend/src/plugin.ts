@@ -43,6 +43,7 @@ import {
 } from './snapshots';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
+import { catalogOwners } from './quotas/catalogOwners';
 
 /**
  * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint}.
@@ -143,6 +144,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),
           driftFlags: store.driftFlags(),
+          ownerInCatalog: catalogOwners(deps),
         });
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(wakeRunnerAfterWrites(runner));

@@ -132,10 +132,7 @@ export function validateCreateRequest(
   }
   if (body.expiresOn !== undefined) {
     if (!isCalendarDate(body.expiresOn))
-      issues.push({
-        field: 'expiresOn',
-        rule: 'must be a calendar date YYYY-MM-DD',
-      });
+      issues.push({ field: 'expiresOn', rule: 'must be a date YYYY-MM-DD' });
     else if (body.expiresOn < today())
       issues.push({ field: 'expiresOn', rule: 'must be today or later' });
   }

@@ -31,7 +31,7 @@ export function validExtension(
   now = new Date(),
 ): string {
   if (!isCalendarDate(value))
-    throw new InputError('expiresOn: must be a calendar date YYYY-MM-DD');
+    throw new InputError('expiresOn: must be a date YYYY-MM-DD');
   const today = day(now);
   const latest = day(new Date(now.getTime() + maxDays * 86_400_000));
   if (value <= today) throw new InputError('expiresOn: must be after today');

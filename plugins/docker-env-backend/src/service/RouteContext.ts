@@ -15,6 +15,7 @@ import type { DeploymentRateLimit } from '../deployments/DeploymentRateLimit';
 import type { DeploymentSecrets } from '../deployments/DeploymentSecrets';
 import type { DeployTokens } from '../tokens';
 import type { DriftFlagStore } from '../reconciler';
+import type { OwnerInCatalog } from '../quotas/catalogOwners';
 
 /** Everything a route module needs; built once by the plugin. */
 export interface RouteContext {
@@ -41,6 +42,8 @@ export interface RouteContext {
   deploymentSecrets: DeploymentSecrets;
   /** How many days from today an extension of `expiresOn` may reach (`dockerEnv.lifecycle.expiry`). */
   maxExtensionDays: number;
+  /** Whether the catalog knows an owner (quota overrides need one it knows). */
+  ownerInCatalog: OwnerInCatalog;
   /** The reconciler's drift flags. */
   driftFlags: Pick<DriftFlagStore, 'list'>;
 }

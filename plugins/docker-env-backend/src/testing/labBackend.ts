@@ -1,6 +1,5 @@
 /* eslint-disable @backstage/no-undeclared-imports -- test-only helpers, imported by tests alone */
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { type Lab, labClientConfig, startLab } from '@docker-env/lab';
@@ -69,7 +68,7 @@ export async function startLabBackend(options: {
   const backend = await startDockerEnvTestBackend({
     knex: options.knex,
     // the provisioning step makes the owner's Portainer team from the catalog
-    features: [catalogServiceMock.factory({ entities: TEAM_A_CATALOG })],
+    catalog: TEAM_A_CATALOG,
     config: {
       dockerEnv: {
         ...clients,

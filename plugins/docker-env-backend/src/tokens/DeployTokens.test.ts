@@ -181,7 +181,7 @@ describe('DeployTokens.parseRequest', () => {
     expect(() => DeployTokens.parseRequest([], now)).toThrow(/^body: /);
     expect(() =>
       DeployTokens.parseRequest({ expiresOn: '2027-02-31' }, now),
-    ).toThrow(/^expiresOn: must be a calendar date/);
+    ).toThrow(/^expiresOn: must be a date YYYY-MM-DD/);
     // the configured maximum: 2027-12-02 is 365 days away, the day after is not
     expect(
       DeployTokens.parseRequest({ expiresOn: '2027-12-02' }, now).expiresAt,

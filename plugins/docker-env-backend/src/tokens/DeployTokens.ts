@@ -83,7 +83,7 @@ export class DeployTokens {
     );
     if (b.expiresOn !== undefined && b.expiresOn !== null) {
       if (!isCalendarDate(b.expiresOn))
-        throw new InputError('expiresOn: must be a calendar date YYYY-MM-DD');
+        throw new InputError('expiresOn: must be a date YYYY-MM-DD');
       // valid through the whole day (UTC)
       expiresAt = new Date(Date.parse(`${b.expiresOn}T00:00:00Z`) + DAY_MS);
       if (expiresAt <= now)
