@@ -1,4 +1,5 @@
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import {
   jsonBodiesOnly,
@@ -26,5 +27,12 @@ export async function createRouter(ctx: RouteContext): Promise<express.Router> {
   const outer = express.Router();
   outer.use(jsonBodiesOnly());
   outer.use(router);
+  outer.use((req, _res, next) =>
+    next(
+      new NotFoundError(
+        `${req.method} ${req.path}: no such route of the docker-env API (entity refs in paths are URL-encoded: group%3Adefault%2Fteam-a)`,
+      ),
+    ),
+  );
   return outer;
 }
