@@ -130,7 +130,7 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
         { ...auditEntry, result: 'succeeded' },
         req as Request,
       );
-      res.status(202).json(withoutSecrets(operation) as any);
+      res.status(202).json(withoutSecrets(operation));
     } catch (error) {
       if (error instanceof ConflictError)
         await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);
@@ -150,9 +150,7 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
       environment = await readableEnvironment(ctx, caller, req.params.name);
     }
     res.json(
-      withoutSecrets(
-        await deploymentOf(ctx, environment, req.params.id),
-      ) as any,
+      withoutSecrets(await deploymentOf(ctx, environment, req.params.id)),
     );
   });
 
@@ -160,8 +158,8 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
     const caller = await ctx.access.caller(req, { allowService: true });
     const environment = await readableEnvironment(ctx, caller, req.params.name);
     const operations = await ctx.store.listOperations(environment.id);
-    res.json(
-      operations.filter(o => o.kind === 'deploy').map(withoutSecrets) as any,
-    );
+    res.json({
+      items: operations.filter(o => o.kind === 'deploy').map(withoutSecrets),
+    });
   });
 };

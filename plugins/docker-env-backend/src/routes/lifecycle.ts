@@ -132,7 +132,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       from: ['ready'],
       moveTo: 'pausing',
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.post('/environments/:name/resume', async (req, res) => {
@@ -143,7 +143,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       from: ['paused'],
       moveTo: 'resuming',
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.get('/environments/:name/snapshots', async (req, res) => {
@@ -157,7 +157,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
     const vmid = environment.vmid;
     res.json({
       items: await ctx.snapshots.list({ ...environment, vmid }),
-    } as any);
+    });
   });
 
   router.post('/environments/:name/snapshots', async (req, res) => {
@@ -173,7 +173,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         snapshotDescription: description,
       },
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.post(
@@ -192,7 +192,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         },
         () => validSnapshotName(req.params.snapshot),
       );
-      res.status(202).json(answer as any);
+      res.status(202).json(answer);
     },
   );
 
@@ -210,7 +210,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       },
       () => validSnapshotName(req.params.snapshot),
     );
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.delete('/environments/:name', async (req, res) => {
@@ -235,6 +235,6 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
           );
       },
     );
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 };

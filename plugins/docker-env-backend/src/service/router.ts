@@ -7,7 +7,7 @@ import {
   namedValidationErrors,
 } from './requestErrors';
 import { routeModules } from '../routes';
-import { spec } from '../schema/openapi';
+import { dockerEnvApiSpec as spec } from '@docker-env/plugin-docker-env-common';
 import { RouteContext } from './RouteContext';
 
 /**

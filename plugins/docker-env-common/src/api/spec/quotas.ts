@@ -50,6 +50,7 @@ export const quotaSchemas = {
   QuotaLimits: quotaLimits,
   EffectiveQuota: {
     type: 'object',
+    additionalProperties: false,
     required: ['owner', 'quota', 'source', 'usage'],
     properties: {
       owner: { type: 'string' },
@@ -57,6 +58,7 @@ export const quotaSchemas = {
       source: { type: 'string', enum: ['override', 'default', 'config'] },
       usage: {
         type: ['object', 'null'],
+        additionalProperties: false,
         description: 'Null for the default quota itself.',
         required: [
           'cpuCores',
@@ -127,6 +129,7 @@ const decided = {
     description: 'The request after the decision, and the environment.',
     content: json({
       type: 'object',
+      additionalProperties: false,
       required: ['request', 'environment'],
       properties: {
         request: { $ref: '#/components/schemas/ApprovalRequest' },
@@ -222,6 +225,7 @@ export const quotaPaths = {
           description: 'The requests.',
           content: json({
             type: 'object',
+            additionalProperties: false,
             required: ['items'],
             properties: {
               items: {
