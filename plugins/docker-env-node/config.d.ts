@@ -230,6 +230,12 @@ export interface Config {
       /** Latest `expiresOn` a token creation may ask for, in days from today; default 365. Read by the backend plugin. */
       tokenMaxLifetimeDays?: number;
       /**
+       * Refused deployment-token attempts one client address may make per minute (per replica) before further ones
+       * are answered 429 and audited once for the minute; default 20. The address is Express's `req.ip`: behind a
+       * reverse proxy set `backend.trustProxy` so it is the client's, not the proxy's. Read by the backend plugin.
+       */
+      refusedTokenAttemptsPerMinute?: number;
+      /**
        * Keys rotated out of `secretsKey` that still open what they sealed.
        * @visibility secret
        */

@@ -96,7 +96,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         const events = new EnvironmentEvents(deps.events, logger);
         const notifier = Notifier.fromConfig({ ...deps, store });
         const audit = new AuditTrail(deps.auditor);
-        const deployment = deploymentServices(config, store);
+        const deployment = deploymentServices(config, store, deps);
 
         await scheduleExpiry({
           ...deps,

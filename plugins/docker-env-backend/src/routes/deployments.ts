@@ -10,6 +10,8 @@ import { readableEnvironment } from './environments';
 import { carriedFacts } from '../operations/facts';
 import { withoutSecrets } from '../deployments/withoutSecrets';
 import { assertDeploymentBody } from '../deployments/deploymentBody';
+import { DEPLOYMENTS_PER_HOUR } from '../deployments/DeploymentRateLimit';
+import { TooManyRequestsError } from '../service/requestErrors';
 
 /** The deployment `id` of the environment, or 404. */
 async function deploymentOf(
@@ -58,6 +60,7 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
     const token = await ctx.deployTokens.verify(
       req.header('x-deploy-token'),
       named?.id ?? null,
+      { address: req.ip },
     );
     const environment = named!;
     const actor = token.createdBy;
@@ -74,22 +77,17 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
       );
       const envKeys = Object.keys(env ?? {});
       await refuseBusy(ctx, environment);
-      const retryAfter = await ctx.deploymentRateLimit.retryAfterSeconds(actor);
-      if (retryAfter !== undefined) {
-        res
-          .status(429)
-          .set('Retry-After', String(retryAfter))
-          .json({
-            error: {
-              name: 'TooManyRequestsError',
-              message: `rate limit: at most 10 deployments per token owner per hour; retry after ${retryAfter} s`,
-            },
-            response: { statusCode: 429 },
-          });
-        return;
-      }
       const facts = await carriedFacts(ctx, environment);
       const operation = await ctx.store.transaction(async tx => {
+        const retryAfter = await ctx.deploymentRateLimit.retryAfterSeconds(
+          tx,
+          actor,
+        );
+        if (retryAfter !== undefined)
+          throw new TooManyRequestsError(
+            `rate limit: at most ${DEPLOYMENTS_PER_HOUR} deployments per token owner per hour; retry after ${retryAfter} s`,
+            retryAfter,
+          );
         await ctx.quotas.checkContainer(tx, environment, spec.container);
         const created = await tx.insertOperation({
           environmentId: environment.id,
@@ -143,7 +141,9 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
     let environment: Environment;
     if (presented !== undefined) {
       const named = await ctx.store.getEnvironmentByName(req.params.name);
-      await ctx.deployTokens.verify(presented, named?.id ?? null);
+      await ctx.deployTokens.verify(presented, named?.id ?? null, {
+        address: req.ip,
+      });
       environment = named!;
     } else {
       const caller = await ctx.access.caller(req, { allowService: true });

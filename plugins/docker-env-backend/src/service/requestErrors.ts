@@ -9,6 +9,23 @@ export class UnsupportedMediaTypeError extends CustomErrorBase {
   readonly statusCode = 415;
 }
 
+/** 429 with the seconds after which to retry: {@link retryAfterHeader} sets `Retry-After` from it. */
+export class TooManyRequestsError extends CustomErrorBase {
+  readonly statusCode = 429;
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}
+
+/** Sets `Retry-After` on the answer of a {@link TooManyRequestsError}. */
+export function retryAfterHeader(): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (error instanceof TooManyRequestsError)
+      res.set('Retry-After', String(error.retryAfterSeconds));
+    next(error);
+  };
+}
+
 /** 413: a body over the JSON parser's limit. */
 export class PayloadTooLargeError extends CustomErrorBase {
   readonly statusCode = 413;

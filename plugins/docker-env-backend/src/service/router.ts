@@ -5,6 +5,7 @@ import {
   jsonBodiesOnly,
   jsonBody,
   namedValidationErrors,
+  retryAfterHeader,
 } from './requestErrors';
 import { routeModules } from '../routes';
 import { dockerEnvApiSpec as spec } from '@docker-env/plugin-docker-env-common';
@@ -27,6 +28,7 @@ export async function createRouter(ctx: RouteContext): Promise<express.Router> {
   const outer = express.Router();
   outer.use(jsonBodiesOnly());
   outer.use(router);
+  outer.use(retryAfterHeader());
   outer.use((req, _res, next) =>
     next(
       new NotFoundError(

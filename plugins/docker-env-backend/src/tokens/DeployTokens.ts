@@ -5,6 +5,8 @@ import {
 } from '@backstage/errors';
 import type { DeployToken, DeployTokenStore } from './DeployTokenStore';
 import type { TokenHasher } from './TokenHasher';
+import { TooManyRequestsError } from '../service/requestErrors';
+import { RefusedAttempts } from './RefusedAttempts';
 import { isCalendarDate } from '../validation/calendarDate';
 
 /** Longest description of a token. */
@@ -43,18 +45,43 @@ export interface TokenUse {
   reason?: string;
 }
 
+/** Whether a token's creator may still update the environment (as the permission policy decides it). */
+export type CreatorAccess = (
+  creator: string,
+  environmentId: string,
+) => Promise<boolean>;
+
+/** Options of {@link DeployTokens}. */
+export interface DeployTokensOptions {
+  /** The lifetimes token creations get (config). */
+  lifetime?: TokenLifetime;
+  /** Asked at every use; without it the creator is not re-checked (tests of the token mechanics). */
+  creatorAccess?: CreatorAccess;
+  /** Refused attempts per client address and minute before 429. */
+  refusedAttempts?: RefusedAttempts;
+}
+
 /**
  * Deployment tokens: issue (the token is returned once), list, revoke, and verify a presented token for one
- * environment. Every verification, accepted or refused, is reported to `onUse` (the audit trail).
+ * environment. Every verification is reported to `onUse` (the audit trail), except refusals of an address past its
+ * per-minute limit, which are reported once per minute.
  */
 export class DeployTokens {
+  /** The lifetimes token creations get (config). */
+  readonly lifetime: TokenLifetime;
+  private readonly creatorAccess?: CreatorAccess;
+  private readonly refusedAttempts: RefusedAttempts;
+
   constructor(
     private readonly store: DeployTokenStore,
     private readonly hasher: TokenHasher,
     private readonly onUse: (use: TokenUse) => Promise<void>,
-    /** The lifetimes token creations get (config). */
-    readonly lifetime: TokenLifetime = DEFAULT_TOKEN_LIFETIME,
-  ) {}
+    options: DeployTokensOptions = {},
+  ) {
+    this.lifetime = options.lifetime ?? DEFAULT_TOKEN_LIFETIME;
+    this.creatorAccess = options.creatorAccess;
+    this.refusedAttempts = options.refusedAttempts ?? new RefusedAttempts();
+  }
 
   /**
    * Checks the request body of a token creation: `description` (optional text) and `expiresOn` (optional calendar
@@ -122,23 +149,50 @@ export class DeployTokens {
   /**
    * The token presented for `environmentId`: 401 when it is missing, unknown, wrong, revoked or expired; 403 when
    * it belongs to another environment (or the request names none that exists: the token is checked first, so a
-   * caller without a valid token learns nothing about which environments exist). Records the use.
+   * caller without a valid token learns nothing about which environments exist) or its creator lost access. A
+   * refusal names the token only once the secret part matched. Past the limit of refused attempts of `address`,
+   * refusals are 429 (a valid token is always served).
    */
   async verify(
     presented: string | undefined,
     environmentId: string | null,
-    now = new Date(),
+    context: { address?: string; now?: Date } = {},
   ): Promise<DeployToken> {
+    const now = context.now ?? new Date();
     const id = presented ? this.hasher.idOf(presented) : undefined;
     const refuse = async (error: Error, tokenId: string | null) => {
-      await this.onUse({
-        tokenId,
-        environmentId,
-        result: 'refused',
-        reason: error.message,
-      });
-      return error;
+      const counted = this.refusedAttempts.count(
+        context.address ?? 'unknown',
+        now.getTime(),
+      );
+      if (counted.state === 'under') {
+        await this.onUse({
+          tokenId,
+          environmentId,
+          result: 'refused',
+          reason: error.message,
+        });
+        return error;
+      }
+      const limited = new TooManyRequestsError(
+        `X-Deploy-Token: more than ${this.refusedAttempts.limit} refused attempts from this address within a minute; retry after ${counted.retryAfterSeconds} s`,
+        counted.retryAfterSeconds,
+      );
+      if (counted.state === 'first-over')
+        await this.onUse({
+          tokenId: null,
+          environmentId,
+          result: 'refused',
+          reason: `${
+            limited.message
+          }; the further refusals of this minute are not recorded one by one (address ${
+            context.address ?? 'unknown'
+          })`,
+        });
+      return limited;
     };
+    const unknown = () =>
+      new AuthenticationError('X-Deploy-Token: unknown token');
     if (!presented || !id)
       throw await refuse(
         new AuthenticationError(
@@ -147,31 +201,54 @@ export class DeployTokens {
         null,
       );
     const found = await this.store.getWithHash(id);
-    if (!found || !(await this.hasher.matches(presented, found.hash)))
-      throw await refuse(
-        new AuthenticationError('X-Deploy-Token: unknown token'),
-        found ? id : null,
-      );
+    if (!found) {
+      this.hasher.burn(presented);
+      throw await refuse(unknown(), null);
+    }
+    let scrypt = this.hasher.isScrypt(found.hash);
+    if (scrypt && !this.hasher.hasSecret()) {
+      // no secret configured (a development start): scrypt is the only hash, checked first
+      if (!(await this.hasher.scryptMatches(presented, found.hash)))
+        throw await refuse(unknown(), null);
+      scrypt = false;
+    } else if (scrypt) this.hasher.burn(presented);
+    else if (!this.hasher.hmacMatches(presented, found.hash))
+      throw await refuse(unknown(), null);
+    // a scrypt-hashed token is not proven yet: its refusals stay anonymous and it reaches scrypt only if all pass
+    const named = (error: Error) =>
+      refuse(scrypt ? unknown() : error, scrypt ? null : id);
     const { token } = found;
     if (token.revokedAt)
-      throw await refuse(
+      throw await named(
         new AuthenticationError('X-Deploy-Token: the token was revoked'),
-        id,
       );
     if (token.expiresAt && new Date(token.expiresAt) <= now)
-      throw await refuse(
+      throw await named(
         new AuthenticationError(
           `X-Deploy-Token: the token expired at ${token.expiresAt}`,
         ),
-        id,
       );
     if (token.environmentId !== environmentId)
-      throw await refuse(
+      throw await named(
         new NotAllowedError(
           'X-Deploy-Token: the token belongs to another environment',
         ),
-        id,
       );
+    if (
+      this.creatorAccess &&
+      !(await this.creatorAccess(token.createdBy, token.environmentId))
+    )
+      throw await named(
+        new NotAllowedError(
+          "X-Deploy-Token: the token's creator no longer has access",
+        ),
+      );
+    if (scrypt) {
+      if (!(await this.hasher.scryptMatches(presented, found.hash)))
+        throw await refuse(unknown(), null);
+      const rehashed = this.hasher.currentHash(presented);
+      if (rehashed) await this.store.rehash(id, rehashed);
+    }
     await this.store.markUsed(id, now);
     await this.onUse({ tokenId: id, environmentId, result: 'succeeded' });
     return { ...token, lastUsedAt: now.toISOString() };
