@@ -238,7 +238,7 @@ describe('deployment secrets canary', () => {
       (await docker.inspect('web', { includeEnv: true })).env,
     ).toMatchObject({ API_KEY: CANARY });
 
-    for (const path of [
+    for (const route of [
       '/environments/shop/deployments',
       '/environments/shop/operations',
       '/environments/shop',
@@ -247,7 +247,7 @@ describe('deployment secrets canary', () => {
     ])
       await call(
         request(backend.server)
-          .get(`${API}${path}`)
+          .get(`${API}${route}`)
           .set('Authorization', alice),
       );
     await backend.stop();

@@ -23,12 +23,9 @@ export function withoutSecrets<T extends Pick<Operation, 'kind' | 'input'>>(
     envKeys,
     ...rest
   } = deployment as Record<string, unknown>;
-  const keys =
-    env && typeof env === 'object'
-      ? Object.keys(env)
-      : Array.isArray(envKeys)
-      ? envKeys
-      : [];
+  let keys: unknown[] = [];
+  if (env && typeof env === 'object') keys = Object.keys(env);
+  else if (Array.isArray(envKeys)) keys = envKeys;
   return {
     ...operation,
     input: { ...input, deployment: { ...rest, envKeys: keys } },
