@@ -46,16 +46,21 @@ describe.each(sharedDatabaseKinds())(
     const started: BackendProcess[] = [];
 
     const startBackend = async () => {
+      const labConfig = labDockerEnvConfig(lab, routesDir, {
+        pollIntervalMs: 50,
+      });
       const b = await startBackendProcess({
         backend: { database: database.backendDatabase },
         dockerEnv: {
-          ...labDockerEnvConfig(lab, routesDir, { pollIntervalMs: 50 }),
+          ...labConfig,
           runner: {
             pollIntervalMs: 100,
             leaseSeconds: 2,
             recoveryFrequencySeconds: 1,
           },
           deployments: {
+            // the lab's secrets key: the restarted backend opens what the killed one sealed
+            ...(labConfig.deployments as object),
             healthTries: 30,
             healthIntervalMs: 100,
             graceMs: 1500,
