@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import {
   assertRolloutSpec,
   type RolloutSpec,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 
 /** The fields of a deployment request (the product notes and docs/examples/.gitlab-ci.yml); any other is refused. */
 export const DEPLOYMENT_FIELDS = [

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { startDockerEnvTestBackend } from '../testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 
 // The acceptance canary of issue 21: a deployment's env value and registry password, unique to this run, go through a
 // deploy, a rolled-back deploy and a redeploy on the lab's Docker engine; neither appears in any API response, log

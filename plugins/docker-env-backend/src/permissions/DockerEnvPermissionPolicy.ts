@@ -20,7 +20,11 @@ import {
 } from './rules';
 import { isAdminClaim } from './ownership';
 
-/** Admins when `dockerEnv.admins` is not configured. */
+/**
+ * Admins when `dockerEnv.admins` is not configured.
+ *
+ * @public
+ */
 export const DEFAULT_DOCKER_ENV_ADMINS = ['group:default/platform-team'];
 
 /**
@@ -33,6 +37,8 @@ export const DEFAULT_DOCKER_ENV_ADMINS = ['group:default/platform-team'];
  * - service principals (the catalog provider, the scaffolder acting without a user) may read.
  *
  * Portals with their own policy use {@link environmentConditions} the same way instead.
+ *
+ * @public
  */
 export class DockerEnvPermissionPolicy implements PermissionPolicy {
   /** Reads `dockerEnv.admins` (entity refs of groups or users). */
