@@ -44,6 +44,7 @@ import {
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
 import { catalogOwners } from './quotas/catalogOwners';
+import { endpointRateLimits } from './service/rateLimits';
 
 /**
  * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint}.
@@ -146,6 +147,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           driftFlags: store.driftFlags(),
           ownerInCatalog: catalogOwners(deps),
         });
+        deps.httpRouter.use(endpointRateLimits(config));
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(wakeRunnerAfterWrites(runner));
         deps.httpRouter.use(router);
