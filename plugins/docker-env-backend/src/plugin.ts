@@ -43,6 +43,8 @@ import {
 } from './snapshots';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
+import { catalogOwners } from './quotas/catalogOwners';
+import { endpointRateLimits } from './service/rateLimits';
 
 /**
  * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint}.
@@ -95,7 +97,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         const events = new EnvironmentEvents(deps.events, logger);
         const notifier = Notifier.fromConfig({ ...deps, store });
         const audit = new AuditTrail(deps.auditor);
-        const deployment = deploymentServices(config, store);
+        const deployment = deploymentServices(config, store, deps);
 
         await scheduleExpiry({
           ...deps,
@@ -111,7 +113,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           store,
           registry: operationRegistryFromConfig(config, {
             teams: provisioning.teamResolver ?? catalogTeamResolver(deps),
-            registryCredentials: deployment.registryCredentials,
+            deploymentSecrets: deployment.deploymentSecrets,
             extraProvisionSteps: provisioning.steps,
           }),
           loadTarget: loadTargetFrom(store),
@@ -119,7 +121,7 @@ export const dockerEnvPlugin = createBackendPlugin({
             store,
             events,
             notifier,
-            registryCredentials: deployment.registryCredentials,
+            deploymentSecrets: deployment.deploymentSecrets,
           }),
         });
 
@@ -143,7 +145,9 @@ export const dockerEnvPlugin = createBackendPlugin({
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),
           driftFlags: store.driftFlags(),
+          ownerInCatalog: catalogOwners(deps),
         });
+        deps.httpRouter.use(endpointRateLimits(config));
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(wakeRunnerAfterWrites(runner));
         deps.httpRouter.use(router);

@@ -3,7 +3,7 @@ import {
   recordRestoreOutcome,
 } from '../backups/finalBackupRecords';
 import { deployNotice } from '../deployments/deployNotice';
-import type { RegistryCredentials } from '../deployments/RegistryCredentials';
+import type { DeploymentSecrets } from '../deployments/DeploymentSecrets';
 import type { EnvironmentEvents } from '../events';
 import type { Notifier } from '../notifications';
 import { environmentPatchFor } from '../runner/environmentRecord';
@@ -20,14 +20,14 @@ import { lifecycleNotice, provisionNotice } from './notices';
  *
  * - `onOperationEnded`, in the transaction that ends the operation: the environment moves on (ready, failed, paused,
  *   ...), and the snapshot and final-backup records follow the operation's outcome.
- * - `afterOperationEnded`, once that committed: a deployment's registry credentials are forgotten, the catalog and
+ * - `afterOperationEnded`, once that committed: a deployment's sealed env values and registry credentials are deleted, the catalog and
  *   the pages are told that the status changed, and the owner gets the notice of the outcome.
  */
 export function operationOutcomeHooks(options: {
   store: Pick<DockerEnvStore, 'getEnvironmentById'>;
   events: Pick<EnvironmentEvents, 'changed'>;
   notifier: Pick<Notifier, 'notify'>;
-  registryCredentials: Pick<RegistryCredentials, 'forget'>;
+  deploymentSecrets: Pick<DeploymentSecrets, 'forget'>;
 }): {
   onOperationEnded: OperationEndedHook;
   afterOperationEnded: OperationAfterEndedHook;
@@ -45,7 +45,7 @@ export function operationOutcomeHooks(options: {
         operation.environmentId,
       );
       if (operation.kind === 'deploy')
-        options.registryCredentials.forget(operation.input.credentialsRef);
+        await options.deploymentSecrets.forget(operation.input.secretsRef);
       if (!environment) return;
       await options.events.changed(environment, 'status');
       const notice =

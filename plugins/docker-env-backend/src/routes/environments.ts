@@ -15,6 +15,7 @@ import { Request } from 'express';
 import { Caller } from '../service/access';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { approvalNeededNotice, ApprovalRequest } from '../quotas';
+import { withoutSecrets } from '../deployments/withoutSecrets';
 import {
   provisionOperation,
   validateCreateRequest,
@@ -216,7 +217,9 @@ export const environmentRoutes: RouteModule = (router, ctx) => {
     const caller = await ctx.access.caller(req, { allowService: true });
     const environment = await readableEnvironment(ctx, caller, req.params.name);
     res.json({
-      items: await ctx.store.listOperations(environment.id),
+      items: (await ctx.store.listOperations(environment.id)).map(
+        withoutSecrets,
+      ),
     });
   });
 
