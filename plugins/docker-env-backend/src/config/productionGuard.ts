@@ -81,9 +81,10 @@ const underLabData = (v: JsonValue) =>
 
 /** A firewall source list (array or comma-separated) of loopback addresses only: the lab components. */
 const loopbackSources = (v: JsonValue) => {
-  const list = (
-    typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v : []
-  ).map(i => String(i).trim());
+  const items = Array.isArray(v) ? v : [];
+  const list = (typeof v === 'string' ? v.split(',') : items).map(i =>
+    String(i).trim(),
+  );
   return list.length > 0 && list.every(i => /^(127\.|::1(\/128)?$)/.test(i));
 };
 

@@ -29,7 +29,9 @@ const NARROW: ReadonlyArray<keyof FirewallSources> = ['portal', 'portainer'];
 
 function family(entry: string, field: string): 4 | 6 {
   const [addr, prefix, extra] = entry.split('/');
-  const v = isIPv4(addr) ? 4 : isIPv6(addr) ? 6 : undefined;
+  let v: 4 | 6 | undefined;
+  if (isIPv4(addr)) v = 4;
+  else if (isIPv6(addr)) v = 6;
   const max = v === 4 ? 32 : 128;
   if (
     v === undefined ||
@@ -59,12 +61,10 @@ function readList(
   const raw = fw?.getOptional(`sources.${key}`);
   if (raw === undefined) return [];
   // a list, or a comma-separated string (what one environment variable can carry)
-  const items =
-    typeof raw === 'string'
-      ? raw.split(',')
-      : Array.isArray(raw) && raw.every(i => typeof i === 'string')
-      ? (raw as string[])
-      : undefined;
+  let items: string[] | undefined;
+  if (typeof raw === 'string') items = raw.split(',');
+  else if (Array.isArray(raw) && raw.every(i => typeof i === 'string'))
+    items = raw as string[];
   if (!items)
     throw new ConfigError(
       `${field}: must be a list of addresses or a comma-separated string`,
