@@ -46,6 +46,19 @@ export const REQUIRED_IN_PRODUCTION: readonly RequiredValue[] = [
     key: 'dockerEnv.deployments.tokenSecret',
     variable: 'DOCKER_ENV_DEPLOY_TOKEN_SECRET',
   },
+  // without them every environment's agent and ports would be closed to all (or, before, open to all)
+  {
+    key: 'dockerEnv.provisioning.firewall.sources.portal',
+    variable: 'DOCKER_ENV_PORTAL_ADDRESSES',
+  },
+  {
+    key: 'dockerEnv.provisioning.firewall.sources.portainer',
+    variable: 'DOCKER_ENV_PORTAINER_ADDRESSES',
+  },
+  {
+    key: 'dockerEnv.provisioning.firewall.sources.traefik',
+    variable: 'DOCKER_ENV_TRAEFIK_ADDRESSES',
+  },
   {
     key: 'dockerEnv.deployments.secretsKey',
     variable: 'DOCKER_ENV_SECRETS_KEY',
@@ -65,6 +78,15 @@ const LAB_SECRETS_KEY = 'lab-deployment-secrets-key-0123456789abcdef';
 
 const underLabData = (v: JsonValue) =>
   typeof v === 'string' && /(^|[/\\])\.lab-data([/\\]|$)/.test(v);
+
+/** A firewall source list (array or comma-separated) of loopback addresses only: the lab components. */
+const loopbackSources = (v: JsonValue) => {
+  const items = Array.isArray(v) ? v : [];
+  const list = (typeof v === 'string' ? v.split(',') : items).map(i =>
+    String(i).trim(),
+  );
+  return list.length > 0 && list.every(i => /^(127\.|::1(\/128)?$)/.test(i));
+};
 
 /** Values only the lab sets (app-config.embedded.yaml): each a key, a test of its value and what it is. */
 export const LAB_ONLY_VALUES: ReadonlyArray<{
@@ -128,6 +150,11 @@ export const LAB_ONLY_VALUES: ReadonlyArray<{
     is: underLabData,
     what: 'a folder under .lab-data',
   },
+  ...['portal', 'portainer', 'traefik'].map(role => ({
+    key: `dockerEnv.provisioning.firewall.sources.${role}`,
+    is: loopbackSources,
+    what: "the lab components' loopback addresses",
+  })),
   {
     key: 'backend.database.connection.directory',
     is: underLabData,
