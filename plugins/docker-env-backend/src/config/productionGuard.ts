@@ -180,6 +180,22 @@ function hostOf(value: string): string {
   }
 }
 
+/**
+ * Reads a key that may sit below a value of another type: `backend.database.connection` is an object for SQLite
+ * and a connection string for PostgreSQL, and `getOptional` throws on a path through a string.
+ */
+function readOptional(config: Config, key: string): JsonValue | undefined {
+  const parts = key.split('.');
+  let value: JsonValue | undefined = config.getOptional(parts[0]);
+  for (const part of parts.slice(1)) {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      return undefined;
+    }
+    value = value[part];
+  }
+  return value;
+}
+
 function isMissing(value: JsonValue | undefined): boolean {
   return (
     value === undefined ||
@@ -213,7 +229,7 @@ export function checkProductionConfig(
   if (config.getOptionalBoolean('dockerEnv.lab.enabled') !== false) return;
   const missing = REQUIRED_IN_PRODUCTION.filter(
     r =>
-      isMissing(config.getOptional(r.key)) &&
+      isMissing(readOptional(config, r.key)) &&
       !(r.orElse && config.has(r.orElse)),
   ).map(
     r =>
@@ -223,14 +239,14 @@ export function checkProductionConfig(
   );
   const lab = [
     ...LAB_ONLY_VALUES.filter(l => {
-      const v = config.getOptional(l.key);
+      const v = readOptional(config, l.key);
       return v !== undefined && l.is(v);
     }).map(l => `${l.key} is ${l.what}`),
     ...insecureKeys(config.getOptional('dockerEnv'), 'dockerEnv').map(
       k => `${k} is true (plain http is for the lab)`,
     ),
     ...TARGET_KEYS.flatMap(key => {
-      const v = config.getOptional(key);
+      const v = readOptional(config, key);
       return typeof v === 'string' && isLoopbackHost(hostOf(v))
         ? [`${key} is on loopback (${v})`]
         : [];
