@@ -31,6 +31,19 @@ export interface Config {
         /** Event names to send (`environment.ready`, ...); all when unset. */
         events?: string[];
       }>;
+      /**
+       * The notifications outbox: each delivery is retried with exponential backoff (jittered) until delivered or
+       * `maxAttempts` (default 12) attempts failed. Delays start at `initialDelayMs` (default 5000) and are capped
+       * at `maxDelayMs` (default 3 hours); a sender holds a delivery `leaseMs` (default 60000) before another takes
+       * it over; the retry task runs every `frequencySeconds` (default 15) on one replica.
+       */
+      outbox?: {
+        maxAttempts?: number;
+        initialDelayMs?: number;
+        maxDelayMs?: number;
+        leaseMs?: number;
+        frequencySeconds?: number;
+      };
     };
     /** The durable operation runner of the backend plugin (one per backend replica). */
     runner?: {

@@ -19,14 +19,15 @@ import { lifecycleNotice, provisionNotice } from './notices';
  * What the end of an operation means for the records and the people, as the runner's two hooks:
  *
  * - `onOperationEnded`, in the transaction that ends the operation: the environment moves on (ready, failed, paused,
- *   ...), and the snapshot and final-backup records follow the operation's outcome.
+ *   ...), the snapshot and final-backup records follow the operation's outcome, and the notice of the outcome goes
+ *   into the outbox.
  * - `afterOperationEnded`, once that committed: a deployment's registry credentials are forgotten, the catalog and
- *   the pages are told that the status changed, and the owner gets the notice of the outcome.
+ *   the pages are told that the status changed, and the outbox sends the notice.
  */
 export function operationOutcomeHooks(options: {
   store: Pick<DockerEnvStore, 'getEnvironmentById'>;
   events: Pick<EnvironmentEvents, 'changed'>;
-  notifier: Pick<Notifier, 'notify'>;
+  notifier: Pick<Notifier, 'stage' | 'sendSoon'>;
   registryCredentials: Pick<RegistryCredentials, 'forget'>;
 }): {
   onOperationEnded: OperationEndedHook;
@@ -39,6 +40,13 @@ export function operationOutcomeHooks(options: {
       await recordSnapshotOutcome(operation, tx.snapshots());
       await recordFinalBackup(operation, tx.finalBackups());
       await recordRestoreOutcome(operation, tx.finalBackups());
+      const environment = await tx.getEnvironmentById(operation.environmentId);
+      const notice =
+        environment &&
+        (provisionNotice(operation, environment) ??
+          deployNotice(operation, environment) ??
+          lifecycleNotice(operation, environment));
+      if (notice) await options.notifier.stage(notice, tx);
     },
     async afterOperationEnded(operation) {
       const environment = await options.store.getEnvironmentById(
@@ -46,13 +54,9 @@ export function operationOutcomeHooks(options: {
       );
       if (operation.kind === 'deploy')
         options.registryCredentials.forget(operation.input.credentialsRef);
+      options.notifier.sendSoon();
       if (!environment) return;
       await options.events.changed(environment, 'status');
-      const notice =
-        provisionNotice(operation, environment) ??
-        deployNotice(operation, environment) ??
-        lifecycleNotice(operation, environment);
-      if (notice) await options.notifier.notify(notice);
     },
   };
 }

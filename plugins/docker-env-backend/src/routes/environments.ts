@@ -100,6 +100,10 @@ async function createEnvironment(
         decision.reason,
       );
       body = { environment, request };
+      await ctx.notifier.stage(
+        approvalNeededNotice(environment, request, ctx.quotas.approvers),
+        tx,
+      );
     }
     await ctx.audit.write(tx, {
       actor: caller.actor,
@@ -163,16 +167,8 @@ export const environmentRoutes: RouteModule = (router, ctx) => {
           },
           req,
         );
+        ctx.notifier.sendSoon();
         await ctx.events.changed(answer.body.environment, 'created');
-        if (answer.body.request) {
-          await ctx.notifier.notify(
-            approvalNeededNotice(
-              answer.body.environment,
-              answer.body.request,
-              ctx.quotas.approvers,
-            ),
-          );
-        }
       }
       res.status(answer.statusCode).json(answer.body as any);
     } catch (error) {

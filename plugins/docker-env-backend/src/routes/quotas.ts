@@ -90,6 +90,7 @@ async function decide(
       details: { requestId: id, operationId: operation?.id ?? null },
     });
     const request = (await quotas.getRequest(id))!;
+    await ctx.notifier.stage(approvalDecidedNotice(environment, request), tx);
     return { request, environment, ...(operation ? { operation } : {}) };
   });
 }
@@ -205,10 +206,8 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
       { action: decision.action, target: request?.environment ?? id },
       caller => decide(ctx, caller, id, decision),
     );
+    ctx.notifier.sendSoon();
     await ctx.events.changed(answer.environment, 'status');
-    await ctx.notifier.notify(
-      approvalDecidedNotice(answer.environment, answer.request),
-    );
     return answer;
   }
 
