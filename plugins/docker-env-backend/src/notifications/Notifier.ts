@@ -154,6 +154,8 @@ export class Notifier {
 
 /** The `dockerEnv.webhooks` safety rules with one attempt per call: retries are the outbox's. */
 function singleAttemptSender(config: Config): WebhookSender {
+  // checks the whole section (a bad value is a ConfigError naming its key); its retry keys are for direct callers
+  WebhookSender.fromConfig(config);
   const c = config.getOptionalConfig('dockerEnv.webhooks');
   const timeoutMs = c?.getOptionalNumber('timeoutMs');
   return new WebhookSender({
