@@ -11,6 +11,11 @@ export interface Config {
     /** Snapshot (and final backup) retention: kept `retentionDays` (default 30); the task runs every `retentionFrequency` (default 1 hour). */
     snapshots?: {
       retentionDays?: number;
+      /**
+       * Which snapshots retention deletes: `portal` (default) only those the portal made (named `s<UTC time to the
+       * second>`, the name it generates), `all` every snapshot on a managed CT, an admin's own ones included.
+       */
+      retentionScope?: 'portal' | 'all';
       retentionFrequency?:
         | { days?: number; hours?: number; minutes?: number }
         | string;
