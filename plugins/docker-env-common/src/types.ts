@@ -151,3 +151,27 @@ export const DOCKER_ENV_STATUS_ANNOTATION = 'docker-env.io/status';
 
 /** Backstage events topic on which the backend plugin publishes every change of an environment. */
 export const DOCKER_ENV_EVENTS_TOPIC = 'docker-env.environment';
+
+/** What kind of drift a reconciler flag says (`GET /drift`). */
+export const DRIFT_KINDS = [
+  'ct_missing',
+  'ct_stopped',
+  'ct_running',
+  'route_missing',
+  'route_changed',
+  'endpoint_missing',
+  'netbox_missing',
+  'orphan',
+] as const;
+/** One of {@link DRIFT_KINDS}. */
+export type DriftKind = (typeof DRIFT_KINDS)[number];
+
+/** The kinds of resources a flag is about. */
+export const DRIFT_RESOURCE_KINDS = [
+  'ct',
+  'route',
+  'portainer_endpoint',
+  'netbox_vm',
+] as const;
+/** One of {@link DRIFT_RESOURCE_KINDS}. */
+export type DriftResourceKind = (typeof DRIFT_RESOURCE_KINDS)[number];

@@ -1,29 +1,16 @@
 import type { Knex } from 'knex';
 import { readTimestamp } from '../store/rows';
 
-/** What kind of drift a flag says. */
-export const DRIFT_KINDS = [
-  'ct_missing',
-  'ct_stopped',
-  'ct_running',
-  'route_missing',
-  'route_changed',
-  'endpoint_missing',
-  'netbox_missing',
-  'orphan',
-] as const;
-/** One of {@link DRIFT_KINDS}. */
-export type DriftKind = (typeof DRIFT_KINDS)[number];
-
-/** The kinds of resources a flag is about. */
-export const DRIFT_RESOURCE_KINDS = [
-  'ct',
-  'route',
-  'portainer_endpoint',
-  'netbox_vm',
-] as const;
-/** One of {@link DRIFT_RESOURCE_KINDS}. */
-export type DriftResourceKind = (typeof DRIFT_RESOURCE_KINDS)[number];
+export {
+  DRIFT_KINDS,
+  DRIFT_RESOURCE_KINDS,
+  type DriftKind,
+  type DriftResourceKind,
+} from '@docker-env/plugin-docker-env-common';
+import type {
+  DriftKind,
+  DriftResourceKind,
+} from '@docker-env/plugin-docker-env-common';
 
 /** One drift a reconcile pass found. */
 export interface DriftFinding {

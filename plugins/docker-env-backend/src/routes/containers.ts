@@ -46,7 +46,7 @@ export const containerRoutes: RouteModule = (router, ctx) => {
     const caller = await ctx.access.caller(req);
     const environment = await readableEnvironment(ctx, caller, req.params.name);
     const at = await dockerLocation(ctx, environment);
-    res.json({ items: await ctx.containers.list(at) } as any);
+    res.json({ items: await ctx.containers.list(at) });
   });
 
   router.get(
@@ -68,7 +68,7 @@ export const containerRoutes: RouteModule = (router, ctx) => {
       const read = await ctx.containers.logs(at, container, tail);
       // `logs` is what a reader shows: both streams, stderr last
       const logs = [read.stdout, read.stderr].filter(Boolean).join('');
-      res.json({ ...read, logs } as any);
+      res.json({ ...read, logs });
     },
   );
 };

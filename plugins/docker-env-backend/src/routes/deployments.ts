@@ -121,7 +121,7 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
         { ...auditEntry, result: 'succeeded' },
         req as Request,
       );
-      res.status(202).json(operation as any);
+      res.status(202).json(operation);
     } catch (error) {
       if (error instanceof ConflictError)
         await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);
@@ -140,13 +140,13 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
       const caller = await ctx.access.caller(req, { allowService: true });
       environment = await readableEnvironment(ctx, caller, req.params.name);
     }
-    res.json((await deploymentOf(ctx, environment, req.params.id)) as any);
+    res.json(await deploymentOf(ctx, environment, req.params.id));
   });
 
   router.get('/environments/:name/deployments', async (req, res) => {
     const caller = await ctx.access.caller(req, { allowService: true });
     const environment = await readableEnvironment(ctx, caller, req.params.name);
     const operations = await ctx.store.listOperations(environment.id);
-    res.json(operations.filter(o => o.kind === 'deploy') as any);
+    res.json({ items: operations.filter(o => o.kind === 'deploy') });
   });
 };

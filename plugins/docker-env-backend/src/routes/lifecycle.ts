@@ -128,7 +128,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       from: ['ready'],
       moveTo: 'pausing',
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.post('/environments/:name/resume', async (req, res) => {
@@ -139,7 +139,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       from: ['paused'],
       moveTo: 'resuming',
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.get('/environments/:name/snapshots', async (req, res) => {
@@ -153,7 +153,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
     const vmid = environment.vmid;
     res.json({
       items: await ctx.snapshots.list({ ...environment, vmid }),
-    } as any);
+    });
   });
 
   router.post('/environments/:name/snapshots', async (req, res) => {
@@ -169,7 +169,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         snapshotDescription: description,
       },
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.post(
@@ -188,7 +188,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         },
         () => validSnapshotName(req.params.snapshot),
       );
-      res.status(202).json(answer as any);
+      res.status(202).json(answer);
     },
   );
 
@@ -206,7 +206,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       },
       () => validSnapshotName(req.params.snapshot),
     );
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.delete('/environments/:name', async (req, res) => {
@@ -231,6 +231,6 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
           );
       },
     );
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 };

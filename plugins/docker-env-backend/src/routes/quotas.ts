@@ -129,7 +129,7 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
         `owner: you may read the quota of yourself or your groups only, not ${owner}`,
       );
     }
-    res.json((await ctx.quotas.effective(ctx.store, owner)) as any);
+    res.json(await ctx.quotas.effective(ctx.store, owner));
   });
 
   // Any signed-in user may read the defaults: they are what an owner without an override gets.
@@ -139,7 +139,7 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
       owner: DEFAULT_QUOTA_KEY,
       usage: null,
       ...(await ctx.quotas.defaultQuota(ctx.store)),
-    } as any);
+    });
   });
 
   router.put('/quotas/:entityRef', async (req, res) => {
@@ -184,14 +184,14 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
             : ctx.quotas.effective(tx, key);
         }),
     );
-    res.json(answer as any);
+    res.json(answer);
   });
 
   router.get('/requests', async (req, res) => {
     const caller = await ctx.access.caller(req);
     await ctx.access.require(caller, dockerEnvAdminPermission);
     const items = await ctx.store.quotas().listRequests(req.query.status);
-    res.json({ items } as any);
+    res.json({ items });
   });
 
   /** Approve or reject, then tell the environment's watchers and the requester. */
@@ -217,7 +217,7 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
       status: 'approved',
       reason: null,
     });
-    res.json(answer as any);
+    res.json(answer);
   });
 
   router.post('/requests/:id/reject', async (req, res) => {
@@ -230,6 +230,6 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
       status: 'rejected',
       reason,
     });
-    res.json(answer as any);
+    res.json(answer);
   });
 };

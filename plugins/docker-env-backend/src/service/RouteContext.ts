@@ -6,7 +6,7 @@ import type { ContainerReads } from '../containers';
 import { EnvironmentEvents } from '../events';
 import { Notifier } from '../notifications';
 import { QuotaService } from '../quotas';
-import { DockerEnvApiSpec } from '../schema/openapi';
+import type { DockerEnvApiSpec } from '@docker-env/plugin-docker-env-common';
 import type { SnapshotList } from '../snapshots';
 import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';

@@ -182,6 +182,7 @@ export function injectFaultAt(
       : `/dockerenv_${name}.yml`;
   const original = fsSync.promises[point.call] as (...a: any[]) => any;
   let hit = false;
+  // any: one stand-in for several fs.promises calls whose overloads differ; it forwards the arguments as they came
   jest.spyOn(fsSync.promises, point.call).mockImplementation(((
     target: unknown,
     ...rest: unknown[]

@@ -71,9 +71,9 @@ export async function labHoldings(lab: Lab, routesDir: string) {
     endpoints: pt.endpoints.map(e => e.Name),
     teams: pt.teams.map(t => t.Name),
     memberships: pt.memberships.map(m => `${m.TeamID}:${m.UserID}`),
-    environmentTags: ((pt as any).tags ?? [])
-      .map((t: { Name: string }) => t.Name)
-      .filter((n: string) => n.startsWith('docker-env-')),
+    environmentTags: pt.tags
+      .map(t => t.Name)
+      .filter(n => n.startsWith('docker-env-')),
     netboxVms: nb.virtualMachines.map(v => v.name),
     netboxInterfaces: nb.interfaces.map(i => i.id),
     netboxIps: nb.ipAddresses.map(i => i.address),

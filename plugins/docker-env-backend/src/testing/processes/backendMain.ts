@@ -3,7 +3,7 @@
 // runs it; config from `--config <file>`. The catalog is a fixed org (team-a: alice, carol, zoe).
 import { createBackend } from '@backstage/backend-defaults';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
+import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   catalogServiceRef,
@@ -14,10 +14,10 @@ import { TEAM_A_CATALOG } from '../catalog';
 
 function staticCatalog(entities: Entity[]): CatalogService {
   const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
-  const find = (ref: unknown) =>
-    byRef.get(typeof ref === 'string' ? ref : stringifyEntityRef(ref as any));
+  const find = (ref: string | CompoundEntityRef) =>
+    byRef.get(typeof ref === 'string' ? ref : stringifyEntityRef(ref));
   return {
-    getEntityByRef: async (ref: unknown) => find(ref),
+    getEntityByRef: async (ref: string | CompoundEntityRef) => find(ref),
     getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => ({
       items: entityRefs.map(r => find(r)),
     }),

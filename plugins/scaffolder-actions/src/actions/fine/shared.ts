@@ -16,7 +16,11 @@ import {
   type ProvisioningConfig,
 } from '@docker-env/plugin-docker-env-node';
 
-/** The marker of what a fine-grained action creates (`docker-env_unmanaged`): ours, left alone by the reconciler. */
+/**
+ * The marker of what a fine-grained action creates (`docker-env_unmanaged`): ours, left alone by the reconciler.
+ *
+ * @public
+ */
 export const UNMANAGED_TAG = UNMANAGED_MARK;
 
 /**
@@ -44,7 +48,11 @@ export function unmanagedTarget(input: {
   };
 }
 
-/** What the fine-grained actions need. */
+/**
+ * What the fine-grained actions need.
+ *
+ * @public
+ */
 export interface FineActionOptions {
   config: RootConfigService;
   permissions: PermissionsService;

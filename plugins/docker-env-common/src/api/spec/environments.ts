@@ -1,4 +1,4 @@
-import { ENVIRONMENT_STATUSES } from '@docker-env/plugin-docker-env-common';
+import { ENVIRONMENT_STATUSES } from '../../types';
 import {
   errorResponses,
   json,
@@ -51,6 +51,7 @@ export const environmentPaths = {
             'application/json': {
               schema: {
                 type: 'object',
+                additionalProperties: false,
                 required: ['environment'],
                 properties: {
                   environment: { $ref: '#/components/schemas/Environment' },
@@ -106,6 +107,7 @@ export const environmentPaths = {
             'application/json': {
               schema: {
                 type: 'object',
+                additionalProperties: false,
                 required: ['items', 'totalCount', 'nextCursor'],
                 properties: {
                   items: {
@@ -149,6 +151,7 @@ export const environmentPaths = {
             'application/json': {
               schema: {
                 type: 'object',
+                additionalProperties: false,
                 required: ['items'],
                 properties: {
                   items: {

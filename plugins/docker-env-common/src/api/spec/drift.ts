@@ -1,4 +1,4 @@
-import { DRIFT_KINDS, DRIFT_RESOURCE_KINDS } from '../reconciler/DriftFlags';
+import { DRIFT_KINDS, DRIFT_RESOURCE_KINDS } from '../../types';
 import {
   errorResponses,
   json,
@@ -43,6 +43,7 @@ const flagList = {
     description: 'The matching flags, newest first.',
     content: json({
       type: 'object',
+      additionalProperties: false,
       required: ['items'],
       properties: {
         items: {

@@ -3,7 +3,7 @@ import {
   OPERATION_KINDS,
   OPERATION_STATUSES,
   OPERATION_STEP_STATUSES,
-} from '@docker-env/plugin-docker-env-common';
+} from '../../types';
 
 const nullableString = { type: ['string', 'null'] } as const;
 const timestamp = { type: 'string', format: 'date-time' } as const;
@@ -82,6 +82,7 @@ export const sharedSchemas = {
   },
   OperationStep: {
     type: 'object',
+    additionalProperties: false,
     required: [
       'position',
       'name',
@@ -103,6 +104,7 @@ export const sharedSchemas = {
   },
   Operation: {
     type: 'object',
+    additionalProperties: false,
     required: [
       'id',
       'environmentId',
@@ -142,7 +144,7 @@ export const sharedSchemas = {
 } as const;
 
 /** A JSON response or request body with this schema. */
-export const json = <S extends object>(schema: S) =>
+export const json = <const S extends object>(schema: S) =>
   ({ 'application/json': { schema } } as const);
 
 /** A response carrying a Backstage error body. */

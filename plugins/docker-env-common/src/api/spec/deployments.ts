@@ -1,6 +1,9 @@
-import { errorResponses, nameParameter, notFoundResponse } from './components';
-
-const json = (schema: object) => ({ 'application/json': { schema } } as const);
+import {
+  errorResponses,
+  json,
+  nameParameter,
+  notFoundResponse,
+} from './components';
 
 const idParameter = {
   in: 'path',
@@ -18,6 +21,7 @@ const tokenHeader = {
 
 const deployToken = {
   type: 'object',
+  additionalProperties: false,
   required: ['id', 'environmentId', 'description', 'createdBy', 'createdAt'],
   properties: {
     id: { type: 'string' },
@@ -44,7 +48,12 @@ export const deploymentPaths = {
       responses: {
         '200': {
           description: 'The tokens (never the token values).',
-          content: json({ type: 'array', items: deployToken }),
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            required: ['items'],
+            properties: { items: { type: 'array', items: deployToken } },
+          }),
         },
         ...notFoundResponse,
         ...errorResponses,
@@ -68,7 +77,10 @@ export const deploymentPaths = {
       responses: {
         '201': {
           description: 'The token, shown once.',
-          content: json(deployToken),
+          content: json({
+            ...deployToken,
+            required: [...deployToken.required, 'token'],
+          }),
         },
         ...notFoundResponse,
         ...errorResponses,
@@ -96,8 +108,15 @@ export const deploymentPaths = {
         '200': {
           description: 'The deployments.',
           content: json({
-            type: 'array',
-            items: { $ref: '#/components/schemas/Operation' },
+            type: 'object',
+            additionalProperties: false,
+            required: ['items'],
+            properties: {
+              items: {
+                type: 'array',
+                items: { $ref: '#/components/schemas/Operation' },
+              },
+            },
           }),
         },
         ...notFoundResponse,

@@ -25,6 +25,7 @@ export const quotaSchemas = {
   QuotaLimits: quotaLimits,
   EffectiveQuota: {
     type: 'object',
+    additionalProperties: false,
     required: ['owner', 'quota', 'source', 'usage'],
     properties: {
       owner: { type: 'string' },
@@ -32,6 +33,7 @@ export const quotaSchemas = {
       source: { type: 'string', enum: ['override', 'default', 'config'] },
       usage: {
         type: ['object', 'null'],
+        additionalProperties: false,
         description: 'Null for the default quota itself.',
         required: [
           'cpuCores',
@@ -102,6 +104,7 @@ const decided = {
     description: 'The request after the decision, and the environment.',
     content: json({
       type: 'object',
+      additionalProperties: false,
       required: ['request', 'environment'],
       properties: {
         request: { $ref: '#/components/schemas/ApprovalRequest' },
@@ -197,6 +200,7 @@ export const quotaPaths = {
           description: 'The requests.',
           content: json({
             type: 'object',
+            additionalProperties: false,
             required: ['items'],
             properties: {
               items: {

@@ -67,6 +67,7 @@ export const auditPaths = {
           description: 'The matching events.',
           content: json({
             type: 'object',
+            additionalProperties: false,
             required: ['items'],
             properties: {
               items: {

@@ -1,12 +1,16 @@
-import { errorResponses, nameParameter, notFoundResponse } from './components';
-
-const json = (schema: object) => ({ 'application/json': { schema } } as const);
+import {
+  errorResponses,
+  json,
+  nameParameter,
+  notFoundResponse,
+} from './components';
 
 const accepted = {
   '202': {
     description: 'Accepted: the environment and the queued operation.',
     content: json({
       type: 'object',
+      additionalProperties: false,
       required: ['environment', 'operation'],
       properties: {
         environment: { $ref: '#/components/schemas/Environment' },
@@ -60,12 +64,14 @@ export const lifecyclePaths = {
           description: 'The snapshots.',
           content: json({
             type: 'object',
+            additionalProperties: false,
             required: ['items'],
             properties: {
               items: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  additionalProperties: false,
                   required: ['name', 'description', 'origin', 'inProxmox'],
                   properties: {
                     name: { type: 'string' },

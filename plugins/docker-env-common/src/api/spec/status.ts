@@ -13,6 +13,7 @@ export const statusPaths = {
             'application/json': {
               schema: {
                 type: 'object',
+                additionalProperties: false,
                 required: ['ok', 'systems'],
                 properties: {
                   ok: { type: 'boolean' },
@@ -57,6 +58,7 @@ export const statusPaths = {
             'application/json': {
               schema: {
                 type: 'object',
+                additionalProperties: false,
                 required: ['status'],
                 properties: { status: { type: 'string' } },
               },

@@ -1,6 +1,9 @@
-import { errorResponses, nameParameter, notFoundResponse } from './components';
-
-const json = (schema: object) => ({ 'application/json': { schema } } as const);
+import {
+  errorResponses,
+  json,
+  nameParameter,
+  notFoundResponse,
+} from './components';
 
 /** The `PATCH /environments/{name}` operation (extend `expiresOn`), merged into the environment's path by `openapi.ts`. */
 export const extendEnvironmentOperation = {

@@ -7,6 +7,7 @@ import {
 
 const finalBackup = {
   type: 'object',
+  additionalProperties: false,
   required: [
     'id',
     'environmentId',
@@ -47,6 +48,7 @@ export const backupPaths = {
           description: 'The final backups.',
           content: json({
             type: 'object',
+            additionalProperties: false,
             required: ['items'],
             properties: { items: { type: 'array', items: finalBackup } },
           }),
@@ -82,6 +84,7 @@ export const backupPaths = {
           description: 'Accepted: the new environment and the queued restore.',
           content: json({
             type: 'object',
+            additionalProperties: false,
             required: ['environment', 'operation'],
             properties: {
               environment: { $ref: '#/components/schemas/Environment' },

@@ -1,15 +1,17 @@
-import { registerMswTestHooks } from '@backstage/test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { DockerEnvClient } from './DockerEnvClient';
+import { DockerEnvApiClient } from './DockerEnvApiClient';
 
 const base = 'http://backend/api/docker-env';
 
-describe('DockerEnvClient', () => {
+// Moved from the frontend's DockerEnvClient tests (issue 18): the frontend now uses this client.
+describe('DockerEnvApiClient', () => {
   const server = setupServer();
-  registerMswTestHooks(server);
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
 
-  const client = new DockerEnvClient({
+  const client = new DockerEnvApiClient({
     discoveryApi: { getBaseUrl: async () => base },
     fetchApi: { fetch: (...args) => fetch(...args) },
   });
@@ -77,6 +79,7 @@ describe('DockerEnvClient', () => {
       {
         name: 's1',
         description: 'nightly',
+        snaptime: 1796177794,
         createdAt: '2026-12-02T02:16:34.000Z',
       },
     ]);
@@ -88,7 +91,7 @@ describe('DockerEnvClient', () => {
       http.post(`${base}/environments/demo/snapshots`, async ({ request }) => {
         bodies.snapshot = await request.json();
         return HttpResponse.json(
-          { id: 'op', kind: 'snapshot', status: 'queued' },
+          { operation: { id: 'op', kind: 'snapshot', status: 'queued' } },
           { status: 202 },
         );
       }),
@@ -145,14 +148,14 @@ describe('DockerEnvClient', () => {
         );
       }),
       http.get(`${base}/environments/demo/tokens`, () =>
-        HttpResponse.json([{ id: 't1' }]),
+        HttpResponse.json({ items: [{ id: 't1' }] }),
       ),
       http.delete(`${base}/environments/demo/tokens/:id`, ({ params }) => {
         calls.push(`revoke ${params.id}`);
         return new HttpResponse(null, { status: 204 });
       }),
       http.get(`${base}/environments/demo/deployments`, () =>
-        HttpResponse.json([{ id: 'd1' }]),
+        HttpResponse.json({ items: [{ id: 'd1' }] }),
       ),
       http.get(`${base}/environments/demo/deployments/:id`, ({ params }) =>
         HttpResponse.json({ id: params.id }),

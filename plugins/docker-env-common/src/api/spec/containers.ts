@@ -1,6 +1,9 @@
-import { errorResponses, nameParameter, notFoundResponse } from './components';
-
-const json = (schema: object) => ({ 'application/json': { schema } } as const);
+import {
+  errorResponses,
+  json,
+  nameParameter,
+  notFoundResponse,
+} from './components';
 
 const notReady = {
   '409': {
@@ -16,6 +19,7 @@ const notReady = {
 
 const port = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     containerPort: { type: 'integer' },
     protocol: { type: 'string' },
@@ -37,12 +41,14 @@ export const containerPaths = {
           description: 'The containers, by name (at most 200).',
           content: json({
             type: 'object',
+            additionalProperties: false,
             required: ['items'],
             properties: {
               items: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  additionalProperties: false,
                   required: ['id', 'name', 'image', 'state', 'health'],
                   properties: {
                     id: { type: 'string' },
@@ -90,6 +96,7 @@ export const containerPaths = {
           description: 'The logs; each stream is cut to its last 256 KiB.',
           content: json({
             type: 'object',
+            additionalProperties: false,
             required: ['container', 'tail', 'logs', 'truncated'],
             properties: {
               container: { type: 'string' },
