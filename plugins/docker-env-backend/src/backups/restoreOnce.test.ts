@@ -91,7 +91,7 @@ describe('restoring a final backup', () => {
         proxmox: () => ({
           deleteBackup: async (volid: string) => {
             deleted.push(volid);
-            return null;
+            return undefined;
           },
           waitForTask: async () => ({} as any),
         }),
