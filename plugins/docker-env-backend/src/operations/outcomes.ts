@@ -13,13 +13,14 @@ import type {
 } from '../runner/types';
 import { recordSnapshotOutcome } from '../snapshots/snapshotRecords';
 import type { DockerEnvStore } from '../store/types';
+import { factsAfter } from './facts';
 import { lifecycleNotice, provisionNotice } from './notices';
 
 /**
  * What the end of an operation means for the records and the people, as the runner's two hooks:
  *
  * - `onOperationEnded`, in the transaction that ends the operation: the environment moves on (ready, failed, paused,
- *   ...), the snapshot and final-backup records follow the operation's outcome, and the notice of the outcome goes
+ *   ...) and carries what a succeeded operation learnt (`facts`), the snapshot and final-backup records follow the operation's outcome, and the notice of the outcome goes
  *   into the outbox.
  * - `afterOperationEnded`, once that committed: a deployment's registry credentials are forgotten, the catalog and
  *   the pages are told that the status changed, and the outbox sends the notice.
@@ -35,8 +36,11 @@ export function operationOutcomeHooks(options: {
 } {
   return {
     async onOperationEnded(operation, tx) {
-      const patch = environmentPatchFor(operation);
-      if (patch) await tx.updateEnvironment(operation.environmentId, patch);
+      const patch = { ...environmentPatchFor(operation) };
+      const facts = await factsAfter(operation, tx);
+      if (facts) patch.facts = facts;
+      if (Object.keys(patch).length > 0)
+        await tx.updateEnvironment(operation.environmentId, patch);
       await recordSnapshotOutcome(operation, tx.snapshots());
       await recordFinalBackup(operation, tx.finalBackups());
       await recordRestoreOutcome(operation, tx.finalBackups());

@@ -29,6 +29,7 @@ import {
 import {
   EnvironmentRow,
   isUniqueViolation,
+  readJson,
   toEnvironment,
   toEnvironmentChanges,
   toEnvironmentRow,
@@ -167,6 +168,13 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
       .where({ id })
       .first();
     return row ? toEnvironment(row) : undefined;
+  }
+
+  async getEnvironmentFacts(id: string): Promise<Record<string, unknown>> {
+    const row = await this.db<EnvironmentRow>('environments')
+      .where({ id })
+      .first('facts');
+    return readJson<Record<string, unknown>>(row?.facts, {});
   }
 
   async getEnvironmentByName(

@@ -147,6 +147,8 @@ export interface DockerEnvStore {
     patch: EnvironmentPatch,
   ): Promise<Environment | undefined>;
   getEnvironmentById(id: string): Promise<Environment | undefined>;
+  /** What the environment's succeeded operations learnt, merged oldest first (`{}` when none or no such id). */
+  getEnvironmentFacts(id: string): Promise<Record<string, unknown>>;
   /** The record that holds the name, else the newest record that had it; the permission filter applies when given. */
   getEnvironmentByName(
     name: string,
