@@ -69,6 +69,12 @@ describe('restoring a final backup', () => {
     expect(
       await knex('environments').where({ name: `back-${seq}-b` }),
     ).toHaveLength(0);
+    // once the environment it made is gone, the backup may be restored again
+    await store.updateEnvironment(first.body.environment.id, {
+      status: 'deleted',
+    });
+    expect((await restore(backup.id, `back-${seq}-c`)).status).toBe(202);
+    expect((await restore(backup.id, `back-${seq}-d`)).status).toBe(409);
 
     const other = await finalBackup();
     const answers = await Promise.all(
@@ -77,7 +83,7 @@ describe('restoring a final backup', () => {
     expect(answers.map(a => a.status).sort()).toEqual([202, 409, 409, 409]);
     expect(
       await knex('operations').where({ kind: 'restore' }).count({ n: '*' }),
-    ).toEqual([{ n: 2 }]);
+    ).toEqual([{ n: 3 }]);
   });
 
   it('retention skips a backup under restore, and prunes it once the restore ended', async () => {

@@ -12,7 +12,7 @@ import {
 import { Request } from 'express';
 import { RouteModule } from '../service/RouteContext';
 
-/** 409: the backup was restored already, or a restore of it is under way. */
+/** 409: the backup was restored to an environment that is not gone (deleted, failed), or a restore of it is under way. */
 function restoreHeld(id: string, restoredTo: string | null | undefined) {
   return new ConflictError(
     `id: final backup ${id} was already restored or is being restored${
@@ -53,7 +53,11 @@ export const backupRoutes: RouteModule = (router, ctx) => {
         throw new NotFoundError(
           `id: no final backup ${req.params.id} (or retention pruned it)`,
         );
-      if (backup.restoredTo) throw restoreHeld(backup.id, backup.restoredTo);
+      const earlier =
+        backup.restoredTo &&
+        (await ctx.store.getEnvironmentById(backup.restoredTo));
+      if (earlier && !['deleted', 'failed'].includes(earlier.status))
+        throw restoreHeld(backup.id, earlier.name);
       const answer = await ctx.finalBackups.transaction(async (tx, backups) => {
         const environment = await tx.insertEnvironment({
           name,
@@ -79,7 +83,13 @@ export const backupRoutes: RouteModule = (router, ctx) => {
           lockKey: `env:${environment.id}`,
         });
         // a concurrent restore of the same backup marked it first: this one rolls back
-        if (!(await backups.markRestoredTo(backup.id, environment.id)))
+        if (
+          !(await backups.markRestoredTo(
+            backup.id,
+            environment.id,
+            backup.restoredTo,
+          ))
+        )
           throw restoreHeld(
             backup.id,
             (await backups.get(backup.id))?.restoredTo,
