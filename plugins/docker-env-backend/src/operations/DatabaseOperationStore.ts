@@ -108,6 +108,17 @@ export class DatabaseOperationStore implements OperationStore {
     return !!row;
   }
 
+  async activeOfKind(
+    environmentId: string,
+    kind: OperationKind,
+  ): Promise<string | undefined> {
+    const row = await this.db(OPERATIONS)
+      .where({ environment_id: environmentId, kind })
+      .whereIn('status', ACTIVE_OPERATION_STATUSES)
+      .first('id');
+    return row?.id;
+  }
+
   async succeededResults(environmentId: string) {
     const rows: Array<{ kind: OperationKind; result: string | null }> =
       await this.db(OPERATIONS)

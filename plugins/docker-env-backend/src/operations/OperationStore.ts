@@ -88,6 +88,11 @@ export interface OperationStore {
   busyEnvironmentIds(): Promise<Set<string>>;
   /** True when an operation of the environment is queued or running. */
   hasActive(environmentId: string): Promise<boolean>;
+  /** The id of an operation of `kind` of the environment that is queued or running, if any. */
+  activeOfKind(
+    environmentId: string,
+    kind: OperationKind,
+  ): Promise<string | undefined>;
   /** The kind and result of the environment's succeeded operations, oldest first. */
   succeededResults(
     environmentId: string,
