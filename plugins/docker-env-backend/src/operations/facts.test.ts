@@ -64,10 +64,8 @@ describe.each(databases.eachSupportedId())(
       await knex('operations')
         .where({ id: op.id })
         .update({ status, result: JSON.stringify(result) });
-      const record = { ...(await store.getOperation(op.id))!, status, result };
-      await store.transaction(tx =>
-        hooks().onOperationEnded(record as OperationRecord, tx),
-      );
+      const record = (await store.operations().getRecord(op.id))!;
+      await store.transaction(tx => hooks().onOperationEnded(record, tx));
     };
 
     it('merges each succeeded result over the row, failed ones not at all', async () => {
