@@ -12,6 +12,7 @@ export {
   isEnvironmentOwner,
   environmentResourceRef,
 } from './permissions';
+export { PAUSED_HEADER } from './paused';
 export type { DockerEnvStore } from './store';
 export {
   dockerEnvProvisioningExtensionPoint,

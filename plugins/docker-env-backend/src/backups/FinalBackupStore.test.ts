@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import type { OperationRecord } from '../runner';
 import { DatabaseDockerEnvStore, type DockerEnvStore } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { recordFinalBackup, recordRestoreOutcome } from './finalBackupRecords';
 import { FinalBackups } from './FinalBackups';
 

@@ -8,7 +8,12 @@ import {
 } from '@docker-env/plugin-docker-env-node';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { API, as, LabBackend, startLabBackend } from '../testing/labBackend';
+import {
+  API,
+  as,
+  LabBackend,
+  startLabBackend,
+} from '@docker-env/lab-testing/backend/labBackend';
 import { RETENTION_ACTOR } from '../snapshots';
 import { pruneFinalBackups } from './pruneFinalBackups';
 import { DatabaseDockerEnvStore } from '../store';

@@ -14,13 +14,16 @@ import {
   sharedDatabase,
   sharedDatabaseKinds,
   type SharedDatabase,
-} from '../testing/processes/databaseFixture';
+} from '@docker-env/lab-testing/backend/processes/databaseFixture';
 import {
   startBackendProcess,
   type BackendProcess,
-} from '../testing/processes/spawn';
-import { stepStatus, until } from '../testing/processes/waits';
-import { labDockerEnvConfig } from '../testing/provisioningLab';
+} from '@docker-env/lab-testing/backend/processes/spawn';
+import {
+  stepStatus,
+  until,
+} from '@docker-env/lab-testing/backend/processes/waits';
+import { labDockerEnvConfig } from '@docker-env/lab-testing/backend/provisioningLab';
 import { DatabaseDeployTokenStore, DeployTokens, TokenHasher } from '../tokens';
 import { CREDENTIALS_NOT_HELD } from './RegistryCredentials';
 

@@ -18,7 +18,11 @@ export interface WebhookSubscriber extends WebhookTarget {
   events?: string[];
 }
 
-/** Something worth telling an environment's owner about. */
+/**
+ * Something worth telling an environment's owner about.
+ *
+ * @public
+ */
 export interface EnvironmentNotice {
   /** Event name, `environment.<what>` (`environment.ready`, `environment.failed`, ...). */
   event: string;

@@ -8,7 +8,7 @@ import {
   WebhookSender,
   verifyWebhookSignature,
 } from '@docker-env/plugin-docker-env-node';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { DatabaseDockerEnvStore } from '../store';
 import { Notifier } from './Notifier';
 import { OutboxSender } from './OutboxSender';

@@ -2,7 +2,7 @@ import type { OperationKind } from '@docker-env/plugin-docker-env-common';
 import { Knex } from 'knex';
 import { DatabaseDockerEnvStore } from '../store/DatabaseDockerEnvStore';
 import type { DockerEnvStore } from '../store/types';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 
 jest.setTimeout(60_000);
 

@@ -2,7 +2,7 @@ import type { OperationKind } from '@docker-env/plugin-docker-env-common';
 import { Knex } from 'knex';
 import type { OperationRecord } from '../runner/types';
 import { DatabaseDockerEnvStore } from '../store/DatabaseDockerEnvStore';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { carriedFacts } from './facts';
 import { operationOutcomeHooks } from './outcomes';
 

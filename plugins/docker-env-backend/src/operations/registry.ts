@@ -11,7 +11,7 @@ import {
   readProvisioningConfig,
   type OperationStep,
   type TeamResolver,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import type { OperationKindDefinition, OperationRegistry } from '../runner';
 import type { RegistryCredentials } from '../deployments/RegistryCredentials';
 import { deployKindFromConfig } from './deployKind';

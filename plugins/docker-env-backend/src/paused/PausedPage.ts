@@ -3,7 +3,11 @@ import type { Config } from '@backstage/config';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** The header the paused page sets, so monitors and tests tell it from an environment's own 503. */
+/**
+ * The header the paused page sets, so monitors and tests tell it from an environment's own 503.
+ *
+ * @public
+ */
 export const PAUSED_HEADER = 'x-docker-env-status';
 
 const escapeHtml = (text: string) =>

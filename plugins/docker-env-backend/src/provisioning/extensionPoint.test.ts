@@ -4,14 +4,17 @@ import { startLab, type Lab } from '@docker-env/lab';
 import {
   PROVISION_STEP_NAMES,
   type OperationStep,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { startDockerEnvTestBackend } from '../testing/backend';
-import { labDockerEnvConfig, labHoldings } from '../testing/provisioningLab';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
+import {
+  labDockerEnvConfig,
+  labHoldings,
+} from '@docker-env/lab-testing/backend/provisioningLab';
 import { dockerEnvProvisioningExtensionPoint } from './extensionPoint';
 
 jest.setTimeout(120_000);

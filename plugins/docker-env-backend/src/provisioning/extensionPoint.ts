@@ -2,7 +2,7 @@ import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type {
   OperationStep,
   TeamResolver,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 
 /**
  * What a backend module can change in how the docker-env plugin provisions: who is in an environment's Portainer

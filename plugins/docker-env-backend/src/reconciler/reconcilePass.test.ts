@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  Holdings,
-  TraefikDynamicConfig,
-} from '@docker-env/plugin-docker-env-node';
+import type { TraefikDynamicConfig } from '@docker-env/plugin-docker-env-node';
+import type { Holdings } from '@docker-env/plugin-docker-env-workflows-node';
 import { Knex } from 'knex';
 import { DatabaseDockerEnvStore, type DockerEnvStore } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { RECONCILER_ACTOR, reconcileOnce } from './reconcilePass';
 
 jest.setTimeout(60_000);

@@ -3,14 +3,16 @@ import {
   type EnvironmentStatus,
 } from '@docker-env/plugin-docker-env-common';
 import {
-  compareRoute,
-  expectedMainRoute,
-  type Holdings,
-  type LifecycleConfig,
   routeId,
   type RouteStore,
   type TraefikRouteSettings,
 } from '@docker-env/plugin-docker-env-node';
+import {
+  compareRoute,
+  expectedMainRoute,
+  type Holdings,
+  type LifecycleConfig,
+} from '@docker-env/plugin-docker-env-workflows-node';
 import type { AuditTrail } from '../audit';
 import type { AuditEntry } from '../store';
 import {

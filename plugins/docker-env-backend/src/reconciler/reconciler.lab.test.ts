@@ -13,8 +13,13 @@ import path from 'node:path';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { DatabaseDockerEnvStore } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
-import { API, as, LabBackend, startLabBackend } from '../testing/labBackend';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
+import {
+  API,
+  as,
+  LabBackend,
+  startLabBackend,
+} from '@docker-env/lab-testing/backend/labBackend';
 import { RECONCILER_ACTOR, reconcileOnce } from './reconcilePass';
 import { reconcilerDepsFromConfig } from './scheduleReconciler';
 

@@ -1,5 +1,5 @@
 import { NAME_HOLDING_STATUSES } from '@docker-env/plugin-docker-env-common';
-import type { Holdings } from '@docker-env/plugin-docker-env-node';
+import type { Holdings } from '@docker-env/plugin-docker-env-workflows-node';
 import type { DockerEnvStore } from '../store';
 import type { RecordView } from './judgeDrift';
 

@@ -5,13 +5,15 @@ import type {
 import { type Config, readDurationFromConfig } from '@backstage/config';
 import type { HumanDuration } from '@backstage/types';
 import {
-  listHoldings,
   NetBoxClient,
   PortainerClient,
   ProxmoxApiClient,
-  readLifecycleConfig,
   TraefikRoutes,
 } from '@docker-env/plugin-docker-env-node';
+import {
+  listHoldings,
+  readLifecycleConfig,
+} from '@docker-env/plugin-docker-env-workflows-node';
 import type { AuditTrail } from '../audit';
 import {
   reconcileOnce,

@@ -1,6 +1,6 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import type { Environment } from '@docker-env/plugin-docker-env-common';
-import { LOG_TAIL } from '@docker-env/plugin-docker-env-node';
+import { LOG_TAIL } from '@docker-env/plugin-docker-env-workflows-node';
 import type { DockerLocation } from '../containers';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';

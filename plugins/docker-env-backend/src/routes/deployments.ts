@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
-import { assertRolloutSpec } from '@docker-env/plugin-docker-env-node';
+import { assertRolloutSpec } from '@docker-env/plugin-docker-env-workflows-node';
 import {
   isActiveOperationStatus,
   type Environment,

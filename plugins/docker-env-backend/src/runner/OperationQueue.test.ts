@@ -1,5 +1,5 @@
 import { DatabaseDockerEnvStore } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import type { Knex } from 'knex';
 import { LostClaimError, OperationQueue } from './OperationQueue';
 import {

@@ -1,6 +1,6 @@
 import { DatabaseDockerEnvStore } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
-import type { OperationStep } from '@docker-env/plugin-docker-env-node';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
+import type { OperationStep } from '@docker-env/plugin-docker-env-workflows-node';
 import type { Knex } from 'knex';
 import { OperationQueue } from './OperationQueue';
 import {

@@ -1,4 +1,4 @@
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import type { Knex } from 'knex';
 import {
   migrate,

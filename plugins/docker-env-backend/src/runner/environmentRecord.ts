@@ -6,7 +6,7 @@ import {
 import {
   DELETE_KEEPING_STEPS,
   type OperationTarget,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import { NotFoundError } from '@backstage/errors';
 import type { DockerEnvStore, EnvironmentPatch } from '../store/types';
 import { OperationKind, OperationRecord } from './types';

@@ -4,7 +4,7 @@ import type {
   RootConfigService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import type { OperationTarget } from '@docker-env/plugin-docker-env-node';
+import type { OperationTarget } from '@docker-env/plugin-docker-env-workflows-node';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DockerEnvStore } from '../store/types';

@@ -1,7 +1,7 @@
 import type {
   OperationStep,
   OperationTarget,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import type {
   OperationKind,
   OperationStatus,

@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { startDockerEnvTestBackend } from '../testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 
 jest.setTimeout(60_000);
 

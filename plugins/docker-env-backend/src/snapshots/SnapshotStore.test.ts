@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import type { OperationRecord } from '../runner';
 import { DatabaseDockerEnvStore } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { recordSnapshotOutcome } from './snapshotRecords';
 import { mergeSnapshots } from './snapshotList';
 import { DatabaseSnapshotStore, type SnapshotStore } from './SnapshotStore';

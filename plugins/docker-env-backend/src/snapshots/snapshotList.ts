@@ -1,10 +1,10 @@
 import type { Config } from '@backstage/config';
 import type { Environment } from '@docker-env/plugin-docker-env-common';
 import {
-  listEnvironmentSnapshots,
   ProxmoxApiClient,
   type LxcSnapshot,
 } from '@docker-env/plugin-docker-env-node';
+import { listEnvironmentSnapshots } from '@docker-env/plugin-docker-env-workflows-node';
 import type { DockerEnvStore } from '../store/types';
 import type { SnapshotRecord } from './SnapshotStore';
 

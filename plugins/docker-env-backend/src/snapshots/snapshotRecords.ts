@@ -1,4 +1,4 @@
-import { snapshotNamesToDelete } from '@docker-env/plugin-docker-env-node';
+import { snapshotNamesToDelete } from '@docker-env/plugin-docker-env-workflows-node';
 import type { OperationRecord } from '../operations/OperationStore';
 import type { SnapshotStore } from './SnapshotStore';
 

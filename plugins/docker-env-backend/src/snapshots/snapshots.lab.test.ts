@@ -2,9 +2,14 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { ProxmoxApiClient } from '@docker-env/plugin-docker-env-node';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { API, as, LabBackend, startLabBackend } from '../testing/labBackend';
+import {
+  API,
+  as,
+  LabBackend,
+  startLabBackend,
+} from '@docker-env/lab-testing/backend/labBackend';
 import { DatabaseDockerEnvStore } from '../store';
-import { waitForOperation } from '../testing/operations';
+import { waitForOperation } from '@docker-env/lab-testing/backend/operations';
 import { RETENTION_ACTOR, runSnapshotRetention } from './retentionTask';
 
 jest.setTimeout(120_000);

@@ -113,6 +113,8 @@ export interface IdempotentAnswer {
  *
  * Every method runs on the store's connection, or inside {@link DockerEnvStore.transaction} on that transaction (and
  * so do the stores it hands out), so a change, its operation and its audit event commit together.
+ *
+ * @public
  */
 export interface DockerEnvStore {
   /** Runs `fn` in one transaction; the store it receives (and every store that one hands out) writes inside it. */

@@ -1,5 +1,5 @@
 import { AuthenticationError, NotAllowedError } from '@backstage/errors';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { DatabaseDockerEnvStore } from '../store';
 import { DeployTokens, type TokenUse } from './DeployTokens';
 import { DatabaseDeployTokenStore } from './DeployTokenStore';

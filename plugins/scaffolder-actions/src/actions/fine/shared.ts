@@ -8,13 +8,13 @@ import type {
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { dockerEnvAdminPermission } from '@docker-env/plugin-docker-env-common';
+import { UNMANAGED_MARK } from '@docker-env/plugin-docker-env-node';
 import {
-  UNMANAGED_MARK,
   type OperationTarget,
   ProvisioningDeps,
   readProvisioningConfig,
   type ProvisioningConfig,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 
 /**
  * The marker of what a fine-grained action creates (`docker-env_unmanaged`): ours, left alone by the reconciler.
