@@ -7,11 +7,11 @@ export async function refuseWhileDeploying(
   ctx: Pick<RouteContext, 'store'>,
   environment: Environment,
 ): Promise<void> {
-  const rollout = await ctx.store
-    .operations()
-    .activeOfKind(environment.id, 'deploy');
+  const rollout = (await ctx.store.operations().activeFor(environment.id)).find(
+    o => o.kind === 'deploy',
+  );
   if (rollout)
     throw new ConflictError(
-      `deployment ${rollout} runs on ${environment.name}; try again when it has ended`,
+      `deployment ${rollout.id} runs on ${environment.name}; try again when it has ended`,
     );
 }

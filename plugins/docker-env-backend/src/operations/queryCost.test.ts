@@ -127,4 +127,47 @@ describe('database work per request', () => {
       ),
     ).toEqual([]);
   });
+
+  it('pages the operations list newest first with a cursor; each page costs the same', async () => {
+    const name = await environmentWith(250);
+    const seen: string[] = [];
+    const created: string[] = [];
+    const pageQueries: number[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const query = cursor
+        ? `?limit=100&cursor=${encodeURIComponent(cursor)}`
+        : '?limit=100';
+      let res: request.Response | undefined;
+      const { queries: made } = await cost(() => {
+        const sent = request(server)
+          .get(`${API}/environments/${name}/operations${query}`)
+          .set('Authorization', alice);
+        return sent.then(r => {
+          res = r;
+          return r;
+        }) as any;
+      });
+      expect(res!.status).toBe(200);
+      pageQueries.push(made.length);
+      seen.push(...res!.body.items.map((o: { id: string }) => o.id));
+      created.push(
+        ...res!.body.items.map((o: { createdAt: string }) => o.createdAt),
+      );
+      cursor = res!.body.nextCursor ?? undefined;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(250);
+    expect(new Set(seen).size).toBe(250);
+    expect([...created].sort().reverse()).toEqual(created);
+    expect(new Set(pageQueries).size).toBe(1);
+
+    const bad = await request(server)
+      .get(`${API}/environments/${name}/operations?cursor=nonsense`)
+      .set('Authorization', alice);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^cursor: /);
+  });
 });

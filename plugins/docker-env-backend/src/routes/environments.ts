@@ -128,6 +128,9 @@ async function createEnvironment(
   });
 }
 
+/** Operations per page of `GET /environments/{name}/operations` when the caller gives no limit. */
+const DEFAULT_OPERATIONS_PAGE = 50;
+
 /** `POST /environments`, `GET /environments`, `GET /environments/{name}`, `GET /environments/{name}/operations`. */
 export const environmentRoutes: RouteModule = (router, ctx) => {
   router.post('/environments', async (req, res) => {
@@ -211,9 +214,12 @@ export const environmentRoutes: RouteModule = (router, ctx) => {
   router.get('/environments/:name/operations', async (req, res) => {
     const caller = await ctx.access.caller(req, { allowService: true });
     const environment = await readableEnvironment(ctx, caller, req.params.name);
-    res.json({
-      items: await ctx.store.listOperations(environment.id),
-    });
+    res.json(
+      await ctx.store.operations().pageForEnvironment(environment.id, {
+        limit: req.query.limit ?? DEFAULT_OPERATIONS_PAGE,
+        cursor: req.query.cursor,
+      }),
+    );
   });
 
   /** Creates, or when a concurrent request with the same key won the race, returns its answer. */
