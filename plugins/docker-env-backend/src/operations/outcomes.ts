@@ -41,6 +41,10 @@ export function operationOutcomeHooks(options: {
       if (facts) patch.facts = facts;
       if (Object.keys(patch).length > 0)
         await tx.updateEnvironment(operation.environmentId, patch);
+      await tx.expireIdempotencyKeys(
+        { environmentId: operation.environmentId, operationId: operation.id },
+        operation.endedAt ?? new Date(),
+      );
       await recordSnapshotOutcome(operation, tx.snapshots());
       await recordFinalBackup(operation, tx.finalBackups());
       await recordRestoreOutcome(operation, tx.finalBackups());

@@ -89,6 +89,12 @@ async function decide(
       reason: decision.reason,
       details: { requestId: id, operationId: operation?.id ?? null },
     });
+    // a rejected request started nothing: its Idempotency-Key expires a day from now
+    if (!approved)
+      await tx.expireIdempotencyKeys(
+        { environmentId: environment.id, operationId: null },
+        new Date(),
+      );
     const request = (await quotas.getRequest(id))!;
     await ctx.notifier.stage(approvalDecidedNotice(environment, request), tx);
     return { request, environment, ...(operation ? { operation } : {}) };

@@ -303,4 +303,15 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
   saveIdempotentAnswer(actor: string, key: string, answer: IdempotentAnswer) {
     return new DatabaseIdempotencyStore(this.db).save(actor, key, answer);
   }
+
+  expireIdempotencyKeys(
+    ended: { environmentId: string; operationId: string | null },
+    endedAt: Date,
+  ) {
+    return new DatabaseIdempotencyStore(this.db).expireAfter(ended, endedAt);
+  }
+
+  sweepIdempotencyKeys(now: Date) {
+    return new DatabaseIdempotencyStore(this.db).sweep(now);
+  }
 }

@@ -178,6 +178,16 @@ export interface DockerEnvStore {
     key: string,
     answer: IdempotentAnswer,
   ): Promise<void>;
+  /**
+   * Starts the 24 hours after which the keys of an ended operation expire (those naming it, and its environment's
+   * keys that named none: a request held for approval; `operationId` null for a rejected one).
+   */
+  expireIdempotencyKeys(
+    ended: { environmentId: string; operationId: string | null },
+    endedAt: Date,
+  ): Promise<void>;
+  /** Deletes the expired idempotency keys; answers how many. */
+  sweepIdempotencyKeys(now: Date): Promise<number>;
 
   /** {@link AuditStore.append}. */
   appendAudit(entry: AuditEntry): Promise<AuditEvent>;
