@@ -14,6 +14,9 @@ const API = '/api/docker-env';
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const alice = mockCredentials.user.header('user:default/alice');
 
+/** knex numbers savepoints per connection (`trx12`): the same query whatever the number. */
+const normalised = (sql: string) => sql.replace(/\btrx\d+\b/g, 'trx');
+
 /**
  * Reads that do not grow with history: a containers read and a lifecycle request make the same database queries
  * for an environment with 5 past operations as for one with 500.
@@ -82,16 +85,13 @@ describe('database work per request', () => {
     return name;
   }
 
-  /** knex numbers savepoints per connection (`trx12`): the same query whatever the number. */
-  const normalised = (sql: string) => sql.replace(/\btrx\d+\b/g, 'trx');
-
   /** The queries one request makes, with its status. */
   async function cost(send: () => request.Test) {
     queries = [];
     const res = await send();
     const made = queries;
     queries = undefined;
-    return { status: res.status, queries: made };
+    return { status: res.status, body: res.body, queries: made };
   }
 
   it('is the same with 5 and with 500 past operations', async () => {
@@ -128,6 +128,13 @@ describe('database work per request', () => {
     ).toEqual([]);
   });
 
+  const operationsPage = (name: string, query: string) =>
+    cost(() =>
+      request(server)
+        .get(`${API}/environments/${name}/operations${query}`)
+        .set('Authorization', alice),
+    );
+
   it('pages the operations list newest first with a cursor; each page costs the same', async () => {
     const name = await environmentWith(250);
     const seen: string[] = [];
@@ -139,23 +146,14 @@ describe('database work per request', () => {
       const query = cursor
         ? `?limit=100&cursor=${encodeURIComponent(cursor)}`
         : '?limit=100';
-      let res: request.Response | undefined;
-      const { queries: made } = await cost(() => {
-        const sent = request(server)
-          .get(`${API}/environments/${name}/operations${query}`)
-          .set('Authorization', alice);
-        return sent.then(r => {
-          res = r;
-          return r;
-        }) as any;
-      });
-      expect(res!.status).toBe(200);
-      pageQueries.push(made.length);
-      seen.push(...res!.body.items.map((o: { id: string }) => o.id));
+      const page = await operationsPage(name, query);
+      expect(page.status).toBe(200);
+      pageQueries.push(page.queries.length);
+      seen.push(...page.body.items.map((o: { id: string }) => o.id));
       created.push(
-        ...res!.body.items.map((o: { createdAt: string }) => o.createdAt),
+        ...page.body.items.map((o: { createdAt: string }) => o.createdAt),
       );
-      cursor = res!.body.nextCursor ?? undefined;
+      cursor = page.body.nextCursor ?? undefined;
       pages++;
     } while (cursor && pages < 10);
     expect(pages).toBe(3);
