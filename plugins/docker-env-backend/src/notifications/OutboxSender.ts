@@ -45,6 +45,9 @@ export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = {
   batchSize: 20,
 };
 
+/** How long one pass keeps claiming (below the 60 s timeout of the scheduled task). */
+const PASS_BUDGET_MS = 40_000;
+
 /** What one pass did. */
 export interface OutboxPassReport {
   delivered: number;
@@ -114,7 +117,9 @@ export class OutboxSender {
 
   private async pass(total: OutboxPassReport): Promise<void> {
     const { leaseMs, batchSize } = this.policy;
-    for (;;) {
+    const started = Date.now();
+    // stop claiming before the scheduled task's timeout; what is left is due for the next pass
+    while (Date.now() - started < PASS_BUDGET_MS) {
       const claimed = await this.deps.store
         .deliveries()
         .claimDue({ now: this.now(), leaseMs, limit: batchSize });

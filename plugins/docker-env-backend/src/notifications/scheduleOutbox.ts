@@ -20,7 +20,8 @@ export async function scheduleOutbox(options: {
   await options.scheduler.scheduleTask({
     id: 'docker-env-notification-outbox',
     frequency: { seconds },
-    timeout: { minutes: 5 },
+    // a replica killed mid-pass holds the task until this timeout: keep it short (a pass stops claiming at 40 s)
+    timeout: { seconds: 60 },
     scope: 'global',
     fn: async () => {
       const report = await options.outbox.drain();
