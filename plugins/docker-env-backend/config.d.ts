@@ -26,6 +26,20 @@ export interface Config {
       /** Expiry: how far from today the owner may extend `expiresOn` (default 90 days); what happens once past it. */
       expiry?: { maxExtensionDays?: number; action?: 'pause' | 'delete' };
     };
+    /**
+     * Requests per client address and minute on the public endpoints, per replica (`req.ip`: set `backend.trustProxy`
+     * behind a reverse proxy); past them 429 with `Retry-After`. 0 turns one off.
+     */
+    rateLimits?: {
+      /** `POST /environments`; default 10. */
+      createPerMinute?: number;
+      /** `GET /names/{name}`; default 120. */
+      namesPerMinute?: number;
+      /** `POST /environments/{name}/tokens`; default 10. */
+      tokensPerMinute?: number;
+      /** Addresses never limited; default loopback (`127.0.0.1`, `::1`), as Backstage's `backend.rateLimit`. */
+      ipAllowList?: string[];
+    };
     /** Who hears about environment events besides the owner's Backstage notifications (and their email). */
     notifier?: {
       /** Signed webhook subscribers; the delivery policy is `dockerEnv.webhooks`. */

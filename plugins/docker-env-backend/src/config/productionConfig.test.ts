@@ -188,7 +188,6 @@ describe('the guard against the lab file (app-config.yaml + app-config.embedded.
         data: {
           dockerEnv: {
             lab: { enabled: false },
-            deployments: { tokenSecret: 'x'.repeat(32) },
             ...extra,
           },
         },

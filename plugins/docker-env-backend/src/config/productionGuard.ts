@@ -17,7 +17,7 @@ export interface RequiredValue {
   orElse?: string;
 }
 
-/** What a production start refuses to run without; a later encryption key is one more line. */
+/** What a production start refuses to run without. */
 export const REQUIRED_IN_PRODUCTION: readonly RequiredValue[] = [
   { key: 'dockerEnv.admins', variable: 'DOCKER_ENV_ADMINS' },
   { key: 'dockerEnv.proxmox.baseUrl', variable: 'PROXMOX_URL' },
@@ -46,6 +46,10 @@ export const REQUIRED_IN_PRODUCTION: readonly RequiredValue[] = [
     key: 'dockerEnv.deployments.tokenSecret',
     variable: 'DOCKER_ENV_DEPLOY_TOKEN_SECRET',
   },
+  {
+    key: 'dockerEnv.deployments.secretsKey',
+    variable: 'DOCKER_ENV_SECRETS_KEY',
+  },
 ];
 
 // The lab's fixed credentials (packages/lab: proxmox/config.ts, netbox/NetBoxSimulator.ts, portainer/config.ts),
@@ -55,6 +59,9 @@ const LAB_PROXMOX_TOKEN_SECRET = '5f3c2a10-8d4e-4b6f-9a7c-1e2d3f4a5b6c';
 const LAB_NETBOX_TOKEN =
   'nbt_labk3y0000001.0123456789abcdef0123456789abcdef01234567';
 const LAB_PORTAINER_API_KEY = 'ptr_labAdminKey0000000000000000000000000000000';
+// the embedded default's own deployment keys (app-config.embedded.yaml), public in this repository
+const LAB_DEPLOY_TOKEN_SECRET = 'lab-deploy-token-hmac-key-0123456789abcdef';
+const LAB_SECRETS_KEY = 'lab-deployment-secrets-key-0123456789abcdef';
 
 const underLabData = (v: JsonValue) =>
   typeof v === 'string' && /(^|[/\\])\.lab-data([/\\]|$)/.test(v);
@@ -79,6 +86,16 @@ export const LAB_ONLY_VALUES: ReadonlyArray<{
     key: 'dockerEnv.portainer.apiKey',
     is: v => v === LAB_PORTAINER_API_KEY,
     what: "the lab's API key",
+  },
+  {
+    key: 'dockerEnv.deployments.tokenSecret',
+    is: v => v === LAB_DEPLOY_TOKEN_SECRET,
+    what: "the lab's token HMAC key",
+  },
+  {
+    key: 'dockerEnv.deployments.secretsKey',
+    is: v => v === LAB_SECRETS_KEY,
+    what: "the lab's deployment secrets key",
   },
   {
     key: 'dockerEnv.provisioning.agent.scheme',

@@ -89,7 +89,7 @@ describe.each(databases.eachSupportedId())(
         store,
         events: { changed: async () => {} },
         notifier,
-        registryCredentials: { forget: () => {} },
+        deploymentSecrets: { forget: async () => {} },
       });
       const environment = await store.insertEnvironment({
         name: `shop-${status.replace('_', '-')}`,

@@ -3,7 +3,7 @@ import {
   recordRestoreOutcome,
 } from '../backups/finalBackupRecords';
 import { deployNotice } from '../deployments/deployNotice';
-import type { RegistryCredentials } from '../deployments/RegistryCredentials';
+import type { DeploymentSecrets } from '../deployments/DeploymentSecrets';
 import type { EnvironmentEvents } from '../events';
 import type { Notifier } from '../notifications';
 import { environmentPatchFor } from '../runner/environmentRecord';
@@ -20,16 +20,16 @@ import { lifecycleNotice, provisionNotice } from './notices';
  * What the end of an operation means for the records and the people, as the runner's two hooks:
  *
  * - `onOperationEnded`, in the transaction that ends the operation: the environment moves on (ready, failed, paused,
- *   ...) and carries what a succeeded operation learnt (`facts`), the snapshot and final-backup records follow the operation's outcome, and the notice of the outcome goes
- *   into the outbox.
- * - `afterOperationEnded`, once that committed: a deployment's registry credentials are forgotten, the catalog and
- *   the pages are told that the status changed, and the outbox sends the notice.
+ *   ...) and carries what a succeeded operation learnt (`facts`), the snapshot and final-backup records follow the
+ *   operation's outcome, and the notice of the outcome goes into the outbox.
+ * - `afterOperationEnded`, once that committed: a deployment's sealed env values and registry credentials are
+ *   deleted, the catalog and the pages are told that the status changed, and the outbox sends the notice.
  */
 export function operationOutcomeHooks(options: {
   store: Pick<DockerEnvStore, 'getEnvironmentById'>;
   events: Pick<EnvironmentEvents, 'changed'>;
   notifier: Pick<Notifier, 'stage' | 'sendSoon'>;
-  registryCredentials: Pick<RegistryCredentials, 'forget'>;
+  deploymentSecrets: Pick<DeploymentSecrets, 'forget'>;
 }): {
   onOperationEnded: OperationEndedHook;
   afterOperationEnded: OperationAfterEndedHook;
@@ -61,7 +61,7 @@ export function operationOutcomeHooks(options: {
         operation.environmentId,
       );
       if (operation.kind === 'deploy')
-        options.registryCredentials.forget(operation.input.credentialsRef);
+        await options.deploymentSecrets.forget(operation.input.secretsRef);
       options.notifier.sendSoon();
       if (!environment) return;
       await options.events.changed(environment, 'status');

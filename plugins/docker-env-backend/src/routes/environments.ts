@@ -15,6 +15,7 @@ import { Request } from 'express';
 import { Caller } from '../service/access';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { approvalNeededNotice, ApprovalRequest } from '../quotas';
+import { withoutSecrets } from '../deployments/withoutSecrets';
 import {
   provisionOperation,
   validateCreateRequest,
@@ -214,12 +215,13 @@ export const environmentRoutes: RouteModule = (router, ctx) => {
   router.get('/environments/:name/operations', async (req, res) => {
     const caller = await ctx.access.caller(req, { allowService: true });
     const environment = await readableEnvironment(ctx, caller, req.params.name);
-    res.json(
-      await ctx.store.operations().pageForEnvironment(environment.id, {
+    const page = await ctx.store
+      .operations()
+      .pageForEnvironment(environment.id, {
         limit: req.query.limit ?? DEFAULT_OPERATIONS_PAGE,
         cursor: req.query.cursor,
-      }),
-    );
+      });
+    res.json({ ...page, items: page.items.map(withoutSecrets) });
   });
 
   /** Creates, or when a concurrent request with the same key won the race, returns its answer. */

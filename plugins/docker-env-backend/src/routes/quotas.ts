@@ -162,8 +162,12 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
     const answer = await asAdmin(
       req,
       { action: 'quota.set', target: key },
-      caller =>
-        ctx.store.transaction(async tx => {
+      async caller => {
+        if (key !== DEFAULT_QUOTA_KEY && !(await ctx.ownerInCatalog(key)))
+          throw new InputError(
+            `entityRef: ${key} is not a user or group the catalog knows`,
+          );
+        return ctx.store.transaction(async tx => {
           const current =
             key === DEFAULT_QUOTA_KEY
               ? (await ctx.quotas.defaultQuota(tx)).quota
@@ -188,7 +192,8 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
                 ...(await ctx.quotas.defaultQuota(tx)),
               }
             : ctx.quotas.effective(tx, key);
-        }),
+        });
+      },
     );
     res.json(answer);
   });

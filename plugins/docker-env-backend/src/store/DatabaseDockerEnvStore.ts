@@ -20,6 +20,7 @@ import { DatabaseQuotaStore } from '../quotas/QuotaStore';
 import { DatabaseDriftFlagStore } from '../reconciler/DriftFlags';
 import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
 import { DatabaseDeployTokenStore } from '../tokens/DeployTokenStore';
+import { DatabaseDeploymentSecretStore } from '../secrets/DeploymentSecretStore';
 import { DatabaseIdempotencyStore } from './IdempotencyStore';
 import {
   applyEnvironmentFilter,
@@ -103,6 +104,10 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
 
   tokens() {
     return new DatabaseDeployTokenStore(this.db);
+  }
+
+  deploymentSecrets() {
+    return new DatabaseDeploymentSecretStore(this.db);
   }
 
   snapshots() {

@@ -19,7 +19,7 @@ describe.each(databases.eachSupportedId())(
         store,
         events: { changed: async () => {} },
         notifier: { stage: async () => {}, sendSoon: () => {} },
-        registryCredentials: { forget: () => {} },
+        deploymentSecrets: { forget: async () => {} },
       });
 
     beforeAll(async () => {

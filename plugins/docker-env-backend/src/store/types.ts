@@ -27,6 +27,7 @@ import type { QuotaStore } from '../quotas/types';
 import type { DriftFlagStore } from '../reconciler/DriftFlags';
 import type { SnapshotStore } from '../snapshots/SnapshotStore';
 import type { DeployTokenStore } from '../tokens/DeployTokenStore';
+import type { DeploymentSecretStore } from '../secrets/DeploymentSecretStore';
 
 export type {
   AuditEntry,
@@ -125,6 +126,8 @@ export interface DockerEnvStore {
   quotas(): QuotaStore;
   /** The deployment tokens. */
   tokens(): DeployTokenStore;
+  /** The sealed secrets of queued deployments. */
+  deploymentSecrets(): DeploymentSecretStore;
   /** The snapshot records. */
   snapshots(): SnapshotStore;
   /** The final backups of deleted environments. */
