@@ -5,6 +5,8 @@ import { loadLabState, saveLabState } from './stateFile';
 import { NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from '../netbox';
 import { PORTAINER_LAB_API_KEY, PortainerSimulator } from '../portainer';
 import { DEFAULT_PROXMOX_SIM_TOKEN, ProxmoxSimulator } from '../proxmox';
+import { AgentLink } from '../tls/agentSignature';
+import { type LabCaFiles, type LabTlsOptions, makeLabTls } from '../tls/labTls';
 
 /** Options of {@link startLab}. */
 export interface LabOptions {
@@ -27,6 +29,11 @@ export interface LabOptions {
    * `.lab-data/`): loaded at start when present, written every few seconds and at stop.
    */
   stateFile?: string;
+  /**
+   * TLS mode, with the real systems' trust relations: Proxmox, NetBox and Portainer on HTTPS (CA
+   * files written to `tls.caDir`), agents on HTTPS honouring `AGENT_SECRET`, fresh credentials.
+   */
+  tls?: LabTlsOptions;
 }
 
 /** The running lab: every simulator, the guests, and what a client needs to reach them. */
@@ -45,6 +52,8 @@ export interface Lab {
     netbox: { token: string };
     portainer: { apiKey: string };
   };
+  /** TLS mode only: the CA files written and Portainer's `AGENT_SECRET`. */
+  tls?: { caFiles: LabCaFiles; agentSecret: string };
   /** Stops every simulator and guest. */
   stop(): Promise<void>;
 }
@@ -55,7 +64,11 @@ export interface Lab {
  */
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const latencyScale = options.latencyScale ?? 1;
-  const guests = new GuestFleet({ latencyScale });
+  const tls = options.tls ? makeLabTls(options.tls) : undefined;
+  const guests = new GuestFleet({
+    latencyScale,
+    ...(tls ? { agentTls: { secret: tls.guestAgentSecret } } : {}),
+  });
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
     const proxmox = await ProxmoxSimulator.start({
@@ -64,16 +77,37 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       guestIpBlock:
         options.guestIpBlock ?? 11 + Math.floor(Math.random() * 240),
       port: options.ports?.proxmox,
+      ...(tls
+        ? {
+            tls: tls.servers.proxmox,
+            tokens: [
+              {
+                id: tls.credentials.proxmox.tokenId,
+                secret: tls.credentials.proxmox.tokenSecret,
+              },
+            ],
+          }
+        : {}),
     });
     started.push(proxmox);
     const netbox = await NetBoxSimulator.start({
       latencyScale,
       port: options.ports?.netbox,
+      ...(tls
+        ? { tls: tls.servers.netbox, tokens: [tls.credentials.netbox.token] }
+        : {}),
     });
     started.push(netbox);
     const portainer = await PortainerSimulator.start({
       latencyScale,
       port: options.ports?.portainer,
+      ...(tls
+        ? {
+            tls: tls.servers.portainer,
+            apiKeys: [tls.credentials.portainer.apiKey],
+            agentLink: new AgentLink(tls.agentSecret),
+          }
+        : {}),
     });
     started.push(portainer);
     const edge = options.edge
@@ -117,7 +151,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         portainer: portainer.url,
         ...(edge ? { edge: edge.url() } : {}),
       },
-      credentials: {
+      ...(tls
+        ? { tls: { caFiles: tls.caFiles, agentSecret: tls.agentSecret } }
+        : {}),
+      credentials: tls?.credentials ?? {
         proxmox: {
           tokenId: DEFAULT_PROXMOX_SIM_TOKEN.id,
           tokenSecret: DEFAULT_PROXMOX_SIM_TOKEN.secret,

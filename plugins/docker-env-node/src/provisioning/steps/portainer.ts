@@ -1,6 +1,7 @@
 import type { OperationStep } from '../../operations';
 import { UNMANAGED_MARK, portainerEnvironmentTag } from '../../ownership';
 import { abortable, fact } from '../facts';
+import { explainAgentPairing } from './agentPairing';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
 
 /**
@@ -29,7 +30,9 @@ export function portainerStep(
             : {}),
         }),
         ctx.signal,
-      );
+      ).catch(e => {
+        throw explainAgentPairing(e, `${ip}:${config.agent.port}`);
+      });
       const team = await abortable(deps.teams(t.owner), ctx.signal);
       const teamName = `${config.portainer.teamPrefix}${team.name}`;
       ctx.signal.throwIfAborted();
