@@ -6,6 +6,11 @@ import { NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from '../netbox';
 import { PORTAINER_LAB_API_KEY, PortainerSimulator } from '../portainer';
 import { DEFAULT_PROXMOX_SIM_TOKEN, ProxmoxSimulator } from '../proxmox';
 import { AgentLink } from '../tls/agentSignature';
+import {
+  GitLabSimulator,
+  type LabGitLabOptions,
+  labGitLabSetup,
+} from '../gitlab';
 import { type LabCaFiles, type LabTlsOptions, makeLabTls } from '../tls/labTls';
 
 /** Options of {@link startLab}. */
@@ -34,6 +39,8 @@ export interface LabOptions {
    * files written to `tls.caDir`), agents on HTTPS honouring `AGENT_SECRET`, fresh credentials.
    */
   tls?: LabTlsOptions;
+  /** The lab's GitLab (sign-in, OAuth provider): its port and the portal's callback URLs. */
+  gitlab?: LabGitLabOptions;
 }
 
 /** The running lab: every simulator, the guests, and what a client needs to reach them. */
@@ -41,21 +48,46 @@ export interface Lab {
   proxmox: ProxmoxSimulator;
   netbox: NetBoxSimulator;
   portainer: PortainerSimulator;
+  /** GitLab: sign-in and the OAuth provider the portal's GitLab sign-in uses. */
+  gitlab: GitLabSimulator;
   guests: GuestFleet;
   /** The edge router, when started (`options.edge`). */
   edge?: EdgeRouter;
   /** Base URLs as the production clients expect them in app-config. */
-  urls: { proxmox: string; netbox: string; portainer: string; edge?: string };
+  urls: {
+    proxmox: string;
+    netbox: string;
+    portainer: string;
+    edge?: string;
+  };
   /** The credentials the simulators accept (lab values, not secrets). */
   credentials: {
     proxmox: { tokenId: string; tokenSecret: string };
     netbox: { token: string };
     portainer: { apiKey: string };
   };
+  /** The lab GitLab's portal application (`clientId`, `clientSecret`) and its users' passwords. */
+  gitlabLogin: {
+    clientId: string;
+    clientSecret: string;
+    users: Array<{ username: string; password: string }>;
+  };
   /** TLS mode only: the CA files written and Portainer's `AGENT_SECRET`. */
   tls?: { caFiles: LabCaFiles; agentSecret: string };
   /** Stops every simulator and guest. */
   stop(): Promise<void>;
+}
+
+/** The embedded default's fixed credentials (lab values, not secrets). */
+function labDefaultCredentials() {
+  return {
+    proxmox: {
+      tokenId: DEFAULT_PROXMOX_SIM_TOKEN.id,
+      tokenSecret: DEFAULT_PROXMOX_SIM_TOKEN.secret,
+    },
+    netbox: { token: NETBOX_LAB_TOKEN_V2 },
+    portainer: { apiKey: PORTAINER_LAB_API_KEY },
+  };
 }
 
 /**
@@ -110,6 +142,21 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         : {}),
     });
     started.push(portainer);
+    const gitlabSetup = labGitLabSetup(Boolean(tls), options.gitlab);
+    const gitlab = await GitLabSimulator.start({
+      ...gitlabSetup,
+      port: options.gitlab?.port,
+      tls: tls?.servers.gitlab,
+    });
+    started.push(gitlab);
+    const gitlabLogin = {
+      clientId: gitlabSetup.applications[0].uid,
+      clientSecret: gitlabSetup.applications[0].secret,
+      users: gitlabSetup.users.map(u => ({
+        username: u.username,
+        password: u.password,
+      })),
+    };
     const edge = options.edge
       ? await EdgeRouter.start({
           directory: options.edge.directory,
@@ -143,6 +190,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       proxmox,
       netbox,
       portainer,
+      gitlab,
       guests,
       edge,
       urls: {
@@ -154,14 +202,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       ...(tls
         ? { tls: { caFiles: tls.caFiles, agentSecret: tls.agentSecret } }
         : {}),
-      credentials: tls?.credentials ?? {
-        proxmox: {
-          tokenId: DEFAULT_PROXMOX_SIM_TOKEN.id,
-          tokenSecret: DEFAULT_PROXMOX_SIM_TOKEN.secret,
-        },
-        netbox: { token: NETBOX_LAB_TOKEN_V2 },
-        portainer: { apiKey: PORTAINER_LAB_API_KEY },
-      },
+      credentials: tls?.credentials ?? labDefaultCredentials(),
+      gitlabLogin,
       async stop() {
         // the state file is written first, while every guest still runs
         for (const s of started.reverse()) await s.stop();

@@ -20,7 +20,7 @@ export interface LabTlsOptions {
 export interface LabCaFiles {
   /** PVE's cluster CA (`/etc/pve/pve-root-ca.pem` on a real node), signer of the node's certificate. */
   proxmox: string;
-  /** The third CA, NetBox's issuer. */
+  /** The third CA (the organisation's internal one), NetBox's and GitLab's issuer. */
   netbox: string;
   /** Portainer's self-signed certificate itself (its own trust anchor). */
   portainer: string;
@@ -30,7 +30,12 @@ export interface LabCaFiles {
 
 /** Everything the TLS lab is started with: fresh for each run. */
 export interface LabTlsMaterial {
-  servers: { proxmox: KeyAndCert; netbox: KeyAndCert; portainer: KeyAndCert };
+  servers: {
+    proxmox: KeyAndCert;
+    netbox: KeyAndCert;
+    portainer: KeyAndCert;
+    gitlab: KeyAndCert;
+  };
   caFiles: LabCaFiles;
   agentSecret: string;
   guestAgentSecret: string;
@@ -62,6 +67,8 @@ export function makeLabTls(options: LabTlsOptions): LabTlsMaterial {
   const servers = {
     proxmox: issueServerCert(['pve', ...LOOPBACK_NAMES], pveCa),
     netbox: issueServerCert(LOOPBACK_NAMES, netboxCa),
+    // the organisation's internal CA signs GitLab's too
+    gitlab: issueServerCert(LOOPBACK_NAMES, netboxCa),
     portainer: issueServerCert(LOOPBACK_NAMES),
   };
   const caFiles: LabCaFiles = {
