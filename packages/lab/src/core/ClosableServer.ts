@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 export interface ClosableServerOptions {
   /** No request timeout, for long-lived streams (Docker events, logs follow). */
   streaming?: boolean;
-  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
-  tls?: { key: string; cert: string };
+  /** Serve HTTPS with this key and certificate (PEM; `SNICallback` picks another by name) instead of plain HTTP. */
+  tls?: Pick<https.ServerOptions, 'key' | 'cert' | 'SNICallback'>;
 }
 
 /**
@@ -25,10 +25,7 @@ export class ClosableServer {
     options: ClosableServerOptions = {},
   ): Promise<ClosableServer> {
     const server = options.tls
-      ? https.createServer(
-          { key: options.tls.key, cert: options.tls.cert },
-          app,
-        )
+      ? https.createServer({ ...options.tls }, app)
       : http.createServer(app);
     if (options.streaming) {
       server.requestTimeout = 0;

@@ -90,6 +90,11 @@ async function main() {
         ? [
             `ca        proxmox ${lab.tls.caFiles.proxmox}  netbox ${lab.tls.caFiles.netbox}  portainer ${lab.tls.caFiles.portainer}`,
             `ca bundle ${lab.tls.caFiles.bundle} (NODE_EXTRA_CA_CERTS)   AGENT_SECRET ${lab.tls.agentSecret}`,
+            ...(lab.tls.edge
+              ? [
+                  `edge-https ${lab.tls.edge.httpsHost}   domain ${lab.tls.edge.domain}   certResolver ${lab.tls.edge.resolver} (pebble root ${lab.tls.caFiles.acmeRoot})`,
+                ]
+              : []),
           ]
         : []),
       `lab ready in ${ms.toFixed(

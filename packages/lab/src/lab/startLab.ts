@@ -6,6 +6,7 @@ import { NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from '../netbox';
 import { PORTAINER_LAB_API_KEY, PortainerSimulator } from '../portainer';
 import { DEFAULT_PROXMOX_SIM_TOKEN, ProxmoxSimulator } from '../proxmox';
 import { AgentLink } from '../tls/agentSignature';
+import { startTlsEdge, type TlsEdge } from '../tls/edgeTls';
 import {
   GitLabSimulator,
   type LabGitLabOptions,
@@ -72,8 +73,11 @@ export interface Lab {
     clientSecret: string;
     users: Array<{ username: string; password: string }>;
   };
-  /** TLS mode only: the CA files written and Portainer's `AGENT_SECRET`. */
-  tls?: { caFiles: LabCaFiles; agentSecret: string };
+  /**
+   * TLS mode only: the CA files written, Portainer's `AGENT_SECRET` and, with an edge, its TLS side
+   * (`websecure`, the ACME resolver and its certificates).
+   */
+  tls?: { caFiles: LabCaFiles; agentSecret: string; edge?: TlsEdge };
   /** Stops every simulator and guest. */
   stop(): Promise<void>;
 }
@@ -157,14 +161,29 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         password: u.password,
       })),
     };
-    const edge = options.edge
+    const tlsEdge =
+      options.edge && tls
+        ? await startTlsEdge({
+            directory: options.edge.directory,
+            caFiles: tls.caFiles,
+            domain: options.tls?.domain ?? 'docker-env.test',
+            resolver: options.tls?.resolver ?? 'lab-acme',
+            webPort: options.edge.port,
+            httpsPort: options.tls?.httpsPort,
+            logger: options.edge.logger,
+          })
+        : undefined;
+    if (tlsEdge) started.push(tlsEdge);
+    const edge = tlsEdge
+      ? tlsEdge.edge
+      : options.edge
       ? await EdgeRouter.start({
           directory: options.edge.directory,
           entryPoints: [{ name: 'web', port: options.edge.port }],
           logger: options.edge.logger,
         })
       : undefined;
-    if (edge) started.push(edge);
+    if (edge && !tlsEdge) started.push(edge);
     let saver: NodeJS.Timeout | undefined;
     const stateFile = options.stateFile;
     if (stateFile) {
@@ -200,7 +219,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         ...(edge ? { edge: edge.url() } : {}),
       },
       ...(tls
-        ? { tls: { caFiles: tls.caFiles, agentSecret: tls.agentSecret } }
+        ? {
+            tls: {
+              caFiles: tls.caFiles,
+              agentSecret: tls.agentSecret,
+              edge: tlsEdge,
+            },
+          }
         : {}),
       credentials: tls?.credentials ?? labDefaultCredentials(),
       gitlabLogin,

@@ -14,6 +14,12 @@ export interface LabTlsOptions {
    * value plays a template built for another Portainer: provisioning then fails at `portainer`.
    */
   guestAgentSecret?: string;
+  /** The base domain the edge's default certificate covers (with `*.<domain>`); default `docker-env.test`. */
+  domain?: string;
+  /** The ACME resolver's name (routers' `tls.certResolver`); default `lab-acme`. */
+  resolver?: string;
+  /** Port of the edge's `websecure` entry point; 0 or unset picks a free one. */
+  httpsPort?: number;
 }
 
 /** The CA files the TLS lab writes: what a client trusts to verify each service. */
@@ -24,6 +30,8 @@ export interface LabCaFiles {
   netbox: string;
   /** Portainer's self-signed certificate itself (its own trust anchor). */
   portainer: string;
+  /** pebble's root (changes each start): verifies the edge's resolver-issued certificates. */
+  acmeRoot: string;
   /** Every file above in one (for `NODE_EXTRA_CA_CERTS`); the edge adds its ACME root. */
   bundle: string;
 }
@@ -75,6 +83,7 @@ export function makeLabTls(options: LabTlsOptions): LabTlsMaterial {
     proxmox: path.join(options.caDir, 'pve-root-ca.pem'),
     netbox: path.join(options.caDir, 'netbox-ca.pem'),
     portainer: path.join(options.caDir, 'portainer-cert.pem'),
+    acmeRoot: path.join(options.caDir, 'edge-acme-root.pem'),
     bundle: path.join(options.caDir, 'lab-ca-bundle.pem'),
   };
   writePem(caFiles.proxmox, pveCa.cert);
