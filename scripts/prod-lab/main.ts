@@ -9,8 +9,34 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startLab } from '@docker-env/lab';
+import { Client } from 'pg';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const DB_PREFIX = 'prodlab_';
+
+/** Drops the databases an earlier run left (their records name CTs the new lab never had). */
+async function dropOldDatabases(url: URL) {
+  const client = new Client({
+    host: url.hostname,
+    port: Number(url.port),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: 'postgres',
+    connectionTimeoutMillis: 5000,
+  });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1',
+      [`${DB_PREFIX}%`],
+    );
+    for (const { datname } of rows)
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 const num = (name: string, fallback: number) =>
   Number(process.env[name] ?? fallback);
 
@@ -58,6 +84,9 @@ async function main() {
       'backend:',
       '  listen:',
       `    port: ${backendPort}`,
+      // databases of their own, dropped at each start: a fresh lab needs a fresh portal
+      '  database:',
+      `    prefix: ${DB_PREFIX}`,
       '',
     ].join('\n'),
   );
@@ -65,6 +94,7 @@ async function main() {
     process.env.DOCKER_ENV_TEST_POSTGRES_URL ??
       'postgresql://postgres@127.0.0.1:25432',
   );
+  await dropOldDatabases(pg);
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     NODE_EXTRA_CA_CERTS: tls.caFiles.bundle,
@@ -101,7 +131,7 @@ async function main() {
     DOCKER_ENV_BASE_DOMAIN: domain,
     TRAEFIK_CERT_RESOLVER: edge.resolver,
     TRAEFIK_ROUTES_DIR: lab.edge!.directory,
-    DOCKER_ENV_BACKUP_STORAGE: 'local',
+    DOCKER_ENV_BACKUP_STORAGE: 'backup',
     DOCKER_ENV_PAUSED_ROUTE_URL: `http://127.0.0.1:${pausedPort}`,
     DOCKER_ENV_PAUSED_PAGE_HOST: '127.0.0.1',
     DOCKER_ENV_PAUSED_PAGE_PORT: String(pausedPort),
