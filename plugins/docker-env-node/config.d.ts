@@ -7,8 +7,7 @@
  * - `timeoutMs` is the timeout of one request, command or call, in milliseconds (SSH also has
  *   `connectTimeoutMs` for the handshake).
  * - SSH sections share one shape (`dockerEnv.ssh`, `dockerEnv.traefik.sftp`).
- * - Plain-text transports (http, ldap:// without StartTLS, SMTP without TLS, tcp Docker) need
- *   `allowInsecure: true`, which is accepted for loopback hosts only (the lab).
+ * - Plain-text transports (http, tcp Docker) need `allowInsecure: true`, which is accepted for loopback hosts only (the lab).
  * - Relative paths resolve against the backend's working directory.
  * - A bad value fails at start-up with a ConfigError naming the key.
  */
@@ -89,83 +88,6 @@ export interface Config {
         insecureSkipVerify?: boolean;
       };
     };
-    /** LDAP directory: users and groups for ownership ("me or one of my groups") and team sync. */
-    ldap?: {
-      /** `ldap://host:389` or `ldaps://host:636`; no credentials in the URL. */
-      url: string;
-      /** DN of the read-only service account used to search. */
-      bindDn: string;
-      /**
-       * Password of the service account.
-       * @visibility secret
-       */
-      bindPassword: string;
-      /** Base DN under which users are searched, e.g. `ou=people,dc=example,dc=org`. */
-      userBase: string;
-      /** Filter selecting user entries; default `(objectClass=inetOrgPerson)`, AD `(&(objectCategory=person)(objectClass=user))`. */
-      userFilter?: string;
-      /** Base DN under which groups are searched. */
-      groupBase: string;
-      /**
-       * How membership is stored: `member` (groupOfNames, DNs), `uniqueMember` (groupOfUniqueNames, DNs),
-       * `memberUid` (posixGroup, uids) or `ad-nested` (Active Directory, transitive via LDAP_MATCHING_RULE_IN_CHAIN).
-       */
-      groupMembership: 'member' | 'uniqueMember' | 'memberUid' | 'ad-nested';
-      /** Per-request and connect timeout in ms; default 10000. */
-      timeoutMs?: number;
-      /** Login-name attribute; default `uid` (`sAMAccountName` for `ad-nested`). */
-      userIdAttribute?: string;
-      /** Group-name attribute; default `cn`. */
-      groupNameAttribute?: string;
-      /** Group object class; default by style (groupOfNames, groupOfUniqueNames, posixGroup, group). */
-      groupObjectClass?: string;
-      /** For `member`: resolve members with one paged search on this attribute (e.g. `memberOf` from the memberof overlay) instead of one lookup per member DN. */
-      memberOfAttribute?: string;
-      /** Page size of paged searches; default 1000. */
-      pageSize?: number;
-      /** Allow a simple bind over plain `ldap://` without StartTLS; accepted for loopback hosts only (the lab). Default false. */
-      allowInsecure?: boolean;
-      /** TLS for `ldaps://` or StartTLS; one of them is required unless `allowInsecure`. */
-      tls?: {
-        /** Upgrade `ldap://` with StartTLS before binding. */
-        startTls?: boolean;
-        /** PEM CA bundle to trust. */
-        ca?: string;
-        /** Verify the server certificate; default true. */
-        rejectUnauthorized?: boolean;
-      };
-    };
-    /** Outgoing mail (notifications). */
-    mail?: {
-      /** Sender address, a bare `user@example.org`. */
-      from: string;
-      /** Sender display name. */
-      fromName?: string;
-      transport: {
-        smtp: {
-          host: string;
-          port: number;
-          /** Implicit TLS (port 465); false uses STARTTLS when offered. Default false. */
-          secure?: boolean;
-          /** Refuse to send unless STARTTLS succeeds; default true when `auth` is set (false with `auth` needs `allowInsecure`). */
-          requireTls?: boolean;
-          /** Allow a password over a plain connection; accepted for loopback hosts only (the lab). Default false. */
-          allowInsecure?: boolean;
-          /** Connect, greeting and socket timeout in ms; default 10000. */
-          timeoutMs?: number;
-          /** Verify the server certificate; default true. */
-          rejectUnauthorized?: boolean;
-          auth?: {
-            user: string;
-            /**
-             * SMTP password.
-             * @visibility secret
-             */
-            pass: string;
-          };
-        };
-      };
-    };
     /** Delivery policy of signed outgoing webhooks (targets and their secrets come from the caller). */
     webhooks?: {
       /** Hosts deliveries may go to (`hooks.example.org`, `*.example.org`); unset allows any host. */
@@ -186,71 +108,6 @@ export interface Config {
        * reach internal admin APIs or cloud metadata (169.254.169.254).
        */
       allowPrivateNetworks?: boolean;
-    };
-    /** Deployment rollouts (blue-green on the environment's engine); see src/deployments/README.md. All optional. */
-    deployments?: {
-      /** Health checks before a new container counts as failed; default 12. */
-      healthTries?: number;
-      /** Pause between health checks in ms; default 5000. */
-      healthIntervalMs?: number;
-      /** Deadline of one HTTP health request in ms; default 3000. */
-      healthRequestTimeoutMs?: number;
-      /** How long the old container keeps running after the switch, in ms; default 30000. */
-      graceMs?: number;
-      /** 0 (default): the old container is force-removed after the grace; more: SIGTERM and this many seconds first. */
-      stopTimeoutSeconds?: number;
-      /** `always` (default) or `missing`: pull only images the engine lacks. */
-      pullPolicy?: 'always' | 'missing';
-      /** Upper bound of the pull in ms; default 600000. */
-      pullTimeoutMs?: number;
-      /** Upper bound of every other engine step in ms; default 60000. */
-      stepTimeoutMs?: number;
-      /** Host ports new containers get; default 20000-20999. */
-      hostPorts?: { from: number; to: number };
-      /** Network of a container deployed for the first time: `bridge` (default), `host` or a network name. */
-      networkMode?: string;
-      /** Log lines of a failed container carried by the rollback reason; default 20. */
-      failureLogLines?: number;
-      /**
-       * Key of the HMAC-SHA256 hashes of deployment tokens (at least 32 characters); without it tokens are hashed
-       * with scrypt (slower checks). Read by the backend plugin.
-       * @visibility secret
-       */
-      tokenSecret?: string;
-    };
-    /** Lifecycle operations (pause, resume, snapshots, delete); see src/lifecycle/README.md. */
-    lifecycle?: {
-      /** PVE storage that receives the final backup (vzdump) of a deleted environment. */
-      backupStorage: string;
-      /** `snapshot` (default) or `stop`: how vzdump takes the final backup. */
-      backupMode?: 'snapshot' | 'stop';
-      /** Where a paused environment's routes point: exactly one of a Traefik service or a paused-page URL. */
-      pausedRoute: {
-        /** A service defined in Traefik's static files, e.g. `paused@file`. */
-        service?: string;
-        /** The URL of a server that answers the paused page. */
-        url?: string;
-      };
-      /** Seconds PVE waits for a clean shutdown before it stops the CT; default 60. */
-      shutdownTimeoutSeconds?: number;
-      /** Seconds Docker waits for one container to stop; default 20. */
-      containerStopTimeoutSeconds?: number;
-      /** Upper bound of one Proxmox task in ms; default 300000. */
-      taskTimeoutMs?: number;
-      /** Upper bound of the final backup in ms; default 3600000. */
-      backupTimeoutMs?: number;
-      /** Wait for the guest's address after a start, in ms; default 120000. */
-      ipTimeoutMs?: number;
-      /** Wait for the guest's Docker engine after a start, in ms; default 120000. */
-      dockerReadyTimeoutMs?: number;
-      /** Poll interval in ms; default 1000. */
-      pollIntervalMs?: number;
-      /** The Portainer agent's container name (never stopped or removed by a step); default `portainer_agent`. */
-      agentContainerName?: string;
-      /** The Portainer agent's port on the guest; default 9001. */
-      agentPort?: number;
-      /** Prefix of the Portainer teams provisioning creates; default `docker-env-`. */
-      teamPrefix?: string;
     };
     /** Traefik routes: one file-provider YAML file per route, written locally or over SFTP. */
     traefik?: {
@@ -322,55 +179,6 @@ export interface Config {
       connectTimeoutMs?: number;
       /** Timeout of each command or SFTP operation in ms; default 120000. */
       timeoutMs?: number;
-    };
-    /** How new environments are provisioned (the `provision` steps of `src/provisioning`). */
-    provisioning?: {
-      /** Where a CT comes from; default a linked clone of template 9000. */
-      source?: {
-        /** `clone` (golden template: Docker and the agent inside, keyctl set) or `osTemplate` (Docker installed over SSH). */
-        kind?: 'clone' | 'osTemplate';
-        /** Golden template vmid (clone); default 9000. */
-        templateVmid?: number;
-        /** OS template volume, e.g. `local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst` (osTemplate). */
-        ostemplate?: string;
-        /** Storage of the root disk (osTemplate); default `local-lvm`. */
-        storage?: string;
-        bridge?: string;
-        /** Public keys put into the CT (osTemplate); the matching private key is `dockerEnv.ssh.privateKey`. */
-        sshPublicKeys?: string[];
-        distro?: 'debian' | 'ubuntu';
-        /** Default `nesting=1`: an API token may set nothing else (keyctl needs root@pam). */
-        features?: string;
-        /** @visibility secret */
-        agentSecret?: string;
-      };
-      /** MiB of swap per CT; default 512. */
-      swapMiB?: number;
-      pool?: string;
-      /** Per-environment firewall; default enabled, policy in DROP (agent, SSH, ports 80-65535 and ICMP allowed), out ACCEPT. */
-      firewall?: {
-        enable?: boolean;
-        policyIn?: 'ACCEPT' | 'DROP' | 'REJECT';
-        policyOut?: 'ACCEPT' | 'DROP' | 'REJECT';
-      };
-      /** The Portainer agent: port (default 9001) and scheme (`https`; the lab's agent speaks `http`). */
-      agent?: { port?: number; scheme?: 'http' | 'https' };
-      portainer?: {
-        /** Prefix of the teams we create and may delete; default `docker-env-`; empty: we never delete teams. */
-        teamPrefix?: string;
-        /** Portainer's URL for links; default `dockerEnv.portainer.baseUrl`. */
-        publicUrl?: string;
-      };
-      /** The welcome container the main route serves until the first deployment. */
-      welcome?: { image?: string; containerPort?: number; hostPort?: number };
-      /** Port in the public URL (`http://<name>.docker.localhost:18000` in the embedded default). */
-      publicPort?: number;
-      /** NetBox cluster (type Proxmox) the VMs go into; default `proxmox`. */
-      netboxCluster?: string;
-      /** Per-step timeouts in ms (lxc, start, ip, agent, portainer, welcome, route, netbox). */
-      timeouts?: { [step: string]: number };
-      /** Poll interval while waiting on tasks, the IP and the agent (task waits start faster); default 250. */
-      pollIntervalMs?: number;
     };
   };
 }

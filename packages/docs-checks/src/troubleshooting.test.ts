@@ -1,5 +1,5 @@
 import { DRIFT_KINDS } from '@docker-env/plugin-docker-env-backend';
-import { PROVISION_STEP_NAMES } from '@docker-env/plugin-docker-env-node';
+import { PROVISION_STEP_NAMES } from '@docker-env/plugin-docker-env-workflows-node';
 import { parseDocument } from './markdown';
 
 /** The names a heading pattern of the troubleshooting guide covers, e.g. "Provisioning fails at step lxc". */

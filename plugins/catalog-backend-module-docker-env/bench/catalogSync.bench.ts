@@ -22,10 +22,8 @@ import {
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 // The docker-env backend's own test harness: its plugin with the real permission backend and its policy.
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { startDockerEnvTestBackend } from '@docker-env/plugin-docker-env-backend/src/testing/backend';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { storeTestDatabaseIds } from '@docker-env/plugin-docker-env-backend/src/testing/databases';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
+import { storeTestDatabaseIds } from '@docker-env/lab-testing/backend/databases';
 import knexFactory, { Knex } from 'knex';
 import os from 'node:os';
 import request from 'supertest';

@@ -7,8 +7,7 @@ import {
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 // The docker-env backend's own test harness: its plugin with the real permission backend and its policy.
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { startDockerEnvTestBackend } from '@docker-env/plugin-docker-env-backend/src/testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 import request from 'supertest';
 import { catalogModuleDockerEnv } from './module';
 

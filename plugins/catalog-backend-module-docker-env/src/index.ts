@@ -6,4 +6,3 @@
 export { catalogModuleDockerEnv as default } from './module';
 export { DOCKER_ENV_PROVIDER_CONFIG } from './module';
 export * from './provider';
-export * from './client';

@@ -11,19 +11,19 @@ import {
 } from '@backstage/plugin-events-node';
 import { Environment } from '@docker-env/plugin-docker-env-common';
 // The docker-env backend's own test harness: its plugin with the real permission backend and its policy.
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { startDockerEnvTestBackend } from '@docker-env/plugin-docker-env-backend/src/testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 import request from 'supertest';
 import { catalogModuleDockerEnv } from './module';
 
 jest.setTimeout(60_000);
 
-const alice = mockCredentials.user.header('user:default/alice');
 /**
- * The catalog is read with a service token: under this harness (real permission backend and docker-env policy) the
- * catalog's entity reads by a user answer 400 from /api/permission/authorize, whatever this module publishes.
+ * Alice creates and reads, as a user of the portal does. The catalog asks the permission backend for a conditional
+ * decision on her behalf (no resourceRef); the permission backend accepts that only from a plugin acting for a user
+ * (a token with an `actor`), and answers 400 "Resource permissions require a resourceRef" to a bare user token. The
+ * harness's auth service issues such tokens as the real one does (`testAuthFactory` in the backend's test helpers).
  */
-const catalogReader = mockCredentials.service.header();
+const alice = mockCredentials.user.header('user:default/alice');
 
 /** Captures the events service, to publish what the backend publishes when a record leaves the held statuses. */
 let events: EventsService;
@@ -83,7 +83,7 @@ describe('catalogModuleDockerEnv with the catalog and docker-env backends', () =
   const entity = (name: string) =>
     request(server)
       .get(`/api/catalog/entities/by-name/resource/default/${name}`)
-      .set('Authorization', catalogReader);
+      .set('Authorization', alice);
 
   it('publishes a created environment within 5 s, and removes it when it no longer holds its name', async () => {
     const created = await request(server)

@@ -6,11 +6,17 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { DOCKER_ENV_EVENTS_TOPIC } from '@docker-env/plugin-docker-env-common';
-import { EnvironmentsClient } from './client';
+import {
+  DOCKER_ENV_EVENTS_TOPIC,
+  DockerEnvApiClient,
+} from '@docker-env/plugin-docker-env-common';
 import { DockerEnvEntityProvider } from './provider';
 
-/** Config key of the provider's settings. */
+/**
+ * Config key of the provider's settings.
+ *
+ * @public
+ */
 export const DOCKER_ENV_PROVIDER_CONFIG = 'catalog.providers.dockerEnv';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -55,10 +61,17 @@ export const catalogModuleDockerEnv = createBackendModule({
             )
           : DEFAULT_SCHEDULE;
         const provider = new DockerEnvEntityProvider({
-          reader: new EnvironmentsClient({
-            discovery,
-            auth,
-            timeoutMs: settings?.getOptionalNumber('timeoutMs'),
+          // as the catalog's own service principal (a service token for the docker-env plugin)
+          reader: new DockerEnvApiClient({
+            discoveryApi: discovery,
+            getToken: async () =>
+              (
+                await auth.getPluginRequestToken({
+                  onBehalfOf: await auth.getOwnServiceCredentials(),
+                  targetPluginId: 'docker-env',
+                })
+              ).token,
+            timeoutMs: settings?.getOptionalNumber('timeoutMs') ?? 10_000,
           }),
           baseUrl: await discovery.getExternalBaseUrl('docker-env'),
           logger,

@@ -10,7 +10,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { startDockerEnvTestBackend } from '../src/testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 import { createBenchDatabase } from './benchDatabase';
 
 const TOTAL = 10_000;

@@ -16,16 +16,16 @@ import type { Knex } from 'knex';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { labDockerEnvConfig } from '../src/testing/provisioningLab';
+import { labDockerEnvConfig } from '@docker-env/lab-testing/backend/provisioningLab';
 import {
   queueProvisioning,
   sharedDatabase,
   type SharedDatabase,
-} from '../src/testing/processes/databaseFixture';
+} from '@docker-env/lab-testing/backend/processes/databaseFixture';
 import {
   startBackendProcess,
   type BackendProcess,
-} from '../src/testing/processes/spawn';
+} from '@docker-env/lab-testing/backend/processes/spawn';
 import {
   floorLines,
   labControls as controls,

@@ -9,7 +9,7 @@
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { startDockerEnvTestBackend } from '../src/testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 import { createBenchDatabase } from './benchDatabase';
 
 const REQUESTS = 100;

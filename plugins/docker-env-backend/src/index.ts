@@ -12,7 +12,12 @@ export {
   isEnvironmentOwner,
   environmentResourceRef,
 } from './permissions';
+export { PAUSED_HEADER } from './paused';
 export type { DockerEnvStore } from './store';
+export {
+  dockerEnvProvisioningExtensionPoint,
+  type DockerEnvProvisioningExtensionPoint,
+} from './provisioning/extensionPoint';
 export type { EnvironmentChangedEvent } from './events';
 export type { EnvironmentNotice } from './notifications';
 export { DRIFT_KINDS } from './reconciler/DriftFlags';

@@ -2,60 +2,61 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { AuditTrail } from './audit';
+import { FinalBackups } from './backups';
 import { checkProductionConfig } from './config';
-import {
-  FinalBackups,
-  recordFinalBackup,
-  recordRestoreOutcome,
-} from './backups';
-import { PausedPage } from './paused';
 import { containerReadsFromConfig } from './containers';
+import {
+  credentialsOutsideTokenRoutes,
+  deploymentServices,
+} from './deployments';
 import { EnvironmentEvents } from './events';
 import { scheduleExpiry } from './expiry';
-import { DriftFlags, scheduleReconciler } from './reconciler';
 import { Notifier } from './notifications';
 import {
   checkInfrastructureConfig,
+  operationOutcomeHooks,
   operationRegistryFromConfig,
-  lifecycleNotice,
-  provisionNotice,
 } from './operations';
+import { startPausedPage } from './paused';
 import { environmentResourceRef, environmentRules } from './permissions';
-import { catalogTeamResolver } from './provisioning';
-import { QuotaService } from './quotas';
 import {
-  recordSnapshotOutcome,
+  catalogTeamResolver,
+  dockerEnvProvisioningExtensionPoint,
+  ProvisioningExtensions,
+} from './provisioning';
+import { QuotaService } from './quotas';
+import { scheduleReconciler } from './reconciler';
+import { maxExtensionDays } from './routes/expiry';
+import { loadTargetFrom, startOperationRunner } from './runner';
+import { wakeRunnerAfterWrites } from './runner/wakeOnWrite';
+import { Access } from './service/access';
+import { createRouter } from './service/router';
+import {
   retentionConfig,
   scheduleSnapshotRetention,
   snapshotListFromConfig,
 } from './snapshots';
-import { Access } from './service/access';
-import { createRouter } from './service/router';
-import { maxExtensionDays } from './routes/expiry';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
-import {
-  credentialsOutsideTokenRoutes,
-  deploymentServices,
-  deployNotice,
-} from './deployments';
-import { environmentPatchFor, startOperationRunner, targetOf } from './runner';
-import { wakeRunnerAfterWrites } from './runner/wakeOnWrite';
 
 /**
- * The docker-env backend plugin.
+ * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint}.
  *
  * @public
  */
 export const dockerEnvPlugin = createBackendPlugin({
   pluginId: 'docker-env',
   register(env) {
+    const provisioning = new ProvisioningExtensions();
+    env.registerExtensionPoint(
+      dockerEnvProvisioningExtensionPoint,
+      provisioning,
+    );
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -78,9 +79,8 @@ export const dockerEnvPlugin = createBackendPlugin({
         const { config, logger, permissionsRegistry } = deps;
         checkProductionConfig(config, logger);
         checkInfrastructureConfig(config);
-        const store = await DatabaseDockerEnvStore.create({
-          database: deps.database,
-        });
+        // the one database client: every table is reached through this store
+        const store = await DatabaseDockerEnvStore.create(deps);
         permissionsRegistry.addResourceType({
           resourceRef: environmentResourceRef,
           permissions: dockerEnvPermissions.filter(p => p.type === 'resource'),
@@ -93,82 +93,34 @@ export const dockerEnvPlugin = createBackendPlugin({
         );
 
         const events = new EnvironmentEvents(deps.events, logger);
-        const notifier = Notifier.fromConfig({
-          config,
-          store,
-          notifications: deps.notifications,
-          logger,
-        });
-
-        const deployment = deploymentServices(
-          config,
-          await deps.database.getClient(),
-          store,
-        );
+        const notifier = Notifier.fromConfig({ ...deps, store });
+        const audit = new AuditTrail(deps.auditor);
+        const deployment = deploymentServices(config, store);
 
         await scheduleExpiry({
           ...deps,
-          knex: await deps.database.getClient(),
           store,
           notifier,
           environmentEvents: events,
         });
+        await scheduleReconciler({ ...deps, store, audit });
+        await scheduleSnapshotRetention({ ...deps, store });
 
-        const audit = new AuditTrail(deps.auditor);
-        const knex = await deps.database.getClient();
-        await scheduleReconciler({ ...deps, knex, store, audit });
-        await scheduleSnapshotRetention({ ...deps, knex, store });
-
-        // The durable runner: runs queued operations, takes over those whose claim expired.
         const runner = await startOperationRunner({
-          db: await deps.database.getClient(),
-          config,
-          logger,
-          scheduler: deps.scheduler,
-          lifecycle: deps.lifecycle,
+          ...deps,
+          store,
           registry: operationRegistryFromConfig(config, {
-            teams: catalogTeamResolver(deps),
+            teams: provisioning.teamResolver ?? catalogTeamResolver(deps),
+            registryCredentials: deployment.registryCredentials,
+            extraProvisionSteps: provisioning.steps,
+          }),
+          loadTarget: loadTargetFrom(store),
+          ...operationOutcomeHooks({
+            store,
+            events,
+            notifier,
             registryCredentials: deployment.registryCredentials,
           }),
-          loadTarget: async operation => {
-            const environment = await store.getEnvironmentById(
-              operation.environmentId,
-            );
-            if (!environment) {
-              throw new NotFoundError(
-                `environment ${operation.environmentId} of operation ${operation.id}`,
-              );
-            }
-            return targetOf(environment);
-          },
-          onOperationEnded: async (operation, tx) => {
-            const patch = environmentPatchFor(operation);
-            if (patch) {
-              await DatabaseDockerEnvStore.inTransaction(tx).updateEnvironment(
-                operation.environmentId,
-                patch,
-              );
-            }
-            await recordSnapshotOutcome(operation, tx);
-            await recordFinalBackup(operation, tx);
-            await recordRestoreOutcome(operation, tx);
-          },
-          afterOperationEnded: async operation => {
-            const environment = await store.getEnvironmentById(
-              operation.environmentId,
-            );
-            if (operation.kind === 'deploy')
-              deployment.registryCredentials.forget(
-                operation.input.credentialsRef,
-              );
-            if (!environment) return;
-            await events.changed(environment, 'status');
-            const notice =
-              provisionNotice(operation, environment) ??
-              deployNotice(operation, environment) ??
-              lifecycleNotice(operation, environment);
-            if (notice) await notifier.notify(notice);
-          },
         });
 
         const router = await createRouter({
@@ -182,25 +134,21 @@ export const dockerEnvPlugin = createBackendPlugin({
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,
-          snapshots: snapshotListFromConfig(
-            config,
-            await deps.database.getClient(),
-          ),
+          snapshots: snapshotListFromConfig(config, store),
           containers: containerReadsFromConfig(config),
           finalBackups: new FinalBackups(
-            await deps.database.getClient(),
+            store,
             retentionConfig(config).retentionDays,
           ),
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),
-          driftFlags: new DriftFlags(knex),
+          driftFlags: store.driftFlags(),
         });
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(wakeRunnerAfterWrites(runner));
         deps.httpRouter.use(router);
+        await startPausedPage(deps);
 
-        const pausedPage = await PausedPage.fromConfig(config);
-        if (pausedPage) deps.lifecycle.addShutdownHook(() => pausedPage.stop());
         deps.httpRouter.addAuthPolicy({
           path: '/health',
           allow: 'unauthenticated',

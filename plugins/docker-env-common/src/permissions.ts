@@ -1,42 +1,70 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
-/** The resource type of environments in the permission framework. */
+/**
+ * The resource type of environments in the permission framework.
+ *
+ * @public
+ */
 export const DOCKER_ENV_ENVIRONMENT_RESOURCE_TYPE = 'docker-env-environment';
 
-/** Request a new environment (the owner must still be the caller or one of the caller's groups, unless admin). */
+/**
+ * Request a new environment (the owner must still be the caller or one of the caller's groups, unless admin).
+ *
+ * @public
+ */
 export const environmentCreatePermission = createPermission({
   name: 'docker-env.environment.create',
   attributes: { action: 'create' },
 });
 
-/** See an environment, its operations and its status. */
+/**
+ * See an environment, its operations and its status.
+ *
+ * @public
+ */
 export const environmentReadPermission = createPermission({
   name: 'docker-env.environment.read',
   attributes: { action: 'read' },
   resourceType: DOCKER_ENV_ENVIRONMENT_RESOURCE_TYPE,
 });
 
-/** Change an environment: lifecycle, snapshots, deployments, tokens. */
+/**
+ * Change an environment: lifecycle, snapshots, deployments, tokens.
+ *
+ * @public
+ */
 export const environmentUpdatePermission = createPermission({
   name: 'docker-env.environment.update',
   attributes: { action: 'update' },
   resourceType: DOCKER_ENV_ENVIRONMENT_RESOURCE_TYPE,
 });
 
-/** Delete an environment. */
+/**
+ * Delete an environment.
+ *
+ * @public
+ */
 export const environmentDeletePermission = createPermission({
   name: 'docker-env.environment.delete',
   attributes: { action: 'delete' },
   resourceType: DOCKER_ENV_ENVIRONMENT_RESOURCE_TYPE,
 });
 
-/** Administer the platform: quotas, approvals, any owner, every environment. */
+/**
+ * Administer the platform: quotas, approvals, any owner, every environment.
+ *
+ * @public
+ */
 export const dockerEnvAdminPermission = createPermission({
   name: 'docker-env.admin',
   attributes: {},
 });
 
-/** Every permission of the docker-env plugins. */
+/**
+ * Every permission of the docker-env plugins.
+ *
+ * @public
+ */
 export const dockerEnvPermissions = [
   environmentCreatePermission,
   environmentReadPermission,

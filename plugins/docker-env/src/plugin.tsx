@@ -11,7 +11,8 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { RiServerLine } from '@remixicon/react';
-import { DockerEnvClient, dockerEnvApiRef } from './api';
+import { DockerEnvApiClient } from '@docker-env/plugin-docker-env-common';
+import { dockerEnvApiRef } from './api';
 import { isDockerEnvironment } from './components/entity/isDockerEnvironment';
 import { createEnvironmentRouteRef, rootRouteRef } from './routes';
 
@@ -20,8 +21,9 @@ const dockerEnvApi = ApiBlueprint.make({
     defineParams({
       api: dockerEnvApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      // the one client of the API (common library); fetchApi adds the user's token
       factory: ({ discoveryApi, fetchApi }) =>
-        new DockerEnvClient({ discoveryApi, fetchApi }),
+        new DockerEnvApiClient({ discoveryApi, fetchApi }),
     }),
 });
 

@@ -5,17 +5,16 @@
  * and the task (scaffolder task recovery, strategy startOver): the create action re-runs, finds its checkpoint and
  * its idempotency key, and follows the same operation instead of requesting a second environment.
  */
-/* eslint-disable @backstage/no-forbidden-package-imports -- the docker-env backend's process harness */
 import {
   sharedDatabase,
   sharedDatabaseKinds,
   type SharedDatabase,
-} from '@docker-env/plugin-docker-env-backend/src/testing/processes/databaseFixture';
+} from '@docker-env/lab-testing/backend/processes/databaseFixture';
 import {
   startLabProcess,
   type BackendProcess,
   type LabProcess,
-} from '@docker-env/plugin-docker-env-backend/src/testing/processes/spawn';
+} from '@docker-env/lab-testing/backend/processes/spawn';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

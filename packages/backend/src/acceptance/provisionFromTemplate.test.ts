@@ -14,8 +14,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import catalogModuleDockerEnv from '@docker-env/plugin-catalog-backend-module-docker-env';
 import scaffolderModuleDockerEnv from '@docker-env/plugin-scaffolder-backend-module-docker-env';
 // The docker-env backend's own harness: its plugin with the real permission backend and the docker-env policy.
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { startDockerEnvTestBackend } from '@docker-env/plugin-docker-env-backend/src/testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 import {
   edgeRequest,
   startLab,

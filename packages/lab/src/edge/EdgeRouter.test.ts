@@ -139,7 +139,7 @@ ${services()}`,
     );
     expect(errors).toMatchObject({
       'good@file': undefined,
-      'badRule@file': expect.stringContaining('unexpected end of the rule'),
+      'badRule@file': expect.stringContaining("expected operand, found 'EOF'"),
       'noService@file': 'the service "missing@file" does not exist',
       'noMiddleware@file': 'middleware "nope@file" does not exist',
       'noEntryPoint@file': 'no valid entryPoint for this router',

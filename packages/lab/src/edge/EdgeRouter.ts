@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import {
   ClosableServer,
   type ClosableServerOptions,
 } from '../core/ClosableServer';
-import { EdgeExchange, sendNotFound } from './exchange';
+import { EdgeExchange, sendError, sendNotFound } from './exchange';
 import { loadRouteDirectory } from './loadDirectory';
 import { forwardedHeaders, ProxyTimeouts } from './proxy';
+import { BadRequestError, ruleRequest, RoutedRequest } from './rule/request';
 import { buildRuntime, EdgeRuntime, RouterStatus } from './runtime';
 import type { EdgeLogger, HttpDynamicConfig } from './types';
 
@@ -57,11 +59,8 @@ const STDERR_LOGGER: EdgeLogger = {
   error: m => process.stderr.write(`edge: ERROR ${m}\n`),
 };
 
-function splitHost(host: string): string {
-  const h = host.toLowerCase();
-  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
-  return h.replace(/:\d*$/, '');
-}
+/** What Traefik sets as `X-Forwarded-Server`. */
+const SERVER_NAME = os.hostname();
 
 /**
  * An edge router that plays Traefik v3 with the file provider (`directory`, `watch: true`): it
@@ -247,7 +246,7 @@ export class EdgeRouter {
     res: http.ServerResponse,
   ) {
     const port = this.listeners.get(to)?.port;
-    const host = splitHost(req.headers.host ?? '127.0.0.1');
+    const host = (req.headers.host ?? '127.0.0.1').replace(/:\d*$/, '');
     const target = `https://${host}${port === 443 ? '' : `:${port}`}${
       req.url ?? '/'
     }`;
@@ -261,55 +260,37 @@ export class EdgeRouter {
     req: http.IncomingMessage,
     res: http.ServerResponse,
   ) {
-    const raw = req.url ?? '/';
-    let path = raw;
-    let search = '';
-    const q = raw.indexOf('?');
-    if (q >= 0) {
-      path = raw.slice(0, q);
-      search = raw.slice(q);
-    }
-    if (!path.startsWith('/')) {
-      // absolute-form request target (as sent to a proxy)
-      try {
-        path = new URL(path).pathname;
-      } catch {
-        path = '/';
-      }
-    }
-    let decoded = path;
-    try {
-      decoded = decodeURIComponent(path);
-    } catch {
-      // keep the raw path when it is not valid percent-encoding
-    }
     const ep = this.options.entryPoints?.find(e => e.name === entryPoint);
     if (ep?.redirectTo) {
       this.redirect(ep.redirectTo, req, res);
       return;
     }
     const scheme = ep?.tls ? 'https' : 'http';
-    const rules = {
-      host: splitHost(req.headers.host ?? ''),
-      path: decoded,
-      method: req.method ?? 'GET',
-      headers: req.headers,
-      query: new URLSearchParams(search),
-    };
+    const clientIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    let routed: RoutedRequest;
+    try {
+      routed = ruleRequest(req, SERVER_NAME, clientIp);
+    } catch (e) {
+      if (!(e instanceof BadRequestError)) throw e;
+      sendError(res, 400, `400 Bad Request: ${e.message}`);
+      return;
+    }
     const router = this.runtime.routers
       .get(entryPoint)
-      ?.find(r => r.rule.matches(rules));
+      ?.find(r => r.rule.matches(routed.rule));
     if (!router) {
       sendNotFound(res);
       return;
     }
-    const clientIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const headers = forwardedHeaders(req, scheme, clientIp, routed.host);
+    headers.host = routed.host;
     const exchange: EdgeExchange = {
       req,
       res,
-      path,
-      search,
-      headers: forwardedHeaders(req, scheme, clientIp),
+      // Go's client sends `/` for an empty path
+      path: routed.path || '/',
+      search: routed.search,
+      headers,
       onResponseHeaders: [],
       scheme,
       clientIp,

@@ -38,6 +38,7 @@ export function forwardedHeaders(
   req: http.IncomingMessage,
   scheme: 'http' | 'https',
   clientIp: string,
+  host: string = req.headers.host ?? '',
 ): http.OutgoingHttpHeaders {
   const headers: http.OutgoingHttpHeaders = { ...req.headers };
   stripHopByHop(headers);
@@ -46,7 +47,6 @@ export function forwardedHeaders(
     if (name.startsWith('x-forwarded-') || name === 'x-real-ip')
       delete headers[name];
   }
-  const host = req.headers.host ?? '';
   const port = /:(\d+)$/.exec(host)?.[1] ?? (scheme === 'https' ? '443' : '80');
   headers['x-forwarded-for'] = clientIp;
   headers['x-forwarded-host'] = host;

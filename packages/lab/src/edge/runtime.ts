@@ -1,6 +1,6 @@
 import { Handler } from './exchange';
 import { MIDDLEWARES } from './middlewares';
-import { CompiledRule, parseRule } from './rule';
+import { CompiledRule, parseRule, rulePriority } from './rule';
 import {
   loadBalancerService,
   ServiceContext,
@@ -11,6 +11,12 @@ import { HttpDynamicConfig } from './types';
 
 /** The provider every name of the route folder belongs to (`<name>@file`). */
 const PROVIDER = 'file';
+
+/**
+ * Traefik's `maxUserPriority` (`math.MaxInt - 1000` on 64 bits) as the nearest double, 2^63 - 1024:
+ * YAML numbers reach the edge as doubles, so the values just above Traefik's bound read as it.
+ */
+const MAX_USER_PRIORITY = 2 ** 63 - 1024;
 
 /** A router ready to take requests on its entry points. */
 export interface RouterRuntime {
@@ -36,7 +42,7 @@ export interface RouterStatus {
 
 /** Everything built from one configuration. */
 export interface EdgeRuntime {
-  /** Routers by entry point, highest priority first (ties: by name). */
+  /** Routers by entry point, highest priority first (ties: by name, where Traefik's order is unspecified). */
   routers: Map<string, RouterRuntime[]>;
   status: RouterStatus[];
   stop(): void;
@@ -158,18 +164,27 @@ export function buildRuntime(
     const info: RouterStatus = { name, status: 'disabled', rule: conf.rule };
     status.push(info);
     try {
-      if (conf.ruleSyntax !== undefined && conf.ruleSyntax !== 'v3')
-        throw new Error(
-          `ruleSyntax ${conf.ruleSyntax} is not simulated by the lab edge`,
+      // Traefik 3.7 parses `v2` with its v2 parser and any other value with the v3 one
+      if (conf.ruleSyntax === 'v2')
+        throw new Error('ruleSyntax v2 is not simulated by the lab edge');
+      if (conf.ruleSyntax && conf.ruleSyntax !== 'default')
+        context.logger.warn(
+          `router ${name}: Router's \`ruleSyntax\` option is deprecated, please remove any usage of this option.`,
         );
       if (!conf.service)
         throw new Error('the service is missing on the router');
-      const rule = parseRule(conf.rule ?? '');
+      const priority = conf.priority || rulePriority(conf.rule ?? '');
+      if (priority > MAX_USER_PRIORITY)
+        throw new Error(
+          `the router priority ${priority} exceeds the max user-defined priority 9223372036854774807`,
+        );
+      // as Traefik: the router's handler is built before its rule is added to the muxer
       const handler = wrap(
         conf.middlewares ?? [],
         service(conf.service).handle,
         [],
       );
+      const rule = parseRule(conf.rule ?? '');
       const eps = conf.entryPoints ?? entryPoints.map(e => e.name);
       const valid = eps.filter(e => known.has(e));
       for (const e of eps.filter(n => !known.has(n)))
@@ -180,7 +195,7 @@ export function buildRuntime(
       const runtime: RouterRuntime = {
         name,
         rule,
-        priority: conf.priority || (conf.rule ?? '').length,
+        priority,
         tls,
         entryPoints: valid,
         handler,

@@ -12,7 +12,7 @@ function setup(environments: Environment[]) {
     applyMutation: jest.fn(),
     refresh: jest.fn(),
   };
-  const reader = { listAll: jest.fn(async () => environments) };
+  const reader = { listAllEnvironments: jest.fn(async () => environments) };
   const provider = new DockerEnvEntityProvider({
     reader,
     baseUrl,
@@ -92,7 +92,7 @@ describe('DockerEnvEntityProvider', () => {
       ],
       removed: [],
     });
-    expect(reader.listAll).not.toHaveBeenCalled();
+    expect(reader.listAllEnvironments).not.toHaveBeenCalled();
   });
 
   it.each(['failed', 'rejected', 'deleted'] as const)(

@@ -8,7 +8,6 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { EventParams } from '@backstage/plugin-events-node';
 import { Environment } from '@docker-env/plugin-docker-env-common';
-import { EnvironmentsReader } from '../client';
 import {
   environmentEntityRef,
   environmentToEntity,
@@ -27,6 +26,8 @@ interface EnvironmentChangedPayload {
  * Publishes every Docker environment that holds its name as `resource:default/<name>`: a full mutation from the
  * docker-env API on each {@link DockerEnvEntityProvider.fullSync}, and delta mutations from the events the backend
  * publishes on every change.
+ *
+ * @public
  */
 export class DockerEnvEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
@@ -34,7 +35,8 @@ export class DockerEnvEntityProvider implements EntityProvider {
 
   constructor(
     private readonly options: {
-      reader: EnvironmentsReader;
+      /** Every environment the API lists, all pages (`DockerEnvApiClient`). */
+      reader: { listAllEnvironments(): Promise<Environment[]> };
       /** The docker-env API's base URL, as named in the entities' location annotations. */
       baseUrl: string;
       logger: LoggerService;
@@ -60,7 +62,7 @@ export class DockerEnvEntityProvider implements EntityProvider {
   /** Replaces everything this provider published with the environments the API lists now. */
   async fullSync(): Promise<void> {
     const connection = this.requireConnection();
-    const environments = await this.options.reader.listAll();
+    const environments = await this.options.reader.listAllEnvironments();
     const entities = environments.filter(isPublished).map(environment => ({
       entity: environmentToEntity(environment, this.options),
       locationKey: this.locationKey,

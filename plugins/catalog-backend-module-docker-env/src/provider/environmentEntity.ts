@@ -10,32 +10,68 @@ import {
   isNameHoldingStatus,
 } from '@docker-env/plugin-docker-env-common';
 
-/** `spec.type` of every environment entity. */
+/**
+ * `spec.type` of every environment entity.
+ *
+ * @public
+ */
 export const ENVIRONMENT_ENTITY_TYPE = 'docker-environment';
 
-/** Annotation carrying the environment's record id. */
+/**
+ * Annotation carrying the environment's record id.
+ *
+ * @public
+ */
 export const ENVIRONMENT_ID_ANNOTATION = 'docker-env.io/environment-id';
-/** Annotation carrying the Proxmox VMID of the environment's container. */
+/**
+ * Annotation carrying the Proxmox VMID of the environment's container.
+ *
+ * @public
+ */
 export const VMID_ANNOTATION = 'docker-env.io/vmid';
-/** Annotation carrying the Proxmox node the container runs on. */
+/**
+ * Annotation carrying the Proxmox node the container runs on.
+ *
+ * @public
+ */
 export const NODE_ANNOTATION = 'docker-env.io/node';
-/** Annotation carrying the NetBox id of the environment's virtual machine, once provisioning registered it. */
+/**
+ * Annotation carrying the NetBox id of the environment's virtual machine, once provisioning registered it.
+ *
+ * @public
+ */
 export const NETBOX_VM_ID_ANNOTATION = 'docker-env.io/netbox-vm-id';
-/** Annotation carrying the Portainer endpoint id of the environment's agent, once provisioning registered it. */
+/**
+ * Annotation carrying the Portainer endpoint id of the environment's agent, once provisioning registered it.
+ *
+ * @public
+ */
 export const PORTAINER_ENDPOINT_ID_ANNOTATION =
   'docker-env.io/portainer-endpoint-id';
 
-/** True when the environment belongs in the catalog: it holds its name. */
+/**
+ * True when the environment belongs in the catalog: it holds its name.
+ *
+ * @public
+ */
 export function isPublished(environment: Pick<Environment, 'status'>): boolean {
   return isNameHoldingStatus(environment.status);
 }
 
-/** The catalog ref of an environment's entity. */
+/**
+ * The catalog ref of an environment's entity.
+ *
+ * @public
+ */
 export function environmentEntityRef(name: string): string {
   return `resource:default/${name}`;
 }
 
-/** `docker-env:<baseUrl>`, the location every environment entity is managed by. */
+/**
+ * `docker-env:<baseUrl>`, the location every environment entity is managed by.
+ *
+ * @public
+ */
 export function providerLocation(baseUrl: string): string {
   return `docker-env:${baseUrl}`;
 }
@@ -46,7 +82,11 @@ function optionalId(value: unknown): string | undefined {
     : undefined;
 }
 
-/** Maps an environment record of the docker-env API to its `resource:default/<name>` entity. */
+/**
+ * Maps an environment record of the docker-env API to its `resource:default/<name>` entity.
+ *
+ * @public
+ */
 export function environmentToEntity(
   environment: Environment,
   options: { baseUrl: string },

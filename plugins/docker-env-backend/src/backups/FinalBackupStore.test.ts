@@ -1,10 +1,9 @@
 import { Knex } from 'knex';
 import type { OperationRecord } from '../runner';
-import { DatabaseDockerEnvStore } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
+import { DatabaseDockerEnvStore, type DockerEnvStore } from '../store';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { recordFinalBackup, recordRestoreOutcome } from './finalBackupRecords';
 import { FinalBackups } from './FinalBackups';
-import { FinalBackupStore } from './FinalBackupStore';
 
 jest.setTimeout(60_000);
 
@@ -15,6 +14,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     let knex: Knex;
     let envId: string;
+    let records: DockerEnvStore;
 
     const deleteOperation = (
       overrides: Partial<OperationRecord> = {},
@@ -39,9 +39,10 @@ describe.each(databases.eachSupportedId())(
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      const store = await DatabaseDockerEnvStore.create({
+      records = await DatabaseDockerEnvStore.create({
         database: { getClient: async () => knex },
       });
+      const store = records;
       envId = (
         await store.insertEnvironment({
           name: 'old',
@@ -59,13 +60,21 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('records a succeeded delete once, lists it with its expiry, and forgets it once pruned', async () => {
-      await recordFinalBackup(deleteOperation({ status: 'failed' }), knex);
-      await recordFinalBackup(deleteOperation({ kind: 'pause' }), knex);
-      expect(await new FinalBackupStore(knex).listLive()).toEqual([]);
+      await recordFinalBackup(
+        deleteOperation({ status: 'failed' }),
+        records.finalBackups(),
+      );
+      await recordFinalBackup(
+        deleteOperation({ kind: 'pause' }),
+        records.finalBackups(),
+      );
+      expect(await records.finalBackups().listLive()).toEqual([]);
 
-      await knex.transaction(tx => recordFinalBackup(deleteOperation(), tx));
-      await recordFinalBackup(deleteOperation(), knex);
-      const backups = new FinalBackups(knex, 30);
+      await records.transaction(tx =>
+        recordFinalBackup(deleteOperation(), tx.finalBackups()),
+      );
+      await recordFinalBackup(deleteOperation(), records.finalBackups());
+      const backups = new FinalBackups(records, 30);
       const [listed, ...more] = await backups.list();
       expect(more).toEqual([]);
       expect(listed).toEqual({
@@ -82,7 +91,7 @@ describe.each(databases.eachSupportedId())(
         restoredTo: null,
       });
 
-      const store = new FinalBackupStore(knex);
+      const store = records.finalBackups();
       expect(await store.listLive(new Date('2026-10-01T00:01:00Z'))).toEqual(
         [],
       );
@@ -101,14 +110,17 @@ describe.each(databases.eachSupportedId())(
           result: {},
           ...overrides,
         });
-      await recordRestoreOutcome(restore({}), knex);
+      await recordRestoreOutcome(restore({}), records.finalBackups());
       await recordRestoreOutcome(
         restore({ status: 'rolled_back', environmentId: 'another' }),
-        knex,
+        records.finalBackups(),
       );
       expect((await backups.get(listed.id))?.restoredTo).toBe(envId);
-      await knex.transaction(tx =>
-        recordRestoreOutcome(restore({ status: 'rolled_back' }), tx),
+      await records.transaction(tx =>
+        recordRestoreOutcome(
+          restore({ status: 'rolled_back' }),
+          tx.finalBackups(),
+        ),
       );
       expect((await backups.get(listed.id))?.restoredTo).toBeNull();
       await backups.transaction(async (_tx, b) =>

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
+import type { Environment } from '@docker-env/plugin-docker-env-common';
 import { readTimestamp } from '../store/rows';
+import type { DockerEnvStore } from '../store/types';
 
 /** A delete's final backup (a vzdump archive in the backup storage), with the environment it came from. */
 export interface FinalBackup {
@@ -19,12 +21,24 @@ export interface FinalBackup {
   restoredTo: string | null;
 }
 
-function toBackup(row: any): FinalBackup {
+interface FinalBackupRow {
+  id: string;
+  environment_id: string;
+  volid: string;
+  node: string;
+  vmid: number | string;
+  operation_id: string;
+  created_at: unknown;
+  restored_to: string | null;
+}
+
+/** A row of `final_backups` with the environment it came from. */
+function toBackup(row: FinalBackupRow, environment: Environment): FinalBackup {
   return {
     id: row.id,
     environmentId: row.environment_id,
-    environment: row.name,
-    owner: row.owner,
+    environment: environment.name,
+    owner: environment.owner,
     volid: row.volid,
     node: row.node,
     vmid: Number(row.vmid),
@@ -34,9 +48,35 @@ function toBackup(row: any): FinalBackup {
   };
 }
 
-/** The final backups on one connection or transaction. */
-export class FinalBackupStore {
-  constructor(private readonly db: Knex) {}
+/** The `final_backups` table: the archives deleted environments left, until retention prunes them. */
+export interface FinalBackupStore {
+  /** Records a final backup once (a rerun of the delete's end finds it recorded). */
+  record(backup: {
+    environmentId: string;
+    volid: string;
+    node: string;
+    vmid: number;
+    operationId: string;
+    createdAt: Date;
+  }): Promise<void>;
+  /** The backups not pruned yet, newest first; with `createdBefore`, only those made before it. */
+  listLive(createdBefore?: Date): Promise<FinalBackup[]>;
+  /** One backup not pruned yet. */
+  get(id: string): Promise<FinalBackup | undefined>;
+  /** Marks a backup pruned (its archive deleted). */
+  markPruned(id: string, at: Date, by: string): Promise<void>;
+  /** Records the environment a restore of the backup makes. */
+  markRestoredTo(id: string, environmentId: string): Promise<void>;
+  /** Drops the mark of a restore that did not succeed (only while it still names that environment). */
+  clearRestoredTo(id: string, environmentId: string): Promise<void>;
+}
+
+/** The knex implementation of {@link FinalBackupStore}; the environments come from their store, on the same connection. */
+export class DatabaseFinalBackupStore implements FinalBackupStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly environments: Pick<DockerEnvStore, 'findEnvironments'>,
+  ) {}
 
   /** Records a final backup once (a rerun of the delete's end finds it recorded). */
   async record(backup: {
@@ -63,16 +103,18 @@ export class FinalBackupStore {
 
   /** The backups not pruned yet, newest first; with `createdBefore`, only those made before it. */
   async listLive(createdBefore?: Date): Promise<FinalBackup[]> {
-    const query = this.live().orderBy('final_backups.created_at', 'desc');
-    if (createdBefore)
-      query.where('final_backups.created_at', '<', createdBefore);
-    return (await query).map(toBackup);
+    const query = this.live().orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id' },
+    ]);
+    if (createdBefore) query.where('created_at', '<', createdBefore);
+    return this.withEnvironments(await query);
   }
 
   /** One backup not pruned yet. */
   async get(id: string): Promise<FinalBackup | undefined> {
-    const row = await this.live().where('final_backups.id', id).first();
-    return row ? toBackup(row) : undefined;
+    const row = await this.live().where({ id }).first();
+    return row && (await this.withEnvironments([row]))[0];
   }
 
   /** Marks a backup pruned (its archive deleted). */
@@ -97,9 +139,21 @@ export class FinalBackupStore {
   }
 
   private live() {
-    return this.db('final_backups')
-      .join('environments', 'environments.id', 'final_backups.environment_id')
-      .whereNull('final_backups.pruned_at')
-      .select('final_backups.*', 'environments.name', 'environments.owner');
+    return this.db<FinalBackupRow>('final_backups').whereNull('pruned_at');
+  }
+
+  /** The backups with the name and owner of their environment (kept as `deleted`: a backup's record stays). */
+  private async withEnvironments(rows: FinalBackupRow[]) {
+    if (rows.length === 0) return [];
+    const environments = new Map(
+      (
+        await this.environments.findEnvironments({
+          ids: [...new Set(rows.map(r => r.environment_id))],
+        })
+      ).map(e => [e.id, e]),
+    );
+    return rows
+      .filter(r => environments.has(r.environment_id))
+      .map(r => toBackup(r, environments.get(r.environment_id)!));
   }
 }

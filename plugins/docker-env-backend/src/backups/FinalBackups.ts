@@ -1,6 +1,5 @@
-import type { Knex } from 'knex';
-import { DatabaseDockerEnvStore, type DockerEnvStore } from '../store';
-import { FinalBackup, FinalBackupStore } from './FinalBackupStore';
+import type { DockerEnvStore } from '../store/types';
+import type { FinalBackup, FinalBackupStore } from './FinalBackupStore';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -10,20 +9,20 @@ export type ListedFinalBackup = FinalBackup & { expiresAt: string };
 /** The final backups for the routes: reads, and a transaction over the records and the backups together. */
 export class FinalBackups {
   constructor(
-    private readonly db: Knex,
+    private readonly store: DockerEnvStore,
     private readonly retentionDays: number,
   ) {}
 
   /** The backups not pruned yet, newest first. */
   async list(): Promise<ListedFinalBackup[]> {
-    return (await new FinalBackupStore(this.db).listLive()).map(b =>
+    return (await this.store.finalBackups().listLive()).map(b =>
       this.withExpiry(b),
     );
   }
 
   /** One backup not pruned yet. */
   async get(id: string): Promise<ListedFinalBackup | undefined> {
-    const backup = await new FinalBackupStore(this.db).get(id);
+    const backup = await this.store.finalBackups().get(id);
     return backup && this.withExpiry(backup);
   }
 
@@ -31,9 +30,7 @@ export class FinalBackups {
   transaction<T>(
     fn: (store: DockerEnvStore, backups: FinalBackupStore) => Promise<T>,
   ): Promise<T> {
-    return this.db.transaction(trx =>
-      fn(DatabaseDockerEnvStore.inTransaction(trx), new FinalBackupStore(trx)),
-    );
+    return this.store.transaction(tx => fn(tx, tx.finalBackups()));
   }
 
   private withExpiry(backup: FinalBackup): ListedFinalBackup {

@@ -8,9 +8,15 @@ import {
 } from '@docker-env/plugin-docker-env-node';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { API, as, LabBackend, startLabBackend } from '../testing/labBackend';
+import {
+  API,
+  as,
+  LabBackend,
+  startLabBackend,
+} from '@docker-env/lab-testing/backend/labBackend';
 import { RETENTION_ACTOR } from '../snapshots';
 import { pruneFinalBackups } from './pruneFinalBackups';
+import { DatabaseDockerEnvStore } from '../store';
 
 jest.setTimeout(180_000);
 
@@ -173,7 +179,7 @@ describe('final backups against the lab, through the API', () => {
     // retention: nothing before the period is over; 31 days on, the archive goes and the prune is audited
     const prune = (now?: Date) =>
       pruneFinalBackups({
-        knex,
+        store: DatabaseDockerEnvStore.fromKnex(knex),
         proxmox: () => proxmox,
         retentionDays: 30,
         actor: RETENTION_ACTOR,

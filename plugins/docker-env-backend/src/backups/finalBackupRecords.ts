@@ -1,6 +1,5 @@
-import type { Knex } from 'knex';
-import type { OperationRecord } from '../runner';
-import { FinalBackupStore } from './FinalBackupStore';
+import type { OperationRecord } from '../operations/OperationStore';
+import type { FinalBackupStore } from './FinalBackupStore';
 
 /**
  * Records the final backup of a succeeded delete (its step's `finalBackupVolid`), in the transaction that ends the
@@ -8,14 +7,14 @@ import { FinalBackupStore } from './FinalBackupStore';
  */
 export async function recordFinalBackup(
   operation: OperationRecord,
-  tx: Knex,
+  store: FinalBackupStore,
 ): Promise<void> {
   if (operation.kind !== 'delete' || operation.status !== 'succeeded') return;
   const volid = operation.result?.finalBackupVolid;
   const vmid = operation.result?.vmid ?? operation.input.vmid;
   const node = operation.result?.node ?? operation.input.node;
   if (typeof volid !== 'string' || typeof vmid !== 'number') return;
-  await new FinalBackupStore(tx).record({
+  await store.record({
     environmentId: operation.environmentId,
     volid,
     node: typeof node === 'string' ? node : '',
@@ -31,13 +30,10 @@ export async function recordFinalBackup(
  */
 export async function recordRestoreOutcome(
   operation: OperationRecord,
-  tx: Knex,
+  store: FinalBackupStore,
 ): Promise<void> {
   if (operation.kind !== 'restore' || operation.status === 'succeeded') return;
   const backupId = operation.input.finalBackupId;
   if (typeof backupId !== 'string') return;
-  await new FinalBackupStore(tx).clearRestoredTo(
-    backupId,
-    operation.environmentId,
-  );
+  await store.clearRestoredTo(backupId, operation.environmentId);
 }

@@ -1,5 +1,5 @@
-export { FinalBackupStore } from './FinalBackupStore';
-export type { FinalBackup } from './FinalBackupStore';
+export { DatabaseFinalBackupStore } from './FinalBackupStore';
+export type { FinalBackup, FinalBackupStore } from './FinalBackupStore';
 export { recordFinalBackup, recordRestoreOutcome } from './finalBackupRecords';
 export { pruneFinalBackups } from './pruneFinalBackups';
 export { FinalBackups } from './FinalBackups';

@@ -1,13 +1,11 @@
 import type { ProxmoxClient } from '@docker-env/plugin-docker-env-node';
-import type { Knex } from 'knex';
-import { DatabaseDockerEnvStore } from '../store';
-import { FinalBackupStore } from './FinalBackupStore';
+import type { DockerEnvStore } from '../store/types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What pruning needs; `now` is the clock (tests fix it). */
 export interface PruneDeps {
-  knex: Knex;
+  store: Pick<DockerEnvStore, 'finalBackups' | 'transaction'>;
   proxmox: () => Pick<ProxmoxClient, 'deleteBackup' | 'waitForTask'>;
   retentionDays: number;
   /** The actor of the audit events. */
@@ -24,13 +22,13 @@ export async function pruneFinalBackups(deps: PruneDeps): Promise<string[]> {
   const now = (deps.now ?? (() => new Date()))();
   const cutoff = new Date(now.getTime() - deps.retentionDays * DAY_MS);
   const pruned: string[] = [];
-  for (const backup of await new FinalBackupStore(deps.knex).listLive(cutoff)) {
+  for (const backup of await deps.store.finalBackups().listLive(cutoff)) {
     const proxmox = deps.proxmox();
     const upid = await proxmox.deleteBackup(backup.volid);
     if (upid) await proxmox.waitForTask(upid);
-    await deps.knex.transaction(async trx => {
-      await new FinalBackupStore(trx).markPruned(backup.id, now, deps.actor);
-      await DatabaseDockerEnvStore.inTransaction(trx).appendAudit({
+    await deps.store.transaction(async tx => {
+      await tx.finalBackups().markPruned(backup.id, now, deps.actor);
+      await tx.appendAudit({
         actor: deps.actor,
         action: 'backup.prune',
         target: backup.environment,

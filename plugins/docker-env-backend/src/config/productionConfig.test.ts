@@ -10,7 +10,7 @@ import type { JsonObject, JsonValue } from '@backstage/types';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkInfrastructureConfig } from '../operations';
-import { startDockerEnvTestBackend } from '../testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 import {
   checkProductionConfig,
   LAB_ONLY_VALUES,

@@ -1,14 +1,14 @@
 import type { Config } from '@backstage/config';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { UpstreamApiError } from '@docker-env/plugin-docker-env-node';
 import {
   dockerChannelFromConfig,
   listEnvironmentContainers,
   readContainerLogs,
-  UpstreamApiError,
   type ContainerLogRead,
   type DockerChannel,
   type EnvironmentContainer,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 
 /** Where an environment's Docker engine is: its current address and Portainer endpoint (recorded facts). */
 export interface DockerLocation {

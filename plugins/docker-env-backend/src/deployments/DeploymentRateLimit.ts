@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { OperationStore } from '../operations/OperationStore';
 
 /** Deployments one token owner may start per hour. */
 export const DEPLOYMENTS_PER_HOUR = 10;
@@ -10,7 +10,7 @@ const HOUR_MS = 3_600_000;
  */
 export class DeploymentRateLimit {
   constructor(
-    private readonly db: Knex,
+    private readonly operations: Pick<OperationStore, 'deployTimes'>,
     private readonly limit = DEPLOYMENTS_PER_HOUR,
   ) {}
 
@@ -20,16 +20,9 @@ export class DeploymentRateLimit {
     now = new Date(),
   ): Promise<number | undefined> {
     const since = new Date(now.getTime() - HOUR_MS);
-    const rows: Array<{ created_at: Date | string | number }> = await this.db(
-      'operations',
-    )
-      .where({ kind: 'deploy', requested_by: owner })
-      .andWhere('created_at', '>', since)
-      .orderBy('created_at', 'desc')
-      .limit(this.limit)
-      .select('created_at');
-    if (rows.length < this.limit) return undefined;
-    const oldest = new Date(rows[rows.length - 1].created_at).getTime();
+    const times = await this.operations.deployTimes(owner, since, this.limit);
+    if (times.length < this.limit) return undefined;
+    const oldest = times[times.length - 1].getTime();
     return Math.max(1, Math.ceil((oldest + HOUR_MS - now.getTime()) / 1000));
   }
 }

@@ -1,7 +1,5 @@
-import type {
-  OperationStep,
-  RegistryAuth,
-} from '@docker-env/plugin-docker-env-node';
+import type { RegistryAuth } from '@docker-env/plugin-docker-env-node';
+import type { OperationStep } from '@docker-env/plugin-docker-env-workflows-node';
 import { randomUUID } from 'node:crypto';
 
 /** How long credentials are kept when the rollout never ends (a crashed runner elsewhere). */

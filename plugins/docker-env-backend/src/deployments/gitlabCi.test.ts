@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { startDockerEnvTestBackend } from '../testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 
 // The example pipeline (docs/examples/.gitlab-ci.yml), its deploy job run for real by gitlab-ci-local (a
 // devDependency, locked in yarn.lock; it needs Node 22 and Debian's rsync, from scripts/deps/debian.txt) against the

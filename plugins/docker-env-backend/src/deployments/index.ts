@@ -1,7 +1,6 @@
 import type { Config } from '@backstage/config';
-import type { Knex } from 'knex';
 import type { DockerEnvStore } from '../store';
-import { DeployTokens, DeployTokenStore, TokenHasher } from '../tokens';
+import { DeployTokens, TokenHasher } from '../tokens';
 import { DeploymentRateLimit } from './DeploymentRateLimit';
 import { RegistryCredentials } from './RegistryCredentials';
 
@@ -17,13 +16,9 @@ export {
  * The deployment tokens (every use audited in `audit_events`) and the rate limit on the plugin's database, and the
  * in-memory registry credentials of the deployments this replica accepted.
  */
-export function deploymentServices(
-  config: Config,
-  db: Knex,
-  store: DockerEnvStore,
-) {
+export function deploymentServices(config: Config, store: DockerEnvStore) {
   const deployTokens = new DeployTokens(
-    new DeployTokenStore(db),
+    store.tokens(),
     TokenHasher.fromConfig(config),
     async use => {
       await store.appendAudit({
@@ -38,7 +33,7 @@ export function deploymentServices(
   );
   return {
     deployTokens,
-    deploymentRateLimit: new DeploymentRateLimit(db),
+    deploymentRateLimit: new DeploymentRateLimit(store.operations()),
     registryCredentials: new RegistryCredentials(),
   };
 }

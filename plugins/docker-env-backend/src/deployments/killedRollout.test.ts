@@ -14,14 +14,17 @@ import {
   sharedDatabase,
   sharedDatabaseKinds,
   type SharedDatabase,
-} from '../testing/processes/databaseFixture';
+} from '@docker-env/lab-testing/backend/processes/databaseFixture';
 import {
   startBackendProcess,
   type BackendProcess,
-} from '../testing/processes/spawn';
-import { stepStatus, until } from '../testing/processes/waits';
-import { labDockerEnvConfig } from '../testing/provisioningLab';
-import { DeployTokens, DeployTokenStore, TokenHasher } from '../tokens';
+} from '@docker-env/lab-testing/backend/processes/spawn';
+import {
+  stepStatus,
+  until,
+} from '@docker-env/lab-testing/backend/processes/waits';
+import { labDockerEnvConfig } from '@docker-env/lab-testing/backend/provisioningLab';
+import { DatabaseDeployTokenStore, DeployTokens, TokenHasher } from '../tokens';
 import { CREDENTIALS_NOT_HELD } from './RegistryCredentials';
 
 jest.setTimeout(600_000);
@@ -173,7 +176,7 @@ describe.each(sharedDatabaseKinds())(
         { timeoutMs: 10_000 },
       );
       const tokens = new DeployTokens(
-        new DeployTokenStore(db),
+        new DatabaseDeployTokenStore(db),
         new TokenHasher(),
         async () => {},
       );

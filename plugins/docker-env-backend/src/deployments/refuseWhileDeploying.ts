@@ -1,5 +1,8 @@
 import { ConflictError } from '@backstage/errors';
-import type { Environment } from '@docker-env/plugin-docker-env-common';
+import {
+  isActiveOperationStatus,
+  type Environment,
+} from '@docker-env/plugin-docker-env-common';
 import type { RouteContext } from '../service/RouteContext';
 
 /** A lifecycle operation waits for the environment's rollouts (a pause mid-rollout would stop both containers). */
@@ -8,8 +11,7 @@ export async function refuseWhileDeploying(
   environment: Environment,
 ): Promise<void> {
   const rollout = (await ctx.store.listOperations(environment.id)).find(
-    o =>
-      o.kind === 'deploy' && (o.status === 'queued' || o.status === 'running'),
+    o => o.kind === 'deploy' && isActiveOperationStatus(o.status),
   );
   if (rollout)
     throw new ConflictError(

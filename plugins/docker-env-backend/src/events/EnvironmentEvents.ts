@@ -5,7 +5,11 @@ import {
   Environment,
 } from '@docker-env/plugin-docker-env-common';
 
-/** The payload published on {@link DOCKER_ENV_EVENTS_TOPIC} whenever an environment changes. */
+/**
+ * The payload published on {@link DOCKER_ENV_EVENTS_TOPIC} whenever an environment changes.
+ *
+ * @public
+ */
 export interface EnvironmentChangedEvent {
   id: string;
   name: string;

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { DatabaseDockerEnvStore } from '../store';
 import type { EnvironmentNotice } from '../notifications';
 import { EXPIRY_ACTOR, ExpiryAction, runExpiry } from './expiryTask';
@@ -27,7 +27,6 @@ describe.each(databases.eachSupportedId())(
     };
     const run = (at: string, action: ExpiryAction = 'pause') =>
       runExpiry({
-        knex,
         store,
         notifier,
         environmentEvents,

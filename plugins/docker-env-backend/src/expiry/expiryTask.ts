@@ -1,9 +1,12 @@
 import { ConflictError } from '@backstage/errors';
-import type { Environment } from '@docker-env/plugin-docker-env-common';
-import type { Knex } from 'knex';
+import {
+  SETTLED_ENVIRONMENT_STATUSES,
+  type Environment,
+  type EnvironmentStatus,
+} from '@docker-env/plugin-docker-env-common';
 import type { EnvironmentEvents } from '../events';
 import type { Notifier } from '../notifications';
-import { carriedFacts } from '../routes/lifecycle';
+import { carriedFacts } from '../operations/facts';
 import type { DockerEnvStore } from '../store';
 
 /** What the expiry task does to an environment past its `expiresOn` (`dockerEnv.lifecycle.expiry.action`). */
@@ -20,7 +23,6 @@ const WARNINGS = [
 
 /** What the task needs; `now` is the clock (tests fix it). */
 export interface ExpiryTaskDeps {
-  knex: Knex;
   store: DockerEnvStore;
   notifier: Pick<Notifier, 'notify'>;
   /** Tells the catalog and the pages that a queued pause or delete moved the status. */
@@ -49,15 +51,14 @@ export async function runExpiry(
 ): Promise<ExpiryRunReport> {
   const now = (deps.now ?? (() => new Date()))();
   const report: ExpiryRunReport = { warned: [], queued: [] };
-  const actionable = deps.action === 'pause' ? ['ready'] : ['ready', 'paused'];
-  const rows: { id: string }[] = await deps
-    .knex('environments')
-    .whereNotNull('expires_on')
-    .whereIn('status', ['ready', 'paused'])
-    .select('id');
-  for (const { id } of rows) {
-    const environment = await deps.store.getEnvironmentById(id);
-    if (!environment?.expiresOn) continue;
+  const actionable: readonly EnvironmentStatus[] =
+    deps.action === 'pause' ? ['ready'] : SETTLED_ENVIRONMENT_STATUSES;
+  const expiring = await deps.store.findEnvironments({
+    statuses: SETTLED_ENVIRONMENT_STATUSES,
+    expiring: true,
+  });
+  for (const environment of expiring) {
+    if (!environment.expiresOn) continue;
     const left = expiryMoment(environment.expiresOn) - now.getTime();
     if (left <= 0) {
       if (!actionable.includes(environment.status)) continue;
@@ -79,19 +80,13 @@ async function warnOnce(
   days: number,
   now: Date,
 ): Promise<boolean> {
-  const inserted = await deps
-    .knex('expiry_warnings')
-    .insert({
-      environment_id: environment.id,
-      expires_on: environment.expiresOn,
-      warning,
-      sent_at: now,
-    })
-    .onConflict(['environment_id', 'expires_on', 'warning'])
-    .ignore()
-    .returning('environment_id');
-  // SQLite answers the ignored insert with no row as well
-  if (inserted.length === 0) return false;
+  const first = await deps.store.expiryWarnings().recordOnce({
+    environmentId: environment.id,
+    expiresOn: environment.expiresOn!,
+    warning,
+    sentAt: now,
+  });
+  if (!first) return false;
   const then = deps.action === 'pause' ? 'paused' : 'deleted';
   await deps.notifier.notify({
     event: 'environment.expiring',

@@ -13,7 +13,11 @@ export interface WebhookSubscriber {
   events?: string[];
 }
 
-/** Something worth telling an environment's owner about. */
+/**
+ * Something worth telling an environment's owner about.
+ *
+ * @public
+ */
 export interface EnvironmentNotice {
   /** Event name, `environment.<what>` (`environment.ready`, `environment.failed`, ...). */
   event: string;

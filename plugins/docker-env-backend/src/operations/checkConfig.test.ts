@@ -3,7 +3,7 @@ import { JsonObject } from '@backstage/types';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { startDockerEnvTestBackend } from '../testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 import { checkInfrastructureConfig } from './checkConfig';
 
 jest.setTimeout(60_000);

@@ -5,9 +5,11 @@ import {
   ProxmoxApiClient,
   TraefikRoutes,
   dockerConnectionFromConfig,
+} from '@docker-env/plugin-docker-env-node';
+import {
   readLifecycleConfig,
   readProvisioningConfig,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 
 /**
  * Reads every configured infrastructure section of `dockerEnv` once, at start-up, so a bad value stops the backend

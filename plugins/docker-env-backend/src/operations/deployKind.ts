@@ -6,7 +6,7 @@ import {
   rolloutDepsFromConfig,
   type OperationStep,
   type RolloutSpec,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import {
   pullWithoutHeldCredentials,
   type RegistryCredentials,
@@ -15,7 +15,7 @@ import type { OperationKindDefinition } from '../runner';
 import { seededStep } from './registry';
 
 /**
- * The `deploy` kind: the rollout steps of `docker-env-node/src/deployments`, for the deployment in
+ * The `deploy` kind: the rollout steps of `docker-env-workflows-node/src/deployments`, for the deployment in
  * `input.deployment`, with the environment's facts (`ip`, `endpointId`) from the rest of the input. A runner that
  * died re-runs the interrupted step (every rollout step is idempotent), so a rollout finishes rather than leaving two
  * containers or none.

@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import type {
   OperationStep,
   StepContext,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import { mockServices } from '@backstage/backend-test-utils';
 import { operationRegistryFromConfig, seededStep } from './registry';
 

@@ -11,7 +11,7 @@ import {
   readProvisioningConfig,
   type OperationStep,
   type TeamResolver,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import type { OperationKindDefinition, OperationRegistry } from '../runner';
 import type { RegistryCredentials } from '../deployments/RegistryCredentials';
 import { deployKindFromConfig } from './deployKind';
@@ -47,6 +47,8 @@ export function operationRegistryFromConfig(
   options: {
     teams?: TeamResolver;
     registryCredentials?: RegistryCredentials;
+    /** Steps of backend modules run after the built-in provisioning steps (the provisioning extension point). */
+    extraProvisionSteps?: readonly OperationStep[];
   } = {},
 ): OperationRegistry {
   let provision: (() => OperationStep[]) | undefined;
@@ -67,7 +69,10 @@ export function operationRegistryFromConfig(
         if (!provision) {
           const deps = ProvisioningDeps.fromConfig(config, options);
           const settings = readProvisioningConfig(config);
-          provision = () => buildProvisionSteps(deps, settings);
+          provision = () => [
+            ...buildProvisionSteps(deps, settings),
+            ...(options.extraProvisionSteps ?? []),
+          ];
         }
         return provision();
       },

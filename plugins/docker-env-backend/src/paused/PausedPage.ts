@@ -1,8 +1,13 @@
+import type { LifecycleService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** The header the paused page sets, so monitors and tests tell it from an environment's own 503. */
+/**
+ * The header the paused page sets, so monitors and tests tell it from an environment's own 503.
+ *
+ * @public
+ */
 export const PAUSED_HEADER = 'x-docker-env-status';
 
 const escapeHtml = (text: string) =>
@@ -81,4 +86,17 @@ export class PausedPage {
       this.server.closeAllConnections();
     });
   }
+}
+
+/**
+ * Starts the paused page the plugin serves itself when `dockerEnv.lifecycle.pausedPage.port` is set, and stops it on
+ * shutdown; undefined when it is not set.
+ */
+export async function startPausedPage(options: {
+  config: Config;
+  lifecycle: LifecycleService;
+}): Promise<PausedPage | undefined> {
+  const page = await PausedPage.fromConfig(options.config);
+  if (page) options.lifecycle.addShutdownHook(() => page.stop());
+  return page;
 }

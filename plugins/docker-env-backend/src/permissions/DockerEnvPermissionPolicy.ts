@@ -19,7 +19,11 @@ import {
   environmentConditions,
 } from './rules';
 
-/** Admins when `dockerEnv.admins` is not configured. */
+/**
+ * Admins when `dockerEnv.admins` is not configured.
+ *
+ * @public
+ */
 export const DEFAULT_DOCKER_ENV_ADMINS = ['group:default/platform-team'];
 
 /**
@@ -32,6 +36,8 @@ export const DEFAULT_DOCKER_ENV_ADMINS = ['group:default/platform-team'];
  * - service principals (the catalog provider, the scaffolder acting without a user) may read.
  *
  * Portals with their own policy use {@link environmentConditions} the same way instead.
+ *
+ * @public
  */
 export class DockerEnvPermissionPolicy implements PermissionPolicy {
   /** Reads `dockerEnv.admins` (entity refs of groups or users). */

@@ -10,7 +10,11 @@ import {
 import { z } from 'zod';
 import type { EnvironmentQuery } from '../store';
 
-/** The permission framework's handle on environments: resource and query types. */
+/**
+ * The permission framework's handle on environments: resource and query types.
+ *
+ * @public
+ */
 export const environmentResourceRef = createPermissionResourceRef<
   Environment,
   EnvironmentQuery
@@ -19,7 +23,11 @@ export const environmentResourceRef = createPermissionResourceRef<
   resourceType: DOCKER_ENV_ENVIRONMENT_RESOURCE_TYPE,
 });
 
-/** The environment's owner is one of `claims` (the user and the user's groups), applied as a query filter. */
+/**
+ * The environment's owner is one of `claims` (the user and the user's groups), applied as a query filter.
+ *
+ * @public
+ */
 export const isEnvironmentOwner = createPermissionRule({
   name: 'IS_ENVIRONMENT_OWNER',
   description:
@@ -45,9 +53,15 @@ const conditionExports = createConditionExports({
 /**
  * Condition factories for permission policies, e.g.
  * `environmentConditions.isEnvironmentOwner({ claims: user.info.ownershipEntityRefs })`.
+ *
+ * @public
  */
 export const environmentConditions = conditionExports.conditions;
 
-/** Wraps conditions on environments into a conditional policy decision. */
+/**
+ * Wraps conditions on environments into a conditional policy decision.
+ *
+ * @public
+ */
 export const createEnvironmentConditionalDecision =
   conditionExports.createConditionalDecision;

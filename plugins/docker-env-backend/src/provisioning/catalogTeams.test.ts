@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { catalogTeamResolver } from './catalogTeams';
-import { TEAM_A_CATALOG } from '../testing/catalog';
+import { TEAM_A_CATALOG } from '@docker-env/lab-testing/backend/catalog';
 
 describe('catalogTeamResolver', () => {
   const resolve = catalogTeamResolver({

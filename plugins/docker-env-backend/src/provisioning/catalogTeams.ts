@@ -7,7 +7,7 @@ import {
 } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { TeamResolver } from '@docker-env/plugin-docker-env-node';
+import type { TeamResolver } from '@docker-env/plugin-docker-env-workflows-node';
 
 /**
  * Annotation on a User entity naming its Portainer user when that differs from the entity's name

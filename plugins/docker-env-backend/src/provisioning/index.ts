@@ -2,3 +2,8 @@ export {
   catalogTeamResolver,
   PORTAINER_USERNAME_ANNOTATION,
 } from './catalogTeams';
+export {
+  dockerEnvProvisioningExtensionPoint,
+  ProvisioningExtensions,
+  type DockerEnvProvisioningExtensionPoint,
+} from './extensionPoint';

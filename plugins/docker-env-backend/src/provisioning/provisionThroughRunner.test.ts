@@ -8,17 +8,20 @@ import {
   ProvisioningDeps,
   readProvisioningConfig,
   type ProvisionStepName,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { startDockerEnvTestBackend } from '../testing/backend';
-import { createStoreTestDatabases } from '../testing/databases';
-import { labDockerEnvConfig, labHoldings } from '../testing/provisioningLab';
-import { TEAM_A_CATALOG } from '../testing/catalog';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
+import {
+  labDockerEnvConfig,
+  labHoldings,
+} from '@docker-env/lab-testing/backend/provisioningLab';
+import { TEAM_A_CATALOG } from '@docker-env/lab-testing/backend/catalog';
 
 jest.setTimeout(240_000);
 

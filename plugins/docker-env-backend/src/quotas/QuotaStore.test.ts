@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { DatabaseDockerEnvStore, NewEnvironment } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { QuotaService } from './QuotaService';
 import { DEFAULT_QUOTA_KEY } from './QuotaStore';
 

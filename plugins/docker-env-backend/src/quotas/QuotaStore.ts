@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { NAME_HOLDING_STATUSES } from '@docker-env/plugin-docker-env-common';
+import type { Environment } from '@docker-env/plugin-docker-env-common';
 import { Knex } from 'knex';
 import { readTimestamp } from '../store/rows';
+import type { DockerEnvStore } from '../store/types';
 import {
   ApprovalRequest,
   ApprovalStatus,
   QuotaLimits,
+  QuotaStore,
   QuotaUsage,
 } from './types';
 
@@ -20,7 +23,7 @@ export function containerKey(environmentId: string, container: string) {
   return `${environmentId}/${container}`;
 }
 
-function toLimits(row: any): QuotaLimits {
+function toLimits(row: QuotaRow): QuotaLimits {
   return {
     cpuCores: Number(row.cpu_cores),
     memoryMb: Number(row.memory_mb),
@@ -30,32 +33,61 @@ function toLimits(row: any): QuotaLimits {
   };
 }
 
-function toRequest(row: any): ApprovalRequest {
+interface QuotaRow {
+  owner: string;
+  cpu_cores: number;
+  memory_mb: number;
+  disk_gb: number;
+  environments: number;
+  containers: number;
+}
+
+interface RequestRow {
+  id: string;
+  environment_id: string;
+  owner: string;
+  requested_by: string;
+  status: ApprovalStatus;
+  quota_reason: string;
+  decided_by: string | null;
+  decision_reason: string | null;
+  created_at: unknown;
+  decided_at: unknown;
+}
+
+/** A request row with what it asks for (its environment's name, size and resources). */
+function toRequest(row: RequestRow, environment: Environment): ApprovalRequest {
   return {
     id: row.id,
     environmentId: row.environment_id,
-    environment: row.name,
+    environment: environment.name,
     owner: row.owner,
     requestedBy: row.requested_by,
     status: row.status,
     quotaReason: row.quota_reason,
     decidedBy: row.decided_by ?? null,
     reason: row.decision_reason ?? null,
-    size: row.size,
-    cpuCores: Number(row.cpu_cores),
-    memoryMb: Number(row.memory_mb),
-    diskGb: Number(row.disk_gb),
+    size: environment.size,
+    cpuCores: environment.cpuCores,
+    memoryMb: environment.memoryMb,
+    diskGb: environment.diskGb,
     createdAt: readTimestamp(row.created_at)!,
     decidedAt: readTimestamp(row.decided_at),
   };
 }
 
 /**
- * The quota and approval records on one connection or transaction: overrides, the stored default, usage, and
- * approval requests. {@link QuotaStore.lockOwner} serialises quota decisions per owner inside a transaction.
+ * The knex implementation of {@link QuotaStore}; what environments hold and deploy comes from their stores, on the
+ * same connection or transaction.
  */
-export class QuotaStore {
-  constructor(private readonly db: Knex) {}
+export class DatabaseQuotaStore implements QuotaStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly records: Pick<
+      DockerEnvStore,
+      'findEnvironments' | 'getEnvironmentById' | 'operations'
+    >,
+  ) {}
 
   /**
    * Takes the owner's quota lock until the surrounding transaction ends: a PostgreSQL transaction-level advisory
@@ -71,13 +103,11 @@ export class QuotaStore {
     }
   }
 
-  /** The override of an owner (or, with {@link DEFAULT_QUOTA_KEY}, the stored default); undefined when unset. */
   async getLimits(owner: string): Promise<QuotaLimits | undefined> {
     const row = await this.db('quotas').where({ owner }).first();
     return row ? toLimits(row) : undefined;
   }
 
-  /** Sets (inserts or replaces) an owner's override or the stored default. */
   async setLimits(
     owner: string,
     limits: QuotaLimits,
@@ -100,21 +130,15 @@ export class QuotaStore {
 
   /** What the owner's environments that hold a name hold (pending approval included), and their containers. */
   async usage(owner: string): Promise<QuotaUsage> {
-    const row: any = await this.db('environments')
-      .where({ owner })
-      .whereIn('status', NAME_HOLDING_STATUSES)
-      .first(
-        this.db.raw('COUNT(*) AS n'),
-        this.db.raw('COALESCE(SUM(cpu_cores), 0) AS cpu'),
-        this.db.raw('COALESCE(SUM(memory_mb), 0) AS mem'),
-        this.db.raw('COALESCE(SUM(disk_gb), 0) AS disk'),
-      );
-    const containers = await this.deployedContainers(owner);
+    const environments = await this.holding(owner);
+    const containers = await this.containersOf(environments);
+    const sum = (f: (e: Environment) => number) =>
+      environments.reduce((total, e) => total + f(e), 0);
     return {
-      cpuCores: Number(row?.cpu ?? 0),
-      memoryMb: Number(row?.mem ?? 0),
-      diskGb: Number(row?.disk ?? 0),
-      environments: Number(row?.n ?? 0),
+      cpuCores: sum(e => e.cpuCores),
+      memoryMb: sum(e => e.memoryMb),
+      diskGb: sum(e => e.diskGb),
+      environments: environments.length,
       containers: containers.size,
     };
   }
@@ -125,21 +149,26 @@ export class QuotaStore {
    * counts once, a rolled-back or failed first deploy left nothing.
    */
   async deployedContainers(owner: string): Promise<Set<string>> {
-    const rows: Array<{ environment_id: string; input: string }> =
-      await this.db('operations')
-        .join('environments', 'environments.id', 'operations.environment_id')
-        .where('environments.owner', owner)
-        .whereIn('environments.status', NAME_HOLDING_STATUSES)
-        .where('operations.kind', 'deploy')
-        .whereIn('operations.status', ['queued', 'running', 'succeeded'])
-        .select('operations.environment_id', 'operations.input');
+    return this.containersOf(await this.holding(owner));
+  }
+
+  private holding(owner: string) {
+    return this.records.findEnvironments({
+      owner,
+      statuses: NAME_HOLDING_STATUSES,
+    });
+  }
+
+  private async containersOf(environments: Environment[]) {
+    const deploys = await this.records
+      .operations()
+      .containerHoldingDeploys(environments.map(e => e.id));
     const containers = new Set<string>();
-    for (const row of rows) {
-      const input =
-        typeof row.input === 'string' ? JSON.parse(row.input) : row.input;
-      const container = input?.deployment?.container;
+    for (const { environmentId, input } of deploys) {
+      const container = (input.deployment as { container?: unknown })
+        ?.container;
       if (typeof container === 'string')
-        containers.add(containerKey(row.environment_id, container));
+        containers.add(containerKey(environmentId, container));
     }
     return containers;
   }
@@ -167,22 +196,11 @@ export class QuotaStore {
     return (await this.getRequest(id))!;
   }
 
-  private requests() {
-    return this.db('approval_requests as r')
-      .join('environments as e', 'e.id', 'r.environment_id')
-      .select(
-        'r.*',
-        'e.name',
-        'e.size',
-        'e.cpu_cores',
-        'e.memory_mb',
-        'e.disk_gb',
-      );
-  }
-
   async getRequest(id: string): Promise<ApprovalRequest | undefined> {
-    const row = await this.requests().where('r.id', id).first();
-    return row ? toRequest(row) : undefined;
+    const row: RequestRow | undefined = await this.db('approval_requests')
+      .where({ id })
+      .first();
+    return row && (await this.withEnvironments([row]))[0];
   }
 
   /**
@@ -197,12 +215,29 @@ export class QuotaStore {
 
   /** Requests with the status, oldest first. */
   async listRequests(status?: ApprovalStatus): Promise<ApprovalRequest[]> {
-    const qb = this.requests().orderBy([
-      { column: 'r.created_at' },
-      { column: 'r.id' },
+    const qb = this.db('approval_requests').orderBy([
+      { column: 'created_at' },
+      { column: 'id' },
     ]);
-    if (status) qb.where('r.status', status);
-    return (await qb).map(toRequest);
+    if (status) qb.where('status', status);
+    return this.withEnvironments(await qb);
+  }
+
+  /** The requests with their environments (a request's environment is deleted with it: the foreign key cascades). */
+  private async withEnvironments(
+    rows: RequestRow[],
+  ): Promise<ApprovalRequest[]> {
+    if (rows.length === 0) return [];
+    const environments = new Map(
+      (
+        await this.records.findEnvironments({
+          ids: [...new Set(rows.map(r => r.environment_id))],
+        })
+      ).map(e => [e.id, e]),
+    );
+    return rows
+      .filter(r => environments.has(r.environment_id))
+      .map(r => toRequest(r, environments.get(r.environment_id)!));
   }
 
   /** Records an admin's decision on a pending request. */

@@ -1,29 +1,16 @@
 import type { Knex } from 'knex';
 import { readTimestamp } from '../store/rows';
 
-/** What kind of drift a flag says. */
-export const DRIFT_KINDS = [
-  'ct_missing',
-  'ct_stopped',
-  'ct_running',
-  'route_missing',
-  'route_changed',
-  'endpoint_missing',
-  'netbox_missing',
-  'orphan',
-] as const;
-/** One of {@link DRIFT_KINDS}. */
-export type DriftKind = (typeof DRIFT_KINDS)[number];
-
-/** The kinds of resources a flag is about. */
-export const DRIFT_RESOURCE_KINDS = [
-  'ct',
-  'route',
-  'portainer_endpoint',
-  'netbox_vm',
-] as const;
-/** One of {@link DRIFT_RESOURCE_KINDS}. */
-export type DriftResourceKind = (typeof DRIFT_RESOURCE_KINDS)[number];
+export {
+  DRIFT_KINDS,
+  DRIFT_RESOURCE_KINDS,
+  type DriftKind,
+  type DriftResourceKind,
+} from '@docker-env/plugin-docker-env-common';
+import type {
+  DriftKind,
+  DriftResourceKind,
+} from '@docker-env/plugin-docker-env-common';
 
 /** One drift a reconcile pass found. */
 export interface DriftFinding {
@@ -46,7 +33,7 @@ export interface DriftFlag extends DriftFinding {
   resolvedAt: string | null;
 }
 
-/** Filters of {@link DriftFlags.list}. */
+/** Filters of {@link DriftFlagStore.list}. */
 export interface DriftQuery {
   environmentId?: string;
   environmentName?: string;
@@ -61,7 +48,20 @@ export interface DriftQuery {
 export const flagKey = (f: Omit<DriftFinding, 'detail'>) =>
   `${f.kind} ${f.resourceKind} ${f.resourceId}`;
 
-function toFlag(row: any): DriftFlag {
+interface DriftFlagRow {
+  id: number | string;
+  kind: DriftKind;
+  resource_kind: DriftResourceKind;
+  resource_id: string;
+  environment_id: string | null;
+  environment_name: string | null;
+  detail: string;
+  first_seen_at: unknown;
+  last_seen_at: unknown;
+  resolved_at: unknown;
+}
+
+function toFlag(row: DriftFlagRow): DriftFlag {
   return {
     id: Number(row.id),
     kind: row.kind,
@@ -80,12 +80,27 @@ function toFlag(row: any): DriftFlag {
  * The `drift_flags` table: at most one open flag per drift (a partial unique index), kept open while passes see it,
  * resolved (never deleted) once a pass no longer does.
  */
-export class DriftFlags {
-  constructor(private readonly db: Knex | Knex.Transaction) {}
+export interface DriftFlagStore {
+  /** Every open flag. */
+  open(): Promise<DriftFlag[]>;
+  /** Opens a flag for the finding, or moves the open one's `last_seen_at` (and detail) on; true when it is new. */
+  raise(finding: DriftFinding, now: Date): Promise<boolean>;
+  /** Resolves an open flag. */
+  resolve(id: number, now: Date): Promise<void>;
+  /** Flags matching the query, newest first. */
+  list(query?: DriftQuery): Promise<DriftFlag[]>;
+}
+
+/** The knex implementation of {@link DriftFlagStore}, on a connection or a transaction. */
+export class DatabaseDriftFlagStore implements DriftFlagStore {
+  constructor(private readonly db: Knex) {}
 
   /** Every open flag. */
   async open(): Promise<DriftFlag[]> {
-    return (await this.db('drift_flags').whereNull('resolved_at')).map(toFlag);
+    const rows: DriftFlagRow[] = await this.db('drift_flags').whereNull(
+      'resolved_at',
+    );
+    return rows.map(toFlag);
   }
 
   /** Opens a flag for the finding, or moves the open one's `last_seen_at` (and detail) on; true when it is new. */
@@ -137,6 +152,7 @@ export class DriftFlags {
       qb.where('environment_name', query.environmentName);
     if (query.kind) qb.where('kind', query.kind);
     if (query.resourceKind) qb.where('resource_kind', query.resourceKind);
-    return (await qb).map(toFlag);
+    const rows: DriftFlagRow[] = await qb;
+    return rows.map(toFlag);
   }
 }

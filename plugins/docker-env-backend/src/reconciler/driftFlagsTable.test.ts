@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { DatabaseDockerEnvStore } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 
 jest.setTimeout(60_000);
 

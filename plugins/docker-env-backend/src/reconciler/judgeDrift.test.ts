@@ -1,7 +1,7 @@
 import type {
   Holdings,
   MarkedResource,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import { judgeDrift, type RecordView } from './judgeDrift';
 
 const A = 'a0000000-0000-4000-8000-00000000000a';

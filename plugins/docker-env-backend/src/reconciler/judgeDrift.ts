@@ -2,7 +2,7 @@ import type { EnvironmentStatus } from '@docker-env/plugin-docker-env-common';
 import type {
   Holdings,
   MarkedResource,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import type { DriftFinding, DriftResourceKind } from './DriftFlags';
 
 /** The part of an environment record the reconciler judges by. */

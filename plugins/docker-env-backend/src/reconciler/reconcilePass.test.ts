@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  Holdings,
-  TraefikDynamicConfig,
-} from '@docker-env/plugin-docker-env-node';
+import type { TraefikDynamicConfig } from '@docker-env/plugin-docker-env-node';
+import type { Holdings } from '@docker-env/plugin-docker-env-workflows-node';
 import { Knex } from 'knex';
-import { DatabaseDockerEnvStore } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
-import { DriftFlags } from './DriftFlags';
+import { DatabaseDockerEnvStore, type DockerEnvStore } from '../store';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { RECONCILER_ACTOR, reconcileOnce } from './reconcilePass';
 
 jest.setTimeout(60_000);
@@ -24,7 +21,7 @@ describe.each(databases.eachSupportedId())(
   'a reconcile pass and its flags on %s',
   databaseId => {
     let knex: Knex;
-    let store: DatabaseDockerEnvStore;
+    let store: DockerEnvStore;
     let files: Map<string, TraefikDynamicConfig>;
     let failWrites: boolean;
     let lab: Holdings;
@@ -42,7 +39,6 @@ describe.each(databases.eachSupportedId())(
     };
     const pass = () =>
       reconcileOnce({
-        knex,
         store,
         holdings: async () => structuredClone(lab),
         routes,
@@ -51,7 +47,7 @@ describe.each(databases.eachSupportedId())(
         now: () => clock,
       });
     const open = async () =>
-      (await new DriftFlags(knex).list()).map(
+      (await store.driftFlags().list()).map(
         f => `${f.kind} ${f.resourceKind} ${f.resourceId}`,
       );
 
@@ -253,7 +249,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       clock = new Date('2026-12-03T10:10:00Z');
       expect((await pass()).flagged).toEqual([]);
-      const [flag] = await new DriftFlags(knex).list({
+      const [flag] = await store.driftFlags().list({
         kind: 'ct_stopped',
         environmentName: 'quiet',
       });
@@ -286,7 +282,7 @@ describe.each(databases.eachSupportedId())(
         'netbox_missing netbox_vm quiet',
         'route_changed route dockerenv_busy',
       ]);
-      const resolved = await new DriftFlags(knex).list({ state: 'resolved' });
+      const resolved = await store.driftFlags().list({ state: 'resolved' });
       expect(resolved.map(f => f.resolvedAt)).toEqual([
         clock.toISOString(),
         clock.toISOString(),

@@ -1,49 +1,46 @@
 import {
-  ACTIVE_OPERATION_STATUSES,
-  NAME_HOLDING_STATUSES,
+  MOVING_ENVIRONMENT_STATUSES,
   type EnvironmentStatus,
 } from '@docker-env/plugin-docker-env-common';
+import {
+  routeId,
+  type RouteStore,
+  type TraefikRouteSettings,
+} from '@docker-env/plugin-docker-env-node';
 import {
   compareRoute,
   expectedMainRoute,
   type Holdings,
   type LifecycleConfig,
-  routeId,
-  type RouteStore,
-  type TraefikRouteSettings,
-} from '@docker-env/plugin-docker-env-node';
-import type { Knex } from 'knex';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import type { AuditTrail } from '../audit';
+import type { AuditEntry } from '../store';
 import {
-  DatabaseDockerEnvStore,
-  type AuditEntry,
-  type DockerEnvStore,
-} from '../store';
-import {
-  DriftFlags,
   flagKey,
   type DriftFinding,
   type DriftFlag,
   type DriftResourceKind,
 } from './DriftFlags';
 import { HOLDING_STATUSES, judgeDrift, type RecordView } from './judgeDrift';
+import {
+  loadRecords,
+  servedAt,
+  startedMeanwhile,
+  type ReconcilerStore,
+} from './records';
+
+export type { ReconcilerStore } from './records';
 
 /** The actor the reconciler writes in the audit log. */
 export const RECONCILER_ACTOR = 'plugin:docker-env/reconciler';
 
 /** Statuses an operation moves an environment through: judged once it has settled. */
-const MOVING: readonly EnvironmentStatus[] = [
-  'provisioning',
-  'pausing',
-  'resuming',
-  'deleting',
-];
+const MOVING: readonly EnvironmentStatus[] = MOVING_ENVIRONMENT_STATUSES;
 
 /** What one pass reads and writes through. */
 export interface ReconcilerDeps {
-  knex: Knex;
-  /** The records' store (the audit rows of fixes are written as each fix is made). */
-  store: Pick<DockerEnvStore, 'appendAudit'>;
+  /** The records (the audit rows of fixes are written as each fix is made; the flags with their audit rows at once). */
+  store: ReconcilerStore;
   /** Lists what the systems hold with our marks (`listHoldings` over the production clients). */
   holdings: () => Promise<Holdings>;
   /** The route folder (`TraefikRoutes.store`) and the settings routes are built with. */
@@ -73,95 +70,13 @@ const SYSTEM_OF: Record<DriftResourceKind, keyof Holdings> = {
   netbox_vm: 'netbox',
 };
 
-async function loadRecords(
-  knex: Knex,
-  holdings: Holdings,
-): Promise<RecordView[]> {
-  const marked = new Set<string>();
-  for (const listing of Object.values(holdings))
-    if (listing.ok)
-      for (const item of listing.items)
-        if (item.environmentId) marked.add(item.environmentId);
-  const rows: any[] = await knex('environments')
-    .whereIn('status', NAME_HOLDING_STATUSES)
-    .select('id', 'name', 'status', 'vmid');
-  const ids = [...marked].filter(id => !rows.some(r => r.id === id));
-  for (let i = 0; i < ids.length; i += 500)
-    rows.push(
-      ...(await knex('environments')
-        .whereIn('id', ids.slice(i, i + 500))
-        .select('id', 'name', 'status', 'vmid')),
-    );
-  return rows.map(r => ({
-    id: r.id,
-    name: r.name,
-    status: r.status,
-    vmid: r.vmid === null || r.vmid === undefined ? null : Number(r.vmid),
-  }));
-}
-
-/** The environments with an operation queued or running. */
-async function busyEnvironmentIds(knex: Knex): Promise<Set<string>> {
-  const rows: any[] = await knex('operations')
-    .whereIn('status', ACTIVE_OPERATION_STATUSES)
-    .distinct('environment_id');
-  return new Set(rows.map(r => r.environment_id));
-}
-
-/**
- * The address and port the environment's host is served from, from what its succeeded operations learnt, oldest
- * first: the guest's latest `ip`; the welcome container's port, then each primary deployment's.
- */
-async function servedAt(
-  knex: Knex,
-  environmentId: string,
-): Promise<{ ip?: string; port?: number }> {
-  const rows: any[] = await knex('operations')
-    .where({ environment_id: environmentId, status: 'succeeded' })
-    .orderBy([{ column: 'created_at' }, { column: 'id' }])
-    .select('kind', 'result');
-  const out: { ip?: string; port?: number } = {};
-  for (const row of rows) {
-    const r = JSON.parse(row.result ?? '{}');
-    if (typeof r.ip === 'string') out.ip = r.ip;
-    if (row.kind === 'provision' && typeof r.welcomePort === 'number')
-      out.port = r.welcomePort;
-    if (
-      row.kind === 'deploy' &&
-      r.primary === true &&
-      typeof r.newHostPort === 'number'
-    )
-      out.port = r.newHostPort;
-  }
-  return out;
-}
-
-/**
- * True when an operation took the environment up (or moved it) since the pass listed the busy ones: its steps own the
- * route file now. What remains is the moment between this read and the write; a route that loses that race is put
- * right by the next pass.
- */
-async function startedMeanwhile(
-  knex: Knex,
-  record: RecordView,
-): Promise<boolean> {
-  const active = await knex('operations')
-    .where({ environment_id: record.id })
-    .whereIn('status', ACTIVE_OPERATION_STATUSES)
-    .first('id');
-  const now = await knex('environments')
-    .where({ id: record.id })
-    .first('status');
-  return !!active || now?.status !== record.status;
-}
-
 /** Checks one environment's main route file and rewrites it when it is missing or changed; a failed rewrite is a finding. */
 async function reconcileRoute(
   deps: ReconcilerDeps,
   record: RecordView,
   report: ReconcileReport,
 ): Promise<DriftFinding | undefined> {
-  const { ip, port } = await servedAt(deps.knex, record.id);
+  const { ip, port } = await servedAt(deps.store, record.id);
   const of = { environmentId: record.id, environmentName: record.name };
   if (ip === undefined || port === undefined) {
     // nothing recorded to rebuild it from: only a missing file is judged
@@ -196,7 +111,7 @@ async function reconcileRoute(
     resourceKind: 'route' as const,
     resourceId: expected.id,
   };
-  if (await startedMeanwhile(deps.knex, record)) return undefined;
+  if (await startedMeanwhile(deps.store, record)) return undefined;
   try {
     await deps.routes.put(expected.id, expected.document);
   } catch (e) {
@@ -281,8 +196,8 @@ export async function reconcileOnce(
   const holdings = await deps.holdings();
   for (const [system, listing] of Object.entries(holdings))
     if (!listing.ok) report.unreadable.push(`${system}: ${listing.error}`);
-  const records = await loadRecords(deps.knex, holdings);
-  const busyIds = await busyEnvironmentIds(deps.knex);
+  const records = await loadRecords(deps.store, holdings);
+  const busyIds = await deps.store.operations().busyEnvironmentIds();
   for (const r of records) if (MOVING.includes(r.status)) busyIds.add(r.id);
   const byId = new Map(records.map(r => [r.id, r]));
   const busyNames = new Set(
@@ -301,8 +216,8 @@ export async function reconcileOnce(
   }
 
   const audits: AuditEntry[] = [];
-  await deps.knex.transaction(async trx => {
-    const flags = new DriftFlags(trx);
+  await deps.store.transaction(async tx => {
+    const flags = tx.driftFlags();
     const open = await flags.open();
     const seen = new Set(findings.map(flagKey));
     for (const finding of findings) {
@@ -318,8 +233,7 @@ export async function reconcileOnce(
       report.resolved.push(flagKey(flag));
       audits.push(flagAudit('drift.resolve', flag, byId));
     }
-    const store = DatabaseDockerEnvStore.inTransaction(trx);
-    for (const entry of audits) await store.appendAudit(entry);
+    for (const entry of audits) await tx.appendAudit(entry);
   });
   for (const entry of audits) await deps.audit?.emit(entry);
   return report;

@@ -13,8 +13,13 @@ import path from 'node:path';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { DatabaseDockerEnvStore } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
-import { API, as, LabBackend, startLabBackend } from '../testing/labBackend';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
+import {
+  API,
+  as,
+  LabBackend,
+  startLabBackend,
+} from '@docker-env/lab-testing/backend/labBackend';
 import { RECONCILER_ACTOR, reconcileOnce } from './reconcilePass';
 import { reconcilerDepsFromConfig } from './scheduleReconciler';
 
@@ -128,7 +133,7 @@ describe.each(databases.eachSupportedId())(
       const store = await DatabaseDockerEnvStore.create({
         database: { getClient: async () => knex, migrations: { skip: true } },
       });
-      const deps = reconcilerDepsFromConfig(config, { knex, store });
+      const deps = reconcilerDepsFromConfig(config, { store });
       pass = () => reconcileOnce(deps());
       for (const name of ['alpha', 'beta', 'gamma', 'delta', 'omega']) {
         const env = await l.provision(name);

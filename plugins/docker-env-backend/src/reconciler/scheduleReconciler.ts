@@ -5,17 +5,21 @@ import type {
 import { type Config, readDurationFromConfig } from '@backstage/config';
 import type { HumanDuration } from '@backstage/types';
 import {
-  listHoldings,
   NetBoxClient,
   PortainerClient,
   ProxmoxApiClient,
-  readLifecycleConfig,
   TraefikRoutes,
 } from '@docker-env/plugin-docker-env-node';
-import type { Knex } from 'knex';
+import {
+  listHoldings,
+  readLifecycleConfig,
+} from '@docker-env/plugin-docker-env-workflows-node';
 import type { AuditTrail } from '../audit';
-import type { DockerEnvStore } from '../store';
-import { reconcileOnce, type ReconcilerDeps } from './reconcilePass';
+import {
+  reconcileOnce,
+  type ReconcilerDeps,
+  type ReconcilerStore,
+} from './reconcilePass';
 
 /** The scheduler task id (global scope: one pass at a time across replicas). */
 export const RECONCILER_TASK_ID = 'docker-env-reconciler';
@@ -43,8 +47,7 @@ export function reconcilerScheduleFromConfig(config: Config): {
 export function reconcilerDepsFromConfig(
   config: Config,
   options: {
-    knex: Knex;
-    store: Pick<DockerEnvStore, 'appendAudit'>;
+    store: ReconcilerStore;
     audit?: Pick<AuditTrail, 'emit'>;
   },
 ): () => ReconcilerDeps {
@@ -74,8 +77,7 @@ export async function scheduleReconciler(options: {
   config: Config;
   scheduler: SchedulerService;
   logger: LoggerService;
-  knex: Knex;
-  store: Pick<DockerEnvStore, 'appendAudit'>;
+  store: ReconcilerStore;
   audit?: Pick<AuditTrail, 'emit'>;
 }): Promise<void> {
   const { enabled, frequency } = reconcilerScheduleFromConfig(options.config);

@@ -54,7 +54,7 @@ export const auditRoutes: RouteModule = (router, ctx) => {
         ? await ctx.store.getEnvironmentByName(name)
         : await readableEnvironment(ctx, caller, name);
       if (!environment) {
-        res.json({ items: [] } as any);
+        res.json({ items: [] });
         return;
       }
       await ctx.access.requireOn(
@@ -65,6 +65,6 @@ export const auditRoutes: RouteModule = (router, ctx) => {
       query.environmentId = environment.id;
       query.environmentName = environment.name;
     }
-    res.json({ items: await ctx.store.listAuditEvents(query) } as any);
+    res.json({ items: await ctx.store.listAuditEvents(query) });
   });
 };

@@ -21,7 +21,7 @@ export const backupRoutes: RouteModule = (router, ctx) => {
   router.get('/backups', async (req, res) => {
     const caller = await ctx.access.caller(req);
     await ctx.access.require(caller, dockerEnvAdminPermission);
-    res.json({ items: await ctx.finalBackups.list() } as any);
+    res.json({ items: await ctx.finalBackups.list() });
   });
 
   router.post('/backups/:id/restore', async (req, res) => {
@@ -88,7 +88,7 @@ export const backupRoutes: RouteModule = (router, ctx) => {
         req as Request,
       );
       await ctx.events.changed(answer.environment, 'status');
-      res.status(202).json(answer as any);
+      res.status(202).json(answer);
     } catch (error) {
       if (error instanceof NotAllowedError || error instanceof ConflictError)
         await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);

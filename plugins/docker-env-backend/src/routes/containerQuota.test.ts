@@ -1,8 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { startDockerEnvTestBackend } from '../testing/backend';
-import { createStoreTestDatabases } from '../testing/databases';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 
 jest.setTimeout(60_000);
 

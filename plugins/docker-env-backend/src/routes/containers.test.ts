@@ -2,7 +2,12 @@ import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { DockerClient } from '@docker-env/plugin-docker-env-node';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { API, as, LabBackend, startLabBackend } from '../testing/labBackend';
+import {
+  API,
+  as,
+  LabBackend,
+  startLabBackend,
+} from '@docker-env/lab-testing/backend/labBackend';
 
 jest.setTimeout(90_000);
 

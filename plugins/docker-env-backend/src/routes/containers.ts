@@ -1,10 +1,10 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import type { Environment } from '@docker-env/plugin-docker-env-common';
-import { LOG_TAIL } from '@docker-env/plugin-docker-env-node';
+import { LOG_TAIL } from '@docker-env/plugin-docker-env-workflows-node';
 import type { DockerLocation } from '../containers';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
-import { carriedFacts } from './lifecycle';
+import { carriedFacts } from '../operations/facts';
 
 /** Docker container names (and ids): a letter or digit, then letters, digits, `_`, `.` or `-`. */
 const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -46,7 +46,7 @@ export const containerRoutes: RouteModule = (router, ctx) => {
     const caller = await ctx.access.caller(req);
     const environment = await readableEnvironment(ctx, caller, req.params.name);
     const at = await dockerLocation(ctx, environment);
-    res.json({ items: await ctx.containers.list(at) } as any);
+    res.json({ items: await ctx.containers.list(at) });
   });
 
   router.get(
@@ -68,7 +68,7 @@ export const containerRoutes: RouteModule = (router, ctx) => {
       const read = await ctx.containers.logs(at, container, tail);
       // `logs` is what a reader shows: both streams, stderr last
       const logs = [read.stdout, read.stderr].filter(Boolean).join('');
-      res.json({ ...read, logs } as any);
+      res.json({ ...read, logs });
     },
   );
 };

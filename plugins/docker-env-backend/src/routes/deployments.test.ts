@@ -1,7 +1,7 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { startDockerEnvTestBackend } from '../testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 
 jest.setTimeout(60_000);
 
@@ -94,13 +94,15 @@ describe('deployment token and deployment routes', () => {
     const listed = await request(server)
       .get(`${API}/environments/${name}/tokens`)
       .set('Authorization', as('alice'));
-    expect(listed.body).toEqual([
-      expect.objectContaining({
-        id: created.id,
-        description: 'gitlab',
-        lastUsedAt: expect.any(String),
-      }),
-    ]);
+    expect(listed.body).toEqual({
+      items: [
+        expect.objectContaining({
+          id: created.id,
+          description: 'gitlab',
+          lastUsedAt: expect.any(String),
+        }),
+      ],
+    });
     expect(JSON.stringify(listed.body)).not.toContain(created.token);
     const revoked = await request(server)
       .delete(`${API}/environments/${name}/tokens/${created.id}`)
@@ -148,7 +150,7 @@ describe('deployment token and deployment routes', () => {
     const history = await request(server)
       .get(`${API}/environments/${name}/deployments`)
       .set('Authorization', as('alice'));
-    expect(history.body.map((d: { id: string }) => d.id)).toEqual([
+    expect(history.body.items.map((d: { id: string }) => d.id)).toEqual([
       res.body.id,
     ]);
     expect(res.body.input.credentialsRef).toEqual(expect.any(String));

@@ -1,13 +1,14 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
-import { assertRolloutSpec } from '@docker-env/plugin-docker-env-node';
-import type { Environment } from '@docker-env/plugin-docker-env-common';
+import { assertRolloutSpec } from '@docker-env/plugin-docker-env-workflows-node';
+import {
+  isActiveOperationStatus,
+  type Environment,
+} from '@docker-env/plugin-docker-env-common';
 import { Request } from 'express';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
-import { carriedFacts } from './lifecycle';
-
-const ACTIVE = ['queued', 'running'];
+import { carriedFacts } from '../operations/facts';
 
 /** The deployment `id` of the environment, or 404. */
 async function deploymentOf(
@@ -37,7 +38,7 @@ async function refuseBusy(ctx: RouteContext, environment: Environment) {
       `status: deployments need the environment ready; it is ${environment.status}`,
     );
   const lifecycle = (await ctx.store.listOperations(environment.id)).find(
-    o => o.kind !== 'deploy' && ACTIVE.includes(o.status),
+    o => o.kind !== 'deploy' && isActiveOperationStatus(o.status),
   );
   if (lifecycle)
     throw new ConflictError(
@@ -120,7 +121,7 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
         { ...auditEntry, result: 'succeeded' },
         req as Request,
       );
-      res.status(202).json(operation as any);
+      res.status(202).json(operation);
     } catch (error) {
       if (error instanceof ConflictError)
         await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);
@@ -139,13 +140,13 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
       const caller = await ctx.access.caller(req, { allowService: true });
       environment = await readableEnvironment(ctx, caller, req.params.name);
     }
-    res.json((await deploymentOf(ctx, environment, req.params.id)) as any);
+    res.json(await deploymentOf(ctx, environment, req.params.id));
   });
 
   router.get('/environments/:name/deployments', async (req, res) => {
     const caller = await ctx.access.caller(req, { allowService: true });
     const environment = await readableEnvironment(ctx, caller, req.params.name);
     const operations = await ctx.store.listOperations(environment.id);
-    res.json(operations.filter(o => o.kind === 'deploy') as any);
+    res.json({ items: operations.filter(o => o.kind === 'deploy') });
   });
 };

@@ -28,7 +28,7 @@ export const driftRoutes: RouteModule = (router, ctx) => {
       state: params.state,
       limit: params.limit,
     });
-    res.json({ items } as any);
+    res.json({ items });
   });
 
   router.get('/environments/:name/drift', async (req, res) => {
@@ -39,6 +39,6 @@ export const driftRoutes: RouteModule = (router, ctx) => {
       environmentId: environment.id,
       state,
     });
-    res.json({ items } as any);
+    res.json({ items });
   });
 };

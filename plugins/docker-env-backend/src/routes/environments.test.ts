@@ -2,7 +2,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { startDockerEnvTestBackend } from '../testing/backend';
+import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 
 jest.setTimeout(60_000);
 

@@ -174,7 +174,7 @@ export const environmentRoutes: RouteModule = (router, ctx) => {
           );
         }
       }
-      res.status(answer.statusCode).json(answer.body as any);
+      res.status(answer.statusCode).json(answer.body);
     } catch (error) {
       if (error instanceof NotAllowedError || error instanceof ConflictError) {
         await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);
@@ -204,19 +204,19 @@ export const environmentRoutes: RouteModule = (router, ctx) => {
       limit,
       filter: filter.kind === 'some' ? filter.criteria : undefined,
     });
-    res.json(page as any);
+    res.json(page);
   });
 
   router.get('/environments/:name', async (req, res) => {
     const caller = await ctx.access.caller(req, { allowService: true });
-    res.json((await readableEnvironment(ctx, caller, req.params.name)) as any);
+    res.json(await readableEnvironment(ctx, caller, req.params.name));
   });
 
   router.get('/environments/:name/operations', async (req, res) => {
     const caller = await ctx.access.caller(req, { allowService: true });
     const environment = await readableEnvironment(ctx, caller, req.params.name);
     res.json({
-      items: (await ctx.store.listOperations(environment.id)) as any,
+      items: await ctx.store.listOperations(environment.id),
     });
   });
 

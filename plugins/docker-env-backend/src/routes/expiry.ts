@@ -93,7 +93,7 @@ export const expiryRoutes: RouteModule = (router, ctx) => {
       });
       await ctx.audit.emit({ ...entry, result: 'succeeded' }, req as Request);
       await ctx.events.changed(updated, 'expiresOn');
-      res.json(updated as any);
+      res.json(updated);
     } catch (error) {
       if (error instanceof NotAllowedError || error instanceof ConflictError)
         await ctx.audit.refuse(ctx.store, entry, error, req as Request);

@@ -14,7 +14,7 @@ import { driftRoutes } from './drift';
 
 /**
  * Every concern's routes, in one list: a new concern (quotas, requests, audit, lifecycle, deployments) adds its file
- * under `src/routes/`, its paths under `src/schema/`, and one line here.
+ * under `src/routes/`, its paths under the common library's `src/api/spec/`, and one line here.
  */
 export const routeModules: RouteModule[] = [
   environmentRoutes,

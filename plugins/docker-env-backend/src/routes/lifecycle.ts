@@ -11,6 +11,7 @@ import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { Request } from 'express';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { refuseWhileDeploying } from '../deployments/refuseWhileDeploying';
+import { carriedFacts } from '../operations/facts';
 import { readableEnvironment } from './environments';
 
 /** Proxmox snapshot names: a letter, then letters, digits, `_` or `-`, at most 40. */
@@ -38,23 +39,6 @@ export function validSnapshotName(name: string): string {
 /** A generated snapshot name: `s` and the UTC time to the second. */
 export function generatedSnapshotName(now = new Date()): string {
   return `s${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
-}
-
-/**
- * What earlier operations learnt (vmid, node, ip, endpointId, the `runningContainers` of the last pause), merged
- * oldest first: the runner starts each operation with no facts, so the route hands them over as input.
- */
-export async function carriedFacts(
-  ctx: Pick<RouteContext, 'store'>,
-  environment: Environment,
-): Promise<Record<string, unknown>> {
-  const operations = await ctx.store.listOperations(environment.id);
-  const facts: Record<string, unknown> = {};
-  for (const operation of [...operations].reverse()) {
-    if (operation.status === 'succeeded')
-      Object.assign(facts, operation.result ?? {});
-  }
-  return facts;
 }
 
 function refuseState(environment: Environment, request: LifecycleRequest) {
@@ -148,7 +132,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       from: ['ready'],
       moveTo: 'pausing',
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.post('/environments/:name/resume', async (req, res) => {
@@ -159,7 +143,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       from: ['paused'],
       moveTo: 'resuming',
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.get('/environments/:name/snapshots', async (req, res) => {
@@ -173,7 +157,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
     const vmid = environment.vmid;
     res.json({
       items: await ctx.snapshots.list({ ...environment, vmid }),
-    } as any);
+    });
   });
 
   router.post('/environments/:name/snapshots', async (req, res) => {
@@ -189,7 +173,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         snapshotDescription: description,
       },
     });
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.post(
@@ -208,7 +192,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         },
         () => validSnapshotName(req.params.snapshot),
       );
-      res.status(202).json(answer as any);
+      res.status(202).json(answer);
     },
   );
 
@@ -226,7 +210,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
       },
       () => validSnapshotName(req.params.snapshot),
     );
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 
   router.delete('/environments/:name', async (req, res) => {
@@ -251,6 +235,6 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
           );
       },
     );
-    res.status(202).json(answer as any);
+    res.status(202).json(answer);
   });
 };

@@ -10,7 +10,12 @@ import type { Config } from '@backstage/config';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { PAUSED_HEADER } from '../paused';
-import { API, as, LabBackend, startLabBackend } from '../testing/labBackend';
+import {
+  API,
+  as,
+  LabBackend,
+  startLabBackend,
+} from '@docker-env/lab-testing/backend/labBackend';
 
 jest.setTimeout(120_000);
 

@@ -128,7 +128,7 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
         `owner: you may read the quota of yourself or your groups only, not ${owner}`,
       );
     }
-    res.json((await ctx.quotas.effective(ctx.store, owner)) as any);
+    res.json(await ctx.quotas.effective(ctx.store, owner));
   });
 
   // Any signed-in user may read the defaults: they are what an owner without an override gets.
@@ -138,7 +138,7 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
       owner: DEFAULT_QUOTA_KEY,
       usage: null,
       ...(await ctx.quotas.defaultQuota(ctx.store)),
-    } as any);
+    });
   });
 
   router.put('/quotas/:entityRef', async (req, res) => {
@@ -183,14 +183,14 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
             : ctx.quotas.effective(tx, key);
         }),
     );
-    res.json(answer as any);
+    res.json(answer);
   });
 
   router.get('/requests', async (req, res) => {
     const caller = await ctx.access.caller(req);
     await ctx.access.require(caller, dockerEnvAdminPermission);
     const items = await ctx.store.quotas().listRequests(req.query.status);
-    res.json({ items } as any);
+    res.json({ items });
   });
 
   /** Approve or reject, then tell the environment's watchers and the requester. */
@@ -218,7 +218,7 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
       status: 'approved',
       reason: null,
     });
-    res.json(answer as any);
+    res.json(answer);
   });
 
   router.post('/requests/:id/reject', async (req, res) => {
@@ -231,6 +231,6 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
       status: 'rejected',
       reason,
     });
-    res.json(answer as any);
+    res.json(answer);
   });
 };

@@ -20,7 +20,7 @@ async function manageable(
 export const tokenRoutes: RouteModule = (router, ctx) => {
   router.get('/environments/:name/tokens', async (req, res) => {
     const { environment } = await manageable(ctx, req, req.params.name);
-    res.json((await ctx.deployTokens.list(environment.id)) as any);
+    res.json({ items: await ctx.deployTokens.list(environment.id) });
   });
 
   router.post('/environments/:name/tokens', async (req, res) => {
@@ -41,7 +41,7 @@ export const tokenRoutes: RouteModule = (router, ctx) => {
     };
     await ctx.store.appendAudit(entry);
     await ctx.audit.emit(entry, req as Request);
-    res.status(201).json(created as any);
+    res.status(201).json(created);
   });
 
   router.delete('/environments/:name/tokens/:id', async (req, res) => {

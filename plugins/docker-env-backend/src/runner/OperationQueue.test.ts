@@ -1,4 +1,5 @@
-import { createStoreTestDatabases } from '../testing/databases';
+import { DatabaseDockerEnvStore } from '../store';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import type { Knex } from 'knex';
 import { LostClaimError, OperationQueue } from './OperationQueue';
 import {
@@ -15,7 +16,10 @@ const databases = createStoreTestDatabases();
 describe.each(databases.eachSupportedId())('OperationQueue on %s', id => {
   let db: Knex;
   const queue = (ownerId: string, leaseMs = 60_000) =>
-    new OperationQueue(db, { ownerId, leaseMs });
+    new OperationQueue(DatabaseDockerEnvStore.fromKnex(db), {
+      ownerId,
+      leaseMs,
+    });
 
   beforeAll(async () => {
     db = await databases.init(id);
@@ -121,9 +125,9 @@ describe.each(databases.eachSupportedId())('OperationQueue on %s', id => {
       { status: 'succeeded', result: { vmid: 1 } },
       async (operation, tx) => {
         expect(operation.status).toBe('succeeded');
-        await tx('environments')
-          .where({ id: operation.environmentId })
-          .update({ status: 'ready' });
+        await tx.updateEnvironment(operation.environmentId, {
+          status: 'ready',
+        });
       },
     );
     expect(ended).toMatchObject({ status: 'succeeded', result: { vmid: 1 } });

@@ -1,5 +1,6 @@
-import { createStoreTestDatabases } from '../testing/databases';
-import type { OperationStep } from '@docker-env/plugin-docker-env-node';
+import { DatabaseDockerEnvStore } from '../store';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
+import type { OperationStep } from '@docker-env/plugin-docker-env-workflows-node';
 import type { Knex } from 'knex';
 import { OperationQueue } from './OperationQueue';
 import {
@@ -26,7 +27,10 @@ describe.each(databases.eachSupportedId())(
 
     /** A runner that claimed the operation, finished `lxc` and died while `start` was running. */
     async function abandonMidStep(opId: string) {
-      const dead = new OperationQueue(db, { ownerId: 'dead', leaseMs: 60_000 });
+      const dead = new OperationQueue(DatabaseDockerEnvStore.fromKnex(db), {
+        ownerId: 'dead',
+        leaseMs: 60_000,
+      });
       const claim = (await dead.tryClaim(opId))!;
       await dead.plan(claim, ['lxc', 'start', 'route']);
       await dead.updateStep(claim, 0, { status: 'running', started: true });
@@ -107,7 +111,10 @@ describe.each(databases.eachSupportedId())(
     it('continues an interrupted rollback where it stopped', async () => {
       const log: string[] = [];
       const opId = await queueOperation(db);
-      const dead = new OperationQueue(db, { ownerId: 'dead', leaseMs: 60_000 });
+      const dead = new OperationQueue(DatabaseDockerEnvStore.fromKnex(db), {
+        ownerId: 'dead',
+        leaseMs: 60_000,
+      });
       const claim = (await dead.tryClaim(opId))!;
       await dead.plan(claim, ['lxc', 'start', 'route']);
       await dead.updateStep(claim, 0, { status: 'succeeded', ended: true });
@@ -156,10 +163,13 @@ describe.each(databases.eachSupportedId())(
         },
       });
       // A replica that stops heartbeating (frozen or killed) while its step runs.
-      const frozenQueue = new OperationQueue(db, {
-        ownerId: 'frozen',
-        leaseMs: 300,
-      });
+      const frozenQueue = new OperationQueue(
+        DatabaseDockerEnvStore.fromKnex(db),
+        {
+          ownerId: 'frozen',
+          leaseMs: 300,
+        },
+      );
       frozenQueue.heartbeat = () => new Promise(() => {});
       const frozen = testRunner(db, 'frozen', {
         queue: frozenQueue,

@@ -1,4 +1,4 @@
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import type { Knex } from 'knex';
 import {
   migrate,
@@ -43,9 +43,9 @@ describe.each(databases.eachSupportedId())('OperationRunner on %s', id => {
       },
       onOperationEnded: async (operation, tx) => {
         ended.push(`${operation.id} ${operation.status}`);
-        await tx('environments')
-          .where({ id: operation.environmentId })
-          .update({ status: 'ready' });
+        await tx.updateEnvironment(operation.environmentId, {
+          status: 'ready',
+        });
       },
     });
     await runner.whenIdle();

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { OperationTarget } from '@docker-env/plugin-docker-env-node';
+import type { OperationTarget } from '@docker-env/plugin-docker-env-workflows-node';
 import { executeOperation } from './executeOperation';
 import { LostClaimError, OperationQueue } from './OperationQueue';
 import {

@@ -6,8 +6,9 @@ import {
 import {
   DELETE_KEEPING_STEPS,
   type OperationTarget,
-} from '@docker-env/plugin-docker-env-node';
-import type { EnvironmentPatch } from '../store';
+} from '@docker-env/plugin-docker-env-workflows-node';
+import { NotFoundError } from '@backstage/errors';
+import type { DockerEnvStore, EnvironmentPatch } from '../store/types';
 import { OperationKind, OperationRecord } from './types';
 
 /**
@@ -86,5 +87,19 @@ export function targetOf(environment: Environment): OperationTarget {
     diskGb: environment.diskGb,
     purpose: environment.purpose,
     management: 'managed',
+  };
+}
+
+/** The runner's `loadTarget`: the steps' view of the operation's environment, read from the store. */
+export function loadTargetFrom(
+  store: Pick<DockerEnvStore, 'getEnvironmentById'>,
+): (operation: OperationRecord) => Promise<OperationTarget> {
+  return async operation => {
+    const environment = await store.getEnvironmentById(operation.environmentId);
+    if (!environment)
+      throw new NotFoundError(
+        `environment ${operation.environmentId} of operation ${operation.id}`,
+      );
+    return targetOf(environment);
   };
 }

@@ -3,7 +3,7 @@ import type {
   OperationStep,
   OperationTarget,
   StepContext,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import { LostClaimError, OperationQueue } from './OperationQueue';
 import {
   OperationClaim,

@@ -12,5 +12,6 @@ export type * from './types';
 export {
   ENVIRONMENT_OUTCOMES,
   environmentPatchFor,
+  loadTargetFrom,
   targetOf,
 } from './environmentRecord';

@@ -1,17 +1,20 @@
-import { labDockerEnvConfig } from '../testing/provisioningLab';
+import { labDockerEnvConfig } from '@docker-env/lab-testing/backend/provisioningLab';
 import {
   queueProvisioning,
   sharedDatabase,
   sharedDatabaseKinds,
   type SharedDatabase,
-} from '../testing/processes/databaseFixture';
+} from '@docker-env/lab-testing/backend/processes/databaseFixture';
 import {
   startLabProcess,
   startRecoveringBackend,
   type BackendProcess,
   type LabProcess,
-} from '../testing/processes/spawn';
-import { stepStatus, until } from '../testing/processes/waits';
+} from '@docker-env/lab-testing/backend/processes/spawn';
+import {
+  stepStatus,
+  until,
+} from '@docker-env/lab-testing/backend/processes/waits';
 
 jest.setTimeout(300_000);
 

@@ -1,5 +1,5 @@
-import { sharedDatabaseKinds } from '../testing/processes/databaseFixture';
-import { describeKilledLifecycle } from '../testing/processes/killedLifecycle';
+import { sharedDatabaseKinds } from '@docker-env/lab-testing/backend/processes/databaseFixture';
+import { describeKilledLifecycle } from '@docker-env/lab-testing/backend/processes/killedLifecycle';
 
 jest.setTimeout(300_000);
 

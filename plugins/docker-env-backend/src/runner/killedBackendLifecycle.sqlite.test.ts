@@ -1,4 +1,4 @@
-import { describeKilledLifecycle } from '../testing/processes/killedLifecycle';
+import { describeKilledLifecycle } from '@docker-env/lab-testing/backend/processes/killedLifecycle';
 
 jest.setTimeout(300_000);
 

@@ -1,3 +1,4 @@
+import { DatabaseDockerEnvStore } from '../store';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { readRunnerConfig, startOperationRunner } from './startOperationRunner';
 import {
@@ -20,7 +21,7 @@ describe('startOperationRunner', () => {
     const lifecycle = mockServices.lifecycle.mock();
     const log: string[] = [];
     const runner = (await startOperationRunner({
-      db,
+      store: DatabaseDockerEnvStore.fromKnex(db),
       config: mockServices.rootConfig({
         data: { dockerEnv: { runner: { pollIntervalMs: 20 } } },
       }),
@@ -71,7 +72,7 @@ describe('startOperationRunner', () => {
     const scheduler = mockServices.scheduler.mock();
     const lifecycle = mockServices.lifecycle.mock();
     const runner = await startOperationRunner({
-      db: await databases.init('SQLITE_3'),
+      store: DatabaseDockerEnvStore.fromKnex(await databases.init('SQLITE_3')),
       config: mockServices.rootConfig({
         data: { dockerEnv: { runner: { enabled: false } } },
       }),

@@ -4,10 +4,10 @@ import type {
   RootConfigService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import type { OperationTarget } from '@docker-env/plugin-docker-env-node';
+import type { OperationTarget } from '@docker-env/plugin-docker-env-workflows-node';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Knex } from 'knex';
+import type { DockerEnvStore } from '../store/types';
 import { OperationQueue } from './OperationQueue';
 import { OperationRunner } from './OperationRunner';
 import {
@@ -51,8 +51,8 @@ export function readRunnerConfig(config: RootConfigService): RunnerConfig {
 
 /** What the plugin gives {@link startOperationRunner}. */
 export interface StartOperationRunnerOptions {
-  /** The plugin's database, migrated (the `operations` and `operation_steps` tables). */
-  db: Knex;
+  /** The plugin's records (the runner claims and records operations through {@link DockerEnvStore.operations}). */
+  store: DockerEnvStore;
   config: RootConfigService;
   logger: LoggerService;
   scheduler: SchedulerService;
@@ -83,7 +83,7 @@ export async function startOperationRunner(
   const ownerId = `${hostname()}:${process.pid}:${randomUUID()}`;
   const logger = options.logger.child({ component: 'operation-runner' });
   const runner = new OperationRunner({
-    queue: new OperationQueue(options.db, {
+    queue: new OperationQueue(options.store, {
       ownerId,
       leaseMs: settings.leaseMs,
     }),

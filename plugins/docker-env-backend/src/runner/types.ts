@@ -1,46 +1,25 @@
 import type {
   OperationStep,
   OperationTarget,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import type {
   OperationKind,
   OperationStatus,
   OperationStepStatus,
 } from '@docker-env/plugin-docker-env-common';
-import type { Knex } from 'knex';
+import type { DockerEnvStore } from '../store/types';
+import type {
+  OperationRecord,
+  OperationStepRecord,
+} from '../operations/OperationStore';
 
-export type { OperationKind, OperationStatus, OperationStepStatus };
-
-/** An operation row as the runner reads it (JSON parsed, timestamps as `Date`). */
-export interface OperationRecord {
-  id: string;
-  environmentId: string;
-  kind: OperationKind;
-  status: OperationStatus;
-  input: Record<string, unknown>;
-  result: Record<string, unknown> | null;
-  /** `step <name>: <reason>` (and the undo's reason when an undo failed as well). */
-  error: string | null;
-  failedStep: string | null;
-  requestedBy: string;
-  createdAt: Date;
-  startedAt: Date | null;
-  endedAt: Date | null;
-  claimedBy: string | null;
-  claimExpiresAt: Date | null;
-  attempts: number;
-}
-
-/** One recorded step of an operation. */
-export interface OperationStepRecord {
-  position: number;
-  name: string;
-  status: OperationStepStatus;
-  startedAt: Date | null;
-  endedAt: Date | null;
-  facts: Record<string, unknown>;
-  error: string | null;
-}
+export type {
+  OperationKind,
+  OperationStatus,
+  OperationStepStatus,
+  OperationRecord,
+  OperationStepRecord,
+};
 
 /**
  * An operation this runner holds the claim of. `attempts` is the fencing token: every write checks that the row is
@@ -72,12 +51,12 @@ export type OperationRegistry = Partial<
 >;
 
 /**
- * Called inside the transaction that ends the operation, so the environment record moves on (ready, failed, paused,
+ * Called inside the transaction that ends the operation (`tx`: the stores on it), so the environment record moves on (ready, failed, paused,
  * ...) atomically with it. If it throws, nothing is committed and the operation is finished again after its lease.
  */
 export type OperationEndedHook = (
   operation: OperationRecord,
-  tx: Knex.Transaction,
+  tx: DockerEnvStore,
 ) => Promise<void>;
 
 /** Called after the transaction that ended the operation committed (events, notifications); a failure is only logged. */

@@ -1,6 +1,11 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { API, as, LabBackend, startLabBackend } from '../testing/labBackend';
+import {
+  API,
+  as,
+  LabBackend,
+  startLabBackend,
+} from '@docker-env/lab-testing/backend/labBackend';
 
 jest.setTimeout(60_000);
 

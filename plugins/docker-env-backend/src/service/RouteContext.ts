@@ -6,7 +6,7 @@ import type { ContainerReads } from '../containers';
 import { EnvironmentEvents } from '../events';
 import { Notifier } from '../notifications';
 import { QuotaService } from '../quotas';
-import { DockerEnvApiSpec } from '../schema/openapi';
+import type { DockerEnvApiSpec } from '@docker-env/plugin-docker-env-common';
 import type { SnapshotList } from '../snapshots';
 import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';
@@ -14,7 +14,7 @@ import { Access } from './access';
 import type { DeploymentRateLimit } from '../deployments/DeploymentRateLimit';
 import type { RegistryCredentials } from '../deployments/RegistryCredentials';
 import type { DeployTokens } from '../tokens';
-import type { DriftFlags } from '../reconciler';
+import type { DriftFlagStore } from '../reconciler';
 
 /** Everything a route module needs; built once by the plugin. */
 export interface RouteContext {
@@ -42,7 +42,7 @@ export interface RouteContext {
   /** How many days from today an extension of `expiresOn` may reach (`dockerEnv.lifecycle.expiry`). */
   maxExtensionDays: number;
   /** The reconciler's drift flags. */
-  driftFlags: Pick<DriftFlags, 'list'>;
+  driftFlags: Pick<DriftFlagStore, 'list'>;
 }
 
 /** The typed router every route module adds its routes to. */

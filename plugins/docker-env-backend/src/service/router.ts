@@ -1,7 +1,7 @@
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import express from 'express';
 import { routeModules } from '../routes';
-import { spec } from '../schema/openapi';
+import { dockerEnvApiSpec as spec } from '@docker-env/plugin-docker-env-common';
 import { RouteContext } from './RouteContext';
 
 /** Builds the plugin's HTTP API from the spec: validated input, then each concern's routes. */

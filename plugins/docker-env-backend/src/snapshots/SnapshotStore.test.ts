@@ -1,10 +1,10 @@
 import { Knex } from 'knex';
 import type { OperationRecord } from '../runner';
 import { DatabaseDockerEnvStore } from '../store';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { recordSnapshotOutcome } from './snapshotRecords';
 import { mergeSnapshots } from './snapshotList';
-import { SnapshotStore } from './SnapshotStore';
+import { DatabaseSnapshotStore, type SnapshotStore } from './SnapshotStore';
 
 jest.setTimeout(60_000);
 
@@ -61,7 +61,7 @@ describe.each(databases.eachSupportedId())(
         createdBy: 'user:default/alice',
       });
       envId = env.id;
-      snapshots = new SnapshotStore(knex);
+      snapshots = new DatabaseSnapshotStore(knex);
     });
 
     beforeEach(async () => {
@@ -75,7 +75,7 @@ describe.each(databases.eachSupportedId())(
             snapshotName: 'before',
             snapshotDescription: 'before the upgrade',
           }),
-          tx,
+          new DatabaseSnapshotStore(tx),
         ),
       );
       expect(await snapshots.listLive(envId)).toEqual([
@@ -96,7 +96,7 @@ describe.each(databases.eachSupportedId())(
           { snapshotName: 'before' },
           { requestedBy: 'user:default/carol' },
         ),
-        knex,
+        snapshots,
       );
       expect((await snapshots.listLive(envId))[0]).toMatchObject({
         rolledBackBy: 'user:default/carol',
@@ -116,7 +116,7 @@ describe.each(databases.eachSupportedId())(
             endedAt: new Date('2026-12-02T00:00:00Z'),
           },
         ),
-        knex,
+        snapshots,
       );
       expect(await snapshots.listLive(envId)).toEqual([]);
       expect(await snapshots.listAll(envId)).toEqual([
@@ -137,24 +137,24 @@ describe.each(databases.eachSupportedId())(
           { snapshotName: 'again' },
           { status: 'rolled_back' },
         ),
-        knex,
+        snapshots,
       );
       expect(await snapshots.listAll(envId)).toEqual([]);
 
       const create = operation(envId, 'snapshot_create', {
         snapshotName: 'again',
       });
-      await recordSnapshotOutcome(create, knex);
+      await recordSnapshotOutcome(create, snapshots);
       await recordSnapshotOutcome(
         operation(envId, 'snapshot_delete', { snapshotName: 'again' }),
-        knex,
+        snapshots,
       );
       expect((await snapshots.listAll(envId))[0].deletedReason).toBe(
         'deleted on request',
       );
       await recordSnapshotOutcome(
         { ...create, id: 'op-second', requestedBy: 'user:default/carol' },
-        knex,
+        snapshots,
       );
       expect(await snapshots.listAll(envId)).toEqual([
         expect.objectContaining({
@@ -171,9 +171,9 @@ describe.each(databases.eachSupportedId())(
       for (const name of ['one', 'two'])
         await recordSnapshotOutcome(
           operation(envId, 'snapshot_create', { snapshotName: name }),
-          knex,
+          snapshots,
         );
-      await recordSnapshotOutcome(operation(envId, 'delete', {}), knex);
+      await recordSnapshotOutcome(operation(envId, 'delete', {}), snapshots);
       const all = await snapshots.listAll(envId);
       expect(all.map(s => [s.name, s.deletedReason])).toEqual([
         ['one', 'environment deleted'],

@@ -26,7 +26,22 @@ export interface SnapshotRemoval {
   reason: string;
 }
 
-function toRecord(row: any): SnapshotRecord {
+interface SnapshotRow {
+  id: string;
+  environment_id: string;
+  name: string;
+  description: string | null;
+  created_by: string;
+  created_at: unknown;
+  operation_id: string | null;
+  rolled_back_at: unknown;
+  rolled_back_by: string | null;
+  deleted_at: unknown;
+  deleted_by: string | null;
+  deleted_reason: string | null;
+}
+
+function toRecord(row: SnapshotRow): SnapshotRecord {
   return {
     id: row.id,
     environmentId: row.environment_id,
@@ -43,8 +58,38 @@ function toRecord(row: any): SnapshotRecord {
   };
 }
 
-/** The snapshot metadata on one connection or transaction. */
-export class SnapshotStore {
+/** The `snapshots` table: the metadata of the snapshots made through the portal. */
+export interface SnapshotStore {
+  /** Records a snapshot the portal made; a name made again (after a delete) starts a fresh record. */
+  recordCreated(snapshot: {
+    environmentId: string;
+    name: string;
+    description: string;
+    createdBy: string;
+    createdAt: Date;
+    operationId: string | null;
+  }): Promise<void>;
+  /** Marks the live record of a snapshot rolled back to. */
+  recordRolledBack(
+    environmentId: string,
+    name: string,
+    at: Date,
+    by: string,
+  ): Promise<void>;
+  /** Marks a snapshot's live record deleted (all of the environment's when `name` is undefined). */
+  recordDeleted(
+    environmentId: string,
+    name: string | undefined,
+    removal: SnapshotRemoval,
+  ): Promise<void>;
+  /** The environment's live (not deleted) records, oldest first. */
+  listLive(environmentId: string): Promise<SnapshotRecord[]>;
+  /** Every record of the environment, deleted ones included, oldest first. */
+  listAll(environmentId: string): Promise<SnapshotRecord[]>;
+}
+
+/** The knex implementation of {@link SnapshotStore}, on one connection or transaction. */
+export class DatabaseSnapshotStore implements SnapshotStore {
   constructor(private readonly db: Knex) {}
 
   /** Records a snapshot the portal made; a name made again (after a delete) starts a fresh record. */

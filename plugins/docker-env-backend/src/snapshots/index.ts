@@ -1,5 +1,9 @@
-export { SnapshotStore } from './SnapshotStore';
-export type { SnapshotRecord, SnapshotRemoval } from './SnapshotStore';
+export { DatabaseSnapshotStore } from './SnapshotStore';
+export type {
+  SnapshotRecord,
+  SnapshotRemoval,
+  SnapshotStore,
+} from './SnapshotStore';
 export {
   recordSnapshotOutcome,
   ENVIRONMENT_DELETED_REASON,

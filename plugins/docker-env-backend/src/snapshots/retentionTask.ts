@@ -1,13 +1,14 @@
 import { ConflictError } from '@backstage/errors';
-import type { Environment } from '@docker-env/plugin-docker-env-common';
+import {
+  SETTLED_ENVIRONMENT_STATUSES,
+  type Environment,
+} from '@docker-env/plugin-docker-env-common';
 import type {
   LxcSnapshot,
   ProxmoxClient,
 } from '@docker-env/plugin-docker-env-node';
-import type { Knex } from 'knex';
-import { carriedFacts } from '../routes/lifecycle';
+import { carriedFacts } from '../operations/facts';
 import type { DockerEnvStore } from '../store';
-import { SnapshotStore } from './SnapshotStore';
 
 /** The actor the retention task writes in the audit log and the operations it queues. */
 export const RETENTION_ACTOR = 'system:retention';
@@ -16,7 +17,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What the retention task needs; `now` is the clock (tests fix it). */
 export interface RetentionTaskDeps {
-  knex: Knex;
   store: DockerEnvStore;
   /** Proxmox's snapshot list (built on first use by the scheduler, so a backend without Proxmox config starts). */
   proxmox: () => Pick<ProxmoxClient, 'listSnapshots'>;
@@ -42,16 +42,17 @@ export async function runSnapshotRetention(
   const now = (deps.now ?? (() => new Date()))();
   const cutoff = now.getTime() - deps.retentionDays * DAY_MS;
   const report: RetentionRunReport = { queued: [] };
-  const rows: { id: string }[] = await deps
-    .knex('environments')
-    .whereIn('status', ['ready', 'paused'])
-    .whereNotNull('vmid')
-    .select('id');
-  for (const { id } of rows) {
-    const environment = await deps.store.getEnvironmentById(id);
-    if (!environment?.vmid) continue;
+  const withCt = await deps.store.findEnvironments({
+    statuses: SETTLED_ENVIRONMENT_STATUSES,
+    withVmid: true,
+  });
+  for (const environment of withCt) {
+    if (!environment.vmid) continue;
     const records = new Map(
-      (await new SnapshotStore(deps.knex).listLive(id)).map(r => [r.name, r]),
+      (await deps.store.snapshots().listLive(environment.id)).map(r => [
+        r.name,
+        r,
+      ]),
     );
     const takenAt = (s: LxcSnapshot) =>
       s.snaptime !== undefined

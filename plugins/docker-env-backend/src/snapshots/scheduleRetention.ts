@@ -6,7 +6,6 @@ import {
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { ProxmoxApiClient } from '@docker-env/plugin-docker-env-node';
-import type { Knex } from 'knex';
 import { pruneFinalBackups } from '../backups';
 import type { DockerEnvStore } from '../store';
 import { RETENTION_ACTOR, runSnapshotRetention } from './retentionTask';
@@ -38,7 +37,6 @@ export async function scheduleSnapshotRetention(options: {
   config: Config;
   scheduler: SchedulerService;
   logger: LoggerService;
-  knex: Knex;
   store: DockerEnvStore;
 }): Promise<void> {
   const { retentionDays, frequency } = retentionConfig(options.config);

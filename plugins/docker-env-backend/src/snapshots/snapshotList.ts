@@ -1,12 +1,12 @@
 import type { Config } from '@backstage/config';
 import type { Environment } from '@docker-env/plugin-docker-env-common';
 import {
-  listEnvironmentSnapshots,
   ProxmoxApiClient,
   type LxcSnapshot,
 } from '@docker-env/plugin-docker-env-node';
-import type { Knex } from 'knex';
-import { SnapshotRecord, SnapshotStore } from './SnapshotStore';
+import { listEnvironmentSnapshots } from '@docker-env/plugin-docker-env-workflows-node';
+import type { DockerEnvStore } from '../store/types';
+import type { SnapshotRecord } from './SnapshotStore';
 
 /** One snapshot of the list the API answers with: what Proxmox holds, merged with the portal's record. */
 export interface SnapshotListItem {
@@ -73,14 +73,17 @@ export interface SnapshotList {
  * use, like the runner's registry, so a backend with incomplete infrastructure config still starts), merged with
  * the records in `snapshots`.
  */
-export function snapshotListFromConfig(config: Config, db: Knex): SnapshotList {
+export function snapshotListFromConfig(
+  config: Config,
+  store: Pick<DockerEnvStore, 'snapshots'>,
+): SnapshotList {
   let proxmox: ProxmoxApiClient | undefined;
   return {
     async list(environment) {
       proxmox ??= ProxmoxApiClient.fromConfig(config);
       const [held, records] = await Promise.all([
         listEnvironmentSnapshots(proxmox, environment.vmid),
-        new SnapshotStore(db).listLive(environment.id),
+        store.snapshots().listLive(environment.id),
       ]);
       return mergeSnapshots(held, records);
     },

@@ -1,7 +1,6 @@
-import { snapshotNamesToDelete } from '@docker-env/plugin-docker-env-node';
-import type { Knex } from 'knex';
-import type { OperationRecord } from '../runner';
-import { SnapshotStore } from './SnapshotStore';
+import { snapshotNamesToDelete } from '@docker-env/plugin-docker-env-workflows-node';
+import type { OperationRecord } from '../operations/OperationStore';
+import type { SnapshotStore } from './SnapshotStore';
 
 /** Why a snapshot was deleted when the operation's input does not say (`snapshotDeleteReason`). */
 export const REQUESTED_DELETE_REASON = 'deleted on request';
@@ -14,16 +13,15 @@ const text = (value: unknown): string | undefined =>
 
 /**
  * Keeps `snapshots` in step with the operations that change them, in the transaction that ends the operation (so
- * the record and the operation's outcome commit together): a succeeded create records the snapshot, a rollback
+ * the record and the operation's outcome commit together: `store` is on that transaction): a succeeded create records the snapshot, a rollback
  * marks it, a delete marks it deleted (with `snapshotDeleteReason` from the input), and an environment's delete marks
  * all its snapshots deleted. Failed operations change nothing.
  */
 export async function recordSnapshotOutcome(
   operation: OperationRecord,
-  tx: Knex,
+  store: SnapshotStore,
 ): Promise<void> {
   if (operation.status !== 'succeeded') return;
-  const store = new SnapshotStore(tx);
   const at = operation.endedAt ?? new Date();
   const by = operation.requestedBy;
   const name = text(operation.input.snapshotName);

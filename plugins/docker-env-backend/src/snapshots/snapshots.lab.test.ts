@@ -2,11 +2,15 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { ProxmoxApiClient } from '@docker-env/plugin-docker-env-node';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { API, as, LabBackend, startLabBackend } from '../testing/labBackend';
+import {
+  API,
+  as,
+  LabBackend,
+  startLabBackend,
+} from '@docker-env/lab-testing/backend/labBackend';
 import { DatabaseDockerEnvStore } from '../store';
-import { waitForOperation } from '../testing/operations';
+import { waitForOperation } from '@docker-env/lab-testing/backend/operations';
 import { RETENTION_ACTOR, runSnapshotRetention } from './retentionTask';
-import { SnapshotStore } from './SnapshotStore';
 
 jest.setTimeout(120_000);
 
@@ -70,7 +74,7 @@ describe('snapshot records against the lab, through the API', () => {
     );
     expect(rollback.status).toBe(202);
     await waitForOperation(knex, rollback.body.operation.id, 'succeeded');
-    const records = new SnapshotStore(knex);
+    const records = DatabaseDockerEnvStore.fromKnex(knex).snapshots();
     expect((await records.listLive(env.id))[0]).toMatchObject({
       name,
       rolledBackBy: 'user:default/alice',
@@ -110,7 +114,9 @@ describe('snapshot records against the lab, through the API', () => {
     } finally {
       l.lab.proxmox.control.reset();
     }
-    expect(await new SnapshotStore(knex).listAll(env.id)).toEqual([]);
+    expect(
+      await DatabaseDockerEnvStore.fromKnex(knex).snapshots().listAll(env.id),
+    ).toEqual([]);
     expect(
       (await call('get', '/environments/nosnap/snapshots')).body.items,
     ).toEqual([]);
@@ -135,7 +141,6 @@ describe('snapshot records against the lab, through the API', () => {
     });
     const retention = (now?: Date) =>
       runSnapshotRetention({
-        knex,
         store,
         proxmox: () => proxmox,
         retentionDays: 30,
@@ -152,7 +157,9 @@ describe('snapshot records against the lab, through the API', () => {
     expect((await proxmox.listSnapshots(env.vmid)).map(s => s.name)).toEqual([
       'fresh',
     ]);
-    expect(await new SnapshotStore(knex).listAll(env.id)).toEqual([
+    expect(
+      await DatabaseDockerEnvStore.fromKnex(knex).snapshots().listAll(env.id),
+    ).toEqual([
       expect.objectContaining({
         name: old,
         deletedBy: RETENTION_ACTOR,

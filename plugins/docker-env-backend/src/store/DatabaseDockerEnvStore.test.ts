@@ -1,6 +1,6 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { DatabaseDockerEnvStore } from './DatabaseDockerEnvStore';
 import { NewEnvironment } from './types';
 

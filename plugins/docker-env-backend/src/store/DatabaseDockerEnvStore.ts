@@ -3,32 +3,49 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import {
-  ACTIVE_OPERATION_STATUSES,
   Environment,
   NAME_HOLDING_STATUSES,
   Operation,
 } from '@docker-env/plugin-docker-env-common';
 import { Knex } from 'knex';
-import { QuotaStore } from '../quotas/QuotaStore';
-import { AuditLogStore } from './AuditLogStore';
+import { DatabaseAuditStore } from '../audit/AuditStore';
+import { DatabaseFinalBackupStore } from '../backups/FinalBackupStore';
+import { DatabaseExpiryWarningStore } from '../expiry/ExpiryWarningStore';
+import { DatabaseDeliveryStore } from '../notifications/DeliveryStore';
+import { DatabaseOperationStore } from '../operations/DatabaseOperationStore';
+import { DatabaseQuotaStore } from '../quotas/QuotaStore';
+import { DatabaseDriftFlagStore } from '../reconciler/DriftFlags';
+import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
+import { DatabaseDeployTokenStore } from '../tokens/DeployTokenStore';
+import { DatabaseIdempotencyStore } from './IdempotencyStore';
+import {
+  applyEnvironmentFilter,
+  decodeCursor,
+  encodeCursor,
+} from './environmentQueries';
 import {
   EnvironmentRow,
   isUniqueViolation,
-  OperationRow,
-  OperationStepRow,
   toEnvironment,
-  toOperation,
+  toEnvironmentChanges,
+  toEnvironmentRow,
 } from './rows';
 import {
+  AuditEntry,
+  AuditEvent,
+  AuditQuery,
+  DeliveryOutcome,
   DockerEnvStore,
   EnvironmentListQuery,
   EnvironmentPage,
   EnvironmentPatch,
   EnvironmentQuery,
+  EnvironmentSelection,
   IdempotentAnswer,
+  NewDelivery,
   NewEnvironment,
   NewOperation,
 } from './types';
@@ -38,64 +55,11 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-const QUERY_COLUMNS: Record<EnvironmentQuery['property'], string> = {
-  owner: 'owner',
-  name: 'name',
-  status: 'status',
-};
-
-/** Applies a permission filter to a query on `environments`. */
-export function applyEnvironmentFilter(
-  qb: Knex.QueryBuilder,
-  filter: PermissionCriteria<EnvironmentQuery>,
-): void {
-  if ('allOf' in filter) {
-    qb.where(b =>
-      filter.allOf.forEach(f => b.andWhere(i => applyEnvironmentFilter(i, f))),
-    );
-  } else if ('anyOf' in filter) {
-    if (filter.anyOf.length === 0) qb.whereRaw('1 = 0');
-    else
-      qb.where(b =>
-        filter.anyOf.forEach(f => b.orWhere(i => applyEnvironmentFilter(i, f))),
-      );
-  } else if ('not' in filter) {
-    qb.whereNot(b => applyEnvironmentFilter(b, filter.not));
-  } else if (filter.values.length === 0) {
-    qb.whereRaw('1 = 0');
-  } else {
-    qb.whereIn(QUERY_COLUMNS[filter.property], filter.values);
-  }
-}
-
-function encodeCursor(env: Environment): string {
-  return Buffer.from(JSON.stringify([env.name, env.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      value.every(v => typeof v === 'string')
-    ) {
-      return value as [string, string];
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InputError('cursor: must be a nextCursor this API returned');
-}
-
 /**
  * The knex implementation of {@link DockerEnvStore}, on SQLite (embedded default) or PostgreSQL (production).
  * Timestamps are bound as Dates, so they compare alike on both.
  */
-export class DatabaseDockerEnvStore
-  extends AuditLogStore
-  implements DockerEnvStore
-{
+export class DatabaseDockerEnvStore implements DockerEnvStore {
   /** Connects, runs the plugin's migrations (unless the database service says to skip them) and returns the store. */
   static async create(options: {
     database: DatabaseService;
@@ -117,46 +81,55 @@ export class DatabaseDockerEnvStore
     await knex.migrate.rollback({ directory: migrationsDir }, true);
   }
 
-  /** The store on a transaction opened elsewhere (the runner ends an operation and moves its environment in one). */
-  static inTransaction(tx: Knex.Transaction): DockerEnvStore {
-    return new DatabaseDockerEnvStore(tx);
+  /** The store on a migrated database's client (or a transaction): tests and tools; the plugin uses {@link create}. */
+  static fromKnex(db: Knex): DockerEnvStore {
+    return new DatabaseDockerEnvStore(db);
   }
 
-  private constructor(db: Knex) {
-    super(db);
-  }
+  private constructor(private readonly db: Knex) {}
 
   async transaction<T>(fn: (tx: DockerEnvStore) => Promise<T>): Promise<T> {
     return this.db.transaction(trx => fn(new DatabaseDockerEnvStore(trx)));
   }
 
-  quotas(): QuotaStore {
-    return new QuotaStore(this.db);
+  operations() {
+    return new DatabaseOperationStore(this.db);
+  }
+
+  quotas() {
+    return new DatabaseQuotaStore(this.db, this);
+  }
+
+  tokens() {
+    return new DatabaseDeployTokenStore(this.db);
+  }
+
+  snapshots() {
+    return new DatabaseSnapshotStore(this.db);
+  }
+
+  finalBackups() {
+    return new DatabaseFinalBackupStore(this.db, this);
+  }
+
+  driftFlags() {
+    return new DatabaseDriftFlagStore(this.db);
+  }
+
+  expiryWarnings() {
+    return new DatabaseExpiryWarningStore(this.db);
+  }
+
+  audit() {
+    return new DatabaseAuditStore(this.db);
+  }
+
+  deliveries() {
+    return new DatabaseDeliveryStore(this.db);
   }
 
   async insertEnvironment(input: NewEnvironment): Promise<Environment> {
-    const now = new Date();
-    const row = {
-      id: randomUUID(),
-      name: input.name,
-      owner: input.owner,
-      status: input.status,
-      status_reason: null,
-      size: input.size,
-      cpu_cores: input.cpuCores,
-      memory_mb: input.memoryMb,
-      disk_gb: input.diskGb,
-      purpose: input.purpose,
-      expires_on: input.expiresOn,
-      url: null,
-      portainer_url: null,
-      vmid: null,
-      node: null,
-      facts: null,
-      created_by: input.createdBy,
-      created_at: now,
-      updated_at: now,
-    };
+    const row = toEnvironmentRow(input, randomUUID(), new Date());
     try {
       // A savepoint, so that a refused insert leaves a surrounding PostgreSQL transaction usable.
       await this.db.transaction(trx => trx('environments').insert(row));
@@ -168,24 +141,14 @@ export class DatabaseDockerEnvStore
       }
       throw error;
     }
-    return toEnvironment(row as unknown as EnvironmentRow);
+    return toEnvironment(row);
   }
 
   async updateEnvironment(
     id: string,
     patch: EnvironmentPatch,
   ): Promise<Environment | undefined> {
-    const changes: Record<string, unknown> = { updated_at: new Date() };
-    if (patch.status !== undefined) changes.status = patch.status;
-    if (patch.statusReason !== undefined)
-      changes.status_reason = patch.statusReason;
-    if (patch.url !== undefined) changes.url = patch.url;
-    if (patch.portainerUrl !== undefined)
-      changes.portainer_url = patch.portainerUrl;
-    if (patch.vmid !== undefined) changes.vmid = patch.vmid;
-    if (patch.node !== undefined) changes.node = patch.node;
-    if (patch.facts !== undefined) changes.facts = JSON.stringify(patch.facts);
-    if (patch.expiresOn !== undefined) changes.expires_on = patch.expiresOn;
+    const changes = toEnvironmentChanges(patch, new Date());
     try {
       await this.db.transaction(trx =>
         trx('environments').where({ id }).update(changes),
@@ -269,94 +232,67 @@ export class DatabaseDockerEnvStore
     };
   }
 
-  async insertOperation(input: NewOperation): Promise<Operation> {
-    const row = {
-      id: randomUUID(),
-      environment_id: input.environmentId,
-      kind: input.kind,
-      status: 'queued',
-      input: JSON.stringify(input.input),
-      result: null,
-      error: null,
-      failed_step: null,
-      requested_by: input.requestedBy,
-      created_at: new Date(),
-      started_at: null,
-      ended_at: null,
-      claimed_by: null,
-      claim_expires_at: null,
-      attempts: 0,
-      lock_key: input.lockKey,
+  async findEnvironments(
+    selection: EnvironmentSelection,
+  ): Promise<Environment[]> {
+    const query = () => {
+      const qb = this.db<EnvironmentRow>('environments').orderBy([
+        { column: 'name' },
+        { column: 'id' },
+      ]);
+      if (selection.statuses) qb.whereIn('status', selection.statuses);
+      if (selection.owner) qb.where('owner', selection.owner);
+      if (selection.expiring) qb.whereNotNull('expires_on');
+      if (selection.withVmid) qb.whereNotNull('vmid');
+      return qb;
     };
-    try {
-      await this.db.transaction(trx => trx('operations').insert(row));
-    } catch (error) {
-      if (isUniqueViolation(error) && input.lockKey) {
-        const holder: OperationRow | undefined = await this.db('operations')
-          .where({ lock_key: input.lockKey })
-          .whereIn('status', ACTIVE_OPERATION_STATUSES)
-          .first();
-        throw new ConflictError(
-          holder
-            ? `operation ${holder.kind} ${holder.id} is ${holder.status} on this environment; wait until it ends`
-            : 'another operation holds this environment; wait until it ends',
-        );
-      }
-      throw error;
-    }
-    return toOperation(row as unknown as OperationRow, []);
+    if (!selection.ids) return (await query()).map(toEnvironment);
+    const rows: EnvironmentRow[] = [];
+    // chunks keep the bound parameters under SQLite's limit
+    for (let i = 0; i < selection.ids.length; i += 500)
+      rows.push(
+        ...(await query().whereIn('id', selection.ids.slice(i, i + 500))),
+      );
+    return rows.map(toEnvironment);
   }
 
-  async getOperation(id: string): Promise<Operation | undefined> {
-    const row = await this.db<OperationRow>('operations').where({ id }).first();
-    if (!row) return undefined;
-    const steps = await this.db<OperationStepRow>('operation_steps').where({
-      operation_id: id,
-    });
-    return toOperation(row, steps);
+  insertOperation(input: NewOperation): Promise<Operation> {
+    return this.operations().insert(input);
   }
 
-  async listOperations(environmentId: string): Promise<Operation[]> {
-    const rows: OperationRow[] = await this.db<OperationRow>('operations')
-      .where({ environment_id: environmentId })
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
-    if (rows.length === 0) return [];
-    const steps: OperationStepRow[] = await this.db<OperationStepRow>(
-      'operation_steps',
-    ).whereIn(
-      'operation_id',
-      rows.map(r => r.id),
-    );
-    return rows.map(r => toOperation(r, steps));
+  getOperation(id: string): Promise<Operation | undefined> {
+    return this.operations().get(id);
   }
 
-  async getIdempotentAnswer(
-    actor: string,
-    key: string,
-  ): Promise<IdempotentAnswer | undefined> {
-    const row = await this.db('idempotency_keys')
-      .where({ actor, idempotency_key: key })
-      .first();
-    if (!row) return undefined;
-    return {
-      requestHash: row.request_hash,
-      statusCode: Number(row.status_code),
-      response: JSON.parse(row.response),
-    };
+  listOperations(environmentId: string): Promise<Operation[]> {
+    return this.operations().listForEnvironment(environmentId);
   }
 
-  async saveIdempotentAnswer(
-    actor: string,
-    key: string,
-    answer: IdempotentAnswer,
-  ): Promise<void> {
-    await this.db('idempotency_keys').insert({
-      actor,
-      idempotency_key: key,
-      request_hash: answer.requestHash,
-      status_code: answer.statusCode,
-      response: JSON.stringify(answer.response),
-      created_at: new Date(),
-    });
+  appendAudit(entry: AuditEntry): Promise<AuditEvent> {
+    return this.audit().append(entry);
+  }
+
+  listAuditEvents(query: AuditQuery): Promise<AuditEvent[]> {
+    return this.audit().list(query);
+  }
+
+  insertDelivery(input: NewDelivery): Promise<number> {
+    return this.deliveries().insert(input);
+  }
+
+  finishDelivery(id: number, outcome: DeliveryOutcome): Promise<void> {
+    return this.deliveries().finish(id, outcome);
+  }
+
+  listDeliveries(environmentId: string) {
+    return this.deliveries().list(environmentId);
+  }
+
+  getIdempotentAnswer(actor: string, key: string) {
+    return new DatabaseIdempotencyStore(this.db).get(actor, key);
+  }
+
+  saveIdempotentAnswer(actor: string, key: string, answer: IdempotentAnswer) {
+    return new DatabaseIdempotencyStore(this.db).save(actor, key, answer);
   }
 }

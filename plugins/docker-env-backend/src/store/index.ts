@@ -1,6 +1,4 @@
 export * from './types';
-export {
-  DatabaseDockerEnvStore,
-  applyEnvironmentFilter,
-} from './DatabaseDockerEnvStore';
-export { readTimestamp, readJson } from './rows';
+export { DatabaseDockerEnvStore } from './DatabaseDockerEnvStore';
+export { applyEnvironmentFilter } from './environmentQueries';
+export { parseTimestamp, readTimestamp, readJson } from './rows';

@@ -2,27 +2,29 @@ import type {
   Environment,
   EnvironmentSize,
   EnvironmentStatus,
-  Operation,
-  OperationKind,
-  OperationStatus,
-  OperationStepRecord,
-  OperationStepStatus,
 } from '@docker-env/plugin-docker-env-common';
+import type { EnvironmentPatch, NewEnvironment } from './types';
 
 /**
- * Reads a timestamp column: PostgreSQL gives Dates, SQLite the epoch milliseconds the store wrote (or a
- * `YYYY-MM-DD HH:MM:SS` string when a default wrote it).
+ * The one parser of timestamp columns: PostgreSQL gives Dates, SQLite the epoch milliseconds a store wrote (a bound
+ * `Date`), or a `YYYY-MM-DD HH:MM:SS` UTC text when a default wrote it. Null stays null.
  */
-export function readTimestamp(value: unknown): string | null {
+export function parseTimestamp(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value).toISOString();
+  if (value instanceof Date) return value;
+  if (typeof value === 'number') return new Date(value);
   const text = String(value);
-  if (/^\d+$/.test(text)) return new Date(Number(text)).toISOString();
-  const date = new Date(
-    text.includes('T') ? text : `${text.replace(' ', 'T')}Z`,
+  if (/^\d+$/.test(text)) return new Date(Number(text));
+  return new Date(
+    /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`,
   );
-  return Number.isNaN(date.getTime()) ? text : date.toISOString();
+}
+
+/** A timestamp column as an ISO 8601 string (what the API answers), through {@link parseTimestamp}. */
+export function readTimestamp(value: unknown): string | null {
+  const date = parseTimestamp(value);
+  if (date === null) return null;
+  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 }
 
 /** Parses a JSON text column, `fallback` when empty. */
@@ -87,72 +89,52 @@ export function toEnvironment(row: EnvironmentRow): Environment {
   };
 }
 
-/** A row of `operations`. */
-export interface OperationRow {
-  id: string;
-  environment_id: string;
-  kind: string;
-  status: string;
-  input: string;
-  result: string | null;
-  error: string | null;
-  failed_step: string | null;
-  requested_by: string;
-  created_at: unknown;
-  started_at: unknown;
-  ended_at: unknown;
-  attempts: number;
-}
-
-/** A row of `operation_steps`. */
-export interface OperationStepRow {
-  operation_id: string;
-  position: number;
-  name: string;
-  status: string;
-  started_at: unknown;
-  ended_at: unknown;
-  facts: string | null;
-  error: string | null;
-}
-
-/** Maps an `operation_steps` row to the API shape. */
-export function toStep(row: OperationStepRow): OperationStepRecord {
+/** A new `environments` row. */
+export function toEnvironmentRow(
+  input: NewEnvironment,
+  id: string,
+  now: Date,
+): EnvironmentRow {
   return {
-    position: Number(row.position),
-    name: row.name,
-    status: row.status as OperationStepStatus,
-    startedAt: readTimestamp(row.started_at),
-    endedAt: readTimestamp(row.ended_at),
-    facts: readJson(row.facts, {}),
-    error: row.error ?? null,
+    id,
+    name: input.name,
+    owner: input.owner,
+    status: input.status,
+    status_reason: null,
+    size: input.size,
+    cpu_cores: input.cpuCores,
+    memory_mb: input.memoryMb,
+    disk_gb: input.diskGb,
+    purpose: input.purpose,
+    expires_on: input.expiresOn,
+    url: null,
+    portainer_url: null,
+    vmid: null,
+    node: null,
+    facts: null,
+    created_by: input.createdBy,
+    created_at: now,
+    updated_at: now,
   };
 }
 
-/** Maps an `operations` row and its steps to the API shape. */
-export function toOperation(
-  row: OperationRow,
-  steps: OperationStepRow[],
-): Operation {
-  return {
-    id: row.id,
-    environmentId: row.environment_id,
-    kind: row.kind as OperationKind,
-    status: row.status as OperationStatus,
-    input: readJson(row.input, {}),
-    result: readJson(row.result, null),
-    error: row.error ?? null,
-    failedStep: row.failed_step ?? null,
-    requestedBy: row.requested_by,
-    createdAt: readTimestamp(row.created_at)!,
-    startedAt: readTimestamp(row.started_at),
-    endedAt: readTimestamp(row.ended_at),
-    attempts: Number(row.attempts),
-    steps: steps
-      .filter(s => s.operation_id === row.id)
-      .sort((a, b) => a.position - b.position)
-      .map(toStep),
-  };
+/** The columns a patch changes (`updated_at` always). */
+export function toEnvironmentChanges(
+  patch: EnvironmentPatch,
+  now: Date,
+): Record<string, unknown> {
+  const changes: Record<string, unknown> = { updated_at: now };
+  if (patch.status !== undefined) changes.status = patch.status;
+  if (patch.statusReason !== undefined)
+    changes.status_reason = patch.statusReason;
+  if (patch.url !== undefined) changes.url = patch.url;
+  if (patch.portainerUrl !== undefined)
+    changes.portainer_url = patch.portainerUrl;
+  if (patch.vmid !== undefined) changes.vmid = patch.vmid;
+  if (patch.node !== undefined) changes.node = patch.node;
+  if (patch.facts !== undefined) changes.facts = JSON.stringify(patch.facts);
+  if (patch.expiresOn !== undefined) changes.expires_on = patch.expiresOn;
+  return changes;
 }
 
 /** True when `error` is a unique-constraint violation (SQLite or PostgreSQL). */

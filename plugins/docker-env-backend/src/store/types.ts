@@ -3,10 +3,40 @@ import type {
   EnvironmentSize,
   EnvironmentStatus,
   Operation,
-  OperationKind,
 } from '@docker-env/plugin-docker-env-common';
 import type { PermissionCriteria } from '@backstage/plugin-permission-common';
-import type { QuotaStore } from '../quotas/QuotaStore';
+import type {
+  AuditEntry,
+  AuditEvent,
+  AuditQuery,
+  AuditStore,
+} from '../audit/AuditStore';
+import type { FinalBackupStore } from '../backups/FinalBackupStore';
+import type { ExpiryWarningStore } from '../expiry/ExpiryWarningStore';
+import type {
+  Delivery,
+  DeliveryOutcome,
+  DeliveryStore,
+  NewDelivery,
+} from '../notifications/DeliveryStore';
+import type {
+  NewOperation,
+  OperationStore,
+} from '../operations/OperationStore';
+import type { QuotaStore } from '../quotas/types';
+import type { DriftFlagStore } from '../reconciler/DriftFlags';
+import type { SnapshotStore } from '../snapshots/SnapshotStore';
+import type { DeployTokenStore } from '../tokens/DeployTokenStore';
+
+export type {
+  AuditEntry,
+  AuditEvent,
+  AuditQuery,
+  Delivery,
+  DeliveryOutcome,
+  NewDelivery,
+  NewOperation,
+};
 
 /** A query fragment the permission rules translate to: `property` is one of `values`. */
 export interface EnvironmentQuery {
@@ -41,44 +71,15 @@ export interface EnvironmentPatch {
   expiresOn?: string | null;
 }
 
-/** A new operation: queued, holding `lockKey` while queued or running. */
-export interface NewOperation {
-  environmentId: string;
-  kind: OperationKind;
-  input: Record<string, unknown>;
-  requestedBy: string;
-  /** `env:<id>` for lifecycle operations, `deploy:<id>:<container>` for deployments; null holds no lock. */
-  lockKey: string | null;
-}
-
-/** One append-only audit event. */
-export interface AuditEntry {
-  actor: string;
-  action: string;
-  target: string | null;
-  environmentId: string | null;
-  result: 'succeeded' | 'refused' | 'failed';
-  reason?: string | null;
-  requestId?: string | null;
-  details?: Record<string, unknown>;
-}
-
-/** A stored audit event. */
-export interface AuditEvent extends Required<AuditEntry> {
-  id: number;
-  at: string;
-}
-
-/** Filters of {@link DockerEnvStore.listAuditEvents}. */
-export interface AuditQuery {
-  environmentId?: string;
-  /** With `environmentId`: also the refusals that named the environment without its id (target = the name). */
-  environmentName?: string;
-  actor?: string;
-  action?: string;
-  from?: Date;
-  to?: Date;
-  limit?: number;
+/** Query of {@link DockerEnvStore.findEnvironments}: every condition given must hold. */
+export interface EnvironmentSelection {
+  statuses?: readonly EnvironmentStatus[];
+  owner?: string;
+  ids?: readonly string[];
+  /** Only those with an `expiresOn`. */
+  expiring?: boolean;
+  /** Only those with a CT (`vmid` set). */
+  withVmid?: boolean;
 }
 
 /** Query of {@link DockerEnvStore.listEnvironments}. */
@@ -105,26 +106,37 @@ export interface IdempotentAnswer {
   response: unknown;
 }
 
-/** A delivery (notification or webhook) as recorded. */
-export interface NewDelivery {
-  environmentId: string | null;
-  operationId: string | null;
-  channel: 'notification' | 'webhook';
-  event: string;
-  recipient: string;
-}
-
 /**
- * The backend plugin's records: environments, operations, idempotency keys, deliveries and the audit log.
+ * The backend plugin's records: environments and idempotency keys, and the store of each other table (operations,
+ * quotas and approval requests, tokens, snapshots, final backups, drift flags, expiry warnings, deliveries and the
+ * audit log), each on the same connection.
  *
- * Every method runs on the store's connection, or inside {@link DockerEnvStore.transaction} on that transaction, so
- * a change, its operation and its audit event commit together.
+ * Every method runs on the store's connection, or inside {@link DockerEnvStore.transaction} on that transaction (and
+ * so do the stores it hands out), so a change, its operation and its audit event commit together.
+ *
+ * @public
  */
 export interface DockerEnvStore {
-  /** Runs `fn` in one transaction; the store it receives writes inside it. */
+  /** Runs `fn` in one transaction; the store it receives (and every store that one hands out) writes inside it. */
   transaction<T>(fn: (tx: DockerEnvStore) => Promise<T>): Promise<T>;
-  /** The quota and approval records on the same connection (inside a transaction, on that transaction). */
+  /** The operations and their steps. */
+  operations(): OperationStore;
+  /** The quota and approval records. */
   quotas(): QuotaStore;
+  /** The deployment tokens. */
+  tokens(): DeployTokenStore;
+  /** The snapshot records. */
+  snapshots(): SnapshotStore;
+  /** The final backups of deleted environments. */
+  finalBackups(): FinalBackupStore;
+  /** The reconciler's drift flags. */
+  driftFlags(): DriftFlagStore;
+  /** The expiry warnings sent. */
+  expiryWarnings(): ExpiryWarningStore;
+  /** The append-only audit log. */
+  audit(): AuditStore;
+  /** The notification and webhook deliveries. */
+  deliveries(): DeliveryStore;
 
   /**
    * Inserts an environment. Throws `ConflictError` when a record holding the name exists (the partial unique index
@@ -145,13 +157,14 @@ export interface DockerEnvStore {
   /** True when a record in a name-holding status has this name. */
   isNameHeld(name: string): Promise<boolean>;
   listEnvironments(query: EnvironmentListQuery): Promise<EnvironmentPage>;
+  /** Every environment matching the selection, by name then id (the background tasks' reads). */
+  findEnvironments(selection: EnvironmentSelection): Promise<Environment[]>;
 
-  /**
-   * Inserts a queued operation. Throws `ConflictError` naming the running operation when another holds `lockKey`.
-   */
+  /** {@link OperationStore.insert}. */
   insertOperation(input: NewOperation): Promise<Operation>;
+  /** {@link OperationStore.get}. */
   getOperation(id: string): Promise<Operation | undefined>;
-  /** The environment's operations, newest first, with their steps. */
+  /** {@link OperationStore.listForEnvironment}. */
   listOperations(environmentId: string): Promise<Operation[]>;
 
   getIdempotentAnswer(
@@ -164,29 +177,15 @@ export interface DockerEnvStore {
     answer: IdempotentAnswer,
   ): Promise<void>;
 
-  /** Appends one audit event (never updated or deleted). */
+  /** {@link AuditStore.append}. */
   appendAudit(entry: AuditEntry): Promise<AuditEvent>;
+  /** {@link AuditStore.list}. */
   listAuditEvents(query: AuditQuery): Promise<AuditEvent[]>;
 
-  /** Records a delivery as pending; returns its id. */
+  /** {@link DeliveryStore.insert}. */
   insertDelivery(input: NewDelivery): Promise<number>;
-  /** Records the outcome of a delivery. */
-  finishDelivery(
-    id: number,
-    outcome: {
-      status: 'delivered' | 'failed';
-      attempts: number;
-      error?: string;
-    },
-  ): Promise<void>;
-  listDeliveries(environmentId: string): Promise<
-    Array<
-      NewDelivery & {
-        id: number;
-        status: string;
-        attempts: number;
-        error: string | null;
-      }
-    >
-  >;
+  /** {@link DeliveryStore.finish}. */
+  finishDelivery(id: number, outcome: DeliveryOutcome): Promise<void>;
+  /** {@link DeliveryStore.list}. */
+  listDeliveries(environmentId: string): Promise<Delivery[]>;
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readTimestamp } from '../store/rows';
 
 /** A deployment token as the API shows it (never the token, never its hash). */
 export interface DeployToken {
@@ -27,25 +28,49 @@ interface Row {
 
 const TABLE = 'deploy_tokens';
 
-function iso(v: Date | string | number | null): string | null {
-  return v === null || v === undefined ? null : new Date(v).toISOString();
-}
-
 function toToken(row: Row): DeployToken {
   return {
     id: row.id,
     environmentId: row.environment_id,
     description: row.description,
     createdBy: row.created_by,
-    createdAt: iso(row.created_at)!,
-    expiresAt: iso(row.expires_at),
-    lastUsedAt: iso(row.last_used_at),
-    revokedAt: iso(row.revoked_at),
+    createdAt: readTimestamp(row.created_at)!,
+    expiresAt: readTimestamp(row.expires_at),
+    lastUsedAt: readTimestamp(row.last_used_at),
+    revokedAt: readTimestamp(row.revoked_at),
   };
 }
 
-/** The `deploy_tokens` table (migration 20261202030000): hashes only; SQLite and PostgreSQL. */
-export class DeployTokenStore {
+/** The `deploy_tokens` table (migration 20261202030000): hashes only. */
+export interface DeployTokenStore {
+  insert(input: {
+    id: string;
+    environmentId: string;
+    description: string;
+    hash: string;
+    createdBy: string;
+    expiresAt: Date | null;
+    now?: Date;
+  }): Promise<DeployToken>;
+  /** The environment's tokens, newest first (revoked ones too, with `revokedAt`). */
+  list(environmentId: string): Promise<DeployToken[]>;
+  /** The token and its stored hash, for verification only. */
+  getWithHash(
+    id: string,
+  ): Promise<{ token: DeployToken; hash: string } | undefined>;
+  /** Revokes a token of the environment; false when there is none (or it already was). */
+  revoke(
+    environmentId: string,
+    id: string,
+    by: string,
+    now?: Date,
+  ): Promise<boolean>;
+  /** Records the token's last use. */
+  markUsed(id: string, now?: Date): Promise<void>;
+}
+
+/** The knex implementation of {@link DeployTokenStore}, on SQLite or PostgreSQL. */
+export class DatabaseDeployTokenStore implements DeployTokenStore {
   constructor(private readonly db: Knex) {}
 
   async insert(input: {

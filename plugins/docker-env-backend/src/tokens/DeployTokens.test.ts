@@ -1,8 +1,8 @@
 import { AuthenticationError, NotAllowedError } from '@backstage/errors';
-import { createStoreTestDatabases } from '../testing/databases';
+import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
 import { DatabaseDockerEnvStore } from '../store';
 import { DeployTokens, type TokenUse } from './DeployTokens';
-import { DeployTokenStore } from './DeployTokenStore';
+import { DatabaseDeployTokenStore } from './DeployTokenStore';
 import { TokenHasher } from './TokenHasher';
 
 jest.setTimeout(60_000);
@@ -34,7 +34,7 @@ describe.each(databases.eachSupportedId())(
       const other = await store.insertEnvironment(environment('other'));
       const uses: TokenUse[] = [];
       const tokens = new DeployTokens(
-        new DeployTokenStore(knex),
+        new DatabaseDeployTokenStore(knex),
         hasher,
         async use => {
           uses.push(use);

@@ -1,3 +1,7 @@
 export { DeployTokens, type TokenUse } from './DeployTokens';
-export { DeployTokenStore, type DeployToken } from './DeployTokenStore';
+export {
+  DatabaseDeployTokenStore,
+  type DeployTokenStore,
+  type DeployToken,
+} from './DeployTokenStore';
 export { TokenHasher, TOKEN_PREFIX, type IssuedToken } from './TokenHasher';

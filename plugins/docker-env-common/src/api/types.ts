@@ -6,8 +6,13 @@ import type {
   OperationStepStatus,
   SizePresetName,
 } from '../types';
+import type { ComponentType } from './spec/types';
 
-/** One environment as the HTTP API returns it. */
+/**
+ * One environment as the HTTP API returns it.
+ *
+ * @public
+ */
 export interface Environment {
   id: string;
   name: string;
@@ -39,7 +44,11 @@ export interface Environment {
   updatedAt: string;
 }
 
-/** One recorded step of an operation (the step contract itself is `OperationStep` in docker-env-node). */
+/**
+ * One recorded step of an operation (the step contract itself is `OperationStep` in docker-env-node).
+ *
+ * @public
+ */
 export interface OperationStepRecord {
   position: number;
   name: string;
@@ -51,7 +60,11 @@ export interface OperationStepRecord {
   error: string | null;
 }
 
-/** One operation (provision, pause, ...) with its steps. */
+/**
+ * One operation (provision, pause, ...) with its steps.
+ *
+ * @public
+ */
 export interface Operation {
   id: string;
   environmentId: string;
@@ -70,7 +83,11 @@ export interface Operation {
   steps: OperationStepRecord[];
 }
 
-/** Body of `POST /environments`: a preset `size`, or `cpuCores` + `memoryMb` + `diskGb`. */
+/**
+ * Body of `POST /environments`: a preset `size`, or `cpuCores` + `memoryMb` + `diskGb`.
+ *
+ * @public
+ */
 export interface CreateEnvironmentRequest {
   name: string;
   owner: string;
@@ -83,13 +100,22 @@ export interface CreateEnvironmentRequest {
   expiresOn?: string;
 }
 
-/** Answer of `POST /environments` (202). */
+/**
+ * Answer of `POST /environments` (202): the provision operation, or (over quota) the approval request.
+ *
+ * @public
+ */
 export interface CreateEnvironmentResponse {
   environment: Environment;
-  operation: Operation;
+  operation?: Operation;
+  request?: ComponentType<'ApprovalRequest'>;
 }
 
-/** Query of `GET /environments`. */
+/**
+ * Query of `GET /environments`.
+ *
+ * @public
+ */
 export interface ListEnvironmentsQuery {
   owner?: string;
   status?: EnvironmentStatus;
@@ -97,17 +123,29 @@ export interface ListEnvironmentsQuery {
   cursor?: string;
 }
 
-/** Answer of `GET /environments`. */
+/**
+ * Answer of `GET /environments`.
+ *
+ * @public
+ */
 export interface ListEnvironmentsResponse {
   items: Environment[];
   totalCount: number;
   nextCursor: string | null;
 }
 
-/** Why a name cannot be taken. */
+/**
+ * Why a name cannot be taken.
+ *
+ * @public
+ */
 export type NameUnavailableReason = 'invalid' | 'reserved' | 'taken';
 
-/** Answer of `GET /names/{name}`. */
+/**
+ * Answer of `GET /names/{name}`.
+ *
+ * @public
+ */
 export interface NameAvailability {
   name: string;
   available: boolean;
@@ -116,12 +154,20 @@ export interface NameAvailability {
   message: string | null;
 }
 
-/** Answer of `GET /environments/{name}/operations`. */
+/**
+ * Answer of `GET /environments/{name}/operations`.
+ *
+ * @public
+ */
 export interface ListOperationsResponse {
   items: Operation[];
 }
 
-/** One external system in `GET /status`. */
+/**
+ * One external system in `GET /status`.
+ *
+ * @public
+ */
 export interface SystemStatus {
   name: string;
   reachable: boolean;
@@ -130,7 +176,11 @@ export interface SystemStatus {
   latencyMs: number;
 }
 
-/** Answer of `GET /status`. */
+/**
+ * Answer of `GET /status`.
+ *
+ * @public
+ */
 export interface StatusResponse {
   ok: boolean;
   systems: SystemStatus[];

@@ -1,1 +1,2 @@
-export * from './DockerEnvClient';
+export * from './DockerEnvApiClient';
+export type { DockerEnvClientOptions, RouteCall } from './request';

@@ -1,6 +1,10 @@
 import { ValidationIssue } from './ValidationIssue';
 
-/** Names that can never be used for an environment (they collide with platform host names). */
+/**
+ * Names that can never be used for an environment (they collide with platform host names).
+ *
+ * @public
+ */
 export const RESERVED_PROJECT_NAMES: ReadonlySet<string> = new Set([
   'admin',
   'api',
@@ -24,7 +28,11 @@ export const RESERVED_PROJECT_NAMES: ReadonlySet<string> = new Set([
   'www',
 ]);
 
-/** Minimum and maximum length of a project name. */
+/**
+ * Minimum and maximum length of a project name.
+ *
+ * @public
+ */
 export const PROJECT_NAME_LENGTH = { min: 3, max: 32 } as const;
 
 /**
@@ -34,6 +42,8 @@ export const PROJECT_NAME_LENGTH = { min: 3, max: 32 } as const;
  * Uniqueness is checked by the backend, which owns the records.
  *
  * @returns the broken rules; empty when the name is valid.
+ *
+ * @public
  */
 export function validateProjectName(
   name: unknown,
@@ -71,7 +81,11 @@ export function validateProjectName(
   return issues;
 }
 
-/** True when {@link validateProjectName} finds nothing wrong. */
+/**
+ * True when {@link validateProjectName} finds nothing wrong.
+ *
+ * @public
+ */
 export function isValidProjectName(name: unknown): name is string {
   return validateProjectName(name).length === 0;
 }

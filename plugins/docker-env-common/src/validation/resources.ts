@@ -1,7 +1,11 @@
 import { EnvironmentResources, RESOURCE_LIMITS } from '../types';
 import { ValidationIssue } from './ValidationIssue';
 
-/** Checks that custom resources are whole numbers within {@link RESOURCE_LIMITS}. */
+/**
+ * Checks that custom resources are whole numbers within {@link RESOURCE_LIMITS}.
+ *
+ * @public
+ */
 export function validateResources(
   resources: Partial<Record<keyof EnvironmentResources, unknown>>,
 ): ValidationIssue[] {

@@ -4,6 +4,8 @@ import { CustomErrorBase } from '@backstage/errors';
  * The `dockerEnv` configuration is missing a value or has a bad one. Thrown while a client is
  * built from config (at start-up), never for a user's request: it is neither an
  * `InputError` (which the backend would answer with 400) nor an upstream failure.
+ *
+ * @public
  */
 export class ConfigError extends CustomErrorBase {
   name = 'ConfigError' as const;
@@ -12,6 +14,8 @@ export class ConfigError extends CustomErrorBase {
 /**
  * Runs `build` (which reads config section `path` and constructs a client) and turns any failure
  * into a {@link ConfigError} naming that section.
+ *
+ * @public
  */
 export function buildFromConfig<T>(path: string, build: () => T): T {
   try {

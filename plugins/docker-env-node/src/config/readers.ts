@@ -3,7 +3,11 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { ConfigError } from './ConfigError';
 
-/** True for `localhost`, 127.0.0.0/8 and ::1: the only hosts `allowInsecure` may be used with. */
+/**
+ * True for `localhost`, 127.0.0.0/8 and ::1: the only hosts `allowInsecure` may be used with.
+ *
+ * @public
+ */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
@@ -12,9 +16,10 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Reads `allowInsecure` of a section: plain-text transports (http, ldap:// without StartTLS,
- * SMTP without TLS, plain tcp Docker) are refused unless it is true, and it is only accepted
+ * Reads `allowInsecure` of a section: plain-text transports (http, plain tcp Docker) are refused unless it is true, and it is only accepted
  * for loopback hosts (the lab).
+ *
+ * @public
  */
 export function readAllowInsecure(
   c: Config,
@@ -32,7 +37,11 @@ export function readAllowInsecure(
   return allow;
 }
 
-/** Reads `timeoutMs` (the one timeout name of every section) as an integer in [100 ms, 1 h]. */
+/**
+ * Reads `timeoutMs` (the one timeout name of every section) as an integer in [100 ms, 1 h].
+ *
+ * @public
+ */
 export function readTimeoutMs(
   c: Config,
   section: string,
@@ -48,7 +57,11 @@ export function readTimeoutMs(
   return v;
 }
 
-/** Reads an optional whole number in [min, max]; anything else is a {@link ConfigError} naming `section.key`. */
+/**
+ * Reads an optional whole number in [min, max]; anything else is a {@link ConfigError} naming `section.key`.
+ *
+ * @public
+ */
 export function readInteger(
   c: Config | undefined,
   section: string,
@@ -69,6 +82,8 @@ export function readInteger(
  * Reads `baseUrl`: the server's root URL (`https://host[:port][/prefix]`) WITHOUT the API path,
  * which the client appends (`apiPath`, e.g. `/api` or `/api2/json`). `http:` needs
  * `allowInsecure` (loopback only). Returns the URL without a trailing slash.
+ *
+ * @public
  */
 export function readBaseUrl(
   c: Config,
@@ -106,6 +121,8 @@ export function readBaseUrl(
 /**
  * A path from config: absolute as given, relative resolved against the backend's working
  * directory (where `app-config.embedded.yaml` paths such as `../../.lab-data` are meant from).
+ *
+ * @public
  */
 export function readPath(c: Config, key: string): string | undefined {
   const v = c.getOptionalString(key);
@@ -115,7 +132,11 @@ export function readPath(c: Config, key: string): string | undefined {
   return path.resolve(process.cwd(), v);
 }
 
-/** The one shape of every SSH section (`dockerEnv.ssh`, `dockerEnv.traefik.sftp`). */
+/**
+ * The one shape of every SSH section (`dockerEnv.ssh`, `dockerEnv.traefik.sftp`).
+ *
+ * @public
+ */
 export interface SshConfig {
   /** Fixed host; environment hosts come from the caller. */
   host?: string;
@@ -129,7 +150,11 @@ export interface SshConfig {
   timeoutMs?: number;
 }
 
-/** Reads an SSH section in the shape of {@link SshConfig}. */
+/**
+ * Reads an SSH section in the shape of {@link SshConfig}.
+ *
+ * @public
+ */
 export function readSshConfig(c: Config, section: string): SshConfig {
   return {
     host: c.getOptionalString('host'),

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UpstreamApiError } from '../errors';
 import { DockerClient } from './DockerClient';
-import { rejection } from './__testUtils__/promises';
+import { rejection } from '@docker-env/lab-testing/clients/promises';
 
 describe('DockerClient against a lab guest (agent + engine)', () => {
   const vmid = 7301;

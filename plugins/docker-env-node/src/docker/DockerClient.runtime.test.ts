@@ -1,7 +1,10 @@
 import { UpstreamApiError } from '../errors';
 import type { DockerEventMessage } from './types';
-import { useLabEngine } from './__testUtils__/labEngine';
-import { eventually, rejection } from './__testUtils__/promises';
+import { useLabEngine } from '@docker-env/lab-testing/clients/labEngine';
+import {
+  eventually,
+  rejection,
+} from '@docker-env/lab-testing/clients/promises';
 
 describe('DockerClient against the lab engine: logs, stats, health and faults', () => {
   const lab = useLabEngine();

@@ -8,7 +8,7 @@ import { DockerClient } from './DockerClient';
 import {
   generateParsableKeyPair,
   startTestSshServer,
-} from '../ssh/__testUtils__/testSshServer';
+} from '@docker-env/lab-testing/clients/testSshServer';
 
 /**
  * An SSH server on 127.0.0.1 that does what a guest's sshd + `docker system dial-stdio` do:

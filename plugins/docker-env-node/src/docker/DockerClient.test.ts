@@ -4,8 +4,8 @@ import { DockerEngineSimulator } from '@docker-env/lab';
 import { UpstreamApiError } from '../errors';
 import { DockerClient } from './DockerClient';
 
-import { useLabEngine } from './__testUtils__/labEngine';
-import { rejection } from './__testUtils__/promises';
+import { useLabEngine } from '@docker-env/lab-testing/clients/labEngine';
+import { rejection } from '@docker-env/lab-testing/clients/promises';
 
 describe('DockerClient against the lab engine', () => {
   const lab = useLabEngine();

@@ -41,7 +41,11 @@ import type {
 
 export type { DockerEventSubscription, SubscribeEventsOptions } from './events';
 
-/** The Docker operations the platform needs on one engine. */
+/**
+ * The Docker operations the platform needs on one engine.
+ *
+ * @public
+ */
 export interface DockerApi {
   ping(): Promise<void>;
   pullImage(image: string, auth?: RegistryAuth): Promise<{ status: string }>;
@@ -88,7 +92,11 @@ export interface DockerApi {
   ): Promise<DockerEventSubscription>;
 }
 
-/** Options of {@link DockerClient}. */
+/**
+ * Options of {@link DockerClient}.
+ *
+ * @public
+ */
 export interface DockerClientOptions {
   /** Deadline of every call in ms (a stop or restart adds its grace period); default 30 s. */
   timeoutMs?: number;
@@ -107,6 +115,8 @@ function graceSeconds(v: number | undefined): number | undefined {
  * socket, SSH with a pinned host key, or (loopback labs) plain tcp. Every input is validated
  * before a request; every call has a deadline; every failure is an {@link UpstreamApiError} with
  * system `docker`, the HTTP status and the engine's message.
+ *
+ * @public
  */
 export class DockerClient implements DockerApi {
   private readonly docker: Docker;

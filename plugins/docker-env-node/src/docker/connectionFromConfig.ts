@@ -9,7 +9,11 @@ import {
 } from '../config';
 import type { DockerConnectionSpec } from './types';
 
-/** Which engine the caller means: a Portainer environment, or a guest address and its pinned key. */
+/**
+ * Which engine the caller means: a Portainer environment, or a guest address and its pinned key.
+ *
+ * @public
+ */
 export interface DockerTarget {
   /** Portainer environment id of the engine (kind `portainer`, the default). */
   endpointId?: number;
@@ -25,6 +29,8 @@ const KINDS = ['portainer', 'ssh', 'socket', 'tcp'];
  * Reads `dockerEnv.docker` and the section it relies on (`dockerEnv.portainer` for the default
  * kind `portainer`, `dockerEnv.ssh` for `ssh`). Config mistakes are {@link ConfigError}s; a
  * missing or bad target value is an `InputError`.
+ *
+ * @public
  */
 export function dockerConnectionFromConfig(
   config: Config,

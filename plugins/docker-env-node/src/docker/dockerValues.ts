@@ -4,7 +4,11 @@ import { fail, requireString } from '../validation/primitives';
 
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
-/** A container name as dockerd accepts it: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`, at most 128 characters. */
+/**
+ * A container name as dockerd accepts it: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`, at most 128 characters.
+ *
+ * @public
+ */
 export function assertContainerName(
   value: unknown,
   field = 'containerName',
@@ -19,7 +23,11 @@ export function assertContainerName(
   return v;
 }
 
-/** A container id (hex, 12..64) or name. */
+/**
+ * A container id (hex, 12..64) or name.
+ *
+ * @public
+ */
 export function assertContainerRef(
   value: unknown,
   field = 'container',
@@ -44,6 +52,8 @@ const IMAGE_REF = new RegExp(
 /**
  * An image reference: `[registry[:port]/]repo/path[:tag][@sha256:digest]` (the distribution
  * reference grammar; lowercase repository path, no spaces or quotes), at most 255 characters.
+ *
+ * @public
  */
 export function assertImageRef(value: unknown, field = 'image'): string {
   const v = requireString(value, field, 255);
@@ -56,7 +66,11 @@ export function assertImageRef(value: unknown, field = 'image'): string {
   return v;
 }
 
-/** An environment variable name: `[A-Za-z_][A-Za-z0-9_]*`. */
+/**
+ * An environment variable name: `[A-Za-z_][A-Za-z0-9_]*`.
+ *
+ * @public
+ */
 export function assertEnvKey(value: unknown, field = 'env'): string {
   const v = requireString(value, field, 256);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v))
@@ -67,7 +81,11 @@ export function assertEnvKey(value: unknown, field = 'env'): string {
   return v;
 }
 
-/** An environment value: any text without NUL, at most 32 KiB. */
+/**
+ * An environment value: any text without NUL, at most 32 KiB.
+ *
+ * @public
+ */
 export function assertEnvValue(value: unknown, field = 'env'): string {
   if (typeof value !== 'string') fail(field, 'must be a string');
   if (value.length > 32768) fail(field, 'must be at most 32768 characters');
@@ -75,7 +93,11 @@ export function assertEnvValue(value: unknown, field = 'env'): string {
   return value;
 }
 
-/** A label key: letters, digits, `.`, `-`, `_`, `/` (reverse-DNS style, e.g. `traefik.http.routers.x.rule`). */
+/**
+ * A label key: letters, digits, `.`, `-`, `_`, `/` (reverse-DNS style, e.g. `traefik.http.routers.x.rule`).
+ *
+ * @public
+ */
 export function assertLabelKey(value: unknown, field = 'label'): string {
   const v = requireString(value, field, 255);
   if (!/^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/.test(v)) {
@@ -87,7 +109,11 @@ export function assertLabelKey(value: unknown, field = 'label'): string {
   return v;
 }
 
-/** A label value: text without NUL or newlines (it also reaches `label=` filters), at most 4096 characters. */
+/**
+ * A label value: text without NUL or newlines (it also reaches `label=` filters), at most 4096 characters.
+ *
+ * @public
+ */
 export function assertLabelValue(value: unknown, field = 'label'): string {
   if (typeof value !== 'string') fail(field, 'must be a string');
   if (value.length > 4096) fail(field, 'must be at most 4096 characters');

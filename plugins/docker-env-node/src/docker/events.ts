@@ -5,12 +5,20 @@ import { jsonLines } from './jsonLines';
 import { labelFilter } from './labelFilter';
 import type { DockerEventMessage } from './types';
 
-/** A running `/events` subscription. */
+/**
+ * A running `/events` subscription.
+ *
+ * @public
+ */
 export interface DockerEventSubscription {
   close(): void;
 }
 
-/** Filters and callbacks of {@link subscribeEvents}. */
+/**
+ * Filters and callbacks of {@link subscribeEvents}.
+ *
+ * @public
+ */
 export interface SubscribeEventsOptions {
   labels?: Record<string, string | true>;
   types?: string[];

@@ -1,4 +1,8 @@
-/** How to reach a Docker engine. */
+/**
+ * How to reach a Docker engine.
+ *
+ * @public
+ */
 export type DockerConnectionSpec =
   | {
       /**
@@ -45,7 +49,11 @@ export type DockerConnectionSpec =
       hostKeySha256: string;
     };
 
-/** Port mapping of a container. */
+/**
+ * Port mapping of a container.
+ *
+ * @public
+ */
 export interface PortMapping {
   containerPort: number;
   protocol?: 'tcp' | 'udp';
@@ -55,7 +63,11 @@ export interface PortMapping {
   hostIp?: string;
 }
 
-/** A health check; durations in milliseconds (converted to the API's nanoseconds). */
+/**
+ * A health check; durations in milliseconds (converted to the API's nanoseconds).
+ *
+ * @public
+ */
 export interface HealthCheckSpec {
   /** `['CMD', 'curl', '-f', 'http://localhost/health']` or `['CMD-SHELL', '...']`. */
   test: string[];
@@ -65,7 +77,11 @@ export interface HealthCheckSpec {
   startPeriodMs?: number;
 }
 
-/** What {@link DockerApi.createContainer} creates. */
+/**
+ * What {@link DockerApi.createContainer} creates.
+ *
+ * @public
+ */
 export interface CreateContainerInput {
   name: string;
   image: string;
@@ -85,20 +101,32 @@ export interface CreateContainerInput {
   networkMode?: string;
 }
 
-/** The typed health of a container. */
+/**
+ * The typed health of a container.
+ *
+ * @public
+ */
 export interface ContainerHealth {
   status: 'starting' | 'healthy' | 'unhealthy';
   failingStreak: number;
   log: Array<{ start: string; end: string; exitCode: number; output: string }>;
 }
 
-/** Options of {@link DockerApi.inspect}. */
+/**
+ * Options of {@link DockerApi.inspect}.
+ *
+ * @public
+ */
 export interface InspectOptions {
   /** Return environment values too; default false (only their names). */
   includeEnv?: boolean;
 }
 
-/** `inspect` reduced to what the platform uses. */
+/**
+ * `inspect` reduced to what the platform uses.
+ *
+ * @public
+ */
 export interface ContainerDetails {
   id: string;
   /** Without the leading slash. */
@@ -142,7 +170,11 @@ export interface ContainerDetails {
   networkMode: string;
 }
 
-/** One entry of {@link DockerApi.listContainers}. */
+/**
+ * One entry of {@link DockerApi.listContainers}.
+ *
+ * @public
+ */
 export interface ContainerSummary {
   id: string;
   name: string;
@@ -159,7 +191,11 @@ export interface ContainerSummary {
   }>;
 }
 
-/** Filters of {@link DockerApi.listContainers}. */
+/**
+ * Filters of {@link DockerApi.listContainers}.
+ *
+ * @public
+ */
 export interface ListContainersOptions {
   /** Include stopped containers. */
   all?: boolean;
@@ -178,7 +214,11 @@ export interface ListContainersOptions {
   >;
 }
 
-/** Logs split into streams. */
+/**
+ * Logs split into streams.
+ *
+ * @public
+ */
 export interface ContainerLogs {
   stdout: string;
   stderr: string;
@@ -186,7 +226,11 @@ export interface ContainerLogs {
   truncated: boolean;
 }
 
-/** Options of {@link DockerApi.logs} and {@link DockerApi.streamLogs}. */
+/**
+ * Options of {@link DockerApi.logs} and {@link DockerApi.streamLogs}.
+ *
+ * @public
+ */
 export interface LogsOptions {
   stdout?: boolean;
   stderr?: boolean;
@@ -201,13 +245,21 @@ export interface LogsOptions {
   maxBytes?: number;
 }
 
-/** One piece of log output. */
+/**
+ * One piece of log output.
+ *
+ * @public
+ */
 export interface LogChunk {
   stream: 'stdout' | 'stderr';
   data: Buffer;
 }
 
-/** Callbacks of {@link DockerApi.streamLogs}. */
+/**
+ * Callbacks of {@link DockerApi.streamLogs}.
+ *
+ * @public
+ */
 export interface LogStreamHandlers {
   onChunk(chunk: LogChunk): void;
   /** The engine ended the stream (the container stopped, or without `follow` all was sent). */
@@ -215,7 +267,11 @@ export interface LogStreamHandlers {
   onError?(e: Error): void;
 }
 
-/** One stats sample, computed like `docker stats`. */
+/**
+ * One stats sample, computed like `docker stats`.
+ *
+ * @public
+ */
 export interface ContainerStats {
   cpuPercent: number;
   memoryUsageBytes: number;
@@ -226,7 +282,11 @@ export interface ContainerStats {
   read: string;
 }
 
-/** An event from `/events`. */
+/**
+ * An event from `/events`.
+ *
+ * @public
+ */
 export interface DockerEventMessage {
   type: string;
   action: string;
@@ -236,7 +296,11 @@ export interface DockerEventMessage {
   timeNano?: number;
 }
 
-/** Registry credentials for pulls. */
+/**
+ * Registry credentials for pulls.
+ *
+ * @public
+ */
 export interface RegistryAuth {
   username: string;
   password: string;

@@ -1,18 +1,24 @@
 import { CustomErrorBase } from '@backstage/errors';
 
-/** The external systems the clients talk to. */
+/**
+ * The external systems the clients talk to.
+ *
+ * @public
+ */
 export type UpstreamSystem =
   | 'proxmox'
   | 'netbox'
   | 'portainer'
   | 'traefik'
-  | 'ldap'
   | 'ssh'
   | 'docker'
-  | 'smtp'
   | 'webhook';
 
-/** Details of a failed call to an external system. */
+/**
+ * Details of a failed call to an external system.
+ *
+ * @public
+ */
 export interface UpstreamApiErrorOptions {
   system: UpstreamSystem;
   /** HTTP status, or undefined for transport failures (refused, timeout). */
@@ -29,6 +35,8 @@ export interface UpstreamApiErrorOptions {
 /**
  * A call to an external system failed. Carries the HTTP status, the reason and the field errors
  * so callers can tell "already exists" from "permission denied" from "unreachable".
+ *
+ * @public
  */
 export class UpstreamApiError extends CustomErrorBase {
   name = 'UpstreamApiError' as const;

@@ -3,7 +3,7 @@ import { NETBOX_LAB_TOKEN_V2 } from '@docker-env/lab';
 import {
   UNSAFE_NAMES,
   fetchThatMustNotBeCalled,
-} from '../validation/__testUtils__/unsafeInput';
+} from '@docker-env/lab-testing/clients/unsafeInput';
 import { NetBoxClient } from './NetBoxClient';
 
 /** Bad input is refused with an error naming the field and the rule, before any request is made. */

@@ -1,5 +1,5 @@
 import { OwnershipConflictError } from '../ownership';
-import { netboxHarness } from './__testUtils__/netboxHarness';
+import { netboxHarness } from '@docker-env/lab-testing/clients/netboxHarness';
 
 /** NetBox objects carry our mark (the environment id custom field): a stranger's is refused, never adopted or changed. */
 describe('NetBoxClient ownership', () => {

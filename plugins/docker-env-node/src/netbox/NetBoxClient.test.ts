@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { NETBOX_LAB_TOKEN_V1, NETBOX_LAB_TOKEN_V2 } from '@docker-env/lab';
 import { UpstreamApiError } from '../errors';
 import { NetBoxClient } from './NetBoxClient';
-import { netboxHarness } from './__testUtils__/netboxHarness';
+import { netboxHarness } from '@docker-env/lab-testing/clients/netboxHarness';
 import { flattenErrors } from './mapping';
 
 describe('NetBoxClient against the NetBox simulator', () => {

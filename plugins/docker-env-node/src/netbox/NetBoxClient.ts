@@ -44,6 +44,8 @@ const VM_OBJECT_TYPE = 'virtualization.virtualmachine';
 /**
  * NetBox 4.x REST client for the objects the platform manages. Every input is checked before a
  * request is made; every failure is an {@link UpstreamApiError} with NetBox's field errors flattened.
+ *
+ * @public
  */
 export class NetBoxClient extends NetBoxAddressing implements NetBoxApi {
   /**

@@ -5,7 +5,11 @@ import { parseJsonBody } from '../http/jsonBody';
 import { requireHttpBaseUrl } from '../validation/primitives';
 import { flattenErrors } from './mapping';
 
-/** Options of {@link NetBoxClient}. */
+/**
+ * Options of {@link NetBoxClient}.
+ *
+ * @public
+ */
 export interface NetBoxClientOptions {
   /** Base URL without `/api`, e.g. `https://netbox.example.com`. */
   baseUrl: string;

@@ -20,7 +20,11 @@ import {
   assertVcpus,
 } from './validate';
 
-/** True when a VM carries this environment's id in its custom field (our mark in NetBox). */
+/**
+ * True when a VM carries this environment's id in its custom field (our mark in NetBox).
+ *
+ * @public
+ */
 export function isOurVirtualMachine(
   vm: NetBoxVirtualMachine,
   environmentId: string,
@@ -92,7 +96,11 @@ export function vmBody(input: Partial<NetBoxVmInput>, partial: boolean): Json {
   return body;
 }
 
-/** Reads a choice field written as a value and read back as `{value, label}`. */
+/**
+ * Reads a choice field written as a value and read back as `{value, label}`.
+ *
+ * @public
+ */
 export function choiceValue(v: unknown): string {
   if (v && typeof v === 'object' && 'value' in v)
     return String((v as { value: unknown }).value);
@@ -130,7 +138,11 @@ export function toVm(v: any): NetBoxVirtualMachine {
   };
 }
 
-/** Flattens `{field: [msg]}`, `{field: {sub: msg}}`, `__all__` and `non_field_errors` to one message per key. */
+/**
+ * Flattens `{field: [msg]}`, `{field: {sub: msg}}`, `__all__` and `non_field_errors` to one message per key.
+ *
+ * @public
+ */
 export function flattenErrors(
   body: unknown,
   prefix = '',

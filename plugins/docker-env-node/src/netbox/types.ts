@@ -1,4 +1,8 @@
-/** VM status values of NetBox 4.x. */
+/**
+ * VM status values of NetBox 4.x.
+ *
+ * @public
+ */
 export const NETBOX_VM_STATUSES = [
   'offline',
   'active',
@@ -9,17 +13,29 @@ export const NETBOX_VM_STATUSES = [
   'paused',
 ] as const;
 
-/** A NetBox virtual machine status. */
+/**
+ * A NetBox virtual machine status.
+ *
+ * @public
+ */
 export type NetBoxVmStatus = (typeof NETBOX_VM_STATUSES)[number];
 
-/** A reference to another NetBox object, as read back (brief form). */
+/**
+ * A reference to another NetBox object, as read back (brief form).
+ *
+ * @public
+ */
 export interface NetBoxRef {
   id: number;
   name: string;
   slug?: string;
 }
 
-/** A cluster type or cluster. */
+/**
+ * A cluster type or cluster.
+ *
+ * @public
+ */
 export interface NetBoxCluster {
   id: number;
   name: string;
@@ -28,7 +44,11 @@ export interface NetBoxCluster {
   slug?: string;
 }
 
-/** A custom field. */
+/**
+ * A custom field.
+ *
+ * @public
+ */
 export interface NetBoxCustomField {
   id: number;
   name: string;
@@ -36,14 +56,22 @@ export interface NetBoxCustomField {
   objectTypes: string[];
 }
 
-/** A tag. */
+/**
+ * A tag.
+ *
+ * @public
+ */
 export interface NetBoxTag {
   id: number;
   name: string;
   slug: string;
 }
 
-/** A virtual machine, normalised: choices are plain values, references are brief objects. */
+/**
+ * A virtual machine, normalised: choices are plain values, references are brief objects.
+ *
+ * @public
+ */
 export interface NetBoxVirtualMachine {
   id: number;
   name: string;
@@ -62,7 +90,11 @@ export interface NetBoxVirtualMachine {
   url: string;
 }
 
-/** What to create or update on a VM. */
+/**
+ * What to create or update on a VM.
+ *
+ * @public
+ */
 export interface NetBoxVmInput {
   name: string;
   clusterId: number;
@@ -78,14 +110,22 @@ export interface NetBoxVmInput {
   customFields?: Record<string, string | number | boolean | null>;
 }
 
-/** A VM interface. */
+/**
+ * A VM interface.
+ *
+ * @public
+ */
 export interface NetBoxVmInterface {
   id: number;
   name: string;
   virtualMachineId: number;
 }
 
-/** An IP address. */
+/**
+ * An IP address.
+ *
+ * @public
+ */
 export interface NetBoxIpAddress {
   id: number;
   address: string;
@@ -93,7 +133,11 @@ export interface NetBoxIpAddress {
   assignedInterfaceId: number | null;
 }
 
-/** The NetBox operations the platform uses. */
+/**
+ * The NetBox operations the platform uses.
+ *
+ * @public
+ */
 export interface NetBoxApi {
   /** Finds or creates a cluster type (e.g. `Proxmox`, slug `proxmox`). */
   ensureClusterType(name: string, slug: string): Promise<NetBoxCluster>;

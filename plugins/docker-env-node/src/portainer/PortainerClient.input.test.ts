@@ -3,9 +3,9 @@ import { InputError } from '@backstage/errors';
 import {
   UNSAFE_NAMES,
   fetchThatMustNotBeCalled,
-} from '../validation/__testUtils__/unsafeInput';
+} from '@docker-env/lab-testing/clients/unsafeInput';
 import { PortainerClient } from './PortainerClient';
-import { AGENT_IP } from './__testUtils__/portainerHarness';
+import { AGENT_IP } from '@docker-env/lab-testing/clients/portainerHarness';
 
 /** Bad input is refused with an error naming the field and the rule, before any request is made. */
 describe('PortainerClient refuses bad input before any request', () => {

@@ -1,6 +1,9 @@
 import { PORTAINER_LAB_API_KEY } from '@docker-env/lab';
 import { OwnershipConflictError } from '../ownership';
-import { AGENT_IP, portainerHarness } from './__testUtils__/portainerHarness';
+import {
+  AGENT_IP,
+  portainerHarness,
+} from '@docker-env/lab-testing/clients/portainerHarness';
 
 /** Portainer environments carry our tags: a stranger's, or ours pointing elsewhere, is refused, never adopted or moved. */
 describe('PortainerClient ownership', () => {

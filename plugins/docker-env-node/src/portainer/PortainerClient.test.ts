@@ -2,7 +2,10 @@ import { ConfigReader } from '@backstage/config';
 import { PORTAINER_LAB_API_KEY } from '@docker-env/lab';
 import { UpstreamApiError } from '../errors';
 import { PortainerClient } from './PortainerClient';
-import { AGENT_IP, portainerHarness } from './__testUtils__/portainerHarness';
+import {
+  AGENT_IP,
+  portainerHarness,
+} from '@docker-env/lab-testing/clients/portainerHarness';
 
 describe('PortainerClient against the Portainer simulator', () => {
   const h = portainerHarness();

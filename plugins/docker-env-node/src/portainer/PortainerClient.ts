@@ -22,6 +22,8 @@ import { assertDockerPath, assertPortainerName } from './validate';
  * Portainer CE 2.x API client: agent environments, teams and memberships, environment and registry
  * access, and the Docker API proxied through Portainer. Inputs are checked before any request;
  * failures are {@link UpstreamApiError}s carrying Portainer's `{message, details}`.
+ *
+ * @public
  */
 export class PortainerClient extends PortainerTeams implements PortainerApi {
   /**

@@ -4,7 +4,11 @@ import { readBoundedText } from '../http/boundedBody';
 import { parseJsonBody } from '../http/jsonBody';
 import { requireHttpBaseUrl } from '../validation/primitives';
 
-/** Options of {@link PortainerClient}. */
+/**
+ * Options of {@link PortainerClient}.
+ *
+ * @public
+ */
 export interface PortainerClientOptions {
   /** API base, e.g. `https://portainer.example.com:9443/api` (`/api` is appended when missing). */
   baseUrl: string;

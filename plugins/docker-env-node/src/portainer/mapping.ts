@@ -10,7 +10,11 @@ import type {
 export const id = (v: unknown, field: string) =>
   assertInteger(v, field, 1, 2147483647);
 
-/** The URL Portainer stores for an agent at `ip` (`tcp://<ip>:<port>`, port 9001 by default). */
+/**
+ * The URL Portainer stores for an agent at `ip` (`tcp://<ip>:<port>`, port 9001 by default).
+ *
+ * @public
+ */
 export function agentEndpointUrl(ip: string, port: number = 9001): string {
   return `tcp://${assertIpv4(ip, 'ip')}:${assertInteger(
     port,

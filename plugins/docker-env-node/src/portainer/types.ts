@@ -1,10 +1,22 @@
-/** Team role in a membership: 1 leader, 2 member. */
+/**
+ * Team role in a membership: 1 leader, 2 member.
+ *
+ * @public
+ */
 export type PortainerTeamRole = 1 | 2;
 
-/** Registry types the platform uses: 3 custom, 4 GitLab. */
+/**
+ * Registry types the platform uses: 3 custom, 4 GitLab.
+ *
+ * @public
+ */
 export type PortainerRegistryType = 3 | 4;
 
-/** An environment (endpoint), normalised. */
+/**
+ * An environment (endpoint), normalised.
+ *
+ * @public
+ */
 export interface PortainerEndpoint {
   id: number;
   name: string;
@@ -17,19 +29,31 @@ export interface PortainerEndpoint {
   agentVersion?: string;
 }
 
-/** A tag (`docker-env` and `docker-env-<environment id>` mark our environments). */
+/**
+ * A tag (`docker-env` and `docker-env-<environment id>` mark our environments).
+ *
+ * @public
+ */
 export interface PortainerTag {
   id: number;
   name: string;
 }
 
-/** A team. */
+/**
+ * A team.
+ *
+ * @public
+ */
 export interface PortainerTeam {
   id: number;
   name: string;
 }
 
-/** A team membership. */
+/**
+ * A team membership.
+ *
+ * @public
+ */
 export interface PortainerMembership {
   id: number;
   userId: number;
@@ -37,7 +61,11 @@ export interface PortainerMembership {
   role: PortainerTeamRole;
 }
 
-/** A user. */
+/**
+ * A user.
+ *
+ * @public
+ */
 export interface PortainerUser {
   id: number;
   username: string;
@@ -45,7 +73,11 @@ export interface PortainerUser {
   role: number;
 }
 
-/** A registry (the password is never read back). */
+/**
+ * A registry (the password is never read back).
+ *
+ * @public
+ */
 export interface PortainerRegistry {
   id: number;
   name: string;
@@ -55,7 +87,11 @@ export interface PortainerRegistry {
   username: string;
 }
 
-/** A container from the Docker Engine API `GET /containers/json`. */
+/**
+ * A container from the Docker Engine API `GET /containers/json`.
+ *
+ * @public
+ */
 export interface DockerContainerSummary {
   Id: string;
   Names: string[];
@@ -65,7 +101,11 @@ export interface DockerContainerSummary {
   [key: string]: unknown;
 }
 
-/** The Portainer operations the platform uses. */
+/**
+ * The Portainer operations the platform uses.
+ *
+ * @public
+ */
 export interface PortainerApi {
   /**
    * Creates an agent environment for `tcp://ip:port` tagged `docker-env` and `docker-env-<id>`, or

@@ -52,7 +52,11 @@ import {
   digest,
 } from './mapping';
 
-/** Retry policy of creates (vmid race, template lock). */
+/**
+ * Retry policy of creates (vmid race, template lock).
+ *
+ * @public
+ */
 export interface CreateRetry {
   attempts: number;
   backoff: PollBackoff;
@@ -62,6 +66,8 @@ export interface CreateRetry {
  * {@link ProxmoxClient} over a {@link PveRequester} (by default {@link PveTransport}). Paths are
  * built here from validated values only; snapshots and firewall live in `ctExtras.ts`, backups in
  * `ctBackups.ts`.
+ *
+ * @public
  */
 export class ProxmoxApiClient extends CtBackups implements ProxmoxClient {
   constructor(

@@ -1,5 +1,8 @@
 import { OwnershipConflictError } from '../ownership';
-import { fast, proxmoxHarness } from './__testUtils__/proxmoxHarness';
+import {
+  proxmoxHarness,
+  fast,
+} from '@docker-env/lab-testing/clients/proxmoxHarness';
 
 /** Creates are idempotent by hostname and adopt only our own CT (its tag or description mark). */
 describe('ProxmoxApiClient creation and ownership', () => {

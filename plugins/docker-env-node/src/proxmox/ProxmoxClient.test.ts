@@ -4,7 +4,10 @@ import { UpstreamApiError } from '../errors';
 import { ProxmoxApiClient } from './ProxmoxApiClient';
 import { ProxmoxTaskError } from './ProxmoxTaskError';
 import { PveTransport } from './PveTransport';
-import { fast, proxmoxHarness } from './__testUtils__/proxmoxHarness';
+import {
+  proxmoxHarness,
+  fast,
+} from '@docker-env/lab-testing/clients/proxmoxHarness';
 
 describe('ProxmoxApiClient against the Proxmox simulator', () => {
   const h = proxmoxHarness();

@@ -13,7 +13,11 @@ import type {
   RrdPoint,
 } from './types';
 
-/** Options of {@link ProxmoxClient.cloneFromTemplate}. The clone lands on the client's node. */
+/**
+ * Options of {@link ProxmoxClient.cloneFromTemplate}. The clone lands on the client's node.
+ *
+ * @public
+ */
 export interface CloneFromTemplateOptions {
   templateVmid: number;
   hostname: string;
@@ -37,7 +41,11 @@ export interface RestoreFromBackupOptions {
   storage?: string;
 }
 
-/** Options of {@link ProxmoxClient.createFromOsTemplate}. */
+/**
+ * Options of {@link ProxmoxClient.createFromOsTemplate}.
+ *
+ * @public
+ */
 export interface CreateFromOsTemplateOptions {
   vmid?: number;
   ostemplate: string;
@@ -65,7 +73,11 @@ export interface CreateFromOsTemplateOptions {
   features?: string;
 }
 
-/** A started (or found) CT creation. */
+/**
+ * A started (or found) CT creation.
+ *
+ * @public
+ */
 export interface CreateResult {
   vmid: number;
   /** The node the CT lives on (address every later call there: {@link ProxmoxClient.forNode}). */
@@ -76,7 +88,11 @@ export interface CreateResult {
   existing: boolean;
 }
 
-/** Options for waiting on tasks. */
+/**
+ * Options for waiting on tasks.
+ *
+ * @public
+ */
 export interface WaitForTaskOptions {
   timeoutMs?: number;
   backoff?: Partial<PollBackoff>;
@@ -84,7 +100,11 @@ export interface WaitForTaskOptions {
   signal?: AbortSignal;
 }
 
-/** Changes {@link ProxmoxClient.updateConfig} applies. */
+/**
+ * Changes {@link ProxmoxClient.updateConfig} applies.
+ *
+ * @public
+ */
 export interface LxcConfigChanges {
   cores?: number;
   memoryMiB?: number;
@@ -94,7 +114,11 @@ export interface LxcConfigChanges {
   description?: string;
 }
 
-/** The Proxmox VE operations the platform uses for LXC environments. */
+/**
+ * The Proxmox VE operations the platform uses for LXC environments.
+ *
+ * @public
+ */
 export interface ProxmoxClient {
   /** The node this client addresses CTs on. */
   readonly node: string;
@@ -193,7 +217,11 @@ export interface ProxmoxClient {
   ): Promise<void>;
 }
 
-/** True for PVE's answers when a vmid is taken (nextid/create race). */
+/**
+ * True for PVE's answers when a vmid is taken (nextid/create race).
+ *
+ * @public
+ */
 export function isVmidTaken(err: unknown): boolean {
   if (!(err instanceof UpstreamApiError)) return false;
   if (err.status === 400 && err.fieldErrors.vmid) return true;
@@ -201,7 +229,11 @@ export function isVmidTaken(err: unknown): boolean {
   return err.status === 500 && /already exists on node/.test(err.reason ?? '');
 }
 
-/** True when the source CT is locked by a concurrent task (e.g. another clone of the template). */
+/**
+ * True when the source CT is locked by a concurrent task (e.g. another clone of the template).
+ *
+ * @public
+ */
 export function isLocked(err: unknown): boolean {
   return (
     err instanceof UpstreamApiError &&
@@ -210,7 +242,11 @@ export function isLocked(err: unknown): boolean {
   );
 }
 
-/** True for a CT that does not exist (PVE answers 500 `Configuration file ... does not exist`). */
+/**
+ * True for a CT that does not exist (PVE answers 500 `Configuration file ... does not exist`).
+ *
+ * @public
+ */
 export function isMissingCt(err: unknown): boolean {
   return (
     err instanceof UpstreamApiError &&

@@ -1,6 +1,10 @@
 import { UpstreamApiError } from '../errors';
 
-/** A Proxmox task ended with an exit status other than `OK` / `WARNINGS: n`. */
+/**
+ * A Proxmox task ended with an exit status other than `OK` / `WARNINGS: n`.
+ *
+ * @public
+ */
 export class ProxmoxTaskError extends UpstreamApiError {
   constructor(
     readonly upid: string,

@@ -2,7 +2,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { UpstreamApiError } from '../errors';
 
-/** How {@link PveTransport} reaches the API. */
+/**
+ * How {@link PveTransport} reaches the API.
+ *
+ * @public
+ */
 export interface PveTransportOptions {
   /** `https://pve.example.com:8006` (optionally ending in `/api2/json`); `http:` for the lab. */
   url: string;
@@ -22,12 +26,18 @@ const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 const TOKEN_ID = /^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+![A-Za-z][A-Za-z0-9._-]*$/;
 
-/** HTTP methods of the PVE API. */
+/**
+ * HTTP methods of the PVE API.
+ *
+ * @public
+ */
 export type PveMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /**
  * The seam between {@link ProxmoxApiClient} and the wire: one PVE API call, `path` relative to
  * `/api2/json` (`/nodes/pve/lxc/101/config`). Tests and other transports implement it.
+ *
+ * @public
  */
 export interface PveRequester {
   request(
@@ -43,6 +53,8 @@ export interface PveRequester {
  * `PVEAPIToken` auth, form-urlencoded POST/PUT bodies, booleans as 0/1, a timeout per request, and
  * every failure as an {@link UpstreamApiError} with status, reason phrase (PVE's message) and the
  * `errors` map.
+ *
+ * @public
  */
 export class PveTransport implements PveRequester {
   private readonly base: URL;

@@ -1,4 +1,8 @@
-/** A PVE task's status (`GET /nodes/{node}/tasks/{upid}/status`). */
+/**
+ * A PVE task's status (`GET /nodes/{node}/tasks/{upid}/status`).
+ *
+ * @public
+ */
 export interface PveTaskStatus {
   upid: string;
   node: string;
@@ -13,7 +17,11 @@ export interface PveTaskStatus {
   pstart: number;
 }
 
-/** A CT as listed cluster-wide by `GET /cluster/resources?type=vm`. */
+/**
+ * A CT as listed cluster-wide by `GET /cluster/resources?type=vm`.
+ *
+ * @public
+ */
 export interface LxcListEntry {
   vmid: number;
   /** The node the CT lives on. */
@@ -25,7 +33,11 @@ export interface LxcListEntry {
   lock?: string;
 }
 
-/** `GET CT/status/current`, typed. Byte counters are cumulative since start. */
+/**
+ * `GET CT/status/current`, typed. Byte counters are cumulative since start.
+ *
+ * @public
+ */
 export interface LxcStatus {
   vmid: number;
   name?: string;
@@ -49,21 +61,33 @@ export interface LxcStatus {
   template: boolean;
 }
 
-/** One address of an interface (`ip-addresses[]`). */
+/**
+ * One address of an interface (`ip-addresses[]`).
+ *
+ * @public
+ */
 export interface LxcIpAddress {
   address: string;
   type: 'inet' | 'inet6' | string;
   prefix?: number;
 }
 
-/** An interface of a running CT (`GET CT/interfaces`). */
+/**
+ * An interface of a running CT (`GET CT/interfaces`).
+ *
+ * @public
+ */
 export interface LxcInterface {
   name: string;
   hwaddr: string;
   addresses: LxcIpAddress[];
 }
 
-/** A CT config (`GET CT/config`); unknown keys are kept as PVE sent them. */
+/**
+ * A CT config (`GET CT/config`); unknown keys are kept as PVE sent them.
+ *
+ * @public
+ */
 export interface LxcConfig {
   digest: string;
   hostname?: string;
@@ -82,7 +106,11 @@ export interface LxcConfig {
   raw: Record<string, unknown>;
 }
 
-/** One rrd point; a metric PVE does not know for that time is absent (not null). */
+/**
+ * One rrd point; a metric PVE does not know for that time is absent (not null).
+ *
+ * @public
+ */
 export interface RrdPoint {
   time: number;
   cpu?: number;
@@ -98,7 +126,11 @@ export interface RrdPoint {
   diskwrite?: number;
 }
 
-/** A snapshot (the `current` pseudo entry is dropped). */
+/**
+ * A snapshot (the `current` pseudo entry is dropped).
+ *
+ * @public
+ */
 export interface LxcSnapshot {
   name: string;
   description: string;
@@ -106,7 +138,11 @@ export interface LxcSnapshot {
   parent?: string;
 }
 
-/** Firewall options of a CT. */
+/**
+ * Firewall options of a CT.
+ *
+ * @public
+ */
 export interface LxcFirewallOptions {
   enable?: boolean;
   policy_in?: 'ACCEPT' | 'REJECT' | 'DROP';
@@ -114,7 +150,11 @@ export interface LxcFirewallOptions {
   digest?: string;
 }
 
-/** A firewall rule of a CT. */
+/**
+ * A firewall rule of a CT.
+ *
+ * @public
+ */
 export interface LxcFirewallRule {
   pos?: number;
   type: 'in' | 'out';
@@ -127,14 +167,22 @@ export interface LxcFirewallRule {
   comment?: string;
 }
 
-/** Backoff for polling. */
+/**
+ * Backoff for polling.
+ *
+ * @public
+ */
 export interface PollBackoff {
   initialMs: number;
   maxMs: number;
   factor: number;
 }
 
-/** One backup archive in a PVE storage (`GET /nodes/{node}/storage/{storage}/content?content=backup`). */
+/**
+ * One backup archive in a PVE storage (`GET /nodes/{node}/storage/{storage}/content?content=backup`).
+ *
+ * @public
+ */
 export interface PveBackup {
   volid: string;
   vmid: number;

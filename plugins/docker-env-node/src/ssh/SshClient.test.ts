@@ -7,7 +7,7 @@ import path from 'node:path';
 import { UpstreamApiError } from '../errors';
 import { SshClient } from './SshClient';
 import { SshCommandError } from './SshCommandError';
-import { sshdTestEnv } from './__testUtils__/sshdTestEnv';
+import { sshdTestEnv } from '@docker-env/lab-testing/clients/sshdTestEnv';
 
 // Against the real OpenSSH server from scripts/services/sshd.sh (127.0.0.1 only). Each test opens SSH sessions
 // (key exchange is CPU-bound): a loaded machine needs more than jest's 5 s default.

@@ -34,7 +34,11 @@ const DEFAULT_CONNECT_TIMEOUT = 10_000;
 const DEFAULT_COMMAND_TIMEOUT = 120_000;
 const PID_MARK = '__docker_env_pid=';
 
-/** SSH client over node-ssh with host-key pinning, safe quoting and exit-code checks. */
+/**
+ * SSH client over node-ssh with host-key pinning, safe quoting and exit-code checks.
+ *
+ * @public
+ */
 export class SshClient implements SshSession {
   private readonly options: Required<
     Omit<SshConnectionOptions, 'passphrase'>

@@ -5,6 +5,8 @@ import { UpstreamApiError } from '../errors';
  * message names only the command's label and exit: remote output may carry secrets or internal
  * detail, so its tail is kept in `stderrTail`, which is not enumerable and so not serialised
  * into API error responses. Log it where operators read logs.
+ *
+ * @public
  */
 export class SshCommandError extends UpstreamApiError {
   readonly exitCode: number | null;

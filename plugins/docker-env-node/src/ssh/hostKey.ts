@@ -4,6 +4,8 @@ import { timingSafeEqual } from 'node:crypto';
 /**
  * Converts the hex SHA-256 digest that ssh2 passes to `hostVerifier` (with `hostHash: 'sha256'`)
  * into OpenSSH's `SHA256:<unpadded base64>` form.
+ *
+ * @public
  */
 export function hexDigestToOpenSshFingerprint(hex: string): string {
   if (!/^[0-9a-f]{64}$/i.test(hex)) {
@@ -17,6 +19,8 @@ export function hexDigestToOpenSshFingerprint(hex: string): string {
 /**
  * Normalises a pinned SSH host key fingerprint to lowercase hex: accepts OpenSSH's
  * `SHA256:<base64>` (padding optional, as `ssh-keygen -lf` prints it) or 64 hex digits.
+ *
+ * @public
  */
 export function normaliseHostKeySha256(
   value: unknown,
@@ -43,6 +47,8 @@ export function normaliseHostKeySha256(
  * A host verifier for ssh2 (with `hostHash: 'sha256'`) that accepts only the pinned key, given
  * in either form {@link normaliseHostKeySha256} takes. `onMismatch` receives the fingerprint the
  * server presented (OpenSSH form), for the error message.
+ *
+ * @public
  */
 export function pinnedHostVerifier(
   expectedFingerprint: string,

@@ -7,7 +7,11 @@ import {
 } from '../ownership';
 import type { SshRunResult, SshSession } from './types';
 
-/** Options of the Docker (and Portainer agent) installation on a fresh Debian/Ubuntu guest. */
+/**
+ * Options of the Docker (and Portainer agent) installation on a fresh Debian/Ubuntu guest.
+ *
+ * @public
+ */
 export interface InstallDockerOptions {
   distro: 'debian' | 'ubuntu';
   /** Docker apt repository base; default `https://download.docker.com/linux/<distro>` (set a mirror here). */
@@ -29,7 +33,11 @@ export interface InstallDockerOptions {
   };
 }
 
-/** One step of the installation: a name for progress and errors, and the argv to run. */
+/**
+ * One step of the installation: a name for progress and errors, and the argv to run.
+ *
+ * @public
+ */
 export interface InstallStep {
   name: string;
   command: string[];
@@ -69,6 +77,8 @@ const AGENT_GUARD =
  * documented procedure), optionally adds users to the docker group and starts the Portainer
  * agent. Values reach the remote shell only as quoted arguments or as positional parameters
  * (`sh -c '...' sh "$1"`), never spliced into script text.
+ *
+ * @public
  */
 export function buildInstallDockerSteps(
   options: InstallDockerOptions,
@@ -245,7 +255,11 @@ export function buildInstallDockerSteps(
   return steps;
 }
 
-/** Result of {@link installDocker}: each step's output, in order. */
+/**
+ * Result of {@link installDocker}: each step's output, in order.
+ *
+ * @public
+ */
 export interface InstallDockerResult {
   steps: Array<{ name: string; result: SshRunResult }>;
   /** `docker version` server version reported at the end. */
@@ -255,6 +269,8 @@ export interface InstallDockerResult {
 /**
  * Runs the installation steps one after another over SSH, stopping at the first failure
  * (SshCommandError names the step). `onStep` reports progress.
+ *
+ * @public
  */
 export async function installDocker(
   session: SshSession,

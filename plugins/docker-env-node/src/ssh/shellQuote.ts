@@ -3,6 +3,8 @@ import { InputError } from '@backstage/errors';
 /**
  * Quotes one argument for POSIX sh: wraps it in single quotes, inside which nothing is special,
  * and writes each embedded `'` as `'\''`. Newlines, `$`, backticks and quotes arrive verbatim.
+ *
+ * @public
  */
 export function shellQuote(arg: string): string {
   if (typeof arg !== 'string')
@@ -14,7 +16,11 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Joins an argv into one POSIX sh command line with every argument quoted. */
+/**
+ * Joins an argv into one POSIX sh command line with every argument quoted.
+ *
+ * @public
+ */
 export function shellCommand(argv: string[]): string {
   if (!Array.isArray(argv) || argv.length === 0) {
     throw new InputError('command: must be a non-empty list of arguments');

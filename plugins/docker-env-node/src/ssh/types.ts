@@ -1,4 +1,8 @@
-/** How to reach one SSH host. The host key is always pinned: there is no accept-any mode. */
+/**
+ * How to reach one SSH host. The host key is always pinned: there is no accept-any mode.
+ *
+ * @public
+ */
 export interface SshConnectionOptions {
   host: string;
   /** Defaults to 22. */
@@ -15,7 +19,11 @@ export interface SshConnectionOptions {
   commandTimeoutMs?: number;
 }
 
-/** Options of one remote command. */
+/**
+ * Options of one remote command.
+ *
+ * @public
+ */
 export interface SshRunOptions {
   timeoutMs?: number;
   /** Sent to the command's stdin, which is then closed. */
@@ -26,14 +34,22 @@ export interface SshRunOptions {
   label?: string;
 }
 
-/** Output of a finished remote command. */
+/**
+ * Output of a finished remote command.
+ *
+ * @public
+ */
 export interface SshRunResult {
   stdout: string;
   stderr: string;
   code: number;
 }
 
-/** Remote command execution and file transfer over one reused SSH connection. */
+/**
+ * Remote command execution and file transfer over one reused SSH connection.
+ *
+ * @public
+ */
 export interface SshSession {
   /** Runs argv on the remote host, each argument quoted for POSIX sh; throws SshCommandError on a bad exit code. */
   run(command: string[], options?: SshRunOptions): Promise<SshRunResult>;

@@ -1,4 +1,8 @@
-/** Waits `ms`; rejects with the signal's reason as soon as `signal` aborts (the timer is cleared). */
+/**
+ * Waits `ms`; rejects with the signal's reason as soon as `signal` aborts (the timer is cleared).
+ *
+ * @internal
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {

@@ -28,6 +28,8 @@ function ioError(operation: string, e: unknown): UpstreamApiError {
 /**
  * Route files in a local directory (Traefik on the same host, or a shared volume). The directory
  * is created (like `mkdir -p`, mode 0755) on the first write when it does not exist yet.
+ *
+ * @public
  */
 export class LocalRouteStore implements RouteStore {
   constructor(readonly directory: string) {

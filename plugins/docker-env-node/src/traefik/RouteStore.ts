@@ -7,6 +7,8 @@ import { TraefikDynamicConfig } from './types';
 /**
  * Where route documents live: one YAML file per route in Traefik's file-provider directory.
  * Writes are atomic (temp file + rename), so Traefik never reads a half-written file.
+ *
+ * @public
  */
 export interface RouteStore {
   /** Validates and atomically writes (creates or replaces) the route's file. */
@@ -22,7 +24,11 @@ export interface RouteStore {
 /** File extension of route files (Traefik reads only .yml, .yaml and .toml). */
 export const ROUTE_FILE_EXTENSION = '.yml';
 
-/** Validates a route id and returns its file name `<id>.yml`. */
+/**
+ * Validates a route id and returns its file name `<id>.yml`.
+ *
+ * @public
+ */
 export function routeFileName(id: string): string {
   assertSafeName(id, 'route id', 128);
   return `${id}${ROUTE_FILE_EXTENSION}`;
@@ -43,7 +49,11 @@ export function tempFileName(fileName: string, random: string): string {
   return `.${fileName}.tmp-${random}`;
 }
 
-/** Validates a document (runtime structural rules) and serialises it to YAML. */
+/**
+ * Validates a document (runtime structural rules) and serialises it to YAML.
+ *
+ * @public
+ */
 export function serializeRouteDocument(document: TraefikDynamicConfig): string {
   assertValidRouteDocument(document);
   return `# Managed by docker-env: changes are overwritten.\n${YAML.stringify(
@@ -54,7 +64,11 @@ export function serializeRouteDocument(document: TraefikDynamicConfig): string {
   )}`;
 }
 
-/** Parses a route file; throws InputError when it is not a valid route document. */
+/**
+ * Parses a route file; throws InputError when it is not a valid route document.
+ *
+ * @public
+ */
 export function parseRouteDocument(
   text: string,
   id: string,

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SshClient } from '../ssh';
-import { sshdTestEnv } from '../ssh/__testUtils__/sshdTestEnv';
+import { sshdTestEnv } from '@docker-env/lab-testing/clients/sshdTestEnv';
 import { buildRouteDocument } from './buildRouteDocument';
 import { LocalRouteStore } from './LocalRouteStore';
 import { SftpRouteStore } from './SftpRouteStore';

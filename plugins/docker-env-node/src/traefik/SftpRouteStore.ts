@@ -14,6 +14,8 @@ import { TraefikDynamicConfig } from './types';
  * Route files on a remote Traefik host, over SFTP on a host-key-pinned SSH connection. Writes
  * use a hidden temp file, fsync@openssh.com and posix-rename@openssh.com, so the target is
  * replaced atomically.
+ *
+ * @public
  */
 export class SftpRouteStore implements RouteStore {
   private readonly directory: string;

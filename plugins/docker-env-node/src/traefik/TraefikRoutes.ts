@@ -17,7 +17,11 @@ import { RouteStore } from './RouteStore';
 import { SftpRouteStore } from './SftpRouteStore';
 import { RouteSpec, TraefikDynamicConfig, TraefikRouteSettings } from './types';
 
-/** Route management for docker environments on Traefik's file provider. */
+/**
+ * Route management for docker environments on Traefik's file provider.
+ *
+ * @public
+ */
 export interface TraefikRouteClient {
   /** Builds, validates and atomically writes one route (create or replace); returns its id. */
   putRoute(
@@ -36,7 +40,11 @@ export interface TraefikRouteClient {
   removeEnvironment(environment: string): Promise<string[]>;
 }
 
-/** Writes one YAML file per route through a {@link RouteStore} (local directory or SFTP). */
+/**
+ * Writes one YAML file per route through a {@link RouteStore} (local directory or SFTP).
+ *
+ * @public
+ */
 export class TraefikRoutes implements TraefikRouteClient {
   /**
    * Reads `dockerEnv.traefik`: route settings plus either `directory` (local) or `sftp`
@@ -104,6 +112,8 @@ export class TraefikRoutes implements TraefikRouteClient {
 /**
  * Picks the route store from `dockerEnv.traefik.directory` (a relative path resolves against the
  * backend's working directory) or `dockerEnv.traefik.sftp` (the SshConfig shape plus `directory`).
+ *
+ * @public
  */
 export function routeStoreFromConfig(config: Config): RouteStore {
   const section = 'dockerEnv.traefik';

@@ -20,12 +20,18 @@ import {
   TraefikService,
 } from './types';
 
-/** Prefix of every route id (and so of file and router names) the writer owns. */
+/**
+ * Prefix of every route id (and so of file and router names) the writer owns.
+ *
+ * @public
+ */
 export const ROUTE_ID_PREFIX = 'dockerenv_';
 
 /**
  * The id of an environment's route (`dockerenv_<env>`) or of one of its container routes
  * (`dockerenv_<env>_<name>`). `_` never occurs in a DNS label, so ids cannot collide.
+ *
+ * @public
  */
 export function routeId(environment: string, name?: string): string {
   assertDnsLabel(environment, 'environment');
@@ -71,7 +77,11 @@ function loadBalancer(url: string, hc?: TraefikHealthCheck): TraefikService {
   };
 }
 
-/** The router rule for a spec; every value in it has been validated against its grammar. */
+/**
+ * The router rule for a spec; every value in it has been validated against its grammar.
+ *
+ * @public
+ */
 export function routeRule(
   spec: RouteSpec,
   baseDomain: string,
@@ -101,6 +111,8 @@ export function routeRule(
 /**
  * Builds the dynamic configuration document for one route. Validates every input; never emits
  * an empty map (Traefik stops applying updates when one appears).
+ *
+ * @public
  */
 export function buildRouteDocument(
   spec: RouteSpec,

@@ -204,6 +204,8 @@ function checkRouter(
  * Checks a route document against the rules the writer relies on: only `http` routers and
  * services, no empty maps, routers with a validated rule and a resolvable service, services with
  * exactly one kind and at least one server. Throws InputError naming the offending path.
+ *
+ * @public
  */
 export function assertValidRouteDocument(
   doc: unknown,

@@ -1,6 +1,8 @@
 /**
  * The subset of Traefik v3 dynamic configuration (file provider) that the route writer produces.
  * Shapes follow the `http` section of the Traefik v3 file-provider schema.
+ *
+ * @public
  */
 export interface TraefikDynamicConfig {
   http: {
@@ -9,7 +11,11 @@ export interface TraefikDynamicConfig {
   };
 }
 
-/** An HTTP router. */
+/**
+ * An HTTP router.
+ *
+ * @public
+ */
 export interface TraefikRouter {
   rule: string;
   service: string;
@@ -22,14 +28,22 @@ export interface TraefikRouter {
   };
 }
 
-/** Health check of a load-balancer service. */
+/**
+ * Health check of a load-balancer service.
+ *
+ * @public
+ */
 export interface TraefikHealthCheck {
   path: string;
   interval?: string;
   timeout?: string;
 }
 
-/** An HTTP service: exactly one of loadBalancer or weighted. */
+/**
+ * An HTTP service: exactly one of loadBalancer or weighted.
+ *
+ * @public
+ */
 export type TraefikService =
   | {
       loadBalancer: {
@@ -40,7 +54,11 @@ export type TraefikService =
     }
   | { weighted: { services: Array<{ name: string; weight: number }> } };
 
-/** A backend server: `http://<ip>:<port>`. */
+/**
+ * A backend server: `http://<ip>:<port>`.
+ *
+ * @public
+ */
 export interface RouteBackend {
   /** IPv4 address of the environment (container). */
   ip: string;
@@ -49,7 +67,11 @@ export interface RouteBackend {
   scheme?: 'http' | 'https';
 }
 
-/** Where a route sends its traffic. */
+/**
+ * Where a route sends its traffic.
+ *
+ * @public
+ */
 export type RouteTarget =
   | { kind: 'backend'; backend: RouteBackend; healthCheck?: TraefikHealthCheck }
   | {
@@ -74,7 +96,11 @@ export type RouteTarget =
       url?: string;
     };
 
-/** Routing for one environment or one of its containers; stored as one file. */
+/**
+ * Routing for one environment or one of its containers; stored as one file.
+ *
+ * @public
+ */
 export interface RouteSpec {
   /** Environment name: a DNS label; the route host is `<environment>.<baseDomain>`. */
   environment: string;
@@ -92,7 +118,11 @@ export interface RouteSpec {
   middlewares?: string[];
 }
 
-/** Deployment-wide settings applied to every route (from `dockerEnv.traefik`). */
+/**
+ * Deployment-wide settings applied to every route (from `dockerEnv.traefik`).
+ *
+ * @public
+ */
 export interface TraefikRouteSettings {
   baseDomain: string;
   /** Defaults to `['websecure']`. */

@@ -1,14 +1,23 @@
 import { InputError } from '@backstage/errors';
 
-// The building blocks of every validator in this package (internal: not exported from the package).
+// The building blocks of every validator in this package (`fail` and `requireString` are exported, marked
+// @internal, for the validators of docker-env-workflows-node).
 // Each check throws InputError "field: rule" so nothing is sent; the messages are part of the API.
 
-/** Throws InputError `field: rule`. */
+/**
+ * Throws InputError `field: rule`.
+ *
+ * @internal
+ */
 export function fail(field: string, rule: string): never {
   throw new InputError(`${field}: ${rule}`);
 }
 
-/** A non-empty string of at most `maxLength` characters. */
+/**
+ * A non-empty string of at most `maxLength` characters.
+ *
+ * @internal
+ */
 export function requireString(
   value: unknown,
   field: string,

@@ -3,7 +3,11 @@ import { fail, requireString } from './primitives';
 // Proxmox-specific checks, run before a value reaches a PVE URL or parameter. Each throws
 // InputError "field: rule" so nothing is sent.
 
-/** A Proxmox guest id: whole number 100..999999999. */
+/**
+ * A Proxmox guest id: whole number 100..999999999.
+ *
+ * @public
+ */
 export function assertVmid(value: unknown, field = 'vmid'): number {
   if (
     typeof value !== 'number' ||
@@ -16,7 +20,11 @@ export function assertVmid(value: unknown, field = 'vmid'): number {
   return value;
 }
 
-/** A cluster node name (PVE `pve-node`): letters, digits, inner hyphens, at most 63 characters. */
+/**
+ * A cluster node name (PVE `pve-node`): letters, digits, inner hyphens, at most 63 characters.
+ *
+ * @public
+ */
 export function assertPveNodeName(value: unknown, field = 'node'): string {
   const v = requireString(value, field, 63);
   if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(v)) {
@@ -25,7 +33,11 @@ export function assertPveNodeName(value: unknown, field = 'node'): string {
   return v;
 }
 
-/** A snapshot name: a letter, then 1-39 letters, digits, `_` or `-` (PVE `pve-configid`, max 40). */
+/**
+ * A snapshot name: a letter, then 1-39 letters, digits, `_` or `-` (PVE `pve-configid`, max 40).
+ *
+ * @public
+ */
 export function assertSnapshotName(value: unknown, field = 'snapname'): string {
   const v = requireString(value, field, 40);
   if (!/^[a-zA-Z][a-zA-Z0-9_-]{1,39}$/.test(v)) {
@@ -39,7 +51,11 @@ export function assertSnapshotName(value: unknown, field = 'snapname'): string {
   return v;
 }
 
-/** A task id as PVE issues it: `UPID:node:PID:PSTART:STARTTIME:type:id:user:`. */
+/**
+ * A task id as PVE issues it: `UPID:node:PID:PSTART:STARTTIME:type:id:user:`.
+ *
+ * @public
+ */
 export function assertUpid(value: unknown, field = 'upid'): string {
   const v = requireString(value, field, 512);
   if (
@@ -55,7 +71,11 @@ export function assertUpid(value: unknown, field = 'upid'): string {
   return v;
 }
 
-/** A resource pool id (PVE `pve-poolid`): letters, digits, `_`, `-`, `.`, at most 64. */
+/**
+ * A resource pool id (PVE `pve-poolid`): letters, digits, `_`, `-`, `.`, at most 64.
+ *
+ * @public
+ */
 export function assertPoolId(value: unknown, field = 'pool'): string {
   const v = requireString(value, field, 64);
   if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(v) || v.includes('..')) {
@@ -64,7 +84,11 @@ export function assertPoolId(value: unknown, field = 'pool'): string {
   return v;
 }
 
-/** A storage id (PVE `pve-storage-id`), e.g. `local-lvm`. */
+/**
+ * A storage id (PVE `pve-storage-id`), e.g. `local-lvm`.
+ *
+ * @public
+ */
 export function assertStorageId(value: unknown, field = 'storage'): string {
   const v = requireString(value, field, 64);
   if (!/^[a-z][a-z0-9_.-]*[a-z0-9]$/i.test(v) || v.includes('..')) {
@@ -76,7 +100,11 @@ export function assertStorageId(value: unknown, field = 'storage'): string {
   return v;
 }
 
-/** A network bridge name such as `vmbr0`. */
+/**
+ * A network bridge name such as `vmbr0`.
+ *
+ * @public
+ */
 export function assertBridgeName(value: unknown, field = 'bridge'): string {
   const v = requireString(value, field, 15);
   if (!/^[a-zA-Z][a-zA-Z0-9_.-]*$/.test(v))
@@ -84,7 +112,11 @@ export function assertBridgeName(value: unknown, field = 'bridge'): string {
   return v;
 }
 
-/** An OS template volume: `storage:vztmpl/file.tar.(gz|xz|zst)`. */
+/**
+ * An OS template volume: `storage:vztmpl/file.tar.(gz|xz|zst)`.
+ *
+ * @public
+ */
 export function assertOsTemplate(value: unknown, field = 'ostemplate'): string {
   const v = requireString(value, field, 255);
   if (
@@ -101,7 +133,11 @@ export function assertOsTemplate(value: unknown, field = 'ostemplate'): string {
   return v;
 }
 
-/** Proxmox tags: each lowercase `[a-z0-9_][a-z0-9_+.-]*`, at most 20 tags. */
+/**
+ * Proxmox tags: each lowercase `[a-z0-9_][a-z0-9_+.-]*`, at most 20 tags.
+ *
+ * @public
+ */
 export function assertPveTags(value: unknown, field = 'tags'): string[] {
   if (!Array.isArray(value) || value.length > 20)
     fail(field, 'must be a list of at most 20 tags');
@@ -117,7 +153,11 @@ export function assertPveTags(value: unknown, field = 'tags'): string[] {
   });
 }
 
-/** Free text for a description: printable, no control characters except newlines, at most 8192. */
+/**
+ * Free text for a description: printable, no control characters except newlines, at most 8192.
+ *
+ * @public
+ */
 export function assertDescription(
   value: unknown,
   field = 'description',
@@ -129,7 +169,11 @@ export function assertDescription(
   return v;
 }
 
-/** OpenSSH public keys, one per line (ssh-ed25519, ssh-rsa, ecdsa-sha2-*, sk-*). */
+/**
+ * OpenSSH public keys, one per line (ssh-ed25519, ssh-rsa, ecdsa-sha2-*, sk-*).
+ *
+ * @public
+ */
 export function assertSshPublicKeys(
   value: unknown,
   field = 'sshPublicKeys',
@@ -152,7 +196,11 @@ export function assertSshPublicKeys(
   });
 }
 
-/** A whole number of GiB to add to a disk (PVE `+NG`); shrinking is not possible. */
+/**
+ * A whole number of GiB to add to a disk (PVE `+NG`); shrinking is not possible.
+ *
+ * @public
+ */
 export function assertGrowGiB(value: unknown, field = 'addGiB'): number {
   if (
     typeof value !== 'number' ||
@@ -168,7 +216,11 @@ export function assertGrowGiB(value: unknown, field = 'addGiB'): number {
   return value;
 }
 
-/** A firewall address spec: IPv4/IPv6 address or CIDR, comma-separated, at most 512 characters. */
+/**
+ * A firewall address spec: IPv4/IPv6 address or CIDR, comma-separated, at most 512 characters.
+ *
+ * @public
+ */
 export function assertFirewallAddress(value: unknown, field: string): string {
   const v = requireString(value, field, 512);
   const ok = v.split(',').every(
@@ -184,7 +236,11 @@ export function assertFirewallAddress(value: unknown, field: string): string {
   return v;
 }
 
-/** A firewall port spec: ports or ranges `80`, `8000:8080`, comma-separated. */
+/**
+ * A firewall port spec: ports or ranges `80`, `8000:8080`, comma-separated.
+ *
+ * @public
+ */
 export function assertFirewallPort(value: unknown, field: string): string {
   const v = requireString(value, field, 128);
   const ok = v.split(',').every(p => {

@@ -3,7 +3,11 @@ import { fail, requireString } from './primitives';
 // Validators for values that reach a Traefik rule or file, an SSH connection or a remote path.
 // Like safeValues.ts, each throws InputError "field: rule" before anything is sent or written.
 
-/** A TCP port, 1-65535. */
+/**
+ * A TCP port, 1-65535.
+ *
+ * @public
+ */
 export function assertPort(value: unknown, field: string): number {
   if (
     typeof value !== 'number' ||
@@ -19,6 +23,8 @@ export function assertPort(value: unknown, field: string): number {
 /**
  * An SSH host key fingerprint as OpenSSH prints it (`ssh-keygen -lf`): `SHA256:` followed by
  * the unpadded base64 of the 32-byte digest.
+ *
+ * @public
  */
 export function assertSha256Fingerprint(value: unknown, field: string): string {
   const v = requireString(value, field, 60);
@@ -31,7 +37,11 @@ export function assertSha256Fingerprint(value: unknown, field: string): string {
   return v.replace(/=$/, '');
 }
 
-/** A POSIX login name: lowercase letter or `_` first, then lowercase letters, digits, `_`, `-` (max 32). */
+/**
+ * A POSIX login name: lowercase letter or `_` first, then lowercase letters, digits, `_`, `-` (max 32).
+ *
+ * @public
+ */
 export function assertPosixUsername(value: unknown, field: string): string {
   const v = requireString(value, field, 32);
   if (!/^[a-z_][a-z0-9_-]*$/.test(v)) {
@@ -45,6 +55,8 @@ export function assertPosixUsername(value: unknown, field: string): string {
 
 /**
  * An SSH target host: a host name of DNS labels or an IPv4 address (no user@, no port, no spaces).
+ *
+ * @public
  */
 export function assertSshHost(value: unknown, field: string): string {
   const v = requireString(value, field, 253);
@@ -59,6 +71,8 @@ export function assertSshHost(value: unknown, field: string): string {
 /**
  * A Traefik object name (router, service, middleware, entry point, cert resolver), optionally
  * qualified by its provider (`secure-headers@file`).
+ *
+ * @public
  */
 export function assertTraefikName(value: unknown, field: string): string {
   const v = requireString(value, field, 128);
@@ -71,7 +85,11 @@ export function assertTraefikName(value: unknown, field: string): string {
   return v;
 }
 
-/** A Go duration as Traefik parses it (time.ParseDuration), e.g. `10s`, `1m30s`, `500ms`. */
+/**
+ * A Go duration as Traefik parses it (time.ParseDuration), e.g. `10s`, `1m30s`, `500ms`.
+ *
+ * @public
+ */
 export function assertGoDuration(value: unknown, field: string): string {
   const v = requireString(value, field, 32);
   if (!/^([0-9]+(ns|us|ms|s|m|h))+$/.test(v)) {
@@ -80,7 +98,11 @@ export function assertGoDuration(value: unknown, field: string): string {
   return v;
 }
 
-/** An absolute POSIX path without `.`/`..` segments, NUL bytes or newlines. */
+/**
+ * An absolute POSIX path without `.`/`..` segments, NUL bytes or newlines.
+ *
+ * @public
+ */
 export function assertAbsolutePosixPath(value: unknown, field: string): string {
   const v = requireString(value, field, 4096);
   if (
@@ -99,6 +121,8 @@ export function assertAbsolutePosixPath(value: unknown, field: string): string {
 /**
  * An http(s) URL without credentials, query or fragment, on a host name or IPv4 address; returned
  * normalised without a trailing slash.
+ *
+ * @public
  */
 export function assertHttpUrl(value: unknown, field: string): string {
   const v = requireString(value, field, 2048);

@@ -5,7 +5,11 @@ import { fail, requireString } from './primitives';
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** A single DNS label: lowercase letters, digits, inner hyphens, 1-63 characters. */
+/**
+ * A single DNS label: lowercase letters, digits, inner hyphens, 1-63 characters.
+ *
+ * @public
+ */
 export function assertDnsLabel(value: unknown, field: string): string {
   const v = requireString(value, field, 63);
   if (!DNS_LABEL.test(v)) {
@@ -17,7 +21,11 @@ export function assertDnsLabel(value: unknown, field: string): string {
   return v;
 }
 
-/** A host name of dot-separated DNS labels (e.g. `docker.example.com`), at most 253 characters. */
+/**
+ * A host name of dot-separated DNS labels (e.g. `docker.example.com`), at most 253 characters.
+ *
+ * @public
+ */
 export function assertHostname(value: unknown, field: string): string {
   const v = requireString(value, field, 253);
   if (!v.split('.').every(label => DNS_LABEL.test(label))) {
@@ -29,7 +37,11 @@ export function assertHostname(value: unknown, field: string): string {
   return v;
 }
 
-/** An IPv4 address in dotted-quad form. */
+/**
+ * An IPv4 address in dotted-quad form.
+ *
+ * @public
+ */
 export function assertIpv4(value: unknown, field: string): string {
   const v = requireString(value, field, 15);
   const parts = v.split('.');
@@ -42,7 +54,11 @@ export function assertIpv4(value: unknown, field: string): string {
   return v;
 }
 
-/** A URL path prefix such as `/api` or `/api/v1`: segments of [A-Za-z0-9._~-], no `..`. */
+/**
+ * A URL path prefix such as `/api` or `/api/v1`: segments of [A-Za-z0-9._~-], no `..`.
+ *
+ * @public
+ */
 export function assertPathPrefix(value: unknown, field: string): string {
   const v = requireString(value, field, 200);
   if (
@@ -57,7 +73,11 @@ export function assertPathPrefix(value: unknown, field: string): string {
   return v;
 }
 
-/** A name used as an identifier or file name: letters, digits, `-` and `_`, starting with a letter or digit. */
+/**
+ * A name used as an identifier or file name: letters, digits, `-` and `_`, starting with a letter or digit.
+ *
+ * @public
+ */
 export function assertSafeName(
   value: unknown,
   field: string,
@@ -73,7 +93,11 @@ export function assertSafeName(
   return v;
 }
 
-/** A positive whole number within bounds (e.g. a Proxmox vmid 100..999999999). */
+/**
+ * A positive whole number within bounds (e.g. a Proxmox vmid 100..999999999).
+ *
+ * @public
+ */
 export function assertInteger(
   value: unknown,
   field: string,

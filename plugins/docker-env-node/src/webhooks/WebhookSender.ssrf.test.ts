@@ -1,7 +1,11 @@
 import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { WebhookSender } from './WebhookSender';
-import { deliver, fast, startReceiver } from './__testUtils__/receiver';
+import {
+  deliver,
+  startReceiver,
+  fast,
+} from '@docker-env/lab-testing/clients/receiver';
 
 let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
 afterEach(async () => {

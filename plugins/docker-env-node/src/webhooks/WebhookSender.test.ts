@@ -4,7 +4,12 @@ import net from 'node:net';
 import { parseRetryAfter, WebhookSender } from './WebhookSender';
 import { signWebhookPayload, verifyWebhookSignature } from './signature';
 
-import { SECRET, deliver, fast, startReceiver } from './__testUtils__/receiver';
+import {
+  SECRET,
+  deliver,
+  startReceiver,
+  fast,
+} from '@docker-env/lab-testing/clients/receiver';
 
 let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
 afterEach(async () => {

@@ -13,7 +13,11 @@ import {
 } from './signature';
 import { assertWebhookUrl } from './url';
 
-/** Retry and safety policy; `dockerEnv.webhooks` in app-config. */
+/**
+ * Retry and safety policy; `dockerEnv.webhooks` in app-config.
+ *
+ * @public
+ */
 export interface WebhookSenderOptions {
   /** Hosts deliveries may go to (`hooks.example.org`, `*.example.org`); unset allows any host. */
   allowedHosts?: string[];
@@ -34,7 +38,11 @@ export interface WebhookSenderOptions {
   allowPrivateNetworks?: boolean;
 }
 
-/** One delivery: where, how it is signed, what. */
+/**
+ * One delivery: where, how it is signed, what.
+ *
+ * @public
+ */
 export interface WebhookDeliveryRequest {
   url: string;
   /** HMAC key shared with the receiver. */
@@ -47,14 +55,22 @@ export interface WebhookDeliveryRequest {
   deliveryId?: string;
 }
 
-/** What happened to one attempt. */
+/**
+ * What happened to one attempt.
+ *
+ * @public
+ */
 export interface WebhookAttempt {
   status?: number;
   error?: string;
   durationMs: number;
 }
 
-/** Result of a delivery; failures are reported here rather than thrown. */
+/**
+ * Result of a delivery; failures are reported here rather than thrown.
+ *
+ * @public
+ */
 export interface WebhookDeliveryReport {
   deliveryId: string;
   event: string;
@@ -68,7 +84,11 @@ export interface WebhookDeliveryReport {
   attemptLog: WebhookAttempt[];
 }
 
-/** Injectable clock and randomness, for deterministic backoff in tests. */
+/**
+ * Injectable clock and randomness, for deterministic backoff in tests.
+ *
+ * @public
+ */
 export interface WebhookSenderDeps {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -83,6 +103,8 @@ const MIN_SECRET_LENGTH = 16;
  * Delivers signed webhooks: JSON body `{id, event, createdAt, data}`, signature header over
  * `<timestamp>.<body>`, retries with exponential backoff and jitter on network errors, 5xx and 429
  * (honouring Retry-After), never on other 4xx or redirects.
+ *
+ * @public
  */
 export class WebhookSender {
   private readonly maxAttempts: number;
@@ -308,7 +330,11 @@ export class WebhookSender {
   }
 }
 
-/** Retry-After as delta-seconds or an HTTP date, in milliseconds; undefined when absent or bad. */
+/**
+ * Retry-After as delta-seconds or an HTTP date, in milliseconds; undefined when absent or bad.
+ *
+ * @public
+ */
 export function parseRetryAfter(
   value: string | null,
   now: number = Date.now(),

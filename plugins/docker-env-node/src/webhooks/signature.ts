@@ -1,13 +1,29 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+/**
+ * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+ *
+ * @public
+ */
 export const WEBHOOK_SIGNATURE_HEADER = 'X-Docker-Env-Signature';
-/** The event name, e.g. `environment.created`. */
+/**
+ * The event name, e.g. `environment.created`.
+ *
+ * @public
+ */
 export const WEBHOOK_EVENT_HEADER = 'X-Docker-Env-Event';
-/** Unique per delivery and stable across its retries, so receivers can de-duplicate. */
+/**
+ * Unique per delivery and stable across its retries, so receivers can de-duplicate.
+ *
+ * @public
+ */
 export const WEBHOOK_DELIVERY_HEADER = 'X-Docker-Env-Delivery';
 
-/** Default accepted clock difference between signer and verifier. */
+/**
+ * Default accepted clock difference between signer and verifier.
+ *
+ * @public
+ */
 export const DEFAULT_SIGNATURE_TOLERANCE_SEC = 300;
 
 function hmac(
@@ -21,7 +37,11 @@ function hmac(
     .digest('hex');
 }
 
-/** Builds the signature header value for a body signed at `timestamp` (unix seconds). */
+/**
+ * Builds the signature header value for a body signed at `timestamp` (unix seconds).
+ *
+ * @public
+ */
 export function signWebhookPayload(
   secret: string,
   body: string | Buffer,
@@ -30,7 +50,11 @@ export function signWebhookPayload(
   return `t=${timestamp},v1=${hmac(secret, timestamp, body)}`;
 }
 
-/** Outcome of {@link verifyWebhookSignature}. */
+/**
+ * Outcome of {@link verifyWebhookSignature}.
+ *
+ * @public
+ */
 export type WebhookVerification =
   | { valid: true; timestamp: number }
   | { valid: false; reason: string };
@@ -39,6 +63,8 @@ export type WebhookVerification =
  * Checks a delivery for receivers: the header must carry a timestamp within `toleranceSec` of now
  * and a `v1` HMAC-SHA256 of `<timestamp>.<raw body>` under one of the secrets (several secrets allow
  * rotation). Verify the raw bytes as received, before any JSON parsing.
+ *
+ * @public
  */
 export function verifyWebhookSignature(
   secret: string | string[],

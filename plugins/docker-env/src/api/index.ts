@@ -1,3 +1,2 @@
 export * from './DockerEnvApi';
-export * from './DockerEnvClient';
 export * from './types';

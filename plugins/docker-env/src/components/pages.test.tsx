@@ -1,6 +1,6 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { DockerEnvApi } from '../api';
+import { ApprovalRequest, DockerEnvApi, QuotaUsage } from '../api';
 import {
   anEnvironment,
   mockDockerEnvApi,
@@ -13,10 +13,23 @@ import { EnvironmentsPage } from './EnvironmentsPage/EnvironmentsPage';
 
 jest.setTimeout(20000);
 
-const quota = {
+const quota: QuotaUsage = {
   owner: 'user:default/alice',
-  quota: { cpuCores: 8, memoryMb: 16384, diskGb: 200, environments: 4 },
-  usage: { cpuCores: 2, memoryMb: 4096, diskGb: 32, environments: 1 },
+  quota: {
+    cpuCores: 8,
+    memoryMb: 16384,
+    diskGb: 200,
+    environments: 4,
+    containers: 40,
+  },
+  usage: {
+    cpuCores: 2,
+    memoryMb: 4096,
+    diskGb: 32,
+    environments: 1,
+    containers: 3,
+  },
+  source: 'config',
 };
 
 function render(
@@ -154,14 +167,22 @@ describe('DockerEnvRoot', () => {
 });
 
 describe('ApprovalsPage', () => {
-  const request = {
+  const request: ApprovalRequest = {
     id: 'r1',
+    environmentId: 'env-1',
     environment: 'big-one',
     owner: 'user:default/alice',
     requestedBy: 'user:default/alice',
     status: 'pending',
     size: 'L',
+    cpuCores: 8,
+    memoryMb: 16384,
+    diskGb: 100,
     quotaReason: 'cpuCores: 4 more would make 10 of 8',
+    decidedBy: null,
+    reason: null,
+    createdAt: '2026-11-30T10:00:00.000Z',
+    decidedAt: null,
   };
 
   it('approves a request', async () => {
@@ -238,6 +259,7 @@ describe('QuotasPage', () => {
         owner: 'default',
         quota: { ...quota.quota, environments: 2 },
         source: 'default',
+        usage: null,
       }),
       setQuota: async () => undefined,
     });

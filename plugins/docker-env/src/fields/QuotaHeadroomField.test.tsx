@@ -9,14 +9,23 @@ jest.setTimeout(20000);
 
 const owner = 'group:default/team-a';
 
-const usage = (used: Partial<QuotaUsage['usage']>): QuotaUsage => ({
+const usage = (
+  used: Partial<NonNullable<QuotaUsage['usage']>>,
+): QuotaUsage => ({
   owner,
-  quota: { cpuCores: 8, memoryMb: 16384, diskGb: 200, environments: 5 },
+  quota: {
+    cpuCores: 8,
+    memoryMb: 16384,
+    diskGb: 200,
+    environments: 5,
+    containers: 50,
+  },
   usage: {
     cpuCores: 0,
     memoryMb: 0,
     diskGb: 0,
     environments: 0,
+    containers: 0,
     ...used,
   },
   source: 'config',

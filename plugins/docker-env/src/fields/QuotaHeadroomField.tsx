@@ -45,8 +45,11 @@ export function headroomSummary(
   quota: QuotaUsage,
   wanted: EnvironmentResources,
 ): string {
+  // only the default quota itself has no usage
+  const used = (key: keyof EnvironmentResources | 'environments') =>
+    quota.usage?.[key] ?? 0;
   const free = (key: keyof EnvironmentResources | 'environments') =>
-    Math.max(0, quota.quota[key] - quota.usage[key]);
+    Math.max(0, quota.quota[key] - used(key));
   const parts = FIGURES.map(
     ({ key, unit }) => `${free(key)} of ${quota.quota[key]} ${unit}`,
   );
@@ -54,9 +57,8 @@ export function headroomSummary(
     `${free('environments')} of ${quota.quota.environments} environments free`,
   );
   const fits =
-    FIGURES.every(
-      ({ key }) => quota.usage[key] + wanted[key] <= quota.quota[key],
-    ) && quota.usage.environments + 1 <= quota.quota.environments;
+    FIGURES.every(({ key }) => used(key) + wanted[key] <= quota.quota[key]) &&
+    used('environments') + 1 <= quota.quota.environments;
   return `Owner ${quota.owner}: ${parts.join(', ')}; ${
     fits
       ? 'this request fits'

@@ -1,11 +1,10 @@
-/* eslint-disable @backstage/no-forbidden-package-imports -- the docker-env backend's process harness */
 import type { JsonObject } from '@backstage/types';
 import {
   startBackendProcess,
   type BackendProcess,
   type LabProcess,
-} from '@docker-env/plugin-docker-env-backend/src/testing/processes/spawn';
-import { labDockerEnvConfig } from '@docker-env/plugin-docker-env-backend/src/testing/provisioningLab';
+} from '@docker-env/lab-testing/backend/processes/spawn';
+import { labDockerEnvConfig } from '@docker-env/lab-testing/backend/provisioningLab';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';

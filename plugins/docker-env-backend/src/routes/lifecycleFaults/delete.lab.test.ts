@@ -1,5 +1,5 @@
-import { describeLifecycleFaults } from '../../testing/lifecycleFaultSuite';
-import { faultCases } from '../../testing/lifecycleFaults';
+import { describeLifecycleFaults } from '@docker-env/lab-testing/backend/lifecycleFaultSuite';
+import { faultCases } from '@docker-env/lab-testing/backend/lifecycleFaults';
 
 jest.setTimeout(120_000);
 

@@ -1,17 +1,25 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { PROVISION_STEP_NAMES } from '@docker-env/plugin-docker-env-node';
+import { PROVISION_STEP_NAMES } from '@docker-env/plugin-docker-env-workflows-node';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { labBackendView, labObserver } from '../../testing/labAgreement';
-import { API, as, LabBackend, startLabBackend } from '../../testing/labBackend';
-import { FAULT_TEST_WAITS } from '../../testing/lifecycleFaultSuite';
+import {
+  labBackendView,
+  labObserver,
+} from '@docker-env/lab-testing/backend/labAgreement';
+import {
+  API,
+  as,
+  LabBackend,
+  startLabBackend,
+} from '@docker-env/lab-testing/backend/labBackend';
+import { FAULT_TEST_WAITS } from '@docker-env/lab-testing/backend/lifecycleFaultSuite';
 import {
   clearFaults,
   injectFaultAt,
   RESTORE_FAULT_POINTS,
   restoreStepNames,
-} from '../../testing/lifecycleFaults';
-import { labHoldings } from '../../testing/provisioningLab';
+} from '@docker-env/lab-testing/backend/lifecycleFaults';
+import { labHoldings } from '@docker-env/lab-testing/backend/provisioningLab';
 
 jest.setTimeout(120_000);
 

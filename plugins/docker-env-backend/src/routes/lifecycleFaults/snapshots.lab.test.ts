@@ -1,4 +1,4 @@
-import { describeLifecycleFaults } from '../../testing/lifecycleFaultSuite';
+import { describeLifecycleFaults } from '@docker-env/lab-testing/backend/lifecycleFaultSuite';
 
 jest.setTimeout(180_000);
 

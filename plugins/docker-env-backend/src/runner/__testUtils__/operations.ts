@@ -3,10 +3,11 @@ import type {
   OperationStep,
   OperationTarget,
   StepContext,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import { randomUUID } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import type { Knex } from 'knex';
+import { DatabaseDockerEnvStore } from '../../store/DatabaseDockerEnvStore';
 import { OperationQueue } from '../OperationQueue';
 import { OperationRunner, OperationRunnerOptions } from '../OperationRunner';
 import { OperationKind } from '../types';
@@ -107,7 +108,7 @@ export function testRunner(
 ) {
   const queue =
     options.queue ??
-    new OperationQueue(db, {
+    new OperationQueue(DatabaseDockerEnvStore.fromKnex(db), {
       ownerId: owner,
       leaseMs: options.leaseMs ?? 2000,
     });

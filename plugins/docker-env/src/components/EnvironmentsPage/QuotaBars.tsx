@@ -30,7 +30,7 @@ export function QuotaBars(props: { api: DockerEnvApi; owner: string }) {
       </Typography>
       <Grid container spacing={2}>
         {rows.map(({ key, label, unit }) => {
-          const used = value.usage[key] ?? 0;
+          const used = value.usage?.[key] ?? 0;
           const limit = value.quota[key] ?? 0;
           const percent = limit > 0 ? Math.min(100, (used / limit) * 100) : 100;
           return (

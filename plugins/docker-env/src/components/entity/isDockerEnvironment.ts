@@ -1,6 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 
-/** The catalog entity of an environment: a Resource of type `docker-environment`. */
+/**
+ * The catalog entity of an environment: a Resource of type `docker-environment`.
+ *
+ * @public
+ */
 export function isDockerEnvironment(entity: Entity): boolean {
   return (
     entity.kind.toLowerCase() === 'resource' &&

@@ -18,12 +18,19 @@ describe('ContainersContent', () => {
     const api = mockDockerEnvApi({
       listContainers: async () => [
         {
+          id: 'c1',
           name: 'web',
           image: 'nginx:1.27',
           state: 'running',
           health: 'healthy',
         },
-        { name: 'worker', image: 'busybox', state: 'exited', health: 'none' },
+        {
+          id: 'c2',
+          name: 'worker',
+          image: 'busybox',
+          state: 'exited',
+          health: 'none',
+        },
       ],
       getContainerLogs: async () => 'listening on :8080',
     });
@@ -60,6 +67,8 @@ describe('SnapshotsContent', () => {
       name: 'snap-1',
       description: 'before upgrade',
       createdAt: '2026-11-30T10:00:00Z',
+      origin: 'portal' as const,
+      inProxmox: true,
     },
   ];
 
@@ -176,10 +185,16 @@ describe('ActivityContent', () => {
       ],
       listAuditEvents: async () => [
         {
+          id: 1,
           actor: 'user:default/alice',
           action: 'environment.pause',
+          target: 'shop',
+          environmentId: 'env-1',
           at: '2026-11-30T11:00:00.000Z',
           result: 'succeeded',
+          reason: null,
+          requestId: null,
+          details: {},
         },
       ],
     });

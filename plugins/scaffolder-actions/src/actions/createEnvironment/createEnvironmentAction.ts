@@ -6,15 +6,18 @@ import type {
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { taskFailure } from '../errors';
-import type {
-  Operation,
-  OperationStepRecord,
+import {
+  DockerEnvApiClient,
+  type OperationRecord,
 } from '@docker-env/plugin-docker-env-common';
-import { DockerEnvApiCaller } from './DockerEnvApiCaller';
 import { examples } from './createEnvironmentAction.examples';
 import { provisioningFailureMessage } from './failureMessage';
 
-/** Options of {@link createEnvironmentAction}. */
+/**
+ * Options of {@link createEnvironmentAction}.
+ *
+ * @public
+ */
 export interface CreateEnvironmentActionOptions {
   auth: AuthService;
   discovery: DiscoveryService;
@@ -107,11 +110,19 @@ export function createEnvironmentAction(opts: CreateEnvironmentActionOptions) {
             'size: custom needs cpuCores, memoryMb and diskGb',
           );
         }
-        const api = new DockerEnvApiCaller({
-          auth: opts.auth,
-          discovery: opts.discovery,
-          credentials: await ctx.getInitiatorCredentials(),
+        // on behalf of the user who started the task, so ownership, permissions and audit see the requester
+        const credentials = await ctx.getInitiatorCredentials();
+        const api = new DockerEnvApiClient({
+          discoveryApi: opts.discovery,
+          getToken: async () =>
+            (
+              await opts.auth.getPluginRequestToken({
+                onBehalfOf: credentials,
+                targetPluginId: 'docker-env',
+              })
+            ).token,
           timeoutMs: requestTimeoutMs,
+          maxResponseBytes: 1024 * 1024,
         });
         const entityRef = `resource:default/${input.name}`;
 
@@ -140,7 +151,7 @@ export function createEnvironmentAction(opts: CreateEnvironmentActionOptions) {
                 purpose: input.purpose,
                 expiresOn: input.expiresOn || undefined,
               },
-              ctx.task.id,
+              { idempotencyKey: ctx.task.id },
             );
             return {
               operationId: answer.operation?.id ?? null,
@@ -182,7 +193,7 @@ export function createEnvironmentAction(opts: CreateEnvironmentActionOptions) {
 
 /** Follows one operation until it ends, logging each step as it starts and ends. */
 async function follow(
-  api: DockerEnvApiCaller,
+  api: DockerEnvApiClient,
   name: string,
   operationId: string,
   o: {
@@ -191,7 +202,7 @@ async function follow(
     log: (line: string) => void;
     signal?: AbortSignal;
   },
-): Promise<Operation> {
+): Promise<OperationRecord> {
   const seen = new Map<number, string>();
   const deadline = Date.now() + o.followTimeoutMs;
   for (;;) {
@@ -225,7 +236,7 @@ async function follow(
   }
 }
 
-function stepLine(step: OperationStepRecord): string | undefined {
+function stepLine(step: OperationRecord['steps'][number]): string | undefined {
   const took =
     step.startedAt && step.endedAt
       ? ` in ${(

@@ -1,4 +1,9 @@
-import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { TaskFailure, taskFailure } from './taskFailure';
 
 describe('taskFailure', () => {
@@ -26,6 +31,12 @@ describe('taskFailure', () => {
     [
       new ConflictError('name: shop is taken'),
       'name: shop is taken: choose another name, or wait until the running operation ends and try again.',
+    ],
+    [
+      new ServiceUnavailableError(
+        'The docker-env backend did not answer GET /names/x (no answer within 15000 ms)',
+      ),
+      'The docker-env backend did not answer GET /names/x (no answer within 15000 ms): check that the docker-env backend plugin is installed and running.',
     ],
   ])('tells what to do about %s', (error, line) => {
     expect(taskFailure(error).message).toBe(line);

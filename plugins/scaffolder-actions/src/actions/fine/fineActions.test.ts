@@ -7,7 +7,7 @@ import { startLab, type Lab } from '@docker-env/lab';
 import {
   PROVISION_STEP_NAMES,
   ProvisioningDeps,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

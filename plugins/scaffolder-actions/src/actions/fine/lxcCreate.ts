@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { lxcStep } from '@docker-env/plugin-docker-env-node';
+import { lxcStep } from '@docker-env/plugin-docker-env-workflows-node';
 import { examples } from './lxcCreate.examples';
 import {
   UNMANAGED_TAG,

@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { MANAGED_BY, netboxStep } from '@docker-env/plugin-docker-env-node';
+import { MANAGED_BY } from '@docker-env/plugin-docker-env-node';
+import { netboxStep } from '@docker-env/plugin-docker-env-workflows-node';
 import { examples } from './netboxRegister.examples';
 import {
   UNMANAGED_TAG,

@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { portainerStep } from '@docker-env/plugin-docker-env-node';
+import { portainerStep } from '@docker-env/plugin-docker-env-workflows-node';
 import { examples } from './portainerRegister.examples';
 import {
   clients,

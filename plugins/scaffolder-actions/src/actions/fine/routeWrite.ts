@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { routeStep } from '@docker-env/plugin-docker-env-node';
+import { routeStep } from '@docker-env/plugin-docker-env-workflows-node';
 import { examples } from './routeWrite.examples';
 import {
   clients,

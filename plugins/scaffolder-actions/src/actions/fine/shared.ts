@@ -8,15 +8,19 @@ import type {
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { dockerEnvAdminPermission } from '@docker-env/plugin-docker-env-common';
+import { UNMANAGED_MARK } from '@docker-env/plugin-docker-env-node';
 import {
-  UNMANAGED_MARK,
   type OperationTarget,
   ProvisioningDeps,
   readProvisioningConfig,
   type ProvisioningConfig,
-} from '@docker-env/plugin-docker-env-node';
+} from '@docker-env/plugin-docker-env-workflows-node';
 
-/** The marker of what a fine-grained action creates (`docker-env_unmanaged`): ours, left alone by the reconciler. */
+/**
+ * The marker of what a fine-grained action creates (`docker-env_unmanaged`): ours, left alone by the reconciler.
+ *
+ * @public
+ */
 export const UNMANAGED_TAG = UNMANAGED_MARK;
 
 /**
@@ -44,7 +48,11 @@ export function unmanagedTarget(input: {
   };
 }
 
-/** What the fine-grained actions need. */
+/**
+ * What the fine-grained actions need.
+ *
+ * @public
+ */
 export interface FineActionOptions {
   config: RootConfigService;
   permissions: PermissionsService;

@@ -1,8 +1,0 @@
-export { Mailer } from './Mailer';
-export type {
-  MailMessage,
-  MailSendResult,
-  MailSender,
-  MailerOptions,
-  SmtpOptions,
-} from './Mailer';

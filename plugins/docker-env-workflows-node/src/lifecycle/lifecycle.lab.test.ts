@@ -1,0 +1,220 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { buildLifecycleSteps } from './buildLifecycleSteps';
+import { listEnvironmentContainers, readContainerLogs } from './containers';
+import { decommissionedVmName } from './deleteSteps';
+import {
+  type LifecycleLab,
+  observe,
+  PAUSED_SERVICE,
+  provisionEnvironment,
+  startLifecycleLab,
+  WELCOME,
+} from '@docker-env/lab-testing/workflows/labEnvironment';
+import { runSteps } from '@docker-env/lab-testing/workflows/runSteps';
+import type { LifecycleKind } from './types';
+
+describe('lifecycle steps against the lab', () => {
+  let l: LifecycleLab;
+  const steps = (kind: LifecycleKind) =>
+    buildLifecycleSteps(kind, l.deps, l.settings);
+
+  beforeAll(async () => {
+    l = await startLifecycleLab();
+  });
+  afterAll(async () => {
+    await l?.stop();
+  });
+
+  it('pauses and resumes exactly the containers that ran', async () => {
+    const env = await provisionEnvironment(l, 'pause-me');
+    const before = await observe(l, env);
+    expect(before.running).toEqual([WELCOME, 'worker']);
+    const ip = env.facts.ip as string;
+    expect(before.routes).toEqual({
+      'dockerenv_pause-me': [`${ip}:8080`],
+      'dockerenv_pause-me_api': [`${ip}:8081`],
+    });
+
+    const paused = await runSteps(steps('pause'), env.target, env.facts);
+    expect(paused.failed).toBeUndefined();
+    expect(paused.facts.runningContainers).toEqual([WELCOME, 'worker']);
+    const during = await observe(l, env);
+    expect(during.ct).toEqual({ status: 'stopped' });
+    expect(during.routes).toEqual({
+      'dockerenv_pause-me': 'paused',
+      'dockerenv_pause-me_api': 'paused',
+    });
+    // the host is answered by the paused service, never by the old address
+    const main = await l.traefik.getRoute('pause-me');
+    expect(main!.http.routers!['dockerenv_pause-me'].service).toBe(
+      PAUSED_SERVICE,
+    );
+
+    const resumed = await runSteps(steps('resume'), env.target, paused.facts);
+    expect(resumed.failed).toBeUndefined();
+    const after = await observe(l, env);
+    // `old` has restart=always and came back with dockerd: resume stopped it again
+    expect(after.running).toEqual([WELCOME, 'worker']);
+    expect(after).toEqual(before);
+    expect((await fetch(`http://${ip}:8080/`)).status).toBe(200);
+  });
+
+  it('creates, lists, rolls back to and deletes a snapshot', async () => {
+    const env = await provisionEnvironment(l, 'snappy');
+    const facts = {
+      ...env.facts,
+      snapshotName: 'before-upgrade',
+      snapshotDescription: 'before the upgrade',
+    };
+    const created = await runSteps(steps('snapshot_create'), env.target, facts);
+    expect(created.ok).toBe(true);
+    const vmid = env.facts.vmid as number;
+    expect(await l.proxmox.listSnapshots(vmid)).toEqual([
+      expect.objectContaining({
+        name: 'before-upgrade',
+        description: 'before the upgrade',
+      }),
+    ]);
+    // creating again finds it
+    expect(
+      (await runSteps(steps('snapshot_create'), env.target, facts)).ok,
+    ).toBe(true);
+
+    const rolled = await runSteps(
+      steps('snapshot_rollback'),
+      env.target,
+      facts,
+    );
+    expect(rolled.failed).toBeUndefined();
+    const after = await observe(l, env);
+    expect(after.ct).toMatchObject({ status: 'running' });
+    expect(after.routes.dockerenv_snappy).toEqual([
+      `${(after.ct as { ip: string }).ip}:8080`,
+    ]);
+
+    const deleted = await runSteps(steps('snapshot_delete'), env.target, facts);
+    expect(deleted.ok).toBe(true);
+    expect(await l.proxmox.listSnapshots(vmid)).toEqual([]);
+    // rolling back to a snapshot that is gone is a clear error
+    const missing = await runSteps(
+      steps('snapshot_rollback'),
+      env.target,
+      facts,
+    );
+    expect(missing.failed?.error.message).toMatch(
+      /snapshotName: environment snappy has no snapshot before-upgrade/,
+    );
+  });
+
+  it('deletes everything but a final backup and the renamed NetBox VM', async () => {
+    const env = await provisionEnvironment(l, 'goner');
+    const result = await runSteps(steps('delete'), env.target, env.facts);
+    expect(result.failed).toBeUndefined();
+    const after = await observe(l, env);
+    expect(after).toEqual({
+      ct: 'gone',
+      running: [],
+      routes: {},
+      portainer: 'gone',
+      netbox: {
+        name: decommissionedVmName('goner', env.target.environmentId),
+        status: 'decommissioning',
+        ip: undefined,
+      },
+      snapshots: [],
+    });
+    expect(
+      (await fs.readdir(l.routesDir)).filter(f =>
+        f.startsWith('dockerenv_goner'),
+      ),
+    ).toEqual([]);
+    const backups = await l.proxmox.listBackups(
+      'backup',
+      env.facts.vmid as number,
+    );
+    expect(backups.map(b => b.volid)).toEqual([result.facts.finalBackupVolid]);
+    // the name is free: a new environment of that name provisions
+    await expect(
+      provisionEnvironment(l, 'goner', 'env-goner-again'),
+    ).resolves.toBeDefined();
+    expect(path.basename(String(result.facts.finalBackupVolid))).toMatch(
+      /vzdump-lxc-/,
+    );
+  });
+
+  it('lists containers and reads bounded logs without environment values', async () => {
+    const env = await provisionEnvironment(l, 'looked-at');
+    const ip = env.facts.ip as string;
+    const docker = l.dockerAt(ip);
+    const list = await listEnvironmentContainers(docker);
+    expect(list.map(c => [c.name, c.state])).toEqual([
+      [WELCOME, 'running'],
+      ['old', 'exited'],
+      ['portainer_agent', 'running'],
+      ['worker', 'running'],
+    ]);
+    expect(list.find(c => c.name === 'worker')).toMatchObject({
+      image: 'traefik/whoami:latest',
+      health: 'none',
+      restartCount: 0,
+      ports: [expect.objectContaining({ containerPort: 80, hostPort: 8081 })],
+    });
+
+    // the access log line carries the container's API_TOKEN value: it must not come out
+    for (let i = 0; i < 5; i++)
+      await fetch(`http://${ip}:8081/call-${i}?token=secret-worker-value`);
+    const logs = await readContainerLogs(docker, 'worker', { tail: 3 });
+    const lines = logs.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toContain('/call-4?token=[redacted]');
+    expect(logs.stdout).not.toContain('secret-worker-value');
+    await expect(
+      readContainerLogs(docker, 'worker', { tail: 0 }),
+    ).rejects.toThrow(/^tail: must be a whole number from 1 to 2000/);
+  });
+});
+
+// The lab's Portainer keeps an endpoint's URL when it is updated, so after a new address its Docker proxy would
+// still forward to the old one: this case reaches Docker on the guest directly.
+describe('resume after the guest got a new address', () => {
+  let l: LifecycleLab;
+  const steps = (kind: LifecycleKind) =>
+    buildLifecycleSteps(kind, l.deps, l.settings);
+
+  beforeAll(async () => {
+    l = await startLifecycleLab({}, 'tcp');
+  });
+  afterAll(async () => {
+    await l?.stop();
+  });
+
+  it('resume follows a new address in the route, Portainer and NetBox', async () => {
+    const env = await provisionEnvironment(l, 'moving');
+    const paused = await runSteps(steps('pause'), env.target, env.facts);
+    expect(paused.ok).toBe(true);
+    l.lab.portainer.control.reset();
+    l.lab.proxmox.control.injectFault({
+      operation: 'proxmox.lxc.start',
+      action: { kind: 'new-address' },
+    });
+    const resumed = await runSteps(steps('resume'), env.target, paused.facts);
+    l.lab.proxmox.control.reset();
+    expect(resumed.failed).toBeUndefined();
+    const newIp = resumed.facts.ip as string;
+    expect(newIp).not.toBe(env.facts.ip);
+    const after = await observe(l, env);
+    expect(after.ct).toEqual({ status: 'running', ip: newIp });
+    expect(after.running).toEqual([WELCOME, 'worker']);
+    expect(after.routes).toEqual({
+      dockerenv_moving: [`${newIp}:8080`],
+      dockerenv_moving_api: [`${newIp}:8081`],
+    });
+    expect(after.netbox).toMatchObject({ ip: newIp });
+    // the lab's Portainer answers the endpoint update but keeps the URL it had (it models no URL change yet),
+    // so what is checked here is that the update was sent; its body is checked in PortainerClient.test.ts
+    expect(l.lab.portainer.control.callCount('portainer.endpoint.update')).toBe(
+      1,
+    );
+  });
+});
