@@ -174,16 +174,15 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
           })
         : undefined;
     if (tlsEdge) started.push(tlsEdge);
-    const edge = tlsEdge
-      ? tlsEdge.edge
-      : options.edge
-      ? await EdgeRouter.start({
-          directory: options.edge.directory,
-          entryPoints: [{ name: 'web', port: options.edge.port }],
-          logger: options.edge.logger,
-        })
-      : undefined;
-    if (edge && !tlsEdge) started.push(edge);
+    let edge = tlsEdge?.edge;
+    if (options.edge && !tlsEdge) {
+      edge = await EdgeRouter.start({
+        directory: options.edge.directory,
+        entryPoints: [{ name: 'web', port: options.edge.port }],
+        logger: options.edge.logger,
+      });
+      started.push(edge);
+    }
     let saver: NodeJS.Timeout | undefined;
     const stateFile = options.stateFile;
     if (stateFile) {
