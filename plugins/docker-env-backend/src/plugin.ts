@@ -16,7 +16,7 @@ import {
 } from './deployments';
 import { EnvironmentEvents } from './events';
 import { scheduleExpiry } from './expiry';
-import { Notifier } from './notifications';
+import { Notifier, scheduleOutbox } from './notifications';
 import {
   checkInfrastructureConfig,
   operationOutcomeHooks,
@@ -43,6 +43,8 @@ import {
 } from './snapshots';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
+import { catalogOwners } from './quotas/catalogOwners';
+import { endpointRateLimits } from './service/rateLimits';
 
 /**
  * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint}.
@@ -94,8 +96,9 @@ export const dockerEnvPlugin = createBackendPlugin({
 
         const events = new EnvironmentEvents(deps.events, logger);
         const notifier = Notifier.fromConfig({ ...deps, store });
+        await scheduleOutbox({ ...deps, outbox: notifier.outbox });
         const audit = new AuditTrail(deps.auditor);
-        const deployment = deploymentServices(config, store);
+        const deployment = deploymentServices(config, store, deps);
 
         await scheduleExpiry({
           ...deps,
@@ -111,7 +114,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           store,
           registry: operationRegistryFromConfig(config, {
             teams: provisioning.teamResolver ?? catalogTeamResolver(deps),
-            registryCredentials: deployment.registryCredentials,
+            deploymentSecrets: deployment.deploymentSecrets,
             extraProvisionSteps: provisioning.steps,
           }),
           loadTarget: loadTargetFrom(store),
@@ -119,7 +122,7 @@ export const dockerEnvPlugin = createBackendPlugin({
             store,
             events,
             notifier,
-            registryCredentials: deployment.registryCredentials,
+            deploymentSecrets: deployment.deploymentSecrets,
           }),
         });
 
@@ -143,7 +146,9 @@ export const dockerEnvPlugin = createBackendPlugin({
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),
           driftFlags: store.driftFlags(),
+          ownerInCatalog: catalogOwners(deps),
         });
+        deps.httpRouter.use(endpointRateLimits(config));
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(wakeRunnerAfterWrites(runner));
         deps.httpRouter.use(router);

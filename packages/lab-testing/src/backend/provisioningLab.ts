@@ -40,6 +40,8 @@ export function labDockerEnvConfig(
       directory: routesDir,
     },
     docker: { kind: 'portainer', timeoutMs: 5000 },
+    // one key for every backend on the lab, so a rollout one of them queued can be taken over by another
+    deployments: { secretsKey: 'lab-deployment-secrets-key-0123456789abcdef' },
     provisioning: {
       agent: { scheme: 'http' },
       publicPort: 18000,

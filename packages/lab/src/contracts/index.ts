@@ -30,3 +30,4 @@ export {
   type RequestProblem,
   type UnknownInputPolicy,
 } from './RequestContract';
+export { parsePveShellCommands, pveCommandToApi, PCT_LOCAL_ONLY, type PveShellCommand, type PveApiCall } from './pveCommands';

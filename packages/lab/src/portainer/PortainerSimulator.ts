@@ -19,6 +19,7 @@ import {
 } from './model';
 import { isReply, perr, type Reply, send } from './reply';
 import { mountRegistryRoutes, registryAccess } from './registries';
+import { mountSettingsRoutes } from './settings';
 import { PortainerRequestCheck } from './requestCheck';
 import { takeDockerSnapshot } from './snapshot';
 import type { AgentLink } from '../tls/agentSignature';
@@ -284,6 +285,7 @@ export class PortainerSimulator {
     );
     mountAccessRoutes(r, this.state, kind => this.nextId(kind));
     mountRegistryRoutes(r, this.state, kind => this.nextId(kind));
+    mountSettingsRoutes(r, this.state);
     app.use('/api', (req, res) => {
       const missing = this.check.notSimulated(req);
       if (missing) return send(res, missing);

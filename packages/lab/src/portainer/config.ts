@@ -16,6 +16,8 @@ export const PORTAINER_LAB_API_KEY =
 export const PORTAINER_DEFAULT_LATENCIES: Record<string, number> = {
   'portainer.auth': 60,
   'portainer.endpoint.list': 30,
+  'portainer.settings.get': 10,
+  'portainer.settings.update': 30,
   'portainer.endpoint.get': 20,
   'portainer.endpoint.create': 100,
   'portainer.endpoint.update': 50,

@@ -1,3 +1,4 @@
+import type { PtSettings } from './settings';
 import type { PtDockerSnapshot } from './snapshot';
 import type { PtTag } from './tags';
 // Portainer CE 2.2x objects as stored and as rendered (JSON tags of api/portainer.go).
@@ -81,6 +82,8 @@ export interface PortainerState {
   /** Portainer's instance id (`/api/status`). */
   instanceId: string;
   nextId: Record<string, number>;
+  /** Authentication settings (`/api/settings`); a fresh Portainer's until first written. */
+  settings?: PtSettings;
 }
 
 /**

@@ -16,6 +16,9 @@ import type { SimContext } from './context';
 import { authenticate, flatten, matchRoute } from './dispatch';
 import { verifyParams } from './params';
 import { PveError, sendData, sendError } from './pveHttp';
+import { AccessControl } from './access/AccessControl';
+import { checkApi2Perm } from './access/apiCheck';
+import { operationPermissions } from './access/operationTable';
 import {
   defaultOsTemplates,
   defaultStorages,
@@ -43,11 +46,18 @@ export class ProxmoxSimulator {
     readonly url: string,
     readonly control: LabControl,
     readonly state: ProxmoxSimState,
-    private readonly tokens: ProxmoxSimToken[],
+    tokens: ProxmoxSimToken[],
     private readonly guests?: GuestHost,
   ) {
     this.tasks = new TaskRunner(state, control);
+    // the built-in tokens keep Administrator on `/`; tests make their own through `/access`
+    for (const t of tokens) this.access.addAdminToken(t.id, t.secret);
   }
+
+  /** Users, groups, tokens, roles and ACLs of the simulated cluster (also reachable through `/access`). */
+  readonly access = new AccessControl();
+  /** The datacenter firewall options (`/cluster/firewall/options`); PVE's default is off. */
+  readonly clusterFirewall: Record<string, string | number> = {};
 
   /** Starts the simulator on 127.0.0.1. */
   static async start(
@@ -188,7 +198,7 @@ export class ProxmoxSimulator {
     const path = req.path;
     const query = flatten(req.query);
     const body = flatten(req.body);
-    const auth = authenticate(this.tokens, req.headers.authorization);
+    const auth = authenticate(this.access, req.headers.authorization);
     this.requests.push({
       method: req.method,
       path,
@@ -224,12 +234,14 @@ export class ProxmoxSimulator {
       return;
     }
     try {
+      // pve-http-server checks the operation's pinned `permissions.check` before the handler
+      // verifies the parameters (so a 403 comes before a 400)
+      const raw = { ...query, ...body, ...pathParams };
+      const check = operationPermissions(route.method, route.template)?.check;
+      if (check && !auth.isRoot)
+        checkApi2Perm(this.access, check, auth.tokenUser, raw);
       // PVE merges query and body parameters; path parameters win
-      const params = verifyParams(
-        { ...query, ...body, ...pathParams },
-        route.params,
-        route.indexed,
-      );
+      const params = verifyParams(raw, route.params, route.indexed);
       if ('node' in params && params.node !== this.state.node) {
         throw PveError.die(
           `hostname lookup '${params.node}' failed - failed to get address info for: ${params.node}: Name or service not known`,
@@ -249,6 +261,8 @@ export class ProxmoxSimulator {
       state: this.state,
       control: this.control,
       guests: this.guests,
+      access: this.access,
+      clusterFirewall: this.clusterFirewall,
       now: () => Date.now(),
       startTask: options => this.tasks.start(options),
       ct: vmid => {

@@ -76,6 +76,10 @@ export const PROXMOX_SIM_LATENCIES: Record<string, number> = {
   'proxmox.storage.content': 40,
   'proxmox.storage.volume.get': 20,
   'proxmox.storage.volume.delete': 300,
+  'proxmox.access.read': 10,
+  'proxmox.access.write': 30,
+  'proxmox.cluster.firewall.options.get': 15,
+  'proxmox.cluster.firewall.options.set': 40,
 };
 
 /** {@link ProxmoxSimulator.exportState}'s JSON. */

@@ -1,12 +1,13 @@
 import type { FaultAction, LabControl } from '../core/LabControl';
 import type { GuestHost } from '../core/GuestHost';
+import type { AccessControl } from './access/AccessControl';
 import type { ParamSpec, Params } from './params';
 import { PveError } from './pveHttp';
 import type { ProxmoxSimState, SimContainer, SimTask } from './state';
 
 /** Who is calling: the API token's user and token id. */
 export interface SimAuth {
-  /** `user@realm!tokenid`, as it appears in UPIDs. */
+  /** `user@realm!tokenid`, as it appears in UPIDs (the authid privileges are checked for). */
   tokenUser: string;
   user: string;
   isRoot: boolean;
@@ -40,6 +41,10 @@ export interface SimContext {
   state: ProxmoxSimState;
   control: LabControl;
   guests?: GuestHost;
+  /** Users, tokens, roles and ACLs (`/access`), and the privilege checks. */
+  access: AccessControl;
+  /** The datacenter firewall options. */
+  clusterFirewall: Record<string, string | number>;
   now(): number;
   startTask(options: TaskOptions): string;
   /** The CT or PVE's 500 for a missing config file. */

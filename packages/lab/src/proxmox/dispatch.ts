@@ -4,7 +4,10 @@ import { firewallRoutes } from './routes/firewall';
 import { infoRoutes } from './routes/info';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { snapshotRoutes } from './routes/snapshots';
-import type { ProxmoxSimToken } from './config';
+import type { AccessControl } from './access/AccessControl';
+import { accessAclRoutes } from './routes/accessAcl';
+import { accessUserRoutes } from './routes/accessUsers';
+import { clusterFirewallRoutes } from './routes/clusterFirewall';
 import type { SimAuth, SimRoute } from './context';
 
 /** Every route the simulator answers (the contract test checks them against the PVE schema). */
@@ -15,6 +18,9 @@ export const PROXMOX_SIM_ROUTES: SimRoute[] = [
   ...lifecycleRoutes,
   ...snapshotRoutes,
   ...firewallRoutes,
+  ...accessUserRoutes,
+  ...accessAclRoutes,
+  ...clusterFirewallRoutes,
 ];
 
 function compile(route: SimRoute) {
@@ -56,9 +62,9 @@ export function flatten(obj: unknown): Record<string, string> {
   return out;
 }
 
-/** Checks a `PVEAPIToken=` header: the caller, or PVE's reason for refusing it. */
+/** Checks a `PVEAPIToken=` header against the cluster's tokens: the caller, or PVE's reason for refusing it. */
 export function authenticate(
-  tokens: ProxmoxSimToken[],
+  access: AccessControl,
   header: string | undefined,
 ): SimAuth | string {
   if (!header) return 'No ticket';
@@ -68,7 +74,7 @@ export function authenticate(
     );
   if (!m) return 'authentication failure';
   const [, user, tokenName, secret] = m;
-  const token = tokens.find(t => t.id === `${user}!${tokenName}`);
+  const token = access.users.get(user)?.tokens.get(tokenName);
   if (!token) return `no such token '${tokenName}' for user '${user}'`;
   if (token.secret !== secret) return 'invalid token value!';
   return {

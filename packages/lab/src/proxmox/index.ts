@@ -18,3 +18,11 @@ export type {
   SimVolume,
   SimBackup,
 } from './state';
+export {
+  createPveRoleToken,
+  setPveRolePrivs,
+  pveAdminCall,
+  PVE_ADMIN_AUTH,
+  type PveRoleGrant,
+} from './access/tokenSetup';
+export { pvePrivileges, pinnedOperations } from './access/operationTable';

@@ -21,9 +21,12 @@ export class PveError extends Error {
     return new PveError(400, 'Parameter verification failed.', errors);
   }
 
-  /** 403 `Permission check failed (...)` (raise_perm_exc). */
-  static perm(what: string): PveError {
-    return new PveError(403, `Permission check failed (${what})`);
+  /** 403 `Permission check failed (...)`, or without detail when `what` is absent (raise_perm_exc). */
+  static perm(what?: string): PveError {
+    return new PveError(
+      403,
+      what ? `Permission check failed (${what})` : 'Permission check failed',
+    );
   }
 
   /** 500 for a plain `die "...\n"` in the API code. */

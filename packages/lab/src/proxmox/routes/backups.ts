@@ -1,4 +1,4 @@
-import { type SimRoute } from '../context';
+import type { SimRoute } from '../context';
 import { P } from '../params';
 import { PveError } from '../pveHttp';
 import {
@@ -10,6 +10,19 @@ import {
   findVolume,
 } from './storageVolumes';
 import { vzdump } from './vzdump';
+import { checkVolumeAccess, hasPriv, requirePriv } from '../access/guestChecks';
+import type { SimContext, SimRequest } from '../context';
+
+/** check_volume_access without raising: the content list shows only what the caller may read. */
+function readable(ctx: SimContext, req: SimRequest, volid: string): boolean {
+  try {
+    checkVolumeAccess(ctx, req, volid);
+    return true;
+  } catch (e) {
+    if (e instanceof PveError) return false;
+    throw e;
+  }
+}
 
 /** Backup and storage routes: vzdump, storage content list, volume info and delete. */
 export const backupRoutes: SimRoute[] = [
@@ -101,6 +114,7 @@ export const backupRoutes: SimRoute[] = [
           e =>
             req.params.vmid === undefined || e.vmid === Number(req.params.vmid),
         )
+        .filter(e => readable(ctx, req, String(e.volid)))
         .sort((a, b) => String(a.volid).localeCompare(String(b.volid)));
     },
   },
@@ -115,6 +129,8 @@ export const backupRoutes: SimRoute[] = [
     },
     handle: (ctx, req) => {
       const volume = findVolume(ctx, req);
+      // "You need read access for the volume."
+      checkVolumeAccess(ctx, req, volume.volid);
       const info: Record<string, unknown> = {
         path: volumePath(volume),
         size: volume.size,
@@ -140,6 +156,23 @@ export const backupRoutes: SimRoute[] = [
     },
     handle: (ctx, req) => {
       const volume = findVolume(ctx, req);
+      // "You need 'Datastore.Allocate' privilege on the storage (or 'Datastore.AllocateSpace' for
+      // backup volumes if you have VM.Backup privilege on the VM)."
+      const storage = volume.volid.split(':')[0];
+      const owner = volume.backup
+        ? /vzdump-lxc-(\d+)-/.exec(volume.volid)?.[1]
+        : undefined;
+      if (
+        !(
+          owner !== undefined &&
+          hasPriv(ctx, req, `/vms/${owner}`, ['VM.Backup'])
+        )
+      )
+        requirePriv(ctx, req, `/storage/${storage}`, ['Datastore.Allocate']);
+      else
+        requirePriv(ctx, req, `/storage/${storage}`, [
+          'Datastore.AllocateSpace',
+        ]);
       if (volume.protected)
         throw PveError.die(
           `unable to remove protected backup '${volume.volid}'`,

@@ -2,6 +2,8 @@ import type { SimContext, SimRoute } from '../context';
 import { statusCurrent } from '../metrics';
 import { P } from '../params';
 import type { SimTask } from '../state';
+import { hasPriv } from '../access/guestChecks';
+import { ownsTask } from '../access/apiCheck';
 
 /** The pve-manager version the simulator reports (the contract's PVE 9.1). */
 export const PVE_SIM_VERSION = {
@@ -122,8 +124,18 @@ export const clusterRoutes: SimRoute[] = [
     template: '/nodes',
     operation: 'proxmox.nodes',
     params: {},
-    handle: ctx => {
+    handle: (ctx, req) => {
       const { disk: _d, maxdisk: _md, ...node } = nodeEntry(ctx);
+      // node statistics need Sys.Audit on the node (PVE::API2Tools::extract_node_stats)
+      if (!hasPriv(ctx, req, `/nodes/${ctx.state.node}`, ['Sys.Audit']))
+        return [
+          {
+            node: node.node,
+            status: node.status,
+            id: node.id,
+            type: node.type,
+          },
+        ];
       return [node];
     },
   },
@@ -140,11 +152,40 @@ export const clusterRoutes: SimRoute[] = [
     },
     handle: (ctx, req) => {
       const type = req.params.type;
+      // PVE::API2::Cluster resources lists the guests with VM.Audit, the storages with
+      // Datastore.Audit or Datastore.AllocateSpace, and node statistics only with Sys.Audit
+      const node = nodeEntry(ctx);
+      const nodeAudit = hasPriv(ctx, req, `/nodes/${ctx.state.node}`, [
+        'Sys.Audit',
+      ]);
       return [
-        ...(type === undefined || type === 'vm' ? vmEntries(ctx) : []),
-        ...(type === undefined || type === 'node' ? [nodeEntry(ctx)] : []),
+        ...(type === undefined || type === 'vm'
+          ? vmEntries(ctx).filter(e =>
+              hasPriv(ctx, req, `/vms/${e.vmid}`, ['VM.Audit']),
+            )
+          : []),
+        ...(type === undefined || type === 'node'
+          ? [
+              nodeAudit
+                ? node
+                : {
+                    id: node.id,
+                    type: node.type,
+                    node: node.node,
+                    status: node.status,
+                  },
+            ]
+          : []),
         ...(type === undefined || type === 'storage'
-          ? storageEntries(ctx)
+          ? storageEntries(ctx).filter(e =>
+              hasPriv(
+                ctx,
+                req,
+                `/storage/${e.storage}`,
+                ['Datastore.Audit', 'Datastore.AllocateSpace'],
+                true,
+              ),
+            )
           : []),
       ];
     },
@@ -176,7 +217,13 @@ export const clusterRoutes: SimRoute[] = [
       const statuses = String(p.statusfilter ?? '')
         .split(/[,; ]+/)
         .filter(Boolean);
+      // "List task associated with the current user, or all task the user has 'Sys.Audit'
+      // permissions on /nodes/<node>"
+      const audit = hasPriv(ctx, req, `/nodes/${ctx.state.node}`, [
+        'Sys.Audit',
+      ]);
       const list = [...ctx.state.tasks.values()]
+        .filter(t => audit || ownsTask(req.auth.tokenUser, t.user))
         .filter(
           t =>
             source === 'all' ||

@@ -1,7 +1,18 @@
-import type { SimRoute } from '../context';
+import type { SimContext, SimRequest, SimRoute } from '../context';
 import { interfaces, rrdData, statusCurrent } from '../metrics';
 import { P } from '../params';
 import { PveError } from '../pveHttp';
+import { hasPriv, requirePriv } from '../access/guestChecks';
+import { ownsTask } from '../access/apiCheck';
+
+/**
+ * The task status and log descriptions: "The user needs 'Sys.Audit' permissions on
+ * '/nodes/<node>' if they are not the owner of the task."
+ */
+function assertTaskReader(ctx: SimContext, req: SimRequest, owner: string) {
+  if (!ownsTask(req.auth.tokenUser, owner))
+    requirePriv(ctx, req, `/nodes/${ctx.state.node}`, ['Sys.Audit']);
+}
 
 const vmidPath = { node: P.node, vmid: P.vmid };
 
@@ -31,9 +42,13 @@ export const infoRoutes: SimRoute[] = [
     template: '/nodes/{node}/lxc',
     operation: 'proxmox.lxc.list',
     params: { node: P.node },
-    handle: ctx => {
+    handle: (ctx, req) => {
       const now = ctx.now();
-      return [...ctx.state.containers.values()].map(ct => {
+      // "Only list CTs where you have VM.Audit permission on /vms/<vmid>."
+      const visible = [...ctx.state.containers.values()].filter(ct =>
+        hasPriv(ctx, req, `/vms/${ct.vmid}`, ['VM.Audit']),
+      );
+      return visible.map(ct => {
         const { ha: _ha, ...status } = statusCurrent(ct, now);
         return status;
       });
@@ -86,6 +101,7 @@ export const infoRoutes: SimRoute[] = [
     params: { node: P.node, upid: { type: 'string' } },
     handle: (ctx, req) => {
       const task = ctx.state.tasks.get(String(req.params.upid));
+      if (task) assertTaskReader(ctx, req, task.user);
       if (!task) {
         if (
           !/^UPID:[^:]+:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:[^:]+:[^:]*:[^:]+:$/.test(
@@ -115,6 +131,7 @@ export const infoRoutes: SimRoute[] = [
     handle: (ctx, req) => {
       const task = ctx.state.tasks.get(String(req.params.upid));
       if (!task) throw PveError.die('no such task');
+      assertTaskReader(ctx, req, task.user);
       const lines =
         task.status === 'stopped'
           ? [

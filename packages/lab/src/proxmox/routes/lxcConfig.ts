@@ -8,7 +8,7 @@ import {
 import { P, type ParamSpec } from '../params';
 import { PveError } from '../pveHttp';
 import { configDigest, formatSize, parseSize } from '../state';
-import { checkFeaturesPermission } from './features';
+import { checkCtModifyConfigPerm, requirePriv } from '../access/guestChecks';
 
 export const NET_KEYS = [
   'name',
@@ -117,6 +117,9 @@ export function resizeCt(ctx: SimContext, req: SimRequest): string {
   if (newSize < current) throw PveError.die('unable to shrink disk size');
   if (newSize === current)
     throw PveError.die('disk is already at specified size');
+  // pve-container resize_vm checks the volume's storage beyond the pinned VM.Config.Disk
+  const storage = String(volume).split(',')[0].split(':')[0];
+  requirePriv(ctx, req, `/storage/${storage}`, ['Datastore.AllocateSpace']);
   return ctx.startTask({
     type: 'resize',
     id: String(ct.vmid),
@@ -136,20 +139,21 @@ export function updateConfig(ctx: SimContext, req: SimRequest): null {
   const { node: _n, vmid: _v, digest, delete: del, ...changes } = req.params;
   checkLock(ct);
   assertDigest(digest, configDigest(ct.config));
-  if ('features' in changes)
-    checkFeaturesPermission(
-      ct.config.features,
-      changes.features,
-      req.auth.isRoot,
-    );
   const removals =
     del !== undefined
       ? String(del)
           .split(/[,; ]+/)
           .filter(Boolean)
       : [];
-  if (removals.includes('features'))
-    checkFeaturesPermission(ct.config.features, undefined, req.auth.isRoot);
+  checkCtModifyConfigPerm(
+    ctx,
+    req,
+    ct.vmid,
+    ct.config,
+    changes,
+    removals,
+    Number(ct.config.unprivileged ?? 0) === 1,
+  );
   if ('rootfs' in changes)
     throw PveError.params({ rootfs: 'unable to modify read-only option' });
   for (const key of removals) delete ct.config[key];

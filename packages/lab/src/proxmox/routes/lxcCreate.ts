@@ -4,8 +4,56 @@ import { PveError } from '../pveHttp';
 import { bootGuest } from '../guestPower';
 import { formatSize, parseSize, type SimContainer, withMac } from '../state';
 import { restoreCt } from './restore';
-import { checkFeaturesPermission } from './features';
+import {
+  checkBridgeAccess,
+  checkCtModifyConfigPerm,
+  checkVolumeAccess,
+  requirePriv,
+} from '../access/guestChecks';
 import { sshKeysValid } from './lxcConfig';
+
+// parameters create_vm extracts before check_ct_modify_config_perm sees the rest
+const CREATE_ONLY = new Set([
+  'node',
+  'vmid',
+  'ostemplate',
+  'password',
+  'ssh-public-keys',
+  'pool',
+  'start',
+  'storage',
+  'restore',
+  'force',
+  'unique',
+  'ignore-unpack-errors',
+  'bwlimit',
+  'unprivileged',
+]);
+
+/**
+ * The create description: "You need 'VM.Allocate' permission on /vms/{vmid} or on the VM pool
+ * /pool/{pool}. [...] You also need 'Datastore.AllocateSpace' permissions on the storage. For
+ * privileged containers, 'Sys.Modify' permissions on '/' are required." Then, as create_vm does,
+ * each config key (check_ct_modify_config_perm) and read access to the template.
+ */
+function checkCreatePermissions(
+  ctx: SimContext,
+  req: SimRequest,
+  vmid: number,
+  template: string,
+): void {
+  const p = req.params;
+  requirePriv(ctx, req, `/vms/${vmid}`, ['VM.Allocate']);
+  const unprivileged = p.unprivileged === undefined || p.unprivileged === 1;
+  if (!unprivileged) requirePriv(ctx, req, '/', ['Sys.Modify']);
+  const conf = Object.fromEntries(
+    Object.entries(p).filter(([k]) => !CREATE_ONLY.has(k)),
+  );
+  checkCtModifyConfigPerm(ctx, req, vmid, undefined, conf, [], unprivileged);
+  checkVolumeAccess(ctx, req, template);
+  const rootStorage = String(p.rootfs ?? 'local-lvm:4').split(':')[0];
+  requirePriv(ctx, req, `/storage/${rootStorage}`, ['Datastore.AllocateSpace']);
+}
 
 export function createCt(ctx: SimContext, req: SimRequest): string {
   const p = req.params;
@@ -22,9 +70,8 @@ export function createCt(ctx: SimContext, req: SimRequest): string {
   ) {
     throw PveError.die('SSH public key validation error');
   }
-  if (p.features !== undefined)
-    checkFeaturesPermission(undefined, p.features, req.auth.isRoot);
   const template = String(p.ostemplate);
+  checkCreatePermissions(ctx, req, vmid, template);
   if (ctx.state.volumes.get(template)?.content !== 'vztmpl') {
     throw PveError.die(
       `unable to create CT ${vmid} - volume '${template}' does not exist`,
@@ -146,8 +193,14 @@ export function cloneCt(ctx: SimContext, req: SimRequest): string {
   const storage =
     p.storage !== undefined ? String(p.storage) : rootVolume.split(':')[0];
   config.rootfs = `${storage}:vm-${newid}-disk-0,size=${size}`;
+  // the clone description: "You also need 'Datastore.AllocateSpace' on any used storage, and
+  // 'SDN.Use' on any bridge."
+  requirePriv(ctx, req, `/storage/${storage}`, ['Datastore.AllocateSpace']);
   for (const k of Object.keys(config)) {
-    if (/^net\d+$/.test(k)) config[k] = withMac(String(config[k]), newid, 0);
+    if (/^net\d+$/.test(k)) {
+      config[k] = withMac(String(config[k]), newid, 0);
+      checkBridgeAccess(ctx, req, config[k]);
+    }
   }
   if (p.hostname !== undefined) config.hostname = String(p.hostname);
   if (p.description !== undefined) config.description = String(p.description);

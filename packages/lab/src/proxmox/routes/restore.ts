@@ -4,6 +4,7 @@ import { bootGuest } from '../guestPower';
 import { PveError } from '../pveHttp';
 import { type SimContainer, withMac } from '../state';
 import { storageOf } from './storageVolumes';
+import { checkVolumeAccess, hasPriv, requirePriv } from '../access/guestChecks';
 
 /**
  * `POST /nodes/{node}/lxc` with `restore=1`: a new CT (or, with `force=1`, the stopped CT of the
@@ -22,6 +23,11 @@ export function restoreCt(ctx: SimContext, req: SimRequest): string {
       throw PveError.die(`unable to restore CT ${vmid} - CT is running`);
   }
   const volid = String(p.ostemplate);
+  // the create description: "For restore, it is enough if the user has 'VM.Backup' permission
+  // and the VM already exists." Then read access to the archive, as create_vm checks.
+  if (!(existing && hasPriv(ctx, req, `/vms/${vmid}`, ['VM.Backup'])))
+    requirePriv(ctx, req, `/vms/${vmid}`, ['VM.Allocate']);
+  checkVolumeAccess(ctx, req, volid);
   const volume = ctx.state.volumes.get(volid);
   if (!volume?.backup)
     throw PveError.die(
@@ -40,6 +46,9 @@ export function restoreCt(ctx: SimContext, req: SimRequest): string {
       ? String(p.storage)
       : rootfs.split(':')[0] || 'local-lvm';
   storageOf(ctx, targetStorage);
+  requirePriv(ctx, req, `/storage/${targetStorage}`, [
+    'Datastore.AllocateSpace',
+  ]);
   const isTemplate = Number(config.template ?? 0) === 1;
   config.rootfs = `${targetStorage}:${
     isTemplate ? 'base' : 'vm'

@@ -3,12 +3,42 @@ import { type SimContext, type SimRequest } from '../context';
 import { bootGuest, haltGuest } from '../guestPower';
 import { PveError } from '../pveHttp';
 import { type SimContainer, type SimStorage } from '../state';
+import { requirePriv, hasPriv } from '../access/guestChecks';
 import {
   COMPRESSED,
   storageOf,
   volumePath,
   vzdumpStamp,
 } from './storageVolumes';
+
+/**
+ * The vzdump description: "The user needs 'VM.Backup' permissions on any VM, and
+ * 'Datastore.AllocateSpace' on the backup storage [...] The 'tmpdir', 'dumpdir', 'script' and
+ * 'job-id' parameters are restricted to the 'root@pam' user. The 'prune-backups' setting requires
+ * 'Datastore.Allocate' on the backup storage. The 'bwlimit', 'performance' and 'ionice' parameters
+ * require 'Sys.Modify' on '/'."
+ */
+function checkVzdumpPermissions(
+  ctx: SimContext,
+  req: SimRequest,
+  storage: string,
+  vmids: number[] | undefined,
+): void {
+  const p = req.params;
+  for (const key of ['tmpdir', 'dumpdir', 'script', 'job-id']) {
+    if (p[key] !== undefined && !req.auth.isRoot)
+      throw PveError.params({ [key]: 'Only root may set this option.' });
+  }
+  // `all` backs up only the guests the caller may back up (the rest are skipped)
+  for (const vmid of vmids ?? [])
+    requirePriv(ctx, req, `/vms/${vmid}`, ['VM.Backup']);
+  requirePriv(ctx, req, `/storage/${storage}`, ['Datastore.AllocateSpace']);
+  if (p['prune-backups'] !== undefined)
+    requirePriv(ctx, req, `/storage/${storage}`, ['Datastore.Allocate']);
+  for (const key of ['bwlimit', 'performance', 'ionice']) {
+    if (p[key] !== undefined) requirePriv(ctx, req, '/', ['Sys.Modify']);
+  }
+}
 
 /** `POST /nodes/{node}/vzdump`: one task backs up every listed CT into the storage. */
 export function vzdump(ctx: SimContext, req: SimRequest): string {
@@ -22,11 +52,14 @@ export function vzdump(ctx: SimContext, req: SimRequest): string {
   const storageId = String(p.storage ?? 'local');
   const storage = storageOf(ctx, storageId);
   const vmids = p.all
-    ? [...ctx.state.containers.keys()].sort((a, b) => a - b)
+    ? [...ctx.state.containers.keys()]
+        .filter(vmid => hasPriv(ctx, req, `/vms/${vmid}`, ['VM.Backup']))
+        .sort((a, b) => a - b)
     : String(p.vmid ?? '')
         .split(/[,; ]+/)
         .filter(Boolean)
         .map(Number);
+  checkVzdumpPermissions(ctx, req, storageId, p.all ? undefined : vmids);
   const mode = String(p.mode ?? 'snapshot');
   const format = COMPRESSED[String(p.compress ?? '0')] ?? 'tar';
   const notesTemplate =
