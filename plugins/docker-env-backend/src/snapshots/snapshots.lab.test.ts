@@ -126,7 +126,7 @@ describe('snapshot records against the lab, through the API', () => {
     ).toEqual([]);
   });
 
-  it('retention deletes the portal\'s snapshots older than the retention through the runner, records what it removed, and keeps the ones made by hand unless its scope is all', async () => {
+  it("retention deletes the portal's snapshots older than the retention through the runner, records what it removed, and keeps the ones made by hand unless its scope is all", async () => {
     const env = await l.provision('aging');
     const made = await call('post', '/environments/aging/snapshots').send({
       description: 'old one',
