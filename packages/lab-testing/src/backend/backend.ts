@@ -92,8 +92,11 @@ export function startDockerEnvTestBackend(
   options: {
     config?: JsonObject;
     knex?: Knex;
-    /** The catalog's entities (a mock catalog service); default the test org, {@link TEST_ORG_CATALOG}. */
-    catalog?: Entity[];
+    /**
+     * The catalog's entities (a mock catalog service); default the test org, {@link TEST_ORG_CATALOG}. `'real'`: the
+     * features start Backstage's catalog plugin, and every plugin reads that one (the scaffolder its templates).
+     */
+    catalog?: Entity[] | 'real';
     /** More features to start with the plugin (e.g. the catalog's docker-env module). */
     features?: Parameters<typeof startTestBackend>[0]['features'];
   } = {},
@@ -130,9 +133,13 @@ export function startDockerEnvTestBackend(
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
         : []),
-      catalogServiceMock.factory({
-        entities: options.catalog ?? TEST_ORG_CATALOG,
-      }),
+      ...(options.catalog === 'real'
+        ? []
+        : [
+            catalogServiceMock.factory({
+              entities: options.catalog ?? TEST_ORG_CATALOG,
+            }),
+          ]),
       ...(options.features ?? []),
     ],
   });
