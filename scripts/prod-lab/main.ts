@@ -137,6 +137,11 @@ async function main() {
     DOCKER_ENV_PAUSED_PAGE_PORT: String(pausedPort),
     DOCKER_ENV_PUBLIC_PORT: edge.httpsHost.split(':')[1],
     DOCKER_ENV_DEPLOY_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    DOCKER_ENV_SECRETS_KEY: randomBytes(32).toString('hex'),
+    // the lab's components (Portainer, the edge) and the portal connect from loopback
+    DOCKER_ENV_PORTAL_ADDRESSES: '127.0.0.1,::1',
+    DOCKER_ENV_PORTAINER_ADDRESSES: '127.0.0.1',
+    DOCKER_ENV_TRAEFIK_ADDRESSES: '127.0.0.1',
   };
   fs.writeFileSync(
     path.join(dir, 'production.env'),

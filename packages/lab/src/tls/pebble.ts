@@ -120,7 +120,11 @@ export async function startPebble(dir: string): Promise<Pebble> {
   );
   const children: ChildProcess[] = [];
   const log = fs.openSync(path.join(dir, 'pebble.log'), 'a');
+  let stopped = false;
   const stop = async () => {
+    // a failed start and the caller's own clean-up may both stop it: close the log once
+    if (stopped) return;
+    stopped = true;
     for (const c of children.reverse()) await stopChild(c);
     fs.closeSync(log);
   };
