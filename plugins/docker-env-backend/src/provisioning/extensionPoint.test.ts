@@ -48,7 +48,7 @@ function platformModule(log: string[], state: { cmdbDown: boolean }) {
         async init({ provisioning }) {
           provisioning.setTeamResolver(async owner => {
             log.push(`team of ${owner}`);
-            return { name: 'platform-devs', members: [] };
+            return { members: [] };
           });
           provisioning.addProvisioningSteps(cmdb);
         },

@@ -5,10 +5,11 @@ import {
 } from '@docker-env/plugin-docker-env-node';
 import { abortable, fact } from '../facts';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
+import { portainerTeamName } from '../teamName';
 
 /**
- * `portainer`: the agent environment (tagged as ours), the owner's team (prefixed: our mark on
- * teams) with its members, and the team's access to the environment.
+ * `portainer`: the agent environment (tagged as ours), the owner's team (the prefix, our mark on
+ * teams, plus the owner's whole ref: {@link portainerTeamName}) with its members, and the team's access to the environment.
  *
  * @public
  */
@@ -36,7 +37,7 @@ export function portainerStep(
         ctx.signal,
       );
       const team = await abortable(deps.teams(t.owner), ctx.signal);
-      const teamName = `${config.portainer.teamPrefix}${team.name}`;
+      const teamName = portainerTeamName(config.portainer.teamPrefix, t.owner);
       ctx.signal.throwIfAborted();
       const { id: teamId } = await abortable(
         portainer.ensureTeam(teamName),
@@ -92,8 +93,7 @@ export function portainerStep(
       if (tag) await abortable(portainer.deleteTag(tag.id), ctx.signal);
       // a team is ours only by its prefix; keep it while another environment grants it access
       if (!config.portainer.teamPrefix) return;
-      const team = await abortable(deps.teams(t.owner), ctx.signal);
-      const teamName = `${config.portainer.teamPrefix}${team.name}`;
+      const teamName = portainerTeamName(config.portainer.teamPrefix, t.owner);
       const found = (await abortable(portainer.listTeams(), ctx.signal)).find(
         x => x.name === teamName,
       );
