@@ -287,12 +287,14 @@ describe.each(databases.eachSupportedId())(
         names.map(n => `dockerenv_${n}.yml`).sort(),
       );
       expect(held.teams.sort()).toEqual([
-        'docker-env-user:default/alice',
         'docker-env-group:default/team-a',
+        'docker-env-user:default/alice',
       ]);
       // the group's team holds its members from the catalog that Portainer knows (zoe never logged in)
       const pt = lab.portainer.state;
-      const teamA = pt.teams.find(t => t.Name === 'docker-env-group:default/team-a')!;
+      const teamA = pt.teams.find(
+        t => t.Name === 'docker-env-group:default/team-a',
+      )!;
       expect(
         pt.memberships
           .filter(m => m.TeamID === teamA.Id)

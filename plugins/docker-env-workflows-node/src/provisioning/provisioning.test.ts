@@ -174,7 +174,9 @@ describe('the provisioning steps against the lab', () => {
     const pt = lab.portainer.state;
     const endpoint = pt.endpoints.find(e => e.Id === facts.endpointId)!;
     expect(endpoint.URL).toBe(`tcp://${facts.ip}:9001`);
-    const team = pt.teams.find(t => t.Name === 'docker-env-group:default/team-a')!;
+    const team = pt.teams.find(
+      t => t.Name === 'docker-env-group:default/team-a',
+    )!;
     expect(endpoint.TeamAccessPolicies).toEqual({ [team.Id]: { RoleId: 1 } });
     const members = pt.memberships
       .filter(m => m.TeamID === team.Id)
