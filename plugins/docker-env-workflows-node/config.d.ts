@@ -30,11 +30,34 @@ export interface Config {
       /** Log lines of a failed container carried by the rollback reason; default 20. */
       failureLogLines?: number;
       /**
-       * Key of the HMAC-SHA256 hashes of deployment tokens (at least 32 characters); without it tokens are hashed
-       * with scrypt (slower checks). Read by the backend plugin.
+       * Key of the HMAC-SHA256 hashes of deployment tokens (at least 32 characters); required in production. Without
+       * it (a development start) tokens are hashed with scrypt. Read by the backend plugin.
        * @visibility secret
        */
       tokenSecret?: string;
+      /**
+       * Key that seals a queued deployment's env values and registry credentials until its rollout ends (AES-256-GCM,
+       * at least 32 characters, e.g. `openssl rand -hex 32`); required in production. Rotation: move the key into
+       * `previousSecretsKeys`, set a new one, restart every replica; drop the old one once the rollouts queued before
+       * ended. Read by the backend plugin.
+       * @visibility secret
+       */
+      secretsKey?: string;
+      /**
+       * Keys rotated out of `secretsKey` that still open what they sealed.
+       * @visibility secret
+       */
+      previousSecretsKeys?: string[];
+      /** Days a deployment token lives when its creation names no `expiresOn`; default 90. Read by the backend plugin. */
+      tokenLifetimeDays?: number;
+      /** Latest `expiresOn` a token creation may ask for, in days from today; default 365. Read by the backend plugin. */
+      tokenMaxLifetimeDays?: number;
+      /**
+       * Refused deployment-token attempts one client address may make per minute (per replica) before further ones
+       * are answered 429 and audited once for the minute; default 20. The address is Express's `req.ip`: behind a
+       * reverse proxy set `backend.trustProxy` so it is the client's, not the proxy's. Read by the backend plugin.
+       */
+      refusedTokenAttemptsPerMinute?: number;
     };
     /** Lifecycle operations (pause, resume, snapshots, delete); see src/lifecycle/README.md. */
     lifecycle?: {
@@ -94,11 +117,32 @@ export interface Config {
       /** MiB of swap per CT; default 512. */
       swapMiB?: number;
       pool?: string;
-      /** Per-environment firewall; default enabled, policy in DROP (agent, SSH, ports 80-65535 and ICMP allowed), out ACCEPT. */
+      /**
+       * Per-environment firewall: enabled, inbound DROP except our ACCEPT rules, each from its `sources` only: the
+       * agent port from `portainer` and `portal`, published ports (80-65535 without the agent and SSH ports) from
+       * `traefik` and `portal` (deploy health checks call them directly), SSH from `portal` only on the OS-template
+       * path or with `dockerEnv.docker.kind: ssh`, ICMP from `icmp`. A role without sources gets no rule.
+       */
       firewall?: {
         enable?: boolean;
+        /** Inbound policy for what no rule accepts; default DROP. */
         policyIn?: 'ACCEPT' | 'DROP' | 'REJECT';
+        /** Egress policy: default ACCEPT (environments pull images); DROP cuts every outbound connection. */
         policyOut?: 'ACCEPT' | 'DROP' | 'REJECT';
+        /**
+         * IPv4/IPv6 addresses or CIDRs, each a list or a comma-separated string. `0.0.0.0/0` and `::/0` are refused
+         * for `portal` and `portainer`; a production start refuses without `portal`, `portainer` and `traefik`.
+         */
+        sources?: {
+          /** The portal's replicas. */
+          portal?: string[] | string;
+          /** The Portainer server(s). */
+          portainer?: string[] | string;
+          /** The Traefik host(s). */
+          traefik?: string[] | string;
+          /** Who may ping environments; none: ICMP dropped. */
+          icmp?: string[] | string;
+        };
       };
       /** The Portainer agent: port (default 9001) and scheme (`https`; the lab's agent speaks `http`). */
       agent?: { port?: number; scheme?: 'http' | 'https' };

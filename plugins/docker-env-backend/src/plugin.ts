@@ -17,7 +17,7 @@ import {
 import { EnvironmentEvents } from './events';
 import { scheduleExpiry } from './expiry';
 import { scheduleTeamSync } from './teams';
-import { Notifier } from './notifications';
+import { Notifier, scheduleOutbox } from './notifications';
 import {
   checkInfrastructureConfig,
   operationOutcomeHooks,
@@ -44,6 +44,8 @@ import {
 } from './snapshots';
 import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
+import { catalogOwners } from './quotas/catalogOwners';
+import { endpointRateLimits } from './service/rateLimits';
 
 /**
  * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint}.
@@ -95,8 +97,9 @@ export const dockerEnvPlugin = createBackendPlugin({
 
         const events = new EnvironmentEvents(deps.events, logger);
         const notifier = Notifier.fromConfig({ ...deps, store });
+        await scheduleOutbox({ ...deps, outbox: notifier.outbox });
         const audit = new AuditTrail(deps.auditor);
-        const deployment = deploymentServices(config, store);
+        const deployment = deploymentServices(config, store, deps);
 
         await scheduleExpiry({
           ...deps,
@@ -114,7 +117,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           store,
           registry: operationRegistryFromConfig(config, {
             teams,
-            registryCredentials: deployment.registryCredentials,
+            deploymentSecrets: deployment.deploymentSecrets,
             extraProvisionSteps: provisioning.steps,
           }),
           loadTarget: loadTargetFrom(store),
@@ -122,7 +125,7 @@ export const dockerEnvPlugin = createBackendPlugin({
             store,
             events,
             notifier,
-            registryCredentials: deployment.registryCredentials,
+            deploymentSecrets: deployment.deploymentSecrets,
           }),
         });
 
@@ -146,7 +149,9 @@ export const dockerEnvPlugin = createBackendPlugin({
           ...deployment,
           maxExtensionDays: maxExtensionDays(config),
           driftFlags: store.driftFlags(),
+          ownerInCatalog: catalogOwners(deps),
         });
+        deps.httpRouter.use(endpointRateLimits(config));
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(wakeRunnerAfterWrites(runner));
         deps.httpRouter.use(router);

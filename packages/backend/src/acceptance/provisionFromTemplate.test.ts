@@ -133,6 +133,7 @@ describe('the Docker environment template through the real scaffolder', () => {
       ].map(n => [n, 10_000]),
     );
     backend = await startDockerEnvTestBackend({
+      catalog: 'real',
       config: {
         ...(await databaseConfig()),
         app: { baseUrl: 'http://localhost:3000' },

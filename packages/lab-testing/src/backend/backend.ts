@@ -17,6 +17,9 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import dockerEnvPlugin, {
   DockerEnvPermissionPolicy,
 } from '@docker-env/plugin-docker-env-backend';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TEST_ORG_CATALOG } from './catalog';
 
 /** The test org: alice owns directly, carol is in the owning group team-a, bob is in another team, root is admin. */
 export const TEST_GROUPS: Record<string, string[]> = {
@@ -89,7 +92,12 @@ export function startDockerEnvTestBackend(
   options: {
     config?: JsonObject;
     knex?: Knex;
-    /** More features to start with the plugin (e.g. the catalog and its docker-env module). */
+    /**
+     * The catalog's entities (a mock catalog service); default the test org, {@link TEST_ORG_CATALOG}. `'real'`: the
+     * features start Backstage's catalog plugin, and every plugin reads that one (the scaffolder its templates).
+     */
+    catalog?: Entity[] | 'real';
+    /** More features to start with the plugin (e.g. the catalog's docker-env module). */
     features?: Parameters<typeof startTestBackend>[0]['features'];
   } = {},
 ) {
@@ -125,6 +133,13 @@ export function startDockerEnvTestBackend(
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
         : []),
+      ...(options.catalog === 'real'
+        ? []
+        : [
+            catalogServiceMock.factory({
+              entities: options.catalog ?? TEST_ORG_CATALOG,
+            }),
+          ]),
       ...(options.features ?? []),
     ],
   });

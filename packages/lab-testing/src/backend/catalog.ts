@@ -1,11 +1,26 @@
 import type { Entity } from '@backstage/catalog-model';
 
-const user = (name: string, annotations?: Record<string, string>): Entity => ({
+const user = (
+  name: string,
+  annotations?: Record<string, string>,
+  team = 'team-a',
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'User',
   metadata: { name, namespace: 'default', ...(annotations && { annotations }) },
-  spec: { memberOf: ['team-a'] },
-  relations: [{ type: 'memberOf', targetRef: 'group:default/team-a' }],
+  spec: { memberOf: [team] },
+  relations: [{ type: 'memberOf', targetRef: `group:default/${team}` }],
+});
+
+const group = (name: string, members: string[]): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [], members },
+  relations: members.map(n => ({
+    type: 'hasMember',
+    targetRef: `user:default/${n}`,
+  })),
 });
 
 /**
@@ -26,4 +41,13 @@ export const TEAM_A_CATALOG: Entity[] = [
   user('alice'),
   user('carol'),
   user('zoe'),
+];
+
+/** The whole test org of `TEST_GROUPS` (team-a, bob in team-b, root in platform-team): the test backend's catalog. */
+export const TEST_ORG_CATALOG: Entity[] = [
+  ...TEAM_A_CATALOG,
+  group('team-b', ['bob']),
+  group('platform-team', ['root']),
+  user('bob', undefined, 'team-b'),
+  user('root', undefined, 'platform-team'),
 ];

@@ -1,5 +1,4 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { type Lab, labClientConfig, startLab } from '@docker-env/lab';
@@ -68,7 +67,7 @@ export async function startLabBackend(options: {
   const backend = await startDockerEnvTestBackend({
     knex: options.knex,
     // the provisioning step makes the owner's Portainer team from the catalog
-    features: [catalogServiceMock.factory({ entities: TEAM_A_CATALOG })],
+    catalog: TEAM_A_CATALOG,
     config: {
       dockerEnv: {
         ...clients,

@@ -40,9 +40,19 @@ export function labDockerEnvConfig(
       directory: routesDir,
     },
     docker: { kind: 'portainer', timeoutMs: 5000 },
+    // one key for every backend on the lab, so a rollout one of them queued can be taken over by another
+    deployments: { secretsKey: 'lab-deployment-secrets-key-0123456789abcdef' },
     provisioning: {
       agent: { scheme: 'http' },
       publicPort: 18000,
+      // as app-config.embedded.yaml: the lab's components connect from loopback
+      firewall: {
+        sources: {
+          portal: ['127.0.0.1', '::1'],
+          portainer: ['127.0.0.1'],
+          traefik: ['127.0.0.1'],
+        },
+      },
       ...(options.pollIntervalMs !== undefined && {
         pollIntervalMs: options.pollIntervalMs,
       }),

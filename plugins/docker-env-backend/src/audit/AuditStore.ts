@@ -24,6 +24,11 @@ export interface AuditQuery {
   environmentId?: string;
   /** With `environmentId`: also the refusals that named the environment without its id (target = the name). */
   environmentName?: string;
+  /**
+   * With `environmentName`: of the rows without an environment, only this actor's (a non-admin reader sees their
+   * own refused attempts, not other users').
+   */
+  unscopedRowsOf?: string;
   actor?: string;
   action?: string;
   from?: Date;
@@ -99,9 +104,10 @@ export class DatabaseAuditStore implements AuditStore {
       qb.where(b => {
         b.where('environment_id', environmentId);
         if (environmentName) {
-          b.orWhere(u =>
-            u.whereNull('environment_id').andWhere('target', environmentName),
-          );
+          b.orWhere(u => {
+            u.whereNull('environment_id').andWhere('target', environmentName);
+            if (query.unscopedRowsOf) u.andWhere('actor', query.unscopedRowsOf);
+          });
         }
       });
     }

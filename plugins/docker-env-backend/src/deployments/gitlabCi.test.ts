@@ -110,6 +110,8 @@ describeRunnable(
         created_by: 'user:default/alice',
         created_at: now,
         updated_at: now,
+        // the facts the runner leaves on the row when provisioning succeeds
+        facts: JSON.stringify({ ip }),
       });
       await knex('operations').insert({
         id: randomUUID(),

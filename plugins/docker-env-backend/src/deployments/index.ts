@@ -1,11 +1,20 @@
+import type { AuthService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { DEFAULT_DOCKER_ENV_ADMINS } from '../permissions';
+import {
+  catalogOwnershipRefs,
+  mayUpdateEnvironment,
+} from '../permissions/ownership';
+import { RefusedAttempts } from '../tokens/RefusedAttempts';
 import type { DockerEnvStore } from '../store';
-import { DeployTokens, TokenHasher } from '../tokens';
+import { DEFAULT_TOKEN_LIFETIME, DeployTokens, TokenHasher } from '../tokens';
 import { DeploymentRateLimit } from './DeploymentRateLimit';
-import { RegistryCredentials } from './RegistryCredentials';
+import { SecretBox } from '../secrets/SecretBox';
+import { DeploymentSecrets } from './DeploymentSecrets';
 
 export { deployNotice } from './deployNotice';
-export { RegistryCredentials } from './RegistryCredentials';
+export { DeploymentSecrets, SECRETS_NOT_HELD } from './DeploymentSecrets';
 export { credentialsOutsideTokenRoutes } from './tokenRoutesAuth';
 export {
   DeploymentRateLimit,
@@ -13,10 +22,18 @@ export {
 } from './DeploymentRateLimit';
 
 /**
- * The deployment tokens (every use audited in `audit_events`) and the rate limit on the plugin's database, and the
- * in-memory registry credentials of the deployments this replica accepted.
+ * The deployment tokens (every use audited in `audit_events`, refusals per address limited), their creators
+ * re-checked against the catalog at each use, the rate limit on the plugin's database, and the sealed env values and
+ * registry credentials of queued deployments.
  */
-export function deploymentServices(config: Config, store: DockerEnvStore) {
+export function deploymentServices(
+  config: Config,
+  store: DockerEnvStore,
+  catalog: { catalog: CatalogService; auth: AuthService },
+) {
+  const admins =
+    config.getOptionalStringArray('dockerEnv.admins') ??
+    DEFAULT_DOCKER_ENV_ADMINS;
   const deployTokens = new DeployTokens(
     store.tokens(),
     TokenHasher.fromConfig(config),
@@ -30,10 +47,35 @@ export function deploymentServices(config: Config, store: DockerEnvStore) {
         reason: use.reason ?? null,
       });
     },
+    {
+      lifetime: {
+        defaultDays:
+          config.getOptionalNumber('dockerEnv.deployments.tokenLifetimeDays') ??
+          DEFAULT_TOKEN_LIFETIME.defaultDays,
+        maxDays:
+          config.getOptionalNumber(
+            'dockerEnv.deployments.tokenMaxLifetimeDays',
+          ) ?? DEFAULT_TOKEN_LIFETIME.maxDays,
+      },
+      refusedAttempts: new RefusedAttempts(
+        config.getOptionalNumber(
+          'dockerEnv.deployments.refusedTokenAttemptsPerMinute',
+        ),
+      ),
+      // the creator must still be allowed to update the environment, by the catalog's current memberships
+      creatorAccess: async (creator, environmentId) => {
+        const environment = await store.getEnvironmentById(environmentId);
+        if (!environment) return false;
+        const claims = await catalogOwnershipRefs(catalog, creator);
+        return mayUpdateEnvironment(claims, admins, environment.owner);
+      },
+    },
   );
   return {
     deployTokens,
-    deploymentRateLimit: new DeploymentRateLimit(store.operations()),
-    registryCredentials: new RegistryCredentials(),
+    deploymentRateLimit: new DeploymentRateLimit(),
+    deploymentSecrets: new DeploymentSecrets(SecretBox.fromConfig(config), () =>
+      store.deploymentSecrets(),
+    ),
   };
 }

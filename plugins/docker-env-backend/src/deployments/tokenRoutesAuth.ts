@@ -1,14 +1,14 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import type { RequestHandler } from 'express';
 
-/** The routes a deployment token may call (the rest of `/environments` needs Backstage credentials). */
+/** The routes a deployment token may call (the rest of `/environments` needs Backstage credentials); any case. */
 export function isTokenRoute(method: string, path: string, hasToken: boolean) {
   if (method === 'POST')
-    return /^\/environments\/[^/]+\/deployments\/?$/.test(path);
+    return /^\/environments\/[^/]+\/deployments\/?$/i.test(path);
   return (
     hasToken &&
     method === 'GET' &&
-    /^\/environments\/[^/]+\/deployments\/[^/]+\/?$/.test(path)
+    /^\/environments\/[^/]+\/deployments\/[^/]+\/?$/i.test(path)
   );
 }
 
@@ -22,7 +22,8 @@ export function credentialsOutsideTokenRoutes(
 ): RequestHandler {
   return (req, _res, next) => {
     if (
-      !req.path.startsWith('/environments') ||
+      // Express matches routes case-insensitively, so must this guard: `/Environments/...` reaches the same handlers
+      !req.path.toLowerCase().startsWith('/environments') ||
       isTokenRoute(
         req.method,
         req.path,

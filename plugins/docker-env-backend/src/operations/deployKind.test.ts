@@ -5,17 +5,33 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  CREDENTIALS_NOT_HELD,
-  RegistryCredentials,
-} from '../deployments/RegistryCredentials';
+  DeploymentSecrets,
+  SECRETS_NOT_HELD,
+} from '../deployments/DeploymentSecrets';
+import type { DeploymentSecretStore } from '../secrets/DeploymentSecretStore';
+import { SecretBox } from '../secrets/SecretBox';
 import { deployKindFromConfig } from './deployKind';
+
+/** The table of one database, shared by the replicas (an in-memory stand-in for `deployment_secrets`). */
+function sharedTable(): DeploymentSecretStore & { rows: Map<string, string> } {
+  const rows = new Map<string, string>();
+  return {
+    rows,
+    put: async (ref, sealed) => void rows.set(ref, sealed),
+    get: async ref => rows.get(ref),
+    delete: async ref => void rows.delete(ref),
+    deleteOlderThan: async () => 0,
+  };
+}
+const OLD_KEY = 'old-key-of-the-deployment-secrets-0000';
+const NEW_KEY = 'new-key-of-the-deployment-secrets-1111';
 
 const PRIVATE = 'registry.example.com/team/private:1';
 const AUTH = { username: 'ci', password: 'registry-pw' };
 
 // The `deploy` kind's pull with the request's registry credentials, on the replica that accepted the request (it
 // holds them) and on another one (a takeover: it does not), against the lab's engine and its private registry.
-describe('deploy kind: registry credentials held by the accepting replica only', () => {
+describe('deploy kind: registry credentials sealed in the shared store', () => {
   let engine: DockerEngineSimulator;
   let routesDir: string;
   const ip = '127.0.0.1';
@@ -53,7 +69,7 @@ describe('deploy kind: registry credentials held by the accepting replica only',
   };
 
   async function pull(
-    replica: RegistryCredentials,
+    replica: DeploymentSecrets | undefined,
     input: Record<string, unknown>,
   ) {
     const steps = deployKindFromConfig(config(), replica).steps(target, {
@@ -75,28 +91,52 @@ describe('deploy kind: registry credentials held by the accepting replica only',
     });
   }
 
-  it('pulls a private image with the credentials on the replica that holds them', async () => {
-    const accepting = new RegistryCredentials();
-    const credentialsRef = accepting.keep(AUTH);
-    await expect(pull(accepting, { credentialsRef })).resolves.toMatchObject({
+  it('pulls a private image on another replica, also after a key rotation, and not once the rollout ended', async () => {
+    const table = sharedTable();
+    const accepting = new DeploymentSecrets(
+      new SecretBox(OLD_KEY),
+      () => table,
+    );
+    const secretsRef = await accepting.keep(table, {
+      env: { API_KEY: 'canary' },
+      registryAuth: AUTH,
+    });
+    expect([...table.rows.values()].join()).not.toMatch(/registry-pw|canary/);
+    // the rollout is taken over by a replica started after the key was rotated
+    const rotated = new DeploymentSecrets(
+      new SecretBox(NEW_KEY, [OLD_KEY]),
+      () => table,
+    );
+    await expect(pull(rotated, { secretsRef })).resolves.toMatchObject({
       pullStatus: expect.stringMatching(/Downloaded newer image/),
     });
     // the registry refuses the image without them
     engine.engine.removeImage(PRIVATE, true);
-    await expect(pull(accepting, {})).rejects.toThrow(/denied|unauthorized/i);
-  });
-
-  it('fails the pull on another replica with a readable reason, before reaching the engine', async () => {
-    const accepting = new RegistryCredentials();
-    const credentialsRef = accepting.keep(AUTH);
+    await expect(pull(rotated, {})).rejects.toThrow(/denied|unauthorized/i);
+    // a replica whose keys do not open them, and any replica after the rollout ended, fail before the engine
     const pulls = engine.control.callCount('docker.image.pull');
     await expect(
-      pull(new RegistryCredentials(), { credentialsRef }),
-    ).rejects.toThrow(CREDENTIALS_NOT_HELD);
+      pull(new DeploymentSecrets(new SecretBox(NEW_KEY), () => table), {
+        secretsRef,
+      }),
+    ).rejects.toThrow(SECRETS_NOT_HELD);
+    await rotated.forget(secretsRef);
+    expect(table.rows.size).toBe(0);
+    await expect(pull(rotated, { secretsRef })).rejects.toThrow(
+      SECRETS_NOT_HELD,
+    );
+    expect(engine.control.callCount('docker.image.pull')).toBe(pulls);
+  });
+
+  it('fails the pull of an input recorded with the former in-memory credentialsRef, saying why', async () => {
+    const pulls = engine.control.callCount('docker.image.pull');
+    await expect(pull(undefined, { credentialsRef: 'c0ffee' })).rejects.toThrow(
+      SECRETS_NOT_HELD,
+    );
     expect(engine.control.callCount('docker.image.pull')).toBe(pulls);
     // a deployment that gave no credentials pulls anywhere
     await expect(
-      pull(new RegistryCredentials(), {
+      pull(undefined, {
         deployment: {
           deploymentId: 'd2',
           image: 'registry.example.com/team/public:1',

@@ -13,7 +13,7 @@ import {
   type TeamResolver,
 } from '@docker-env/plugin-docker-env-workflows-node';
 import type { OperationKindDefinition, OperationRegistry } from '../runner';
-import type { RegistryCredentials } from '../deployments/RegistryCredentials';
+import type { DeploymentSecrets } from '../deployments/DeploymentSecrets';
 import { deployKindFromConfig } from './deployKind';
 
 /**
@@ -46,7 +46,7 @@ export function operationRegistryFromConfig(
   config: Config,
   options: {
     teams?: TeamResolver;
-    registryCredentials?: RegistryCredentials;
+    deploymentSecrets?: DeploymentSecrets;
     /** Steps of backend modules run after the built-in provisioning steps (the provisioning extension point). */
     extraProvisionSteps?: readonly OperationStep[];
   } = {},
@@ -85,6 +85,6 @@ export function operationRegistryFromConfig(
           readProvisioningConfig(config),
         ).map(step => seededStep(step, input)),
     },
-    deploy: deployKindFromConfig(config, options.registryCredentials),
+    deploy: deployKindFromConfig(config, options.deploymentSecrets),
   };
 }

@@ -18,6 +18,7 @@ import {
   createEnvironmentConditionalDecision,
   environmentConditions,
 } from './rules';
+import { isAdminClaim } from './ownership';
 
 /**
  * Admins when `dockerEnv.admins` is not configured.
@@ -67,7 +68,7 @@ export class DockerEnvPermissionPolicy implements PermissionPolicy {
       };
     }
     const claims = user.info.ownershipEntityRefs;
-    if (claims.some(ref => this.admins.includes(ref))) {
+    if (isAdminClaim(claims, this.admins)) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (permission.name === dockerEnvAdminPermission.name) {

@@ -1,6 +1,5 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startLab, type FaultAction, type Lab } from '@docker-env/lab';
 import {
   buildProvisionSteps,
@@ -79,7 +78,7 @@ describe.each(databases.eachSupportedId())(
             },
           },
         },
-        features: [catalogServiceMock.factory({ entities: TEAM_A_CATALOG })],
+        catalog: TEAM_A_CATALOG,
       });
       server = backend.server;
       stopBackend = () => backend.stop();

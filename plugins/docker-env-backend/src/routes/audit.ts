@@ -27,7 +27,10 @@ function time(value: string | undefined, field: string): Date | undefined {
   return date;
 }
 
-/** `GET /audit?environment=&actor=&action=&from=&to=&limit=`: admins see every event, owners their environments'. */
+/**
+ * `GET /audit?environment=&actor=&action=&from=&to=&limit=`: admins see every event, owners their environments' (of
+ * the rows without an environment that name it, their own only).
+ */
 export const auditRoutes: RouteModule = (router, ctx) => {
   router.get('/audit', async (req, res) => {
     const caller = await ctx.access.caller(req);
@@ -64,6 +67,8 @@ export const auditRoutes: RouteModule = (router, ctx) => {
       );
       query.environmentId = environment.id;
       query.environmentName = environment.name;
+      // rows without an environment (refusals naming it) are admins' to read; others see their own only
+      if (!admin) query.unscopedRowsOf = caller.actor;
     }
     res.json({ items: await ctx.store.listAuditEvents(query) });
   });

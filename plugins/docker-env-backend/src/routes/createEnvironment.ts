@@ -13,6 +13,7 @@ import {
   ValidationIssue,
 } from '@docker-env/plugin-docker-env-common';
 import type { NewOperation } from '../store';
+import { isCalendarDate } from '../validation/calendarDate';
 
 /** A create request after validation: normalised owner, resolved size. */
 export interface ValidCreateRequest extends EnvironmentResources {
@@ -130,10 +131,7 @@ export function validateCreateRequest(
     resources = given as EnvironmentResources;
   }
   if (body.expiresOn !== undefined) {
-    const valid =
-      /^\d{4}-\d{2}-\d{2}$/.test(body.expiresOn) &&
-      !Number.isNaN(Date.parse(`${body.expiresOn}T00:00:00Z`));
-    if (!valid)
+    if (!isCalendarDate(body.expiresOn))
       issues.push({ field: 'expiresOn', rule: 'must be a date YYYY-MM-DD' });
     else if (body.expiresOn < today())
       issues.push({ field: 'expiresOn', rule: 'must be today or later' });

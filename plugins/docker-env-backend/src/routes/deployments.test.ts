@@ -29,9 +29,13 @@ describe('deployment token and deployment routes', () => {
         status: 'succeeded',
         result: JSON.stringify({ ip: '10.0.0.5', endpointId: 7 }),
       });
+    // the row carries what the provisioning learnt, as the end of the operation leaves it
     await knex('environments')
       .where({ id: res.body.environment.id })
-      .update({ status });
+      .update({
+        status,
+        facts: JSON.stringify({ ip: '10.0.0.5', endpointId: 7 }),
+      });
     return name;
   }
 
@@ -153,13 +157,18 @@ describe('deployment token and deployment routes', () => {
     expect(history.body.items.map((d: { id: string }) => d.id)).toEqual([
       res.body.id,
     ]);
-    expect(res.body.input.credentialsRef).toEqual(expect.any(String));
+    // env keys only, no reference to the sealed values
+    expect(res.body.input.deployment.envKeys).toEqual(['API_KEY']);
+    expect(res.body.input.deployment.env).toBeUndefined();
+    expect(res.body.input.secretsRef).toBeUndefined();
+    expect(JSON.stringify(byUser.body)).not.toContain('registry-password-1');
     const secret = token.slice('dep_'.length + 33);
     for (const table of [
       'deploy_tokens',
       'operations',
       'operation_steps',
       'audit_events',
+      'deployment_secrets',
     ]) {
       const rows = JSON.stringify(await knex(table).select());
       expect(rows).not.toContain(secret);

@@ -1,14 +1,14 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
-import { assertRolloutSpec } from '@docker-env/plugin-docker-env-workflows-node';
-import {
-  isActiveOperationStatus,
-  type Environment,
-} from '@docker-env/plugin-docker-env-common';
+import type { Environment } from '@docker-env/plugin-docker-env-common';
 import { Request } from 'express';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
 import { carriedFacts } from '../operations/facts';
+import { withoutSecrets } from '../deployments/withoutSecrets';
+import { assertDeploymentBody } from '../deployments/deploymentBody';
+import { DEPLOYMENTS_PER_HOUR } from '../deployments/DeploymentRateLimit';
+import { TooManyRequestsError } from '../service/requestErrors';
 
 /** The deployment `id` of the environment, or 404. */
 async function deploymentOf(
@@ -37,9 +37,9 @@ async function refuseBusy(ctx: RouteContext, environment: Environment) {
     throw new ConflictError(
       `status: deployments need the environment ready; it is ${environment.status}`,
     );
-  const lifecycle = (await ctx.store.listOperations(environment.id)).find(
-    o => o.kind !== 'deploy' && isActiveOperationStatus(o.status),
-  );
+  const lifecycle = (
+    await ctx.store.operations().activeFor(environment.id)
+  ).find(o => o.kind !== 'deploy');
   if (lifecycle)
     throw new ConflictError(
       `operation ${lifecycle.id} (${lifecycle.kind}) runs on ${environment.name}; deploy after it ends`,
@@ -57,6 +57,7 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
     const token = await ctx.deployTokens.verify(
       req.header('x-deploy-token'),
       named?.id ?? null,
+      { address: req.ip },
     );
     const environment = named!;
     const actor = token.createdBy;
@@ -67,39 +68,42 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
       environmentId: environment.id,
     };
     try {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const { registryAuth, ...spec } = assertRolloutSpec({
-        ...body,
-        deploymentId: randomUUID(),
-      });
+      const { registryAuth, env, ...spec } = assertDeploymentBody(
+        req.body,
+        randomUUID(),
+      );
+      const envKeys = Object.keys(env ?? {});
       await refuseBusy(ctx, environment);
-      const retryAfter = await ctx.deploymentRateLimit.retryAfterSeconds(actor);
-      if (retryAfter !== undefined) {
-        res
-          .status(429)
-          .set('Retry-After', String(retryAfter))
-          .json({
-            error: {
-              name: 'TooManyRequestsError',
-              message: `rate limit: at most 10 deployments per token owner per hour; retry after ${retryAfter} s`,
-            },
-            response: { statusCode: 429 },
-          });
-        return;
-      }
       const facts = await carriedFacts(ctx, environment);
       const operation = await ctx.store.transaction(async tx => {
+        const retryAfter = await ctx.deploymentRateLimit.retryAfterSeconds(
+          tx,
+          actor,
+        );
+        if (retryAfter !== undefined)
+          throw new TooManyRequestsError(
+            `rate limit: at most ${DEPLOYMENTS_PER_HOUR} deployments per token owner per hour; retry after ${retryAfter} s`,
+            retryAfter,
+          );
         await ctx.quotas.checkContainer(tx, environment, spec.container);
         const created = await tx.insertOperation({
           environmentId: environment.id,
           kind: 'deploy',
           input: {
             ...facts,
-            deployment: spec,
+            deployment: { ...spec, envKeys },
             tokenId: token.id,
-            // the credentials stay in this replica's memory; the recorded input only refers to them
-            ...(registryAuth
-              ? { credentialsRef: ctx.registryCredentials.keep(registryAuth) }
+            // the values are sealed until the rollout ends; the recorded input only refers to them
+            ...(envKeys.length > 0 || registryAuth
+              ? {
+                  secretsRef: await ctx.deploymentSecrets.keep(
+                    tx.deploymentSecrets(),
+                    {
+                      env: env ?? {},
+                      ...(registryAuth ? { registryAuth } : {}),
+                    },
+                  ),
+                }
               : {}),
           },
           requestedBy: actor,
@@ -121,7 +125,7 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
         { ...auditEntry, result: 'succeeded' },
         req as Request,
       );
-      res.status(202).json(operation);
+      res.status(202).json(withoutSecrets(operation));
     } catch (error) {
       if (error instanceof ConflictError)
         await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);
@@ -134,19 +138,25 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
     let environment: Environment;
     if (presented !== undefined) {
       const named = await ctx.store.getEnvironmentByName(req.params.name);
-      await ctx.deployTokens.verify(presented, named?.id ?? null);
+      await ctx.deployTokens.verify(presented, named?.id ?? null, {
+        address: req.ip,
+      });
       environment = named!;
     } else {
       const caller = await ctx.access.caller(req, { allowService: true });
       environment = await readableEnvironment(ctx, caller, req.params.name);
     }
-    res.json(await deploymentOf(ctx, environment, req.params.id));
+    res.json(
+      withoutSecrets(await deploymentOf(ctx, environment, req.params.id)),
+    );
   });
 
   router.get('/environments/:name/deployments', async (req, res) => {
     const caller = await ctx.access.caller(req, { allowService: true });
     const environment = await readableEnvironment(ctx, caller, req.params.name);
     const operations = await ctx.store.listOperations(environment.id);
-    res.json({ items: operations.filter(o => o.kind === 'deploy') });
+    res.json({
+      items: operations.filter(o => o.kind === 'deploy').map(withoutSecrets),
+    });
   });
 };

@@ -4,6 +4,7 @@ import { environmentUpdatePermission } from '@docker-env/plugin-docker-env-commo
 import { Request } from 'express';
 import { RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
+import { isCalendarDate } from '../validation/calendarDate';
 
 /** Statuses whose expiry can no longer be extended. */
 const ENDED = ['deleting', 'deleted', 'failed', 'rejected'];
@@ -29,12 +30,7 @@ export function validExtension(
   maxDays: number,
   now = new Date(),
 ): string {
-  if (
-    typeof value !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-    Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
-    day(new Date(`${value}T00:00:00Z`)) !== value
-  )
+  if (!isCalendarDate(value))
     throw new InputError('expiresOn: must be a date YYYY-MM-DD');
   const today = day(now);
   const latest = day(new Date(now.getTime() + maxDays * 86_400_000));

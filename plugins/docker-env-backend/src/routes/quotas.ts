@@ -89,7 +89,14 @@ async function decide(
       reason: decision.reason,
       details: { requestId: id, operationId: operation?.id ?? null },
     });
+    // a rejected request started nothing: its Idempotency-Key expires a day from now
+    if (!approved)
+      await tx.expireIdempotencyKeys(
+        { environmentId: environment.id, operationId: null },
+        new Date(),
+      );
     const request = (await quotas.getRequest(id))!;
+    await ctx.notifier.stage(approvalDecidedNotice(environment, request), tx);
     return { request, environment, ...(operation ? { operation } : {}) };
   });
 }
@@ -155,8 +162,12 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
     const answer = await asAdmin(
       req,
       { action: 'quota.set', target: key },
-      caller =>
-        ctx.store.transaction(async tx => {
+      async caller => {
+        if (key !== DEFAULT_QUOTA_KEY && !(await ctx.ownerInCatalog(key)))
+          throw new InputError(
+            `entityRef: ${key} is not a user or group the catalog knows`,
+          );
+        return ctx.store.transaction(async tx => {
           const current =
             key === DEFAULT_QUOTA_KEY
               ? (await ctx.quotas.defaultQuota(tx)).quota
@@ -181,7 +192,8 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
                 ...(await ctx.quotas.defaultQuota(tx)),
               }
             : ctx.quotas.effective(tx, key);
-        }),
+        });
+      },
     );
     res.json(answer);
   });
@@ -205,10 +217,8 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
       { action: decision.action, target: request?.environment ?? id },
       caller => decide(ctx, caller, id, decision),
     );
+    ctx.notifier.sendSoon();
     await ctx.events.changed(answer.environment, 'status');
-    await ctx.notifier.notify(
-      approvalDecidedNotice(answer.environment, answer.request),
-    );
     return answer;
   }
 

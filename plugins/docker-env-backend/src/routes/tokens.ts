@@ -25,7 +25,11 @@ export const tokenRoutes: RouteModule = (router, ctx) => {
 
   router.post('/environments/:name/tokens', async (req, res) => {
     const { caller, environment } = await manageable(ctx, req, req.params.name);
-    const input = DeployTokens.parseRequest(req.body ?? {});
+    const input = DeployTokens.parseRequest(
+      req.body ?? {},
+      new Date(),
+      ctx.deployTokens.lifetime,
+    );
     const created = await ctx.deployTokens.create({
       ...input,
       environmentId: environment.id,

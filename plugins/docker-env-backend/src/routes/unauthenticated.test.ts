@@ -61,4 +61,21 @@ describe('every route of the plugin refuses a caller without credentials', () =>
     expect(res.status).toBe(401);
     expect(res.body.error.name).toBe('AuthenticationError');
   });
+
+  // Express routes match in any case; the guard in front of the token routes must too
+  it.each(routes.filter(([, r]) => r.startsWith('/environments')))(
+    '%s %s in upper case -> 401',
+    async (method, route) => {
+      const url = `/api/docker-env${route
+        .replace(':name', 'alpha')
+        .replace(/:[a-zA-Z]+/g, 'x')
+        .replace('/environments', '/Environments')
+        .replace('/tokens', '/TOKENS')}`;
+      const res = await (request(server) as any)
+        [method.toLowerCase()](url)
+        .set('Authorization', mockCredentials.none.header())
+        .send({});
+      expect(res.status).toBe(401);
+    },
+  );
 });

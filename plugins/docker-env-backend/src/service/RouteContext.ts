@@ -12,9 +12,10 @@ import { StatusCheck } from '../status';
 import { DockerEnvStore } from '../store';
 import { Access } from './access';
 import type { DeploymentRateLimit } from '../deployments/DeploymentRateLimit';
-import type { RegistryCredentials } from '../deployments/RegistryCredentials';
+import type { DeploymentSecrets } from '../deployments/DeploymentSecrets';
 import type { DeployTokens } from '../tokens';
 import type { DriftFlagStore } from '../reconciler';
+import type { OwnerInCatalog } from '../quotas/catalogOwners';
 
 /** Everything a route module needs; built once by the plugin. */
 export interface RouteContext {
@@ -37,10 +38,12 @@ export interface RouteContext {
   /** Deployment tokens (issue, list, revoke, verify). */
   deployTokens: DeployTokens;
   deploymentRateLimit: DeploymentRateLimit;
-  /** Registry credentials of accepted deployments (memory only). */
-  registryCredentials: RegistryCredentials;
+  /** Env values and registry credentials of queued deployments, sealed until their rollout ends. */
+  deploymentSecrets: DeploymentSecrets;
   /** How many days from today an extension of `expiresOn` may reach (`dockerEnv.lifecycle.expiry`). */
   maxExtensionDays: number;
+  /** Whether the catalog knows an owner (quota overrides need one it knows). */
+  ownerInCatalog: OwnerInCatalog;
   /** The reconciler's drift flags. */
   driftFlags: Pick<DriftFlagStore, 'list'>;
 }

@@ -20,6 +20,7 @@ import { DatabaseQuotaStore } from '../quotas/QuotaStore';
 import { DatabaseDriftFlagStore } from '../reconciler/DriftFlags';
 import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
 import { DatabaseDeployTokenStore } from '../tokens/DeployTokenStore';
+import { DatabaseDeploymentSecretStore } from '../secrets/DeploymentSecretStore';
 import { DatabaseIdempotencyStore } from './IdempotencyStore';
 import {
   applyEnvironmentFilter,
@@ -29,6 +30,7 @@ import {
 import {
   EnvironmentRow,
   isUniqueViolation,
+  readJson,
   toEnvironment,
   toEnvironmentChanges,
   toEnvironmentRow,
@@ -104,6 +106,10 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
     return new DatabaseDeployTokenStore(this.db);
   }
 
+  deploymentSecrets() {
+    return new DatabaseDeploymentSecretStore(this.db);
+  }
+
   snapshots() {
     return new DatabaseSnapshotStore(this.db);
   }
@@ -167,6 +173,13 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
       .where({ id })
       .first();
     return row ? toEnvironment(row) : undefined;
+  }
+
+  async getEnvironmentFacts(id: string): Promise<Record<string, unknown>> {
+    const row = await this.db<EnvironmentRow>('environments')
+      .where({ id })
+      .first('facts');
+    return readJson<Record<string, unknown>>(row?.facts, {});
   }
 
   async getEnvironmentByName(
@@ -294,5 +307,16 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
 
   saveIdempotentAnswer(actor: string, key: string, answer: IdempotentAnswer) {
     return new DatabaseIdempotencyStore(this.db).save(actor, key, answer);
+  }
+
+  expireIdempotencyKeys(
+    ended: { environmentId: string; operationId: string | null },
+    endedAt: Date,
+  ) {
+    return new DatabaseIdempotencyStore(this.db).expireAfter(ended, endedAt);
+  }
+
+  sweepIdempotencyKeys(now: Date) {
+    return new DatabaseIdempotencyStore(this.db).sweep(now);
   }
 }

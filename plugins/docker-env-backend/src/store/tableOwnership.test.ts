@@ -18,6 +18,7 @@ const OWNERS: Record<string, string> = {
   quotas: 'quotas/QuotaStore.ts',
   approval_requests: 'quotas/QuotaStore.ts',
   deploy_tokens: 'tokens/DeployTokenStore.ts',
+  deployment_secrets: 'secrets/DeploymentSecretStore.ts',
   snapshots: 'snapshots/SnapshotStore.ts',
   final_backups: 'backups/FinalBackupStore.ts',
   drift_flags: 'reconciler/DriftFlags.ts',

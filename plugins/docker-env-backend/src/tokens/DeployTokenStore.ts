@@ -67,6 +67,13 @@ export interface DeployTokenStore {
   ): Promise<boolean>;
   /** Records the token's last use. */
   markUsed(id: string, now?: Date): Promise<void>;
+  /** Replaces a token's stored hash (a scrypt hash by its HMAC, on its first use after the change). */
+  rehash(id: string, hash: string): Promise<void>;
+  /**
+   * Locks the tokens of `createdBy` until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite serialises writes),
+   * so two deployments of one owner count each other against the hourly limit.
+   */
+  lockOwner(createdBy: string): Promise<void>;
 }
 
 /** The knex implementation of {@link DeployTokenStore}, on SQLite or PostgreSQL. */
@@ -132,5 +139,17 @@ export class DatabaseDeployTokenStore implements DeployTokenStore {
 
   async markUsed(id: string, now = new Date()): Promise<void> {
     await this.db<Row>(TABLE).where({ id }).update({ last_used_at: now });
+  }
+
+  async rehash(id: string, hash: string): Promise<void> {
+    await this.db<Row>(TABLE).where({ id }).update({ hash });
+  }
+
+  async lockOwner(createdBy: string): Promise<void> {
+    const query = this.db<Row>(TABLE)
+      .where({ created_by: createdBy })
+      .select('id');
+    if (this.db.client.config.client === 'pg') query.forUpdate();
+    await query;
   }
 }

@@ -158,10 +158,15 @@ describe('DeployTokens.parseRequest', () => {
       description: 'ci',
       expiresAt: new Date('2026-12-03T00:00:00Z'),
     });
-    expect(DeployTokens.parseRequest({}, now)).toEqual({
-      description: '',
-      expiresAt: null,
-    });
+    // every token expires: 90 days by default, null too
+    for (const body of [{}, { expiresOn: null }])
+      expect(DeployTokens.parseRequest(body, now)).toEqual({
+        description: '',
+        expiresAt: new Date('2027-03-03T00:00:00Z'),
+      });
+    expect(
+      DeployTokens.parseRequest({}, now, { defaultDays: 7, maxDays: 30 }),
+    ).toEqual({ description: '', expiresAt: new Date('2026-12-10T00:00:00Z') });
   });
   it('names the field that is wrong', () => {
     expect(() =>
@@ -174,5 +179,15 @@ describe('DeployTokens.parseRequest', () => {
       DeployTokens.parseRequest({ description: 'x'.repeat(300) }, now),
     ).toThrow(/^description: /);
     expect(() => DeployTokens.parseRequest([], now)).toThrow(/^body: /);
+    expect(() =>
+      DeployTokens.parseRequest({ expiresOn: '2027-02-31' }, now),
+    ).toThrow(/^expiresOn: must be a date YYYY-MM-DD/);
+    // the configured maximum: 2027-12-02 is 365 days away, the day after is not
+    expect(
+      DeployTokens.parseRequest({ expiresOn: '2027-12-02' }, now).expiresAt,
+    ).toEqual(new Date('2027-12-03T00:00:00Z'));
+    expect(() =>
+      DeployTokens.parseRequest({ expiresOn: '2027-12-03' }, now),
+    ).toThrow(/^expiresOn: must be at most 365 days from today/);
   });
 });

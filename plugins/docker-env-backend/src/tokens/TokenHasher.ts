@@ -35,8 +35,13 @@ function uuidOf(hex: string): string {
 
 /**
  * Issues and checks deployment tokens `dep_<id>_<secret>`. The stored hash is HMAC-SHA256 under
- * `dockerEnv.deployments.tokenSecret` when that is configured (fast, keyed: a stolen table is useless without the
- * secret), scrypt with a per-token salt otherwise (slow). Comparison is constant-time.
+ * `dockerEnv.deployments.tokenSecret` (fast, keyed: a stolen table is useless without the secret); production
+ * requires the secret. Without it (tests, a development start) new tokens get scrypt with a per-token salt.
+ *
+ * Every presented token costs one HMAC, whether its id is known or not ({@link hmacMatches} or {@link burn}), so the
+ * answer's timing does not tell which ids exist. Tokens issued before the secret was required carry a scrypt hash:
+ * {@link scryptMatches} checks them once, on a use that passed every other check, and the caller rehashes them with
+ * {@link currentHash}. Comparisons are constant-time.
  */
 export class TokenHasher {
   static fromConfig(config: Config): TokenHasher {
@@ -44,6 +49,9 @@ export class TokenHasher {
       config.getOptionalString('dockerEnv.deployments.tokenSecret'),
     );
   }
+
+  /** The key of {@link burn} when no secret is configured, so an unknown id still costs an HMAC. */
+  private readonly burnKey = randomBytes(32);
 
   constructor(private readonly secret?: string) {
     if (secret !== undefined && secret.length < 32)
@@ -58,7 +66,11 @@ export class TokenHasher {
     const token = `${TOKEN_PREFIX}${hex}_${randomBytes(32).toString(
       'base64url',
     )}`;
-    return { id: uuidOf(hex), token, hash: await this.hash(token) };
+    return {
+      id: uuidOf(hex),
+      token,
+      hash: this.currentHash(token) ?? (await this.scryptHash(token)),
+    };
   }
 
   /** The id a token names, or undefined when it is not shaped like one of ours. */
@@ -67,34 +79,61 @@ export class TokenHasher {
     return m ? uuidOf(m[1]) : undefined;
   }
 
-  /** True when `token` matches the stored `hash` (constant-time). */
-  async matches(token: string, hash: string): Promise<boolean> {
-    const [kind, ...rest] = hash.split('$');
-    let expected: Buffer;
-    let actual: Buffer;
-    if (kind === 'hmac-sha256' && this.secret !== undefined) {
-      expected = Buffer.from(rest[0] ?? '', 'hex');
-      actual = this.hmac(token);
-    } else if (kind === 'scrypt' && rest.length === 2) {
-      expected = Buffer.from(rest[1], 'hex');
-      actual = await scrypt(token, Buffer.from(rest[0], 'hex'), 32);
-    } else {
-      return false;
-    }
+  /** True when `dockerEnv.deployments.tokenSecret` is configured (production requires it). */
+  hasSecret(): boolean {
+    return this.secret !== undefined;
+  }
+
+  /** True when `hash` predates the HMAC (or no secret is configured): only {@link scryptMatches} can check it. */
+  isScrypt(hash: string): boolean {
+    return hash.startsWith('scrypt$');
+  }
+
+  /** True when `token` matches the stored HMAC `hash` (constant-time); false for any other kind of hash. */
+  hmacMatches(token: string, hash: string): boolean {
+    const [kind, hex] = hash.split('$');
+    const actual = this.hmac(token);
+    const expected = Buffer.from(
+      kind === 'hmac-sha256' && this.secret !== undefined ? hex ?? '' : '',
+      'hex',
+    );
     return (
       expected.length === actual.length && timingSafeEqual(expected, actual)
     );
   }
 
-  private async hash(token: string): Promise<string> {
-    if (this.secret !== undefined)
-      return `hmac-sha256$${this.hmac(token).toString('hex')}`;
+  /** The same HMAC as {@link hmacMatches}, for a token whose id is unknown: the refusal costs what a check costs. */
+  burn(token: string): void {
+    timingSafeEqual(this.hmac(token), this.hmac(token));
+  }
+
+  /** True when `token` matches the stored scrypt `hash` (about 40 ms: only after every other check passed). */
+  async scryptMatches(token: string, hash: string): Promise<boolean> {
+    const [kind, salt, hex] = hash.split('$');
+    if (kind !== 'scrypt' || !salt || !hex) return false;
+    const expected = Buffer.from(hex, 'hex');
+    const actual = await scrypt(token, Buffer.from(salt, 'hex'), 32);
+    return (
+      expected.length === actual.length && timingSafeEqual(expected, actual)
+    );
+  }
+
+  /** The HMAC hash to store for `token`, or undefined without a configured secret. */
+  currentHash(token: string): string | undefined {
+    return this.secret === undefined
+      ? undefined
+      : `hmac-sha256$${this.hmac(token).toString('hex')}`;
+  }
+
+  private async scryptHash(token: string): Promise<string> {
     const salt = randomBytes(16);
     const derived = await scrypt(token, salt, 32);
     return `scrypt$${salt.toString('hex')}$${derived.toString('hex')}`;
   }
 
   private hmac(token: string): Buffer {
-    return createHmac('sha256', this.secret!).update(token).digest();
+    return createHmac('sha256', this.secret ?? this.burnKey)
+      .update(token)
+      .digest();
   }
 }

@@ -1,4 +1,9 @@
-export { DeployTokens, type TokenUse } from './DeployTokens';
+export {
+  DEFAULT_TOKEN_LIFETIME,
+  DeployTokens,
+  type TokenLifetime,
+  type TokenUse,
+} from './DeployTokens';
 export {
   DatabaseDeployTokenStore,
   type DeployTokenStore,

@@ -16,6 +16,11 @@ export {
   portainerTeamName,
 } from './teamName';
 export {
+  buildFirewallRules,
+  readFirewallSources,
+  type FirewallSources,
+} from './firewallRules';
+export {
   PROVISION_STEP_NAMES,
   type ProvisionStepName,
   type ProvisioningConfig,

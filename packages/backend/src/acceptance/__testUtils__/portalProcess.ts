@@ -89,6 +89,7 @@ export async function portalConfig(s: PortalSetup): Promise<JsonObject> {
       admins: ['group:default/platform-team'],
       deployments: {
         tokenSecret: 'acceptance-hmac-key-of-32-characters-at-least',
+        secretsKey: 'acceptance-secrets-key-of-32-characters-at-least',
       },
       lifecycle: {
         backupStorage: 'backup',

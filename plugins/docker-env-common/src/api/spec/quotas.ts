@@ -7,6 +7,31 @@ import {
 
 const count = { type: 'integer', minimum: 0 } as const;
 
+/**
+ * Upper bounds of a quota value set through the API: far above any real platform (a million cores, 1 PB of memory),
+ * low enough that arithmetic on them stays exact.
+ */
+export const QUOTA_MAXIMUMS = {
+  cpuCores: 1_000_000,
+  memoryMb: 1_000_000_000,
+  diskGb: 100_000_000,
+  environments: 1_000_000,
+  containers: 10_000_000,
+} as const;
+
+/** The body of `PUT /quotas/{entityRef}`: each value bounded. */
+const quotaChange = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    cpuCores: { ...count, maximum: QUOTA_MAXIMUMS.cpuCores },
+    memoryMb: { ...count, maximum: QUOTA_MAXIMUMS.memoryMb },
+    diskGb: { ...count, maximum: QUOTA_MAXIMUMS.diskGb },
+    environments: { ...count, maximum: QUOTA_MAXIMUMS.environments },
+    containers: { ...count, maximum: QUOTA_MAXIMUMS.containers },
+  },
+} as const;
+
 const quotaLimits = {
   type: 'object',
   additionalProperties: false,
@@ -172,7 +197,7 @@ export const quotaPaths = {
       ],
       requestBody: {
         required: true,
-        content: json({ ...quotaLimits, required: [] }),
+        content: json(quotaChange),
       },
       responses: {
         '200': {
