@@ -99,6 +99,17 @@ export interface Config {
       /** How often a pass runs, once across replicas: a duration object or ISO 8601 string. Default 10 minutes. */
       frequency?: { [unit: string]: number } | string;
     };
+    /**
+     * The Portainer team sync: makes every managed team's members equal its owner's current direct
+     * members in the catalog (src/teams). Revocation takes at most the LDAP ingestion schedule plus
+     * catalog processing plus this period (docs/operations_guide.md).
+     */
+    teamSync?: {
+      /** False to run no sync passes. Default true. */
+      enabled?: boolean;
+      /** How often a pass runs, once across replicas: a duration object or ISO 8601 string. Default 10 minutes. */
+      frequency?: { [unit: string]: number } | string;
+    };
     /** `GET /status` probes. */
     status?: {
       /** Timeout of each external system's probe, ms; default 3000. */

@@ -16,6 +16,7 @@ import {
 } from './deployments';
 import { EnvironmentEvents } from './events';
 import { scheduleExpiry } from './expiry';
+import { scheduleTeamSync } from './teams';
 import { Notifier, scheduleOutbox } from './notifications';
 import {
   checkInfrastructureConfig,
@@ -108,12 +109,14 @@ export const dockerEnvPlugin = createBackendPlugin({
         });
         await scheduleReconciler({ ...deps, store, audit });
         await scheduleSnapshotRetention({ ...deps, store });
+        const teams = provisioning.teamResolver ?? catalogTeamResolver(deps);
+        await scheduleTeamSync({ ...deps, store, teams, audit });
 
         const runner = await startOperationRunner({
           ...deps,
           store,
           registry: operationRegistryFromConfig(config, {
-            teams: provisioning.teamResolver ?? catalogTeamResolver(deps),
+            teams,
             deploymentSecrets: deployment.deploymentSecrets,
             extraProvisionSteps: provisioning.steps,
           }),

@@ -10,3 +10,4 @@ export * from './provisioning';
 export * from './lifecycle';
 export * from './deployments';
 export * from './reconcile';
+export * from './teams';

@@ -25,18 +25,15 @@ describe('catalogTeamResolver', () => {
 
   it("gives a group's team its direct user members from the catalog", async () => {
     expect(await resolve('group:default/team-a')).toEqual({
-      name: 'team-a',
       members: ['alice', 'carol', 'zoe'],
     });
   });
 
   it('gives a user a team of one, under the Portainer name the annotation sets', async () => {
     expect(await resolve('user:default/alice')).toEqual({
-      name: 'alice',
       members: ['alice'],
     });
     expect(await resolve('user:default/dave')).toEqual({
-      name: 'dave',
       members: ['d.smith'],
     });
   });

@@ -41,10 +41,7 @@ export function catalogTeamResolver(options: {
         `owner ${owner} is not in the catalog, so its Portainer team cannot be made`,
       );
     if (ref.kind.toLocaleLowerCase('en-US') === 'user')
-      return {
-        name: entity.metadata.name,
-        members: [portainerUsername(entity)],
-      };
+      return { members: [portainerUsername(entity)] };
     const memberRefs = (entity.relations ?? [])
       .filter(
         r =>
@@ -62,9 +59,6 @@ export function catalogTeamResolver(options: {
     const members = items
       .filter((u): u is Entity => !!u)
       .map(portainerUsername);
-    return {
-      name: entity.metadata.name,
-      members: [...new Set(members)].sort(),
-    };
+    return { members: [...new Set(members)].sort() };
   };
 }

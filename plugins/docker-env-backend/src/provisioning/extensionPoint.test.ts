@@ -48,7 +48,7 @@ function platformModule(log: string[], state: { cmdbDown: boolean }) {
         async init({ provisioning }) {
           provisioning.setTeamResolver(async owner => {
             log.push(`team of ${owner}`);
-            return { name: 'platform-devs', members: [] };
+            return { members: ['bob'] };
           });
           provisioning.addProvisioningSteps(cmdb);
         },
@@ -122,9 +122,16 @@ describe('the provisioning extension point', () => {
       'team of group:default/team-a',
       `run cmdb ext-ok vmid ${env.vmid}`,
     ]);
-    expect(lab.portainer.state.teams.map(t => t.Name)).toContain(
-      'docker-env-platform-devs',
-    );
+    // the team is named by the owner's whole ref; the module's resolver gives its members
+    const team = lab.portainer.state.teams.find(
+      t => t.Name === 'docker-env-group:default/team-a',
+    )!;
+    const bob = lab.portainer.state.users.find(u => u.Username === 'bob')!;
+    expect(
+      lab.portainer.state.memberships
+        .filter(m => m.TeamID === team.Id)
+        .map(m => m.UserID),
+    ).toEqual([bob.Id]);
   });
 
   it("rolls the built-in steps back when the module's step fails", async () => {

@@ -130,7 +130,7 @@ describe.each(databases.eachSupportedId())(
       const config = new ConfigReader({ dockerEnv });
       return buildProvisionSteps(
         ProvisioningDeps.fromConfig(config, {
-          teams: async owner => ({ name: owner.split('/')[1], members: [] }),
+          teams: async () => ({ members: [] }),
         }),
         readProvisioningConfig(config),
       );
@@ -286,12 +286,14 @@ describe.each(databases.eachSupportedId())(
         names.map(n => `dockerenv_${n}.yml`).sort(),
       );
       expect(held.teams.sort()).toEqual([
-        'docker-env-alice',
-        'docker-env-team-a',
+        'docker-env-group:default/team-a',
+        'docker-env-user:default/alice',
       ]);
       // the group's team holds its members from the catalog that Portainer knows (zoe never logged in)
       const pt = lab.portainer.state;
-      const teamA = pt.teams.find(t => t.Name === 'docker-env-team-a')!;
+      const teamA = pt.teams.find(
+        t => t.Name === 'docker-env-group:default/team-a',
+      )!;
       expect(
         pt.memberships
           .filter(m => m.TeamID === teamA.Id)

@@ -172,6 +172,7 @@ const portainerCalls: Record<string, (c: PortainerClient) => Promise<unknown>> =
     addTeamMember: c => c.addTeamMember(2, 3, 2),
     removeTeamMember: c => c.removeTeamMember(2, 3),
     findUserByUsername: c => c.findUserByUsername('alice'),
+    listUsers: c => c.listUsers(),
     grantTeamAccess: c => c.grantTeamAccess(1, 2),
     revokeTeamAccess: c => c.revokeTeamAccess(1, 2),
     ensureRegistry: c =>

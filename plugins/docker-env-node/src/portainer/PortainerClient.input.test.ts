@@ -22,7 +22,10 @@ describe('PortainerClient refuses bad input before any request', () => {
     await expect(
       pt.createAgentEndpoint({ name, ip: AGENT_IP, environmentId: 'env-1' }),
     ).rejects.toBeInstanceOf(InputError);
-    await expect(pt.ensureTeam(name)).rejects.toBeInstanceOf(InputError);
+    // team names carry an owner's whole ref: up to 255 characters
+    await expect(
+      pt.ensureTeam(name.length > 64 ? 'x'.repeat(256) : name),
+    ).rejects.toBeInstanceOf(InputError);
     await expect(pt.listEndpoints({ name })).rejects.toBeInstanceOf(InputError);
     await expect(
       pt.ensureRegistry({ name, type: 3, url: 'reg.lab' }),

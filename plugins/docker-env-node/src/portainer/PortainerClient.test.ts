@@ -99,6 +99,12 @@ describe('PortainerClient against the Portainer simulator', () => {
     const bob = await pt.findUserByUsername('bob');
     expect(alice).toMatchObject({ username: 'alice', role: 2 });
     expect(await pt.findUserByUsername('nobody')).toBeUndefined();
+    expect((await pt.listUsers()).map(u => u.username)).toEqual([
+      'admin',
+      'alice',
+      'bob',
+      'carol',
+    ]);
     const m1 = await pt.addTeamMember(team.id, alice!.id, 1);
     expect(await pt.addTeamMember(team.id, alice!.id, 1)).toEqual(m1);
     await pt.addTeamMember(team.id, bob!.id, 2);

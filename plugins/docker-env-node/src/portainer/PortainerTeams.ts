@@ -15,6 +15,7 @@ import {
   assertPortainerName,
   assertRegistryUrl,
   assertSecret,
+  assertTeamName,
   assertUsername,
 } from './validate';
 
@@ -24,7 +25,7 @@ const DEFAULT_ROLE_ID = 1;
 /** Teams, memberships, users, environment and registry access of {@link PortainerClient}. */
 export abstract class PortainerTeams extends PortainerHttp {
   async ensureTeam(name: string): Promise<PortainerTeam> {
-    assertPortainerName(name, 'name');
+    assertTeamName(name, 'name');
     return this.findOrCreate(
       async () => (await this.listTeams()).find(t => t.name === name),
       async () => {
@@ -98,14 +99,21 @@ export abstract class PortainerTeams extends PortainerHttp {
     username: string,
   ): Promise<PortainerUser | undefined> {
     assertUsername(username, 'username');
-    const list: any[] = (await this.request('GET', '/users')) ?? [];
+    const list = await this.listUsers();
     // Portainer treats user names case-insensitively.
-    const u =
-      list.find(x => x.Username === username) ??
-      list.find(
-        x => String(x.Username).toLowerCase() === username.toLowerCase(),
-      );
-    return u ? { id: u.Id, username: u.Username, role: u.Role } : undefined;
+    return (
+      list.find(x => x.username === username) ??
+      list.find(x => x.username.toLowerCase() === username.toLowerCase())
+    );
+  }
+
+  async listUsers(): Promise<PortainerUser[]> {
+    const list: any[] = (await this.request('GET', '/users')) ?? [];
+    return list.map(u => ({
+      id: u.Id,
+      username: String(u.Username),
+      role: u.Role,
+    }));
   }
 
   // ---- access ----

@@ -157,6 +157,8 @@ export interface PortainerApi {
   removeTeamMember(teamId: number, userId: number): Promise<boolean>;
   listTeamMemberships(teamId: number): Promise<PortainerMembership[]>;
   findUserByUsername(username: string): Promise<PortainerUser | undefined>;
+  /** Every Portainer user (one `GET /users`). */
+  listUsers(): Promise<PortainerUser[]>;
   /** Gives a team access to an environment, keeping every other team's access. */
   grantTeamAccess(
     endpointId: number,

@@ -15,6 +15,21 @@ export function assertPortainerName(
   return requireObjectName(value, field, max);
 }
 
+/**
+ * A Portainer team name: like an object name, plus `:` and `/` (our teams carry the owner's whole
+ * entity ref, e.g. `docker-env-group:default/team-a`).
+ */
+export function assertTeamName(value: unknown, field: string): string {
+  const v = requireString(value, field, 255);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/.test(v) || v.includes('..')) {
+    fail(
+      field,
+      'may contain only ASCII letters, digits, ".", "_", "-", ":" and "/", start with a letter or digit, and not contain ".."',
+    );
+  }
+  return v;
+}
+
 /** A Portainer user name (LDAP uid or e-mail like): letters, digits, `.`, `_`, `-`, `@`. */
 export function assertUsername(value: unknown, field: string): string {
   const v = requireString(value, field, 128);

@@ -167,7 +167,6 @@ function read(config: Config): ProvisioningConfig {
  * group's team starts empty (Portainer's LDAP sync adds members at login).
  */
 const ownerOnlyTeams: TeamResolver = async owner => ({
-  name: ownerName(owner),
   members: owner.startsWith('user:') ? [ownerName(owner)] : [],
 });
 

@@ -11,6 +11,11 @@ export { portainerStep } from './steps/portainer';
 export { netboxStep } from './steps/netbox';
 export { scanHostKey } from './hostKeyScan';
 export {
+  canonicalOwnerRef,
+  legacyPortainerTeamName,
+  portainerTeamName,
+} from './teamName';
+export {
   buildFirewallRules,
   readFirewallSources,
   type FirewallSources,

@@ -122,7 +122,7 @@ describe('the provisioning steps against the lab', () => {
       },
     });
     deps = ProvisioningDeps.fromConfig(config, {
-      teams: async () => ({ name: 'team-a', members: ['alice', 'bob', 'zoe'] }),
+      teams: async () => ({ members: ['alice', 'bob', 'zoe'] }),
     });
     const routes = deps.routes as any;
     routeStore = new FaultyRouteStore(routes.store);
@@ -194,7 +194,9 @@ describe('the provisioning steps against the lab', () => {
     const pt = lab.portainer.state;
     const endpoint = pt.endpoints.find(e => e.Id === facts.endpointId)!;
     expect(endpoint.URL).toBe(`tcp://${facts.ip}:9001`);
-    const team = pt.teams.find(t => t.Name === 'docker-env-team-a')!;
+    const team = pt.teams.find(
+      t => t.Name === 'docker-env-group:default/team-a',
+    )!;
     expect(endpoint.TeamAccessPolicies).toEqual({ [team.Id]: { RoleId: 1 } });
     const members = pt.memberships
       .filter(m => m.TeamID === team.Id)

@@ -15,14 +15,13 @@ import type {
  * @public
  */
 export interface OwnerTeam {
-  /** Team name in Portainer (the configured prefix is added). */
-  name: string;
   /** Members' user names; those Portainer does not know yet (never logged in) are skipped. */
   members: string[];
 }
 
 /**
- * Resolves an owner entity ref to its team; the backend resolves catalog groups.
+ * Resolves an owner entity ref to its team's members (the team is named by the owner's whole ref,
+ * see `portainerTeamName`); the backend resolves catalog groups.
  *
  * @public
  */

@@ -6,10 +6,11 @@ import {
 import { abortable, fact } from '../facts';
 import { explainAgentPairing } from './agentPairing';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
+import { portainerTeamName } from '../teamName';
 
 /**
- * `portainer`: the agent environment (tagged as ours), the owner's team (prefixed: our mark on
- * teams) with its members, and the team's access to the environment.
+ * `portainer`: the agent environment (tagged as ours), the owner's team (the prefix, our mark on
+ * teams, plus the owner's whole ref: {@link portainerTeamName}) with its members, and the team's access to the environment.
  *
  * @public
  */
@@ -39,7 +40,7 @@ export function portainerStep(
         throw explainAgentPairing(e, `${ip}:${config.agent.port}`);
       });
       const team = await abortable(deps.teams(t.owner), ctx.signal);
-      const teamName = `${config.portainer.teamPrefix}${team.name}`;
+      const teamName = portainerTeamName(config.portainer.teamPrefix, t.owner);
       ctx.signal.throwIfAborted();
       const { id: teamId } = await abortable(
         portainer.ensureTeam(teamName),
@@ -95,8 +96,7 @@ export function portainerStep(
       if (tag) await abortable(portainer.deleteTag(tag.id), ctx.signal);
       // a team is ours only by its prefix; keep it while another environment grants it access
       if (!config.portainer.teamPrefix) return;
-      const team = await abortable(deps.teams(t.owner), ctx.signal);
-      const teamName = `${config.portainer.teamPrefix}${team.name}`;
+      const teamName = portainerTeamName(config.portainer.teamPrefix, t.owner);
       const found = (await abortable(portainer.listTeams(), ctx.signal)).find(
         x => x.name === teamName,
       );

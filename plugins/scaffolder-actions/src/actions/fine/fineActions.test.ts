@@ -318,6 +318,12 @@ describe('fine-grained actions against the lab', () => {
           UNMANAGED_TAG,
         ]),
       );
+      // the team is named by the owner's whole ref
+      const team = (await deps.portainer.listTeams()).find(
+        t => t.name === 'docker-env-group:default/team-a',
+      );
+      expect(team).toBeDefined();
+      expect(endpoint.teamAccess[team!.id]).toBe(1);
       expect(auditor.createEvent).toHaveBeenCalledWith(
         expect.objectContaining({ eventId: 'docker-env-portainer-register' }),
       );

@@ -1,5 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { portainerStep } from '@docker-env/plugin-docker-env-workflows-node';
+import {
+  portainerStep,
+  portainerTeamName,
+  readProvisioningConfig,
+} from '@docker-env/plugin-docker-env-workflows-node';
 import { examples } from './portainerRegister.examples';
 import {
   clients,
@@ -44,7 +48,7 @@ export function createPortainerRegisterAction(opts: FineActionOptions) {
           z
             .string()
             .describe(
-              'Owner entity ref; its name (after the configured prefix) is the Portainer team',
+              'Owner entity ref; the configured prefix plus the whole ref (e.g. docker-env-group:default/team-a) is the Portainer team',
             ),
         members: z =>
           z
@@ -66,7 +70,10 @@ export function createPortainerRegisterAction(opts: FineActionOptions) {
         environmentId: i.environmentId,
         owner: i.owner,
       });
-      const team = i.owner.split('/').pop() ?? i.owner;
+      const team = portainerTeamName(
+        readProvisioningConfig(opts.config).portainer.teamPrefix,
+        i.owner,
+      );
       const result = await gatedAndAudited({
         actionId: ID,
         opts,
@@ -86,7 +93,7 @@ export function createPortainerRegisterAction(opts: FineActionOptions) {
             return (await portainerStep(
               {
                 ...deps,
-                teams: async () => ({ name: team, members: i.members }),
+                teams: async () => ({ members: i.members }),
               },
               settings,
             ).run({

@@ -71,10 +71,7 @@ export function clients(opts: FineActionOptions): {
     ? opts.deps()
     : ProvisioningDeps.fromConfig(opts.config, {
         // fine-grained actions make no Portainer team
-        teams: async owner => ({
-          name: owner.split('/').pop() ?? owner,
-          members: [],
-        }),
+        teams: async () => ({ members: [] }),
       });
   return { deps, settings: readProvisioningConfig(opts.config) };
 }

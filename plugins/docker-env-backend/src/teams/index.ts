@@ -1,0 +1,8 @@
+export {
+  runTeamSync,
+  scheduleTeamSync,
+  teamSyncScheduleFromConfig,
+  TEAM_SYNC_ACTOR,
+  TEAM_SYNC_TASK_ID,
+  type TeamSyncDeps,
+} from './scheduleTeamSync';

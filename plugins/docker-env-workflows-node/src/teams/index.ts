@@ -1,0 +1,6 @@
+export {
+  syncTeamsOnce,
+  type TeamSyncChange,
+  type TeamSyncEnvironment,
+  type TeamSyncReport,
+} from './syncTeams';
