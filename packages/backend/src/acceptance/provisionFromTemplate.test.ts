@@ -288,7 +288,9 @@ describe('the Docker environment template through the real scaffolder', () => {
     // Portainer: the environment, the owner's team with access
     const pt = lab.portainer.state;
     const endpoint = pt.endpoints.find(e => e.Name === 'test-project')!;
-    const team = pt.teams.find(t => t.Name === 'docker-env-group:default/team-a')!;
+    const team = pt.teams.find(
+      t => t.Name === 'docker-env-group:default/team-a',
+    )!;
     expect(endpoint.TeamAccessPolicies).toEqual({ [team.Id]: { RoleId: 1 } });
 
     // NetBox: the VM with its custom fields and primary IP
