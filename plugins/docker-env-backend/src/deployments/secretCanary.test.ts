@@ -10,20 +10,26 @@ import {
   DockerEngineSimulator,
 } from '@docker-env/lab';
 import { DockerClient } from '@docker-env/plugin-docker-env-node';
+import { storeTestDatabaseIds } from '@docker-env/lab-testing/backend/databases';
 import knexFactory, { type Knex } from 'knex';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import request from 'supertest';
 import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
 
 // The acceptance canary of issue 21: a deployment's env value and registry password, unique to this run, go through a
 // deploy, a rolled-back deploy and a redeploy on the lab's Docker engine; neither appears in any API response, log
-// line, notification, webhook body or the SQLite file of the database.
+// line, notification, webhook body, the SQLite file of the database or a pg_dump of the PostgreSQL database (where the
+// test services provide PostgreSQL; under CI they must).
 jest.setTimeout(120_000);
+
+const run = promisify(execFile);
 
 const CANARY = `canary-${randomUUID()}`;
 const PASSWORD = `pw-${randomUUID()}`;
@@ -47,14 +53,89 @@ function capturingLogger(lines: string[]): LoggerService {
   return make({});
 }
 
-describe('deployment secrets canary', () => {
-  const ip = `127.91.${process.pid % 250}.1`;
+/** A database the backend runs on, and how to read everything it stored. */
+interface CanaryStore {
+  open(work: string): Promise<Knex>;
+  /** Everything stored, as text (called after the backend and its knex are gone). */
+  dump(): Promise<string>;
+  close(): Promise<void>;
+}
+
+function sqliteStore(): CanaryStore {
+  let file = '';
+  return {
+    async open(work) {
+      file = path.join(work, 'docker-env.sqlite');
+      return knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: file },
+        useNullAsDefault: true,
+      });
+    },
+    async dump() {
+      return fs.readFileSync(file).toString('latin1');
+    },
+    async close() {},
+  };
+}
+
+function postgresStore(url: string): CanaryStore {
+  const name = `canary_${randomUUID().replace(/-/g, '')}`;
+  const admin = () => knexFactory({ client: 'pg', connection: url });
+  const dbUrl = `${url.replace(/\/$/, '')}/${name}`;
+  return {
+    async open() {
+      const a = admin();
+      try {
+        await a.raw('CREATE DATABASE ??', [name]);
+      } finally {
+        await a.destroy();
+      }
+      return knexFactory({ client: 'pg', connection: dbUrl });
+    },
+    async dump() {
+      const { stdout } = await run('pg_dump', ['--dbname', dbUrl], {
+        timeout: 60_000,
+        maxBuffer: 256 * 1024 * 1024,
+      });
+      return stdout;
+    },
+    async close() {
+      const a = admin();
+      try {
+        await a.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
+      } finally {
+        await a.destroy();
+      }
+    },
+  };
+}
+
+const STORES: [string, () => CanaryStore][] = [
+  ['sqlite file', sqliteStore],
+  ...(storeTestDatabaseIds().includes('POSTGRES_15')
+    ? [
+        [
+          'postgres pg_dump',
+          () =>
+            postgresStore(
+              process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING!,
+            ),
+        ] as [string, () => CanaryStore],
+      ]
+    : []),
+];
+
+describe.each(STORES)('deployment secrets canary (%s)', (where, makeStore) => {
+  const ip = `127.91.${process.pid % 250}.${
+    STORES.findIndex(([w]) => w === where) + 1
+  }`;
+  const store = makeStore();
   const seen: string[] = [];
   const logLines: string[] = [];
   const notifications: string[] = [];
   const webhookBodies: string[] = [];
   let work: string;
-  let dbFile: string;
   let knex: Knex;
   let engine: DockerEngineSimulator;
   let webhook: http.Server;
@@ -90,7 +171,6 @@ describe('deployment secrets canary', () => {
 
   beforeAll(async () => {
     work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'canary-'));
-    dbFile = path.join(work, 'docker-env.sqlite');
     engine = await DockerEngineSimulator.start({
       host: ip,
       latencyScale: 0,
@@ -117,11 +197,7 @@ describe('deployment secrets canary', () => {
       });
     });
     await new Promise<void>(r => webhook.listen(0, '127.0.0.1', r));
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: dbFile },
-      useNullAsDefault: true,
-    });
+    knex = await store.open(work);
     backend = await startDockerEnvTestBackend({
       knex,
       config: {
@@ -209,6 +285,7 @@ describe('deployment secrets canary', () => {
     await knex?.destroy();
     await engine?.stop();
     await new Promise(r => webhook?.close(r));
+    await store.close();
     if (work) await fs.promises.rm(work, { recursive: true, force: true });
   });
 
@@ -252,17 +329,19 @@ describe('deployment secrets canary', () => {
       );
     await backend.stop();
     await knex.destroy();
-    const file = fs.readFileSync(dbFile);
+    const stored = await store.dump();
 
     const places = {
       responses: seen.join('\n'),
       logs: logLines.join('\n'),
       notifications: notifications.join('\n'),
       webhooks: webhookBodies.join('\n'),
-      sqlite: file.toString('latin1'),
+      [where]: stored,
     };
     expect(logLines.length).toBeGreaterThan(10);
     expect(notifications.length).toBeGreaterThan(0);
+    // the dump does hold the deployments (so a missing value is not a missing table)
+    expect(stored).toContain(PRIVATE);
     for (const [where, text] of Object.entries(places)) {
       expect({ where, canary: text.includes(CANARY) }).toEqual({
         where,
