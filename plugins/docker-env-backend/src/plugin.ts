@@ -13,6 +13,8 @@ import { containerReadsFromConfig } from './containers';
 import {
   credentialsOutsideTokenRoutes,
   deploymentServices,
+  dockerEnvTokensExtensionPoint,
+  TokensExtensions,
 } from './deployments';
 import { EnvironmentEvents } from './events';
 import { scheduleExpiry } from './expiry';
@@ -47,7 +49,8 @@ import { catalogOwners } from './quotas/catalogOwners';
 import { endpointRateLimits } from './service/rateLimits';
 
 /**
- * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint}.
+ * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint} and
+ * {@link dockerEnvTokensExtensionPoint}.
  *
  * @public
  */
@@ -59,6 +62,8 @@ export const dockerEnvPlugin = createBackendPlugin({
       dockerEnvProvisioningExtensionPoint,
       provisioning,
     );
+    const tokens = new TokensExtensions();
+    env.registerExtensionPoint(dockerEnvTokensExtensionPoint, tokens);
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -97,7 +102,12 @@ export const dockerEnvPlugin = createBackendPlugin({
         const events = new EnvironmentEvents(deps.events, logger);
         const notifier = Notifier.fromConfig({ ...deps, store });
         const audit = new AuditTrail(deps.auditor);
-        const deployment = deploymentServices(config, store, deps);
+        const deployment = deploymentServices(
+          config,
+          store,
+          deps,
+          tokens.creatorAccess,
+        );
 
         await scheduleExpiry({
           ...deps,
