@@ -14,7 +14,7 @@
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { startDockerEnvTestBackend } from '@docker-env/lab-testing/backend/backend';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -25,6 +25,8 @@ import { REFUSED_PER_MINUTE } from '../src/tokens/RefusedAttempts';
 
 const ADDRESSES = Array.from({ length: 8 }, (_, i) => `127.0.77.${i + 1}`);
 const CONNECTIONS_PER_ADDRESS = 4;
+/** Refused-token requests per second the flood offers (open loop): the figure's 500 with a margin. */
+const RATE = 550;
 const FLOOD_MS = 15_000;
 const MAX_FLOOD = 60_000;
 const QUIET_SAMPLES = 400;
@@ -33,13 +35,22 @@ const QUIET_SAMPLES = 400;
 const FLOOD = `
 const { workerData, parentPort } = require('node:worker_threads');
 const http = require('node:http');
-const { port, path, addresses, perAddress, token, until, max } = workerData;
+const { port, path, addresses, perAddress, token, until, max, rate } = workerData;
 const statuses = {};
 let sent = 0;
 let errors = 0;
-function loop(agent, localAddress) {
+const loopCount = addresses.length * perAddress;
+const start = Date.now();
+function loop(agent, localAddress, index) {
+  // open loop: each connection starts a request every loopCount / rate seconds (sooner when behind)
+  const every = (1000 * loopCount) / rate;
+  let k = 0;
   return new Promise(done => {
     const next = () => {
+      const at = start + (k * every) + (index * every) / loopCount;
+      const wait = at - Date.now();
+      if (wait > 0) return void setTimeout(next, wait);
+      k++;
       if (Date.now() >= until || sent >= max) return done();
       sent++;
       const req = http.request(
@@ -60,7 +71,7 @@ function loop(agent, localAddress) {
 const loops = [];
 for (const a of addresses) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: perAddress });
-  for (let i = 0; i < perAddress; i++) loops.push(loop(agent, a));
+  for (let i = 0; i < perAddress; i++) loops.push(loop(agent, a, loops.length));
 }
 const t0 = Date.now();
 Promise.all(loops).then(() => parentPort.postMessage({ statuses, errors, sent, ms: Date.now() - t0 }));
@@ -77,7 +88,15 @@ async function main(): Promise<'done'> {
     'docker_env_bench_tokens',
     10,
   );
-  const backend = await startDockerEnvTestBackend({ knex });
+  // as production runs: HMAC token hashes under the configured secret (without one, every check is a scrypt)
+  const backend = await startDockerEnvTestBackend({
+    knex,
+    config: {
+      dockerEnv: {
+        deployments: { tokenSecret: randomBytes(32).toString('base64') },
+      },
+    },
+  });
   const server = backend.server;
   try {
     const port = (server.address() as AddressInfo).port;
@@ -161,6 +180,7 @@ async function main(): Promise<'done'> {
         token: junk,
         until,
         max: MAX_FLOOD,
+        rate: RATE,
       },
     });
     const flood = new Promise<{
@@ -194,7 +214,9 @@ async function main(): Promise<'done'> {
     const limit = REFUSED_PER_MINUTE;
     console.log(
       [
-        `flood: ${result.sent} requests in ${result.ms} ms from ${
+        `flood (offered ${RATE}/s): ${result.sent} requests in ${
+          result.ms
+        } ms from ${
           ADDRESSES.length
         } addresses x ${CONNECTIONS_PER_ADDRESS} connections; statuses ${JSON.stringify(
           result.statuses,
