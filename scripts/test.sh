@@ -108,6 +108,14 @@ else
 fi
 phase_end "browser journey"
 
+phase "production mode against the TLS lab (npm run start:prod-lab, GitLab sign-in, HTTPS, CI deploy, lifecycle)"
+if timeout --kill-after=30 240 bash "$ROOT/scripts/prod-lab-e2e.sh" >"$OUT/prod-lab-e2e.log" 2>&1; then
+  steps_passed=$((steps_passed + 1)); tail -n1 "$OUT/prod-lab-e2e.log"
+else
+  tail -30 "$OUT/prod-lab-e2e.log"; steps_failed=$((steps_failed + 1))
+fi
+phase_end "prod-lab e2e"
+
 phase "tests (jest, every package)"
 # Store tests use exactly SQLite and the PostgreSQL started above: never containers of their own.
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
@@ -133,6 +141,6 @@ fi
 
 passed=$((jest_passed + steps_passed))
 failed=$((jest_failed + steps_failed))
-echo "tests: jest $jest_passed passed, $jest_failed failed; steps (packages, services, tsc, format, lint, smoke, journey, time budget): $steps_passed passed, $steps_failed failed"
+echo "tests: jest $jest_passed passed, $jest_failed failed; steps (packages, services, tsc, format, lint, smoke, journey, prod-lab e2e, time budget): $steps_passed passed, $steps_failed failed"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

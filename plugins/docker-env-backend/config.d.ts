@@ -11,6 +11,11 @@ export interface Config {
     /** Snapshot (and final backup) retention: kept `retentionDays` (default 30); the task runs every `retentionFrequency` (default 1 hour). */
     snapshots?: {
       retentionDays?: number;
+      /**
+       * Which snapshots retention deletes: `portal` (default) only those the portal made (named `s<UTC time to the
+       * second>`, the name it generates), `all` every snapshot on a managed CT, an admin's own ones included.
+       */
+      retentionScope?: 'portal' | 'all';
       retentionFrequency?:
         | { days?: number; hours?: number; minutes?: number }
         | string;
@@ -45,6 +50,19 @@ export interface Config {
         /** Event names to send (`environment.ready`, ...); all when unset. */
         events?: string[];
       }>;
+      /**
+       * The notifications outbox: each delivery is retried with exponential backoff (jittered) until delivered or
+       * `maxAttempts` (default 12) attempts failed. Delays start at `initialDelayMs` (default 5000) and are capped
+       * at `maxDelayMs` (default 3 hours); a sender holds a delivery `leaseMs` (default 60000) before another takes
+       * it over; the retry task runs every `frequencySeconds` (default 15) on one replica.
+       */
+      outbox?: {
+        maxAttempts?: number;
+        initialDelayMs?: number;
+        maxDelayMs?: number;
+        leaseMs?: number;
+        frequencySeconds?: number;
+      };
     };
     /** The durable operation runner of the backend plugin (one per backend replica). */
     runner?: {

@@ -117,11 +117,32 @@ export interface Config {
       /** MiB of swap per CT; default 512. */
       swapMiB?: number;
       pool?: string;
-      /** Per-environment firewall; default enabled, policy in DROP (agent, SSH, ports 80-65535 and ICMP allowed), out ACCEPT. */
+      /**
+       * Per-environment firewall: enabled, inbound DROP except our ACCEPT rules, each from its `sources` only: the
+       * agent port from `portainer` and `portal`, published ports (80-65535 without the agent and SSH ports) from
+       * `traefik` and `portal` (deploy health checks call them directly), SSH from `portal` only on the OS-template
+       * path or with `dockerEnv.docker.kind: ssh`, ICMP from `icmp`. A role without sources gets no rule.
+       */
       firewall?: {
         enable?: boolean;
+        /** Inbound policy for what no rule accepts; default DROP. */
         policyIn?: 'ACCEPT' | 'DROP' | 'REJECT';
+        /** Egress policy: default ACCEPT (environments pull images); DROP cuts every outbound connection. */
         policyOut?: 'ACCEPT' | 'DROP' | 'REJECT';
+        /**
+         * IPv4/IPv6 addresses or CIDRs, each a list or a comma-separated string. `0.0.0.0/0` and `::/0` are refused
+         * for `portal` and `portainer`; a production start refuses without `portal`, `portainer` and `traefik`.
+         */
+        sources?: {
+          /** The portal's replicas. */
+          portal?: string[] | string;
+          /** The Portainer server(s). */
+          portainer?: string[] | string;
+          /** The Traefik host(s). */
+          traefik?: string[] | string;
+          /** Who may ping environments; none: ICMP dropped. */
+          icmp?: string[] | string;
+        };
       };
       /** The Portainer agent: port (default 9001) and scheme (`https`; the lab's agent speaks `http`). */
       agent?: { port?: number; scheme?: 'http' | 'https' };

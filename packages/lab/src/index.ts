@@ -12,3 +12,5 @@ export * from './portainer';
 export * from './contracts';
 export * from './edge';
 export * from './lab';
+export * from './gitlab';
+export * from './tls';

@@ -10,6 +10,8 @@
  *  3. An estimate for real Proxmox from the floor.
  *
  * Run: (cd plugins/docker-env-backend && yarn bench bench/provisioning.bench.ts)
+ * BENCH_LAB_TLS=1 runs it against the TLS lab (every call verified HTTPS, agents on HTTPS with signatures, the
+ * backend trusting the lab's CAs through NODE_EXTRA_CA_CERTS), for the TLS-beside-plain-HTTP comparison.
  */
 import { startLab, type Lab } from '@docker-env/lab';
 import type { Knex } from 'knex';
@@ -56,12 +58,34 @@ describe('provisioning benchmark', () => {
   let backend: BackendProcess;
 
   beforeAll(async () => {
-    lab = await startLab({ latencyScale: 0 });
     routesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-routes-'));
+    const tls = process.env.BENCH_LAB_TLS === '1';
+    lab = await startLab({
+      latencyScale: 0,
+      ...(tls
+        ? {
+            tls: {
+              caDir: path.join(
+                routesDir,
+                '..',
+                `${path.basename(routesDir)}-ca`,
+              ),
+            },
+          }
+        : {}),
+    });
+    const dockerEnv = labDockerEnvConfig(lab, routesDir) as any;
+    if (tls) {
+      // the backend process inherits it: the lab's CAs trusted as in production
+      process.env.NODE_EXTRA_CA_CERTS = lab.tls!.caFiles.bundle;
+      for (const s of ['proxmox', 'netbox', 'portainer'])
+        dockerEnv[s].allowInsecure = false;
+      dockerEnv.provisioning.agent.scheme = 'https';
+    }
     database = await sharedDatabase('sqlite-file');
     backend = await startBackendProcess({
       backend: { database: database.backendDatabase },
-      dockerEnv: labDockerEnvConfig(lab, routesDir),
+      dockerEnv,
     });
   });
   afterAll(async () => {

@@ -18,7 +18,7 @@ import {
 } from './deployments';
 import { EnvironmentEvents } from './events';
 import { scheduleExpiry } from './expiry';
-import { Notifier } from './notifications';
+import { Notifier, scheduleOutbox } from './notifications';
 import {
   checkInfrastructureConfig,
   operationOutcomeHooks,
@@ -101,6 +101,7 @@ export const dockerEnvPlugin = createBackendPlugin({
 
         const events = new EnvironmentEvents(deps.events, logger);
         const notifier = Notifier.fromConfig({ ...deps, store });
+        await scheduleOutbox({ ...deps, outbox: notifier.outbox });
         const audit = new AuditTrail(deps.auditor);
         const deployment = deploymentServices(
           config,

@@ -45,6 +45,14 @@ export function labDockerEnvConfig(
     provisioning: {
       agent: { scheme: 'http' },
       publicPort: 18000,
+      // as app-config.embedded.yaml: the lab's components connect from loopback
+      firewall: {
+        sources: {
+          portal: ['127.0.0.1', '::1'],
+          portainer: ['127.0.0.1'],
+          traefik: ['127.0.0.1'],
+        },
+      },
       ...(options.pollIntervalMs !== undefined && {
         pollIntervalMs: options.pollIntervalMs,
       }),

@@ -1,20 +1,30 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import { ClosableServer } from '../core/ClosableServer';
+import {
+  ClosableServer,
+  type ClosableServerOptions,
+} from '../core/ClosableServer';
 import { EdgeExchange, sendError, sendNotFound } from './exchange';
 import { loadRouteDirectory } from './loadDirectory';
 import { forwardedHeaders, ProxyTimeouts } from './proxy';
 import { BadRequestError, ruleRequest, RoutedRequest } from './rule/request';
 import { buildRuntime, EdgeRuntime, RouterStatus } from './runtime';
-import { EdgeLogger } from './types';
+import type { EdgeLogger, HttpDynamicConfig } from './types';
 
-/** A plain-HTTP entry point of the edge on 127.0.0.1. */
+/** An entry point of the edge on 127.0.0.1: plain HTTP, or TLS when `tls` is given. */
 export interface EdgeEntryPoint {
   /** Name routers list in `entryPoints` (Traefik's static configuration), e.g. `web`. */
   name: string;
   /** 0 or unset: a free port. */
   port?: number;
+  /** Terminates TLS: the default certificate and the SNI choice (the lab's TLS mode, `websecure`). */
+  tls?: ClosableServerOptions['tls'];
+  /**
+   * Traefik's `entryPoints.<name>.http.redirections.entryPoint.to`: every request is redirected
+   * (permanent, scheme https) to that entry point.
+   */
+  redirectTo?: string;
 }
 
 /** Options of {@link EdgeRouter.start}. */
@@ -28,6 +38,8 @@ export interface EdgeRouterOptions {
   timeouts?: Partial<ProxyTimeouts>;
   /** Where configuration errors go (Traefik's log). Default: stderr. */
   logger?: EdgeLogger;
+  /** Called with each configuration loaded (the certificate resolver follows the routers). */
+  onConfig?: (config: HttpDynamicConfig) => void;
 }
 
 /** What the last reload did. */
@@ -94,6 +106,7 @@ export class EdgeRouter {
           (req, res) => edge.handle(ep.name, req, res),
           '127.0.0.1',
           ep.port ?? 0,
+          { tls: ep.tls },
         );
         // Traefik's entry point defaults: readTimeout 60 s, idleTimeout 180 s
         server.server.requestTimeout = 60_000;
@@ -113,7 +126,8 @@ export class EdgeRouter {
     const name = entryPoint ?? this.listeners.keys().next().value;
     const server = name === undefined ? undefined : this.listeners.get(name);
     if (!server) throw new Error(`no entry point ${entryPoint}`);
-    return `http://127.0.0.1:${server.port}`;
+    const tls = this.options.entryPoints?.find(e => e.name === name)?.tls;
+    return `${tls ? 'https' : 'http'}://127.0.0.1:${server.port}`;
   }
 
   /** Every router of the configuration in force, with its error when it is not served. */
@@ -175,13 +189,14 @@ export class EdgeRouter {
       );
       if (this.stopped) return;
       const entryPoints = (this.options.entryPoints ?? [{ name: 'web' }]).map(
-        e => ({ name: e.name, tls: false }),
+        e => ({ name: e.name, tls: Boolean(e.tls) }),
       );
       const next = buildRuntime(config, entryPoints, {
         agent: this.agent,
         timeouts: this.timeouts,
         logger: this.logger,
       });
+      this.options.onConfig?.(config);
       const previous = this.runtime;
       this.runtime = next;
       previous.stop();
@@ -224,11 +239,33 @@ export class EdgeRouter {
     }, this.options.debounceMs ?? 50);
   }
 
+  /** Entry-point redirection (Traefik's redirectScheme, permanent): 301 for GET and HEAD, else 308. */
+  private redirect(
+    to: string,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ) {
+    const port = this.listeners.get(to)?.port;
+    const host = (req.headers.host ?? '127.0.0.1').replace(/:\d*$/, '');
+    const target = `https://${host}${port === 443 ? '' : `:${port}`}${
+      req.url ?? '/'
+    }`;
+    const safe = req.method === 'GET' || req.method === 'HEAD';
+    res.writeHead(safe ? 301 : 308, { Location: target });
+    res.end(safe ? 'Moved Permanently' : 'Permanent Redirect');
+  }
+
   private handle(
     entryPoint: string,
     req: http.IncomingMessage,
     res: http.ServerResponse,
   ) {
+    const ep = this.options.entryPoints?.find(e => e.name === entryPoint);
+    if (ep?.redirectTo) {
+      this.redirect(ep.redirectTo, req, res);
+      return;
+    }
+    const scheme = ep?.tls ? 'https' : 'http';
     const clientIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     let routed: RoutedRequest;
     try {
@@ -245,7 +282,7 @@ export class EdgeRouter {
       sendNotFound(res);
       return;
     }
-    const headers = forwardedHeaders(req, 'http', clientIp, routed.host);
+    const headers = forwardedHeaders(req, scheme, clientIp, routed.host);
     headers.host = routed.host;
     const exchange: EdgeExchange = {
       req,
@@ -255,7 +292,7 @@ export class EdgeRouter {
       search: routed.search,
       headers,
       onResponseHeaders: [],
-      scheme: 'http',
+      scheme,
       clientIp,
     };
     router.handler(exchange);

@@ -5,6 +5,8 @@ import { DockerEngine } from './DockerEngine';
 import { DOCKER_DEFAULT_LATENCIES, type EngineDiskState } from './engineCore';
 import type { LabImageSpec } from './images';
 import { AGENT_VERSION, agentApp, engineApp } from './servers';
+import { AgentSignatureCheck } from '../tls/agentSignature';
+import { issueServerCert } from '../tls/pki';
 
 /** Port of the Portainer agent in each guest. */
 export const AGENT_PORT = 9001;
@@ -23,6 +25,12 @@ export interface GuestFleetOptions {
   registry?: LabImageSpec[];
   /** Run the agent itself as the `portainer_agent` container (restart always), as on a real guest; default true. */
   agentContainer?: boolean;
+  /**
+   * The TLS lab's agents: HTTPS on 9001 with a self-signed certificate made at each boot, answering
+   * only signed requests (Portainer's key, or `secret`: the golden template's `AGENT_SECRET`).
+   * Default: plain HTTP, no signature (the embedded default).
+   */
+  agentTls?: { secret?: string };
 }
 
 interface Guest {
@@ -136,7 +144,12 @@ export class GuestFleet implements GuestHost {
       });
     engine.createContainer('portainer_agent', {
       Image: image.RepoTags[0],
-      Env: ['AGENT_CLUSTER_ADDR=tasks.agent'],
+      Env: [
+        'AGENT_CLUSTER_ADDR=tasks.agent',
+        ...(this.options.agentTls?.secret
+          ? [`AGENT_SECRET=${this.options.agentTls.secret}`]
+          : []),
+      ],
       HostConfig: {
         RestartPolicy: { Name: 'always' },
         Binds: [
@@ -157,11 +170,20 @@ export class GuestFleet implements GuestHost {
       { streaming: true },
     );
     try {
+      const tls = this.options.agentTls;
       const agent = await ClosableServer.listen(
-        agentApp(guest.engine),
+        agentApp(
+          guest.engine,
+          tls ? new AgentSignatureCheck(tls.secret) : undefined,
+        ),
         guest.spec.ip,
         AGENT_PORT,
-        { streaming: true },
+        {
+          streaming: true,
+          tls: tls
+            ? issueServerCert([guest.spec.hostname, guest.spec.ip])
+            : undefined,
+        },
       );
       guest.servers = { engine, agent };
     } catch (e) {
@@ -208,10 +230,11 @@ export class GuestFleet implements GuestHost {
     return this.guests.get(vmid)?.engine;
   }
 
-  /** `http://ip:9001` of a guest's agent. */
+  /** `http(s)://ip:9001` of a guest's agent. */
   agentUrl(vmid: number): string | undefined {
     const g = this.guests.get(vmid);
-    return g && `http://${g.spec.ip}:${AGENT_PORT}`;
+    const scheme = this.options.agentTls ? 'https' : 'http';
+    return g && `${scheme}://${g.spec.ip}:${AGENT_PORT}`;
   }
 
   /** `http://ip:2375` of a guest's Docker API. */

@@ -1,6 +1,7 @@
 import express from 'express';
 import { createDockerApiHandler } from './dockerApi';
 import type { DockerEngine } from './DockerEngine';
+import type { AgentSignatureCheck } from '../tls/agentSignature';
 import { EngineError } from './model';
 
 /** The Portainer agent version the simulated agents report. */
@@ -66,7 +67,10 @@ export function engineApp(
  * The Portainer agent: `GET /ping` answers 204 with the `Portainer-Agent` and `Portainer-Agent-Platform` headers; every other
  * path is proxied to the Docker Engine API, as the real agent does.
  */
-export function agentApp(engine: DockerEngine): express.Express {
+export function agentApp(
+  engine: DockerEngine,
+  signatures?: AgentSignatureCheck,
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -88,6 +92,14 @@ export function agentApp(engine: DockerEngine): express.Express {
   const docker = createDockerApiHandler(engine);
   app.use((req, res) => {
     res.setHeader('Portainer-Agent', AGENT_VERSION);
+    // the TLS lab's agents answer only the Portainer they are paired with (or share AGENT_SECRET with)
+    if (signatures && !signatures.verify(req.headers)) {
+      res.status(403).json({
+        message: 'Invalid request signature',
+        details: 'Unauthorized',
+      });
+      return;
+    }
     void docker(req, res);
   });
   return app;

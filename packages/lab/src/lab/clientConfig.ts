@@ -15,21 +15,23 @@ export interface LabClientConfigOptions {
  * at a started lab: one place for every test and benchmark that drives the clients against the lab.
  */
 export function labClientConfig(lab: Lab, options: LabClientConfigOptions) {
+  // the TLS lab is verified (its CAs trusted by the process, e.g. NODE_EXTRA_CA_CERTS), never skipped
+  const allowInsecure = !lab.tls;
   return {
     proxmox: {
       baseUrl: lab.urls.proxmox.replace(/\/api2\/json$/, ''),
-      allowInsecure: true,
+      allowInsecure,
       tokenId: lab.credentials.proxmox.tokenId,
       tokenSecret: lab.credentials.proxmox.tokenSecret,
     },
     netbox: {
       baseUrl: lab.urls.netbox,
-      allowInsecure: true,
+      allowInsecure,
       token: lab.credentials.netbox.token,
     },
     portainer: {
       baseUrl: lab.urls.portainer.replace(/\/api$/, ''),
-      allowInsecure: true,
+      allowInsecure,
       apiKey: lab.credentials.portainer.apiKey,
     },
     traefik: {

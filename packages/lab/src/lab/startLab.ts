@@ -5,6 +5,14 @@ import { loadLabState, saveLabState } from './stateFile';
 import { NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from '../netbox';
 import { PORTAINER_LAB_API_KEY, PortainerSimulator } from '../portainer';
 import { DEFAULT_PROXMOX_SIM_TOKEN, ProxmoxSimulator } from '../proxmox';
+import { AgentLink } from '../tls/agentSignature';
+import { startTlsEdge, type TlsEdge } from '../tls/edgeTls';
+import {
+  GitLabSimulator,
+  type LabGitLabOptions,
+  labGitLabSetup,
+} from '../gitlab';
+import { type LabCaFiles, type LabTlsOptions, makeLabTls } from '../tls/labTls';
 
 /** Options of {@link startLab}. */
 export interface LabOptions {
@@ -27,6 +35,13 @@ export interface LabOptions {
    * `.lab-data/`): loaded at start when present, written every few seconds and at stop.
    */
   stateFile?: string;
+  /**
+   * TLS mode, with the real systems' trust relations: Proxmox, NetBox and Portainer on HTTPS (CA
+   * files written to `tls.caDir`), agents on HTTPS honouring `AGENT_SECRET`, fresh credentials.
+   */
+  tls?: LabTlsOptions;
+  /** The lab's GitLab (sign-in, OAuth provider): its port and the portal's callback URLs. */
+  gitlab?: LabGitLabOptions;
 }
 
 /** The running lab: every simulator, the guests, and what a client needs to reach them. */
@@ -34,19 +49,49 @@ export interface Lab {
   proxmox: ProxmoxSimulator;
   netbox: NetBoxSimulator;
   portainer: PortainerSimulator;
+  /** GitLab: sign-in and the OAuth provider the portal's GitLab sign-in uses. */
+  gitlab: GitLabSimulator;
   guests: GuestFleet;
   /** The edge router, when started (`options.edge`). */
   edge?: EdgeRouter;
   /** Base URLs as the production clients expect them in app-config. */
-  urls: { proxmox: string; netbox: string; portainer: string; edge?: string };
+  urls: {
+    proxmox: string;
+    netbox: string;
+    portainer: string;
+    edge?: string;
+  };
   /** The credentials the simulators accept (lab values, not secrets). */
   credentials: {
     proxmox: { tokenId: string; tokenSecret: string };
     netbox: { token: string };
     portainer: { apiKey: string };
   };
+  /** The lab GitLab's portal application (`clientId`, `clientSecret`) and its users' passwords. */
+  gitlabLogin: {
+    clientId: string;
+    clientSecret: string;
+    users: Array<{ username: string; password: string }>;
+  };
+  /**
+   * TLS mode only: the CA files written, Portainer's `AGENT_SECRET` and, with an edge, its TLS side
+   * (`websecure`, the ACME resolver and its certificates).
+   */
+  tls?: { caFiles: LabCaFiles; agentSecret: string; edge?: TlsEdge };
   /** Stops every simulator and guest. */
   stop(): Promise<void>;
+}
+
+/** The embedded default's fixed credentials (lab values, not secrets). */
+function labDefaultCredentials() {
+  return {
+    proxmox: {
+      tokenId: DEFAULT_PROXMOX_SIM_TOKEN.id,
+      tokenSecret: DEFAULT_PROXMOX_SIM_TOKEN.secret,
+    },
+    netbox: { token: NETBOX_LAB_TOKEN_V2 },
+    portainer: { apiKey: PORTAINER_LAB_API_KEY },
+  };
 }
 
 /**
@@ -55,7 +100,11 @@ export interface Lab {
  */
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const latencyScale = options.latencyScale ?? 1;
-  const guests = new GuestFleet({ latencyScale });
+  const tls = options.tls ? makeLabTls(options.tls) : undefined;
+  const guests = new GuestFleet({
+    latencyScale,
+    ...(tls ? { agentTls: { secret: tls.guestAgentSecret } } : {}),
+  });
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
     const proxmox = await ProxmoxSimulator.start({
@@ -64,26 +113,76 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       guestIpBlock:
         options.guestIpBlock ?? 11 + Math.floor(Math.random() * 240),
       port: options.ports?.proxmox,
+      ...(tls
+        ? {
+            tls: tls.servers.proxmox,
+            tokens: [
+              {
+                id: tls.credentials.proxmox.tokenId,
+                secret: tls.credentials.proxmox.tokenSecret,
+              },
+            ],
+          }
+        : {}),
     });
     started.push(proxmox);
     const netbox = await NetBoxSimulator.start({
       latencyScale,
       port: options.ports?.netbox,
+      ...(tls
+        ? { tls: tls.servers.netbox, tokens: [tls.credentials.netbox.token] }
+        : {}),
     });
     started.push(netbox);
     const portainer = await PortainerSimulator.start({
       latencyScale,
       port: options.ports?.portainer,
+      ...(tls
+        ? {
+            tls: tls.servers.portainer,
+            apiKeys: [tls.credentials.portainer.apiKey],
+            agentLink: new AgentLink(tls.agentSecret),
+          }
+        : {}),
     });
     started.push(portainer);
-    const edge = options.edge
-      ? await EdgeRouter.start({
-          directory: options.edge.directory,
-          entryPoints: [{ name: 'web', port: options.edge.port }],
-          logger: options.edge.logger,
-        })
-      : undefined;
-    if (edge) started.push(edge);
+    const gitlabSetup = labGitLabSetup(Boolean(tls), options.gitlab);
+    const gitlab = await GitLabSimulator.start({
+      ...gitlabSetup,
+      port: options.gitlab?.port,
+      tls: tls?.servers.gitlab,
+    });
+    started.push(gitlab);
+    const gitlabLogin = {
+      clientId: gitlabSetup.applications[0].uid,
+      clientSecret: gitlabSetup.applications[0].secret,
+      users: gitlabSetup.users.map(u => ({
+        username: u.username,
+        password: u.password,
+      })),
+    };
+    const tlsEdge =
+      options.edge && tls
+        ? await startTlsEdge({
+            directory: options.edge.directory,
+            caFiles: tls.caFiles,
+            domain: options.tls?.domain ?? 'docker-env.test',
+            resolver: options.tls?.resolver ?? 'lab-acme',
+            webPort: options.edge.port,
+            httpsPort: options.tls?.httpsPort,
+            logger: options.edge.logger,
+          })
+        : undefined;
+    if (tlsEdge) started.push(tlsEdge);
+    let edge = tlsEdge?.edge;
+    if (options.edge && !tlsEdge) {
+      edge = await EdgeRouter.start({
+        directory: options.edge.directory,
+        entryPoints: [{ name: 'web', port: options.edge.port }],
+        logger: options.edge.logger,
+      });
+      started.push(edge);
+    }
     let saver: NodeJS.Timeout | undefined;
     const stateFile = options.stateFile;
     if (stateFile) {
@@ -109,6 +208,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       proxmox,
       netbox,
       portainer,
+      gitlab,
       guests,
       edge,
       urls: {
@@ -117,14 +217,17 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         portainer: portainer.url,
         ...(edge ? { edge: edge.url() } : {}),
       },
-      credentials: {
-        proxmox: {
-          tokenId: DEFAULT_PROXMOX_SIM_TOKEN.id,
-          tokenSecret: DEFAULT_PROXMOX_SIM_TOKEN.secret,
-        },
-        netbox: { token: NETBOX_LAB_TOKEN_V2 },
-        portainer: { apiKey: PORTAINER_LAB_API_KEY },
-      },
+      ...(tls
+        ? {
+            tls: {
+              caFiles: tls.caFiles,
+              agentSecret: tls.agentSecret,
+              edge: tlsEdge,
+            },
+          }
+        : {}),
+      credentials: tls?.credentials ?? labDefaultCredentials(),
+      gitlabLogin,
       async stop() {
         // the state file is written first, while every guest still runs
         for (const s of started.reverse()) await s.stop();

@@ -51,6 +51,8 @@ export interface NetBoxSimulatorOptions {
   tokens?: string[];
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /** Serve HTTPS with this key and certificate (the lab's TLS mode); default plain HTTP. */
+  tls?: { key: string; cert: string };
   /** Tenants that exist (NetBox tenancy objects, read only here). Default one: `platform`. */
   tenants?: Array<{ name: string; slug: string }>;
   /** Device roles usable by VMs. Default one: `docker-host`. */
@@ -119,10 +121,11 @@ export class NetBoxSimulator {
       app,
       '127.0.0.1',
       options.port ?? 0,
+      { tls: options.tls },
     );
     const { port } = server;
     const sim = new NetBoxSimulator(
-      `http://127.0.0.1:${port}`,
+      `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
       control,
       server,
       state,

@@ -22,6 +22,7 @@ import { mountRegistryRoutes, registryAccess } from './registries';
 import { mountSettingsRoutes } from './settings';
 import { PortainerRequestCheck } from './requestCheck';
 import { takeDockerSnapshot } from './snapshot';
+import type { AgentLink } from '../tls/agentSignature';
 import type { ContractDrift, UnknownInputPolicy } from '../contracts';
 import {
   PORTAINER_DEFAULT_LATENCIES,
@@ -53,6 +54,8 @@ export class PortainerSimulator {
   private readonly check: PortainerRequestCheck;
   private readonly jwts = new Map<string, number>();
   private snapshotTimer?: NodeJS.Timeout;
+  /** How this Portainer reaches agents (TLS lab); undefined: plain HTTP. */
+  private agentLink?: AgentLink;
 
   private constructor(
     readonly url: string,
@@ -80,16 +83,18 @@ export class PortainerSimulator {
       app,
       '127.0.0.1',
       options.port ?? 0,
+      { tls: options.tls },
     );
     const { port } = server;
     const sim = new PortainerSimulator(
-      `http://127.0.0.1:${port}/api`,
+      `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/api`,
       control,
       server,
       state,
       options.apiKeys ?? [PORTAINER_LAB_API_KEY],
       options.unknownInput ?? 'reject',
     );
+    sim.agentLink = options.agentLink;
     sim.mount(app);
     const every = options.snapshotIntervalMs ?? 300_000;
     if (every > 0) {
@@ -109,14 +114,20 @@ export class PortainerSimulator {
    * Snapshots one environment through its agent (Portainer's snapshot service): Status 1 with a
    * fresh `Snapshots[0]` when the agent answers, Status 2 (down) and the old snapshot when not.
    */
-  async snapshot(e: PtEndpoint): Promise<void> {
+  async snapshot(e: PtEndpoint, strict = false): Promise<void> {
     try {
       e.Snapshots = [
-        await takeDockerSnapshot(e.URL, Math.floor(Date.now() / 1000)),
+        await takeDockerSnapshot(
+          e.URL,
+          Math.floor(Date.now() / 1000),
+          10_000,
+          this.agentLink,
+        ),
       ];
       e.Status = 1;
-    } catch {
+    } catch (error) {
       e.Status = 2;
+      if (strict) throw error;
     }
   }
 
@@ -191,7 +202,7 @@ export class PortainerSimulator {
     });
     // The Docker proxy streams bodies: mounted before any body parser.
     app.all(/^\/api\/endpoints\/([^/]+)\/docker(\/.*)?$/, (req, res) => {
-      void proxyDocker(this.state, this.control, req, res);
+      void proxyDocker(this.state, this.control, req, res, this.agentLink);
     });
     app.post(
       '/api/endpoints',
@@ -328,7 +339,9 @@ export class PortainerSimulator {
         form,
         this.check,
         kind => this.nextId(kind),
-        e => this.snapshot(e),
+        // a signing Portainer (TLS lab) fails the create when the agent refuses it, as real ones do
+        e => this.snapshot(e, Boolean(this.agentLink)),
+        this.agentLink,
       ),
     );
   }

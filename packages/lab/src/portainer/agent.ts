@@ -1,10 +1,18 @@
 import http from 'node:http';
+import https from 'node:https';
+import { type AgentLink, agentRequest } from '../tls/agentSignature';
 
-/** How the lab reaches an agent: `tcp://IP:9001` is plain HTTP here (the real agent speaks TLS). */
-export function agentBaseUrl(endpointUrl: string): URL | undefined {
+/**
+ * How the lab reaches an agent: `tcp://IP:9001` is plain HTTP in the embedded default, HTTPS in
+ * the TLS lab (`link` given), as the real agent speaks.
+ */
+export function agentBaseUrl(
+  endpointUrl: string,
+  link?: AgentLink,
+): URL | undefined {
   const m = /^(?:tcp|https?):\/\/([^/:]+):(\d+)\/?$/.exec(endpointUrl);
   if (!m) return undefined;
-  return new URL(`http://${m[1]}:${m[2]}`);
+  return new URL(`${link ? 'https' : 'http'}://${m[1]}:${m[2]}`);
 }
 
 /**
@@ -15,34 +23,41 @@ export function agentBaseUrl(endpointUrl: string): URL | undefined {
 export async function pingAgent(
   endpointUrl: string,
   timeoutMs = 3000,
+  link?: AgentLink,
 ): Promise<string> {
-  const base = agentBaseUrl(endpointUrl);
+  const base = agentBaseUrl(endpointUrl, link);
   if (!base) throw new Error(`parse "${endpointUrl}/ping": invalid URL`);
   const target = `https://${base.host}/ping`;
-  let res: Response;
+  let res: Awaited<ReturnType<typeof agentRequest>>;
   try {
-    res = await fetch(new URL('/ping', base), {
-      signal: AbortSignal.timeout(timeoutMs),
+    // the ping is the agent's one unauthenticated call: no signature
+    res = await agentRequest(new URL('/ping', base), undefined, {
+      timeoutMs,
+      maxBytes: 64 * 1024,
     });
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
+    const err = e as Error & {
+      code?: string;
+      cause?: { code?: string; message?: string };
+    };
     if (err.name === 'TimeoutError') {
       throw new Error(
         `Get "${target}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
       );
     }
     const cause =
-      err.cause?.code === 'ECONNREFUSED'
+      (err.code ?? err.cause?.code) === 'ECONNREFUSED'
         ? 'connect: connection refused'
         : err.cause?.message ?? err.message;
     throw new Error(`Get "${target}": dial tcp ${base.host}: ${cause}`);
   }
-  await res.arrayBuffer().catch(() => undefined);
   if (res.status !== 204)
     throw new Error(`Failed request with status ${res.status}`);
-  const version = res.headers.get('Portainer-Agent');
+  const version = res.headers['portainer-agent'] as string | undefined;
   if (!version) throw new Error('Version Header is missing');
-  const platform = res.headers.get('Portainer-Agent-Platform');
+  const platform = res.headers['portainer-agent-platform'] as
+    | string
+    | undefined;
   if (!platform) throw new Error('Agent Platform Header is missing');
   if (!/^\d+$/.test(platform))
     throw new Error(`strconv.Atoi: parsing "${platform}": invalid syntax`);
@@ -70,8 +85,9 @@ export function forwardToAgent(
   pathAndQuery: string,
   req: http.IncomingMessage,
   res: http.ServerResponse,
+  link?: AgentLink,
 ): void {
-  const base = agentBaseUrl(endpointUrl)!;
+  const base = agentBaseUrl(endpointUrl, link)!;
   const headers: http.OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (
@@ -84,8 +100,10 @@ export function forwardToAgent(
     headers[k] = v;
   }
   headers.host = base.host;
-  const upstream = http.request(
+  Object.assign(headers, link?.headers());
+  const upstream = (link ? https : http).request(
     {
+      rejectUnauthorized: false,
       host: base.hostname,
       port: Number(base.port),
       method: req.method,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UnknownInputPolicy } from '../contracts';
+import type { AgentLink } from '../tls/agentSignature';
 import type { PortainerState } from './model';
 
 /** The admin API key accepted by default (`X-API-Key`). */
@@ -47,6 +48,13 @@ export interface PortainerSimulatorOptions {
   apiKeys?: string[];
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /** Serve HTTPS with this key and certificate (the lab's TLS mode); default plain HTTP. */
+  tls?: { key: string; cert: string };
+  /**
+   * How Portainer talks to its agents: over TLS, its requests signed, with `AGENT_SECRET` when set
+   * ({@link AgentLink}). Default: plain HTTP, unsigned (the embedded default's agents).
+   */
+  agentLink?: AgentLink;
   /** Password of the seeded `admin` (id 1) for `POST /api/auth`. Default `labAdminPassword1`. */
   adminPassword?: string;
   /** Regular users to seed (ids from 2). Default alice, bob, carol with password `labPassword1`. */

@@ -1,5 +1,6 @@
 import type express from 'express';
 import type { LabControl } from '../core/LabControl';
+import type { AgentLink } from '../tls/agentSignature';
 import { forwardToAgent } from './agent';
 import { findEndpoint } from './endpoints';
 import type { PortainerState } from './model';
@@ -14,6 +15,7 @@ export async function proxyDocker(
   control: LabControl,
   req: express.Request,
   res: express.Response,
+  link?: AgentLink,
 ) {
   const op = 'portainer.docker';
   const fault = control.enter(op);
@@ -38,5 +40,5 @@ export async function proxyDocker(
     send(res, e);
     return;
   }
-  forwardToAgent(e.URL, `${m[2] ?? '/'}${m[3] ?? ''}`, req, res);
+  forwardToAgent(e.URL, `${m[2] ?? '/'}${m[3] ?? ''}`, req, res, link);
 }

@@ -1,5 +1,6 @@
 import busboy from 'busboy';
 import type express from 'express';
+import type { AgentLink } from '../tls/agentSignature';
 import { agentBaseUrl, pingAgent } from './agent';
 import {
   PortainerState,
@@ -175,6 +176,7 @@ export async function createEndpoint(
   check: PortainerRequestCheck,
   nextId: (kind: string) => number,
   snapshot: (e: PtEndpoint) => Promise<void>,
+  link?: AgentLink,
 ): Promise<Reply> {
   const refused = check.checkForm(req, Object.keys(form));
   if (refused) return refused;
@@ -237,7 +239,7 @@ export async function createEndpoint(
   }
   let version: string;
   try {
-    version = await pingAgent(url);
+    version = await pingAgent(url, 3000, link);
   } catch (e) {
     return perr(500, 'Unable to get environment type', (e as Error).message);
   }
@@ -270,7 +272,20 @@ export async function createEndpoint(
     Snapshots: [],
   };
   state.endpoints.push(endpoint);
-  // Portainer snapshots a new environment before it answers
-  await snapshot(endpoint);
+  // Portainer snapshots a new environment before it answers (endpoint_create.go
+  // snapshotAndPersistEndpoint): a refused signature means the agent belongs to another Portainer
+  try {
+    await snapshot(endpoint);
+  } catch (e) {
+    state.endpoints = state.endpoints.filter(x => x !== endpoint);
+    const message = (e as Error).message;
+    return perr(
+      500,
+      'Unable to initiate communications with environment',
+      message.includes('Invalid request signature')
+        ? 'agent already paired with another Portainer instance'
+        : message,
+    );
+  }
   return { status: 200, body: renderEndpoint(endpoint) };
 }

@@ -1,3 +1,4 @@
+import { type AgentLink, agentRequest } from '../tls/agentSignature';
 import { agentBaseUrl } from './agent';
 
 /** `portainer.DockerSnapshot` as Portainer stores it on an environment (`Snapshots[0]`). */
@@ -33,14 +34,28 @@ export interface PtDockerSnapshot {
 
 const MAX_BODY = 8 * 1024 * 1024;
 
-async function getJson(base: URL, path: string, timeoutMs: number) {
-  const res = await fetch(new URL(path, base), {
-    signal: AbortSignal.timeout(timeoutMs),
+async function getJson(
+  base: URL,
+  path: string,
+  timeoutMs: number,
+  link?: AgentLink,
+) {
+  const res = await agentRequest(new URL(path, base), link, {
+    timeoutMs,
+    maxBytes: MAX_BODY,
   });
-  const text = await res.text();
-  if (text.length > MAX_BODY) throw new Error(`${path}: body too large`);
-  if (!res.ok) throw new Error(`${path}: status ${res.status}`);
-  return JSON.parse(text);
+  if (res.status < 200 || res.status > 299) {
+    let message = '';
+    try {
+      message = String(JSON.parse(res.body).message ?? '');
+    } catch {
+      // not JSON: the status says it
+    }
+    throw new Error(
+      `${path}: status ${res.status}${message ? `: ${message}` : ''}`,
+    );
+  }
+  return JSON.parse(res.body);
 }
 
 /**
@@ -52,14 +67,15 @@ export async function takeDockerSnapshot(
   endpointUrl: string,
   nowSec: number,
   timeoutMs = 10_000,
+  link?: AgentLink,
 ): Promise<PtDockerSnapshot> {
-  const base = agentBaseUrl(endpointUrl);
+  const base = agentBaseUrl(endpointUrl, link);
   if (!base) throw new Error(`invalid environment URL ${endpointUrl}`);
   const [info, version, containers, images] = await Promise.all([
-    getJson(base, '/info', timeoutMs),
-    getJson(base, '/version', timeoutMs),
-    getJson(base, '/containers/json?all=1', timeoutMs),
-    getJson(base, '/images/json', timeoutMs),
+    getJson(base, '/info', timeoutMs, link),
+    getJson(base, '/version', timeoutMs, link),
+    getJson(base, '/containers/json?all=1', timeoutMs, link),
+    getJson(base, '/images/json', timeoutMs, link),
   ]);
   const list = containers as Array<{
     State?: string;

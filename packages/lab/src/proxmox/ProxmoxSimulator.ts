@@ -85,11 +85,12 @@ export class ProxmoxSimulator {
       app,
       '127.0.0.1',
       options.port ?? 0,
+      { tls: options.tls },
     );
     const { port } = server;
     const sim = new ProxmoxSimulator(
       server,
-      `http://127.0.0.1:${port}/api2/json`,
+      `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/api2/json`,
       control,
       state,
       options.tokens ?? [DEFAULT_PROXMOX_SIM_TOKEN],

@@ -23,6 +23,8 @@ export interface ProxmoxSimulatorOptions {
   goldenTemplateVmid?: number;
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /** Serve HTTPS with this key and certificate (the lab's TLS mode); default plain HTTP. */
+  tls?: { key: string; cert: string };
   /** Second octet of the guests' loopback addresses; default {@link DEFAULT_GUEST_IP_BLOCK} (127.10.x.y). */
   guestIpBlock?: number;
 }

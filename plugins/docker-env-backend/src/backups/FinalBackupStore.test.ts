@@ -98,9 +98,11 @@ describe.each(databases.eachSupportedId())(
       expect(
         (await store.listLive(new Date('2026-10-01T00:01:01Z'))).length,
       ).toBe(1);
-      await backups.transaction(async (_tx, b) =>
-        b.markRestoredTo(listed.id, envId),
-      );
+      expect(
+        await backups.transaction(async (_tx, b) =>
+          b.markRestoredTo(listed.id, envId),
+        ),
+      ).toBe(true);
       expect((await backups.get(listed.id))?.restoredTo).toBe(envId);
       // a restore that did not succeed drops the mark, only while it names that restore's environment
       const restore = (overrides: Partial<OperationRecord>) =>
@@ -126,6 +128,9 @@ describe.each(databases.eachSupportedId())(
       await backups.transaction(async (_tx, b) =>
         b.markRestoredTo(listed.id, envId),
       );
+      // held by that restore: no other restore may mark it
+      expect(await store.markRestoredTo(listed.id, 'another')).toBe(false);
+      expect((await backups.get(listed.id))?.restoredTo).toBe(envId);
       await store.markPruned(listed.id, new Date(), 'system:retention');
       expect(await backups.get(listed.id)).toBeUndefined();
       expect(await backups.list()).toEqual([]);

@@ -65,8 +65,17 @@ export interface FinalBackupStore {
   get(id: string): Promise<FinalBackup | undefined>;
   /** Marks a backup pruned (its archive deleted). */
   markPruned(id: string, at: Date, by: string): Promise<void>;
-  /** Records the environment a restore of the backup makes. */
-  markRestoredTo(id: string, environmentId: string): Promise<void>;
+  /**
+   * Records the environment a restore of the backup makes, only when no restore holds the backup (none made or
+   * making an environment from it, or only `replacing`'s) and it is not pruned; false otherwise. The update is conditional, so of two
+   * concurrent restores one wins.
+   */
+  markRestoredTo(
+    id: string,
+    environmentId: string,
+    /** The environment of an earlier restore that is gone (deleted, failed): its mark may be replaced. */
+    replacing?: string | null,
+  ): Promise<boolean>;
   /** Drops the mark of a restore that did not succeed (only while it still names that environment). */
   clearRestoredTo(id: string, environmentId: string): Promise<void>;
 }
@@ -124,11 +133,19 @@ export class DatabaseFinalBackupStore implements FinalBackupStore {
       .update({ pruned_at: at, pruned_by: by });
   }
 
-  /** Records the environment a restore of the backup makes. */
-  async markRestoredTo(id: string, environmentId: string): Promise<void> {
-    await this.db('final_backups')
-      .where({ id })
+  /** Records the environment a restore of the backup makes, unless a restore holds it or it is pruned. */
+  async markRestoredTo(
+    id: string,
+    environmentId: string,
+    replacing: string | null = null,
+  ): Promise<boolean> {
+    const query = this.db('final_backups').where({ id });
+    if (replacing) query.where({ restored_to: replacing });
+    else query.whereNull('restored_to');
+    const marked = await query
+      .whereNull('pruned_at')
       .update({ restored_to: environmentId });
+    return marked === 1;
   }
 
   /** Drops the mark of a restore that did not succeed (only while it still names that environment). */

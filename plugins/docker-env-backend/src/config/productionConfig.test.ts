@@ -123,6 +123,22 @@ describe('production config (the Dockerfile command: app-config.yaml + app-confi
     expect(() => checkInfrastructureConfig(config)).not.toThrow();
   });
 
+  it('reads a PostgreSQL connection string as well as a connection object', async () => {
+    const { config } = await labValuesInProduction(exampleEnv());
+    const withString = ConfigReader.fromConfigs([
+      { context: 'production', data: config.get<JsonObject>() },
+      {
+        context: 'test',
+        data: {
+          backend: {
+            database: { connection: 'postgresql://portal@db.example.com' },
+          },
+        },
+      },
+    ]);
+    expect(() => checkProductionConfig(withString, logger())).not.toThrow();
+  });
+
   it('leaves external access off and signs in with GitLab only', async () => {
     const { config } = await load(dockerfileArgs(), exampleEnv());
     expect(config.getOptional('backend.auth.externalAccess')).toBeUndefined();

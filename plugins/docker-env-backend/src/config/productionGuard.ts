@@ -46,6 +46,19 @@ export const REQUIRED_IN_PRODUCTION: readonly RequiredValue[] = [
     key: 'dockerEnv.deployments.tokenSecret',
     variable: 'DOCKER_ENV_DEPLOY_TOKEN_SECRET',
   },
+  // without them every environment's agent and ports would be closed to all (or, before, open to all)
+  {
+    key: 'dockerEnv.provisioning.firewall.sources.portal',
+    variable: 'DOCKER_ENV_PORTAL_ADDRESSES',
+  },
+  {
+    key: 'dockerEnv.provisioning.firewall.sources.portainer',
+    variable: 'DOCKER_ENV_PORTAINER_ADDRESSES',
+  },
+  {
+    key: 'dockerEnv.provisioning.firewall.sources.traefik',
+    variable: 'DOCKER_ENV_TRAEFIK_ADDRESSES',
+  },
   {
     key: 'dockerEnv.deployments.secretsKey',
     variable: 'DOCKER_ENV_SECRETS_KEY',
@@ -65,6 +78,15 @@ const LAB_SECRETS_KEY = 'lab-deployment-secrets-key-0123456789abcdef';
 
 const underLabData = (v: JsonValue) =>
   typeof v === 'string' && /(^|[/\\])\.lab-data([/\\]|$)/.test(v);
+
+/** A firewall source list (array or comma-separated) of loopback addresses only: the lab components. */
+const loopbackSources = (v: JsonValue) => {
+  const items = Array.isArray(v) ? v : [];
+  const list = (typeof v === 'string' ? v.split(',') : items).map(i =>
+    String(i).trim(),
+  );
+  return list.length > 0 && list.every(i => /^(127\.|::1(\/128)?$)/.test(i));
+};
 
 /** Values only the lab sets (app-config.embedded.yaml): each a key, a test of its value and what it is. */
 export const LAB_ONLY_VALUES: ReadonlyArray<{
@@ -128,6 +150,11 @@ export const LAB_ONLY_VALUES: ReadonlyArray<{
     is: underLabData,
     what: 'a folder under .lab-data',
   },
+  ...['portal', 'portainer', 'traefik'].map(role => ({
+    key: `dockerEnv.provisioning.firewall.sources.${role}`,
+    is: loopbackSources,
+    what: "the lab components' loopback addresses",
+  })),
   {
     key: 'backend.database.connection.directory',
     is: underLabData,
@@ -151,6 +178,22 @@ function hostOf(value: string): string {
   } catch {
     return value;
   }
+}
+
+/**
+ * Reads a key that may sit below a value of another type: `backend.database.connection` is an object for SQLite
+ * and a connection string for PostgreSQL, and `getOptional` throws on a path through a string.
+ */
+function readOptional(config: Config, key: string): JsonValue | undefined {
+  const parts = key.split('.');
+  let value: JsonValue | undefined = config.getOptional(parts[0]);
+  for (const part of parts.slice(1)) {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      return undefined;
+    }
+    value = value[part];
+  }
+  return value;
 }
 
 function isMissing(value: JsonValue | undefined): boolean {
@@ -186,7 +229,7 @@ export function checkProductionConfig(
   if (config.getOptionalBoolean('dockerEnv.lab.enabled') !== false) return;
   const missing = REQUIRED_IN_PRODUCTION.filter(
     r =>
-      isMissing(config.getOptional(r.key)) &&
+      isMissing(readOptional(config, r.key)) &&
       !(r.orElse && config.has(r.orElse)),
   ).map(
     r =>
@@ -196,14 +239,14 @@ export function checkProductionConfig(
   );
   const lab = [
     ...LAB_ONLY_VALUES.filter(l => {
-      const v = config.getOptional(l.key);
+      const v = readOptional(config, l.key);
       return v !== undefined && l.is(v);
     }).map(l => `${l.key} is ${l.what}`),
     ...insecureKeys(config.getOptional('dockerEnv'), 'dockerEnv').map(
       k => `${k} is true (plain http is for the lab)`,
     ),
     ...TARGET_KEYS.flatMap(key => {
-      const v = config.getOptional(key);
+      const v = readOptional(config, key);
       return typeof v === 'string' && isLoopbackHost(hostOf(v))
         ? [`${key} is on loopback (${v})`]
         : [];

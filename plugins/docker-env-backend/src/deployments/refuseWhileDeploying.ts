@@ -1,8 +1,5 @@
 import { ConflictError } from '@backstage/errors';
-import {
-  isActiveOperationStatus,
-  type Environment,
-} from '@docker-env/plugin-docker-env-common';
+import type { Environment } from '@docker-env/plugin-docker-env-common';
 import type { RouteContext } from '../service/RouteContext';
 
 /** A lifecycle operation waits for the environment's rollouts (a pause mid-rollout would stop both containers). */
@@ -10,8 +7,8 @@ export async function refuseWhileDeploying(
   ctx: Pick<RouteContext, 'store'>,
   environment: Environment,
 ): Promise<void> {
-  const rollout = (await ctx.store.listOperations(environment.id)).find(
-    o => o.kind === 'deploy' && isActiveOperationStatus(o.status),
+  const rollout = (await ctx.store.operations().activeFor(environment.id)).find(
+    o => o.kind === 'deploy',
   );
   if (rollout)
     throw new ConflictError(

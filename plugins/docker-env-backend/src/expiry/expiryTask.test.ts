@@ -15,9 +15,10 @@ describe.each(databases.eachSupportedId())(
     let store: DatabaseDockerEnvStore;
     let notices: EnvironmentNotice[];
     const notifier = {
-      notify: async (notice: EnvironmentNotice) => {
+      stage: async (notice: EnvironmentNotice) => {
         notices.push(notice);
       },
+      sendSoon: () => {},
     };
     let changes: string[];
     const environmentEvents = {

@@ -5,7 +5,7 @@ import {
   type EnvironmentStatus,
 } from '@docker-env/plugin-docker-env-common';
 import type { EnvironmentEvents } from '../events';
-import type { Notifier } from '../notifications';
+import type { EnvironmentNotice, Notifier } from '../notifications';
 import { carriedFacts } from '../operations/facts';
 import type { DockerEnvStore } from '../store';
 
@@ -24,7 +24,7 @@ const WARNINGS = [
 /** What the task needs; `now` is the clock (tests fix it). */
 export interface ExpiryTaskDeps {
   store: DockerEnvStore;
-  notifier: Pick<Notifier, 'notify'>;
+  notifier: Pick<Notifier, 'stage' | 'sendSoon'>;
   /** Tells the catalog and the pages that a queued pause or delete moved the status. */
   environmentEvents: Pick<EnvironmentEvents, 'changed'>;
   action: ExpiryAction;
@@ -80,15 +80,28 @@ async function warnOnce(
   days: number,
   now: Date,
 ): Promise<boolean> {
-  const first = await deps.store.expiryWarnings().recordOnce({
-    environmentId: environment.id,
-    expiresOn: environment.expiresOn!,
-    warning,
-    sentAt: now,
-  });
-  if (!first) return false;
   const then = deps.action === 'pause' ? 'paused' : 'deleted';
-  await deps.notifier.notify({
+  const first = await deps.store.transaction(async tx => {
+    const recorded = await tx.expiryWarnings().recordOnce({
+      environmentId: environment.id,
+      expiresOn: environment.expiresOn!,
+      warning,
+      sentAt: now,
+    });
+    if (recorded)
+      await deps.notifier.stage(expiryNotice(environment, days, then), tx);
+    return recorded;
+  });
+  if (first) deps.notifier.sendSoon();
+  return first;
+}
+
+function expiryNotice(
+  environment: Environment,
+  days: number,
+  then: string,
+): EnvironmentNotice {
+  return {
     event: 'environment.expiring',
     environment,
     title: `${environment.name} expires in ${
@@ -97,8 +110,7 @@ async function warnOnce(
     description: `Your Docker environment ${environment.name} expires on ${environment.expiresOn} and will then be ${then}. Extend it (PATCH /environments/${environment.name} with a later expiresOn) if you still need it.`,
     link: environment.url ?? undefined,
     severity: days === 1 ? 'high' : 'normal',
-  });
-  return true;
+  };
 }
 
 /** Queues the pause or delete of an expired environment, as the API would; false when another operation holds it. */

@@ -14,7 +14,7 @@ export function expiryActionFromConfig(config: Config): ExpiryAction {
   return action;
 }
 
-/** Schedules the expiry task hourly, once across replicas (global scope). */
+/** Schedules the expiry task hourly, once across replicas (global scope); it also drops the expired idempotency keys. */
 export async function scheduleExpiry(
   options: Omit<ExpiryTaskDeps, 'action' | 'now'> & {
     config: Config;
@@ -30,6 +30,8 @@ export async function scheduleExpiry(
     initialDelay: { minutes: 1 },
     scope: 'global',
     fn: async () => {
+      // idempotency keys whose day after their operation passed
+      await options.store.sweepIdempotencyKeys(new Date());
       const report = await runExpiry({ ...options, action });
       if (report.warned.length || report.queued.length)
         options.logger.info(

@@ -3,12 +3,17 @@ import { Config } from '@backstage/config';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Environment } from '@docker-env/plugin-docker-env-common';
 import { WebhookSender } from '@docker-env/plugin-docker-env-node';
-import type { DockerEnvStore } from '../store';
+import type { DockerEnvStore } from '../store/types';
+import type { NewDelivery } from './DeliveryStore';
+import {
+  DeliveryPayload,
+  OutboxPolicy,
+  OutboxSender,
+  WebhookTarget,
+} from './OutboxSender';
 
 /** One webhook subscriber from `dockerEnv.notifier.webhooks`. */
-export interface WebhookSubscriber {
-  url: string;
-  secret: string;
+export interface WebhookSubscriber extends WebhookTarget {
   /** Events to send (`environment.ready`, ...); all when unset. */
   events?: string[];
 }
@@ -33,138 +38,134 @@ export interface EnvironmentNotice {
 }
 
 /**
- * The one notifier every part calls: a Backstage notification to the owner (user or group; the notifications
- * email module mails it), and a signed webhook with retries to each subscriber. Every delivery is recorded in the
- * `deliveries` table with its outcome; a failed channel never fails the others or the caller.
+ * The one notifier every part calls. A notice becomes deliveries in the outbox (`deliveries`): a Backstage
+ * notification to the owner and each `alsoTo` (the notifications email module mails it) and a signed webhook to each
+ * subscriber of the event. `stage` writes them in the caller's transaction; `sendSoon` (after commit) has the
+ * {@link OutboxSender} try them at once in the background, and its scheduled task retries what failed. No caller
+ * waits on a receiver.
  */
 export class Notifier {
+  /** Reads `dockerEnv.notifier.webhooks`, `dockerEnv.notifier.outbox` and the delivery safety of `dockerEnv.webhooks`. */
   static fromConfig(options: {
     config: Config;
     store: DockerEnvStore;
     notifications: NotificationService;
     logger: LoggerService;
-    webhookSender?: WebhookSender;
+    webhookSender?: Pick<WebhookSender, 'deliver'>;
   }): Notifier {
+    const { config } = options;
     const subscribers = (
-      options.config.getOptionalConfigArray('dockerEnv.notifier.webhooks') ?? []
+      config.getOptionalConfigArray('dockerEnv.notifier.webhooks') ?? []
     ).map(c => ({
       url: c.getString('url'),
       secret: c.getString('secret'),
       events: c.getOptionalStringArray('events'),
     }));
-    return new Notifier(
-      options.store,
-      options.notifications,
-      options.webhookSender ?? WebhookSender.fromConfig(options.config),
-      subscribers,
-      options.logger,
-    );
+    const outbox = config.getOptionalConfig('dockerEnv.notifier.outbox');
+    const policy: Partial<OutboxPolicy> = {};
+    for (const key of [
+      'maxAttempts',
+      'initialDelayMs',
+      'maxDelayMs',
+      'leaseMs',
+    ] as const) {
+      const value = outbox?.getOptionalNumber(key);
+      if (value !== undefined) policy[key] = value;
+    }
+    const sender = new OutboxSender({
+      store: options.store,
+      notifications: options.notifications,
+      webhooks: options.webhookSender ?? singleAttemptSender(config),
+      targets: subscribers,
+      logger: options.logger,
+      policy,
+    });
+    return new Notifier(options.store, sender, subscribers);
   }
 
   constructor(
-    private readonly store: DockerEnvStore,
-    private readonly notifications: NotificationService,
-    private readonly webhooks: WebhookSender,
+    private readonly store: Pick<DockerEnvStore, 'deliveries'>,
+    /** Sends the outbox; the plugin schedules `outbox.drain`. */
+    readonly outbox: OutboxSender,
     private readonly subscribers: WebhookSubscriber[],
-    private readonly logger: LoggerService,
   ) {}
 
-  /** Sends the notice on every channel; resolves when every delivery has an outcome. */
+  /**
+   * Writes the notice's deliveries through `tx` (a transaction's store: they commit or roll back with the change);
+   * call {@link Notifier.sendSoon} once it committed.
+   */
+  async stage(
+    notice: EnvironmentNotice,
+    tx: Pick<DockerEnvStore, 'deliveries'>,
+  ): Promise<void> {
+    const deliveries = tx.deliveries();
+    for (const delivery of this.deliveriesOf(notice)) {
+      await deliveries.insert(delivery);
+    }
+  }
+
+  /** Has the outbox try what is due now, in the background. */
+  sendSoon(): void {
+    this.outbox.kick();
+  }
+
+  /** Stages the notice on the plugin's connection and sends it soon: for notices that follow no change of records. */
   async notify(notice: EnvironmentNotice): Promise<void> {
-    const recipients = [notice.environment.owner, ...(notice.alsoTo ?? [])];
-    await Promise.all([
-      ...recipients.map(r => this.sendNotification(notice, r)),
-      ...this.subscribers
-        .filter(s => !s.events || s.events.includes(notice.event))
-        .map(s => this.sendWebhook(notice, s)),
-    ]);
+    await this.stage(notice, this.store);
+    this.sendSoon();
   }
 
-  private async sendNotification(notice: EnvironmentNotice, recipient: string) {
-    const id = await this.record(notice, 'notification', recipient);
-    try {
-      await this.notifications.send({
-        recipients: { type: 'entity', entityRef: recipient },
-        payload: {
-          title: notice.title,
-          description: notice.description,
-          link: notice.link,
-          severity: notice.severity ?? 'normal',
-          topic: notice.event,
-          scope: `docker-env:${notice.environment.id}:${notice.event}`,
-        },
-      });
-      await this.store.finishDelivery(id, { status: 'delivered', attempts: 1 });
-    } catch (error) {
-      await this.fail(id, 1, notice, recipient, error);
-    }
-  }
-
-  private async sendWebhook(
-    notice: EnvironmentNotice,
-    target: WebhookSubscriber,
-  ) {
-    const id = await this.record(notice, 'webhook', target.url);
-    try {
-      const report = await this.webhooks.deliver({
-        url: target.url,
-        secret: target.secret,
-        event: notice.event,
-        payload: {
-          environment: notice.environment,
-          operationId: notice.operationId ?? null,
-          title: notice.title,
-          description: notice.description,
-        },
-      });
-      if (report.ok) {
-        await this.store.finishDelivery(id, {
-          status: 'delivered',
-          attempts: report.attempts,
-        });
-      } else {
-        await this.fail(
-          id,
-          report.attempts,
-          notice,
-          target.url,
-          report.error ?? 'not delivered',
-        );
-      }
-    } catch (error) {
-      await this.fail(id, 1, notice, target.url, error);
-    }
-  }
-
-  private record(
-    notice: EnvironmentNotice,
-    channel: 'notification' | 'webhook',
-    recipient: string,
-  ) {
-    return this.store.insertDelivery({
+  private deliveriesOf(notice: EnvironmentNotice): NewDelivery[] {
+    const base = {
       environmentId: notice.environment.id,
       operationId: notice.operationId ?? null,
-      channel,
       event: notice.event,
-      recipient,
-    });
+    };
+    const payload: DeliveryPayload = {
+      title: notice.title,
+      description: notice.description,
+      link: notice.link,
+      severity: notice.severity ?? 'normal',
+      scope: `docker-env:${notice.environment.id}:${notice.event}`,
+      data: {
+        environment: notice.environment,
+        operationId: notice.operationId ?? null,
+        title: notice.title,
+        description: notice.description,
+      },
+    };
+    const recipients = [
+      ...new Set([notice.environment.owner, ...(notice.alsoTo ?? [])]),
+    ];
+    return [
+      ...recipients.map(recipient => ({
+        ...base,
+        channel: 'notification' as const,
+        recipient,
+        payload,
+      })),
+      ...this.subscribers
+        .filter(s => !s.events || s.events.includes(notice.event))
+        .map(s => ({
+          ...base,
+          channel: 'webhook' as const,
+          recipient: s.url,
+          payload,
+        })),
+    ];
   }
+}
 
-  private async fail(
-    id: number,
-    attempts: number,
-    notice: EnvironmentNotice,
-    recipient: string,
-    error: unknown,
-  ) {
-    const message = error instanceof Error ? error.message : String(error);
-    this.logger.warn(
-      `Delivery of ${notice.event} to ${recipient} failed: ${message}`,
-    );
-    await this.store.finishDelivery(id, {
-      status: 'failed',
-      attempts,
-      error: message,
-    });
-  }
+/** The `dockerEnv.webhooks` safety rules with one attempt per call: retries are the outbox's. */
+function singleAttemptSender(config: Config): WebhookSender {
+  // checks the whole section (a bad value is a ConfigError naming its key); its retry keys are for direct callers
+  WebhookSender.fromConfig(config);
+  const c = config.getOptionalConfig('dockerEnv.webhooks');
+  const timeoutMs = c?.getOptionalNumber('timeoutMs');
+  return new WebhookSender({
+    allowedHosts: c?.getOptionalStringArray('allowedHosts'),
+    allowPrivateNetworks: c?.getOptionalBoolean('allowPrivateNetworks'),
+    timeoutMs: timeoutMs ?? 10_000,
+    maxAttempts: 1,
+  });
 }

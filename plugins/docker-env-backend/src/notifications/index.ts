@@ -1,1 +1,3 @@
 export * from './Notifier';
+export * from './OutboxSender';
+export * from './scheduleOutbox';

@@ -3,7 +3,6 @@ import { Knex } from 'knex';
 import { DatabaseDockerEnvStore } from '../store/DatabaseDockerEnvStore';
 import type { DockerEnvStore } from '../store/types';
 import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
-import { carriedFacts } from './facts';
 
 jest.setTimeout(60_000);
 
@@ -93,15 +92,11 @@ describe.each(databases.eachSupportedId())(
       expect(await store.operations().hasActive(b)).toBe(true);
     });
 
-    it('carries the facts of succeeded operations, oldest first', async () => {
+    it('gives the results of succeeded operations, oldest first', async () => {
       expect(await store.operations().succeededResults(a)).toEqual([
         { kind: 'provision', result: { vmid: 101, ip: '10.0.0.1' } },
         { kind: 'resume', result: { ip: '10.0.0.2' } },
       ]);
-      expect(await carriedFacts({ store }, { id: a })).toEqual({
-        vmid: 101,
-        ip: '10.0.0.2',
-      });
     });
 
     it("gives a requester's latest deploys, newest first, after a moment", async () => {

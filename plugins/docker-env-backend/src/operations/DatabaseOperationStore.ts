@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   ACTIVE_OPERATION_STATUSES,
   CONTAINER_HOLDING_OPERATION_STATUSES,
@@ -80,6 +80,38 @@ export class DatabaseOperationStore implements OperationStore {
     const rows: OperationRow[] = await this.db(OPERATIONS)
       .where({ environment_id: environmentId })
       .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
+    return this.withSteps(rows);
+  }
+
+  async pageForEnvironment(
+    environmentId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: Operation[]; nextCursor: string | null }> {
+    const query = this.db<OperationRow>(OPERATIONS)
+      .where({ environment_id: environmentId })
+      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }])
+      .limit(page.limit + 1);
+    if (page.cursor) {
+      const [createdAt, id] = decodeOperationCursor(page.cursor);
+      query.where(after =>
+        after
+          .where('created_at', '<', createdAt)
+          .orWhere(same =>
+            same.where('created_at', '=', createdAt).andWhere('id', '>', id),
+          ),
+      );
+    }
+    const rows: OperationRow[] = await query;
+    const more = rows.length > page.limit;
+    const items = await this.withSteps(rows.slice(0, page.limit));
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: more && last ? encodeOperationCursor(last) : null,
+    };
+  }
+
+  private async withSteps(rows: OperationRow[]): Promise<Operation[]> {
     if (rows.length === 0) return [];
     const steps: OperationStepRow[] = await this.db(STEPS).whereIn(
       'operation_id',
@@ -106,6 +138,16 @@ export class DatabaseOperationStore implements OperationStore {
       .whereIn('status', ACTIVE_OPERATION_STATUSES)
       .first('id');
     return !!row;
+  }
+
+  async activeFor(
+    environmentId: string,
+  ): Promise<Array<{ id: string; kind: OperationKind }>> {
+    return this.db(OPERATIONS)
+      .where({ environment_id: environmentId })
+      .whereIn('status', ACTIVE_OPERATION_STATUSES)
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .select('id', 'kind');
   }
 
   async succeededResults(environmentId: string) {
@@ -286,4 +328,25 @@ function claimable(q: Knex.QueryBuilder, now: Date) {
             .orWhere('claim_expires_at', '<', now),
         ),
     );
+}
+
+/** The cursor of the page after `operation`: its creation time and id. */
+function encodeOperationCursor(operation: Operation): string {
+  return Buffer.from(
+    JSON.stringify([operation.createdAt, operation.id]),
+  ).toString('base64url');
+}
+
+/** The creation time and id a cursor of this list points after; `InputError` for any other. */
+function decodeOperationCursor(cursor: string): [Date, string] {
+  try {
+    const [createdAt, id] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    );
+    const at = new Date(createdAt);
+    if (typeof id === 'string' && !Number.isNaN(at.getTime())) return [at, id];
+  } catch {
+    // fall through to the error below
+  }
+  throw new InputError('cursor: must be a nextCursor this API returned');
 }

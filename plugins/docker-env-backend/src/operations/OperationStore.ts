@@ -84,10 +84,22 @@ export interface OperationStore {
   get(id: string): Promise<Operation | undefined>;
   /** The environment's operations, newest first, with their steps. */
   listForEnvironment(environmentId: string): Promise<Operation[]>;
+  /**
+   * One page of the environment's operations with their steps, newest first (`created_at` desc, then id), after
+   * `cursor` (a `nextCursor` this returned; `InputError` for any other); `nextCursor` null on the last page.
+   */
+  pageForEnvironment(
+    environmentId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: Operation[]; nextCursor: string | null }>;
   /** The environments with an operation queued or running. */
   busyEnvironmentIds(): Promise<Set<string>>;
   /** True when an operation of the environment is queued or running. */
   hasActive(environmentId: string): Promise<boolean>;
+  /** The environment's operations that are queued or running (a few at most: the lock keys hold one per kind of work). */
+  activeFor(
+    environmentId: string,
+  ): Promise<Array<{ id: string; kind: OperationKind }>>;
   /** The kind and result of the environment's succeeded operations, oldest first. */
   succeededResults(
     environmentId: string,

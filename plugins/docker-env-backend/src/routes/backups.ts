@@ -12,6 +12,15 @@ import {
 import { Request } from 'express';
 import { RouteModule } from '../service/RouteContext';
 
+/** 409: the backup was restored to an environment that is not gone (deleted, failed), or a restore of it is under way. */
+function restoreHeld(id: string, restoredTo: string | null | undefined) {
+  return new ConflictError(
+    `id: final backup ${id} was already restored or is being restored${
+      restoredTo ? ` (environment ${restoredTo})` : ''
+    }; restore it again only after that environment is gone`,
+  );
+}
+
 /**
  * `GET /backups` and `POST /backups/{id}/restore` (admins): the final backups deleted environments left, and their
  * restore into a new environment of the same owner and size through a `restore` operation. Admins restore outside
@@ -44,6 +53,11 @@ export const backupRoutes: RouteModule = (router, ctx) => {
         throw new NotFoundError(
           `id: no final backup ${req.params.id} (or retention pruned it)`,
         );
+      const earlier =
+        backup.restoredTo &&
+        (await ctx.store.getEnvironmentById(backup.restoredTo));
+      if (earlier && !['deleted', 'failed'].includes(earlier.status))
+        throw restoreHeld(backup.id, earlier.name);
       const answer = await ctx.finalBackups.transaction(async (tx, backups) => {
         const environment = await tx.insertEnvironment({
           name,
@@ -68,7 +82,18 @@ export const backupRoutes: RouteModule = (router, ctx) => {
           requestedBy: caller.actor,
           lockKey: `env:${environment.id}`,
         });
-        await backups.markRestoredTo(backup.id, environment.id);
+        // a concurrent restore of the same backup marked it first: this one rolls back
+        if (
+          !(await backups.markRestoredTo(
+            backup.id,
+            environment.id,
+            backup.restoredTo,
+          ))
+        )
+          throw restoreHeld(
+            backup.id,
+            (await backups.get(backup.id))?.restoredTo,
+          );
         await ctx.audit.write(tx, {
           ...auditEntry,
           target: environment.name,

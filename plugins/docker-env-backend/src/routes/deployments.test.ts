@@ -29,9 +29,13 @@ describe('deployment token and deployment routes', () => {
         status: 'succeeded',
         result: JSON.stringify({ ip: '10.0.0.5', endpointId: 7 }),
       });
+    // the row carries what the provisioning learnt, as the end of the operation leaves it
     await knex('environments')
       .where({ id: res.body.environment.id })
-      .update({ status });
+      .update({
+        status,
+        facts: JSON.stringify({ ip: '10.0.0.5', endpointId: 7 }),
+      });
     return name;
   }
 

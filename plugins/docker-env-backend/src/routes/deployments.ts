@@ -1,9 +1,6 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
-import {
-  isActiveOperationStatus,
-  type Environment,
-} from '@docker-env/plugin-docker-env-common';
+import type { Environment } from '@docker-env/plugin-docker-env-common';
 import { Request } from 'express';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
@@ -40,9 +37,9 @@ async function refuseBusy(ctx: RouteContext, environment: Environment) {
     throw new ConflictError(
       `status: deployments need the environment ready; it is ${environment.status}`,
     );
-  const lifecycle = (await ctx.store.listOperations(environment.id)).find(
-    o => o.kind !== 'deploy' && isActiveOperationStatus(o.status),
-  );
+  const lifecycle = (
+    await ctx.store.operations().activeFor(environment.id)
+  ).find(o => o.kind !== 'deploy');
   if (lifecycle)
     throw new ConflictError(
       `operation ${lifecycle.id} (${lifecycle.kind}) runs on ${environment.name}; deploy after it ends`,

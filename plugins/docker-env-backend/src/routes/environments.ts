@@ -101,6 +101,10 @@ async function createEnvironment(
         decision.reason,
       );
       body = { environment, request };
+      await ctx.notifier.stage(
+        approvalNeededNotice(environment, request, ctx.quotas.approvers),
+        tx,
+      );
     }
     await ctx.audit.write(tx, {
       actor: caller.actor,
@@ -124,6 +128,9 @@ async function createEnvironment(
     return { statusCode: 202, body, fresh: true };
   });
 }
+
+/** Operations per page of `GET /environments/{name}/operations` when the caller gives no limit. */
+const DEFAULT_OPERATIONS_PAGE = 50;
 
 /** `POST /environments`, `GET /environments`, `GET /environments/{name}`, `GET /environments/{name}/operations`. */
 export const environmentRoutes: RouteModule = (router, ctx) => {
@@ -164,16 +171,8 @@ export const environmentRoutes: RouteModule = (router, ctx) => {
           },
           req,
         );
+        ctx.notifier.sendSoon();
         await ctx.events.changed(answer.body.environment, 'created');
-        if (answer.body.request) {
-          await ctx.notifier.notify(
-            approvalNeededNotice(
-              answer.body.environment,
-              answer.body.request,
-              ctx.quotas.approvers,
-            ),
-          );
-        }
       }
       res.status(answer.statusCode).json(answer.body);
     } catch (error) {
@@ -216,11 +215,13 @@ export const environmentRoutes: RouteModule = (router, ctx) => {
   router.get('/environments/:name/operations', async (req, res) => {
     const caller = await ctx.access.caller(req, { allowService: true });
     const environment = await readableEnvironment(ctx, caller, req.params.name);
-    res.json({
-      items: (await ctx.store.listOperations(environment.id)).map(
-        withoutSecrets,
-      ),
-    });
+    const page = await ctx.store
+      .operations()
+      .pageForEnvironment(environment.id, {
+        limit: req.query.limit ?? DEFAULT_OPERATIONS_PAGE,
+        cursor: req.query.cursor,
+      });
+    res.json({ ...page, items: page.items.map(withoutSecrets) });
   });
 
   /** Creates, or when a concurrent request with the same key won the race, returns its answer. */

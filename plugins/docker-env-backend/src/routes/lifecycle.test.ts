@@ -51,9 +51,15 @@ describe('lifecycle routes', () => {
         status: 'succeeded',
         result: JSON.stringify({ vmid: 100, node: 'pve', endpointId: 7 }),
       });
+    // the row carries what the provisioning learnt, as the end of the operation leaves it
     await knex('environments')
       .where({ id: res.body.environment.id })
-      .update({ status, vmid: 100, node: 'pve' });
+      .update({
+        status,
+        vmid: 100,
+        node: 'pve',
+        facts: JSON.stringify({ vmid: 100, node: 'pve', endpointId: 7 }),
+      });
     return name;
   }
 
@@ -97,6 +103,14 @@ describe('lifecycle routes', () => {
       created_at: new Date(Date.now() + 1000),
       result: JSON.stringify({ runningContainers: ['web', 'db'] }),
     });
+    await knex('environments')
+      .where({ id: env.id })
+      .update({
+        facts: JSON.stringify({
+          ...JSON.parse(env.facts),
+          runningContainers: ['web', 'db'],
+        }),
+      });
     const res = await call('post', `/environments/${name}/resume`);
     expect(res.status).toBe(202);
     expect(res.body.environment.status).toBe('resuming');

@@ -13,6 +13,7 @@ import { RouteContext, RouteModule } from '../service/RouteContext';
 import { refuseWhileDeploying } from '../deployments/refuseWhileDeploying';
 import { carriedFacts } from '../operations/facts';
 import { readableEnvironment } from './environments';
+import { generatedSnapshotName } from '../snapshots/snapshotNames';
 
 /** Proxmox snapshot names: a letter, then letters, digits, `_` or `-`, at most 40. */
 const SNAPSHOT_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
@@ -34,11 +35,6 @@ export function validSnapshotName(name: string): string {
       'snapshot: must start with a letter and hold only letters, digits, _ or - (at most 40)',
     );
   return name;
-}
-
-/** A generated snapshot name: `s` and the UTC time to the second. */
-export function generatedSnapshotName(now = new Date()): string {
-  return `s${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
 }
 
 function refuseState(environment: Environment, request: LifecycleRequest) {

@@ -89,7 +89,14 @@ async function decide(
       reason: decision.reason,
       details: { requestId: id, operationId: operation?.id ?? null },
     });
+    // a rejected request started nothing: its Idempotency-Key expires a day from now
+    if (!approved)
+      await tx.expireIdempotencyKeys(
+        { environmentId: environment.id, operationId: null },
+        new Date(),
+      );
     const request = (await quotas.getRequest(id))!;
+    await ctx.notifier.stage(approvalDecidedNotice(environment, request), tx);
     return { request, environment, ...(operation ? { operation } : {}) };
   });
 }
@@ -210,10 +217,8 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
       { action: decision.action, target: request?.environment ?? id },
       caller => decide(ctx, caller, id, decision),
     );
+    ctx.notifier.sendSoon();
     await ctx.events.changed(answer.environment, 'status');
-    await ctx.notifier.notify(
-      approvalDecidedNotice(answer.environment, answer.request),
-    );
     return answer;
   }
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 const TABLE = 'deployment_secrets';
 
-/** The `deployment_secrets` table (migration 20261207010000): sealed text only, never a clear value. */
+/** The `deployment_secrets` table (migration 20261207040000): sealed text only, never a clear value. */
 export interface DeploymentSecretStore {
   put(ref: string, sealed: string, now?: Date): Promise<void>;
   get(ref: string): Promise<string | undefined>;

@@ -12,6 +12,8 @@ export {
 export { mergeSnapshots, snapshotListFromConfig } from './snapshotList';
 export type { SnapshotList, SnapshotListItem } from './snapshotList';
 export { RETENTION_ACTOR, runSnapshotRetention } from './retentionTask';
+export type { RetentionScope } from './retentionTask';
+export { generatedSnapshotName, isPortalSnapshotName } from './snapshotNames';
 export {
   retentionConfig,
   scheduleSnapshotRetention,

@@ -9,6 +9,7 @@ import type {
 } from '@docker-env/plugin-docker-env-node';
 import { carriedFacts } from '../operations/facts';
 import type { DockerEnvStore } from '../store';
+import { isPortalSnapshotName } from './snapshotNames';
 
 /** The actor the retention task writes in the audit log and the operations it queues. */
 export const RETENTION_ACTOR = 'system:retention';
@@ -21,8 +22,13 @@ export interface RetentionTaskDeps {
   /** Proxmox's snapshot list (built on first use by the scheduler, so a backend without Proxmox config starts). */
   proxmox: () => Pick<ProxmoxClient, 'listSnapshots'>;
   retentionDays: number;
+  /** `portal` (default): only snapshots with the portal's mark ({@link isPortalSnapshotName}); `all`: every one. */
+  scope?: RetentionScope;
   now?: () => Date;
 }
+
+/** Which snapshots retention prunes: the portal's (`portal`) or every one on a managed CT (`all`). */
+export type RetentionScope = 'portal' | 'all';
 
 /** What one run queued, as `<environment>/<snapshot>`, for the log and tests. */
 export interface RetentionRunReport {
@@ -30,8 +36,8 @@ export interface RetentionRunReport {
 }
 
 /**
- * One run of snapshot retention: every snapshot on a managed CT (made through the portal or outside it) older than
- * `retentionDays` by its Proxmox `snaptime` (the recorded `createdAt` when Proxmox gives none) is deleted through a
+ * One run of snapshot retention: every snapshot the portal made on a managed CT (its name carries the portal's mark;
+ * with scope `all`, every snapshot) older than `retentionDays` by its Proxmox `snaptime` (the recorded `createdAt` when Proxmox gives none) is deleted through a
  * `snapshot_delete` operation (one per environment, naming all its expired snapshots), so the runner carries it
  * through a crash, with an audit event per snapshot. An environment with an operation under way is left for the next
  * run; a rerun finds nothing to do for what it queued.
@@ -60,7 +66,11 @@ export async function runSnapshotRetention(
         : Date.parse(records.get(s.name)?.createdAt ?? '') || now.getTime();
     const expired = (
       await deps.proxmox().listSnapshots(environment.vmid)
-    ).filter(s => takenAt(s) < cutoff);
+    ).filter(
+      s =>
+        takenAt(s) < cutoff &&
+        (deps.scope === 'all' || isPortalSnapshotName(s.name)),
+    );
     if (expired.length === 0) continue;
     const queued = await queueRetentionDelete(
       deps,

@@ -29,8 +29,23 @@ describe('snapshot retention schedule', () => {
     );
     expect(retentionConfig(new ConfigReader({}))).toEqual({
       retentionDays: 30,
+      scope: 'portal',
       frequency: { hours: 1 },
     });
+    expect(
+      retentionConfig(
+        new ConfigReader({
+          dockerEnv: { snapshots: { retentionScope: 'all' } },
+        }),
+      ).scope,
+    ).toBe('all');
+    expect(() =>
+      retentionConfig(
+        new ConfigReader({
+          dockerEnv: { snapshots: { retentionScope: 'mine' } },
+        }),
+      ),
+    ).toThrow(/^dockerEnv.snapshots.retentionScope: must be portal or all/);
     expect(
       retentionConfig(
         new ConfigReader({ dockerEnv: { snapshots: { retentionDays: 7 } } }),

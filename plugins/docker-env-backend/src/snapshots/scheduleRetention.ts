@@ -8,15 +8,21 @@ import { InputError } from '@backstage/errors';
 import { ProxmoxApiClient } from '@docker-env/plugin-docker-env-node';
 import { pruneFinalBackups } from '../backups';
 import type { DockerEnvStore } from '../store';
-import { RETENTION_ACTOR, runSnapshotRetention } from './retentionTask';
+import {
+  RETENTION_ACTOR,
+  RetentionScope,
+  runSnapshotRetention,
+} from './retentionTask';
 
 /** `dockerEnv.snapshots`: how long snapshots (and final backups) are kept, and how often retention runs. */
 export interface RetentionConfig {
   retentionDays: number;
+  /** `dockerEnv.snapshots.retentionScope`: `portal` (default) prunes only the portal's snapshots, `all` every one. */
+  scope: RetentionScope;
   frequency: SchedulerServiceTaskScheduleDefinition['frequency'];
 }
 
-/** Reads `dockerEnv.snapshots.retentionDays` (default 30, a whole number of days >= 1) and `.retentionFrequency` (default 1 hour). */
+/** Reads `dockerEnv.snapshots.retentionDays` (default 30, a whole number of days >= 1), `.retentionScope` (default `portal`) and `.retentionFrequency` (default 1 hour). */
 export function retentionConfig(config: Config): RetentionConfig {
   const retentionDays =
     config.getOptionalNumber('dockerEnv.snapshots.retentionDays') ?? 30;
@@ -24,12 +30,18 @@ export function retentionConfig(config: Config): RetentionConfig {
     throw new InputError(
       `dockerEnv.snapshots.retentionDays: must be a whole number of days, at least 1 (not ${retentionDays})`,
     );
+  const scope =
+    config.getOptionalString('dockerEnv.snapshots.retentionScope') ?? 'portal';
+  if (scope !== 'portal' && scope !== 'all')
+    throw new InputError(
+      `dockerEnv.snapshots.retentionScope: must be portal or all (not ${scope})`,
+    );
   const frequency = config.has('dockerEnv.snapshots.retentionFrequency')
     ? readDurationFromConfig(config, {
         key: 'dockerEnv.snapshots.retentionFrequency',
       })
     : { hours: 1 };
-  return { retentionDays, frequency };
+  return { retentionDays, scope, frequency };
 }
 
 /** Schedules snapshot and final-backup retention, once across replicas (global scope). */
@@ -39,7 +51,7 @@ export async function scheduleSnapshotRetention(options: {
   logger: LoggerService;
   store: DockerEnvStore;
 }): Promise<void> {
-  const { retentionDays, frequency } = retentionConfig(options.config);
+  const { retentionDays, scope, frequency } = retentionConfig(options.config);
   let proxmox: ProxmoxApiClient | undefined;
   await options.scheduler.scheduleTask({
     id: 'docker-env-snapshot-retention',
@@ -53,6 +65,7 @@ export async function scheduleSnapshotRetention(options: {
       const report = await runSnapshotRetention({
         ...options,
         retentionDays,
+        scope,
         proxmox: client,
       });
       const pruned = await pruneFinalBackups({

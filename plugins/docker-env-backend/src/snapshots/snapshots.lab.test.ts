@@ -10,7 +10,11 @@ import {
 } from '@docker-env/lab-testing/backend/labBackend';
 import { DatabaseDockerEnvStore } from '../store';
 import { waitForOperation } from '@docker-env/lab-testing/backend/operations';
-import { RETENTION_ACTOR, runSnapshotRetention } from './retentionTask';
+import {
+  RETENTION_ACTOR,
+  type RetentionScope,
+  runSnapshotRetention,
+} from './retentionTask';
 
 jest.setTimeout(120_000);
 
@@ -122,7 +126,7 @@ describe('snapshot records against the lab, through the API', () => {
     ).toEqual([]);
   });
 
-  it('retention deletes the snapshots older than the retention through the runner and records what it removed', async () => {
+  it('retention deletes the portal\'s snapshots older than the retention through the runner, records what it removed, and keeps the ones made by hand unless its scope is all', async () => {
     const env = await l.provision('aging');
     const made = await call('post', '/environments/aging/snapshots').send({
       description: 'old one',
@@ -139,22 +143,22 @@ describe('snapshot records against the lab, through the API', () => {
     const store = await DatabaseDockerEnvStore.create({
       database: { getClient: async () => knex },
     });
-    const retention = (now?: Date) =>
+    const retention = (now?: Date, scope?: RetentionScope) =>
       runSnapshotRetention({
         store,
         proxmox: () => proxmox,
         retentionDays: 30,
         now: now && (() => now),
+        scope,
       });
-    expect((await retention()).queued).toEqual([
-      `aging/${old}`,
-      'aging/byhand',
-    ]);
+    // the default scope: only what the portal made (an admin's `byhand` snapshot stays)
+    expect((await retention()).queued).toEqual([`aging/${old}`]);
     const operation = await knex('operations')
       .where({ environment_id: env.id, requested_by: RETENTION_ACTOR })
       .first();
     await waitForOperation(knex, operation.id, 'succeeded');
     expect((await proxmox.listSnapshots(env.vmid)).map(s => s.name)).toEqual([
+      'byhand',
       'fresh',
     ]);
     expect(
@@ -171,17 +175,18 @@ describe('snapshot records against the lab, through the API', () => {
       .orderBy('id');
     expect(
       audit.map(a => [a.action, JSON.parse(a.details).snapshot.name]),
-    ).toEqual([
-      ['environment.snapshot.delete', old],
-      ['environment.snapshot.delete', 'byhand'],
-    ]);
-    expect(JSON.parse(audit[1].details).snapshot.origin).toBe('outside');
+    ).toEqual([['environment.snapshot.delete', old]]);
 
-    // a rerun finds nothing; 31 days on (a fake clock), `fresh` goes as well
+    // a rerun finds nothing; 31 days on (a fake clock) still nothing of the portal's; with scope `all`, both go
     expect((await retention()).queued).toEqual([]);
     const later = new Date(Date.now() + 31 * 86_400_000);
     expect(
       (await retention(later)).queued.filter(q => q.startsWith('aging/')),
-    ).toEqual(['aging/fresh']);
+    ).toEqual([]);
+    expect(
+      (await retention(later, 'all')).queued.filter(q =>
+        q.startsWith('aging/'),
+      ),
+    ).toEqual(['aging/byhand', 'aging/fresh']);
   });
 });

@@ -30,6 +30,7 @@ import {
 import {
   EnvironmentRow,
   isUniqueViolation,
+  readJson,
   toEnvironment,
   toEnvironmentChanges,
   toEnvironmentRow,
@@ -174,6 +175,13 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
     return row ? toEnvironment(row) : undefined;
   }
 
+  async getEnvironmentFacts(id: string): Promise<Record<string, unknown>> {
+    const row = await this.db<EnvironmentRow>('environments')
+      .where({ id })
+      .first('facts');
+    return readJson<Record<string, unknown>>(row?.facts, {});
+  }
+
   async getEnvironmentByName(
     name: string,
     filter?: PermissionCriteria<EnvironmentQuery>,
@@ -299,5 +307,16 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
 
   saveIdempotentAnswer(actor: string, key: string, answer: IdempotentAnswer) {
     return new DatabaseIdempotencyStore(this.db).save(actor, key, answer);
+  }
+
+  expireIdempotencyKeys(
+    ended: { environmentId: string; operationId: string | null },
+    endedAt: Date,
+  ) {
+    return new DatabaseIdempotencyStore(this.db).expireAfter(ended, endedAt);
+  }
+
+  sweepIdempotencyKeys(now: Date) {
+    return new DatabaseIdempotencyStore(this.db).sweep(now);
   }
 }

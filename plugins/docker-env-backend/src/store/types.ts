@@ -152,6 +152,8 @@ export interface DockerEnvStore {
     patch: EnvironmentPatch,
   ): Promise<Environment | undefined>;
   getEnvironmentById(id: string): Promise<Environment | undefined>;
+  /** What the environment's succeeded operations learnt, merged oldest first (`{}` when none or no such id). */
+  getEnvironmentFacts(id: string): Promise<Record<string, unknown>>;
   /** The record that holds the name, else the newest record that had it; the permission filter applies when given. */
   getEnvironmentByName(
     name: string,
@@ -179,6 +181,16 @@ export interface DockerEnvStore {
     key: string,
     answer: IdempotentAnswer,
   ): Promise<void>;
+  /**
+   * Starts the 24 hours after which the keys of an ended operation expire (those naming it, and its environment's
+   * keys that named none: a request held for approval; `operationId` null for a rejected one).
+   */
+  expireIdempotencyKeys(
+    ended: { environmentId: string; operationId: string | null },
+    endedAt: Date,
+  ): Promise<void>;
+  /** Deletes the expired idempotency keys; answers how many. */
+  sweepIdempotencyKeys(now: Date): Promise<number>;
 
   /** {@link AuditStore.append}. */
   appendAudit(entry: AuditEntry): Promise<AuditEvent>;

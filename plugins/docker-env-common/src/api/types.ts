@@ -161,6 +161,8 @@ export interface NameAvailability {
  */
 export interface ListOperationsResponse {
   items: Operation[];
+  /** The cursor of the next page (older operations); null on the last page. */
+  nextCursor: string | null;
 }
 
 /**

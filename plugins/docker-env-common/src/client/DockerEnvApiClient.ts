@@ -170,12 +170,20 @@ export class DockerEnvApiClient {
     ).operation;
   }
 
+  /** The newest operations of the environment (the first page). */
   async listOperations(name: string): Promise<OperationRecord[]> {
-    return (
-      await this.call('GET /environments/{name}/operations', {
-        params: { name },
-      })
-    ).items;
+    return (await this.listOperationsPage(name)).items;
+  }
+
+  /** One page of the environment's operations, newest first; `nextCursor` leads to older ones. */
+  listOperationsPage(
+    name: string,
+    query: RouteQuery<'GET /environments/{name}/operations'> = {},
+  ) {
+    return this.call('GET /environments/{name}/operations', {
+      params: { name },
+      query,
+    });
   }
 
   async listSnapshots(name: string): Promise<SnapshotRecord[]> {

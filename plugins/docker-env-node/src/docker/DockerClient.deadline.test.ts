@@ -160,11 +160,12 @@ async function startSlowStopEngine(delayMs: number | undefined) {
 
 describe('DockerClient stop with a grace period longer than the call timeout', () => {
   it('waits for the engine through the grace period (no socket idle timeout first)', async () => {
-    // the engine stays silent for 1.2 s (t=1 plus its own work), much longer than the 300 ms call timeout
+    // the engine stays silent for 1.2 s, much longer than the 300 ms call timeout; the deadline is 300 ms plus the
+    // 2 s grace, so a loaded machine keeps a 1.1 s margin (with a 1 s grace the margin was 100 ms and it flaked)
     const engine = await startSlowStopEngine(1200);
     try {
       await expect(
-        engine.client(300).stop('web', { timeoutSeconds: 1 }),
+        engine.client(300).stop('web', { timeoutSeconds: 2 }),
       ).resolves.toEqual({ alreadyStopped: false });
     } finally {
       await engine.close();

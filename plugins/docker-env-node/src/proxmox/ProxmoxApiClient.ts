@@ -278,6 +278,15 @@ export class ProxmoxApiClient extends CtBackups implements ProxmoxClient {
       params.tags = assertPveTags(changes.tags).join(';');
     if (changes.description !== undefined)
       params.description = assertDescription(changes.description);
+    if (changes.net0 !== undefined) {
+      if (
+        !/^[A-Za-z0-9_-]+=[^,\s]+(,[A-Za-z0-9_-]+=[^,\s]+)*$/.test(changes.net0)
+      )
+        throw new InputError(
+          'net0: must be key=value pairs separated by commas',
+        );
+      params.net0 = changes.net0;
+    }
     if (options.digest !== undefined) params.digest = digest(options.digest);
     if (Object.keys(params).length === 0)
       throw new InputError('changes: nothing to change');

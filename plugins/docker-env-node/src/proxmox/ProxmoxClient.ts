@@ -112,6 +112,8 @@ export interface LxcConfigChanges {
   cpulimit?: number;
   tags?: string[];
   description?: string;
+  /** The first network interface's property string (`name=eth0,bridge=vmbr0,...,firewall=1`). */
+  net0?: string;
 }
 
 /**

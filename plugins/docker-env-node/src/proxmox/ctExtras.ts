@@ -161,9 +161,9 @@ export abstract class CtExtras {
       throw new InputError('action: must be ACCEPT, REJECT or DROP');
     if (
       rule.proto !== undefined &&
-      !['tcp', 'udp', 'icmp'].includes(rule.proto)
+      !['tcp', 'udp', 'icmp', 'icmpv6'].includes(rule.proto)
     )
-      throw new InputError('proto: must be tcp, udp or icmp');
+      throw new InputError('proto: must be tcp, udp, icmp or icmpv6');
     if (rule.dport !== undefined) assertFirewallPort(rule.dport, 'dport');
     if (rule.source !== undefined) assertFirewallAddress(rule.source, 'source');
     if (rule.dest !== undefined) assertFirewallAddress(rule.dest, 'dest');

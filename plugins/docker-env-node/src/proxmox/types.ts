@@ -160,7 +160,7 @@ export interface LxcFirewallRule {
   type: 'in' | 'out';
   action: 'ACCEPT' | 'REJECT' | 'DROP';
   enable?: boolean;
-  proto?: 'tcp' | 'udp' | 'icmp';
+  proto?: 'tcp' | 'udp' | 'icmp' | 'icmpv6';
   dport?: string;
   source?: string;
   dest?: string;

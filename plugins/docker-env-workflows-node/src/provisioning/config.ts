@@ -7,13 +7,11 @@ import {
 import { DockerClient } from '@docker-env/plugin-docker-env-node';
 import { NetBoxClient } from '@docker-env/plugin-docker-env-node';
 import { PortainerClient } from '@docker-env/plugin-docker-env-node';
-import {
-  ProxmoxApiClient,
-  type LxcFirewallRule,
-} from '@docker-env/plugin-docker-env-node';
+import { ProxmoxApiClient } from '@docker-env/plugin-docker-env-node';
 import { SshClient } from '@docker-env/plugin-docker-env-node';
 import { TraefikRoutes } from '@docker-env/plugin-docker-env-node';
 import { ownerName } from './facts';
+import { buildFirewallRules, readFirewallSources } from './firewallRules';
 import { scanHostKey } from './hostKeyScan';
 import {
   PROVISION_STEP_NAMES,
@@ -34,32 +32,6 @@ const DEFAULT_TIMEOUTS: Record<ProvisionStepName, number> = {
   route: 30_000,
   netbox: 60_000,
 };
-
-/** Agent, SSH and the web ports that deployments publish; everything else in is dropped. */
-const DEFAULT_RULES: LxcFirewallRule[] = [
-  {
-    type: 'in',
-    action: 'ACCEPT',
-    proto: 'tcp',
-    dport: '9001',
-    comment: 'docker-env portainer agent',
-  },
-  {
-    type: 'in',
-    action: 'ACCEPT',
-    proto: 'tcp',
-    dport: '22',
-    comment: 'docker-env ssh',
-  },
-  {
-    type: 'in',
-    action: 'ACCEPT',
-    proto: 'tcp',
-    dport: '80:65535',
-    comment: 'docker-env published ports',
-  },
-  { type: 'in', action: 'ACCEPT', proto: 'icmp', comment: 'docker-env icmp' },
-];
 
 function readSource(c: Config | undefined): LxcSource {
   const kind = c?.getOptionalString('kind') ?? 'clone';
@@ -138,8 +110,14 @@ function read(config: Config): ProvisioningConfig {
     .getOptionalString('dockerEnv.portainer.baseUrl')
     ?.replace(/\/+$/, '')
     .replace(/\/api$/, '');
+  const source = readSource(c?.getOptionalConfig('source'));
+  const agentPort = int('agent.port', PORT) ?? 9001;
+  // SSH is used on the OS-template path (installing Docker) and with Docker over SSH
+  const usesSsh =
+    source.kind === 'osTemplate' ||
+    config.getOptionalString('dockerEnv.docker.kind') === 'ssh';
   return {
-    source: readSource(c?.getOptionalConfig('source')),
+    source,
     swapMiB: int('swapMiB', { min: 0, max: 4_194_304 }) ?? 512,
     pool: c?.getOptionalString('pool'),
     firewall: {
@@ -148,10 +126,16 @@ function read(config: Config): ProvisioningConfig {
         policy_in: policy(fw?.getOptionalString('policyIn'), 'DROP'),
         policy_out: policy(fw?.getOptionalString('policyOut'), 'ACCEPT'),
       },
-      rules: DEFAULT_RULES,
+      rules: buildFirewallRules({
+        sources: readFirewallSources(fw),
+        agentPort,
+        sshPort: usesSsh
+          ? config.getOptionalNumber('dockerEnv.ssh.port') ?? 22
+          : undefined,
+      }),
     },
     agent: {
-      port: int('agent.port', PORT) ?? 9001,
+      port: agentPort,
       scheme: agentScheme(c?.getOptionalString('agent.scheme')),
     },
     portainer: {

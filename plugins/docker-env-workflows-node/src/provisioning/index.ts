@@ -11,6 +11,11 @@ export { portainerStep } from './steps/portainer';
 export { netboxStep } from './steps/netbox';
 export { scanHostKey } from './hostKeyScan';
 export {
+  buildFirewallRules,
+  readFirewallSources,
+  type FirewallSources,
+} from './firewallRules';
+export {
   PROVISION_STEP_NAMES,
   type ProvisionStepName,
   type ProvisioningConfig,

@@ -70,6 +70,8 @@ describe('the provisioning steps against the lab', () => {
   let routesDir: string;
   let steps: OperationStep[];
   let routeStore: FaultyRouteStore;
+  let deps: ProvisioningDeps;
+  let provisioningConfig: ReturnType<typeof readProvisioningConfig>;
 
   beforeAll(async () => {
     lab = await startLab({ latencyScale: 0 });
@@ -105,6 +107,13 @@ describe('the provisioning steps against the lab', () => {
         provisioning: {
           agent: { scheme: 'http' },
           publicPort: 18000,
+          firewall: {
+            sources: {
+              portal: ['127.0.0.1'],
+              portainer: ['127.0.0.1'],
+              traefik: ['127.0.0.1'],
+            },
+          },
           pollIntervalMs: 10,
           timeouts: Object.fromEntries(
             PROVISION_STEP_NAMES.map(n => [n, STEP_TIMEOUT_MS]),
@@ -112,13 +121,14 @@ describe('the provisioning steps against the lab', () => {
         },
       },
     });
-    const deps = ProvisioningDeps.fromConfig(config, {
+    deps = ProvisioningDeps.fromConfig(config, {
       teams: async () => ({ name: 'team-a', members: ['alice', 'bob', 'zoe'] }),
     });
     const routes = deps.routes as any;
     routeStore = new FaultyRouteStore(routes.store);
     routes.store = routeStore;
-    steps = buildProvisionSteps(deps, readProvisioningConfig(config));
+    provisioningConfig = readProvisioningConfig(config);
+    steps = buildProvisionSteps(deps, provisioningConfig);
   });
 
   afterAll(async () => {
@@ -170,6 +180,16 @@ describe('the provisioning steps against the lab', () => {
       'owner: group:default/team-a',
     );
     expect(ct.firewall.options).toMatchObject({ enable: 1, policy_in: 'DROP' });
+    expect(String(ct.config.net0).split(',')).toContain('firewall=1');
+    // the agent from Portainer and the portal, the published ports from Traefik and the portal; no SSH, no ICMP
+    expect(
+      ct.firewall.rules
+        .map(r => [r.comment, r.proto, r.dport, r.source])
+        .sort(),
+    ).toEqual([
+      ['docker-env portainer agent', 'tcp', '9001', '127.0.0.1'],
+      ['docker-env published ports', 'tcp', '80:9000,9002:65535', '127.0.0.1'],
+    ]);
 
     const pt = lab.portainer.state;
     const endpoint = pt.endpoints.find(e => e.Id === facts.endpointId)!;
@@ -249,6 +269,84 @@ describe('the provisioning steps against the lab', () => {
     const retry = await provision(steps, target);
     expect(retry.failed).toBeUndefined();
     await undoAll(steps, target, retry.facts);
+    await expectNothingLeft();
+  });
+
+  it('running the lxc step again puts back our loosened rules and leaves the operator ones', async () => {
+    const first = await provision(steps, target);
+    expect(first.failed).toBeUndefined();
+    const ct = lab.proxmox.container(first.facts.vmid as number)!;
+    const agent = ct.firewall.rules.find(
+      r => r.comment === 'docker-env portainer agent',
+    )!;
+    delete agent.source; // widened to any address outside the portal
+    ct.firewall.rules.push({
+      type: 'in',
+      action: 'ACCEPT',
+      proto: 'tcp',
+      dport: '9100',
+      source: '10.9.9.9',
+      comment: 'ops: node exporter',
+    });
+    const again = await provision(steps, target, first.facts);
+    expect(again.failed).toBeUndefined();
+    expect(
+      ct.firewall.rules.map(r => [r.comment, r.dport, r.source]).sort(),
+    ).toEqual([
+      ['docker-env portainer agent', '9001', '127.0.0.1'],
+      ['docker-env published ports', '80:9000,9002:65535', '127.0.0.1'],
+      ['ops: node exporter', '9100', '10.9.9.9'],
+    ]);
+    await undoAll(steps, target, again.facts);
+    await expectNothingLeft();
+  });
+
+  it('a golden template without firewall=1 on net0: the clone gets it', async () => {
+    const template = lab.proxmox.container(9000)!;
+    const net0 = String(template.config.net0);
+    template.config.net0 = net0.replace('firewall=1,', '');
+    try {
+      const result = await provision(steps, target);
+      expect(result.failed).toBeUndefined();
+      await expectProvisioned(result.facts);
+      await undoAll(steps, target, result.facts);
+    } finally {
+      template.config.net0 = net0;
+    }
+    await expectNothingLeft();
+  });
+
+  it('a clone whose net0 will not take firewall=1 fails the lxc step, leaving nothing', async () => {
+    const template = lab.proxmox.container(9000)!;
+    const net0 = String(template.config.net0);
+    template.config.net0 = net0.replace('firewall=1,', '');
+    // a node that accepts the change but does not keep it (a hook script, a concurrent edit)
+    const forgetful = Object.create(deps.proxmox) as typeof deps.proxmox;
+    forgetful.forNode = node => {
+      const ct = deps.proxmox.forNode(node);
+      const wrapped = Object.create(ct) as typeof ct;
+      wrapped.updateConfig = async (vmid, changes, options) => {
+        const { net0: _dropped, ...rest } = changes;
+        if (Object.keys(rest).length)
+          await ct.updateConfig(vmid, rest, options);
+      };
+      return wrapped;
+    };
+    try {
+      const result = await provision(
+        buildProvisionSteps(
+          { ...deps, proxmox: forgetful },
+          provisioningConfig,
+        ),
+        target,
+      );
+      expect(result.failed?.step).toBe('lxc');
+      expect(result.failed?.error.message).toMatch(
+        /net0 has no firewall=1 after setting it .*: its firewall rules would not apply/,
+      );
+    } finally {
+      template.config.net0 = net0;
+    }
     await expectNothingLeft();
   });
 

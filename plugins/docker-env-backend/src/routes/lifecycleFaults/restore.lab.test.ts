@@ -105,6 +105,10 @@ describe('restore through the API with a fault at every step', () => {
     async (step, fault) => {
       const name = `restored-${step}-${fault}`;
       const before = await labHoldings(l.lab, l.routesDir);
+      // every case restores the one backup afresh; a backup whose restore is up is held (409, see restoreOnce.test.ts)
+      await knex('final_backups')
+        .where({ id: backupId })
+        .update({ restored_to: null });
 
       injectFaultAt(l.lab, RESTORE_FAULT_POINTS[step], fault, name);
       const sent = await restore(name);

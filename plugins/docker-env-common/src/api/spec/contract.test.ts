@@ -80,9 +80,34 @@ function withStatedKeys(route: string, expected: Json): Json {
   return { ...expected, responses };
 }
 
+/**
+ * Issue 22 pages the operations list (CHANGELOG.md, "The operations list pages"): two optional query parameters, and
+ * `nextCursor` in every answer; a caller that reads `items` is unchanged.
+ */
+const NOW_PAGED = ['GET /environments/{name}/operations'];
+
+/** `before` with the paging of {@link NOW_PAGED} added. */
+function withPaging(route: string, expected: Json): Json {
+  if (!NOW_PAGED.includes(route)) return expected;
+  return {
+    ...expected,
+    parameters: [...expected.parameters, 'query:cursor', 'query:limit'].sort(),
+    responses: {
+      ...expected.responses,
+      '200': {
+        ...expected.responses['200'],
+        required: [...expected.responses['200'].required, 'nextCursor'].sort(),
+      },
+    },
+  };
+}
+
 /** What `route` must be now: as before, with the documented changes. */
 function expectedNow(route: string): Json {
-  const expected = withStatedKeys(route, (before as Json)[route]);
+  const expected = withPaging(
+    route,
+    withStatedKeys(route, (before as Json)[route]),
+  );
   if (!LISTS_NOW_WRAPPED.includes(route)) return expected;
   return {
     ...expected,

@@ -142,22 +142,39 @@ export const environmentPaths = {
   '/environments/{name}/operations': {
     get: {
       operationId: 'listOperations',
-      parameters: [nameParameter],
+      parameters: [
+        nameParameter,
+        {
+          in: 'query',
+          name: 'limit',
+          required: false,
+          description: 'Operations per page (default 50).',
+          schema: { type: 'integer', minimum: 1, maximum: 200 },
+        },
+        {
+          in: 'query',
+          name: 'cursor',
+          required: false,
+          description: 'The `nextCursor` of the page before.',
+          schema: { type: 'string' },
+        },
+      ],
       responses: {
         '200': {
           description:
-            "The environment's operations, newest first, with their steps.",
+            "One page of the environment's operations, newest first, with their steps.",
           content: {
             'application/json': {
               schema: {
                 type: 'object',
                 additionalProperties: false,
-                required: ['items'],
+                required: ['items', 'nextCursor'],
                 properties: {
                   items: {
                     type: 'array',
                     items: { $ref: '#/components/schemas/Operation' },
                   },
+                  nextCursor: { type: ['string', 'null'] },
                 },
               },
             },

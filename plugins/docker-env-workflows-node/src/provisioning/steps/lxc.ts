@@ -8,6 +8,7 @@ import {
   isLocked,
   isVmidTaken,
   type CreateResult,
+  type LxcFirewallRule,
   type ProxmoxClient,
 } from '@docker-env/plugin-docker-env-node';
 import { abortable, pause, poll, taskBackoff } from '../facts';
@@ -71,6 +72,94 @@ export async function settle(
   await poll(signal, intervalMs, async () =>
     (await ct.getConfig(result.vmid)).lock ? undefined : true,
   );
+}
+
+/** `net0` with `firewall=1` set (added, or a `firewall=0` replaced). */
+export function withFirewall(net0: string): string {
+  const parts = net0.split(',').filter(p => p !== '' && !/^firewall=/.test(p));
+  return [...parts, 'firewall=1'].join(',');
+}
+
+const hasFirewall = (net0: string | undefined) =>
+  net0 !== undefined && net0.split(',').includes('firewall=1');
+
+/**
+ * A clone inherits `net0` from the golden template: without `firewall=1` there, PVE applies none of the CT's
+ * firewall. Sets it when missing, then reads it back; a CT that still lacks it fails the step.
+ */
+async function firewallOnNet0(
+  ct: ProxmoxClient,
+  vmid: number,
+  ctx: StepContext,
+): Promise<void> {
+  const before = (await abortable(ct.getConfig(vmid), ctx.signal)).net0;
+  if (before === undefined)
+    throw new Error(
+      `lxc: CT ${vmid} has no net0 (the golden template needs one with firewall=1)`,
+    );
+  if (!hasFirewall(before)) {
+    ctx.logger.warn(
+      `lxc: CT ${vmid} net0 lacks firewall=1 (fix the golden template); setting it`,
+    );
+    ctx.signal.throwIfAborted();
+    await abortable(
+      ct.updateConfig(vmid, { net0: withFirewall(before) }),
+      ctx.signal,
+    );
+  }
+  const after = (await abortable(ct.getConfig(vmid), ctx.signal)).net0;
+  if (!hasFirewall(after))
+    throw new Error(
+      `lxc: CT ${vmid} net0 has no firewall=1 after setting it (${after}): its firewall rules would not apply`,
+    );
+}
+
+/** Our rules carry a comment starting with this; any other rule is the operator's and left alone. */
+const OUR_RULE = /^docker-env /;
+
+const sameRule = (a: LxcFirewallRule, b: LxcFirewallRule) =>
+  a.comment === b.comment &&
+  a.type === b.type &&
+  a.action === b.action &&
+  a.proto === b.proto &&
+  a.dport === b.dport &&
+  a.source === b.source &&
+  a.dest === b.dest &&
+  a.enable !== false;
+
+/**
+ * Makes our rules exactly the configured ones: one of ours that differs (a source widened, a port changed, a rule
+ * disabled, one no longer configured) is deleted and written again; the operator's own rules stay.
+ */
+async function syncOurRules(
+  ct: ProxmoxClient,
+  vmid: number,
+  wanted: LxcFirewallRule[],
+  ctx: StepContext,
+): Promise<void> {
+  const rules = await abortable(ct.listFirewallRules(vmid), ctx.signal);
+  const ours = rules.filter(r => OUR_RULE.test(r.comment ?? ''));
+  const kept = ours.filter(r => wanted.some(w => sameRule(r, w)));
+  // highest position first: deleting one shifts those after it
+  const stale = ours
+    .filter(r => !kept.includes(r))
+    .sort((a, b) => (b.pos ?? 0) - (a.pos ?? 0));
+  for (const rule of stale) {
+    ctx.logger.warn(
+      `lxc: CT ${vmid} firewall rule "${
+        rule.comment
+      }" is not as configured (source ${rule.source ?? 'any'}, port ${
+        rule.dport ?? 'any'
+      }); replacing it`,
+    );
+    ctx.signal.throwIfAborted();
+    await abortable(ct.deleteFirewallRule(vmid, rule.pos!), ctx.signal);
+  }
+  for (const rule of wanted) {
+    if (kept.some(r => r.comment === rule.comment)) continue;
+    ctx.signal.throwIfAborted();
+    await abortable(ct.createFirewallRule(vmid, rule), ctx.signal);
+  }
 }
 
 /**
@@ -154,20 +243,13 @@ export function lxcStep(
           backoff: taskBackoff(config.pollIntervalMs),
         });
       }
+      if (source.kind === 'clone') await firewallOnNet0(ct, result.vmid, ctx);
       ctx.signal.throwIfAborted();
       await abortable(
         ct.setFirewallOptions(result.vmid, config.firewall.options),
         ctx.signal,
       );
-      const rules = await abortable(
-        ct.listFirewallRules(result.vmid),
-        ctx.signal,
-      );
-      for (const rule of config.firewall.rules) {
-        if (rules.some(r => r.comment === rule.comment)) continue;
-        ctx.signal.throwIfAborted();
-        await abortable(ct.createFirewallRule(result.vmid, rule), ctx.signal);
-      }
+      await syncOurRules(ct, result.vmid, config.firewall.rules, ctx);
       return { vmid: result.vmid, node: result.node };
     },
     async undo(ctx) {

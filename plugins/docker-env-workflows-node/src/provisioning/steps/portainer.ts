@@ -4,6 +4,7 @@ import {
   portainerEnvironmentTag,
 } from '@docker-env/plugin-docker-env-node';
 import { abortable, fact } from '../facts';
+import { explainAgentPairing } from './agentPairing';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
 
 /**
@@ -34,7 +35,9 @@ export function portainerStep(
             : {}),
         }),
         ctx.signal,
-      );
+      ).catch(e => {
+        throw explainAgentPairing(e, `${ip}:${config.agent.port}`);
+      });
       const team = await abortable(deps.teams(t.owner), ctx.signal);
       const teamName = `${config.portainer.teamPrefix}${team.name}`;
       ctx.signal.throwIfAborted();
