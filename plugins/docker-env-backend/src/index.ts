@@ -18,6 +18,12 @@ export {
   dockerEnvProvisioningExtensionPoint,
   type DockerEnvProvisioningExtensionPoint,
 } from './provisioning/extensionPoint';
+export {
+  dockerEnvTokensExtensionPoint,
+  type DockerEnvTokensExtensionPoint,
+  type TokenCreatorAccessCheck,
+  type TokenCreatorAccessRequest,
+} from './deployments/tokensExtensionPoint';
 export type { EnvironmentChangedEvent } from './events';
 export type { EnvironmentNotice } from './notifications';
 export { DRIFT_KINDS } from './reconciler/DriftFlags';

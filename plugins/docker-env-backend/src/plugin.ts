@@ -13,6 +13,8 @@ import { containerReadsFromConfig } from './containers';
 import {
   credentialsOutsideTokenRoutes,
   deploymentServices,
+  dockerEnvTokensExtensionPoint,
+  TokensExtensions,
 } from './deployments';
 import { EnvironmentEvents } from './events';
 import { scheduleExpiry } from './expiry';
@@ -48,7 +50,8 @@ import { catalogOwners } from './quotas/catalogOwners';
 import { endpointRateLimits } from './service/rateLimits';
 
 /**
- * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint}.
+ * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint} and
+ * {@link dockerEnvTokensExtensionPoint}.
  *
  * @public
  */
@@ -60,6 +63,8 @@ export const dockerEnvPlugin = createBackendPlugin({
       dockerEnvProvisioningExtensionPoint,
       provisioning,
     );
+    const tokens = new TokensExtensions();
+    env.registerExtensionPoint(dockerEnvTokensExtensionPoint, tokens);
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -99,7 +104,12 @@ export const dockerEnvPlugin = createBackendPlugin({
         const notifier = Notifier.fromConfig({ ...deps, store });
         await scheduleOutbox({ ...deps, outbox: notifier.outbox });
         const audit = new AuditTrail(deps.auditor);
-        const deployment = deploymentServices(config, store, deps);
+        const deployment = deploymentServices(
+          config,
+          store,
+          deps,
+          tokens.creatorAccess,
+        );
 
         await scheduleExpiry({
           ...deps,

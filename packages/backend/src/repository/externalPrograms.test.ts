@@ -147,6 +147,7 @@ describe('external programs of the tests and scripts', () => {
       expect.arrayContaining([
         'plugins/docker-env-backend/src/deployments/gitlabCi.test.ts rsync',
         'plugins/docker-env-backend/src/deployments/gitlabCi.test.ts git',
+        'plugins/docker-env-backend/src/deployments/secretCanary.test.ts pg_dump',
         'plugins/docker-env-node/src/docker/DockerClient.podman.test.ts podman',
         'plugins/docker-env-node/src/ssh/SshClient.test.ts ssh-keygen',
         'packages/app/e2e/portal.mjs yarn',

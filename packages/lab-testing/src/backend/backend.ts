@@ -71,7 +71,8 @@ export const testAuthFactory = createServiceFactory({
   },
 });
 
-const policyModule = createBackendModule({
+/** The permission backend's policy for tests: {@link DockerEnvPermissionPolicy} from the config (`dockerEnv.admins`). */
+export const dockerEnvTestPolicyModule = createBackendModule({
   pluginId: 'permission',
   moduleId: 'docker-env-test-policy',
   register(reg) {
@@ -83,6 +84,19 @@ const policyModule = createBackendModule({
     });
   },
 });
+
+/**
+ * The real permission backend with the docker-env policy, the real permissions service and the test org's user info:
+ * the features any test backend adds to decide permissions as production does (config: `permission.enabled`).
+ */
+export const dockerEnvPermissionFeatures = [
+  permissionPlugin,
+  dockerEnvTestPolicyModule,
+  permissionsServiceFactory,
+  permissionsRegistryServiceFactory,
+  testUserInfoFactory,
+  testAuthFactory,
+];
 
 /**
  * Starts the plugin with the real permission backend and the docker-env policy (not a mock ALLOW/DENY), the real
@@ -104,12 +118,7 @@ export function startDockerEnvTestBackend(
   return startTestBackend({
     features: [
       dockerEnvPlugin,
-      permissionPlugin,
-      policyModule,
-      permissionsServiceFactory,
-      permissionsRegistryServiceFactory,
-      testUserInfoFactory,
-      testAuthFactory,
+      ...dockerEnvPermissionFeatures,
       mockServices.rootConfig.factory({
         data: {
           permission: { enabled: true },

@@ -12,10 +12,18 @@ import { DEFAULT_TOKEN_LIFETIME, DeployTokens, TokenHasher } from '../tokens';
 import { DeploymentRateLimit } from './DeploymentRateLimit';
 import { SecretBox } from '../secrets/SecretBox';
 import { DeploymentSecrets } from './DeploymentSecrets';
+import type { TokenCreatorAccessCheck } from './tokensExtensionPoint';
 
 export { deployNotice } from './deployNotice';
 export { DeploymentSecrets, SECRETS_NOT_HELD } from './DeploymentSecrets';
 export { credentialsOutsideTokenRoutes } from './tokenRoutesAuth';
+export {
+  dockerEnvTokensExtensionPoint,
+  TokensExtensions,
+  type DockerEnvTokensExtensionPoint,
+  type TokenCreatorAccessCheck,
+  type TokenCreatorAccessRequest,
+} from './tokensExtensionPoint';
 export {
   DeploymentRateLimit,
   DEPLOYMENTS_PER_HOUR,
@@ -23,13 +31,14 @@ export {
 
 /**
  * The deployment tokens (every use audited in `audit_events`, refusals per address limited), their creators
- * re-checked against the catalog at each use, the rate limit on the plugin's database, and the sealed env values and
+ * re-checked at each use (by `creatorAccess`, a module's check, else against the catalog), the rate limit on the plugin's database, and the sealed env values and
  * registry credentials of queued deployments.
  */
 export function deploymentServices(
   config: Config,
   store: DockerEnvStore,
   catalog: { catalog: CatalogService; auth: AuthService },
+  creatorAccess?: TokenCreatorAccessCheck,
 ) {
   const admins =
     config.getOptionalStringArray('dockerEnv.admins') ??
@@ -66,6 +75,10 @@ export function deploymentServices(
       creatorAccess: async (creator, environmentId) => {
         const environment = await store.getEnvironmentById(environmentId);
         if (!environment) return false;
+        if (creatorAccess) {
+          const { id, name, owner } = environment;
+          return creatorAccess({ creator, environment: { id, name, owner } });
+        }
         const claims = await catalogOwnershipRefs(catalog, creator);
         return mayUpdateEnvironment(claims, admins, environment.owner);
       },
