@@ -1,7 +1,7 @@
 // The journey's over-quota part: the admin sets the developer's environment quota to 0 in the quota editor, the
 // developer requests `e2e-pending` (pending approval, listed under "My pending requests"), the admin approves it in
 // the approvals queue and the developer's entity page shows it ready.
-import { STATUS_WITHIN_MS, waitForStatus } from './steps.mjs';
+import { STATUS_WITHIN_MS } from './steps.mjs';
 
 const PENDING = 'e2e-pending';
 const DEVELOPER_REF = 'user:default/dev';
@@ -77,8 +77,21 @@ export async function overQuotaAndApproval(
     developer,
     'developer: the approved environment is provisioned',
     async () => {
-      await developer.goto(`${base}/catalog/default/resource/${PENDING}`);
-      await waitForStatus(developer, 'Ready');
+      // The catalog publishes the entity a moment after the approval creates the environment; an entity page opened
+      // before that shows "not found" and never asks again, so open it again until it shows the status.
+      const deadline = Date.now() + STATUS_WITHIN_MS;
+      for (;;) {
+        await developer.goto(`${base}/catalog/default/resource/${PENDING}`);
+        try {
+          await developer
+            .getByText('Ready', { exact: true })
+            .first()
+            .waitFor({ state: 'visible', timeout: 15_000 });
+          break;
+        } catch (e) {
+          if (Date.now() > deadline) throw e;
+        }
+      }
       await screenshot(developer, 'approved-ready');
     },
   );
