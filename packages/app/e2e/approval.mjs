@@ -17,8 +17,8 @@ async function requestInWizard(page, base, name) {
   await page.getByLabel(/Purpose/).fill('browser journey');
   // a notification snackbar (the earlier delete's, sent through the outbox) can sit over the wizard's buttons and
   // take a pointer click: the buttons get the click event itself once they are visible
-  for (const name of ['Next', 'Review', 'Create']) {
-    const button = page.getByRole('button', { name });
+  for (const label of ['Next', 'Review', 'Create']) {
+    const button = page.getByRole('button', { name: label });
     await button.waitFor({ state: 'visible' });
     await button.dispatchEvent('click');
   }
