@@ -52,13 +52,14 @@ export class EnvironmentWatcher {
   /** Facts wait here, handled one at a time. */
   private queue: Promise<void> = Promise.resolve();
   /** Time of the last event received (replay dedup). */
-  private cursorMs: number | null;
+  private cursorMs: number;
   /** Time of the last event whose fact was delivered: where a successor resumes (the lease's cursor). */
-  committedMs: number | null;
+  committedMs: number;
 
   constructor(private readonly options: EnvironmentWatcherOptions) {
-    this.cursorMs = options.cursorMs;
-    this.committedMs = options.cursorMs;
+    // a first watcher starts from now: a successor then replays from here even if no event came meanwhile
+    this.cursorMs = options.cursorMs ?? Date.now();
+    this.committedMs = this.cursorMs;
     this.backoffMs = options.settings.backoff.initialMs;
   }
 
@@ -83,7 +84,7 @@ export class EnvironmentWatcher {
   private async connect(afterFailure: boolean): Promise<void> {
     if (this.stopped) return;
     const { docker, settings, metrics } = this.options;
-    const since = this.cursorMs !== null ? new Date(this.cursorMs) : undefined;
+    const since = new Date(this.cursorMs);
     let ended = false;
     const again = (failure?: Error) => {
       if (ended || this.stopped) return;
@@ -148,11 +149,9 @@ export class EnvironmentWatcher {
   private onEvent(e: DockerEventMessage) {
     const atMs = e.timeNano ? Math.floor(e.timeNano / 1e6) : e.time * 1000;
     const key = `${e.id}|${e.action}|${e.timeNano ?? e.time}`;
-    if (this.cursorMs !== null) {
-      if (atMs < this.cursorMs) return;
-      if (atMs === this.cursorMs && this.atCursor.has(key)) return;
-    }
-    if (this.cursorMs === null || atMs > this.cursorMs) this.atCursor.clear();
+    if (atMs < this.cursorMs) return;
+    if (atMs === this.cursorMs && this.atCursor.has(key)) return;
+    if (atMs > this.cursorMs) this.atCursor.clear();
     this.atCursor.add(key);
     this.cursorMs = atMs;
     this.options.metrics.eventReceived();
