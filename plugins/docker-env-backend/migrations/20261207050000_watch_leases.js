@@ -11,10 +11,7 @@
 exports.up = async function up(knex) {
   await knex.schema.createTable('watch_leases', table => {
     table.comment('Which replica watches the Docker events of an environment');
-    table
-      .string('environment_id', 36)
-      .primary()
-      .comment('environments.id');
+    table.string('environment_id', 36).primary().comment('environments.id');
     table.string('owner', 255).notNullable().comment('the replica id');
     table.timestamp('expires_at', { useTz: true }).notNullable();
     table

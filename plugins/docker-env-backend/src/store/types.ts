@@ -168,7 +168,9 @@ export interface DockerEnvStore {
   /** Every environment matching the selection, by name then id (the background tasks' reads). */
   findEnvironments(selection: EnvironmentSelection): Promise<Environment[]>;
   /** Where the engines of the environments in these statuses are (`ip`, `endpointId` from their facts), by name. */
-  engineAddresses(statuses: readonly EnvironmentStatus[]): Promise<
+  engineAddresses(
+    statuses: readonly EnvironmentStatus[],
+  ): Promise<
     Array<{ id: string; name: string; ip?: string; endpointId?: number }>
   >;
 

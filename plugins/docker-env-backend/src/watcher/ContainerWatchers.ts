@@ -115,7 +115,9 @@ export class ContainerWatchers {
   tick(): Promise<void> {
     this.ticking ??= this.round()
       .catch(e =>
-        this.options.logger.warn(`Container watchers: lease round failed: ${e}`),
+        this.options.logger.warn(
+          `Container watchers: lease round failed: ${e}`,
+        ),
       )
       .finally(() => {
         this.ticking = undefined;
@@ -133,9 +135,7 @@ export class ContainerWatchers {
 
   private async round() {
     const { leases, ownerId, leaseMs, logger } = this.options;
-    const targets = new Map(
-      (await this.options.targets()).map(t => [t.id, t]),
-    );
+    const targets = new Map((await this.options.targets()).map(t => [t.id, t]));
     const now = new Date();
     const expiresAt = new Date(now.getTime() + leaseMs);
     if (this.held.size) {
@@ -222,7 +222,9 @@ export class ContainerWatchers {
     return new Map(
       [...this.held].map(([id, h]) => [
         id,
-        h.watcher.committedMs !== h.writtenCursor ? h.watcher.committedMs : null,
+        h.watcher.committedMs !== h.writtenCursor
+          ? h.watcher.committedMs
+          : null,
       ]),
     );
   }

@@ -116,7 +116,8 @@ export class EnvironmentWatcher {
       metrics.streamOpened();
       this.backoffMs = settings.backoff.initialMs;
       // the baseline, and after a failure the pass that fills what the stream missed
-      if (!this.baselineDone || afterFailure) this.enqueue(() => this.fullPass());
+      if (!this.baselineDone || afterFailure)
+        this.enqueue(() => this.fullPass());
     } catch (e) {
       metrics.reconnect();
       this.options.onError(
@@ -167,12 +168,14 @@ export class EnvironmentWatcher {
   }
 
   private enqueue(work: () => Promise<void>) {
-    this.queue = this.queue.then(work).catch(e =>
-      this.options.onError(
-        `container events of ${this.options.environment.name}: handling failed`,
-        e,
-      ),
-    );
+    this.queue = this.queue
+      .then(work)
+      .catch(e =>
+        this.options.onError(
+          `container events of ${this.options.environment.name}: handling failed`,
+          e,
+        ),
+      );
   }
 
   private async fullPass(): Promise<void> {

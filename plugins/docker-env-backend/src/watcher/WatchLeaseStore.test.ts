@@ -65,9 +65,9 @@ describe.each(databases.eachSupportedId())(
     it('renews an expired lease nobody took, and keeps the cursor when none is given', async () => {
       await leases.acquire('a', ['env-1'], at(0), at(15));
       await leases.renew('a', new Map([['env-1', 99]]), at(1), at(15));
-      expect(await leases.renew('a', none(['env-1']), at(30), at(45))).toEqual(
-        ['env-1'],
-      );
+      expect(await leases.renew('a', none(['env-1']), at(30), at(45))).toEqual([
+        'env-1',
+      ]);
       const [lease] = await leases.acquire('a', ['env-1'], at(31), at(46));
       expect(lease.cursorMs).toBe(99);
     });

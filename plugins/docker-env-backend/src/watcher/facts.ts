@@ -187,7 +187,8 @@ export class ContainerBook {
         return undefined;
       case 'die': {
         k.running = false;
-        k.exitCode = attrs.exitCode !== undefined ? Number(attrs.exitCode) : k.exitCode;
+        k.exitCode =
+          attrs.exitCode !== undefined ? Number(attrs.exitCode) : k.exitCode;
         return draft('died', this.exitOf(k));
       }
       case 'stop':
@@ -272,7 +273,8 @@ export class ContainerBook {
       if (!baseline) {
         if (k.name !== fresh.name)
           drafts.push(draft('renamed', { oldName: k.name }));
-        if (k.running && !running) drafts.push(draft('died', { inspect: true }));
+        if (k.running && !running)
+          drafts.push(draft('died', { inspect: true }));
         if (!k.running && running) drafts.push(draft('started'));
         if (health && k.health !== health)
           drafts.push(draft('health_changed', { health }));

@@ -13,4 +13,7 @@ export {
   dockerEnvContainerEventsExtensionPoint,
   type DockerEnvContainerEventsExtensionPoint,
 } from './extensionPoint';
-export { startContainerWatchers, WATCHED_STATUSES } from './startContainerWatchers';
+export {
+  startContainerWatchers,
+  WATCHED_STATUSES,
+} from './startContainerWatchers';

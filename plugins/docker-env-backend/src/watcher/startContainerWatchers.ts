@@ -73,7 +73,9 @@ export function startContainerWatchers(
   const settings = readWatcherConfig(options.config);
   const logger = options.logger.child({ component: 'container-watcher' });
   if (!settings.enabled) {
-    logger.info('Container watchers disabled (dockerEnv.watcher.enabled: false)');
+    logger.info(
+      'Container watchers disabled (dockerEnv.watcher.enabled: false)',
+    );
     return undefined;
   }
   let channel = options.docker;

@@ -128,10 +128,16 @@ describe.each(databases.eachSupportedId())(
         expect.objectContaining({ containerPort: 80, hostPort: 8080 }),
       ]);
       expect(mine[3]).toEqual(
-        expect.objectContaining({ exitCode: 0, oomKilled: false, signal: '15' }),
+        expect.objectContaining({
+          exitCode: 0,
+          oomKilled: false,
+          signal: '15',
+        }),
       );
       expect(mine[4].oldName).toBe('web');
-      expect(mine.every(f => f.source === 'stream' && !f.portalMade)).toBe(true);
+      expect(mine.every(f => f.source === 'stream' && !f.portalMade)).toBe(
+        true,
+      );
       const figures = await w.figures();
       expect(figures).toEqual(
         expect.objectContaining({
@@ -168,7 +174,10 @@ describe.each(databases.eachSupportedId())(
       // the stream is down (every reconnect refused) while the engine's 256 kept events roll over
       await d.createContainer({ name: 'target', image: 'nginx:latest' });
       await d.start('target');
-      await sub.waitFor('started target', f => f.kind === 'started' && f.container.name === 'target');
+      await sub.waitFor(
+        'started target',
+        f => f.kind === 'started' && f.container.name === 'target',
+      );
       control.injectFault({
         operation: 'portainer.docker',
         times: Infinity,
@@ -197,7 +206,9 @@ describe.each(databases.eachSupportedId())(
       const a = watchers('replica-a', subA);
       await streaming(a, 4);
       const b = watchers('replica-b', subB);
-      const all = Object.values(env).map(e => e.id).sort();
+      const all = Object.values(env)
+        .map(e => e.id)
+        .sort();
       await new Promise(r => setTimeout(r, 700));
       expect(b.watched()).toEqual([]);
       expect(a.watched().sort()).toEqual(all);
@@ -210,8 +221,12 @@ describe.each(databases.eachSupportedId())(
         'created after-death',
         f => f.container.name === 'after-death',
       );
-      expect(fact).toEqual(expect.objectContaining({ kind: 'created', source: 'stream' }));
-      expect(subA.facts.some(f => f.container.name === 'after-death')).toBe(false);
+      expect(fact).toEqual(
+        expect.objectContaining({ kind: 'created', source: 'stream' }),
+      );
+      expect(subA.facts.some(f => f.container.name === 'after-death')).toBe(
+        false,
+      );
       expect((await b.figures()).environmentsPerReplica).toEqual({
         'replica-b': 4,
       });
@@ -234,12 +249,20 @@ describe.each(databases.eachSupportedId())(
       expect((await w.figures()).environmentsPerReplica).toEqual({
         'replica-a': 3,
       });
-      await l.direct(e).createContainer({ name: 'while-paused', image: 'nginx:latest' });
+      await l
+        .direct(e)
+        .createContainer({ name: 'while-paused', image: 'nginx:latest' });
       await store.updateEnvironment(e.id, { status: 'ready' });
       await eventually('watched', () => w.watched().includes(e.id));
       // resumed from where it stopped: the engine still has the event
-      await sub.waitFor('created while-paused', f => f.container.name === 'while-paused');
-      await docker('watched-3').createContainer({ name: 'resumed', image: 'nginx:latest' });
+      await sub.waitFor(
+        'created while-paused',
+        f => f.container.name === 'while-paused',
+      );
+      await docker('watched-3').createContainer({
+        name: 'resumed',
+        image: 'nginx:latest',
+      });
       await sub.waitFor('created resumed', f => f.container.name === 'resumed');
     });
 
@@ -256,26 +279,46 @@ describe.each(databases.eachSupportedId())(
         requestedBy: 'user:default/alice',
         lockKey: null,
       });
-      await docker('watched-0').createContainer({ name: 'during-op', image: 'nginx:latest' });
-      await docker('watched-1').createContainer({ name: 'elsewhere', image: 'nginx:latest' });
+      await docker('watched-0').createContainer({
+        name: 'during-op',
+        image: 'nginx:latest',
+      });
+      await docker('watched-1').createContainer({
+        name: 'elsewhere',
+        image: 'nginx:latest',
+      });
       expect(
-        (await sub.waitFor('during-op', f => f.container.name === 'during-op')).portalMade,
+        (await sub.waitFor('during-op', f => f.container.name === 'during-op'))
+          .portalMade,
       ).toEqual({ operationId: op.id, kind: 'pause' });
       expect(
-        (await sub.waitFor('elsewhere', f => f.container.name === 'elsewhere')).portalMade,
+        (await sub.waitFor('elsewhere', f => f.container.name === 'elsewhere'))
+          .portalMade,
       ).toBeNull();
 
       await knex('operations')
         .where({ id: op.id })
         .update({ status: 'succeeded', ended_at: new Date() });
-      await docker('watched-0').createContainer({ name: 'in-window', image: 'nginx:latest' });
+      await docker('watched-0').createContainer({
+        name: 'in-window',
+        image: 'nginx:latest',
+      });
       expect(
-        (await sub.waitFor('in-window', f => f.container.name === 'in-window')).portalMade,
+        (await sub.waitFor('in-window', f => f.container.name === 'in-window'))
+          .portalMade,
       ).toEqual({ operationId: op.id, kind: 'pause' });
       await new Promise(r => setTimeout(r, 1500));
-      await docker('watched-0').createContainer({ name: 'after-window', image: 'nginx:latest' });
+      await docker('watched-0').createContainer({
+        name: 'after-window',
+        image: 'nginx:latest',
+      });
       expect(
-        (await sub.waitFor('after-window', f => f.container.name === 'after-window')).portalMade,
+        (
+          await sub.waitFor(
+            'after-window',
+            f => f.container.name === 'after-window',
+          )
+        ).portalMade,
       ).toBeNull();
     });
   },
