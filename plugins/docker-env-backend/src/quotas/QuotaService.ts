@@ -107,6 +107,38 @@ export class QuotaService implements QuotaGate {
   }
 
   /**
+   * Refuses (409 naming the quota and the headroom) a resize that takes the owner over its quota in a resource the
+   * resize grows; a resource it keeps or lowers passes even when a lowered quota left the owner over it (lowering a
+   * quota takes nothing away). Takes the owner's lock, so call it in the transaction that records the resize.
+   */
+  async checkResize(
+    tx: DockerEnvStore,
+    environment: Environment,
+    target: Pick<QuotaLimits, 'cpuCores' | 'memoryMb' | 'diskGb'>,
+  ): Promise<void> {
+    await tx.quotas().lockOwner(environment.owner);
+    const { quota, usage } = await this.effective(tx, environment.owner);
+    const fields = ['cpuCores', 'memoryMb', 'diskGb'] as const;
+    const over = fields
+      .filter(f => target[f] > environment[f])
+      .map(f => ({ f, wanted: usage[f] - environment[f] + target[f] }))
+      .filter(({ f, wanted }) => wanted > quota[f])
+      .map(
+        ({ f, wanted }) =>
+          `${f}: ${wanted} with this resize, quota ${quota[f]} (${usage[f]} in use)`,
+      );
+    if (over.length === 0) return;
+    const headroom = fields
+      .map(f => `${f} +${Math.max(0, quota[f] - usage[f])}`)
+      .join(', ');
+    throw new ConflictError(
+      `over the quota of ${environment.owner}: ${over.join(
+        '; ',
+      )}; headroom: ${headroom}`,
+    );
+  }
+
+  /**
    * Refuses (409 naming the quota) a deployment whose container would take the owner over its container quota; a
    * container already recorded for the environment is a redeploy and always passes. Takes the owner's lock, so call
    * it in the transaction that records the deployment.
