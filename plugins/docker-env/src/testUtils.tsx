@@ -20,6 +20,8 @@ export function mockDockerEnvApi(
     'getEnvironment',
     'checkName',
     'extendEnvironment',
+    'resizeEnvironment',
+    'getUsage',
     'pauseEnvironment',
     'resumeEnvironment',
     'deleteEnvironment',

@@ -122,11 +122,11 @@ describe('resize through the API against the lab', () => {
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toContain(message);
     }
-    // another owner's environment: not theirs to resize
+    // another owner's environment: not theirs to resize (403)
     expect(
       (await call('patch', '/environments/grow', 'bob').send({ cpuCores: 3 }))
         .status,
-    ).toBe(404);
+    ).toBe(403);
     expect(await held('grow')).toEqual(before);
   });
 

@@ -13,6 +13,8 @@ export type DockerEnvApi = Pick<
   | 'getEnvironment'
   | 'checkName'
   | 'extendEnvironment'
+  | 'resizeEnvironment'
+  | 'getUsage'
   | 'pauseEnvironment'
   | 'resumeEnvironment'
   | 'deleteEnvironment'
