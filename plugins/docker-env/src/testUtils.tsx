@@ -34,6 +34,7 @@ export function mockDockerEnvApi(
     'getContainerLogs',
     'getQuota',
     'getDefaultQuota',
+    'listOverQuota',
     'setQuota',
     'listRequests',
     'approveRequest',

@@ -1,6 +1,9 @@
 import { ConflictError } from '@backstage/errors';
 import { Config } from '@backstage/config';
-import { Environment } from '@docker-env/plugin-docker-env-common';
+import {
+  Environment,
+  NAME_HOLDING_STATUSES,
+} from '@docker-env/plugin-docker-env-common';
 import { DEFAULT_DOCKER_ENV_ADMINS } from '../permissions/DockerEnvPermissionPolicy';
 import type { DockerEnvStore } from '../store';
 import { QuotaCheckInput, QuotaDecision, QuotaGate } from './QuotaGate';
@@ -79,6 +82,28 @@ export class QuotaService implements QuotaGate {
       ? { quota: override, source: 'override' as const }
       : await this.defaultQuota(store);
     return { owner, quota, source, usage };
+  }
+
+  /**
+   * The owners whose usage is over their quota (a quota lowered below what they hold: nothing is taken away, growth
+   * is refused), with the fields they are over, by owner.
+   */
+  async overQuota(
+    store: DockerEnvStore,
+  ): Promise<Array<EffectiveQuota & { over: string[] }>> {
+    const holding = await store.findEnvironments({
+      statuses: NAME_HOLDING_STATUSES,
+    });
+    const owners = [...new Set(holding.map(e => e.owner))].sort();
+    const out: Array<EffectiveQuota & { over: string[] }> = [];
+    for (const owner of owners) {
+      const effective = await this.effective(store, owner);
+      const over = QUOTA_FIELDS.filter(
+        f => effective.usage[f] > effective.quota[f],
+      );
+      if (over.length) out.push({ ...effective, over });
+    }
+    return out;
   }
 
   async check(

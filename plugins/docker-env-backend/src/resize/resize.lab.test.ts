@@ -169,6 +169,15 @@ describe.each(databases.eachSupportedId())(
         quota: { cpuCores: 2, memoryMb: 4096 },
         usage: { cpuCores: 3, memoryMb: 6144 },
       });
+      // the quotas page lists who is over, for admins only
+      const over = await call('get', '/quotas/over', 'root');
+      expect(over.body.items).toEqual([
+        expect.objectContaining({
+          owner: ALICE,
+          over: ['cpuCores', 'memoryMb'],
+        }),
+      ]);
+      expect((await call('get', '/quotas/over')).status).toBe(403);
       const grow = await call('patch', '/environments/grow').send({
         diskGb: 40,
       });

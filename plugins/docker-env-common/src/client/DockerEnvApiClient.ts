@@ -280,6 +280,11 @@ export class DockerEnvApiClient {
     return this.call('GET /quotas', { query: { owner } });
   }
 
+  /** Admins: the owners over their quota, with the fields they are over. */
+  async listOverQuota() {
+    return (await this.call('GET /quotas/over')).items;
+  }
+
   /** The default quota owners without an override get. */
   getDefaultQuota() {
     return this.call('GET /quotas/default');

@@ -27,6 +27,7 @@ export type DockerEnvApi = Pick<
   | 'getContainerLogs'
   | 'getQuota'
   | 'getDefaultQuota'
+  | 'listOverQuota'
   | 'setQuota'
   | 'listRequests'
   | 'approveRequest'

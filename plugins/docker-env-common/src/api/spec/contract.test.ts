@@ -102,8 +102,8 @@ function withPaging(route: string, expected: Json): Json {
   };
 }
 
-/** Routes added since, each additive (CHANGELOG.md): issue 30's usage. */
-const ADDED = ['GET /environments/{name}/usage'];
+/** Routes added since, each additive (CHANGELOG.md): issue 30's usage and owners over their quota. */
+const ADDED = ['GET /environments/{name}/usage', 'GET /quotas/over'];
 
 /**
  * Issue 30 resizes through `PATCH /environments/{name}` (CHANGELOG.md, "Usage graphs and resize"): `expiresOn` is no
