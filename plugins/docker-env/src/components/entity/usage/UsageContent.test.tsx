@@ -12,9 +12,9 @@ import { USAGE_REFRESH_MS, UsageContent } from './UsageContent';
 
 jest.setTimeout(20000);
 
-// recharts' SVG does not render in this jsdom test app (the render suspends and the app unmounts; not understood):
-// its components are stood in by plain elements that show what they were given, so the test reads the series and
-// limit lines the tab hands the charts
+// jsdom has no ResizeObserver, which recharts' ResponsiveContainer needs (browsers have it; a plain LineChart of a
+// fixed size renders here): its components are stood in by plain elements that show what they were given, so the
+// test reads the series and limit lines the tab hands the charts
 jest.mock('recharts', () => {
   const pass =
     (kind: string) =>
