@@ -68,14 +68,13 @@ it('watches 500 environments at 10 events per second', async () => {
     const name = `bench-${Math.floor(k / (4 * ENVIRONMENTS))}`;
     const step = steps[k % 4];
     // not awaited: the load keeps its rate whatever the engine's latency
-    (step === 'create'
-      ? d.createContainer({ name, image: 'nginx:latest' })
-      : step === 'start'
-      ? d.start(name)
-      : step === 'stop'
-      ? d.stop(name, { timeoutSeconds: 1 })
-      : d.remove(name)
-    ).catch(() => undefined);
+    const change = {
+      create: () => d.createContainer({ name, image: 'nginx:latest' }),
+      start: () => d.start(name),
+      stop: () => d.stop(name, { timeoutSeconds: 1 }),
+      remove: () => d.remove(name),
+    }[step];
+    change().catch(() => undefined);
     await new Promise(r => setTimeout(r, CHANGE_EVERY_MS));
   }
   const wall = (Date.now() - t0) / 1000;
@@ -107,4 +106,6 @@ it('watches 500 environments at 10 events per second', async () => {
   await w.stop();
   await l.stop();
   await knex.destroy();
+  // a figure, not a timing assertion: the run is only meaningful if facts flowed
+  expect(facts).toBeGreaterThan(0);
 });

@@ -174,8 +174,8 @@ export class DatabaseWatchLeaseStore implements WatchLeaseStore {
     ids: string[],
     expiresAt: Date,
   ) {
-    const withCursor = ids.filter(id => cursors.get(id) != null);
-    const without = ids.filter(id => cursors.get(id) == null);
+    const withCursor = ids.filter(id => typeof cursors.get(id) === 'number');
+    const without = ids.filter(id => typeof cursors.get(id) !== 'number');
     for (const part of chunks(without))
       await this.db(LEASES)
         .whereIn('environment_id', part)
