@@ -117,6 +117,7 @@ describe.each(databases.eachSupportedId())(
       expect(await run('2026-12-10T13:00:00Z')).toEqual({
         warned: [],
         queued: [],
+        skipped: [],
       });
       expect(notices).toEqual([]);
 
@@ -136,20 +137,36 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
-    it('with action delete, deletes expired environments, paused ones too; a busy one waits for the next run', async () => {
+    it('with action delete, deletes expired environments, paused ones too; a busy one (a rollout too) waits for the next run', async () => {
       const asleep = await environment('asleep', '2026-12-01', 'paused');
       const busy = await environment('busy', '2026-12-01');
-      await store.insertOperation({
+      const deploying = await environment('deploying', '2026-12-01');
+      const snapshot = await store.insertOperation({
         environmentId: busy.id,
         kind: 'snapshot_create',
         input: {},
         requestedBy: 'user:default/alice',
         lockKey: `env:${busy.id}`,
       });
+      const rollout = await store.insertOperation({
+        environmentId: deploying.id,
+        kind: 'deploy',
+        input: {},
+        requestedBy: 'user:default/alice',
+        lockKey: `deploy:${deploying.id}:web`,
+      });
 
-      expect((await run('2026-12-10T12:00:00Z', 'delete')).queued).toEqual([
-        'asleep',
+      const report = await run('2026-12-10T12:00:00Z', 'delete');
+      expect(report.queued).toEqual(['asleep']);
+      expect(report.skipped.sort()).toEqual([
+        expect.stringMatching(
+          `^busy: operation ${snapshot.id} \\(snapshot_create\\) has been queued for \\d+ s on this environment; try again when it has ended$`,
+        ),
+        expect.stringMatching(
+          `^deploying: operation ${rollout.id} \\(deploy\\) has been queued for \\d+ s`,
+        ),
       ]);
+      expect(await statusOf('deploying')).toBe('ready');
       expect(await statusOf('asleep')).toBe('deleting');
       expect((await store.listOperations(asleep.id))[0].input).toMatchObject({
         previousStatus: 'paused',

@@ -35,6 +35,8 @@ export interface ExpiryTaskDeps {
 export interface ExpiryRunReport {
   warned: string[];
   queued: string[];
+  /** `<name>: <the 409>`: expired environments another operation holds; the next run tries again. */
+  skipped: string[];
 }
 
 /** The moment an environment expires: the start of its `expiresOn` day, UTC. */
@@ -50,7 +52,7 @@ export async function runExpiry(
   deps: ExpiryTaskDeps,
 ): Promise<ExpiryRunReport> {
   const now = (deps.now ?? (() => new Date()))();
-  const report: ExpiryRunReport = { warned: [], queued: [] };
+  const report: ExpiryRunReport = { warned: [], queued: [], skipped: [] };
   const actionable: readonly EnvironmentStatus[] =
     deps.action === 'pause' ? ['ready'] : SETTLED_ENVIRONMENT_STATUSES;
   const expiring = await deps.store.findEnvironments({
@@ -62,8 +64,9 @@ export async function runExpiry(
     const left = expiryMoment(environment.expiresOn) - now.getTime();
     if (left <= 0) {
       if (!actionable.includes(environment.status)) continue;
-      if (await queueExpiryAction(deps, environment, now))
-        report.queued.push(environment.name);
+      const refused = await queueExpiryAction(deps, environment, now);
+      if (refused) report.skipped.push(`${environment.name}: ${refused}`);
+      else report.queued.push(environment.name);
       continue;
     }
     const due = WARNINGS.find(w => left <= w.days * DAY_MS);
@@ -113,16 +116,22 @@ function expiryNotice(
   };
 }
 
-/** Queues the pause or delete of an expired environment, as the API would; false when another operation holds it. */
+/**
+ * Queues the pause or delete of an expired environment, as the API would, under the environment's exclusive lock;
+ * the 409's message when another operation (a rollout too) holds it.
+ */
 async function queueExpiryAction(
   deps: ExpiryTaskDeps,
   environment: Environment,
   now: Date,
-): Promise<boolean> {
+): Promise<string | undefined> {
   const facts = await carriedFacts(deps, environment);
   const reason = `expired on ${environment.expiresOn}`;
   try {
     const moved = await deps.store.transaction(async tx => {
+      await tx
+        .operations()
+        .lockEnvironment(environment.id, `env:${environment.id}`);
       const current = await tx.getEnvironmentById(environment.id);
       if (!current || current.status !== environment.status) return undefined;
       const operation = await tx.insertOperation({
@@ -155,8 +164,8 @@ async function queueExpiryAction(
     if (moved) await deps.environmentEvents.changed(moved, 'status');
   } catch (error) {
     // an operation already holds the environment: the next run tries again
-    if (error instanceof ConflictError) return false;
+    if (error instanceof ConflictError) return error.message;
     throw error;
   }
-  return true;
+  return undefined;
 }

@@ -33,6 +33,10 @@ export async function scheduleExpiry(
       // idempotency keys whose day after their operation passed
       await options.store.sweepIdempotencyKeys(new Date());
       const report = await runExpiry({ ...options, action });
+      for (const skipped of report.skipped)
+        options.logger.info(
+          `Expiry: skipped ${skipped}; the next run tries again`,
+        );
       if (report.warned.length || report.queued.length)
         options.logger.info(
           `Expiry: warned ${

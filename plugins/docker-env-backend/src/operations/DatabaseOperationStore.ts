@@ -15,6 +15,11 @@ import {
   toOperationRecord,
   toStepRecord,
 } from './operationRows';
+import {
+  heldError,
+  lockEnvironmentRow,
+  refuseConflictingHolder,
+} from './locks';
 import type {
   ClaimFence,
   NewOperation,
@@ -52,23 +57,37 @@ export class DatabaseOperationStore implements OperationStore {
       lock_key: input.lockKey,
     };
     try {
-      // A savepoint, so that a refused insert leaves a surrounding PostgreSQL transaction usable.
-      await this.db.transaction(trx => trx(OPERATIONS).insert(row));
+      // A savepoint: a refused insert leaves a surrounding PostgreSQL transaction usable, and the environment's row
+      // lock taken here holds until the surrounding transaction ends.
+      await this.db.transaction(async trx => {
+        if (input.lockKey)
+          await new DatabaseOperationStore(trx).lockEnvironment(
+            input.environmentId,
+            input.lockKey,
+          );
+        await trx(OPERATIONS).insert(row);
+      });
     } catch (error) {
+      // the partial unique index on lock_key: the last guard should a writer not take the row lock first
       if (isUniqueViolation(error) && input.lockKey) {
         const holder: OperationRow | undefined = await this.db(OPERATIONS)
           .where({ lock_key: input.lockKey })
           .whereIn('status', ACTIVE_OPERATION_STATUSES)
           .first();
-        throw new ConflictError(
-          holder
-            ? `operation ${holder.kind} ${holder.id} is ${holder.status} on this environment; wait until it ends`
-            : 'another operation holds this environment; wait until it ends',
-        );
+        throw holder
+          ? heldError(holder, new Date())
+          : new ConflictError(
+              'another operation holds this environment; try again when it has ended',
+            );
       }
       throw error;
     }
     return toApiOperation(toOperationRecord(row), []);
+  }
+
+  async lockEnvironment(environmentId: string, lockKey: string): Promise<void> {
+    await lockEnvironmentRow(this.db, environmentId);
+    await refuseConflictingHolder(this.db, environmentId, lockKey, new Date());
   }
 
   async get(id: string): Promise<Operation | undefined> {

@@ -42,7 +42,11 @@ export interface NewOperation {
   kind: OperationKind;
   input: Record<string, unknown>;
   requestedBy: string;
-  /** `env:<id>` for lifecycle operations, `deploy:<id>:<container>` for deployments; null holds no lock. */
+  /**
+   * `env:<id>` (the environment exclusively) for lifecycle operations, restores and scheduled work;
+   * `deploy:<id>:<container>` (the environment shared, the container's key exclusively) for deployments; null holds
+   * no lock. See `locks.ts`.
+   */
   lockKey: string | null;
 }
 
@@ -78,8 +82,17 @@ export interface StepChange {
  * the claims of the runner (a lease per claim, every later write fenced by owner and attempt).
  */
 export interface OperationStore {
-  /** Inserts a queued operation. Throws `ConflictError` naming the holder when another operation holds `lockKey`. */
+  /**
+   * Inserts a queued operation under its lock (taken in this store's transaction): throws `ConflictError` naming the
+   * holder and its age when an active operation's lock keeps `lockKey` out.
+   */
   insert(input: NewOperation): Promise<Operation>;
+  /**
+   * Takes the environment's row lock until this store's transaction ends and refuses (`ConflictError` naming the holder)
+   * when an active operation's lock keeps `lockKey` out: writers that are not operations (the reconciler) call it in
+   * the transaction around their write.
+   */
+  lockEnvironment(environmentId: string, lockKey: string): Promise<void>;
   /** One operation with its steps. */
   get(id: string): Promise<Operation | undefined>;
   /** The environment's operations, newest first, with their steps. */

@@ -25,7 +25,7 @@ import { HOLDING_STATUSES, judgeDrift, type RecordView } from './judgeDrift';
 import {
   loadRecords,
   servedAt,
-  startedMeanwhile,
+  writeUnderLock,
   type ReconcilerStore,
 } from './records';
 
@@ -111,9 +111,11 @@ async function reconcileRoute(
     resourceKind: 'route' as const,
     resourceId: expected.id,
   };
-  if (await startedMeanwhile(deps.store, record)) return undefined;
   try {
-    await deps.routes.put(expected.id, expected.document);
+    const written = await writeUnderLock(deps.store, record, () =>
+      deps.routes.put(expected.id, expected.document),
+    );
+    if (!written) return undefined;
   } catch (e) {
     const reason = `${what}; rewriting it failed: ${(e as Error).message}`;
     await audited(deps, { ...entry, result: 'failed', reason, details });

@@ -1,3 +1,4 @@
+import { ConflictError } from '@backstage/errors';
 import { NAME_HOLDING_STATUSES } from '@docker-env/plugin-docker-env-common';
 import type { Holdings } from '@docker-env/plugin-docker-env-workflows-node';
 import type { DockerEnvStore } from '../store';
@@ -62,15 +63,25 @@ export async function servedAt(
 }
 
 /**
- * True when an operation took the environment up (or moved it) since the pass listed the busy ones: its steps own the
- * route file now. What remains is the moment between this read and the write; a route that loses that race is put
- * right by the next pass.
+ * Runs `write` holding the environment exclusively (its lock, in a transaction that ends after `write`), as an
+ * operation would: false, and nothing written, when an operation is queued or running on it or moved it since the
+ * pass read it (its steps own the route file then; the next pass judges it again).
  */
-export async function startedMeanwhile(
+export async function writeUnderLock(
   store: ReconcilerStore,
   record: RecordView,
+  write: () => Promise<void>,
 ): Promise<boolean> {
-  const active = await store.operations().hasActive(record.id);
-  const now = await store.getEnvironmentById(record.id);
-  return active || now?.status !== record.status;
+  return store.transaction(async tx => {
+    try {
+      await tx.operations().lockEnvironment(record.id, `env:${record.id}`);
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
+    if ((await tx.getEnvironmentById(record.id))?.status !== record.status)
+      return false;
+    await write();
+    return true;
+  });
 }

@@ -3,7 +3,6 @@ import type {
   Environment,
   Operation,
 } from '@docker-env/plugin-docker-env-common';
-import { refuseWhileDeploying } from '../deployments/refuseWhileDeploying';
 import { carriedFacts } from '../operations/facts';
 import type { Caller } from '../service/access';
 import type { RouteContext } from '../service/RouteContext';
@@ -32,12 +31,15 @@ export async function startResize(
   target: ResizeTarget,
 ): Promise<{ environment: Environment; operation: Operation }> {
   refuseState(found);
-  await refuseWhileDeploying(ctx, found);
   const facts = await carriedFacts(ctx, found);
   return ctx.store.transaction(async tx => {
     const current = (await tx.getEnvironmentById(found.id)) ?? found;
     refuseState(current);
     await ctx.quotas.checkResize(tx, current, target);
+    // the environment exclusively, after the owner's lock (the order every writer takes them in): any queued or
+    // running operation, a rollout too, is a 409 naming it
+    await tx.operations().lockEnvironment(current.id, `env:${current.id}`);
+    refuseState((await tx.getEnvironmentById(current.id)) ?? current);
     const resizeFrom = {
       cpuCores: current.cpuCores,
       memoryMb: current.memoryMb,

@@ -28,7 +28,8 @@ async function deploymentOf(
   return operation;
 }
 
-async function refuseBusy(ctx: RouteContext, environment: Environment) {
+/** Deployments need the environment ready (read again under the lock in the inserting transaction). */
+function refuseState(environment: Environment) {
   if (environment.status === 'paused')
     throw new ConflictError(
       `paused: resume the environment first (POST /environments/${environment.name}/resume)`,
@@ -36,13 +37,6 @@ async function refuseBusy(ctx: RouteContext, environment: Environment) {
   if (environment.status !== 'ready')
     throw new ConflictError(
       `status: deployments need the environment ready; it is ${environment.status}`,
-    );
-  const lifecycle = (
-    await ctx.store.operations().activeFor(environment.id)
-  ).find(o => o.kind !== 'deploy');
-  if (lifecycle)
-    throw new ConflictError(
-      `operation ${lifecycle.id} (${lifecycle.kind}) runs on ${environment.name}; deploy after it ends`,
     );
 }
 
@@ -73,7 +67,8 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
         randomUUID(),
       );
       const envKeys = Object.keys(env ?? {});
-      await refuseBusy(ctx, environment);
+      refuseState(environment);
+      const lockKey = `deploy:${environment.id}:${spec.container}`;
       const facts = await carriedFacts(ctx, environment);
       const operation = await ctx.store.transaction(async tx => {
         const retryAfter = await ctx.deploymentRateLimit.retryAfterSeconds(
@@ -86,6 +81,12 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
             retryAfter,
           );
         await ctx.quotas.checkContainer(tx, environment, spec.container);
+        // the environment shared, the container exclusively (after the owner locks above, the order every writer
+        // takes them in): a lifecycle operation, or a rollout of this container, queued or running is a 409 naming it
+        await tx.operations().lockEnvironment(environment.id, lockKey);
+        refuseState(
+          (await tx.getEnvironmentById(environment.id)) ?? environment,
+        );
         const created = await tx.insertOperation({
           environmentId: environment.id,
           kind: 'deploy',
@@ -107,7 +108,7 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
               : {}),
           },
           requestedBy: actor,
-          lockKey: `deploy:${environment.id}:${spec.container}`,
+          lockKey,
         });
         await ctx.audit.write(tx, {
           ...auditEntry,

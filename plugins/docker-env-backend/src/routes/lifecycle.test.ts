@@ -134,7 +134,7 @@ describe('lifecycle routes', () => {
     const second = await call('post', `/environments/${name}/pause`);
     expect(second.status).toBe(409);
     expect(second.body.error.message).toContain(
-      `operation snapshot_create ${res.body.operation.id} is queued`,
+      `operation ${res.body.operation.id} (snapshot_create) has been queued for`,
     );
   });
 

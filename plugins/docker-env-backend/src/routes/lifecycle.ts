@@ -10,7 +10,6 @@ import {
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { Request } from 'express';
 import { RouteContext, RouteModule } from '../service/RouteContext';
-import { refuseWhileDeploying } from '../deployments/refuseWhileDeploying';
 import { carriedFacts } from '../operations/facts';
 import { readableEnvironment } from './environments';
 import { generatedSnapshotName } from '../snapshots/snapshotNames';
@@ -72,9 +71,10 @@ async function startLifecycle(
     await ctx.access.requireOn(caller, request.permission, found);
     validate();
     refuseState(found, request);
-    await refuseWhileDeploying(ctx, found);
     const facts = await carriedFacts(ctx, found);
     const answer = await ctx.store.transaction(async tx => {
+      // the environment exclusively: any queued or running operation (a rollout too) is a 409 naming it
+      await tx.operations().lockEnvironment(found.id, `env:${found.id}`);
       const current = (await tx.getEnvironmentById(found.id)) ?? found;
       refuseState(current, request);
       const operation = await tx.insertOperation({

@@ -33,6 +33,8 @@ export type RetentionScope = 'portal' | 'all';
 /** What one run queued, as `<environment>/<snapshot>`, for the log and tests. */
 export interface RetentionRunReport {
   queued: string[];
+  /** `<name>: <the 409>`: environments another operation holds; the next run tries again. */
+  skipped: string[];
 }
 
 /**
@@ -47,7 +49,7 @@ export async function runSnapshotRetention(
 ): Promise<RetentionRunReport> {
   const now = (deps.now ?? (() => new Date()))();
   const cutoff = now.getTime() - deps.retentionDays * DAY_MS;
-  const report: RetentionRunReport = { queued: [] };
+  const report: RetentionRunReport = { queued: [], skipped: [] };
   const withCt = await deps.store.findEnvironments({
     statuses: SETTLED_ENVIRONMENT_STATUSES,
     withVmid: true,
@@ -72,7 +74,7 @@ export async function runSnapshotRetention(
         (deps.scope === 'all' || isPortalSnapshotName(s.name)),
     );
     if (expired.length === 0) continue;
-    const queued = await queueRetentionDelete(
+    const refused = await queueRetentionDelete(
       deps,
       environment,
       expired.map(s => ({
@@ -81,21 +83,26 @@ export async function runSnapshotRetention(
         origin: records.has(s.name) ? 'portal' : 'outside',
       })),
     );
-    if (queued)
+    if (refused) report.skipped.push(`${environment.name}: ${refused}`);
+    else
       report.queued.push(...expired.map(s => `${environment.name}/${s.name}`));
   }
   return report;
 }
 
+/** Queues the delete under the environment's exclusive lock; the 409's message when another operation holds it. */
 async function queueRetentionDelete(
   deps: RetentionTaskDeps,
   environment: Environment,
   expired: { name: string; takenAt: string; origin: string }[],
-): Promise<boolean> {
+): Promise<string | undefined> {
   const facts = await carriedFacts(deps, environment);
   const reason = `older than the ${deps.retentionDays}-day snapshot retention`;
   try {
     await deps.store.transaction(async tx => {
+      await tx
+        .operations()
+        .lockEnvironment(environment.id, `env:${environment.id}`);
       const current = await tx.getEnvironmentById(environment.id);
       if (!current || current.status !== environment.status) return;
       const operation = await tx.insertOperation({
@@ -124,8 +131,8 @@ async function queueRetentionDelete(
     });
   } catch (error) {
     // an operation already holds the environment: the next run tries again
-    if (error instanceof ConflictError) return false;
+    if (error instanceof ConflictError) return error.message;
     throw error;
   }
-  return true;
+  return undefined;
 }

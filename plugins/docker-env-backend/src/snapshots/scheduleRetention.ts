@@ -74,6 +74,10 @@ export async function scheduleSnapshotRetention(options: {
         proxmox: client,
         actor: RETENTION_ACTOR,
       });
+      for (const skipped of report.skipped)
+        options.logger.info(
+          `Retention: skipped ${skipped}; the next run tries again`,
+        );
       if (report.queued.length || pruned.length)
         options.logger.info(
           `Retention: queued the delete of snapshots ${
