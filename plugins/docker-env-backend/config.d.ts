@@ -81,6 +81,23 @@ export interface Config {
       /** How often the global recovery sweep runs (the scheduler task `docker-env-operation-recovery`). Default 30. */
       recoveryFrequencySeconds?: number;
     };
+    /** The container watchers: each environment's Docker event stream, one replica per environment (docs/watcher.md). */
+    watcher?: {
+      /** False on a replica that watches no environment. Default true. */
+      enabled?: boolean;
+      /** How long a replica's lease on an environment lasts without renewal (it renews every third). Default 15. */
+      leaseSeconds?: number;
+      /** Every this many seconds a full pass (list and inspect) reports what the stream missed. Default 300. */
+      fullPassSeconds?: number;
+      /** Each stream asks the engine to end it (`until`) after this long; the next resumes from the last event. Default 300. */
+      streamMaxSeconds?: number;
+      /** Changes this long after an operation ended are still tagged portal-made. Default 10. */
+      portalWindowSeconds?: number;
+      /** First wait before reconnecting a failed stream, doubled each failure. Default 500. */
+      reconnectInitialMs?: number;
+      /** The longest wait between reconnects. Default 30000. */
+      reconnectMaxMs?: number;
+    };
     /** Quotas; admins change them through `PUT /quotas/{entityRef}` and `PUT /quotas/default`. */
     quotas?: {
       /** The default quota of every owner without an override, until `PUT /quotas/default` sets one. */

@@ -28,3 +28,11 @@ export type { EnvironmentChangedEvent } from './events';
 export type { EnvironmentNotice } from './notifications';
 export { DRIFT_KINDS } from './reconciler/DriftFlags';
 export type { DriftKind } from './reconciler/DriftFlags';
+export {
+  dockerEnvContainerEventsExtensionPoint,
+  type DockerEnvContainerEventsExtensionPoint,
+  type ContainerFactSubscriber,
+  type ContainerFact,
+  type ContainerFactKind,
+  type ContainerFactPort,
+} from './watcher';

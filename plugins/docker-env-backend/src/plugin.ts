@@ -49,10 +49,15 @@ import { statusChecksFromConfig } from './status';
 import { DatabaseDockerEnvStore } from './store';
 import { catalogOwners } from './quotas/catalogOwners';
 import { endpointRateLimits } from './service/rateLimits';
+import {
+  ContainerEventsExtensions,
+  dockerEnvContainerEventsExtensionPoint,
+  startContainerWatchers,
+} from './watcher';
 
 /**
- * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint} and
- * {@link dockerEnvTokensExtensionPoint}.
+ * The docker-env backend plugin. Modules extend it through {@link dockerEnvProvisioningExtensionPoint},
+ * {@link dockerEnvTokensExtensionPoint} and {@link dockerEnvContainerEventsExtensionPoint}.
  *
  * @public
  */
@@ -66,6 +71,11 @@ export const dockerEnvPlugin = createBackendPlugin({
     );
     const tokens = new TokensExtensions();
     env.registerExtensionPoint(dockerEnvTokensExtensionPoint, tokens);
+    const containerEvents = new ContainerEventsExtensions();
+    env.registerExtensionPoint(
+      dockerEnvContainerEventsExtensionPoint,
+      containerEvents,
+    );
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -140,6 +150,12 @@ export const dockerEnvPlugin = createBackendPlugin({
           }),
         });
 
+        const watchers = startContainerWatchers({
+          ...deps,
+          store,
+          subscribers: containerEvents.subscribers,
+        });
+
         const router = await createRouter({
           store,
           access: new Access(deps),
@@ -148,6 +164,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           notifier,
           quotas: QuotaService.fromConfig(config),
           statusChecks: statusChecksFromConfig(config),
+          watchers,
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,

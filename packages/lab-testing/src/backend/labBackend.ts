@@ -72,6 +72,8 @@ export async function startLabBackend(options: {
       dockerEnv: {
         ...clients,
         runner: { pollIntervalMs: 20, leaseSeconds: 5 },
+        // the container watchers have their own lab tests (src/watcher); a test that wants them sets this
+        watcher: { enabled: false },
         provisioning: {
           agent: { scheme: 'http' },
           pollIntervalMs: 10,

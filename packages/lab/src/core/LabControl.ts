@@ -21,6 +21,14 @@ export type FaultAction =
   | {
       /** The CT starts normally but DHCP hands it a new address (`proxmox.lxc.start` only). */
       kind: 'new-address';
+    }
+  | {
+      /**
+       * Answer normally, then cut the connection `afterMs` after the answer started, without the chunked body's last
+       * chunk (`portainer.docker.events` only: a proxy or load balancer ending a long stream).
+       */
+      kind: 'cut';
+      afterMs: number;
     };
 
 /** A rule: which call of which operation gets which fault. */

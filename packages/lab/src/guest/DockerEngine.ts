@@ -95,7 +95,7 @@ export class DockerEngine extends EngineRuntime {
       this.cancelRestart(c);
       return true;
     }
-    await this.halt(c, 0, 'SIGTERM');
+    await this.halt(c, 0, '15'); // dockerd's kill event names the signal by number
     this.emitContainer(c, 'stop');
     if (c.HostConfig.AutoRemove) this.forget(c);
     return true;
@@ -105,7 +105,7 @@ export class DockerEngine extends EngineRuntime {
   async restartContainer(idOrName: string): Promise<void> {
     const c = this.findContainer(idOrName);
     if (c.State.Running) {
-      await this.halt(c, 0, 'SIGTERM');
+      await this.halt(c, 0, '15'); // dockerd's kill event names the signal by number
       this.emitContainer(c, 'stop');
     }
     c.lab.manuallyStopped = false;

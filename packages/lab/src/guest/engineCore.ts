@@ -67,7 +67,8 @@ export interface EngineDiskState {
 
 /** Container names dockerd accepts (create and rename). */
 export const CONTAINER_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-const MAX_EVENTS = 1000;
+/** The engine keeps its last 256 events for `since` (moby `daemon/events`: `eventsLimit = 256`); older ones are gone. */
+const MAX_EVENTS = 256;
 const MAX_LOG_LINES = 5000;
 
 /**

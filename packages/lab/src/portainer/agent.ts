@@ -115,6 +115,9 @@ export function forwardToAgent(
       for (const [k, v] of Object.entries(up.headers))
         if (!HOP_BY_HOP.has(k)) out[k] = v;
       res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
+      // Go's ReverseProxy flushes the headers at once for a streamed answer (its initial flush timer), so a client
+      // of `/events` sees the 200 before the first event
+      res.flushHeaders();
       up.pipe(res);
     },
   );

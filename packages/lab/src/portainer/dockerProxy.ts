@@ -8,7 +8,8 @@ import { isReply, send } from './reply';
 
 /**
  * The Docker proxy `/api/endpoints/{id}/docker/*`: forwards the request, body streamed, to the
- * environment's agent.
+ * environment's agent. Operations: `portainer.docker` (every call), and `portainer.docker.events` (also entered by
+ * `GET .../events`, where a `cut` fault ends the stream `afterMs` after it began).
  */
 export async function proxyDocker(
   state: PortainerState,
@@ -39,6 +40,14 @@ export async function proxyDocker(
   if (isReply(e)) {
     send(res, e);
     return;
+  }
+  if (req.method === 'GET' && /^(\/v[\d.]+)?\/events$/.test(m[2] ?? '')) {
+    // a long stream may be ended by Portainer's side (see docs/watcher.md): `cut` drops it mid-body
+    const cut = control.enter('portainer.docker.events');
+    if (cut?.kind === 'cut') {
+      const timer = setTimeout(() => res.destroy(), cut.afterMs);
+      res.on('close', () => clearTimeout(timer));
+    }
   }
   forwardToAgent(e.URL, `${m[2] ?? '/'}${m[3] ?? ''}`, req, res, link);
 }

@@ -169,6 +169,28 @@ export class DatabaseOperationStore implements OperationStore {
       .select('id', 'kind');
   }
 
+  async recentlyActive(endedAfter: Date, limit: number) {
+    const rows: Array<{
+      id: string;
+      environment_id: string;
+      kind: OperationKind;
+      created_at: unknown;
+      ended_at: unknown;
+    }> = await this.db(OPERATIONS)
+      .whereIn('status', ACTIVE_OPERATION_STATUSES)
+      .orWhere('ended_at', '>', endedAfter)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .select('id', 'environment_id', 'kind', 'created_at', 'ended_at');
+    return rows.map(r => ({
+      id: r.id,
+      environmentId: r.environment_id,
+      kind: r.kind,
+      createdAt: parseTimestamp(r.created_at)!,
+      endedAt: parseTimestamp(r.ended_at),
+    }));
+  }
+
   async succeededResults(environmentId: string) {
     const rows: Array<{ kind: OperationKind; result: string | null }> =
       await this.db(OPERATIONS)

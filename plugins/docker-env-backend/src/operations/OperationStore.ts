@@ -113,6 +113,22 @@ export interface OperationStore {
   activeFor(
     environmentId: string,
   ): Promise<Array<{ id: string; kind: OperationKind }>>;
+  /**
+   * Operations that touch containers now or touched them lately: queued or running, or ended after `endedAfter`
+   * (the container watcher's portal-made window); at most `limit`, newest first.
+   */
+  recentlyActive(
+    endedAfter: Date,
+    limit: number,
+  ): Promise<
+    Array<{
+      id: string;
+      environmentId: string;
+      kind: OperationKind;
+      createdAt: Date;
+      endedAt: Date | null;
+    }>
+  >;
   /** The kind and result of the environment's succeeded operations, oldest first. */
   succeededResults(
     environmentId: string,

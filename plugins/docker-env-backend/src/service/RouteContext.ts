@@ -17,6 +17,7 @@ import type { DeployTokens } from '../tokens';
 import type { DriftFlagStore } from '../reconciler';
 import type { OwnerInCatalog } from '../quotas/catalogOwners';
 import type { UsageReads } from '../usage';
+import type { ContainerWatchers } from '../watcher';
 
 /** Everything a route module needs; built once by the plugin. */
 export interface RouteContext {
@@ -29,6 +30,8 @@ export interface RouteContext {
   quotas: QuotaService;
   statusChecks: StatusCheck[];
   statusTimeoutMs: number;
+  /** This replica's container watchers (their figures on `/status`); undefined when disabled. */
+  watchers?: Pick<ContainerWatchers, 'figures'>;
   logger: LoggerService;
   /** The environments' snapshots as Proxmox lists them merged with the portal's records, oldest first. */
   snapshots: SnapshotList;

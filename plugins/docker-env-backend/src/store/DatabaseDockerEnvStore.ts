@@ -7,6 +7,7 @@ import { ConflictError } from '@backstage/errors';
 import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import {
   Environment,
+  EnvironmentStatus,
   NAME_HOLDING_STATUSES,
   Operation,
 } from '@docker-env/plugin-docker-env-common';
@@ -21,6 +22,7 @@ import { DatabaseDriftFlagStore } from '../reconciler/DriftFlags';
 import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
 import { DatabaseDeployTokenStore } from '../tokens/DeployTokenStore';
 import { DatabaseDeploymentSecretStore } from '../secrets/DeploymentSecretStore';
+import { DatabaseWatchLeaseStore } from '../watcher/WatchLeaseStore';
 import { DatabaseIdempotencyStore } from './IdempotencyStore';
 import {
   applyEnvironmentFilter,
@@ -128,6 +130,10 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
 
   audit() {
     return new DatabaseAuditStore(this.db);
+  }
+
+  watchLeases() {
+    return new DatabaseWatchLeaseStore(this.db);
   }
 
   deliveries() {
@@ -243,6 +249,25 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
           ? encodeCursor(items[items.length - 1])
           : null,
     };
+  }
+
+  async engineAddresses(statuses: readonly EnvironmentStatus[]) {
+    const rows: Array<Pick<EnvironmentRow, 'id' | 'name' | 'facts'>> =
+      await this.db<EnvironmentRow>('environments')
+        .whereIn('status', statuses)
+        .orderBy([{ column: 'name' }, { column: 'id' }])
+        .select('id', 'name', 'facts');
+    return rows.map(r => {
+      const facts = readJson<Record<string, unknown>>(r.facts, {});
+      return {
+        id: r.id,
+        name: r.name,
+        ...(typeof facts.ip === 'string' ? { ip: facts.ip } : {}),
+        ...(typeof facts.endpointId === 'number'
+          ? { endpointId: facts.endpointId }
+          : {}),
+      };
+    });
   }
 
   async findEnvironments(

@@ -25,6 +25,7 @@ const OWNERS: Record<string, string> = {
   expiry_warnings: 'expiry/ExpiryWarningStore.ts',
   deliveries: 'notifications/DeliveryStore.ts',
   audit_events: 'audit/AuditStore.ts',
+  watch_leases: 'watcher/WatchLeaseStore.ts',
 };
 
 /** Sources that ship: not tests, not the helpers that only tests import. */

@@ -28,6 +28,7 @@ import type { DriftFlagStore } from '../reconciler/DriftFlags';
 import type { SnapshotStore } from '../snapshots/SnapshotStore';
 import type { DeployTokenStore } from '../tokens/DeployTokenStore';
 import type { DeploymentSecretStore } from '../secrets/DeploymentSecretStore';
+import type { WatchLeaseStore } from '../watcher/WatchLeaseStore';
 
 export type {
   AuditEntry,
@@ -141,6 +142,8 @@ export interface DockerEnvStore {
   driftFlags(): DriftFlagStore;
   /** The expiry warnings sent. */
   expiryWarnings(): ExpiryWarningStore;
+  /** The container watchers' leases (one replica watches each environment). */
+  watchLeases(): WatchLeaseStore;
   /** The append-only audit log. */
   audit(): AuditStore;
   /** The notification and webhook deliveries. */
@@ -169,6 +172,12 @@ export interface DockerEnvStore {
   listEnvironments(query: EnvironmentListQuery): Promise<EnvironmentPage>;
   /** Every environment matching the selection, by name then id (the background tasks' reads). */
   findEnvironments(selection: EnvironmentSelection): Promise<Environment[]>;
+  /** Where the engines of the environments in these statuses are (`ip`, `endpointId` from their facts), by name. */
+  engineAddresses(
+    statuses: readonly EnvironmentStatus[],
+  ): Promise<
+    Array<{ id: string; name: string; ip?: string; endpointId?: number }>
+  >;
 
   /** {@link OperationStore.insert}. */
   insertOperation(input: NewOperation): Promise<Operation>;

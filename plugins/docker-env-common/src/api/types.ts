@@ -186,4 +186,30 @@ export interface SystemStatus {
 export interface StatusResponse {
   ok: boolean;
   systems: SystemStatus[];
+  /** The container watchers of the replica that answered; null when disabled there. */
+  watcher?: WatcherStatus | null;
+}
+
+/**
+ * The container watchers' figures on one replica, in `GET /status`.
+ *
+ * @public
+ */
+export interface WatcherStatus {
+  /** The replica's id (lease owner). */
+  replica: string;
+  /** Environments this replica watches. */
+  environments: number;
+  /** Live leases per replica, from the database. */
+  environmentsPerReplica: Record<string, number>;
+  streamsOpen: number;
+  /** Streams that failed or could not be opened since the replica started. */
+  reconnects: number;
+  eventsReceived: number;
+  factsDelivered: number;
+  fullPasses: number;
+  /** Facts full passes found that the streams had missed. */
+  factsFromFullPasses: number;
+  /** Event time to delivered fact over the last 2048 facts; null before the first. */
+  lagMs: { p50: number; p95: number; max: number; samples: number } | null;
 }

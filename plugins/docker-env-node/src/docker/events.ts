@@ -23,13 +23,26 @@ export interface SubscribeEventsOptions {
   labels?: Record<string, string | true>;
   types?: string[];
   actions?: string[];
+  /** Replay the engine's kept events from this time (millisecond precision), then stream. */
   since?: Date;
+  /** The engine ends the stream at this time (`onEnd` is called). */
+  until?: Date;
   onError?: (e: Error) => void;
+  /** The stream ended without an error: `until` was reached, or a proxy closed it cleanly. Not called after `close()`. */
+  onEnd?: () => void;
+}
+
+/** A time as the engine's `since`/`until` take it: Unix seconds with a fraction (`1700000000.123000000`). */
+function engineTimestamp(at: Date, field: string): string {
+  const ms = at.getTime();
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new InputError(`${field}: must be a valid time after 1970`);
+  return `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}000000`;
 }
 
 /**
- * Subscribes to `/events`: opening is under the call deadline, then events flow until `close()`
- * (or the engine ends the stream, reported through `onError`).
+ * Subscribes to `/events`: opening is under the call deadline, then events flow until `close()`, until the engine
+ * ends the stream (`onEnd`), or until it fails or is cut (`onError`). Exactly one of the two is called, once.
  */
 export async function subscribeEvents(
   engine: EngineCall,
@@ -57,12 +70,15 @@ export async function subscribeEvents(
     getEvents({
       filters: JSON.stringify(filters),
       ...(options.since
-        ? { since: Math.floor(options.since.getTime() / 1000) }
+        ? { since: engineTimestamp(options.since, 'since') }
+        : {}),
+      ...(options.until
+        ? { until: engineTimestamp(options.until, 'until') }
         : {}),
       abortSignal: controller.signal,
     }),
   )) as Readable;
-  jsonLines(stream, obj =>
+  const flush = jsonLines(stream, obj =>
     onEvent({
       type: obj.Type ?? obj.type,
       action: obj.Action ?? obj.status,
@@ -72,9 +88,25 @@ export async function subscribeEvents(
       timeNano: obj.timeNano,
     }),
   );
+  let over = false;
   stream.on('error', err => {
-    if (!controller.signal.aborted)
-      options.onError?.(engine.failure('GET /events', err));
+    if (over || controller.signal.aborted) return;
+    over = true;
+    options.onError?.(engine.failure('GET /events', err));
+  });
+  stream.on('end', () => {
+    flush();
+    if (over || controller.signal.aborted) return;
+    over = true;
+    options.onEnd?.();
+  });
+  // a connection cut mid-body (no last chunk) closes the stream without 'end' on some Node versions
+  stream.on('close', () => {
+    if (over || controller.signal.aborted) return;
+    over = true;
+    options.onError?.(
+      engine.failure('GET /events', new Error('stream closed before its end')),
+    );
   });
   return {
     close: () => {

@@ -69,6 +69,7 @@ export function toContainerDetails(
       status: i.State.Status as ContainerDetails['state']['status'],
       running: i.State.Running,
       exitCode: i.State.ExitCode,
+      oomKilled: i.State.OOMKilled === true,
       error: i.State.Error ?? '',
       startedAt: i.State.StartedAt,
       finishedAt: i.State.FinishedAt,

@@ -145,6 +145,8 @@ export interface ContainerDetails {
       | 'dead';
     running: boolean;
     exitCode: number;
+    /** The kernel's OOM killer ended the last run. */
+    oomKilled: boolean;
     error: string;
     startedAt: string;
     finishedAt: string;

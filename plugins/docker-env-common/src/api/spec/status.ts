@@ -1,11 +1,57 @@
 import { errorResponses } from './components';
 
-/** Paths of the status concern: external systems' reachability. */
+const count = { type: 'integer', minimum: 0 } as const;
+
+/** The container watchers of the replica that answers (null when they are disabled there). */
+const watcherSchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  required: [
+    'replica',
+    'environments',
+    'environmentsPerReplica',
+    'streamsOpen',
+    'reconnects',
+    'eventsReceived',
+    'factsDelivered',
+    'fullPasses',
+    'factsFromFullPasses',
+    'lagMs',
+  ],
+  properties: {
+    replica: { type: 'string' },
+    environments: count,
+    environmentsPerReplica: {
+      type: 'object',
+      additionalProperties: count,
+    },
+    streamsOpen: count,
+    reconnects: count,
+    eventsReceived: count,
+    factsDelivered: count,
+    fullPasses: count,
+    factsFromFullPasses: count,
+    lagMs: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      required: ['p50', 'p95', 'max', 'samples'],
+      properties: {
+        p50: { type: 'number' },
+        p95: { type: 'number' },
+        max: { type: 'number' },
+        samples: count,
+      },
+    },
+  },
+} as const;
+
+/** Paths of the status concern: external systems' reachability and the container watchers. */
 export const statusPaths = {
   '/status': {
     get: {
       operationId: 'getStatus',
-      description: 'Each external system: reachable or not, with its version.',
+      description:
+        "Each external system: reachable or not, with its version; and the container watchers' figures on the replica that answers.",
       responses: {
         '200': {
           description: 'The status of every configured external system.',
@@ -38,6 +84,7 @@ export const statusPaths = {
                       },
                     },
                   },
+                  watcher: watcherSchema,
                 },
               },
             },
