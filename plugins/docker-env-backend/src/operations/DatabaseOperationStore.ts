@@ -15,11 +15,8 @@ import {
   toOperationRecord,
   toStepRecord,
 } from './operationRows';
-import {
-  heldError,
-  lockEnvironmentRow,
-  refuseConflictingHolder,
-} from './locks';
+import { lockEnvironmentRow } from '../store/DatabaseDockerEnvStore';
+import { heldError, lockConflicts, type LockHolder } from './locks';
 import type {
   ClaimFence,
   NewOperation,
@@ -87,7 +84,13 @@ export class DatabaseOperationStore implements OperationStore {
 
   async lockEnvironment(environmentId: string, lockKey: string): Promise<void> {
     await lockEnvironmentRow(this.db, environmentId);
-    await refuseConflictingHolder(this.db, environmentId, lockKey, new Date());
+    const active: LockHolder[] = await this.db(OPERATIONS)
+      .where({ environment_id: environmentId })
+      .whereIn('status', ACTIVE_OPERATION_STATUSES)
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .select('id', 'kind', 'status', 'lock_key', 'created_at', 'started_at');
+    const holder = active.find(h => lockConflicts(h.lock_key, lockKey));
+    if (holder) throw heldError(holder, new Date());
   }
 
   async get(id: string): Promise<Operation | undefined> {

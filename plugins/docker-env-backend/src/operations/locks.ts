@@ -1,6 +1,4 @@
 import { ConflictError } from '@backstage/errors';
-import { ACTIVE_OPERATION_STATUSES } from '@docker-env/plugin-docker-env-common';
-import type { Knex } from 'knex';
 import { parseTimestamp } from '../store/rows';
 
 /**
@@ -16,7 +14,7 @@ export function environmentLockMode(lockKey: string): EnvironmentLockMode {
 }
 
 /** An active operation as the lock check reads it. */
-interface Holder {
+export interface LockHolder {
   id: string;
   kind: string;
   status: string;
@@ -26,7 +24,7 @@ interface Holder {
 }
 
 /** Whether an operation holding `held` keeps an operation that asks for `wanted` out. */
-function conflicts(held: string | null, wanted: string): boolean {
+export function lockConflicts(held: string | null, wanted: string): boolean {
   if (held === null) return false;
   if (held === wanted) return true;
   return (
@@ -47,7 +45,7 @@ function age(since: Date, now: Date): string {
 }
 
 /** The 409 naming the operation that holds the environment and its age. */
-export function heldError(holder: Holder, now: Date): ConflictError {
+export function heldError(holder: LockHolder, now: Date): ConflictError {
   const since =
     parseTimestamp(holder.started_at) ?? parseTimestamp(holder.created_at)!;
   return new ConflictError(
@@ -55,44 +53,4 @@ export function heldError(holder: Holder, now: Date): ConflictError {
       holder.status
     } for ${age(since, now)} on this environment; try again when it has ended`,
   );
-}
-
-/**
- * Takes the environment's row lock in `trx` (PostgreSQL `FOR UPDATE`; SQLite takes the database's write lock with a
- * write that changes nothing), so that every check-then-insert of an operation, and every other writer that takes the
- * lock, on one environment runs one at a time until `trx` ends.
- */
-export async function lockEnvironmentRow(
-  trx: Knex,
-  environmentId: string,
-): Promise<void> {
-  if (String(trx.client.config.client).includes('sqlite')) {
-    await trx('environments')
-      .where({ id: environmentId })
-      .update({ id: environmentId });
-  } else {
-    await trx('environments')
-      .where({ id: environmentId })
-      .forUpdate()
-      .first('id');
-  }
-}
-
-/**
- * Inside `trx`, after {@link lockEnvironmentRow}: throws the 409 of the first active operation of the environment whose
- * lock keeps `lockKey` out.
- */
-export async function refuseConflictingHolder(
-  trx: Knex,
-  environmentId: string,
-  lockKey: string,
-  now: Date,
-): Promise<void> {
-  const active: Holder[] = await trx('operations')
-    .where({ environment_id: environmentId })
-    .whereIn('status', ACTIVE_OPERATION_STATUSES)
-    .orderBy([{ column: 'created_at' }, { column: 'id' }])
-    .select('id', 'kind', 'status', 'lock_key', 'created_at', 'started_at');
-  const holder = active.find(h => conflicts(h.lock_key, lockKey));
-  if (holder) throw heldError(holder, now);
 }

@@ -180,7 +180,9 @@ describe.each(databases.eachSupportedId())(
           requestedBy: 'user:default/alice',
           lockKey: `env:${env.id}`,
         }),
-      ).rejects.toThrow(new RegExp(`provision ${op.id} is queued`));
+      ).rejects.toThrow(
+        new RegExp(`operation ${op.id} \\(provision\\) has been queued`),
+      );
 
       await knex('operation_steps').insert([
         {

@@ -60,6 +60,27 @@ const migrationsDir = resolvePackagePath(
 );
 
 /**
+ * Takes the environment's row lock in `trx` (PostgreSQL `FOR UPDATE`; SQLite takes the database's write lock with a
+ * write that changes nothing), so that every check-then-insert of an operation, and every other writer that takes the
+ * lock, on one environment runs one at a time until `trx` ends.
+ */
+export async function lockEnvironmentRow(
+  trx: Knex,
+  environmentId: string,
+): Promise<void> {
+  if (String(trx.client.config.client).includes('sqlite')) {
+    await trx('environments')
+      .where({ id: environmentId })
+      .update({ id: environmentId });
+  } else {
+    await trx('environments')
+      .where({ id: environmentId })
+      .forUpdate()
+      .first('id');
+  }
+}
+
+/**
  * The knex implementation of {@link DockerEnvStore}, on SQLite (embedded default) or PostgreSQL (production).
  * Timestamps are bound as Dates, so they compare alike on both.
  */
