@@ -177,8 +177,7 @@ describe('UsageContent', () => {
     let resized = false;
     let applied = false;
     const api = mockDockerEnvApi({
-      getEnvironment: async () =>
-        anEnvironment(resized ? { cpuCores: 3 } : {}),
+      getEnvironment: async () => anEnvironment(resized ? { cpuCores: 3 } : {}),
       getUsage: async () =>
         aUsage(
           applied
