@@ -1,8 +1,8 @@
 /* eslint-disable no-console -- a command-line script: its output is the report */
 // The browser journey (issue 12): a developer requests `e2e-demo` in the Create wizard, waits for it to be
-// ready, finds it in the catalog (search by name, the "Owned" filter), opens its entity page, pauses, resumes,
-// snapshots and deletes it, in headless Chromium against the portal on the embedded default (production build of
-// the app served by the backend, with the lab).
+// ready, finds it in the catalog (search by name, the "Owned" filter), opens its entity page, looks at its usage
+// graphs and resizes it (usage.mjs), pauses, resumes, snapshots and deletes it, in headless Chromium against the
+// portal on the embedded default (production build of the app served by the backend, with the lab).
 // Every step is checked on the page; a screenshot of each page goes to the results folder; any uncaught page
 // error or a docker-env API answer >= 500 fails the journey. Prints the journey's time and each page's time to
 // interactive (from navigation to its main content usable) and writes them to timings.json.
@@ -29,6 +29,7 @@ import {
   signInAs,
 } from './session.mjs';
 import { createJourney, STATUS_WITHIN_MS, waitForStatus } from './steps.mjs';
+import { usageAndResize } from './usage.mjs';
 
 const ROOT = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -242,6 +243,7 @@ async function main() {
       await page.getByText('Logs of docker-env-welcome').waitFor();
       await screenshot(page, 'container-logs');
     });
+    await usageAndResize(journey, page, base, NAME);
     await page.goto(`${base}/catalog/default/resource/${NAME}`);
     await waitForStatus(page, 'Ready');
 

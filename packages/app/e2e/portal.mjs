@@ -70,6 +70,8 @@ function journeyConfig({ port, lab, dir, extra }) {
         pausedPage: { port: lab.paused },
       },
       provisioning: { publicPort: lab.edge },
+      // the usage tab's re-reads after a resize get a fresh read instead of the shared one of the last 10 s
+      usage: { cacheMs: 1000 },
     },
   };
 }

@@ -9,10 +9,24 @@ export function personaButton(page, persona) {
   return page.getByRole('button', { name: `Sign in as ${persona}` });
 }
 
-/** Signs in as `persona` on the sign-in page already open. */
+/**
+ * Signs in as `persona` on the sign-in page already open. Right after the portal starts, the catalog may not have
+ * read examples/org.yaml yet ("... which is not in the catalog"): the sign-in is tried again for up to 30 s.
+ */
 export async function signInAs(page, persona) {
-  await personaButton(page, persona).click();
-  await signedIn(page);
+  const home = page.getByLabel(/ home$/);
+  const notYet = page.getByText(/is not in the catalog/);
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const button = personaButton(page, persona);
+    // the sign-in page once the app has drawn it, or the app if the last try got through
+    await button.or(home).first().waitFor();
+    if (await button.isVisible()) await button.click();
+    await home.or(notYet).first().waitFor();
+    if (await home.isVisible()) return;
+    if (Date.now() > until) throw new Error(await notYet.innerText());
+    await page.waitForTimeout(1000);
+  }
 }
 
 /** Resolves once the app's sidebar is there (the sign-in page shows the portal's title too). */

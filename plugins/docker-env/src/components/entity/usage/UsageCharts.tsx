@@ -75,7 +75,12 @@ function Chart(props: {
               dataKey={l.key}
               name={l.name}
               stroke={l.color}
-              dot={false}
+              // a CT started within the last step has one point: a line of one point draws nothing, a dot does
+              dot={
+                props.rows.filter(r => r[l.key] !== undefined).length < 2
+                  ? { r: 3, fill: l.color }
+                  : false
+              }
               isAnimationActive={false}
               connectNulls={false}
             />

@@ -68,9 +68,9 @@ function aUsage(overrides: Partial<Usage> = {}): Usage {
 }
 
 describe('UsageContent', () => {
-  const refresh = USAGE_REFRESH_MS.value;
+  const refresh = { ...USAGE_REFRESH_MS };
   afterEach(() => {
-    USAGE_REFRESH_MS.value = refresh;
+    Object.assign(USAGE_REFRESH_MS, refresh);
   });
 
   it('draws the current figures against the limits, the containers, and reads again for another range and while open', async () => {
@@ -169,5 +169,53 @@ describe('UsageContent', () => {
       memoryMb: 4096,
       diskGb: 32,
     });
+  });
+
+  it('after a resize shows the new size at once and reads the usage again until the CT has the new limits', async () => {
+    USAGE_REFRESH_MS.value = 60_000;
+    USAGE_REFRESH_MS.resizing = 100;
+    let resized = false;
+    let applied = false;
+    const api = mockDockerEnvApi({
+      getEnvironment: async () => anEnvironment(resized ? { cpuCores: 3 } : {}),
+      getUsage: async () =>
+        aUsage(
+          applied
+            ? {
+                limits: {
+                  cpuCores: 3,
+                  memoryBytes: 4096 * MiB,
+                  diskBytes: 32 * 1024 * MiB,
+                },
+              }
+            : {},
+        ),
+      resizeEnvironment: async () => {
+        resized = true;
+        return {
+          environment: anEnvironment({ cpuCores: 3 }),
+          operation: anOperation({ kind: 'resize' }),
+        };
+      },
+    });
+    await renderForEntity(<UsageContent />, api);
+    expect(await screen.findByText(/^Size: .*2 CPU/)).toBeInTheDocument();
+    fireEvent.click(await findEnabledButton('Resize'));
+    fireEvent.change(screen.getByLabelText('CPU cores'), {
+      target: { value: '3' },
+    });
+    fireEvent.click(screen.getAllByRole('button', { name: 'Resize' }).pop()!);
+    expect(await screen.findByText(/^Size: .*3 CPU/)).toBeInTheDocument();
+    // the resize operation has not reached the CT yet: the tab keeps reading, fast, until it has
+    const reads = api.getUsage.mock.calls.length;
+    await waitFor(() =>
+      expect(api.getUsage.mock.calls.length).toBeGreaterThan(reads + 2),
+    );
+    applied = true;
+    expect(await screen.findByText('Now 1.35 of 3 cores')).toBeInTheDocument();
+    // and then back to the usual pace
+    const settled = api.getUsage.mock.calls.length;
+    await new Promise(r => setTimeout(r, 500));
+    expect(api.getUsage.mock.calls.length).toBeLessThanOrEqual(settled + 1);
   });
 });

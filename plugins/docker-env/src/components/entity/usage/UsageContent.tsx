@@ -12,7 +12,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { lazy, Suspense, useState } from 'react';
-import type { Usage } from '../../../api';
+import type { Environment, Usage } from '../../../api';
 import { formatSize, formatTime } from '../../common/format';
 import { useEnvironmentPermissions } from '../../common/usePermissions';
 import { usePolling } from '../../common/usePolling';
@@ -24,8 +24,20 @@ const UsageCharts = lazy(() =>
   import('./UsageCharts').then(m => ({ default: m.UsageCharts })),
 );
 
-/** How often the open tab reads the usage again (the backend shares one read for 10 s). */
-export const USAGE_REFRESH_MS = { value: 15_000 };
+/**
+ * How often the open tab reads the usage again (the backend shares one read for 10 s), and while a resize is under
+ * way (the CT's limits are not yet the environment's size).
+ */
+export const USAGE_REFRESH_MS = { value: 15_000, resizing: 2_000 };
+
+/** Whether the CT's CPU and memory limits differ from the size the environment is recorded with. */
+function limitsLag(env: Environment | undefined, usage: Usage | undefined) {
+  if (!env || !usage || env.status !== 'ready') return false;
+  return (
+    usage.limits.cpuCores !== env.cpuCores ||
+    Math.round(usage.limits.memoryBytes / 1024 / 1024) !== env.memoryMb
+  );
+}
 
 const RANGES: Array<{ value: Usage['range']; label: string }> = [
   { value: 'hour', label: 'Last hour' },
@@ -53,7 +65,7 @@ const containerColumns: TableColumn<Usage['containers'][number]>[] = [
 
 /** The usage tab: CPU, memory, disk and network over a range with the limits, per container, and resize. */
 export function UsageContent() {
-  const { name, api, value: env } = useEnvironment();
+  const { name, api, value: env, retry: reloadEnvironment } = useEnvironment();
   const { canResize } = useEnvironmentPermissions(env?.id);
   const [range, setRange] = useState<Usage['range']>('hour');
   const [resizing, setResizing] = useState(false);
@@ -61,7 +73,10 @@ export function UsageContent() {
   const usage = usePolling(
     () => api.getUsage(name, range),
     [api, name, range],
-    () => USAGE_REFRESH_MS.value,
+    value =>
+      limitsLag(env, value)
+        ? USAGE_REFRESH_MS.resizing
+        : USAGE_REFRESH_MS.value,
   );
   const header = (
     <Box display="flex" alignItems="center" mb={2} style={{ gap: 16 }}>
@@ -142,6 +157,8 @@ export function UsageContent() {
           onClose={resized => {
             setResizing(false);
             if (resized) {
+              // the size line shows the new size at once; the charts' limits follow once the CT has it
+              reloadEnvironment();
               usage.retry();
             }
           }}
