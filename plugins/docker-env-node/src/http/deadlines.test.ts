@@ -276,6 +276,7 @@ const cases: Array<Case<any>> = [
       'deleteIfPresent',
       'findOrCreate',
       'updateTeamAccess',
+      'updateRegistryAccess',
     ],
   } satisfies Case<PortainerClient>,
   {
