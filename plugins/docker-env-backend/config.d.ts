@@ -125,5 +125,10 @@ export interface Config {
       /** Timeout of each external system's probe, ms; default 3000. */
       timeoutMs?: number;
     };
+    /** `GET /environments/{name}/usage`. */
+    usage?: {
+      /** How long one read of an environment's usage (per range) is shared, ms; default 10000. */
+      cacheMs?: number;
+    };
   };
 }

@@ -10,6 +10,7 @@ import { AuditTrail } from './audit';
 import { FinalBackups } from './backups';
 import { checkProductionConfig } from './config';
 import { containerReadsFromConfig } from './containers';
+import { usageReadsFromConfig } from './usage';
 import {
   credentialsOutsideTokenRoutes,
   deploymentServices,
@@ -154,6 +155,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           logger,
           snapshots: snapshotListFromConfig(config, store),
           containers: containerReadsFromConfig(config),
+          usage: usageReadsFromConfig(config),
           finalBackups: new FinalBackups(
             store,
             retentionConfig(config).retentionDays,

@@ -40,6 +40,18 @@ export const environmentUpdatePermission = createPermission({
 });
 
 /**
+ * Resize an environment: CPU, memory and disk (`PATCH /environments/{name}` with `size` or the resources), within the
+ * owner's quota.
+ *
+ * @public
+ */
+export const environmentResizePermission = createPermission({
+  name: 'docker-env.environment.resize',
+  attributes: { action: 'update' },
+  resourceType: DOCKER_ENV_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/**
  * Delete an environment.
  *
  * @public
@@ -69,6 +81,7 @@ export const dockerEnvPermissions = [
   environmentCreatePermission,
   environmentReadPermission,
   environmentUpdatePermission,
+  environmentResizePermission,
   environmentDeletePermission,
   dockerEnvAdminPermission,
 ];

@@ -86,6 +86,7 @@ export const OPERATION_KINDS = [
   'delete',
   'deploy',
   'restore',
+  'resize',
 ] as const;
 
 /**

@@ -65,6 +65,19 @@ const containersContent = EntityContentBlueprint.make({
   },
 });
 
+const usageContent = EntityContentBlueprint.make({
+  name: 'usage',
+  params: {
+    path: 'usage',
+    title: 'Usage',
+    filter: isDockerEnvironment,
+    loader: () =>
+      import('./components/entity/usage/UsageContent').then(m => (
+        <m.UsageContent />
+      )),
+  },
+});
+
 const snapshotsContent = EntityContentBlueprint.make({
   name: 'snapshots',
   params: {
@@ -140,6 +153,7 @@ export const dockerEnvPlugin = createFrontendPlugin({
     dockerEnvPage,
     overviewCard,
     containersContent,
+    usageContent,
     snapshotsContent,
     activityContent,
     deployTokensContent,

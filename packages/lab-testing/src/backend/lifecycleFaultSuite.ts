@@ -82,6 +82,7 @@ export function describeLifecycleFaults(spec: FaultSuiteSpec): void {
       c.send = async (kind, name, snapshot) => {
         const path = `${API}/environments/${name}`;
         const agent = request(c.l.server);
+        const record = await c.knex('environments').where({ name }).first();
         const req = {
           pause: () => agent.post(`${path}/pause`),
           resume: () => agent.post(`${path}/resume`),
@@ -91,6 +92,13 @@ export function describeLifecycleFaults(spec: FaultSuiteSpec): void {
             agent.post(`${path}/snapshots/${snapshot}/rollback`),
           snapshot_delete: () => agent.delete(`${path}/snapshots/${snapshot}`),
           delete: () => agent.delete(`${path}?confirmName=${name}`),
+          // one more core, 1 GiB more memory and 1 GiB more disk than the record has (a retry asks the same)
+          resize: () =>
+            agent.patch(path).send({
+              cpuCores: record.cpu_cores + 1,
+              memoryMb: record.memory_mb + 1024,
+              diskGb: record.disk_gb + 1,
+            }),
         }[kind]();
         const res = await req.set('Authorization', as('alice'));
         if (res.status !== 202)

@@ -84,6 +84,11 @@ export const LIFECYCLE_FAULT_POINTS: Record<
     lxc: lab('proxmox', 'proxmox.lxc.destroy'),
     netbox: lab('netbox', 'netbox.vm.get'),
   },
+  resize: {
+    'pve-config': lab('proxmox', 'proxmox.lxc.config.update'),
+    netbox: lab('netbox', 'netbox.vm.update'),
+    disk: lab('proxmox', 'proxmox.lxc.resize'),
+  },
 };
 
 /**

@@ -20,6 +20,11 @@ export interface GuestHost {
   /** Forgets the guest and everything in it. */
   destroy(vmid: number): Promise<void>;
   /**
+   * What the guest's containers used over `[fromMs, toMs)`, averaged: busy cores and memory held (the CT's rrd
+   * data and status add it to the guest's own baseline).
+   */
+  load?(vmid: number, fromMs: number, toMs: number): GuestLoad;
+  /**
    * The guest's disk (its Docker engine: images and containers) as JSON, for a backup or the
    * lab's state file; undefined when the guest was never booted.
    */
@@ -33,6 +38,14 @@ export interface GuestHost {
     disk: GuestDisk,
     options?: { resumeRunning?: boolean },
   ): void;
+}
+
+/** What a guest's containers used over a span of time, averaged. */
+export interface GuestLoad {
+  /** Average busy cores (1 = one core fully busy). */
+  cores: number;
+  /** Average memory held, bytes. */
+  memBytes: number;
 }
 
 /** A guest's disk contents as {@link GuestHost.exportDisk} writes them (plain JSON). */

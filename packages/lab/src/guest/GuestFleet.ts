@@ -1,6 +1,11 @@
 import { LabControl } from '../core';
 import { ClosableServer } from '../core/ClosableServer';
-import type { GuestDisk, GuestHost, GuestSpec } from '../core/GuestHost';
+import type {
+  GuestDisk,
+  GuestHost,
+  GuestLoad,
+  GuestSpec,
+} from '../core/GuestHost';
 import { DockerEngine } from './DockerEngine';
 import { DOCKER_DEFAULT_LATENCIES, type EngineDiskState } from './engineCore';
 import type { LabImageSpec } from './images';
@@ -98,6 +103,13 @@ export class GuestFleet implements GuestHost {
     )
       this.addAgentContainer(engine);
     return guest;
+  }
+
+  load(vmid: number, fromMs: number, toMs: number): GuestLoad {
+    const guest = this.guests.get(vmid);
+    return guest
+      ? guest.engine.runLog.average(fromMs, toMs)
+      : { cores: 0, memBytes: 0 };
   }
 
   exportDisk(vmid: number): GuestDisk | undefined {

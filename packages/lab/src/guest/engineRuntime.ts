@@ -8,6 +8,7 @@ import {
   runProbe,
 } from './health';
 import { markExited, rfc3339Nano, type SimContainer } from './model';
+import { RunLog } from './runLog';
 
 /**
  * The running side of an engine: each container's program, its timers, health checks, exits
@@ -16,6 +17,8 @@ import { markExited, rfc3339Nano, type SimContainer } from './model';
 export abstract class EngineRuntime extends EngineCore {
   protected readonly programs = new Map<string, ContainerHttp>();
   protected readonly timers = new Map<string, NodeJS.Timeout[]>();
+  /** When each container ran and what it used (the guest's load, for the CT's rrd data). */
+  readonly runLog = new RunLog();
 
   protected async boot(c: SimContainer): Promise<void> {
     const program = new ContainerHttp(c, this.ip, (stream, text) =>
@@ -47,6 +50,7 @@ export abstract class EngineRuntime extends EngineCore {
     });
     c.lab.startedAtMs = Date.now();
     c.lab.startedAtNs = hrNow();
+    this.runLog.begin(c, c.lab.startedAtMs);
     c.NetworkSettings.IPAddress = `172.17.0.${(idx % 250) + 2}`;
     c.NetworkSettings.Gateway = '172.17.0.1';
     c.NetworkSettings.IPPrefixLen = 16;
@@ -163,6 +167,7 @@ export abstract class EngineRuntime extends EngineCore {
     await program?.stop();
     if (c.lab.startedAtMs) c.lab.cpuNs += cpuNsSince(c);
     c.lab.startedAtMs = undefined;
+    this.runLog.end(c.Id, Date.now());
     if (signal) this.emitContainer(c, 'kill', { signal });
     markExited(c, exitCode);
     if (c.State.Health) c.State.Health.Status = 'unhealthy';

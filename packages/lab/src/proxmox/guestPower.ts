@@ -1,4 +1,5 @@
 import type { SimContext } from './context';
+import { applyPending } from './hotplug';
 import { ctAddress, type SimContainer } from './state';
 
 /** Boots the CT's guest and marks it running (start task work). */
@@ -18,6 +19,7 @@ export async function bootGuest(
       throw new Error(`startup for container '${ct.vmid}' failed`);
     }
   }
+  applyPending(ct);
   const now = ctx.now();
   ct.status = 'running';
   ct.startedAt = now;

@@ -26,3 +26,8 @@ export {
   type PveRoleGrant,
 } from './access/tokenSetup';
 export { pvePrivileges, pinnedOperations } from './access/operationTable';
+export {
+  appliesLive,
+  LXC_FASTPLUG_OPTIONS,
+  LXC_HOTPLUG_OPTIONS,
+} from './hotplug';

@@ -1,4 +1,18 @@
+import type { GuestLoad } from '../core/GuestHost';
 import { ctAddress, parseSize, type SimContainer } from './state';
+
+/** What the CT's guest (its Docker containers) used over `[fromMs, toMs)`; none when the lab drives no guests. */
+export type LoadOf = (fromMs: number, toMs: number) => GuestLoad;
+
+const NO_LOAD: LoadOf = () => ({ cores: 0, memBytes: 0 });
+
+/** The window `status/current` averages the guest's load over (pvestatd samples every 10 s). */
+const STATUS_WINDOW_MS = 10_000;
+
+/** CPU as PVE reports it: the fraction of the CT's cores in use, the guest's baseline plus what its containers use. */
+function cpuFraction(baseline: number, load: GuestLoad, cores: number) {
+  return Number(Math.min(1, baseline + load.cores / cores).toFixed(6));
+}
 
 const MB = 1024 * 1024;
 
@@ -12,8 +26,15 @@ function wave(vmid: number, t: number, period: number): number {
   return (Math.sin(t / period + vmid) + 1) / 2;
 }
 
-/** `GET CT/status/current` data: counters grow with uptime, cpu/mem move over time. */
-export function statusCurrent(ct: SimContainer, now: number) {
+/**
+ * `GET CT/status/current` data: counters grow with uptime, cpu/mem move over time and follow what the guest's
+ * containers use (`loadOf`).
+ */
+export function statusCurrent(
+  ct: SimContainer,
+  now: number,
+  loadOf: LoadOf = NO_LOAD,
+) {
   const running = ct.status === 'running' && ct.startedAt !== undefined;
   const uptime = running
     ? Math.max(0, Math.floor((now - ct.startedAt!) / 1000))
@@ -21,16 +42,25 @@ export function statusCurrent(ct: SimContainer, now: number) {
   const maxmem = Number(ct.config.memory ?? 512) * MB;
   const maxdisk = rootfsBytes(ct);
   const t = now / 1000;
+  const cores = Number(ct.config.cores ?? 1);
+  const load = running ? loadOf(now - STATUS_WINDOW_MS, now) : NO_LOAD(0, 0);
   const data: Record<string, unknown> = {
     vmid: ct.vmid,
     name: String(ct.config.hostname ?? `CT${ct.vmid}`),
     status: ct.status,
     type: 'lxc',
-    cpus: Number(ct.config.cores ?? 1),
-    cpu: running ? Number((0.02 + 0.1 * wave(ct.vmid, t, 30)).toFixed(6)) : 0,
+    cpus: cores,
+    cpu: running
+      ? cpuFraction(0.02 + 0.1 * wave(ct.vmid, t, 30), load, cores)
+      : 0,
     maxmem,
     mem: running
-      ? Math.floor(maxmem * (0.18 + 0.12 * wave(ct.vmid, t, 45)))
+      ? Math.floor(
+          Math.min(
+            maxmem,
+            maxmem * (0.18 + 0.12 * wave(ct.vmid, t, 45)) + load.memBytes,
+          ),
+        )
       : 0,
     maxswap: Number(ct.config.swap ?? 512) * MB,
     swap: 0,
@@ -72,12 +102,14 @@ const STEPS: Record<string, number> = {
 /**
  * `GET CT/rrddata`: 70 points; rates per second; a point where the value is unknown (before the
  * CT existed, or while it was stopped) has only `time`: PVE leaves the keys out, no nulls.
+ * CPU and memory add what the guest's containers used in each point's interval (`loadOf`).
  */
 export function rrdData(
   ct: SimContainer,
   now: number,
   timeframe: string,
   cf: string,
+  loadOf: LoadOf = NO_LOAD,
 ) {
   const step = STEPS[timeframe] ?? 60;
   const last = Math.floor(now / 1000 / step) * step;
@@ -97,11 +129,23 @@ export function rrdData(
       points.push({ time });
       continue;
     }
+    const cores = Number(ct.config.cores ?? 1);
+    const load = loadOf(time * 1000, Math.min(bucketEnd, now));
     points.push({
       time,
-      cpu: Number(((0.02 + 0.1 * wave(ct.vmid, time, 30)) * peak).toFixed(6)),
-      maxcpu: Number(ct.config.cores ?? 1),
-      mem: Math.floor(maxmem * (0.18 + 0.12 * wave(ct.vmid, time, 45)) * peak),
+      cpu: cpuFraction(
+        (0.02 + 0.1 * wave(ct.vmid, time, 30)) * peak,
+        load,
+        cores,
+      ),
+      maxcpu: cores,
+      mem: Math.floor(
+        Math.min(
+          maxmem,
+          maxmem * (0.18 + 0.12 * wave(ct.vmid, time, 45)) * peak +
+            load.memBytes,
+        ),
+      ),
       maxmem,
       disk: Math.floor(1.4 * 1024 ** 3),
       maxdisk: rootfsBytes(ct),

@@ -53,6 +53,8 @@ export interface SimContainer {
   createdAt: number;
   /** True when cloned from the golden template (Docker and the Portainer agent preinstalled). */
   fromGoldenTemplate: boolean;
+  /** Changes written while it ran that apply at its next start (`hotplug.ts`: what PVE cannot apply live). */
+  pending?: Record<string, PveValue>;
   /** How many new DHCP leases the CT got (the `new-address` fault); its address derives from it. */
   lease?: number;
 }

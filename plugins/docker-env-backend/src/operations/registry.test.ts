@@ -23,7 +23,7 @@ const context = (facts: Record<string, unknown>): StepContext => ({
 });
 
 describe('operationRegistryFromConfig', () => {
-  it('registers provision, restore, the six lifecycle kinds and deploy, building clients only when an operation plans', () => {
+  it('registers provision, restore, the seven lifecycle kinds and deploy, building clients only when an operation plans', () => {
     const registry = operationRegistryFromConfig(new ConfigReader({}));
     expect(Object.keys(registry).sort()).toEqual(
       [
@@ -31,6 +31,7 @@ describe('operationRegistryFromConfig', () => {
         'deploy',
         'pause',
         'provision',
+        'resize',
         'restore',
         'resume',
         'snapshot_create',

@@ -1,6 +1,9 @@
 import { ConflictError } from '@backstage/errors';
 import { Config } from '@backstage/config';
-import { Environment } from '@docker-env/plugin-docker-env-common';
+import {
+  Environment,
+  NAME_HOLDING_STATUSES,
+} from '@docker-env/plugin-docker-env-common';
 import { DEFAULT_DOCKER_ENV_ADMINS } from '../permissions/DockerEnvPermissionPolicy';
 import type { DockerEnvStore } from '../store';
 import { QuotaCheckInput, QuotaDecision, QuotaGate } from './QuotaGate';
@@ -81,6 +84,28 @@ export class QuotaService implements QuotaGate {
     return { owner, quota, source, usage };
   }
 
+  /**
+   * The owners whose usage is over their quota (a quota lowered below what they hold: nothing is taken away, growth
+   * is refused), with the fields they are over, by owner.
+   */
+  async overQuota(
+    store: DockerEnvStore,
+  ): Promise<Array<EffectiveQuota & { over: string[] }>> {
+    const holding = await store.findEnvironments({
+      statuses: NAME_HOLDING_STATUSES,
+    });
+    const owners = [...new Set(holding.map(e => e.owner))].sort();
+    const out: Array<EffectiveQuota & { over: string[] }> = [];
+    for (const owner of owners) {
+      const effective = await this.effective(store, owner);
+      const over = QUOTA_FIELDS.filter(
+        f => effective.usage[f] > effective.quota[f],
+      );
+      if (over.length) out.push({ ...effective, over });
+    }
+    return out;
+  }
+
   async check(
     tx: DockerEnvStore,
     input: QuotaCheckInput,
@@ -104,6 +129,38 @@ export class QuotaService implements QuotaGate {
       withinQuota: false,
       reason: `over the quota of ${input.owner}: ${over.join('; ')}`,
     };
+  }
+
+  /**
+   * Refuses (409 naming the quota and the headroom) a resize that takes the owner over its quota in a resource the
+   * resize grows; a resource it keeps or lowers passes even when a lowered quota left the owner over it (lowering a
+   * quota takes nothing away). Takes the owner's lock, so call it in the transaction that records the resize.
+   */
+  async checkResize(
+    tx: DockerEnvStore,
+    environment: Environment,
+    target: Pick<QuotaLimits, 'cpuCores' | 'memoryMb' | 'diskGb'>,
+  ): Promise<void> {
+    await tx.quotas().lockOwner(environment.owner);
+    const { quota, usage } = await this.effective(tx, environment.owner);
+    const fields = ['cpuCores', 'memoryMb', 'diskGb'] as const;
+    const over = fields
+      .filter(f => target[f] > environment[f])
+      .map(f => ({ f, wanted: usage[f] - environment[f] + target[f] }))
+      .filter(({ f, wanted }) => wanted > quota[f])
+      .map(
+        ({ f, wanted }) =>
+          `${f}: ${wanted} with this resize, quota ${quota[f]} (${usage[f]} in use)`,
+      );
+    if (over.length === 0) return;
+    const headroom = fields
+      .map(f => `${f} +${Math.max(0, quota[f] - usage[f])}`)
+      .join(', ');
+    throw new ConflictError(
+      `over the quota of ${environment.owner}: ${over.join(
+        '; ',
+      )}; headroom: ${headroom}`,
+    );
   }
 
   /**

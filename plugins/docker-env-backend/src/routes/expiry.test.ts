@@ -94,7 +94,7 @@ describe.each(databases.eachSupportedId())(
       });
       expect(other.status).toBe(400);
       expect(other.body.error.message).toBe(
-        'owner: cannot be changed; only expiresOn can',
+        'owner: cannot be changed; only expiresOn, size, cpuCores, memoryMb, diskGb can',
       );
       const row = await knex('environments').where({ name: 'lasting' }).first();
       expect(String(row.expires_on).slice(0, 10)).toBe(inDays(20));

@@ -1,10 +1,14 @@
 import type { Config } from '@backstage/config';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { environmentUpdatePermission } from '@docker-env/plugin-docker-env-common';
+import {
+  environmentResizePermission,
+  environmentUpdatePermission,
+} from '@docker-env/plugin-docker-env-common';
 import { Request } from 'express';
 import { RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
 import { isCalendarDate } from '../validation/calendarDate';
+import { RESIZE_FIELDS, startResize, validResize } from '../resize';
 
 /** Statuses whose expiry can no longer be extended. */
 const ENDED = ['deleting', 'deleted', 'failed', 'rejected'];
@@ -46,27 +50,55 @@ export function validExtension(
   return value;
 }
 
-/** `PATCH /environments/{name}` `{expiresOn}`: the owner extends the environment within the admin's maximum; audited. */
+const PATCH_FIELDS: readonly string[] = ['expiresOn', ...RESIZE_FIELDS];
+
+/**
+ * `PATCH /environments/{name}`, with a permission per field: `{expiresOn}` (update: the owner extends the environment
+ * within the admin's maximum; 200) or `{size}` / `{cpuCores, memoryMb, diskGb}` (resize: within the owner's quota; 202
+ * with the `resize` operation). One or the other per request; audited.
+ */
 export const expiryRoutes: RouteModule = (router, ctx) => {
   router.patch('/environments/:name', async (req, res) => {
     const caller = await ctx.access.caller(req);
     const name = req.params.name;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const resizing = RESIZE_FIELDS.some(f => body[f] !== undefined);
     const entry = {
       actor: caller.actor,
-      action: 'environment.extend',
+      action: resizing ? 'environment.resize' : 'environment.extend',
       target: name,
       environmentId: null as string | null,
     };
     try {
       const found = await readableEnvironment(ctx, caller, name);
       entry.environmentId = found.id;
-      await ctx.access.requireOn(caller, environmentUpdatePermission, found);
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const unknownFields = Object.keys(body).filter(k => k !== 'expiresOn');
+      const unknownFields = Object.keys(body).filter(
+        k => !PATCH_FIELDS.includes(k),
+      );
       if (unknownFields.length)
         throw new InputError(
-          `${unknownFields[0]}: cannot be changed; only expiresOn can`,
+          `${unknownFields[0]}: cannot be changed; only ${PATCH_FIELDS.join(
+            ', ',
+          )} can`,
         );
+      if (resizing) {
+        await ctx.access.requireOn(caller, environmentResizePermission, found);
+        if (body.expiresOn !== undefined)
+          throw new InputError(
+            'expiresOn: extend and resize in separate requests',
+          );
+        const answer = await startResize(
+          ctx,
+          caller,
+          found,
+          validResize(body, found),
+        );
+        await ctx.audit.emit({ ...entry, result: 'succeeded' }, req as Request);
+        await ctx.events.changed(answer.environment, 'resources');
+        res.status(202).json(answer);
+        return;
+      }
+      await ctx.access.requireOn(caller, environmentUpdatePermission, found);
       const expiresOn = validExtension(
         body.expiresOn,
         found.expiresOn,

@@ -11,6 +11,7 @@ import { statusRoutes } from './status';
 import { deploymentRoutes } from './deployments';
 import { tokenRoutes } from './tokens';
 import { driftRoutes } from './drift';
+import { usageRoutes } from './usage';
 
 /**
  * Every concern's routes, in one list: a new concern (quotas, requests, audit, lifecycle, deployments) adds its file
@@ -29,4 +30,5 @@ export const routeModules: RouteModule[] = [
   deploymentRoutes,
   driftRoutes,
   backupRoutes,
+  usageRoutes,
 ];

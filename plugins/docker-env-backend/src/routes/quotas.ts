@@ -138,6 +138,14 @@ export const quotaRoutes: RouteModule = (router, ctx) => {
     res.json(await ctx.quotas.effective(ctx.store, owner));
   });
 
+  // Admins: who holds more than a lowered quota now allows
+  router.get('/quotas/over', async (req, res) => {
+    const caller = await ctx.access.caller(req);
+    if (!(await ctx.access.isAdmin(caller)))
+      throw new NotAllowedError('admins only: the owners over their quota');
+    res.json({ items: await ctx.quotas.overQuota(ctx.store) });
+  });
+
   // Any signed-in user may read the defaults: they are what an owner without an override gets.
   router.get(`/quotas/${DEFAULT_QUOTA_KEY}`, async (req, res) => {
     await ctx.access.caller(req);

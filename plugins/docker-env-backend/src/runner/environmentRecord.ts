@@ -35,6 +35,7 @@ export const ENVIRONMENT_OUTCOMES: Partial<
 export function environmentPatchFor(
   operation: OperationRecord,
 ): EnvironmentPatch | undefined {
+  if (operation.kind === 'resize') return resizePatchFor(operation);
   const outcome = ENVIRONMENT_OUTCOMES[operation.kind];
   if (!outcome) return undefined;
   if (operation.status !== 'succeeded') {
@@ -74,6 +75,22 @@ export function environmentPatchFor(
     if (typeof facts.node === 'string') patch.node = facts.node;
   }
   return patch;
+}
+
+/**
+ * A resize recorded the new resources when it was queued (the quota's reservation); one that did not succeed puts
+ * back what the environment had (its status does not change; the operation holds the reason).
+ */
+function resizePatchFor(
+  operation: OperationRecord,
+): EnvironmentPatch | undefined {
+  if (operation.status === 'succeeded') return undefined;
+  const from = operation.input?.resizeFrom as
+    | Pick<EnvironmentPatch, 'cpuCores' | 'memoryMb' | 'diskGb'>
+    | undefined;
+  const size = operation.input?.previousSize as EnvironmentPatch['size'];
+  if (!from || !size) return undefined;
+  return { ...from, size };
 }
 
 /** The steps' view of an environment record. */

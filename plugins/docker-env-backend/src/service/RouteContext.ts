@@ -16,6 +16,7 @@ import type { DeploymentSecrets } from '../deployments/DeploymentSecrets';
 import type { DeployTokens } from '../tokens';
 import type { DriftFlagStore } from '../reconciler';
 import type { OwnerInCatalog } from '../quotas/catalogOwners';
+import type { UsageReads } from '../usage';
 
 /** Everything a route module needs; built once by the plugin. */
 export interface RouteContext {
@@ -35,6 +36,8 @@ export interface RouteContext {
   finalBackups: FinalBackups;
   /** The environments' containers and logs through their Docker channel. */
   containers: ContainerReads;
+  /** CPU, memory, disk and network over time from Proxmox, and per container from the engine (cached). */
+  usage: UsageReads;
   /** Deployment tokens (issue, list, revoke, verify). */
   deployTokens: DeployTokens;
   deploymentRateLimit: DeploymentRateLimit;

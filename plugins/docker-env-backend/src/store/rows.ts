@@ -134,6 +134,10 @@ export function toEnvironmentChanges(
   if (patch.node !== undefined) changes.node = patch.node;
   if (patch.facts !== undefined) changes.facts = JSON.stringify(patch.facts);
   if (patch.expiresOn !== undefined) changes.expires_on = patch.expiresOn;
+  if (patch.size !== undefined) changes.size = patch.size;
+  if (patch.cpuCores !== undefined) changes.cpu_cores = patch.cpuCores;
+  if (patch.memoryMb !== undefined) changes.memory_mb = patch.memoryMb;
+  if (patch.diskGb !== undefined) changes.disk_gb = patch.diskGb;
   return changes;
 }
 

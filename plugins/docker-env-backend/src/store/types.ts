@@ -70,6 +70,11 @@ export interface EnvironmentPatch {
   facts?: Record<string, unknown>;
   /** `YYYY-MM-DD` (an extension). */
   expiresOn?: string | null;
+  /** A resize: the preset name (or `custom`) and the resources. */
+  size?: EnvironmentSize;
+  cpuCores?: number;
+  memoryMb?: number;
+  diskGb?: number;
 }
 
 /** Query of {@link DockerEnvStore.findEnvironments}: every condition given must hold. */

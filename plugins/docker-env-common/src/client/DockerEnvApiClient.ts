@@ -145,6 +145,32 @@ export class DockerEnvApiClient {
     });
   }
 
+  /** Resizes (`PATCH /environments/{name}` with `size` or resources): the environment and the `resize` operation. */
+  async resizeEnvironment(
+    name: string,
+    resources:
+      | { size: 'S' | 'M' | 'L' }
+      | { cpuCores?: number; memoryMb?: number; diskGb?: number },
+  ): Promise<{ environment: EnvironmentRecord; operation: OperationRecord }> {
+    const answer: unknown = await this.call('PATCH /environments/{name}', {
+      params: { name },
+      body: resources,
+    });
+    // the route answers the extended environment (200) or this (202); a resize body gets the 202
+    return answer as {
+      environment: EnvironmentRecord;
+      operation: OperationRecord;
+    };
+  }
+
+  /** CPU, memory, disk and network over `range`, the limits, and per container (`GET /environments/{name}/usage`). */
+  getUsage(name: string, range: 'hour' | 'day' | 'week' | 'month' = 'hour') {
+    return this.call('GET /environments/{name}/usage', {
+      params: { name },
+      query: { range },
+    });
+  }
+
   async pauseEnvironment(name: string): Promise<OperationRecord> {
     return (
       await this.call('POST /environments/{name}/pause', { params: { name } })
@@ -252,6 +278,11 @@ export class DockerEnvApiClient {
 
   getQuota(owner: string) {
     return this.call('GET /quotas', { query: { owner } });
+  }
+
+  /** Admins: the owners over their quota, with the fields they are over. */
+  async listOverQuota() {
+    return (await this.call('GET /quotas/over')).items;
   }
 
   /** The default quota owners without an override get. */

@@ -81,7 +81,14 @@ export interface DockerApi {
     handlers: LogStreamHandlers,
     options?: LogsOptions & { follow?: boolean },
   ): Promise<{ close(): void }>;
-  stats(container: string): Promise<ContainerStats>;
+  /**
+   * One stats sample. `oneShot` asks the engine not to wait for a second sample (`one-shot=true`): the CPU figure
+   * then needs a caller's earlier sample (`cpuTotalNs` / `systemCpuNs` of both).
+   */
+  stats(
+    container: string,
+    options?: { oneShot?: boolean },
+  ): Promise<ContainerStats>;
   waitForHealthy(
     container: string,
     options?: { tries?: number; intervalMs?: number },
@@ -326,14 +333,19 @@ export class DockerClient implements DockerApi {
     );
   }
 
-  async stats(container: string): Promise<ContainerStats> {
+  async stats(
+    container: string,
+    options: { oneShot?: boolean } = {},
+  ): Promise<ContainerStats> {
     const ref = assertContainerRef(container);
     const s = await this.engine.run(
       `GET /containers/${ref}/stats`,
       abortSignal =>
-        this.docker
-          .getContainer(ref)
-          .stats({ stream: false, abortSignal } as { stream: false }),
+        this.docker.getContainer(ref).stats({
+          stream: false,
+          ...(options.oneShot ? { 'one-shot': true } : {}),
+          abortSignal,
+        } as { stream: false }),
     );
     return toContainerStats(s);
   }

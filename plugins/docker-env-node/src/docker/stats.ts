@@ -40,5 +40,8 @@ export function toContainerStats(s: any): ContainerStats {
     networkRxBytes: rx,
     networkTxBytes: tx,
     read: s.read,
+    cpuTotalNs: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
+    systemCpuNs: s.cpu_stats?.system_cpu_usage ?? 0,
+    onlineCpus: cpus,
   };
 }

@@ -280,6 +280,10 @@ export interface ContainerStats {
   networkRxBytes: number;
   networkTxBytes: number;
   read: string;
+  /** The container's CPU time so far (ns) and the host's (ns, all cores), for a CPU figure between two samples. */
+  cpuTotalNs: number;
+  systemCpuNs: number;
+  onlineCpus: number;
 }
 
 /**

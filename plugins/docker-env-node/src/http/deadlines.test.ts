@@ -131,6 +131,7 @@ const proxmoxCalls: Record<string, (c: ProxmoxApiClient) => Promise<unknown>> =
       c.createFirewallRule(100, { type: 'in', action: 'ACCEPT' }),
     deleteFirewallRule: c => c.deleteFirewallRule(100, 0),
     vzdump: c => c.vzdump(100, { storage: 'backup', mode: 'snapshot' }),
+    activeTasks: c => c.activeTasks(100, 'vzdump'),
     listBackups: c => c.listBackups('backup', 100),
     deleteBackup: c =>
       c.deleteBackup(

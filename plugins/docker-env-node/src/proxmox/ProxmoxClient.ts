@@ -204,6 +204,8 @@ export interface ProxmoxClient {
     vmid: number,
     options: { storage: string; mode: 'snapshot' | 'stop'; notes?: string },
   ): Promise<string>;
+  /** The UPIDs of the node's active (running or just ended) tasks of `type` (`vzdump`, ...) for CT `vmid`. */
+  activeTasks(vmid: number, type: string): Promise<string[]>;
   /** The backups of one CT in `storage`, newest first. */
   listBackups(storage: string, vmid: number): Promise<PveBackup[]>;
   /** Deletes a backup archive (a task: answers its UPID), or answers undefined when the volume does not exist. */

@@ -40,6 +40,36 @@ export abstract class CtBackups extends CtExtras {
     );
   }
 
+  /**
+   * The UPIDs of the node's active tasks of `type` for CT `vmid` (`GET /nodes/{node}/tasks`, `source=active`, which
+   * may still list one that just ended): a task an earlier attempt started, that the caller waits for rather than
+   * start a second one.
+   */
+  async activeTasks(vmid: number, type: string): Promise<string[]> {
+    assertVmid(vmid);
+    if (!/^[a-z][a-z0-9]{1,30}$/.test(type))
+      throw new InputError('type: must be a PVE task type such as vzdump');
+    const list: unknown = await this.call('GET', `/nodes/${this.node}/tasks`, {
+      source: 'active',
+      vmid,
+      typefilter: type,
+    });
+    if (!Array.isArray(list))
+      throw new UpstreamApiError(
+        `Proxmox GET /nodes/${this.node}/tasks: expected a list`,
+        { system: 'proxmox', status: 200, operation: 'GET node tasks' },
+      );
+    return list
+      .filter(
+        t =>
+          t &&
+          typeof t.upid === 'string' &&
+          t.type === type &&
+          String(t.id) === String(vmid),
+      )
+      .map(t => assertUpid(t.upid));
+  }
+
   /** The backups of one CT in `storage`, newest first. */
   async listBackups(storage: string, vmid: number): Promise<PveBackup[]> {
     assertVmid(vmid);

@@ -19,3 +19,4 @@ export {
 export { ProxmoxTaskError } from './ProxmoxTaskError';
 export * from './types';
 export * from '../validation/proxmoxValues';
+export { PVE_LIVE_APPLY, whenConfigApplies } from './liveApply';

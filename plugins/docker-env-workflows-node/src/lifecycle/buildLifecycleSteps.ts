@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import type { OperationStep } from '../operations';
 import { deleteSteps } from './deleteSteps';
 import { pauseSteps } from './pauseSteps';
+import { resizeSteps } from './resizeSteps';
 import { resumeSteps } from './resumeSteps';
 import {
   snapshotCreateSteps,
@@ -39,6 +40,8 @@ export function buildLifecycleSteps(
       return snapshotDeleteSteps(env);
     case 'delete':
       return deleteSteps(env);
+    case 'resize':
+      return resizeSteps(env);
     default:
       throw new InputError(
         `kind: must be one of ${LIFECYCLE_KINDS.join(', ')}`,

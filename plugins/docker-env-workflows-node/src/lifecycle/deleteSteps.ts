@@ -1,5 +1,8 @@
 import { ConflictError } from '@backstage/errors';
-import { UpstreamApiError } from '@docker-env/plugin-docker-env-node';
+import {
+  ProxmoxTaskError,
+  UpstreamApiError,
+} from '@docker-env/plugin-docker-env-node';
 import { isOurVirtualMachine } from '@docker-env/plugin-docker-env-node';
 import {
   OwnershipConflictError,
@@ -83,6 +86,19 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
           );
         const existing = await find();
         if (existing) return { finalBackupVolid: existing.volid };
+        // an earlier attempt's backup (its backend died mid-step) may still run: wait for it, never start a second
+        for (const upid of await pve(ctx, env).activeTasks(vmid, 'vzdump')) {
+          await runTask(
+            ctx,
+            env,
+            Promise.resolve(upid),
+            config.backupTimeoutMs,
+          ).catch(e => {
+            if (!(e instanceof ProxmoxTaskError)) throw e;
+          });
+          const previous = await find();
+          if (previous) return { finalBackupVolid: previous.volid };
+        }
         await runTask(
           ctx,
           env,

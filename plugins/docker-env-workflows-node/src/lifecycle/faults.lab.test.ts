@@ -33,7 +33,12 @@ const WAITS = {
 };
 
 /** Kinds whose failure is undone (the environment is as before); the others roll forward on retry. */
-const UNDONE: LifecycleKind[] = ['pause', 'resume', 'snapshot_create'];
+const UNDONE: LifecycleKind[] = [
+  'pause',
+  'resume',
+  'snapshot_create',
+  'resize',
+];
 
 /** The step names of a kind, from the factory itself (construction touches no client). */
 function stepNames(kind: LifecycleKind): string[] {
@@ -89,6 +94,15 @@ describe('lifecycle steps with a fault at every step', () => {
       expect(paused.ok).toBe(true);
       env.facts = paused.facts;
     }
+    if (kind === 'resize') {
+      const { cpuCores, memoryMb, diskGb } = env.target;
+      env.facts.resizeFrom = { cpuCores, memoryMb, diskGb };
+      env.facts.resizeTo = {
+        cpuCores: cpuCores + 1,
+        memoryMb: memoryMb + 1024,
+        diskGb: diskGb + 4,
+      };
+    }
     if (kind === 'snapshot_rollback' || kind === 'snapshot_delete') {
       expect(
         (await runSteps(steps('snapshot_create'), env.target, env.facts)).ok,
@@ -103,11 +117,26 @@ describe('lifecycle steps with a fault at every step', () => {
       expect(stepNames(kind).length).toBeGreaterThan(0);
   });
 
+  /** The CT's cores, memory and root disk, and the NetBox VM's vcpus, memory and disk. */
+  async function resources(env: LabEnvironment) {
+    const ct = l.lab.proxmox.state.containers.get(env.facts.vmid as number)!;
+    const vm = await l.deps.netbox.getVirtualMachineById(
+      env.facts.netboxVmId as number,
+    );
+    return {
+      cores: ct.config.cores,
+      memory: ct.config.memory,
+      rootfs: /size=([^,]+)/.exec(String(ct.config.rootfs))?.[1],
+      netbox: [vm?.vcpus, vm?.memoryMb, vm?.diskMb],
+    };
+  }
+
   it.each(cases)(
     '%s: %s fails with %s, is undone or rolls forward, and the retry succeeds',
     async (kind, step, fault) => {
       const env = await prepare(kind);
       const before = await observe(l, env);
+      const resourcesBefore = await resources(env);
 
       const failed = await runSteps(steps(kind), env.target, env.facts, {
         step,
@@ -118,6 +147,12 @@ describe('lifecycle steps with a fault at every step', () => {
       const between = await observe(l, env);
       expectConsistent(between);
       if (UNDONE.includes(kind)) expect(between).toEqual(before);
+      // the fault comes after the step ran: a disk that grew stays grown (a volume never shrinks), the rest is undone
+      if (kind === 'resize')
+        expect(await resources(env)).toEqual({
+          ...resourcesBefore,
+          ...(step === 'disk' ? { rootfs: `${env.target.diskGb + 4}G` } : {}),
+        });
 
       const retry = await runSteps(
         steps(kind),
@@ -147,6 +182,20 @@ describe('lifecycle steps with a fault at every step', () => {
           break;
         case 'snapshot_delete':
           expect(after).toEqual({ ...before, snapshots: [] });
+          break;
+        case 'resize':
+          expect(after).toEqual(before);
+          expect(await resources(env)).toEqual({
+            cores: env.target.cpuCores + 1,
+            memory: env.target.memoryMb + 1024,
+            rootfs: `${env.target.diskGb + 4}G`,
+            netbox: [
+              env.target.cpuCores + 1,
+              env.target.memoryMb + 1024,
+              (env.target.diskGb + 4) * 1024,
+            ],
+          });
+          expect(retry.facts.appliesAt).toBe('live');
           break;
         case 'delete':
           expect(after).toMatchObject({

@@ -1,6 +1,7 @@
 export { buildLifecycleSteps } from './buildLifecycleSteps';
 export { pauseSteps } from './pauseSteps';
 export { resumeSteps } from './resumeSteps';
+export { resizeSteps, rootfsGiB, type ResizeResources } from './resizeSteps';
 export {
   snapshotCreateSteps,
   snapshotDeleteSteps,

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { buildLifecycleSteps } from './buildLifecycleSteps';
 import { listEnvironmentContainers, readContainerLogs } from './containers';
-import { decommissionedVmName } from './deleteSteps';
+import { decommissionedVmName, finalBackupNotes } from './deleteSteps';
 import {
   type LifecycleLab,
   observe,
@@ -141,6 +141,26 @@ describe('lifecycle steps against the lab', () => {
     expect(path.basename(String(result.facts.finalBackupVolid))).toMatch(
       /vzdump-lxc-/,
     );
+  });
+
+  it('a retried delete waits for the final backup an earlier attempt started, and makes no second one', async () => {
+    const env = await provisionEnvironment(l, 'backed-once');
+    const vmid = env.facts.vmid as number;
+    // the earlier attempt's vzdump, still running when the retry starts (its backend died mid-step)
+    const control = l.lab.proxmox.control;
+    control.setLatency('proxmox.vzdump', 1500);
+    control.setLatencyScale(1);
+    const earlier = await l.proxmox.vzdump(vmid, {
+      storage: 'backup',
+      mode: 'snapshot',
+      notes: finalBackupNotes({ target: env.target } as never),
+    });
+    control.setLatencyScale(0);
+    const result = await runSteps(steps('delete'), env.target, env.facts);
+    expect(result.failed).toBeUndefined();
+    await l.proxmox.waitForTask(earlier);
+    const backups = await l.proxmox.listBackups('backup', vmid);
+    expect(backups.map(b => b.volid)).toEqual([result.facts.finalBackupVolid]);
   });
 
   it('lists containers and reads bounded logs without environment values', async () => {

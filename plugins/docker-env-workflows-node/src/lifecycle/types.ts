@@ -15,7 +15,8 @@ export type LifecycleKind =
   | 'snapshot_create'
   | 'snapshot_rollback'
   | 'snapshot_delete'
-  | 'delete';
+  | 'delete'
+  | 'resize';
 
 /**
  * Every {@link LifecycleKind}, in a stable order (tests enumerate them).
@@ -29,6 +30,7 @@ export const LIFECYCLE_KINDS: readonly LifecycleKind[] = [
   'snapshot_rollback',
   'snapshot_delete',
   'delete',
+  'resize',
 ];
 
 /**

@@ -88,3 +88,10 @@ export type DriftFlag = DriftFlagRecord;
  * @public
  */
 export type FinalBackup = FinalBackupRecord;
+
+/**
+ * `GET /environments/{name}/usage`: series, limits, current values and per-container figures.
+ *
+ * @public
+ */
+export type Usage = RouteResponse<'GET /environments/{name}/usage'>;

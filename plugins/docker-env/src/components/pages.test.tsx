@@ -225,6 +225,7 @@ describe('QuotasPage', () => {
     const api = mockDockerEnvApi({
       getQuota: async owner => ({ ...quota, owner }),
       setQuota: async () => undefined,
+      listOverQuota: async () => [],
     });
     await render(<QuotasPage />, api, { admin: true });
     expect(api.getQuota).not.toHaveBeenCalled();
@@ -282,8 +283,35 @@ describe('QuotasPage', () => {
     expect(api.getQuota).not.toHaveBeenCalled();
   });
 
+  it('shows who is over their quota, with the fields and figures', async () => {
+    const api = mockDockerEnvApi({
+      listOverQuota: async () => [
+        {
+          source: 'override',
+          owner: 'user:default/alice',
+          quota: { ...quota.quota, cpuCores: 2, memoryMb: 4096 },
+          usage: {
+            cpuCores: 3,
+            memoryMb: 6144,
+            diskGb: 32,
+            environments: 1,
+            containers: 0,
+          },
+          over: ['cpuCores', 'memoryMb'],
+        },
+      ],
+    });
+    await render(<QuotasPage />, api, { admin: true });
+    expect(
+      await screen.findByText(
+        'user:default/alice: cpuCores 3 of 2, memoryMb 6144 of 4096',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it("shows the backend's message when the quota cannot be read", async () => {
     const api = mockDockerEnvApi({
+      listOverQuota: async () => [],
       getQuota: async () => {
         throw new Error(
           'owner: must be an entity ref like user:default/alice or group:default/team-a',

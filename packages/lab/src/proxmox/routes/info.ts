@@ -1,5 +1,5 @@
 import type { SimContext, SimRequest, SimRoute } from '../context';
-import { interfaces, rrdData, statusCurrent } from '../metrics';
+import { interfaces, type LoadOf, rrdData, statusCurrent } from '../metrics';
 import { P } from '../params';
 import { PveError } from '../pveHttp';
 import { hasPriv, requirePriv } from '../access/guestChecks';
@@ -15,6 +15,12 @@ function assertTaskReader(ctx: SimContext, req: SimRequest, owner: string) {
 }
 
 const vmidPath = { node: P.node, vmid: P.vmid };
+
+/** What the CT's guest used over a span (none when the lab drives no guests). */
+function loadOf(ctx: SimContext, vmid: number): LoadOf {
+  return (from, to) =>
+    ctx.guests?.load?.(vmid, from, to) ?? { cores: 0, memBytes: 0 };
+}
 
 /** Read-only routes: nextid, CT list, status, interfaces, rrd data, task status and log. */
 export const infoRoutes: SimRoute[] = [
@@ -49,7 +55,11 @@ export const infoRoutes: SimRoute[] = [
         hasPriv(ctx, req, `/vms/${ct.vmid}`, ['VM.Audit']),
       );
       return visible.map(ct => {
-        const { ha: _ha, ...status } = statusCurrent(ct, now);
+        const { ha: _ha, ...status } = statusCurrent(
+          ct,
+          now,
+          loadOf(ctx, ct.vmid),
+        );
         return status;
       });
     },
@@ -59,8 +69,10 @@ export const infoRoutes: SimRoute[] = [
     template: '/nodes/{node}/lxc/{vmid}/status/current',
     operation: 'proxmox.lxc.status',
     params: vmidPath,
-    handle: (ctx, req) =>
-      statusCurrent(ctx.ct(Number(req.params.vmid)), ctx.now()),
+    handle: (ctx, req) => {
+      const vmid = Number(req.params.vmid);
+      return statusCurrent(ctx.ct(vmid), ctx.now(), loadOf(ctx, vmid));
+    },
   },
   {
     method: 'GET',
@@ -86,13 +98,16 @@ export const infoRoutes: SimRoute[] = [
       },
       cf: { type: 'string', optional: true, enum: ['AVERAGE', 'MAX'] },
     },
-    handle: (ctx, req) =>
-      rrdData(
-        ctx.ct(Number(req.params.vmid)),
+    handle: (ctx, req) => {
+      const vmid = Number(req.params.vmid);
+      return rrdData(
+        ctx.ct(vmid),
         ctx.now(),
         String(req.params.timeframe),
         String(req.params.cf ?? 'AVERAGE'),
-      ),
+        loadOf(ctx, vmid),
+      );
+    },
   },
   {
     method: 'GET',

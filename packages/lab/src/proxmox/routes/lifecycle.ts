@@ -1,6 +1,6 @@
 import { type SimRoute } from '../context';
 import { P } from '../params';
-import { configDigest } from '../state';
+import { ctDigest } from '../hotplug';
 import { NET_KEYS, CONFIG_PARAMS, resizeCt, updateConfig } from './lxcConfig';
 import { createCt, cloneCt } from './lxcCreate';
 import { startCt, stopCt, destroyCt } from './lxcPower';
@@ -121,9 +121,12 @@ export const lifecycleRoutes: SimRoute[] = [
     },
     handle: (ctx, req) => {
       const ct = ctx.ct(Number(req.params.vmid));
+      // pending values unless `current=1` asks for the values in effect
+      const pending = req.params.current ? {} : ct.pending;
       const config = {
         ...ct.config,
-        digest: configDigest(ct.config),
+        ...pending,
+        digest: ctDigest(ct),
       } as Record<string, unknown>;
       if (ct.lock) config.lock = ct.lock;
       return config;

@@ -6,8 +6,10 @@ import {
   type SimRequest,
 } from '../context';
 import { P, type ParamSpec } from '../params';
+import type { PveValue } from '../state';
 import { PveError } from '../pveHttp';
-import { configDigest, formatSize, parseSize } from '../state';
+import { formatSize, parseSize } from '../state';
+import { ctDigest, writeChanges } from '../hotplug';
 import { checkCtModifyConfigPerm, requirePriv } from '../access/guestChecks';
 
 export const NET_KEYS = [
@@ -100,7 +102,7 @@ export function sshKeysValid(keys: string): boolean {
 export function resizeCt(ctx: SimContext, req: SimRequest): string {
   const ct = ctx.ct(Number(req.params.vmid));
   checkLock(ct);
-  assertDigest(req.params.digest, configDigest(ct.config));
+  assertDigest(req.params.digest, ctDigest(ct));
   const disk = String(req.params.disk);
   const volume = ct.config[disk];
   if (volume === undefined)
@@ -138,7 +140,7 @@ export function updateConfig(ctx: SimContext, req: SimRequest): null {
   const ct = ctx.ct(Number(req.params.vmid));
   const { node: _n, vmid: _v, digest, delete: del, ...changes } = req.params;
   checkLock(ct);
-  assertDigest(digest, configDigest(ct.config));
+  assertDigest(digest, ctDigest(ct));
   const removals =
     del !== undefined
       ? String(del)
@@ -157,6 +159,7 @@ export function updateConfig(ctx: SimContext, req: SimRequest): null {
   if ('rootfs' in changes)
     throw PveError.params({ rootfs: 'unable to modify read-only option' });
   for (const key of removals) delete ct.config[key];
-  Object.assign(ct.config, changes);
+  // a running CT takes what pve-container hotplugs; the rest waits for its next start
+  writeChanges(ct, changes as Record<string, PveValue>);
   return null;
 }

@@ -5,18 +5,26 @@ import {
   notFoundResponse,
 } from './components';
 
-/** The `PATCH /environments/{name}` operation (extend `expiresOn`), merged into the environment's path by `openapi.ts`. */
+/**
+ * The `PATCH /environments/{name}` operation, merged into the environment's path by `openapi.ts`: extend `expiresOn`
+ * (permission `docker-env.environment.update`) or resize (`docker-env.environment.resize`), one per request.
+ */
 export const extendEnvironmentOperation = {
-  operationId: 'extendEnvironment',
+  operationId: 'patchEnvironment',
   description:
-    "Extend the environment: a later `expiresOn`, at most the admin's maximum number of days from today. Audited.",
+    "Extend the environment (a later `expiresOn`, at most the admin's maximum number of days from today; 200) or resize it (`size` S/M/L, or any of `cpuCores`, `memoryMb`, `diskGb`; the disk only grows; within the owner's quota; 202 with the `resize` operation: CPU and memory apply live on a running CT and the disk grows online, a paused one takes them at its resume). Audited.",
   parameters: [nameParameter],
   requestBody: {
     required: true,
     content: json({
       type: 'object',
-      required: ['expiresOn'],
-      properties: { expiresOn: { type: 'string' } },
+      properties: {
+        expiresOn: { type: 'string' },
+        size: { type: 'string', enum: ['S', 'M', 'L'] },
+        cpuCores: { type: 'integer' },
+        memoryMb: { type: 'integer' },
+        diskGb: { type: 'integer' },
+      },
     }),
   },
   responses: {
@@ -24,8 +32,22 @@ export const extendEnvironmentOperation = {
       description: 'The extended environment.',
       content: json({ $ref: '#/components/schemas/Environment' }),
     },
+    '202': {
+      description:
+        'Resize accepted: the environment (with its new resources) and the queued operation.',
+      content: json({
+        type: 'object',
+        additionalProperties: false,
+        required: ['environment', 'operation'],
+        properties: {
+          environment: { $ref: '#/components/schemas/Environment' },
+          operation: { $ref: '#/components/schemas/Operation' },
+        },
+      }),
+    },
     '409': {
-      description: 'The environment ended (deleting, deleted, failed).',
+      description:
+        'The environment ended (deleting, deleted, failed), another operation holds it, or a resize would take the owner over its quota (the message names the quota and the headroom).',
       content: json({ $ref: '#/components/schemas/Error' }),
     },
     ...notFoundResponse,

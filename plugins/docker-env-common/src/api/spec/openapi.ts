@@ -9,6 +9,7 @@ import { quotaPaths, quotaSchemas } from './quotas';
 import { statusPaths } from './status';
 import { deploymentPaths } from './deployments';
 import { driftPaths, driftSchemas } from './drift';
+import { usagePaths } from './usage';
 
 /**
  * The plugin's HTTP API (OpenAPI 3.1), spec-first: the backend serves it with `createValidatedOpenApiRouter(spec)`,
@@ -49,6 +50,7 @@ export const spec = {
     ...deploymentPaths,
     ...driftPaths,
     ...backupPaths,
+    ...usagePaths,
   },
 } as const;
 

@@ -168,6 +168,41 @@ export const quotaPaths = {
       },
     },
   },
+  '/quotas/over': {
+    get: {
+      operationId: 'listOverQuota',
+      description:
+        'Admins: the owners whose usage is over their quota (a quota lowered below what they hold takes nothing away; their growth is refused), with the fields they are over.',
+      responses: {
+        '200': {
+          description: 'The owners over their quota, by owner.',
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            required: ['items'],
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['owner', 'quota', 'usage', 'over'],
+                  properties: {
+                    owner: { type: 'string' },
+                    source: { type: 'string' },
+                    quota: { $ref: '#/components/schemas/QuotaLimits' },
+                    usage: { $ref: '#/components/schemas/QuotaLimits' },
+                    over: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          }),
+        },
+        ...errorResponses,
+      },
+    },
+  },
   '/quotas/default': {
     get: {
       operationId: 'getDefaultQuota',

@@ -9,6 +9,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { dockerEnvApiRef, QuotaFigures } from '../../api';
 import { readableError } from '../common/errors';
+import { OverQuotaList } from './OverQuotaList';
 
 const FIELDS: Array<{ key: keyof QuotaFigures; label: string }> = [
   { key: 'environments', label: 'Environments' },
@@ -99,6 +100,7 @@ export function QuotasPage() {
         Load the quota of a user or group (for example group:default/team-a) to
         change its override, or enter "default" to set the defaults.
       </Typography>
+      <OverQuotaList />
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={2}>
         <TextField
           id="docker-env-quota-owner"

@@ -2,6 +2,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   dockerEnvAdminPermission,
   environmentDeletePermission,
+  environmentResizePermission,
   environmentUpdatePermission,
 } from '@docker-env/plugin-docker-env-common';
 
@@ -22,10 +23,15 @@ export function useEnvironmentPermissions(resourceRef: string | undefined) {
     permission: environmentDeletePermission,
     resourceRef,
   });
+  const resize = usePermission({
+    permission: environmentResizePermission,
+    resourceRef,
+  });
   return {
-    loading: update.loading || remove.loading,
+    loading: update.loading || remove.loading || resize.loading,
     canUpdate: update.allowed,
     canDelete: remove.allowed,
+    canResize: resize.allowed,
   };
 }
 

@@ -1,0 +1,2 @@
+export { validResize, RESIZE_FIELDS, type ResizeTarget } from './resizeRequest';
+export { startResize } from './startResize';
