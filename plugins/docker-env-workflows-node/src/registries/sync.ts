@@ -108,14 +108,17 @@ export async function syncRegistriesOnce(options: {
     });
 
   // registrations and rotations first, then the access of what is registered now
-  let registered = false;
-  for (const f of judge(held)) {
+  const first = judge(held);
+  for (const f of first) {
     if (f.kind === 'registry_missing') {
       await attempt(f.registry.portainerName, async () => {
         await portainer.ensureRegistry(input(f.registry));
         fingerprints.set(f.registry.portainerName, fingerprint(f.registry));
-        registered = true;
-        await record(created(f.registry));
+        await record({
+          kind: 'registry-created',
+          registry: f.registry.portainerName,
+          owner: f.registry.owner,
+        });
       });
     } else if (f.kind === 'registry_withdrawn') {
       await attempt(f.name, async () => {
@@ -124,6 +127,7 @@ export async function syncRegistriesOnce(options: {
       });
     }
   }
+  const registered = first.some(f => f.kind === 'registry_missing');
   const now = registered ? await portainer.listRegistries() : held;
   const changed = new Set(
     judge(now).flatMap(f =>
@@ -151,12 +155,6 @@ export async function syncRegistriesOnce(options: {
   for (const f of judge(now)) await applyAccess(f, portainer, record, attempt);
   return report;
 }
-
-const created = (r: OwnerRegistry): RegistrySyncChange => ({
-  kind: 'registry-created',
-  registry: r.portainerName,
-  owner: r.owner,
-});
 
 async function applyAccess(
   f: RegistryFinding,
