@@ -127,6 +127,16 @@ export interface Config {
       /** How often a pass runs, once across replicas: a duration object or ISO 8601 string. Default 10 minutes. */
       frequency?: { [unit: string]: number } | string;
     };
+    /**
+     * The registry sync (src/registries): registers `dockerEnv.registries` in Portainer, writes rotated credentials,
+     * grants each to its owner's team on the owner's environments and withdraws the ones no longer configured.
+     */
+    registrySync?: {
+      /** False to run no sync passes. Default true. */
+      enabled?: boolean;
+      /** How often a pass runs, once across replicas: a duration object or ISO 8601 string. Default 10 minutes. */
+      frequency?: { [unit: string]: number } | string;
+    };
     /** `GET /status` probes. */
     status?: {
       /** Timeout of each external system's probe, ms; default 3000. */

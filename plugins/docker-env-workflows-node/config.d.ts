@@ -5,6 +5,28 @@
  */
 export interface Config {
   dockerEnv?: {
+    /**
+     * Private registries per owner (docs/gitlab_registry.md), e.g. one GitLab deploy token with `read_registry` per
+     * group. Each is registered once in Portainer as `docker-env-registry-<name>` (custom registry, type 3) and granted
+     * to the owner's team on each of the owner's environments (provisioning step `registries`, and the registry sync of
+     * the backend plugin); removed from this list, it is withdrawn from Portainer. Anyone with team access is root in
+     * the CT and can read what its daemon receives: the credential is visible to the owner's team.
+     */
+    registries?: Array<{
+      /** 1-40 lowercase letters, digits or `-`; the Portainer registry is `docker-env-registry-<name>`. */
+      name: string;
+      /** The owner entity ref whose team may use it, e.g. `group:default/team-a`. */
+      owner: string;
+      /** `host[:port]`, no scheme, e.g. `gitlab.example.com:5050`. */
+      url: string;
+      /** The deploy token's user name, e.g. `gitlab+deploy-token-12`. */
+      username: string;
+      /**
+       * The deploy token. Rotation: set the new one here and restart; the registry sync writes it to Portainer.
+       * @visibility secret
+       */
+      password: string;
+    }>;
     /** Deployment rollouts (blue-green on the environment's engine); see src/deployments/README.md. All optional. */
     deployments?: {
       /** Health checks before a new container counts as failed; default 12. */

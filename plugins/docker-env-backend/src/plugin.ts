@@ -20,6 +20,7 @@ import {
 import { EnvironmentEvents } from './events';
 import { scheduleExpiry } from './expiry';
 import { scheduleTeamSync } from './teams';
+import { scheduleRegistrySync } from './registries';
 import { Notifier, scheduleOutbox } from './notifications';
 import {
   checkInfrastructureConfig,
@@ -132,6 +133,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         await scheduleSnapshotRetention({ ...deps, store });
         const teams = provisioning.teamResolver ?? catalogTeamResolver(deps);
         await scheduleTeamSync({ ...deps, store, teams, audit });
+        await scheduleRegistrySync({ ...deps, store, audit });
 
         const runner = await startOperationRunner({
           ...deps,

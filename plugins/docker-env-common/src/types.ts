@@ -252,6 +252,10 @@ export const DRIFT_KINDS = [
   'route_changed',
   'endpoint_missing',
   'netbox_missing',
+  'registry_missing',
+  'registry_changed',
+  'registry_access_missing',
+  'registry_access_foreign',
   'orphan',
 ] as const;
 /**
@@ -271,6 +275,7 @@ export const DRIFT_RESOURCE_KINDS = [
   'route',
   'portainer_endpoint',
   'netbox_vm',
+  'portainer_registry',
 ] as const;
 /**
  * One of {@link DRIFT_RESOURCE_KINDS}.

@@ -11,3 +11,4 @@ export * from './lifecycle';
 export * from './deployments';
 export * from './reconcile';
 export * from './teams';
+export * from './registries';

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@backstage/types';
-import type { Lab } from '@docker-env/lab';
+import { LAB_PRIVATE_REGISTRY, type Lab } from '@docker-env/lab';
 import fs from 'node:fs/promises';
 import { PROVISION_STEP_NAMES } from '@docker-env/plugin-docker-env-workflows-node';
 
@@ -42,6 +42,16 @@ export function labDockerEnvConfig(
     docker: { kind: 'portainer', timeoutMs: 5000 },
     // one key for every backend on the lab, so a rollout one of them queued can be taken over by another
     deployments: { secretsKey: 'lab-deployment-secrets-key-0123456789abcdef' },
+    // as app-config.embedded.yaml: team-a pulls from the lab's private registry
+    registries: [
+      {
+        name: 'team-a-gitlab',
+        owner: 'group:default/team-a',
+        url: LAB_PRIVATE_REGISTRY.url,
+        username: LAB_PRIVATE_REGISTRY.username,
+        password: LAB_PRIVATE_REGISTRY.password,
+      },
+    ],
     provisioning: {
       agent: { scheme: 'http' },
       publicPort: 18000,

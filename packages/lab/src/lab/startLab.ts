@@ -13,6 +13,12 @@ import {
   labGitLabSetup,
 } from '../gitlab';
 import { type LabCaFiles, type LabTlsOptions, makeLabTls } from '../tls/labTls';
+import type { LabImageSpec } from '../guest/images';
+import {
+  applyPortainerUsers,
+  labPortainerUsers,
+  labRegistryImages,
+} from './labPortainerUsers';
 
 /** Options of {@link startLab}. */
 export interface LabOptions {
@@ -42,6 +48,8 @@ export interface LabOptions {
   tls?: LabTlsOptions;
   /** The lab's GitLab (sign-in, OAuth provider): its port and the portal's callback URLs. */
   gitlab?: LabGitLabOptions;
+  /** Images the guests can pull besides the public ones and the private `team-a/app:1`. */
+  registryImages?: LabImageSpec[];
 }
 
 /** The running lab: every simulator, the guests, and what a client needs to reach them. */
@@ -73,6 +81,13 @@ export interface Lab {
     clientSecret: string;
     users: Array<{ username: string; password: string }>;
   };
+  /** The example org's users in Portainer (`POST /api/auth`): `lab-password` in the embedded default. */
+  portainerLogin: { users: Array<{ username: string; password: string }> };
+  /**
+   * What the guests can pull (shared by every guest): setting an entry's `auth` plays a rotation of
+   * that registry's token.
+   */
+  registryImages: LabImageSpec[];
   /**
    * TLS mode only: the CA files written, Portainer's `AGENT_SECRET` and, with an edge, its TLS side
    * (`websecure`, the ACME resolver and its certificates).
@@ -101,8 +116,11 @@ function labDefaultCredentials() {
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const latencyScale = options.latencyScale ?? 1;
   const tls = options.tls ? makeLabTls(options.tls) : undefined;
+  const registryImages = labRegistryImages(options.registryImages);
+  const portainerUsers = labPortainerUsers(Boolean(tls));
   const guests = new GuestFleet({
     latencyScale,
+    registry: registryImages,
     ...(tls ? { agentTls: { secret: tls.guestAgentSecret } } : {}),
   });
   const started: Array<{ stop(): Promise<void> }> = [];
@@ -137,6 +155,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const portainer = await PortainerSimulator.start({
       latencyScale,
       port: options.ports?.portainer,
+      ...portainerUsers,
       ...(tls
         ? {
             tls: tls.servers.portainer,
@@ -188,6 +207,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     if (stateFile) {
       const sims = { proxmox, netbox, portainer, guests };
       await loadLabState(stateFile, sims);
+      applyPortainerUsers(portainer.state, portainerUsers);
       saver = setInterval(() => {
         try {
           saveLabState(stateFile, sims);
@@ -228,6 +248,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         : {}),
       credentials: tls?.credentials ?? labDefaultCredentials(),
       gitlabLogin,
+      portainerLogin: {
+        users: [
+          { username: 'admin', password: portainerUsers.adminPassword },
+          ...portainerUsers.users.map(u => ({ ...u })),
+        ],
+      },
+      registryImages,
       async stop() {
         // the state file is written first, while every guest still runs
         for (const s of started.reverse()) await s.stop();

@@ -31,7 +31,14 @@ import {
   seedState,
 } from './config';
 import { systemVersion, PORTAINER_VERSION } from './system';
+import { type Caller, mayUseEndpoint, mayUseRegistry } from './userAccess';
 import { createTag, deleteTag, renderTag } from './tags';
+
+/** What a regular user's JWT may call: the Docker proxy and the reads of environments and their registries. */
+const REGULAR_USER_ROUTES =
+  /^(?:[A-Z]+ \/endpoints\/\d+\/docker(?:\/.*)?|GET \/endpoints(?:\/\d+(?:\/registries)?)?\/?)$/;
+
+const NOBODY = { Id: 0, Username: '', Role: 2, password: '' };
 
 export {
   PORTAINER_DEFAULT_LATENCIES,
@@ -53,6 +60,8 @@ export class PortainerSimulator {
   readonly contractDrift: ContractDrift[] = [];
   private readonly check: PortainerRequestCheck;
   private readonly jwts = new Map<string, number>();
+  /** Who sent each request in flight (set by the authentication middleware). */
+  private readonly callers = new WeakMap<express.Request, Caller>();
   private snapshotTimer?: NodeJS.Timeout;
   /** How this Portainer reaches agents (TLS lab); undefined: plain HTTP. */
   private agentLink?: AgentLink;
@@ -136,6 +145,11 @@ export class PortainerSimulator {
     await Promise.all(this.state.endpoints.map(e => this.snapshot(e)));
   }
 
+  /** The caller the authentication middleware recorded; none is treated as a regular user without access. */
+  private callerOf(req: express.Request): Caller {
+    return this.callers.get(req) ?? { user: NOBODY };
+  }
+
   private nextId(kind: string) {
     this.state.nextId[kind] = (this.state.nextId[kind] ?? 0) + 1;
     return this.state.nextId[kind];
@@ -183,16 +197,20 @@ export class PortainerSimulator {
       if (typeof key === 'string' && key !== '') {
         if (!this.apiKeys.includes(key))
           return send(res, perr(401, 'Invalid JWT token', 'Unauthorized'));
+        this.callers.set(req, {});
         return next();
       }
       if (bearer) {
-        if (!this.jwts.has(bearer))
+        const user = this.state.users.find(u => u.Id === this.jwts.get(bearer));
+        if (!user)
           return send(res, perr(401, 'Invalid JWT token', 'Unauthorized'));
+        // a regular user reaches the Docker proxy and the environment reads; the rest is admin-only
         if (
-          this.state.users.find(u => u.Id === this.jwts.get(bearer))?.Role !== 1
-        ) {
+          user.Role !== 1 &&
+          !REGULAR_USER_ROUTES.test(`${req.method} ${req.path}`)
+        )
           return send(res, perr(403, 'Access denied', 'Unauthorized'));
-        }
+        this.callers.set(req, { user });
         return next();
       }
       return send(
@@ -202,7 +220,14 @@ export class PortainerSimulator {
     });
     // The Docker proxy streams bodies: mounted before any body parser.
     app.all(/^\/api\/endpoints\/([^/]+)\/docker(\/.*)?$/, (req, res) => {
-      void proxyDocker(this.state, this.control, req, res, this.agentLink);
+      void proxyDocker(
+        this.state,
+        this.control,
+        req,
+        res,
+        this.callerOf(req),
+        this.agentLink,
+      );
     });
     app.post(
       '/api/endpoints',
@@ -220,13 +245,22 @@ export class PortainerSimulator {
       );
 
     r('get', '/api/endpoints', 'portainer.endpoint.list', req =>
-      listEndpoints(this.state, req),
+      listEndpoints(
+        {
+          ...this.state,
+          endpoints: this.state.endpoints.filter(e =>
+            mayUseEndpoint(this.state, this.callerOf(req), e),
+          ),
+        },
+        req,
+      ),
     );
     r('get', '/api/endpoints/:id', 'portainer.endpoint.get', req =>
-      withEndpoint(this.state, req, e => ({
-        status: 200,
-        body: renderEndpoint(e),
-      })),
+      withEndpoint(this.state, req, e =>
+        mayUseEndpoint(this.state, this.callerOf(req), e)
+          ? { status: 200, body: renderEndpoint(e) }
+          : perr(403, 'Permission denied to access environment'),
+      ),
     );
     r('put', '/api/endpoints/:id', 'portainer.endpoint.update', req =>
       updateEndpoint(this.state, req),
@@ -250,10 +284,17 @@ export class PortainerSimulator {
       '/api/endpoints/:id/registries',
       'portainer.endpoint.registries',
       req =>
-        withEndpoint(this.state, req, () => ({
-          status: 200,
-          body: this.state.registries.map(renderRegistry),
-        })),
+        withEndpoint(this.state, req, e => {
+          const caller = this.callerOf(req);
+          if (!mayUseEndpoint(this.state, caller, e))
+            return perr(403, 'Permission denied to access environment');
+          return {
+            status: 200,
+            body: this.state.registries
+              .filter(reg => mayUseRegistry(this.state, caller, reg, e.Id))
+              .map(renderRegistry),
+          };
+        }),
     );
     app.post('/api/endpoints/snapshot', (_req, res) =>
       this.handle('portainer.endpoint.snapshot', res, async () => {

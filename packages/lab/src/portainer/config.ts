@@ -36,6 +36,7 @@ export const PORTAINER_DEFAULT_LATENCIES: Record<string, number> = {
   'portainer.registry.list': 20,
   'portainer.registry.get': 20,
   'portainer.registry.create': 60,
+  'portainer.registry.update': 50,
   'portainer.registry.delete': 40,
   'portainer.docker': 20,
 };

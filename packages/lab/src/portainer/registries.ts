@@ -126,6 +126,75 @@ export function createRegistry(
   return { status: 200, body: renderRegistry(reg) };
 }
 
+/**
+ * `PUT /api/registries/{id}`: name, URL, credentials (kept when not sent; cleared when
+ * `authentication` is false) and, when sent, the whole `registryAccesses` map, which replaces the
+ * stored one (callers read, merge and write it back).
+ */
+export function updateRegistry(
+  state: PortainerState,
+  req: express.Request,
+): Reply {
+  return withRegistry(state, req, reg => {
+    const body = parseJson(req);
+    if (isReply(body)) return body;
+    const name = field(body, 'name');
+    const url = field(body, 'url');
+    const auth = field(body, 'authentication');
+    if (typeof name !== 'string' || name === '')
+      return perr(400, 'Invalid request payload', 'Invalid registry name');
+    if (typeof url !== 'string' || url === '')
+      return perr(400, 'Invalid request payload', 'Invalid registry URL');
+    if (typeof auth !== 'boolean')
+      return perr(400, 'Invalid request payload', 'Invalid authentication');
+    if (state.registries.some(r => r.Name === name && r.Id !== reg.Id))
+      return perr(
+        409,
+        'Another registry with the same name already exists',
+        'a registry is already defined with this name',
+      );
+    let accesses: PtRegistry['RegistryAccesses'] | undefined;
+    const raw = field(body, 'registryAccesses');
+    if (raw !== undefined && raw !== null) {
+      if (typeof raw !== 'object' || Array.isArray(raw))
+        return perr(
+          400,
+          'Invalid request payload',
+          'json: cannot unmarshal into Go struct field registryUpdatePayload.registryAccesses of type portainer.RegistryAccesses',
+        );
+      accesses = {};
+      for (const [endpointId, a] of Object.entries(raw)) {
+        if (!/^\d+$/.test(endpointId)) return badId('environment', endpointId);
+        const access = (a ?? {}) as Record<string, unknown>;
+        const team = policies(field(access, 'TeamAccessPolicies') ?? null);
+        if (isReply(team)) return team;
+        const user = policies(field(access, 'UserAccessPolicies') ?? null);
+        if (isReply(user)) return user;
+        accesses[endpointId] = {
+          UserAccessPolicies: user,
+          TeamAccessPolicies: team,
+          Namespaces: null,
+        };
+      }
+    }
+    reg.Name = name;
+    reg.URL = url;
+    reg.Authentication = auth;
+    if (!auth) {
+      reg.Username = '';
+      reg.Password = '';
+    } else {
+      const username = field(body, 'username');
+      const password = field(body, 'password');
+      if (typeof username === 'string') reg.Username = username;
+      if (typeof password === 'string' && password !== '')
+        reg.Password = password;
+    }
+    if (accesses) reg.RegistryAccesses = accesses;
+    return { status: 200, body: renderRegistry(reg) };
+  });
+}
+
 /** Mounts the registry routes. */
 export function mountRegistryRoutes(
   r: AddRoute,
@@ -144,6 +213,9 @@ export function mountRegistryRoutes(
       status: 200,
       body: renderRegistry(reg),
     })),
+  );
+  r('put', '/api/registries/:id', 'portainer.registry.update', req =>
+    updateRegistry(state, req),
   );
   r('delete', '/api/registries/:id', 'portainer.registry.delete', req =>
     withRegistry(state, req, reg => {

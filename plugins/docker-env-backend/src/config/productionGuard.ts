@@ -75,6 +75,9 @@ const LAB_PORTAINER_API_KEY = 'ptr_labAdminKey0000000000000000000000000000000';
 // the embedded default's own deployment keys (app-config.embedded.yaml), public in this repository
 const LAB_DEPLOY_TOKEN_SECRET = 'lab-deploy-token-hmac-key-0123456789abcdef';
 const LAB_SECRETS_KEY = 'lab-deployment-secrets-key-0123456789abcdef';
+// the lab's private registry and its deploy token (packages/lab: lab/labPortainerUsers.ts)
+const LAB_REGISTRY_HOST = 'registry.lab.example';
+const LAB_REGISTRY_TOKEN = 'lab-registry-token-team-a';
 
 const underLabData = (v: JsonValue) =>
   typeof v === 'string' && /(^|[/\\])\.lab-data([/\\]|$)/.test(v);
@@ -118,6 +121,20 @@ export const LAB_ONLY_VALUES: ReadonlyArray<{
     key: 'dockerEnv.deployments.secretsKey',
     is: v => v === LAB_SECRETS_KEY,
     what: "the lab's deployment secrets key",
+  },
+  {
+    key: 'dockerEnv.registries',
+    is: v =>
+      Array.isArray(v) &&
+      v.some(
+        r =>
+          !!r &&
+          typeof r === 'object' &&
+          !Array.isArray(r) &&
+          (String(r.url).split(':')[0] === LAB_REGISTRY_HOST ||
+            r.password === LAB_REGISTRY_TOKEN),
+      ),
+    what: "the lab's private registry or its deploy token",
   },
   {
     key: 'dockerEnv.provisioning.agent.scheme',

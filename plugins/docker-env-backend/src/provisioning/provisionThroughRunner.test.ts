@@ -36,6 +36,7 @@ const FAULT_POINTS: Record<ProvisionStepName, [string, string]> = {
   ip: ['proxmox', 'proxmox.lxc.interfaces'],
   agent: ['guest', 'agent.ping'],
   portainer: ['portainer', 'portainer.endpoint.update'],
+  registries: ['portainer', 'portainer.endpoint.registryAccess'],
   welcome: ['guest', 'docker.container.create'],
   route: ['routeFolder', 'open'],
   netbox: ['netbox', 'netbox.ipAddress.create'],

@@ -44,6 +44,7 @@ const LABEL: Record<DriftResourceKind, string> = {
   route: 'route file',
   portainer_endpoint: 'Portainer environment',
   netbox_vm: 'NetBox VM',
+  portainer_registry: 'Portainer registry',
 };
 
 const holds = (record: RecordView | undefined): boolean =>

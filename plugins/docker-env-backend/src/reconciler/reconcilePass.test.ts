@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { TraefikDynamicConfig } from '@docker-env/plugin-docker-env-node';
-import type { Holdings } from '@docker-env/plugin-docker-env-workflows-node';
+import type {
+  Holdings,
+  OwnerRegistry,
+  RegistryFinding,
+} from '@docker-env/plugin-docker-env-workflows-node';
 import { Knex } from 'knex';
 import { DatabaseDockerEnvStore, type DockerEnvStore } from '../store';
 import { createStoreTestDatabases } from '@docker-env/lab-testing/backend/databases';
@@ -37,6 +41,7 @@ describe.each(databases.eachSupportedId())(
         files.set(id, document);
       },
     };
+    let registries: () => Promise<RegistryFinding[]>;
     const pass = () =>
       reconcileOnce({
         store,
@@ -44,6 +49,7 @@ describe.each(databases.eachSupportedId())(
         routes,
         routeSettings: settings,
         pausedRoute,
+        registries: () => registries(),
         now: () => clock,
       });
     const open = async () =>
@@ -133,6 +139,7 @@ describe.each(databases.eachSupportedId())(
       failWrites = false;
       onRead = async () => {};
       clock = new Date('2026-12-03T10:00:00Z');
+      registries = async () => [];
     });
 
     it("rewrites a missing main route from the latest address and the primary deployment's port", async () => {
@@ -286,6 +293,65 @@ describe.each(databases.eachSupportedId())(
       expect(resolved.map(f => f.resolvedAt)).toEqual([
         clock.toISOString(),
         clock.toISOString(),
+      ]);
+    });
+
+    it('flags registry drift the registry sync left, resolves it once gone, and keeps it while the registries cannot be read', async () => {
+      const env = await environment('shop', 101);
+      lab = wholeLab(env);
+      files.set('dockerenv_shop', {} as any);
+      const registry: OwnerRegistry = {
+        name: 'team-a',
+        portainerName: 'docker-env-registry-team-a',
+        owner: 'group:default/team-a',
+        url: 'gitlab.example.com:5050',
+        username: 'deploy',
+        password: 'secret',
+      };
+      registries = async () => [
+        {
+          kind: 'registry_access_missing',
+          registry,
+          registryId: 7,
+          teamId: 3,
+          environment: {
+            owner: registry.owner,
+            endpointId: 1,
+            environmentId: env.id,
+            name: 'shop',
+          },
+        },
+        {
+          kind: 'registry_withdrawn',
+          registryId: 8,
+          name: 'docker-env-registry-old',
+        },
+      ];
+      await pass();
+      const flags = await store
+        .driftFlags()
+        .list({ resourceKind: 'portainer_registry' });
+      expect(
+        flags.map(f => `${f.kind} ${f.resourceId} ${f.environmentName}`).sort(),
+      ).toEqual([
+        'orphan docker-env-registry-old null',
+        'registry_access_missing docker-env-registry-team-a@1 shop',
+      ]);
+      expect(JSON.stringify(flags)).not.toContain('secret');
+
+      registries = async () => {
+        throw new Error('Portainer GET /registries: timed out');
+      };
+      const unread = await pass();
+      expect(unread.unreadable).toEqual([
+        'registries: Portainer GET /registries: timed out',
+      ]);
+      expect(unread.resolved).toEqual([]);
+
+      registries = async () => [];
+      expect((await pass()).resolved.sort()).toEqual([
+        'orphan portainer_registry docker-env-registry-old',
+        'registry_access_missing portainer_registry docker-env-registry-team-a@1',
       ]);
     });
   },

@@ -12,6 +12,7 @@ import {
   expectedMainRoute,
   type Holdings,
   type LifecycleConfig,
+  type RegistryFinding,
 } from '@docker-env/plugin-docker-env-workflows-node';
 import type { AuditTrail } from '../audit';
 import type { AuditEntry } from '../store';
@@ -22,6 +23,7 @@ import {
   type DriftResourceKind,
 } from './DriftFlags';
 import { HOLDING_STATUSES, judgeDrift, type RecordView } from './judgeDrift';
+import { registryDrift } from './registryDrift';
 import {
   loadRecords,
   servedAt,
@@ -47,6 +49,8 @@ export interface ReconcilerDeps {
   routes: Pick<RouteStore, 'get' | 'put'>;
   routeSettings: TraefikRouteSettings;
   pausedRoute: LifecycleConfig['pausedRoute'];
+  /** What differs between `dockerEnv.registries` and Portainer (`judgeRegistryDrift`); unset: not judged. */
+  registries?: () => Promise<RegistryFinding[]>;
   /** Emits the audit rows through Backstage's auditor too (after commit). */
   audit?: Pick<AuditTrail, 'emit'>;
   now?: () => Date;
@@ -68,6 +72,7 @@ const SYSTEM_OF: Record<DriftResourceKind, keyof Holdings> = {
   route: 'routes',
   portainer_endpoint: 'portainer',
   netbox_vm: 'netbox',
+  portainer_registry: 'portainer',
 };
 
 /** Checks one environment's main route file and rewrites it when it is missing or changed; a failed rewrite is a finding. */
@@ -173,8 +178,11 @@ function judged(
   holdings: Holdings,
   busyIds: ReadonlySet<string>,
   busyNames: ReadonlySet<string>,
+  registriesJudged: boolean,
 ): boolean {
   if (!holdings[SYSTEM_OF[flag.resourceKind]].ok) return false;
+  if (flag.resourceKind === 'portainer_registry' && !registriesJudged)
+    return false;
   if (flag.environmentId && busyIds.has(flag.environmentId)) return false;
   return !(flag.environmentName && busyNames.has(flag.environmentName));
 }
@@ -208,6 +216,15 @@ export async function reconcileOnce(
   report.skipped = [...busyNames].sort();
 
   const findings = judgeDrift({ records, busyIds, busyNames, holdings });
+  let registriesJudged = false;
+  if (deps.registries) {
+    try {
+      findings.push(...registryDrift(await deps.registries(), busyIds));
+      registriesJudged = true;
+    } catch (e) {
+      report.unreadable.push(`registries: ${(e as Error).message}`);
+    }
+  }
   if (holdings.routes.ok) {
     for (const record of records) {
       if (!HOLDING_STATUSES.includes(record.status) || busyIds.has(record.id))
@@ -230,7 +247,8 @@ export async function reconcileOnce(
     }
     for (const flag of open) {
       if (seen.has(flagKey(flag))) continue;
-      if (!judged(flag, holdings, busyIds, busyNames)) continue;
+      if (!judged(flag, holdings, busyIds, busyNames, registriesJudged))
+        continue;
       await flags.resolve(flag.id, now);
       report.resolved.push(flagKey(flag));
       audits.push(flagAudit('drift.resolve', flag, byId));

@@ -15,6 +15,7 @@ import {
   readLifecycleConfig,
 } from '@docker-env/plugin-docker-env-workflows-node';
 import type { AuditTrail } from '../audit';
+import { judgeRegistryDrift } from '../registries';
 import {
   reconcileOnce,
   type ReconcilerDeps,
@@ -64,6 +65,12 @@ export function reconcilerDepsFromConfig(
     deps = {
       ...options,
       holdings: () => listHoldings(clients),
+      registries: () =>
+        judgeRegistryDrift({
+          config,
+          store: options.store,
+          portainer: () => clients.portainer,
+        }),
       routes: routes.store,
       routeSettings: routes.settings,
       pausedRoute: readLifecycleConfig(config).pausedRoute,

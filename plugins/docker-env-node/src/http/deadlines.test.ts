@@ -179,6 +179,15 @@ const portainerCalls: Record<string, (c: PortainerClient) => Promise<unknown>> =
     ensureRegistry: c =>
       c.ensureRegistry({ name: 'r', type: 3, url: 'registry.example.test' }),
     grantRegistryAccess: c => c.grantRegistryAccess(1, 1, [2]),
+    revokeRegistryAccess: c => c.revokeRegistryAccess(1, 1, [2]),
+    listRegistries: c => c.listRegistries(),
+    updateRegistry: c =>
+      c.updateRegistry(1, {
+        name: 'r',
+        type: 3,
+        url: 'registry.example.test',
+      }),
+    deleteRegistry: c => c.deleteRegistry(1),
     listContainers: c => c.listContainers(1),
     dockerRequest: c => c.dockerRequest(1, 'GET', '/containers/json'),
   };
@@ -268,6 +277,7 @@ const cases: Array<Case<any>> = [
       'deleteIfPresent',
       'findOrCreate',
       'updateTeamAccess',
+      'updateRegistryAccess',
     ],
   } satisfies Case<PortainerClient>,
   {

@@ -164,6 +164,7 @@ describe('PortainerClient against the Portainer simulator', () => {
       url: 'registry.gitlab.lab:5050',
       authentication: true,
       username: 'deploy-bot',
+      access: {},
     });
     expect(await pt.ensureRegistry(input)).toEqual(reg);
     expect(h.sim.state.registries).toHaveLength(1);
@@ -186,6 +187,50 @@ describe('PortainerClient against the Portainer simulator', () => {
       .catch(e => e);
     expect(failed).toMatchObject({ status: 409 });
     expect(failed.message).not.toContain('pa$$');
+  });
+
+  it('registries: a rotation keeps the access, grants and revocations keep the others and write only on a change', async () => {
+    const pt = h.client();
+    const input = {
+      name: 'docker-env-registry-team-a',
+      type: 3 as const,
+      url: 'gitlab.lab:5050',
+      username: 'gitlab+deploy-token-1',
+      password: 'token-1',
+    };
+    const reg = await pt.ensureRegistry(input);
+    const { endpoint } = await pt.createAgentEndpoint({
+      name: 'env-rot',
+      ip: AGENT_IP,
+      environmentId: 'env-rot',
+    });
+    expect(await pt.grantRegistryAccess(endpoint.id, reg.id, [3, 4])).toBe(
+      true,
+    );
+    const writes = () => h.sim.requests.filter(r => r.method === 'PUT').length;
+    const before = writes();
+    expect(await pt.grantRegistryAccess(endpoint.id, reg.id, [3])).toBe(false);
+    expect(writes()).toBe(before);
+
+    const rotated = await pt.updateRegistry(reg.id, {
+      ...input,
+      password: 'token-2',
+    });
+    expect(rotated.access).toEqual({
+      [endpoint.id]: { teamIds: [3, 4], userIds: [] },
+    });
+    expect(h.sim.state.registries[0].Password).toBe('token-2');
+
+    expect(await pt.revokeRegistryAccess(endpoint.id, reg.id, [3])).toBe(true);
+    expect((await pt.listRegistries())[0].access[endpoint.id].teamIds).toEqual([
+      4,
+    ]);
+    // the same name at another address is not ours to take
+    await expect(
+      pt.ensureRegistry({ ...input, url: 'other.lab:5050' }),
+    ).rejects.toThrow(/registry "docker-env-registry-team-a" .* not ours/);
+    expect(await pt.deleteRegistry(reg.id)).toBe(true);
+    expect(await pt.deleteRegistry(reg.id)).toBe(false);
   });
 
   it('lists containers and sends Docker requests through the proxy', async () => {

@@ -8,7 +8,7 @@ import {
   assertEnvironmentId,
   portainerEnvironmentTag,
 } from '../ownership';
-import { PortainerTeams } from './PortainerTeams';
+import { PortainerRegistries } from './PortainerRegistries';
 import { agentEndpointUrl, id, toEndpoint, toTag } from './mapping';
 import type {
   DockerContainerSummary,
@@ -25,7 +25,10 @@ import { assertDockerPath, assertPortainerName } from './validate';
  *
  * @public
  */
-export class PortainerClient extends PortainerTeams implements PortainerApi {
+export class PortainerClient
+  extends PortainerRegistries
+  implements PortainerApi
+{
   /**
    * Reads `dockerEnv.portainer` (baseUrl without `/api`, apiKey, timeoutMs, allowInsecure); a bad
    * value is a {@link ConfigError}.

@@ -1,28 +1,20 @@
 import { InputError } from '@backstage/errors';
 import { UpstreamApiError } from '../errors';
 import { PortainerHttp } from './PortainerHttp';
-import { id, toEndpoint, toMembership, toRegistry } from './mapping';
+import { id, toEndpoint, toMembership } from './mapping';
 import type {
   PortainerEndpoint,
   PortainerMembership,
-  PortainerRegistry,
-  PortainerRegistryType,
   PortainerTeam,
   PortainerTeamRole,
   PortainerUser,
 } from './types';
-import {
-  assertPortainerName,
-  assertRegistryUrl,
-  assertSecret,
-  assertTeamName,
-  assertUsername,
-} from './validate';
+import { assertTeamName, assertUsername } from './validate';
 
 /** Portainer's standard role ids for environment access; 1 is "Environment administrator" (CE). */
 const DEFAULT_ROLE_ID = 1;
 
-/** Teams, memberships, users, environment and registry access of {@link PortainerClient}. */
+/** Teams, memberships, users and environment access of {@link PortainerClient}. */
 export abstract class PortainerTeams extends PortainerHttp {
   async ensureTeam(name: string): Promise<PortainerTeam> {
     assertTeamName(name, 'name');
@@ -159,61 +151,6 @@ export abstract class PortainerTeams extends PortainerHttp {
       await this.request('PUT', `/endpoints/${endpointId}`, {
         teamAccessPolicies: map,
       }),
-    );
-  }
-
-  // ---- registries ----
-
-  async ensureRegistry(input: {
-    name: string;
-    type: PortainerRegistryType;
-    url: string;
-    username?: string;
-    password?: string;
-  }): Promise<PortainerRegistry> {
-    const name = assertPortainerName(input.name, 'name');
-    if (input.type !== 3 && input.type !== 4)
-      throw new InputError('type: must be 3 (custom) or 4 (GitLab)');
-    const url = assertRegistryUrl(input.url, 'url');
-    const authentication =
-      input.username !== undefined || input.password !== undefined;
-    const body: Record<string, unknown> = {
-      name,
-      type: input.type,
-      url,
-      authentication,
-    };
-    if (authentication) {
-      body.username = assertUsername(input.username, 'username');
-      body.password = assertSecret(input.password, 'password');
-    }
-    const list: any[] = (await this.request('GET', '/registries')) ?? [];
-    const found = list.find(r => r.Name === name);
-    if (found) return toRegistry(found);
-    return toRegistry(await this.request('POST', '/registries', body));
-  }
-
-  async grantRegistryAccess(
-    endpointId: number,
-    registryId: number,
-    teamIds: number[],
-  ): Promise<void> {
-    id(endpointId, 'endpointId');
-    id(registryId, 'registryId');
-    teamIds.forEach((t, i) => id(t, `teamIds[${i}]`));
-    const reg = await this.request('GET', `/registries/${registryId}`);
-    const access = reg?.RegistryAccesses?.[String(endpointId)] ?? {};
-    const teams: Record<string, { RoleId: number }> = {
-      ...(access.TeamAccessPolicies ?? {}),
-    };
-    for (const t of teamIds) teams[String(t)] = { RoleId: 0 };
-    await this.request(
-      'PUT',
-      `/endpoints/${endpointId}/registries/${registryId}`,
-      {
-        UserAccessPolicies: access.UserAccessPolicies ?? {},
-        TeamAccessPolicies: teams,
-      },
     );
   }
 }

@@ -57,5 +57,17 @@ export function toRegistry(r: any): PortainerRegistry {
     url: r.URL,
     authentication: !!r.Authentication,
     username: r.Username ?? '',
+    access: toRegistryAccess(r.RegistryAccesses),
   };
+}
+
+function toRegistryAccess(raw: any): PortainerRegistry['access'] {
+  const out: PortainerRegistry['access'] = {};
+  for (const [endpointId, a] of Object.entries<any>(raw ?? {})) {
+    out[Number(endpointId)] = {
+      teamIds: Object.keys(a?.TeamAccessPolicies ?? {}).map(Number),
+      userIds: Object.keys(a?.UserAccessPolicies ?? {}).map(Number),
+    };
+  }
+  return out;
 }

@@ -85,6 +85,8 @@ export interface PortainerRegistry {
   url: string;
   authentication: boolean;
   username: string;
+  /** Environment id -> the teams and users that may use the registry there. */
+  access: Record<number, { teamIds: number[]; userIds: number[] }>;
 }
 
 /**
@@ -170,6 +172,12 @@ export interface PortainerApi {
     endpointId: number,
     teamId: number,
   ): Promise<PortainerEndpoint>;
+  /** Every registry with its per-environment access. */
+  listRegistries(): Promise<PortainerRegistry[]>;
+  /**
+   * Finds a registry by name, or creates it; a same-named registry pointing at another URL is refused
+   * with an `OwnershipConflictError`.
+   */
   ensureRegistry(input: {
     name: string;
     type: PortainerRegistryType;
@@ -177,12 +185,31 @@ export interface PortainerApi {
     username?: string;
     password?: string;
   }): Promise<PortainerRegistry>;
-  /** Lets the given teams use a registry on an environment (merged with the teams already there). */
+  /** Writes a registry's URL and credentials (a rotation), keeping its per-environment access. */
+  updateRegistry(
+    registryId: number,
+    input: {
+      name: string;
+      type: PortainerRegistryType;
+      url: string;
+      username?: string;
+      password?: string;
+    },
+  ): Promise<PortainerRegistry>;
+  /** Deletes a registry; false when it was already gone. */
+  deleteRegistry(registryId: number): Promise<boolean>;
+  /** Lets the given teams use a registry on an environment (merged with the access already there); true when it wrote. */
   grantRegistryAccess(
     endpointId: number,
     registryId: number,
     teamIds: number[],
-  ): Promise<void>;
+  ): Promise<boolean>;
+  /** Takes a registry on an environment away from the given teams, keeping every other access; true when it wrote. */
+  revokeRegistryAccess(
+    endpointId: number,
+    registryId: number,
+    teamIds: number[],
+  ): Promise<boolean>;
   listContainers(endpointId: number): Promise<DockerContainerSummary[]>;
   /**
    * Calls the Docker Engine API through Portainer (`/endpoints/{id}/docker<path>`); for JSON

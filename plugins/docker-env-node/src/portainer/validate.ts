@@ -42,7 +42,11 @@ export function assertUsername(value: unknown, field: string): string {
   return v;
 }
 
-/** A registry address: `host[:port][/path]`, lowercase host, no scheme, no `..`. */
+/**
+ * A registry address: `host[:port][/path]`, lowercase host, no scheme, no `..`.
+ *
+ * @public
+ */
 export function assertRegistryUrl(value: unknown, field: string): string {
   const v = requireString(value, field, 253);
   if (
@@ -80,5 +84,26 @@ export function assertDockerPath(value: unknown, field: string): string {
       'must be a path like /containers/json made of letters, digits and . _ : @ - (no "..")',
     );
   }
+  return v;
+}
+
+/**
+ * A registry user name (`username`, e.g. a GitLab deploy token's `gitlab+deploy-token-1`) or secret
+ * (`secret`: any printable text) as Portainer stores them.
+ *
+ * @public
+ */
+export function assertRegistryCredential(
+  value: unknown,
+  field: string,
+  secret: boolean,
+): string {
+  if (secret) return assertSecret(value, field);
+  const v = requireString(value, field, 255);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]*$/.test(v))
+    fail(
+      field,
+      'may contain only ASCII letters, digits, ".", "_", "-", "+" and "@"',
+    );
   return v;
 }

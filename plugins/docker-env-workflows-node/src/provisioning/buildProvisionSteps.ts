@@ -3,6 +3,7 @@ import { agentStep } from './steps/agent';
 import { lxcStep } from './steps/lxc';
 import { netboxStep } from './steps/netbox';
 import { portainerStep } from './steps/portainer';
+import { registriesStep } from '../registries/step';
 import { ipStep, startStep } from './steps/power';
 import { routeStep } from './steps/route';
 import { welcomeStep } from './steps/welcome';
@@ -14,7 +15,7 @@ import {
 
 /**
  * The steps of a `provision` operation, in order: lxc -> start -> ip -> agent -> portainer ->
- * welcome -> route -> netbox. The runner (backend) runs them and undoes finished ones in reverse
+ * registries -> welcome -> route -> netbox. The runner (backend) runs them and undoes finished ones in reverse
  * on a failure; the final "ready" bookkeeping (record, catalog, notification) is the backend's.
  *
  * @public
@@ -29,6 +30,10 @@ export function buildProvisionSteps(
     ipStep(deps, config),
     agentStep(deps, config),
     portainerStep(deps, config),
+    registriesStep(deps, {
+      registries: config.registries ?? [],
+      timeoutMs: config.timeouts.registries,
+    }),
     welcomeStep(deps, config),
     routeStep(deps, config),
     netboxStep(deps, config),

@@ -14,13 +14,14 @@ export const RESTORE_STEP_NAMES = [
   'ip',
   'agent',
   'portainer',
+  'registries',
   'route',
   'netbox',
 ] as const;
 
 /**
  * The steps of a `restore` operation: a final backup (fact `backupVolid`) restored into a new CT for a new
- * environment, then provisioning's start -> ip -> agent -> portainer -> route -> netbox. The restored disk brings its
+ * environment, then provisioning's start -> ip -> agent -> portainer -> registries -> route -> netbox. The restored disk brings its
  * containers back (under their restart policies), so there is no `welcome` step; the main route points at the
  * welcome port as a new environment's does. Deployment routes of the deleted environment are not re-created.
  *

@@ -11,6 +11,7 @@ import { ProxmoxApiClient } from '@docker-env/plugin-docker-env-node';
 import { SshClient } from '@docker-env/plugin-docker-env-node';
 import { TraefikRoutes } from '@docker-env/plugin-docker-env-node';
 import { ownerName } from './facts';
+import { readOwnerRegistries } from '../registries/config';
 import { buildFirewallRules, readFirewallSources } from './firewallRules';
 import { scanHostKey } from './hostKeyScan';
 import {
@@ -28,6 +29,7 @@ const DEFAULT_TIMEOUTS: Record<ProvisionStepName, number> = {
   ip: 120_000,
   agent: 300_000,
   portainer: 60_000,
+  registries: 60_000,
   welcome: 180_000,
   route: 30_000,
   netbox: 60_000,
@@ -157,6 +159,7 @@ function read(config: Config): ProvisioningConfig {
       clusterType: 'Proxmox',
       cluster: c?.getOptionalString('netboxCluster') ?? 'proxmox',
     },
+    registries: readOwnerRegistries(config),
     timeouts,
     pollIntervalMs: int('pollIntervalMs', { min: 10, max: 600_000 }) ?? 250,
   };

@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import {
+  LAB_PRIVATE_REGISTRY,
   startLab,
   traefikSchemaValidator,
   type FaultAction,
@@ -104,6 +105,15 @@ describe('the provisioning steps against the lab', () => {
           directory: routesDir,
         },
         docker: { kind: 'portainer', timeoutMs: 3000 },
+        registries: [
+          {
+            name: 'team-a-gitlab',
+            owner: 'group:default/team-a',
+            url: LAB_PRIVATE_REGISTRY.url,
+            username: LAB_PRIVATE_REGISTRY.username,
+            password: LAB_PRIVATE_REGISTRY.password,
+          },
+        ],
         provisioning: {
           agent: { scheme: 'http' },
           publicPort: 18000,
@@ -155,6 +165,8 @@ describe('the provisioning steps against the lab', () => {
     expect(snap.portainer.endpoints).toEqual([]);
     expect(snap.portainer.teams).toEqual([]);
     expect(snap.portainer.memberships).toEqual([]);
+    for (const r of lab.portainer.state.registries)
+      expect(r.RegistryAccesses).toEqual({});
     expect(snap.portainer.tags.map((t: any) => t.Name)).not.toContain(
       'docker-env-env-test-project',
     );
@@ -202,6 +214,16 @@ describe('the provisioning steps against the lab', () => {
       .filter(m => m.TeamID === team.Id)
       .map(m => pt.users.find(u => u.Id === m.UserID)!.Username);
     expect(members.sort()).toEqual(['alice', 'bob']);
+    // the owner's registry, registered once, granted to the owner's team on this environment only
+    const registry = pt.registries.find(
+      r => r.Name === 'docker-env-registry-team-a-gitlab',
+    )!;
+    expect(
+      registry.RegistryAccesses[String(endpoint.Id)]?.TeamAccessPolicies,
+    ).toEqual({
+      [team.Id]: { RoleId: 0 },
+    });
+    expect(facts.registryIds).toEqual([registry.Id]);
 
     const welcome = await fetch(`http://${facts.ip}:8080/`);
     expect(welcome.status).toBe(200);
@@ -359,6 +381,7 @@ describe('the provisioning steps against the lab', () => {
     ip: ['proxmox', 'proxmox.lxc.interfaces'],
     agent: ['guest', 'agent.ping'],
     portainer: ['portainer', 'portainer.endpoint.update'],
+    registries: ['portainer', 'portainer.endpoint.registryAccess'],
     welcome: ['guest', 'docker.container.create'],
     route: ['route', 'put'],
     netbox: ['netbox', 'netbox.ipAddress.create'],

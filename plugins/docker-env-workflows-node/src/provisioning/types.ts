@@ -1,4 +1,5 @@
 import type { DockerApi } from '@docker-env/plugin-docker-env-node';
+import type { OwnerRegistry } from '../registries/config';
 import type { NetBoxApi } from '@docker-env/plugin-docker-env-node';
 import type { PortainerApi } from '@docker-env/plugin-docker-env-node';
 import type { ProxmoxClient } from '@docker-env/plugin-docker-env-node';
@@ -98,6 +99,8 @@ export interface ProvisioningConfig {
   /** The environment's public URL: `<scheme>://<name>.<baseDomain>[:port]`. */
   publicUrl: { scheme: 'http' | 'https'; baseDomain: string; port?: number };
   netbox: { clusterType: string; cluster: string };
+  /** The registries each owner may pull from (`dockerEnv.registries`); none when unset. */
+  registries?: OwnerRegistry[];
   /** Per-step timeouts in ms. */
   timeouts: Record<ProvisionStepName, number>;
   /** Poll interval while waiting on tasks, IPs and the agent. */
@@ -115,6 +118,7 @@ export const PROVISION_STEP_NAMES = [
   'ip',
   'agent',
   'portainer',
+  'registries',
   'welcome',
   'route',
   'netbox',

@@ -10,6 +10,13 @@ export const DRIFT_KIND_WORDS: Record<DriftKind, string> = {
     'The route file differs from the portal settings and could not be rewritten',
   endpoint_missing: 'Portainer no longer knows the environment',
   netbox_missing: 'NetBox has no record of the environment',
+  registry_missing: 'A configured registry is not registered in Portainer',
+  registry_changed:
+    'A registry in Portainer has another address or user than configured',
+  registry_access_missing:
+    "The owner's team may not use its registry on this environment",
+  registry_access_foreign:
+    "Another team may use the owner's registry on this environment",
   orphan: 'A resource carries the portal mark but no environment holds it',
 };
 
@@ -19,6 +26,7 @@ export const DRIFT_RESOURCE_WORDS: Record<DriftResourceKind, string> = {
   route: 'Traefik route',
   portainer_endpoint: 'Portainer environment',
   netbox_vm: 'NetBox VM',
+  portainer_registry: 'Portainer registry',
 };
 
 /** "Proxmox container 120": the resource a flag is about. */
