@@ -16,8 +16,8 @@ import {
   collectingSubscriber,
   eventually,
   labWatchers,
-  startWatcherLab,
 } from '../src/watcher/__testUtils__/watcherLab';
+import { startWatcherLab } from '@docker-env/lab-testing/backend/watcherLab';
 
 jest.setTimeout(900_000);
 

@@ -103,6 +103,8 @@ export const RESTORE_FAULT_POINTS: Record<string, FaultPoint> = {
   agent: lab('guest', 'agent.ping'),
   // the endpoint exists by then: its team access is granted last
   portainer: lab('portainer', 'portainer.endpoint.update'),
+  // the owner's registries exist by then: the grant on the new endpoint is the step's last call
+  registries: lab('portainer', 'portainer.endpoint.registryAccess'),
   route: routeWrite,
   // the VM and its interface exist by then
   netbox: lab('netbox', 'netbox.ipAddress.create'),

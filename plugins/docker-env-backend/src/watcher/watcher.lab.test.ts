@@ -6,12 +6,14 @@ import type { ContainerWatchers } from './ContainerWatchers';
 import { PortalChanges } from './PortalChanges';
 import { WATCHED_STATUSES } from './startContainerWatchers';
 import {
-  collectingSubscriber,
-  eventually,
-  labWatchers,
   startWatcherLab,
   type LabEngine,
   type WatcherLab,
+} from '@docker-env/lab-testing/backend/watcherLab';
+import {
+  collectingSubscriber,
+  eventually,
+  labWatchers,
 } from './__testUtils__/watcherLab';
 
 jest.setTimeout(120_000);

@@ -38,7 +38,11 @@ const SIZE_UNITS: Record<string, number> = {
   T: 1024,
 };
 
-/** The root disk's size in GiB from its config (`local-lvm:vm-101-disk-0,size=16G`). */
+/**
+ * The root disk's size in GiB from its config (`local-lvm:vm-101-disk-0,size=16G`).
+ *
+ * @public
+ */
 export function rootfsGiB(rootfs: string | undefined): number {
   const m = /(?:^|,)size=(\d+(?:\.\d+)?)([KMGT]?)(?:,|$)/.exec(rootfs ?? '');
   if (!m)

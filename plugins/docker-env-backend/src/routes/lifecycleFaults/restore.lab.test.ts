@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { LAB_PRIVATE_REGISTRY } from '@docker-env/lab';
 import { PROVISION_STEP_NAMES } from '@docker-env/plugin-docker-env-workflows-node';
 import type { Knex } from 'knex';
 import request from 'supertest';
@@ -67,6 +68,16 @@ describe('restore through the API with a fault at every step', () => {
       lifecycle: FAULT_TEST_WAITS,
       // a hung call meets its step's timeout in 2 s
       dockerEnv: {
+        // the backup's owner has a registry: the restored environment's `registries` step grants it
+        registries: [
+          {
+            name: 'alice-gitlab',
+            owner: 'user:default/alice',
+            url: LAB_PRIVATE_REGISTRY.url,
+            username: LAB_PRIVATE_REGISTRY.username,
+            password: LAB_PRIVATE_REGISTRY.password,
+          },
+        ],
         provisioning: {
           agent: { scheme: 'http' },
           pollIntervalMs: 10,
