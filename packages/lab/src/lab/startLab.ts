@@ -2,6 +2,7 @@ import { EdgeRouter } from '../edge';
 import type { EdgeLogger } from '../edge';
 import { GuestFleet } from '../guest';
 import { loadLabState, saveLabState } from './stateFile';
+import { claimGuestIpBlock } from './guestIpBlock';
 import { NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from '../netbox';
 import { PORTAINER_LAB_API_KEY, PortainerSimulator } from '../portainer';
 import { DEFAULT_PROXMOX_SIM_TOKEN, ProxmoxSimulator } from '../proxmox';
@@ -125,11 +126,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   });
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
+    let guestIpBlock = options.guestIpBlock;
+    if (guestIpBlock === undefined) {
+      const claim = await claimGuestIpBlock();
+      started.push({ stop: claim.release });
+      guestIpBlock = claim.block;
+    }
     const proxmox = await ProxmoxSimulator.start({
       latencyScale,
       guests,
-      guestIpBlock:
-        options.guestIpBlock ?? 11 + Math.floor(Math.random() * 240),
+      guestIpBlock,
       port: options.ports?.proxmox,
       ...(tls
         ? {

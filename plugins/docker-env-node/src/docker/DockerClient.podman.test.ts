@@ -145,7 +145,12 @@ describeReal('DockerClient against a real engine (podman)', () => {
       }),
     ).toEqual([]);
 
-    const logs = await client.logs(name);
+    // the server writes its access line after answering, and the engine's log file gets it a moment later
+    let logs = await client.logs(name);
+    for (let i = 0; i < 50 && !/response:200/.test(logs.stderr); i++) {
+      await new Promise(r => setTimeout(r, 100));
+      logs = await client.logs(name);
+    }
     expect(logs.stderr).toMatch(/127\.0\.0\.1:\d+: response:200/);
     expect(logs.stdout).not.toMatch(/response:200/);
 
