@@ -43,8 +43,9 @@ export async function startWatcherLab(
   count: number,
   latencyScale = 0,
 ): Promise<WatcherLab> {
-  const block = 11 + Math.floor(Math.random() * 240);
-  const lab = await startLab({ latencyScale, guestIpBlock: block });
+  // the lab claims a guest address block no other lab on this machine holds
+  const lab = await startLab({ latencyScale });
+  const block = lab.proxmox.state.guestIpBlock;
   const config = new ConfigReader({
     dockerEnv: labClientConfig(lab, { routesDir: os.tmpdir() }),
   });

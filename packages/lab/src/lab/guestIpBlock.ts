@@ -18,25 +18,30 @@ export async function claimGuestIpBlock(
   tries = 40,
 ): Promise<GuestIpBlockClaim> {
   for (let i = 0; i < tries; i++) {
-    const block = 11 + Math.floor(Math.random() * 240);
-    const server = net.createServer();
-    const listening = await new Promise<boolean>(resolve => {
-      server.once('error', () => resolve(false));
-      server.listen(
-        { host: `127.${block}.255.254`, port: SENTINEL_PORT, exclusive: true },
-        () => resolve(true),
-      );
-    });
-    if (listening) {
-      server.unref();
-      return {
-        block,
-        release: () =>
-          new Promise<void>(resolve => server.close(() => resolve())),
-      };
-    }
+    const claim = await holdGuestIpBlock(11 + Math.floor(Math.random() * 240));
+    if (claim) return claim;
   }
   throw new Error(
     `lab: no free guest address block after ${tries} tries (127.<block>.255.254:${SENTINEL_PORT} all taken)`,
   );
+}
+
+/** Holds `block`'s sentinel (a lab given its block says so to the others); undefined when another lab holds it. */
+export async function holdGuestIpBlock(
+  block: number,
+): Promise<GuestIpBlockClaim | undefined> {
+  const server = net.createServer();
+  const listening = await new Promise<boolean>(resolve => {
+    server.once('error', () => resolve(false));
+    server.listen(
+      { host: `127.${block}.255.254`, port: SENTINEL_PORT, exclusive: true },
+      () => resolve(true),
+    );
+  });
+  if (!listening) return undefined;
+  server.unref();
+  return {
+    block,
+    release: () => new Promise<void>(resolve => server.close(() => resolve())),
+  };
 }

@@ -2,7 +2,7 @@ import { EdgeRouter } from '../edge';
 import type { EdgeLogger } from '../edge';
 import { GuestFleet } from '../guest';
 import { loadLabState, saveLabState } from './stateFile';
-import { claimGuestIpBlock } from './guestIpBlock';
+import { claimGuestIpBlock, holdGuestIpBlock } from './guestIpBlock';
 import { NETBOX_LAB_TOKEN_V2, NetBoxSimulator } from '../netbox';
 import { PORTAINER_LAB_API_KEY, PortainerSimulator } from '../portainer';
 import { DEFAULT_PROXMOX_SIM_TOKEN, ProxmoxSimulator } from '../proxmox';
@@ -126,12 +126,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   });
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
-    let guestIpBlock = options.guestIpBlock;
-    if (guestIpBlock === undefined) {
-      const claim = await claimGuestIpBlock();
-      started.push({ stop: claim.release });
-      guestIpBlock = claim.block;
-    }
+    // a block chosen by the caller is held as well when free, so that no other lab picks it
+    const claim =
+      options.guestIpBlock === undefined
+        ? await claimGuestIpBlock()
+        : await holdGuestIpBlock(options.guestIpBlock);
+    if (claim) started.push({ stop: claim.release });
+    const guestIpBlock = options.guestIpBlock ?? claim!.block;
     const proxmox = await ProxmoxSimulator.start({
       latencyScale,
       guests,
