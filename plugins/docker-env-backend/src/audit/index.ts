@@ -1,1 +1,2 @@
 export * from './AuditTrail';
+export * from './portainerSyncAudit';

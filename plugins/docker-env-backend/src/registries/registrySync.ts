@@ -17,7 +17,7 @@ import {
   type RegistryFingerprints,
   type RegistrySyncReport,
 } from '@docker-env/plugin-docker-env-workflows-node';
-import type { AuditTrail } from '../audit';
+import { type AuditTrail, auditPortainerSyncChange } from '../audit';
 import type { DockerEnvStore } from '../store';
 
 /** The scheduler task id (global scope: one pass at a time across replicas). */
@@ -67,6 +67,13 @@ export async function runRegistrySync(
   const envByEndpoint = new Map(
     environments.map(e => [e.endpointId, e.environmentId!]),
   );
+  const audit = auditPortainerSyncChange({
+    store: deps.store,
+    audit: deps.audit,
+    actor: REGISTRY_SYNC_ACTOR,
+    actionPrefix: 'portainer.registry',
+    environmentIdByEndpoint: envByEndpoint,
+  });
   return syncRegistriesOnce({
     portainer: (
       deps.portainer ?? (() => PortainerClient.fromConfig(deps.config))
@@ -75,21 +82,7 @@ export async function runRegistrySync(
     prefix: prefixOf(deps.config),
     environments,
     fingerprints,
-    onChange: async change => {
-      const entry = {
-        actor: REGISTRY_SYNC_ACTOR,
-        action: `portainer.registry.${change.kind}`,
-        target: change.registry,
-        environmentId:
-          change.endpointId === undefined
-            ? null
-            : envByEndpoint.get(change.endpointId) ?? null,
-        result: 'succeeded' as const,
-        details: { ...change },
-      };
-      await deps.store.appendAudit(entry);
-      await deps.audit?.emit(entry);
-    },
+    onChange: change => audit(change, change.registry),
   });
 }
 

@@ -10,7 +10,7 @@ import {
   type TeamResolver,
   type TeamSyncReport,
 } from '@docker-env/plugin-docker-env-workflows-node';
-import type { AuditTrail } from '../audit';
+import { type AuditTrail, auditPortainerSyncChange } from '../audit';
 import type { DockerEnvStore } from '../store';
 
 /** The scheduler task id (global scope: one pass at a time across replicas). */
@@ -58,6 +58,13 @@ export async function runTeamSync(deps: TeamSyncDeps): Promise<TeamSyncReport> {
       endpointId: e.portainerEndpointId!,
     }));
   const envByEndpoint = new Map(environments.map(e => [e.endpointId, e.id]));
+  const audit = auditPortainerSyncChange({
+    store: deps.store,
+    audit: deps.audit,
+    actor: TEAM_SYNC_ACTOR,
+    actionPrefix: 'portainer.team',
+    environmentIdByEndpoint: envByEndpoint,
+  });
   return syncTeamsOnce({
     portainer: (
       deps.portainer ?? (() => PortainerClient.fromConfig(deps.config))
@@ -68,21 +75,7 @@ export async function runTeamSync(deps: TeamSyncDeps): Promise<TeamSyncReport> {
       ) ?? 'docker-env-',
     teams: deps.teams,
     environments,
-    onChange: async change => {
-      const entry = {
-        actor: TEAM_SYNC_ACTOR,
-        action: `portainer.team.${change.kind}`,
-        target: change.team,
-        environmentId:
-          change.endpointId === undefined
-            ? null
-            : envByEndpoint.get(change.endpointId) ?? null,
-        result: 'succeeded' as const,
-        details: { ...change },
-      };
-      await deps.store.appendAudit(entry);
-      await deps.audit?.emit(entry);
-    },
+    onChange: change => audit(change, change.team),
   });
 }
 
