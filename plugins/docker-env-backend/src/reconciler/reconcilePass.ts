@@ -4,6 +4,8 @@ import {
 } from '@docker-env/plugin-docker-env-common';
 import {
   routeId,
+  RouteWriter,
+  type ProxmoxClient,
   type RouteStore,
   type TraefikRouteSettings,
 } from '@docker-env/plugin-docker-env-node';
@@ -45,12 +47,14 @@ export interface ReconcilerDeps {
   store: ReconcilerStore;
   /** Lists what the systems hold with our marks (`listHoldings` over the production clients). */
   holdings: () => Promise<Holdings>;
-  /** The route folder (`TraefikRoutes.store`) and the settings routes are built with. */
-  routes: Pick<RouteStore, 'get' | 'put'>;
+  /** The route folder (`TraefikRoutes.store`; written only through a `RouteWriter`) and the route settings. */
+  routes: RouteStore;
   routeSettings: TraefikRouteSettings;
   pausedRoute: LifecycleConfig['pausedRoute'];
   /** What differs between `dockerEnv.registries` and Portainer (`judgeRegistryDrift`); unset: not judged. */
   registries?: () => Promise<RegistryFinding[]>;
+  /** Reads a running CT's current address (`waitForIp` with no wait: one `GET …/interfaces`). */
+  proxmox: Pick<ProxmoxClient, 'forNode'>;
   /** Emits the audit rows through Backstage's auditor too (after commit). */
   audit?: Pick<AuditTrail, 'emit'>;
   now?: () => Date;
@@ -75,25 +79,89 @@ const SYSTEM_OF: Record<DriftResourceKind, keyof Holdings> = {
   portainer_registry: 'portainer',
 };
 
-/** Checks one environment's main route file and rewrites it when it is missing or changed; a failed rewrite is a finding. */
+/**
+ * The address to judge a ready environment's route by: the CT's current one when the pass lists its CT as ours and
+ * running (read now, not taken from old operation results), else the latest recorded one. A current address other
+ * than the recorded one was changed outside the portal: flagged (`ct_address_changed`), and the route follows it.
+ * Undefined `ip` with `unreadable`: the running CT's address could not be read, so its route is not judged.
+ */
+async function addressToServe(
+  deps: ReconcilerDeps,
+  record: RecordView,
+  holdings: Holdings,
+  recorded: string | undefined,
+): Promise<{ ip?: string; moved?: DriftFinding; unreadable?: string }> {
+  if (record.status !== 'ready' || !record.vmid || !record.node || !holdings.proxmox.ok)
+    return { ip: recorded };
+  const vmid = String(record.vmid);
+  const ct = holdings.proxmox.items.find(
+    c => c.id === vmid && c.environmentId === record.id && !c.unmanaged,
+  );
+  if (ct?.status !== 'running') return { ip: recorded };
+  let current: string;
+  try {
+    current = await deps.proxmox
+      .forNode(record.node)
+      .waitForIp(record.vmid, { timeoutMs: 0 });
+  } catch (e) {
+    return {
+      unreadable: `proxmox: the address of CT ${vmid} (${record.name}): ${(e as Error).message}`,
+    };
+  }
+  if (recorded === undefined || current === recorded) return { ip: current };
+  return {
+    ip: current,
+    moved: {
+      environmentId: record.id,
+      environmentName: record.name,
+      kind: 'ct_address_changed',
+      resourceKind: 'ct',
+      resourceId: vmid,
+      detail: `CT ${vmid} of ready environment ${record.name} has the address ${current}, not ${recorded} as the portal recorded it: changed outside the portal (its main route follows it; Portainer and NetBox still name ${recorded})`,
+    },
+  };
+}
+
+/**
+ * Checks one environment's main route file against the CT's current address and rewrites it (through the route
+ * writer, under the lock) when it is missing or changed; a failed rewrite and a moved address are findings.
+ */
 async function reconcileRoute(
   deps: ReconcilerDeps,
   record: RecordView,
+  holdings: Holdings,
   report: ReconcileReport,
-): Promise<DriftFinding | undefined> {
-  const { ip, port } = await servedAt(deps.store, record.id);
+  addressUnread: Set<string>,
+): Promise<DriftFinding[]> {
+  const served = await servedAt(deps.store, record.id);
+  const { port } = served;
+  const { ip, moved, unreadable } = await addressToServe(
+    deps,
+    record,
+    holdings,
+    served.ip,
+  );
+  if (unreadable) {
+    report.unreadable.push(unreadable);
+    addressUnread.add(record.id);
+    return [];
+  }
+  const findings = moved ? [moved] : [];
   const of = { environmentId: record.id, environmentName: record.name };
   if (ip === undefined || port === undefined) {
     // nothing recorded to rebuild it from: only a missing file is judged
     const id = routeId(record.name);
-    if (await deps.routes.get(id).catch(() => true)) return undefined;
-    return {
-      ...of,
-      kind: 'route_missing',
-      resourceKind: 'route',
-      resourceId: id,
-      detail: `route file ${id} of ${record.status} environment ${record.name} is missing, and no address and port are recorded to rebuild it from`,
-    };
+    if (await deps.routes.get(id).catch(() => true)) return findings;
+    return [
+      ...findings,
+      {
+        ...of,
+        kind: 'route_missing',
+        resourceKind: 'route',
+        resourceId: id,
+        detail: `route file ${id} of ${record.status} environment ${record.name} is missing, and no address and port are recorded to rebuild it from`,
+      },
+    ];
   }
   const expected = expectedMainRoute(deps.routeSettings, deps.pausedRoute, {
     name: record.name,
@@ -102,7 +170,7 @@ async function reconcileRoute(
     paused: record.status === 'paused',
   });
   const found = await compareRoute(deps.routes, expected.id, expected.document);
-  if (found === 'same') return undefined;
+  if (found === 'same') return findings;
   const kind = found === 'missing' ? 'route_missing' : 'route_changed';
   const what = `route file ${expected.id} of ${record.status} environment ${record.name} was ${found}`;
   const entry = {
@@ -117,20 +185,27 @@ async function reconcileRoute(
     resourceId: expected.id,
   };
   try {
-    const written = await writeUnderLock(deps.store, record, () =>
-      deps.routes.put(expected.id, expected.document),
+    const written = await writeUnderLock(deps.store, record, lock =>
+      new RouteWriter(deps.routes, lock).write(
+        record.id,
+        expected.id,
+        expected.document,
+      ),
     );
-    if (!written) return undefined;
+    if (!written) return findings;
   } catch (e) {
     const reason = `${what}; rewriting it failed: ${(e as Error).message}`;
     await audited(deps, { ...entry, result: 'failed', reason, details });
-    return {
-      ...of,
-      kind,
-      resourceKind: 'route',
-      resourceId: expected.id,
-      detail: reason,
-    };
+    return [
+      ...findings,
+      {
+        ...of,
+        kind,
+        resourceKind: 'route',
+        resourceId: expected.id,
+        detail: reason,
+      },
+    ];
   }
   await audited(deps, {
     ...entry,
@@ -141,7 +216,7 @@ async function reconcileRoute(
     details,
   });
   report.fixed.push(flagKey({ ...details, ...of, kind }));
-  return undefined;
+  return findings;
 }
 
 async function audited(deps: ReconcilerDeps, entry: AuditEntry) {
@@ -225,12 +300,14 @@ export async function reconcileOnce(
       report.unreadable.push(`registries: ${(e as Error).message}`);
     }
   }
+  const addressUnread = new Set<string>();
   if (holdings.routes.ok) {
     for (const record of records) {
       if (!HOLDING_STATUSES.includes(record.status) || busyIds.has(record.id))
         continue;
-      const finding = await reconcileRoute(deps, record, report);
-      if (finding) findings.push(finding);
+      findings.push(
+        ...(await reconcileRoute(deps, record, holdings, report, addressUnread)),
+      );
     }
   }
 
@@ -248,6 +325,9 @@ export async function reconcileOnce(
     for (const flag of open) {
       if (seen.has(flagKey(flag))) continue;
       if (!judged(flag, holdings, busyIds, busyNames, registriesJudged))
+        continue;
+      // a running CT whose address could not be read: its address was not judged
+      if (flag.environmentId && addressUnread.has(flag.environmentId))
         continue;
       await flags.resolve(flag.id, now);
       report.resolved.push(flagKey(flag));

@@ -38,7 +38,10 @@ export function switchStep(
       const ip = fact<string>(ctx, 'ip', 'string');
       const port = fact<number>(ctx, 'newHostPort', 'number');
       await abortable(
-        deps.routes.putRoute(routeOf(spec, ctx, { ip, port })),
+        deps.routes.putRoute(
+          ctx.target.environmentId,
+          routeOf(spec, ctx, { ip, port }),
+        ),
         ctx.signal,
       );
       return { switchedAt: new Date().toISOString() };
@@ -61,12 +64,19 @@ export function switchStep(
       }
       if (previous)
         await abortable(
-          deps.routes.putRoute(routeOf(spec, ctx, previous)),
+          deps.routes.putRoute(
+            ctx.target.environmentId,
+            routeOf(spec, ctx, previous),
+          ),
           ctx.signal,
         );
       else if (ctx.facts.primary === false)
         await abortable(
-          deps.routes.removeRoute(ctx.target.name, spec.container),
+          deps.routes.removeRoute(
+            ctx.target.environmentId,
+            ctx.target.name,
+            spec.container,
+          ),
           ctx.signal,
         );
     },

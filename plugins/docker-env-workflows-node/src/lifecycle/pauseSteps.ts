@@ -59,7 +59,7 @@ export function pauseSteps(env: StepEnv): OperationStep[] {
       async run(ctx) {
         await rewriteEnvironmentRoutes(
           env.deps.routes,
-          ctx.target.name,
+          ctx.target,
           (id, doc) => pausedDocument(id, doc, env.config.pausedRoute),
         );
       },

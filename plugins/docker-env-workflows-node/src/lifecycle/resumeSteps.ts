@@ -88,7 +88,7 @@ export function resumeSteps(env: StepEnv): OperationStep[] {
       async undo(ctx) {
         await rewriteEnvironmentRoutes(
           env.deps.routes,
-          ctx.target.name,
+          ctx.target,
           (id, doc) => pausedDocument(id, doc, env.config.pausedRoute),
         );
       },

@@ -61,6 +61,9 @@ class FaultyRouteStore implements RouteStore {
   remove(...args: Parameters<RouteStore['remove']>) {
     return this.inner.remove(...args);
   }
+  owner(...args: Parameters<RouteStore['owner']>) {
+    return this.inner.owner(...args);
+  }
   list() {
     return this.inner.list();
   }
