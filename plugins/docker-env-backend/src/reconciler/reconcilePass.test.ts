@@ -281,8 +281,13 @@ describe.each(databases.eachSupportedId())(
       expect(flag.detail).toBe(
         'CT 101 of ready environment shop has the address 10.0.0.77, not 10.0.0.5 as the portal recorded it: changed outside the portal (its main route follows it; Portainer and NetBox still name 10.0.0.5)',
       );
-      const [fix] = await knex('audit_events').where({ action: 'drift.fix' });
-      expect(fix.reason).toContain('rewritten to 10.0.0.77:8080');
+      const fixes = await knex('audit_events')
+        .where({ action: 'drift.fix' })
+        .orderBy('id');
+      expect(fixes.map(f => f.reason)).toEqual([
+        'route file dockerenv_shop of ready environment shop was missing; rewritten to 10.0.0.5:8080',
+        'route file dockerenv_shop of ready environment shop was changed; rewritten to 10.0.0.77:8080',
+      ]);
       // the next pass: the route is right, the address still differs from the records
       const again = await pass();
       expect([again.fixed, again.flagged, again.resolved]).toEqual([
