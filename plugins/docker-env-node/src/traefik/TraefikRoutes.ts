@@ -85,7 +85,7 @@ export class TraefikRoutes implements TraefikRouteClient {
   }
 
   constructor(
-    public store: RouteStore,
+    readonly store: RouteStore,
     readonly settings: TraefikRouteSettings,
     private readonly lock: RouteLock = OPERATION_HOLDS_LOCK,
   ) {}
