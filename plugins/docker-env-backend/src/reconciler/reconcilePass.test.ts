@@ -334,7 +334,7 @@ describe.each(databases.eachSupportedId())(
       expect(files.get('dockerenv_shop')).toEqual({});
     });
 
-    it('never overwrites a main route file without its mark: flagged with the writer\'s error, the file untouched', async () => {
+    it("never overwrites a main route file without its mark: flagged with the writer's error, the file untouched", async () => {
       const env = await environment('shop', 101);
       lab = wholeLab(env);
       plant('dockerenv_shop', { http: { routers: {} } }, null);

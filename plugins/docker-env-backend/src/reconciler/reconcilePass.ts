@@ -91,7 +91,12 @@ async function addressToServe(
   holdings: Holdings,
   recorded: string | undefined,
 ): Promise<{ ip?: string; moved?: DriftFinding; unreadable?: string }> {
-  if (record.status !== 'ready' || !record.vmid || !record.node || !holdings.proxmox.ok)
+  if (
+    record.status !== 'ready' ||
+    !record.vmid ||
+    !record.node ||
+    !holdings.proxmox.ok
+  )
     return { ip: recorded };
   const vmid = String(record.vmid);
   const ct = holdings.proxmox.items.find(
@@ -105,7 +110,9 @@ async function addressToServe(
       .waitForIp(record.vmid, { timeoutMs: 0 });
   } catch (e) {
     return {
-      unreadable: `proxmox: the address of CT ${vmid} (${record.name}): ${(e as Error).message}`,
+      unreadable: `proxmox: the address of CT ${vmid} (${record.name}): ${
+        (e as Error).message
+      }`,
     };
   }
   if (recorded === undefined || current === recorded) return { ip: current };
@@ -306,7 +313,13 @@ export async function reconcileOnce(
       if (!HOLDING_STATUSES.includes(record.status) || busyIds.has(record.id))
         continue;
       findings.push(
-        ...(await reconcileRoute(deps, record, holdings, report, addressUnread)),
+        ...(await reconcileRoute(
+          deps,
+          record,
+          holdings,
+          report,
+          addressUnread,
+        )),
       );
     }
   }
@@ -327,8 +340,7 @@ export async function reconcileOnce(
       if (!judged(flag, holdings, busyIds, busyNames, registriesJudged))
         continue;
       // a running CT whose address could not be read: its address was not judged
-      if (flag.environmentId && addressUnread.has(flag.environmentId))
-        continue;
+      if (flag.environmentId && addressUnread.has(flag.environmentId)) continue;
       await flags.resolve(flag.id, now);
       report.resolved.push(flagKey(flag));
       audits.push(flagAudit('drift.resolve', flag, byId));

@@ -320,14 +320,18 @@ describe.each(databases.eachSupportedId())(
       });
       await wait(await ct('beta').start(beta.vmid));
       l.lab.proxmox.control.reset();
-      const newIp = await ct('beta').waitForIp(beta.vmid, { timeoutMs: 10_000 });
+      const newIp = await ct('beta').waitForIp(beta.vmid, {
+        timeoutMs: 10_000,
+      });
       expect(newIp).not.toBe(oldIp);
 
       const moved = await pass();
       expect(moved.flagged).toContain(`ct_address_changed ct ${beta.vmid}`);
       expect(moved.fixed).toContain('route_changed route dockerenv_beta');
       const after = await fs.readFile(routeFile('dockerenv_beta'), 'utf8');
-      expect(after).toBe(before.replace(`http://${oldIp}:`, `http://${newIp}:`));
+      expect(after).toBe(
+        before.replace(`http://${oldIp}:`, `http://${newIp}:`),
+      );
       expect(await openFlags()).toContain('ct_address_changed ct beta');
 
       // stopped outside the portal: its address is not read, its route not followed

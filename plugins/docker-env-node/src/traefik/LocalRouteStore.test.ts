@@ -105,7 +105,9 @@ describe('LocalRouteStore', () => {
     'x'.repeat(129),
     'a.yml',
   ])('refuses hostile id %j with no file written', async id => {
-    await expect(store.put(id, route(1).document, 'env-1')).rejects.toThrow(InputError);
+    await expect(store.put(id, route(1).document, 'env-1')).rejects.toThrow(
+      InputError,
+    );
     await expect(store.remove(id)).rejects.toThrow(InputError);
     await expect(store.get(id)).rejects.toThrow(InputError);
     expect(await fs.readdir(dir)).toEqual([]);

@@ -77,7 +77,9 @@ export function serializeRouteDocument(
 }
 
 /** The owner of a route file's text (see {@link RouteStore.owner}). */
-export function ownerOfText(text: string | undefined): string | null | undefined {
+export function ownerOfText(
+  text: string | undefined,
+): string | null | undefined {
   if (text === undefined) return undefined;
   return routeMarkOf(text) ?? null;
 }

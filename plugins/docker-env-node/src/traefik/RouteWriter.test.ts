@@ -75,9 +75,9 @@ describe('RouteWriter on a local route folder', () => {
     await expect(writer.remove(SHOP, id)).rejects.toThrow(
       'route file dockerenv_shop.yml carries no docker-env mark: it was not deleted for environment env-shop (remove or rename it by hand if it is a leftover)',
     );
-    await expect(
-      writer.update(SHOP, id, doc => ({ ...doc })),
-    ).rejects.toThrow(RouteFileNotOursError);
+    await expect(writer.update(SHOP, id, doc => ({ ...doc }))).rejects.toThrow(
+      RouteFileNotOursError,
+    );
     expect(await fs.readFile(file(id), 'utf8')).toBe(handmade);
   });
 
@@ -112,9 +112,9 @@ describe('RouteWriter on a local route folder', () => {
     expect(await writer.update(SHOP, 'dockerenv_shop_gone', doc => doc)).toBe(
       false,
     );
-    expect(
-      await writer.update(SHOP, main.id, () => route(9090).document),
-    ).toBe(true);
+    expect(await writer.update(SHOP, main.id, () => route(9090).document)).toBe(
+      true,
+    );
     expect(
       await writer.sortByMark(SHOP, [main.id, api.id, 'dockerenv_shop_gone']),
     ).toEqual({ ours: [main.id], others: [api.id] });

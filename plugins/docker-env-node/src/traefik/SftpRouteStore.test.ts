@@ -115,7 +115,9 @@ describe('SftpRouteStore against a real sshd', () => {
   it('refuses hostile ids and invalid documents with nothing written', async () => {
     const { document } = buildRouteDocument(specs[0], settings);
     for (const id of ['../escape', 'a`b', '.x', 'a/b']) {
-      await expect(sftpStore.put(id, document, 'env-1')).rejects.toThrow(InputError);
+      await expect(sftpStore.put(id, document, 'env-1')).rejects.toThrow(
+        InputError,
+      );
     }
     await expect(
       sftpStore.put('dockerenv_x', { http: { routers: {} } }, 'env-1'),

@@ -46,7 +46,10 @@ export interface TraefikRouteClient {
   /** Ids of the route files named for the environment (its main route and container routes), whoever marked them. */
   listEnvironmentRoutes(environment: string): Promise<string[]>;
   /** Removes every route file of the environment that carries its mark; returns the removed ids. */
-  removeEnvironment(environmentId: string, environment: string): Promise<string[]>;
+  removeEnvironment(
+    environmentId: string,
+    environment: string,
+  ): Promise<string[]>;
 }
 
 /**

@@ -143,6 +143,52 @@ describe('lifecycle steps against the lab', () => {
     );
   });
 
+  it('pause, resume and delete change only the route files that carry the environment\'s mark', async () => {
+    const env = await provisionEnvironment(l, 'marked');
+    const api = await fs.readFile(
+      path.join(l.routesDir, 'dockerenv_marked_api.yml'),
+      'utf8',
+    );
+    // named like the environment's routes, but one carries no mark and one another environment's
+    const unmarked = api
+      .split('\n')
+      .filter(line => !line.startsWith('#'))
+      .join('\n')
+      .replaceAll('dockerenv_marked_api', 'dockerenv_marked_extra');
+    const foreign = api
+      .replace(
+        `# docker-env-environment: ${env.target.environmentId}`,
+        '# docker-env-environment: env-someone-else',
+      )
+      .replaceAll('dockerenv_marked_api', 'dockerenv_marked_theirs');
+    const extraFile = path.join(l.routesDir, 'dockerenv_marked_extra.yml');
+    const theirsFile = path.join(l.routesDir, 'dockerenv_marked_theirs.yml');
+    await fs.writeFile(extraFile, unmarked);
+    await fs.writeFile(theirsFile, foreign);
+
+    const paused = await runSteps(steps('pause'), env.target, env.facts);
+    expect(paused.failed).toBeUndefined();
+    const main = await l.traefik.getRoute('marked');
+    expect(main!.http.routers!.dockerenv_marked.service).toBe(PAUSED_SERVICE);
+    const resumed = await runSteps(steps('resume'), env.target, paused.facts);
+    expect(resumed.failed).toBeUndefined();
+    const deleted = await runSteps(steps('delete'), env.target, resumed.facts);
+    expect(deleted.failed).toBeUndefined();
+    expect(deleted.facts.routesNotOurs).toEqual([
+      'dockerenv_marked_extra',
+      'dockerenv_marked_theirs',
+    ]);
+    expect(
+      (await fs.readdir(l.routesDir))
+        .filter(f => f.startsWith('dockerenv_marked'))
+        .sort(),
+    ).toEqual(['dockerenv_marked_extra.yml', 'dockerenv_marked_theirs.yml']);
+    expect(await fs.readFile(extraFile, 'utf8')).toBe(unmarked);
+    expect(await fs.readFile(theirsFile, 'utf8')).toBe(foreign);
+    await fs.rm(extraFile);
+    await fs.rm(theirsFile);
+  });
+
   it('a retried delete waits for the final backup an earlier attempt started, and makes no second one', async () => {
     const env = await provisionEnvironment(l, 'backed-once');
     const vmid = env.facts.vmid as number;

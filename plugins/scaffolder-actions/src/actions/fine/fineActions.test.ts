@@ -63,7 +63,7 @@ describe('fine-grained actions against the lab', () => {
   const auditor = mockServices.auditor.mock();
   /** The docker-env backend's `GET /names/{name}`, answering `taken` for these names. */
   const heldNames = new Set<string>();
-  let names: http.Server;
+  let namesServer: http.Server;
 
   beforeAll(async () => {
     lab = await startLab({ latencyScale: 0 });
@@ -106,7 +106,7 @@ describe('fine-grained actions against the lab', () => {
         },
       },
     });
-    names = http.createServer((req, res) => {
+    namesServer = http.createServer((req, res) => {
       const name = decodeURIComponent(
         req.url!.replace(/^\/api\/docker-env\/names\//, ''),
       );
@@ -117,13 +117,15 @@ describe('fine-grained actions against the lab', () => {
           name,
           available: !taken,
           reason: taken ? 'taken' : null,
-          message: taken ? `name: "${name}" is taken by another environment` : null,
+          message: taken
+            ? `name: "${name}" is taken by another environment`
+            : null,
         }),
       );
     });
-    await new Promise<void>(r => names.listen(0, '127.0.0.1', r));
+    await new Promise<void>(r => namesServer.listen(0, '127.0.0.1', r));
     const namesUrl = `http://127.0.0.1:${
-      (names.address() as AddressInfo).port
+      (namesServer.address() as AddressInfo).port
     }/api/docker-env`;
     opts = {
       config,
@@ -142,7 +144,7 @@ describe('fine-grained actions against the lab', () => {
   });
 
   afterAll(async () => {
-    await new Promise(r => names?.close(r));
+    await new Promise(r => namesServer?.close(r));
     await lab?.stop();
     await fs.rm(routesDir, { recursive: true, force: true });
   });
