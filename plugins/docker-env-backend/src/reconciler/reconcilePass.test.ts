@@ -32,6 +32,8 @@ describe.each(databases.eachSupportedId())(
     let files: Map<string, TraefikDynamicConfig>;
     /** The mark of each file in `files` (null: none). */
     let marks: Map<string, string | null>;
+    /** Files the portal wrote before route files carried a mark. */
+    let legacy: Set<string>;
     /** The address each CT answers now (`waitForIp`); 10.0.0.5, the provisioned one, when unset. */
     let addresses: Map<number, string | Error>;
     let addressReads: number[];
@@ -52,9 +54,11 @@ describe.each(databases.eachSupportedId())(
         if (failWrites) throw new Error('route folder is read-only');
         files.set(id, document);
         marks.set(id, environmentId);
+        legacy.delete(id);
       },
       owner: async (id: string) =>
         files.has(id) ? marks.get(id) ?? null : undefined,
+      legacy: async (id: string) => legacy.has(id),
       remove: async (id: string) => files.delete(id),
       list: async () => [...files.keys()].sort(),
     };
@@ -170,6 +174,7 @@ describe.each(databases.eachSupportedId())(
       await knex('environments').delete();
       files = new Map();
       marks = new Map();
+      legacy = new Set();
       addresses = new Map();
       addressReads = [];
       failWrites = false;
@@ -354,6 +359,43 @@ describe.each(databases.eachSupportedId())(
         `route file dockerenv_shop.yml is marked for environment other-env: it was not overwritten for environment ${env.id}`,
       );
       expect(marks.get('dockerenv_shop')).toBe('other-env');
+    });
+
+    it('marks the route files an earlier version wrote without a mark as the environment\'s, and no other unmarked file', async () => {
+      const env = await environment('shop', 101);
+      lab = wholeLab(env);
+      await pass();
+      const main = files.get('dockerenv_shop');
+      // as the version before the marks left them: the same documents, no mark
+      plant('dockerenv_shop', main, null);
+      plant('dockerenv_shop_api', { http: { routers: { api: {} } } }, null);
+      legacy.add('dockerenv_shop').add('dockerenv_shop_api');
+      plant('dockerenv_shop_handmade', {}, null);
+      lab.routes = {
+        ok: true,
+        items: ['dockerenv_shop', 'dockerenv_shop_api', 'dockerenv_shop_handmade'].map(
+          id => ({ id, name: 'shop', unmanaged: false }),
+        ),
+      };
+      const report = await pass();
+      expect(report.fixed).toEqual([
+        'route_changed route dockerenv_shop',
+        'route_changed route dockerenv_shop_api',
+      ]);
+      expect([...marks.entries()].sort()).toEqual([
+        ['dockerenv_shop', env.id],
+        ['dockerenv_shop_api', env.id],
+        ['dockerenv_shop_handmade', null],
+      ]);
+      expect(files.get('dockerenv_shop')).toBe(main);
+      const reasons = (
+        await knex('audit_events').where({ action: 'drift.fix' }).orderBy('id')
+      ).map(a => a.reason);
+      expect(reasons.slice(1)).toEqual([
+        "route file dockerenv_shop of ready environment shop was written before route files carried a mark; marked as the environment's",
+        "route file dockerenv_shop_api of ready environment shop was written before route files carried a mark; marked as the environment's",
+      ]);
+      expect((await pass()).fixed).toEqual([]);
     });
 
     it('keeps one open flag per drift, moves last seen on, and resolves only what it judged', async () => {

@@ -80,6 +80,59 @@ const SYSTEM_OF: Record<DriftResourceKind, keyof Holdings> = {
 };
 
 /**
+ * Marks the route files named for the environment that the portal wrote before route files carried a mark (their
+ * old header, no mark line) as the environment's, under the lock: an upgrade's files stay the environment's own, so
+ * pause, resume and delete go on changing them. Audited `drift.fix`.
+ */
+async function adoptLegacyRoutes(
+  deps: ReconcilerDeps,
+  record: RecordView,
+  holdings: Holdings,
+  report: ReconcileReport,
+): Promise<void> {
+  if (!holdings.routes.ok) return;
+  for (const item of holdings.routes.items) {
+    if (item.name !== record.name) continue;
+    let adopted = false;
+    try {
+      await writeUnderLock(deps.store, record, async lock => {
+        adopted = await new RouteWriter(deps.routes, lock).adoptLegacy(
+          record.id,
+          item.id,
+        );
+      });
+    } catch (e) {
+      report.unreadable.push(
+        `routes: marking ${item.id} as ${record.name}'s: ${(e as Error).message}`,
+      );
+      continue;
+    }
+    if (!adopted) continue;
+    const details = {
+      kind: 'route_changed' as const,
+      resourceKind: 'route' as const,
+      resourceId: item.id,
+    };
+    await audited(deps, {
+      actor: RECONCILER_ACTOR,
+      action: 'drift.fix',
+      target: record.name,
+      environmentId: record.id,
+      result: 'succeeded',
+      reason: `route file ${item.id} of ${record.status} environment ${record.name} was written before route files carried a mark; marked as the environment's`,
+      details,
+    });
+    report.fixed.push(
+      flagKey({
+        ...details,
+        environmentId: record.id,
+        environmentName: record.name,
+      }),
+    );
+  }
+}
+
+/**
  * The address to judge a ready environment's route by: the CT's current one when the pass lists its CT as ours and
  * running (read now, not taken from old operation results), else the latest recorded one. A current address other
  * than the recorded one was changed outside the portal: flagged (`ct_address_changed`), and the route follows it.
@@ -312,6 +365,7 @@ export async function reconcileOnce(
     for (const record of records) {
       if (!HOLDING_STATUSES.includes(record.status) || busyIds.has(record.id))
         continue;
+      await adoptLegacyRoutes(deps, record, holdings, report);
       findings.push(
         ...(await reconcileRoute(
           deps,

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UpstreamApiError } from '../errors';
 import {
+  legacyText,
   ownerOfText,
   parseRouteDocument,
   RouteStore,
@@ -93,6 +94,10 @@ export class LocalRouteStore implements RouteStore {
 
   async owner(id: string): Promise<string | null | undefined> {
     return ownerOfText(await this.read(id));
+  }
+
+  async legacy(id: string): Promise<boolean> {
+    return legacyText(await this.read(id));
   }
 
   private async read(id: string): Promise<string | undefined> {

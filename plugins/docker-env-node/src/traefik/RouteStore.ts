@@ -2,7 +2,12 @@ import { InputError } from '@backstage/errors';
 import YAML from 'yaml';
 import { assertSafeName } from '../validation';
 import { assertValidRouteDocument } from './checkDocument';
-import { ROUTE_FILE_HEADER, routeMarkLine, routeMarkOf } from './routeMark';
+import {
+  isLegacyRouteFile,
+  ROUTE_FILE_HEADER,
+  routeMarkLine,
+  routeMarkOf,
+} from './routeMark';
 import { TraefikDynamicConfig } from './types';
 
 /**
@@ -28,6 +33,8 @@ export interface RouteStore {
    * file. Reads the mark only, so a file that is not a route document still answers.
    */
   owner(id: string): Promise<string | null | undefined>;
+  /** True for a file the portal wrote before route files carried a mark (`isLegacyRouteFile`). */
+  legacy(id: string): Promise<boolean>;
   /** Ids of all route files (`<id>.yml`) in the directory, sorted. */
   list(): Promise<string[]>;
 }
@@ -74,6 +81,11 @@ export function serializeRouteDocument(
   return `${ROUTE_FILE_HEADER}\n${routeMarkLine(
     environmentId,
   )}\n${YAML.stringify(document, { lineWidth: 0 })}`;
+}
+
+/** Whether a route file's text is a legacy one (see {@link RouteStore.legacy}). */
+export function legacyText(text: string | undefined): boolean {
+  return text !== undefined && isLegacyRouteFile(text);
 }
 
 /** The owner of a route file's text (see {@link RouteStore.owner}). */

@@ -94,6 +94,31 @@ describe('RouteWriter on a local route folder', () => {
     expect(await fs.readFile(file(id), 'utf8')).toBe(before);
   });
 
+  it('adopts only a file an earlier version wrote (its old header, no mark), content unchanged', async () => {
+    const { id, document } = route(8080);
+    await writer.write(SHOP, id, document);
+    const marked = await fs.readFile(file(id), 'utf8');
+    // what the version before the marks wrote: its header, then the document
+    const legacy = marked.replace(
+      /^.*\n.*\n/,
+      '# Managed by docker-env: changes are overwritten.\n',
+    );
+    await fs.writeFile(file(id), legacy);
+    expect(await writer.store.owner(id)).toBeNull();
+    expect(await writer.store.legacy(id)).toBe(true);
+    await expect(writer.write(SHOP, id, document)).rejects.toThrow(
+      RouteFileNotOursError,
+    );
+    expect(await writer.adoptLegacy(SHOP, id)).toBe(true);
+    expect(await fs.readFile(file(id), 'utf8')).toBe(marked);
+    expect(await writer.adoptLegacy(SHOP, id)).toBe(false);
+    // a hand-made file without the old header is never adopted
+    const handmade = legacy.replace(/^.*\n/, '# my route\n');
+    await fs.writeFile(file(id), handmade);
+    expect(await writer.adoptLegacy(SHOP, id)).toBe(false);
+    expect(await fs.readFile(file(id), 'utf8')).toBe(handmade);
+  });
+
   it('a mark below the first YAML line is no mark', async () => {
     expect(
       routeMarkOf('http:\n# docker-env-environment: env-shop\n  routers: {}\n'),

@@ -111,6 +111,24 @@ export class RouteWriter {
     });
   }
 
+  /**
+   * Marks a file the portal wrote before route files carried a mark (`RouteStore.legacy`) as `environmentId`'s,
+   * content unchanged: true when it did. For the caller that knows the environment holds the file's name (the
+   * reconciler); any other file is left as it is.
+   */
+  async adoptLegacy(
+    environmentId: string,
+    routeFileKey: string,
+  ): Promise<boolean> {
+    return this.lock(environmentId, routeFileKey, async () => {
+      if (!(await this.store.legacy(routeFileKey))) return false;
+      const document = await this.store.get(routeFileKey);
+      if (!document) return false;
+      await this.store.put(routeFileKey, document, environmentId);
+      return true;
+    });
+  }
+
   /** Reads a route document (no lock: a read changes nothing). */
   get(routeFileKey: string): Promise<TraefikDynamicConfig | undefined> {
     return this.store.get(routeFileKey);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { SshSession } from '../ssh';
 import { assertAbsolutePosixPath } from '../validation';
 import {
+  legacyText,
   ownerOfText,
   parseRouteDocument,
   RouteStore,
@@ -55,6 +56,10 @@ export class SftpRouteStore implements RouteStore {
 
   async owner(id: string): Promise<string | null | undefined> {
     return ownerOfText(await this.read(id));
+  }
+
+  async legacy(id: string): Promise<boolean> {
+    return legacyText(await this.read(id));
   }
 
   private async read(id: string): Promise<string | undefined> {

@@ -7,6 +7,10 @@ import { descriptionMark } from '../ownership/marks';
  * schema has `additionalProperties: false` at its root), while a YAML parser drops comments before any of that.
  */
 
+/** The first line of the route files the portal wrote before they carried a mark (adopted by the reconciler). */
+export const LEGACY_ROUTE_FILE_HEADER =
+  '# Managed by docker-env: changes are overwritten.';
+
 /** The first line of every route file the portal writes. */
 export const ROUTE_FILE_HEADER =
   '# Managed by docker-env: written by the portal, which overwrites edits.';
@@ -37,4 +41,15 @@ export function routeMarkOf(text: string): string | undefined {
     if (mark) return mark[1];
   }
   return undefined;
+}
+
+/**
+ * True for a route file the portal wrote before route files carried a mark: its first line is the old header and it
+ * has no mark line.
+ */
+export function isLegacyRouteFile(text: string): boolean {
+  return (
+    routeMarkOf(text) === undefined &&
+    text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] === LEGACY_ROUTE_FILE_HEADER
+  );
 }

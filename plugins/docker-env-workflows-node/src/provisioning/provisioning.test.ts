@@ -67,6 +67,9 @@ class FaultyRouteStore implements RouteStore {
   owner(...args: Parameters<RouteStore['owner']>) {
     return this.inner.owner(...args);
   }
+  legacy(...args: Parameters<RouteStore['legacy']>) {
+    return this.inner.legacy(...args);
+  }
   list() {
     return this.inner.list();
   }
