@@ -38,6 +38,15 @@ export interface TraefikRouteClient {
     environment: string,
     name?: string,
   ): Promise<boolean>;
+  /**
+   * Marks a route file an earlier version wrote before route files carried a mark as `environmentId`'s (for a
+   * caller that holds the environment and so its name, such as a deployment); true when it did.
+   */
+  adoptLegacyRoute(
+    environmentId: string,
+    environment: string,
+    name?: string,
+  ): Promise<boolean>;
   /** Reads a route's document. */
   getRoute(
     environment: string,
@@ -106,6 +115,14 @@ export class TraefikRoutes implements TraefikRouteClient {
 
   async removeRoute(environmentId: string, environment: string, name?: string) {
     return this.writer.remove(environmentId, routeId(environment, name));
+  }
+
+  async adoptLegacyRoute(
+    environmentId: string,
+    environment: string,
+    name?: string,
+  ) {
+    return this.writer.adoptLegacy(environmentId, routeId(environment, name));
   }
 
   async getRoute(environment: string, name?: string) {

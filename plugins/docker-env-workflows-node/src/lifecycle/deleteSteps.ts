@@ -19,7 +19,7 @@ import {
   runTask,
   type StepEnv,
 } from './guest';
-import { environmentRouteIds } from './routes';
+import { environmentRouteFiles } from './routes';
 import { stepTimeouts } from './timeouts';
 
 /** NetBox's limit for VM names. */
@@ -122,9 +122,9 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
       timeoutMs: t.calls,
       async run(ctx) {
         // only the files carrying the environment's mark: one named like them without it is not ours to delete
-        const { ours, others } = await deps.routes.sortByMark(
-          ctx.target.environmentId,
-          await environmentRouteIds(deps.routes.store, ctx.target.name),
+        const { ours, others } = await environmentRouteFiles(
+          deps.routes,
+          ctx.target,
         );
         for (const id of ours)
           await deps.routes.remove(ctx.target.environmentId, id);

@@ -143,7 +143,7 @@ describe('lifecycle steps against the lab', () => {
     );
   });
 
-  it('pause, resume and delete change only the route files that carry the environment\'s mark', async () => {
+  it("pause, resume and delete change only the route files that carry the environment's mark, and mark those an earlier version wrote", async () => {
     const env = await provisionEnvironment(l, 'marked');
     const api = await fs.readFile(
       path.join(l.routesDir, 'dockerenv_marked_api.yml'),
@@ -161,6 +161,12 @@ describe('lifecycle steps against the lab', () => {
         '# docker-env-environment: env-someone-else',
       )
       .replaceAll('dockerenv_marked_api', 'dockerenv_marked_theirs');
+    // as the version before the marks wrote it: its header line, no mark
+    const legacy = unmarked
+      .replaceAll('dockerenv_marked_extra', 'dockerenv_marked_old')
+      .replace(/^/, '# Managed by docker-env: changes are overwritten.\n');
+    const legacyFile = path.join(l.routesDir, 'dockerenv_marked_old.yml');
+    await fs.writeFile(legacyFile, legacy);
     const extraFile = path.join(l.routesDir, 'dockerenv_marked_extra.yml');
     const theirsFile = path.join(l.routesDir, 'dockerenv_marked_theirs.yml');
     await fs.writeFile(extraFile, unmarked);
@@ -170,6 +176,14 @@ describe('lifecycle steps against the lab', () => {
     expect(paused.failed).toBeUndefined();
     const main = await l.traefik.getRoute('marked');
     expect(main!.http.routers!.dockerenv_marked.service).toBe(PAUSED_SERVICE);
+    const old = await l.traefik.getRoute('marked', 'old');
+    expect(old!.http.routers!.dockerenv_marked_old.service).toBe(
+      PAUSED_SERVICE,
+    );
+    expect(await l.traefik.store.owner('dockerenv_marked_old')).toBe(
+      env.target.environmentId,
+    );
+    expect(await l.traefik.store.owner('dockerenv_marked_extra')).toBeNull();
     const resumed = await runSteps(steps('resume'), env.target, paused.facts);
     expect(resumed.failed).toBeUndefined();
     const deleted = await runSteps(steps('delete'), env.target, resumed.facts);

@@ -101,6 +101,22 @@ export function withBackendIp(
 }
 
 /**
+ * The route files named for the environment, sorted by their mark (`ours`: its own). An operation holds the
+ * environment and its name, so the files an earlier version wrote before route files carried a mark are marked as its
+ * own first (`RouteWriter.adoptLegacy`).
+ *
+ * @public
+ */
+export async function environmentRouteFiles(
+  writer: RouteWriter,
+  target: { environmentId: string; name: string },
+): Promise<{ ours: string[]; others: string[] }> {
+  const ids = await environmentRouteIds(writer.store, target.name);
+  for (const id of ids) await writer.adoptLegacy(target.environmentId, id);
+  return writer.sortByMark(target.environmentId, ids);
+}
+
+/**
  * Applies `change` to every route file of the environment that carries its mark, through the route writer; writes
  * only the files that change. Files named like the environment's without its mark are not its own and stay as they
  * are.
@@ -110,10 +126,7 @@ export async function rewriteEnvironmentRoutes(
   target: { environmentId: string; name: string },
   change: (id: string, document: TraefikDynamicConfig) => TraefikDynamicConfig,
 ): Promise<string[]> {
-  const { ours } = await writer.sortByMark(
-    target.environmentId,
-    await environmentRouteIds(writer.store, target.name),
-  );
+  const { ours } = await environmentRouteFiles(writer, target);
   const written: string[] = [];
   for (const id of ours)
     if (await writer.update(target.environmentId, id, doc => change(id, doc)))
