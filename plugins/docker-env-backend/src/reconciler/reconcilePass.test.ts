@@ -361,7 +361,7 @@ describe.each(databases.eachSupportedId())(
       expect(marks.get('dockerenv_shop')).toBe('other-env');
     });
 
-    it('marks the route files an earlier version wrote without a mark as the environment\'s, and no other unmarked file', async () => {
+    it("marks the route files an earlier version wrote without a mark as the environment's, and no other unmarked file", async () => {
       const env = await environment('shop', 101);
       lab = wholeLab(env);
       await pass();
@@ -373,9 +373,11 @@ describe.each(databases.eachSupportedId())(
       plant('dockerenv_shop_handmade', {}, null);
       lab.routes = {
         ok: true,
-        items: ['dockerenv_shop', 'dockerenv_shop_api', 'dockerenv_shop_handmade'].map(
-          id => ({ id, name: 'shop', unmanaged: false }),
-        ),
+        items: [
+          'dockerenv_shop',
+          'dockerenv_shop_api',
+          'dockerenv_shop_handmade',
+        ].map(id => ({ id, name: 'shop', unmanaged: false })),
       };
       const report = await pass();
       expect(report.fixed).toEqual([

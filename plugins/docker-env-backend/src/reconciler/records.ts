@@ -6,6 +6,9 @@ import type { Holdings } from '@docker-env/plugin-docker-env-workflows-node';
 import type { DockerEnvStore } from '../store';
 import type { RecordView } from './judgeDrift';
 
+/** The actor the reconciler writes in the audit log. */
+export const RECONCILER_ACTOR = 'plugin:docker-env/reconciler';
+
 /** The records a pass reads and writes. */
 export type ReconcilerStore = Pick<
   DockerEnvStore,

@@ -143,6 +143,58 @@ describe('lifecycle steps against the lab', () => {
     );
   });
 
+  it('a retried delete waits for the final backup an earlier attempt started, and makes no second one', async () => {
+    const env = await provisionEnvironment(l, 'backed-once');
+    const vmid = env.facts.vmid as number;
+    // the earlier attempt's vzdump, still running when the retry starts (its backend died mid-step)
+    const control = l.lab.proxmox.control;
+    control.setLatency('proxmox.vzdump', 1500);
+    control.setLatencyScale(1);
+    const earlier = await l.proxmox.vzdump(vmid, {
+      storage: 'backup',
+      mode: 'snapshot',
+      notes: finalBackupNotes({ target: env.target } as never),
+    });
+    control.setLatencyScale(0);
+    const result = await runSteps(steps('delete'), env.target, env.facts);
+    expect(result.failed).toBeUndefined();
+    await l.proxmox.waitForTask(earlier);
+    const backups = await l.proxmox.listBackups('backup', vmid);
+    expect(backups.map(b => b.volid)).toEqual([result.facts.finalBackupVolid]);
+  });
+
+  it('lists containers and reads bounded logs without environment values', async () => {
+    const env = await provisionEnvironment(l, 'looked-at');
+    const ip = env.facts.ip as string;
+    const docker = l.dockerAt(ip);
+    const list = await listEnvironmentContainers(docker);
+    expect(list.map(c => [c.name, c.state])).toEqual([
+      [WELCOME, 'running'],
+      ['old', 'exited'],
+      ['portainer_agent', 'running'],
+      ['worker', 'running'],
+    ]);
+    expect(list.find(c => c.name === 'worker')).toMatchObject({
+      image: 'traefik/whoami:latest',
+      health: 'none',
+      restartCount: 0,
+      ports: [expect.objectContaining({ containerPort: 80, hostPort: 8081 })],
+    });
+
+    // the access log line carries the container's API_TOKEN value: it must not come out
+    for (let i = 0; i < 5; i++)
+      await fetch(`http://${ip}:8081/call-${i}?token=secret-worker-value`);
+    const logs = await readContainerLogs(docker, 'worker', { tail: 3 });
+    const lines = logs.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toContain('/call-4?token=[redacted]');
+    expect(logs.stdout).not.toContain('secret-worker-value');
+    await expect(
+      readContainerLogs(docker, 'worker', { tail: 0 }),
+    ).rejects.toThrow(/^tail: must be a whole number from 1 to 2000/);
+  });
+
+  // last: its delete frees a vmid, where a later test would find this environment's final backup
   it("pause, resume and delete change only the route files that carry the environment's mark, and mark those an earlier version wrote", async () => {
     const env = await provisionEnvironment(l, 'marked');
     const api = await fs.readFile(
@@ -201,57 +253,6 @@ describe('lifecycle steps against the lab', () => {
     expect(await fs.readFile(theirsFile, 'utf8')).toBe(foreign);
     await fs.rm(extraFile);
     await fs.rm(theirsFile);
-  });
-
-  it('a retried delete waits for the final backup an earlier attempt started, and makes no second one', async () => {
-    const env = await provisionEnvironment(l, 'backed-once');
-    const vmid = env.facts.vmid as number;
-    // the earlier attempt's vzdump, still running when the retry starts (its backend died mid-step)
-    const control = l.lab.proxmox.control;
-    control.setLatency('proxmox.vzdump', 1500);
-    control.setLatencyScale(1);
-    const earlier = await l.proxmox.vzdump(vmid, {
-      storage: 'backup',
-      mode: 'snapshot',
-      notes: finalBackupNotes({ target: env.target } as never),
-    });
-    control.setLatencyScale(0);
-    const result = await runSteps(steps('delete'), env.target, env.facts);
-    expect(result.failed).toBeUndefined();
-    await l.proxmox.waitForTask(earlier);
-    const backups = await l.proxmox.listBackups('backup', vmid);
-    expect(backups.map(b => b.volid)).toEqual([result.facts.finalBackupVolid]);
-  });
-
-  it('lists containers and reads bounded logs without environment values', async () => {
-    const env = await provisionEnvironment(l, 'looked-at');
-    const ip = env.facts.ip as string;
-    const docker = l.dockerAt(ip);
-    const list = await listEnvironmentContainers(docker);
-    expect(list.map(c => [c.name, c.state])).toEqual([
-      [WELCOME, 'running'],
-      ['old', 'exited'],
-      ['portainer_agent', 'running'],
-      ['worker', 'running'],
-    ]);
-    expect(list.find(c => c.name === 'worker')).toMatchObject({
-      image: 'traefik/whoami:latest',
-      health: 'none',
-      restartCount: 0,
-      ports: [expect.objectContaining({ containerPort: 80, hostPort: 8081 })],
-    });
-
-    // the access log line carries the container's API_TOKEN value: it must not come out
-    for (let i = 0; i < 5; i++)
-      await fetch(`http://${ip}:8081/call-${i}?token=secret-worker-value`);
-    const logs = await readContainerLogs(docker, 'worker', { tail: 3 });
-    const lines = logs.stdout.trim().split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[2]).toContain('/call-4?token=[redacted]');
-    expect(logs.stdout).not.toContain('secret-worker-value');
-    await expect(
-      readContainerLogs(docker, 'worker', { tail: 0 }),
-    ).rejects.toThrow(/^tail: must be a whole number from 1 to 2000/);
   });
 });
 
