@@ -14,7 +14,7 @@ import {
 } from './buildRouteDocument';
 import { LocalRouteStore } from './LocalRouteStore';
 import { RouteStore } from './RouteStore';
-import { OPERATION_HOLDS_LOCK, RouteLock, RouteWriter } from './RouteWriter';
+import { RouteWriter } from './RouteWriter';
 import { SftpRouteStore } from './SftpRouteStore';
 import { RouteSpec, TraefikDynamicConfig, TraefikRouteSettings } from './types';
 
@@ -99,12 +99,14 @@ export class TraefikRoutes implements TraefikRouteClient {
   constructor(
     readonly store: RouteStore,
     readonly settings: TraefikRouteSettings,
-    private readonly lock: RouteLock = OPERATION_HOLDS_LOCK,
   ) {}
 
-  /** The writer every change goes through (on the current store, with this client's lock). */
+  /**
+   * The writer every change goes through, on the current store. Its callers are operation steps (which hold their
+   * environment) and `docker-env:route:write` (hosts no environment holds), so it takes no lock of its own.
+   */
   get writer(): RouteWriter {
-    return new RouteWriter(this.store, this.lock);
+    return new RouteWriter(this.store);
   }
 
   async putRoute(environmentId: string, spec: RouteSpec) {

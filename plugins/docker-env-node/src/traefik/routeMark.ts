@@ -50,6 +50,7 @@ export function routeMarkOf(text: string): string | undefined {
 export function isLegacyRouteFile(text: string): boolean {
   return (
     routeMarkOf(text) === undefined &&
-    text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] === LEGACY_ROUTE_FILE_HEADER
+    text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ===
+      LEGACY_ROUTE_FILE_HEADER
   );
 }

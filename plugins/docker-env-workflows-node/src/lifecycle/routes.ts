@@ -104,8 +104,6 @@ export function withBackendIp(
  * The route files named for the environment, sorted by their mark (`ours`: its own). An operation holds the
  * environment and its name, so the files an earlier version wrote before route files carried a mark are marked as its
  * own first (`RouteWriter.adoptLegacy`).
- *
- * @public
  */
 export async function environmentRouteFiles(
   writer: RouteWriter,
