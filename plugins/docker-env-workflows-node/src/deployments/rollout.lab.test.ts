@@ -316,7 +316,10 @@ describe('rollout on the lab engine', () => {
       '# docker-env-environment: env-other',
     );
     await fs.writeFile(file, theirs);
-    const refused = await deploy(lab, appSpec({ image: 'registry.example.com/team/app:2' }));
+    const refused = await deploy(
+      lab,
+      appSpec({ image: 'registry.example.com/team/app:2' }),
+    );
     expect(refused.failed?.step).toBe('switch');
     expect(refused.failed!.error.message).toBe(
       'route file dockerenv_shop.yml is marked for environment env-other: it was not overwritten for environment env-shop (remove or rename it by hand if it is a leftover)',
