@@ -2,7 +2,7 @@ import type { DockerApi } from '@docker-env/plugin-docker-env-node';
 import type { NetBoxApi } from '@docker-env/plugin-docker-env-node';
 import type { PortainerApi } from '@docker-env/plugin-docker-env-node';
 import type { ProxmoxClient } from '@docker-env/plugin-docker-env-node';
-import type { RouteStore } from '@docker-env/plugin-docker-env-node';
+import type { RouteWriter } from '@docker-env/plugin-docker-env-node';
 
 /**
  * The lifecycle operations built from steps (snapshot list and the containers read model are plain reads).
@@ -73,8 +73,8 @@ export interface LifecycleDeps {
     | 'changePrimaryIp4'
     | 'releasePrimaryIp4'
   >;
-  /** The Traefik route folder (`TraefikRoutes.store`). */
-  routes: RouteStore;
+  /** The route writer on the Traefik route folder (every route change goes through it). */
+  routes: RouteWriter;
   docker: DockerChannel;
 }
 
