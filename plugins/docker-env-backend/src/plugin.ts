@@ -1,3 +1,5 @@
+import { TraefikRoutes } from '@docker-env/plugin-docker-env-node';
+import { LabelRoutes } from './labelRoutes';
 import {
   coreServices,
   createBackendPlugin,
@@ -152,10 +154,17 @@ export const dockerEnvPlugin = createBackendPlugin({
           }),
         });
 
+        let traefik: TraefikRoutes | undefined;
+        const labelRoutes = new LabelRoutes({
+          store,
+          routes: () => (traefik ??= TraefikRoutes.fromConfig(config)),
+          notify: notice => notifier.notify(notice),
+          logger: logger.child({ component: 'label-routes' }),
+        });
         const watchers = startContainerWatchers({
           ...deps,
           store,
-          subscribers: containerEvents.subscribers,
+          subscribers: [labelRoutes.subscriber, ...containerEvents.subscribers],
         });
 
         const router = await createRouter({

@@ -26,6 +26,7 @@ const OWNERS: Record<string, string> = {
   deliveries: 'notifications/DeliveryStore.ts',
   audit_events: 'audit/AuditStore.ts',
   watch_leases: 'watcher/WatchLeaseStore.ts',
+  label_routes: 'labelRoutes/LabelRouteStore.ts',
 };
 
 /** Sources that ship: not tests, not the helpers that only tests import. */
