@@ -55,14 +55,21 @@ export class LabelRoutes {
     const { id: environmentId } = fact.environment;
     const labelStore = this.options.store.labelRoutes();
     switch (fact.kind) {
-      case 'created':
+      case 'created': {
+        // the claim counts from creation: the container created first keeps a host or path, whoever starts first
         await labelStore.seen(
           environmentId,
           fact.container.id,
           fact.container.name,
           new Date(fact.at),
         );
+        const parsed = parseRouteLabels(fact.container.labels);
+        if (parsed.kind === 'request')
+          await labelStore.update(environmentId, fact.container.id, {
+            claim: parsed.request.claim,
+          });
         return;
+      }
       case 'started':
       case 'restarted':
         await this.route(fact);
@@ -142,7 +149,8 @@ export class LabelRoutes {
     }
     if (request.host !== undefined) {
       const owner = await this.options.routes().store.owner(id);
-      if (owner !== undefined && record.routeId !== id) {
+      // the file of this host is a label route's, or an API subdomain's
+      if (owner !== undefined && !claimants.some(c => c.routeId === id)) {
         await this.refuse(
           fact,
           record,
@@ -189,6 +197,16 @@ export class LabelRoutes {
       routeId: built.id,
       problem: null,
     });
+    // a later claimant that held the file while the holder was not running gives it back
+    for (const later of claimants.slice(1))
+      if (later.routeId === built.id)
+        await labelStore.update(environmentId, later.containerId, {
+          state: 'conflict',
+          routeId: null,
+          problem: `${describe(request)} is held by container ${
+            record.containerName
+          }, which was created first`,
+        });
   }
 
   /** Takes the container's route away (stop, removal), keeping its claim. */
