@@ -1,0 +1,62 @@
+import { LAB_PRIVATE_REGISTRY } from '@docker-env/lab';
+import {
+  describeLifecycleFaults,
+  TRANSFER_OWNERS,
+} from '@docker-env/lab-testing/backend/lifecycleFaultSuite';
+import { labBackendView } from '@docker-env/lab-testing/backend/labAgreement';
+import {
+  type OwnerMarks,
+  ownerMarksReader,
+} from '@docker-env/lab-testing/backend/ownerMarks';
+
+jest.setTimeout(180_000);
+
+const registry = (name: string, owner: string) => ({
+  name,
+  owner,
+  url: LAB_PRIVATE_REGISTRY.url,
+  username: LAB_PRIVATE_REGISTRY.username,
+  password: LAB_PRIVATE_REGISTRY.password,
+});
+const other = (owner: string) =>
+  owner === TRANSFER_OWNERS[0] ? TRANSFER_OWNERS[1] : TRANSFER_OWNERS[0];
+const registryOf = (owner: string) =>
+  owner === TRANSFER_OWNERS[0]
+    ? 'docker-env-registry-alice-gitlab'
+    : 'docker-env-registry-team-a-gitlab';
+
+/*
+ * A failed transfer is undone: the record, the CT's description, NetBox's owner field, the Portainer team access and
+ * the registries' access all name the old owner again; the retry moves every one of them to the new owner. Both
+ * owners have a registry, so the registries step has a grant and a revocation to undo.
+ */
+describeLifecycleFaults({
+  kind: 'transfer',
+  dockerEnv: {
+    registries: [
+      registry('alice-gitlab', TRANSFER_OWNERS[0]),
+      registry('team-a-gitlab', TRANSFER_OWNERS[1]),
+    ],
+  },
+  async prepare(c) {
+    const name = 'transfer-faults';
+    const env = await c.knex('environments').where({ name }).first();
+    if (!env) await c.l.provision(name);
+    return { name };
+  },
+  afterFailure: before => before,
+  afterRetry: before => before,
+  observed: {
+    read: (c, name) => ownerMarksReader(labBackendView(c.l), c.knex)(name),
+    afterRetry(before) {
+      const to = other((before as OwnerMarks).record);
+      return {
+        record: to,
+        ct: to,
+        netbox: to,
+        teams: [`docker-env-${to}`],
+        registries: { [registryOf(to)]: [`docker-env-${to}`] },
+      };
+    },
+  },
+});
