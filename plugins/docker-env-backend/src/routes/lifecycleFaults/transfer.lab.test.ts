@@ -11,11 +11,12 @@ import {
 
 jest.setTimeout(180_000);
 
+/** Portainer refuses a second registry with the same URL and credentials: each owner has its own user. */
 const registry = (name: string, owner: string) => ({
   name,
   owner,
   url: LAB_PRIVATE_REGISTRY.url,
-  username: LAB_PRIVATE_REGISTRY.username,
+  username: `${name}-bot`,
   password: LAB_PRIVATE_REGISTRY.password,
 });
 const other = (owner: string) =>
