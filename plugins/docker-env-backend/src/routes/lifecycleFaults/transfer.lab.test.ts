@@ -48,7 +48,19 @@ describeLifecycleFaults({
   afterFailure: before => before,
   afterRetry: before => before,
   observed: {
-    read: (c, name) => ownerMarksReader(labBackendView(c.l), c.knex)(name),
+    // every case starts and ends with all the marks naming one owner, the record's
+    async read(c, name) {
+      const marks = await ownerMarksReader(labBackendView(c.l), c.knex)(name);
+      const owner = marks.record;
+      expect(marks).toEqual({
+        record: owner,
+        ct: owner,
+        netbox: owner,
+        teams: [`docker-env-${owner}`],
+        registries: { [registryOf(owner)]: [`docker-env-${owner}`] },
+      });
+      return marks;
+    },
     afterRetry(before) {
       const to = other((before as OwnerMarks).record);
       return {
