@@ -249,6 +249,7 @@ export const DRIFT_KINDS = [
   'ct_missing',
   'ct_stopped',
   'ct_running',
+  'ct_address_changed',
   'route_missing',
   'route_changed',
   'endpoint_missing',

@@ -2,7 +2,7 @@ import type { DockerApi } from '@docker-env/plugin-docker-env-node';
 import type { NetBoxApi } from '@docker-env/plugin-docker-env-node';
 import type { PortainerApi } from '@docker-env/plugin-docker-env-node';
 import type { ProxmoxClient } from '@docker-env/plugin-docker-env-node';
-import type { RouteStore } from '@docker-env/plugin-docker-env-node';
+import type { RouteWriter } from '@docker-env/plugin-docker-env-node';
 import type { TeamResolver } from '../provisioning/types';
 import type { OwnerRegistry } from '../registries/config';
 
@@ -86,8 +86,8 @@ export interface LifecycleDeps {
     | 'changePrimaryIp4'
     | 'releasePrimaryIp4'
   >;
-  /** The Traefik route folder (`TraefikRoutes.store`). */
-  routes: RouteStore;
+  /** The route writer on the Traefik route folder (every route change goes through it). */
+  routes: RouteWriter;
   docker: DockerChannel;
   /** The owner's current members (the transfer gives the new owner's team its members); none when not given. */
   teams?: TeamResolver;
