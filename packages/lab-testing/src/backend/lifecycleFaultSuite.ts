@@ -191,17 +191,17 @@ export function describeLifecycleFaults(spec: FaultSuiteSpec): void {
             ? await c.observer.holdings(name)
             : await c.observer.expectAgreement(name);
         expect(between).toMatchObject(spec.afterFailure(before, step));
-        if (spec.observed)
-          expect(await spec.observed.read(c, name)).toEqual(observedBefore);
+        const observedBetween = await spec.observed?.read(c, name);
+        expect(observedBetween).toEqual(observedBefore);
 
         await c.succeed(spec.kind, name, snapshot);
         expect(await c.observer.expectAgreement(name)).toMatchObject(
           spec.afterRetry(before),
         );
-        if (spec.observed)
-          expect(await spec.observed.read(c, name)).toEqual(
-            spec.observed.afterRetry(observedBefore!),
-          );
+        const observedAfter = await spec.observed?.read(c, name);
+        expect(observedAfter).toEqual(
+          observedBefore && spec.observed?.afterRetry(observedBefore),
+        );
       },
     );
   });

@@ -80,9 +80,7 @@ export const expiryRoutes: RouteModule = (router, ctx) => {
       actor: caller.actor,
       action: transferring
         ? 'environment.transfer'
-        : resizing
-        ? 'environment.resize'
-        : 'environment.extend',
+        : `environment.${resizing ? 'resize' : 'extend'}`,
       target: name,
       environmentId: null as string | null,
     };
