@@ -87,6 +87,7 @@ export const OPERATION_KINDS = [
   'deploy',
   'restore',
   'resize',
+  'transfer',
 ] as const;
 
 /**
