@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
+import { startAlerts } from './alerts';
 import { AuditTrail } from './audit';
 import { FinalBackups } from './backups';
 import { checkProductionConfig } from './config';
@@ -152,10 +153,14 @@ export const dockerEnvPlugin = createBackendPlugin({
           }),
         });
 
+        const alerts = await startAlerts({ ...deps, store, notifier });
         const watchers = startContainerWatchers({
           ...deps,
           store,
-          subscribers: containerEvents.subscribers,
+          subscribers: [
+            alerts.containers.subscriber(),
+            ...containerEvents.subscribers,
+          ],
         });
 
         const router = await createRouter({
@@ -167,6 +172,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           quotas: QuotaService.fromConfig(config),
           statusChecks: statusChecksFromConfig(config),
           watchers,
+          alertSettings: alerts.settings,
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,

@@ -1,3 +1,4 @@
+import { alertPaths, alertSchemas } from './alerts';
 import { auditPaths, auditSchemas } from './audit';
 import { backupPaths } from './backups';
 import { sharedSchemas } from './components';
@@ -33,6 +34,7 @@ export const spec = {
       ...quotaSchemas,
       ...auditSchemas,
       ...driftSchemas,
+      ...alertSchemas,
     },
   },
   paths: {
@@ -51,6 +53,7 @@ export const spec = {
     ...driftPaths,
     ...backupPaths,
     ...usagePaths,
+    ...alertPaths,
   },
 } as const;
 
