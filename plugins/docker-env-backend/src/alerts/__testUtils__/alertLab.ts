@@ -75,13 +75,19 @@ export async function alertHarness(
     logger: mockServices.logger.mock(),
   });
   const containers = new ContainerAlerts(actions);
-  const hooks = () =>
-    receiver.hits.map(h => JSON.parse(h.body) as Record<string, any>);
+  /** The webhook bodies the receiver got, with when (ms). */
+  const hookHits = () =>
+    receiver.hits.map(h => ({
+      at: h.at,
+      body: JSON.parse(h.body) as Record<string, any>,
+    }));
+  const hooks = () => hookHits().map(h => h.body);
   return {
     actions,
     containers,
     sent,
     hooks,
+    hookHits,
     /** Waits until `count` notifications match (fails listing what was sent). */
     async waitForSent(
       what: string,
