@@ -36,8 +36,14 @@ export type { ReconcilerStore } from './records';
 /** The actor the reconciler writes in the audit log. */
 export const RECONCILER_ACTOR = 'plugin:docker-env/reconciler';
 
-/** Statuses an operation moves an environment through: judged once it has settled. */
-const MOVING: readonly EnvironmentStatus[] = MOVING_ENVIRONMENT_STATUSES;
+/**
+ * Statuses an operation moves an environment through: judged once it has settled; and `cleanup_required`, whose
+ * leftovers are known and listed on the record (a DELETE removes them): never fixed, nor flagged as orphans.
+ */
+const MOVING: readonly EnvironmentStatus[] = [
+  ...MOVING_ENVIRONMENT_STATUSES,
+  'cleanup_required',
+];
 
 /** What one pass reads and writes through. */
 export interface ReconcilerDeps {

@@ -46,6 +46,7 @@ export function routeStep(
       );
       return { url: environmentUrl(config, ctx.target) };
     },
+    holds: ({ target }) => [`the route of ${target.name}`],
     async undo(ctx) {
       await abortable(deps.routes.removeRoute(ctx.target.name), ctx.signal);
     },
