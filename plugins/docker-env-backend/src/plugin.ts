@@ -132,7 +132,12 @@ export const dockerEnvPlugin = createBackendPlugin({
         await scheduleReconciler({ ...deps, store, audit });
         await scheduleSnapshotRetention({ ...deps, store });
         const teams = provisioning.teamResolver ?? catalogTeamResolver(deps);
-        await scheduleTeamSync({ ...deps, store, teams, audit });
+        const teamSync = await scheduleTeamSync({
+          ...deps,
+          store,
+          teams,
+          audit,
+        });
         await scheduleRegistrySync({ ...deps, store, audit });
 
         const runner = await startOperationRunner({
@@ -181,6 +186,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           maxExtensionDays: maxExtensionDays(config),
           driftFlags: store.driftFlags(),
           ownerInCatalog: catalogOwners(deps),
+          teamSync,
         });
         deps.httpRouter.use(endpointRateLimits(config));
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));

@@ -105,6 +105,7 @@ export const OPERATION_KINDS = [
   'deploy',
   'restore',
   'resize',
+  'transfer',
 ] as const;
 
 /**
@@ -266,6 +267,7 @@ export const DRIFT_KINDS = [
   'ct_missing',
   'ct_stopped',
   'ct_running',
+  'ct_address_changed',
   'route_missing',
   'route_changed',
   'endpoint_missing',

@@ -77,7 +77,10 @@ export function operationRegistryFromConfig(
   const lifecycleKind = (kind: LifecycleKind): OperationKindDefinition => ({
     steps: (_target, input) => {
       if (!lifecycle) {
-        const deps = lifecycleDepsFromConfig(config);
+        const deps = {
+          ...lifecycleDepsFromConfig(config),
+          teams: options.teams,
+        };
         const settings = readLifecycleConfig(config);
         lifecycle = k => buildLifecycleSteps(k, deps, settings);
       }

@@ -12,6 +12,7 @@ import { deploymentRoutes } from './deployments';
 import { tokenRoutes } from './tokens';
 import { driftRoutes } from './drift';
 import { usageRoutes } from './usage';
+import { teamSyncRoutes } from './teamSync';
 
 /**
  * Every concern's routes, in one list: a new concern (quotas, requests, audit, lifecycle, deployments) adds its file
@@ -31,4 +32,5 @@ export const routeModules: RouteModule[] = [
   driftRoutes,
   backupRoutes,
   usageRoutes,
+  teamSyncRoutes,
 ];

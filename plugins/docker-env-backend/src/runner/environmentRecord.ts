@@ -52,6 +52,7 @@ export function environmentPatchFor(
   operation: OperationRecord,
 ): EnvironmentPatch | undefined {
   if (operation.kind === 'resize') return resizePatchFor(operation);
+  if (operation.kind === 'transfer') return transferPatchFor(operation);
   const outcome = ENVIRONMENT_OUTCOMES[operation.kind];
   if (!outcome) return undefined;
   const leftovers = leftoversOf(operation);
@@ -123,6 +124,19 @@ function resizePatchFor(
   const size = operation.input?.previousSize as EnvironmentPatch['size'];
   if (!from || !size) return undefined;
   return { ...from, size };
+}
+
+/**
+ * A transfer recorded the new owner when it was queued (the new owner's quota counts it); one that did not succeed
+ * gives the environment back to the owner it had.
+ */
+function transferPatchFor(
+  operation: OperationRecord,
+): EnvironmentPatch | undefined {
+  const from = operation.input?.transferFrom;
+  if (operation.status === 'succeeded' || typeof from !== 'string')
+    return undefined;
+  return { owner: from };
 }
 
 /** The steps' view of an environment record. */

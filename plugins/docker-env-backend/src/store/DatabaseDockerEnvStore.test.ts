@@ -124,6 +124,22 @@ describe.each(databases.eachSupportedId())(
       expect(await store.getEnvironmentById(created.id)).toEqual(updated);
     });
 
+    it('changes the owner (a transfer), and the owner selections follow', async () => {
+      const created = await store.insertEnvironment(newEnv());
+      const moved = await store.updateEnvironment(created.id, {
+        owner: 'group:default/team-a',
+      });
+      expect(moved?.owner).toBe('group:default/team-a');
+      expect(
+        (await store.findEnvironments({ owner: 'group:default/team-a' })).map(
+          e => e.id,
+        ),
+      ).toEqual([created.id]);
+      expect(await store.findEnvironments({ owner: created.owner })).toEqual(
+        [],
+      );
+    });
+
     it('exposes the NetBox VM and Portainer endpoint ids provisioning recorded in facts', async () => {
       const created = await store.insertEnvironment(newEnv());
       expect(created).toMatchObject({

@@ -153,6 +153,7 @@ export function toEnvironmentChanges(
   if (patch.cpuCores !== undefined) changes.cpu_cores = patch.cpuCores;
   if (patch.memoryMb !== undefined) changes.memory_mb = patch.memoryMb;
   if (patch.diskGb !== undefined) changes.disk_gb = patch.diskGb;
+  if (patch.owner !== undefined) changes.owner = patch.owner;
   return changes;
 }
 

@@ -9,6 +9,7 @@ import { quotaPaths, quotaSchemas } from './quotas';
 import { statusPaths } from './status';
 import { deploymentPaths } from './deployments';
 import { driftPaths, driftSchemas } from './drift';
+import { teamPaths } from './teams';
 import { usagePaths } from './usage';
 
 /**
@@ -51,6 +52,7 @@ export const spec = {
     ...driftPaths,
     ...backupPaths,
     ...usagePaths,
+    ...teamPaths,
   },
 } as const;
 

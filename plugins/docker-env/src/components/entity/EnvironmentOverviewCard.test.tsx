@@ -114,13 +114,38 @@ describe('EnvironmentOverviewCard', () => {
     expect(screen.getByRole('button', { name: 'Pause' })).toBeDisabled();
   });
 
+  it('transfers ownership to the entity ref typed, checked before it is sent', async () => {
+    const api = mockDockerEnvApi({
+      getEnvironment: async () => anEnvironment(),
+      transferEnvironment: async () => ({
+        environment: anEnvironment({ owner: 'group:default/team-b' }),
+        operation: anOperation({ kind: 'transfer' }),
+      }),
+    });
+    await renderForEntity(<EnvironmentOverviewCard />, api);
+    await userEvent.click(await findEnabledButton('Transfer ownership'));
+    const confirm = screen.getByRole('button', { name: 'Transfer' });
+    const field = screen.getByLabelText(/New owner/);
+    await userEvent.type(field, 'team-b');
+    expect(confirm).toBeDisabled();
+    await userEvent.clear(field);
+    await userEvent.type(field, 'group:default/team-b');
+    await userEvent.click(confirm);
+    await waitFor(() =>
+      expect(api.transferEnvironment).toHaveBeenCalledWith(
+        'demo',
+        'group:default/team-b',
+      ),
+    );
+  });
+
   it('disables every action with the reason when the user may not act', async () => {
     const api = mockDockerEnvApi({
       getEnvironment: async () => anEnvironment(),
     });
     await renderForEntity(<EnvironmentOverviewCard />, api, { allow: false });
     await screen.findByText('Ready');
-    for (const name of ['Pause', 'Snapshot', 'Delete']) {
+    for (const name of ['Pause', 'Snapshot', 'Transfer ownership', 'Delete']) {
       await waitFor(() =>
         expect(screen.getByRole('button', { name })).toBeDisabled(),
       );
