@@ -1,5 +1,6 @@
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import {
+  DELETABLE_STATUSES,
   Environment,
   environmentDeletePermission,
   EnvironmentStatus,
@@ -13,6 +14,8 @@ import { RouteContext, RouteModule } from '../service/RouteContext';
 import { carriedFacts } from '../operations/facts';
 import { readableEnvironment } from './environments';
 import { generatedSnapshotName } from '../snapshots/snapshotNames';
+import type { DockerEnvStore } from '../store/types';
+import { CLEANUP_PLAN } from '../operations/registry';
 
 /** Proxmox snapshot names: a letter, then letters, digits, `_` or `-`, at most 40. */
 const SNAPSHOT_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
@@ -25,6 +28,30 @@ interface LifecycleRequest {
   from: EnvironmentStatus[];
   moveTo?: EnvironmentStatus;
   input?: Record<string, unknown>;
+  /** More input, read under the lock from the environment as it is then. */
+  inputOf?(
+    current: Environment,
+    tx: Pick<DockerEnvStore, 'operations'>,
+  ): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Which steps a DELETE runs: `delete` (final backup, then every piece) for an environment that was ready or paused,
+ * `cleanup` (the undo of every provisioning step, each finding its resource by the environment's mark, no backup)
+ * for one an operation left `failed` or `cleanup_required`; a DELETE that finishes a stopped one keeps its plan.
+ */
+async function deletePlan(
+  current: Environment,
+  tx: Pick<DockerEnvStore, 'operations'>,
+): Promise<Record<string, unknown>> {
+  if (current.status === 'failed' || current.status === 'cleanup_required')
+    return { plan: CLEANUP_PLAN };
+  if (current.status !== 'deleting') return {};
+  const { items } = await tx
+    .operations()
+    .pageForEnvironment(current.id, { limit: 10 });
+  const last = items.find(o => o.kind === 'delete');
+  return last?.input.plan === CLEANUP_PLAN ? { plan: CLEANUP_PLAN } : {};
 }
 
 /** The snapshot name of a path, checked against Proxmox's rule. */
@@ -77,6 +104,7 @@ async function startLifecycle(
       await tx.operations().lockEnvironment(found.id, `env:${found.id}`);
       const current = (await tx.getEnvironmentById(found.id)) ?? found;
       refuseState(current, request);
+      const more = (await request.inputOf?.(current, tx)) ?? {};
       const operation = await tx.insertOperation({
         environmentId: current.id,
         kind: request.kind,
@@ -85,6 +113,7 @@ async function startLifecycle(
           vmid: current.vmid,
           node: current.node,
           ...request.input,
+          ...more,
           // where a failed operation leaves the environment (a paused one stays paused after a failed delete)
           ...(request.moveTo ? { previousStatus: current.status } : {}),
         },
@@ -220,9 +249,10 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         action: 'environment.delete',
         permission: environmentDeletePermission,
         // deleting: a delete that failed half-way is finished by the same request (the store refuses a second one
-        // while one is queued or running)
-        from: ['ready', 'paused', 'deleting'],
+        // while one is queued or running); failed and cleanup_required: what an operation left is removed
+        from: [...DELETABLE_STATUSES],
         moveTo: 'deleting',
+        inputOf: deletePlan,
       },
       () => {
         if (req.query.confirmName !== name)
