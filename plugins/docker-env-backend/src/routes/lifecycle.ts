@@ -10,6 +10,7 @@ import {
 } from '@docker-env/plugin-docker-env-common';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { Request } from 'express';
+import { Caller } from '../service/access';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { carriedFacts } from '../operations/facts';
 import { readableEnvironment } from './environments';
@@ -21,7 +22,7 @@ import { CLEANUP_PLAN } from '../operations/registry';
 const SNAPSHOT_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 
 /** A lifecycle request: what it starts, from which statuses, and the status it moves the environment to. */
-interface LifecycleRequest {
+export interface LifecycleRequest {
   kind: OperationKind;
   action: string;
   permission: ResourcePermission;
@@ -78,14 +79,53 @@ function refuseState(environment: Environment, request: LifecycleRequest) {
   }
 }
 
-async function startLifecycle(
+/** `POST /environments/{name}/pause`. */
+export const pauseRequest: LifecycleRequest = {
+  kind: 'pause',
+  action: 'environment.pause',
+  permission: environmentUpdatePermission,
+  from: ['ready'],
+  moveTo: 'pausing',
+};
+
+/** `POST /environments/{name}/resume`. */
+export const resumeRequest: LifecycleRequest = {
+  kind: 'resume',
+  action: 'environment.resume',
+  permission: environmentUpdatePermission,
+  from: ['paused'],
+  moveTo: 'resuming',
+};
+
+/** `POST /environments/{name}/snapshots`: a snapshot under a generated name. */
+export function snapshotCreateRequest(description: string): LifecycleRequest {
+  return {
+    kind: 'snapshot_create',
+    action: 'environment.snapshot.create',
+    permission: environmentUpdatePermission,
+    from: ['ready'],
+    input: {
+      snapshotName: generatedSnapshotName(),
+      snapshotDescription: description,
+    },
+  };
+}
+
+/**
+ * Starts a lifecycle operation on environment `name` for `caller`: read and act permissions, the status rule, the
+ * environment's lock, the audit row; refusals are audited too. `req` (when an HTTP request) goes to the auditor.
+ */
+export async function startLifecycle(
   ctx: RouteContext,
-  req: Request<any, any, any, any, any>,
+  caller: Caller,
   name: string,
   request: LifecycleRequest,
-  validate: () => void = () => {},
+  options: {
+    validate?: () => void;
+    req?: Request<any, any, any, any, any>;
+  } = {},
 ): Promise<{ environment: Environment; operation: Operation }> {
-  const caller = await ctx.access.caller(req);
+  const { validate = () => {}, req } = options;
   const auditEntry = {
     actor: caller.actor,
     action: request.action,
@@ -150,24 +190,26 @@ async function startLifecycle(
 /** Pause, resume, snapshots (list, create, rollback, delete) and delete of an environment. */
 export const lifecycleRoutes: RouteModule = (router, ctx) => {
   router.post('/environments/:name/pause', async (req, res) => {
-    const answer = await startLifecycle(ctx, req, req.params.name, {
-      kind: 'pause',
-      action: 'environment.pause',
-      permission: environmentUpdatePermission,
-      from: ['ready'],
-      moveTo: 'pausing',
-    });
+    const caller = await ctx.access.caller(req);
+    const answer = await startLifecycle(
+      ctx,
+      caller,
+      req.params.name,
+      pauseRequest,
+      { req },
+    );
     res.status(202).json(answer);
   });
 
   router.post('/environments/:name/resume', async (req, res) => {
-    const answer = await startLifecycle(ctx, req, req.params.name, {
-      kind: 'resume',
-      action: 'environment.resume',
-      permission: environmentUpdatePermission,
-      from: ['paused'],
-      moveTo: 'resuming',
-    });
+    const caller = await ctx.access.caller(req);
+    const answer = await startLifecycle(
+      ctx,
+      caller,
+      req.params.name,
+      resumeRequest,
+      { req },
+    );
     res.status(202).json(answer);
   });
 
@@ -188,16 +230,14 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
   router.post('/environments/:name/snapshots', async (req, res) => {
     const body = req.body as { description?: string } | undefined;
     const description = body?.description ?? '';
-    const answer = await startLifecycle(ctx, req, req.params.name, {
-      kind: 'snapshot_create',
-      action: 'environment.snapshot.create',
-      permission: environmentUpdatePermission,
-      from: ['ready'],
-      input: {
-        snapshotName: generatedSnapshotName(),
-        snapshotDescription: description,
-      },
-    });
+    const caller = await ctx.access.caller(req);
+    const answer = await startLifecycle(
+      ctx,
+      caller,
+      req.params.name,
+      snapshotCreateRequest(description),
+      { req },
+    );
     res.status(202).json(answer);
   });
 
@@ -206,7 +246,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
     async (req, res) => {
       const answer = await startLifecycle(
         ctx,
-        req,
+        await ctx.access.caller(req),
         req.params.name,
         {
           kind: 'snapshot_rollback',
@@ -215,7 +255,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
           from: ['ready'],
           input: { snapshotName: req.params.snapshot },
         },
-        () => validSnapshotName(req.params.snapshot),
+        { req, validate: () => validSnapshotName(req.params.snapshot) },
       );
       res.status(202).json(answer);
     },
@@ -224,7 +264,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
   router.delete('/environments/:name/snapshots/:snapshot', async (req, res) => {
     const answer = await startLifecycle(
       ctx,
-      req,
+      await ctx.access.caller(req),
       req.params.name,
       {
         kind: 'snapshot_delete',
@@ -233,7 +273,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         from: ['ready'],
         input: { snapshotName: req.params.snapshot },
       },
-      () => validSnapshotName(req.params.snapshot),
+      { req, validate: () => validSnapshotName(req.params.snapshot) },
     );
     res.status(202).json(answer);
   });
@@ -242,7 +282,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
     const name = req.params.name;
     const answer = await startLifecycle(
       ctx,
-      req,
+      await ctx.access.caller(req),
       name,
       {
         kind: 'delete',
@@ -254,11 +294,14 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         moveTo: 'deleting',
         inputOf: deletePlan,
       },
-      () => {
-        if (req.query.confirmName !== name)
-          throw new InputError(
-            `confirmName: must repeat the environment's name "${name}"`,
-          );
+      {
+        req,
+        validate: () => {
+          if (req.query.confirmName !== name)
+            throw new InputError(
+              `confirmName: must repeat the environment's name "${name}"`,
+            );
+        },
       },
     );
     res.status(202).json(answer);
