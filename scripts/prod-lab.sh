@@ -15,5 +15,14 @@ scripts/services/postgres.sh start >&2
 scripts/services/slapd.sh start >&2
 source "$ROOT/.tools/services/postgres.env"
 source "$ROOT/.tools/services/slapd.env"
-[ -d "$ROOT/packages/app/dist" ] || echo "[prod-lab] packages/app/dist is missing: the backend serves the API without the app (build it: yarn --cwd packages/app build)" >&2
+# the backend serves the app's production build (packages/app/dist; its config is injected at serve time, so the
+# journey's build serves here too): built once when missing, unless PROD_LAB_SKIP_APP_BUILD=1
+if [ ! -f "$ROOT/packages/app/dist/index.html" ]; then
+  if [ "${PROD_LAB_SKIP_APP_BUILD:-0}" = 1 ]; then
+    echo "[prod-lab] packages/app/dist is missing and PROD_LAB_SKIP_APP_BUILD=1: the backend serves the API without the app" >&2
+  else
+    echo "[prod-lab] building the app (packages/app/dist), once: a few minutes" >&2
+    yarn workspace app build >&2
+  fi
+fi
 exec node -r "$ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" "$ROOT/scripts/prod-lab/main.ts"

@@ -165,6 +165,38 @@ function httpsGet(
   });
 }
 
+/**
+ * The backend serves the app's production build with the production config injected (app-backend); skipped, and
+ * said, when the build is missing (npm test builds it in the journey, before this test).
+ */
+async function checkApp(lab: ProdLab) {
+  if (
+    !fs.existsSync(path.join(ROOT, 'packages', 'app', 'dist', 'index.html'))
+  ) {
+    console.log(
+      'prod-lab e2e: packages/app/dist is not built: the app check is skipped',
+    );
+    return;
+  }
+  const res = await fetch(`${lab.backend}/`, {
+    signal: AbortSignal.timeout(15_000),
+  });
+  const html = await res.text();
+  const injected = html.match(
+    /<script type="backstage.io\/config">([\s\S]*?)<\/script>/,
+  );
+  if (!res.ok || !injected)
+    fail(`the backend did not serve the app with its config (${res.status})`);
+  const configs = JSON.parse(injected[1]) as Array<{ data?: any }>;
+  const baseUrl = configs
+    .map(c => c.data?.app?.baseUrl)
+    .filter(Boolean)
+    .pop();
+  if (baseUrl !== lab.backend)
+    fail(`the app's injected app.baseUrl is ${baseUrl}, not ${lab.backend}`);
+  step('app');
+}
+
 async function main() {
   const dir = path.join(ROOT, '.tools', 'test-results', 'prod-lab-e2e');
   fs.rmSync(dir, { recursive: true, force: true });
@@ -230,6 +262,7 @@ async function main() {
       90_000,
     ).catch(e => fail(`${(e as Error).message}: ${lastError}`));
     step('sign-in');
+    await checkApp(lab);
     const api = async (
       method: string,
       p: string,

@@ -2,11 +2,13 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
 import { startAlerts } from './alerts';
+import { registerDockerEnvActions } from './actions';
 import { AuditTrail } from './audit';
 import { FinalBackups } from './backups';
 import { checkProductionConfig } from './config';
@@ -42,6 +44,7 @@ import { loadTargetFrom, startOperationRunner } from './runner';
 import { wakeRunnerAfterWrites } from './runner/wakeOnWrite';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
+import { RouteContext } from './service/RouteContext';
 import {
   retentionConfig,
   scheduleSnapshotRetention,
@@ -95,6 +98,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         notifications: notificationService,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, permissionsRegistry } = deps;
@@ -133,7 +137,12 @@ export const dockerEnvPlugin = createBackendPlugin({
         await scheduleReconciler({ ...deps, store, audit });
         await scheduleSnapshotRetention({ ...deps, store });
         const teams = provisioning.teamResolver ?? catalogTeamResolver(deps);
-        await scheduleTeamSync({ ...deps, store, teams, audit });
+        const teamSync = await scheduleTeamSync({
+          ...deps,
+          store,
+          teams,
+          audit,
+        });
         await scheduleRegistrySync({ ...deps, store, audit });
 
         const runner = await startOperationRunner({
@@ -163,7 +172,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           ],
         });
 
-        const router = await createRouter({
+        const routeContext: RouteContext = {
           store,
           access: new Access(deps),
           audit,
@@ -187,7 +196,11 @@ export const dockerEnvPlugin = createBackendPlugin({
           maxExtensionDays: maxExtensionDays(config),
           driftFlags: store.driftFlags(),
           ownerInCatalog: catalogOwners(deps),
-        });
+          teamSync,
+        };
+        const router = await createRouter(routeContext);
+        // the same code paths, as the calling user, for assistants (served over MCP by the MCP actions backend)
+        registerDockerEnvActions(deps.actionsRegistry, routeContext);
         deps.httpRouter.use(endpointRateLimits(config));
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(wakeRunnerAfterWrites(runner));

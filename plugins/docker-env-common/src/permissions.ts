@@ -52,6 +52,18 @@ export const environmentResizePermission = createPermission({
 });
 
 /**
+ * Transfer an environment to another owner (`PATCH /environments/{name}` with `owner`): the caller must belong to the
+ * new owner (admins excepted), within the new owner's quota.
+ *
+ * @public
+ */
+export const environmentTransferPermission = createPermission({
+  name: 'docker-env.environment.transfer',
+  attributes: { action: 'update' },
+  resourceType: DOCKER_ENV_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/**
  * Delete an environment.
  *
  * @public
@@ -82,6 +94,7 @@ export const dockerEnvPermissions = [
   environmentReadPermission,
   environmentUpdatePermission,
   environmentResizePermission,
+  environmentTransferPermission,
   environmentDeletePermission,
   dockerEnvAdminPermission,
 ];

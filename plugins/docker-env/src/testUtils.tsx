@@ -21,6 +21,8 @@ export function mockDockerEnvApi(
     'checkName',
     'extendEnvironment',
     'resizeEnvironment',
+    'transferEnvironment',
+    'triggerTeamSync',
     'getUsage',
     'pauseEnvironment',
     'resumeEnvironment',

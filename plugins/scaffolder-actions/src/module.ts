@@ -38,7 +38,7 @@ export const scaffolderModuleDockerEnv = createBackendModule({
         permissions,
         auditor,
       }) {
-        const fine = { config, permissions, auditor };
+        const fine = { config, permissions, auditor, auth, discovery };
         scaffolder.addActions(
           createValidateNameAction(),
           createEnvironmentAction({

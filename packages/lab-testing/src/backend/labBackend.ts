@@ -1,4 +1,5 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { type Lab, labClientConfig, startLab } from '@docker-env/lab';
@@ -55,6 +56,8 @@ export async function startLabBackend(options: {
   dockerEnv?: JsonObject;
   /** Lifecycle settings over the short waits below (a fault test scales them down further). */
   lifecycle?: JsonObject;
+  /** The processed catalog; default {@link TEAM_A_CATALOG}. */
+  catalog?: Entity[];
 }): Promise<LabBackend> {
   const routesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lab-backend-'));
   const lab = await startLab({
@@ -67,7 +70,7 @@ export async function startLabBackend(options: {
   const backend = await startDockerEnvTestBackend({
     knex: options.knex,
     // the provisioning step makes the owner's Portainer team from the catalog
-    catalog: TEAM_A_CATALOG,
+    catalog: options.catalog ?? TEAM_A_CATALOG,
     config: {
       dockerEnv: {
         ...clients,

@@ -1,6 +1,7 @@
 /* eslint-disable jest/no-export -- a test suite that test files share */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { LifecycleKind } from '@docker-env/plugin-docker-env-workflows-node';
+import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import {
@@ -56,7 +57,23 @@ export interface FaultSuiteSpec {
   afterFailure(before: EnvironmentHoldings, step: string): object;
   /** What the holdings match after the retry succeeded. */
   afterRetry(before: EnvironmentHoldings): object;
+  /** More of `dockerEnv` for the backend (registries, ...). */
+  dockerEnv?: JsonObject;
+  /**
+   * More to compare than the holdings: read before the fault, equal after the failure; `afterRetry` of it is what
+   * it equals after the retry.
+   */
+  observed?: {
+    read(c: FaultSuiteContext, name: string): Promise<object>;
+    afterRetry(before: object): object;
+  };
 }
+
+/** The owners a `transfer` moves an environment between: alice and her group. */
+export const TRANSFER_OWNERS = [
+  'user:default/alice',
+  'group:default/team-a',
+] as const;
 
 /** Kinds that move the environment's status, and so record the reason on it. */
 const STATUS_KINDS: LifecycleKind[] = ['pause', 'resume', 'delete'];
@@ -77,6 +94,7 @@ export function describeLifecycleFaults(spec: FaultSuiteSpec): void {
       c.l = await startLabBackend({
         knex: c.knex,
         lifecycle: FAULT_TEST_WAITS,
+        ...(spec.dockerEnv ? { dockerEnv: spec.dockerEnv } : {}),
       });
       c.observer = labObserver(labBackendView(c.l), c.knex);
       c.send = async (kind, name, snapshot) => {
@@ -98,6 +116,14 @@ export function describeLifecycleFaults(spec: FaultSuiteSpec): void {
               cpuCores: record.cpu_cores + 1,
               memoryMb: record.memory_mb + 1024,
               diskGb: record.disk_gb + 1,
+            }),
+          // to alice's group and back (alice belongs to both owners)
+          transfer: () =>
+            agent.patch(path).send({
+              owner:
+                record.owner === TRANSFER_OWNERS[0]
+                  ? TRANSFER_OWNERS[1]
+                  : TRANSFER_OWNERS[0],
             }),
         }[kind]();
         const res = await req.set('Authorization', as('alice'));
@@ -141,6 +167,7 @@ export function describeLifecycleFaults(spec: FaultSuiteSpec): void {
       async (step, fault) => {
         const { name, snapshot } = await spec.prepare(c, step);
         const before = await c.observer.expectAgreement(name);
+        const observedBefore = await spec.observed?.read(c, name);
 
         injectStepFault(c.l.lab, spec.kind, step, fault, name);
         const failed = await c.ended(await c.send(spec.kind, name, snapshot));
@@ -164,10 +191,16 @@ export function describeLifecycleFaults(spec: FaultSuiteSpec): void {
             ? await c.observer.holdings(name)
             : await c.observer.expectAgreement(name);
         expect(between).toMatchObject(spec.afterFailure(before, step));
+        const observedBetween = await spec.observed?.read(c, name);
+        expect(observedBetween).toEqual(observedBefore);
 
         await c.succeed(spec.kind, name, snapshot);
         expect(await c.observer.expectAgreement(name)).toMatchObject(
           spec.afterRetry(before),
+        );
+        const observedAfter = await spec.observed?.read(c, name);
+        expect(observedAfter).toEqual(
+          observedBefore && spec.observed?.afterRetry(observedBefore),
         );
       },
     );

@@ -89,6 +89,15 @@ export const LIFECYCLE_FAULT_POINTS: Record<
     netbox: lab('netbox', 'netbox.vm.update'),
     disk: lab('proxmox', 'proxmox.lxc.resize'),
   },
+  // each a late call of its step, so that its undo has something to put back
+  transfer: {
+    'ct-mark': lab('proxmox', 'proxmox.lxc.config.update'),
+    netbox: lab('netbox', 'netbox.vm.update'),
+    // the old team's revocation: the new team was granted by the first endpoint write
+    portainer: lab('portainer', 'portainer.endpoint.update', 2),
+    // both owners have a registry: the old one's revocation, after the new one's grant
+    registries: lab('portainer', 'portainer.endpoint.registryAccess', 2),
+  },
 };
 
 /**

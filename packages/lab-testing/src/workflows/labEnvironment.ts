@@ -163,7 +163,7 @@ export async function provisionEnvironment(
     await docker.start(c);
   }
   await docker.stop('old');
-  await l.traefik.putRoute({
+  await l.traefik.putRoute(target.environmentId, {
     environment: name,
     name: 'api',
     subdomain: 'api',

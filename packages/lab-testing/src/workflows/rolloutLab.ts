@@ -122,7 +122,7 @@ export async function startRolloutLab(
     restartPolicy: 'unless-stopped',
   });
   await docker.start(WELCOME.name);
-  await routes.putRoute({
+  await routes.putRoute(target.environmentId, {
     environment: 'shop',
     target: { kind: 'backend', backend: { ip, port: WELCOME.port } },
   });

@@ -1,16 +1,39 @@
 import { ConflictError } from '@backstage/errors';
+import { ROUTE_ID_PREFIX } from '@docker-env/plugin-docker-env-node';
 import { parseTimestamp } from '../store/rows';
 
 /**
- * How an operation holds its environment. `env:<id>` (lifecycle operations, restores, expiry, retention) takes it
+ * How a writer holds its environment. `env:<id>` (lifecycle operations, restores, expiry, retention) takes it
  * exclusively; `deploy:<id>:<container>` takes it shared and its container's key exclusively, so deployments of
- * different containers run together and nothing else runs beside any of them.
+ * different containers run together and nothing else runs beside any of them. `route:<id>:<route id>` is a route
+ * file written outside an operation (the reconciler; see {@link routeLockKey}): the environment shared, the file's
+ * key exclusively.
  */
 export type EnvironmentLockMode = 'exclusive' | 'shared';
 
 /** The mode a lock key takes its environment in. */
 export function environmentLockMode(lockKey: string): EnvironmentLockMode {
-  return lockKey.startsWith('deploy:') ? 'shared' : 'exclusive';
+  return lockKey.startsWith('deploy:') || lockKey.startsWith('route:')
+    ? 'shared'
+    : 'exclusive';
+}
+
+/** The key a writer outside an operation holds a route file of the environment by. */
+export function routeLockKey(environmentId: string, routeId: string): string {
+  return `route:${environmentId}:${routeId}`;
+}
+
+/**
+ * True when a deployment holding `deployKey` may write the route file `routeKey` names: its container's route
+ * (`dockerenv_<name>_<container>`) or, as the primary container, the environment's main route (`dockerenv_<name>`).
+ */
+function deployMayWrite(deployKey: string, routeKey: string): boolean {
+  if (!deployKey.startsWith('deploy:') || !routeKey.startsWith('route:'))
+    return false;
+  const container = deployKey.split(':')[2];
+  const routeId = routeKey.split(':').slice(2).join(':');
+  const [, suffix] = routeId.slice(ROUTE_ID_PREFIX.length).split('_');
+  return suffix === undefined || suffix === container;
 }
 
 /** An active operation as the lock check reads it. */
@@ -29,7 +52,9 @@ export function lockConflicts(held: string | null, wanted: string): boolean {
   if (held === wanted) return true;
   return (
     environmentLockMode(held) === 'exclusive' ||
-    environmentLockMode(wanted) === 'exclusive'
+    environmentLockMode(wanted) === 'exclusive' ||
+    deployMayWrite(held, wanted) ||
+    deployMayWrite(wanted, held)
   );
 }
 

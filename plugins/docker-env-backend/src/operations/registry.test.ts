@@ -23,7 +23,7 @@ const context = (facts: Record<string, unknown>): StepContext => ({
 });
 
 describe('operationRegistryFromConfig', () => {
-  it('registers provision, restore, the seven lifecycle kinds and deploy, building clients only when an operation plans', () => {
+  it('registers provision, restore, the eight lifecycle kinds and deploy, building clients only when an operation plans', () => {
     const registry = operationRegistryFromConfig(new ConfigReader({}));
     expect(Object.keys(registry).sort()).toEqual(
       [
@@ -37,6 +37,7 @@ describe('operationRegistryFromConfig', () => {
         'snapshot_create',
         'snapshot_delete',
         'snapshot_rollback',
+        'transfer',
       ].sort(),
     );
     // No `dockerEnv.proxmox` config: the plan fails naming it, not the start-up.

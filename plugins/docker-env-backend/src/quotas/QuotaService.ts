@@ -164,6 +164,48 @@ export class QuotaService implements QuotaGate {
   }
 
   /**
+   * Refuses (409 naming the quota and the headroom) a transfer that takes the new owner over its quota: the
+   * environment's resources, the environment itself and its deployed containers added to what the new owner holds.
+   * Takes the new owner's lock, so call it in the transaction that records the transfer.
+   */
+  async checkTransfer(
+    tx: DockerEnvStore,
+    environment: Environment,
+    newOwner: string,
+  ): Promise<void> {
+    const quotas = tx.quotas();
+    await quotas.lockOwner(newOwner);
+    const { quota, usage } = await this.effective(tx, newOwner);
+    const containers = [
+      ...(await quotas.deployedContainers(environment.owner)),
+    ].filter(key => key.startsWith(containerKey(environment.id, ''))).length;
+    const adds: QuotaLimits = {
+      cpuCores: environment.cpuCores,
+      memoryMb: environment.memoryMb,
+      diskGb: environment.diskGb,
+      environments: 1,
+      containers,
+    };
+    const over = QUOTA_FIELDS.filter(
+      f => adds[f] > 0 && usage[f] + adds[f] > quota[f],
+    ).map(
+      f =>
+        `${f}: ${usage[f] + adds[f]} with this transfer, quota ${quota[f]} (${
+          usage[f]
+        } in use)`,
+    );
+    if (over.length === 0) return;
+    const headroom = QUOTA_FIELDS.map(
+      f => `${f} +${Math.max(0, quota[f] - usage[f])}`,
+    ).join(', ');
+    throw new ConflictError(
+      `over the quota of ${newOwner}: ${over.join(
+        '; ',
+      )}; headroom: ${headroom}`,
+    );
+  }
+
+  /**
    * Refuses (409 naming the quota) a deployment whose container would take the owner over its container quota; a
    * container already recorded for the environment is a redeploy and always passes. Takes the owner's lock, so call
    * it in the transaction that records the deployment.

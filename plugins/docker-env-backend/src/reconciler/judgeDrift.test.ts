@@ -8,12 +8,19 @@ const A = 'a0000000-0000-4000-8000-00000000000a';
 const B = 'a0000000-0000-4000-8000-00000000000b';
 const GONE = 'a0000000-0000-4000-8000-00000000dead';
 
-const ready: RecordView = { id: A, name: 'alpha', status: 'ready', vmid: 101 };
+const ready: RecordView = {
+  id: A,
+  name: 'alpha',
+  status: 'ready',
+  vmid: 101,
+  node: 'pve',
+};
 const deleted: RecordView = {
   id: B,
   name: 'beta',
   status: 'deleted',
   vmid: 102,
+  node: 'pve',
 };
 
 const item = (

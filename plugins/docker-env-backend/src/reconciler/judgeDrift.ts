@@ -11,6 +11,8 @@ export interface RecordView {
   name: string;
   status: EnvironmentStatus;
   vmid: number | null;
+  /** The node its CT lives on (where its current address is read). */
+  node: string | null;
 }
 
 /** What a pass judges: the records, the environments it must not judge now, and what the systems hold. */

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { TraefikDynamicConfig } from '@docker-env/plugin-docker-env-node';
+import type {
+  ProxmoxClient,
+  TraefikDynamicConfig,
+} from '@docker-env/plugin-docker-env-node';
 import type {
   Holdings,
   OwnerRegistry,
@@ -27,6 +30,13 @@ describe.each(databases.eachSupportedId())(
     let knex: Knex;
     let store: DockerEnvStore;
     let files: Map<string, TraefikDynamicConfig>;
+    /** The mark of each file in `files` (null: none). */
+    let marks: Map<string, string | null>;
+    /** Files the portal wrote before route files carried a mark. */
+    let legacy: Set<string>;
+    /** The address each CT answers now (`waitForIp`); 10.0.0.5, the provisioned one, when unset. */
+    let addresses: Map<number, string | Error>;
+    let addressReads: number[];
     let failWrites: boolean;
     let lab: Holdings;
     let clock: Date;
@@ -36,10 +46,36 @@ describe.each(databases.eachSupportedId())(
         await onRead();
         return files.get(id);
       },
-      put: async (id: string, document: TraefikDynamicConfig) => {
+      put: async (
+        id: string,
+        document: TraefikDynamicConfig,
+        environmentId: string,
+      ) => {
         if (failWrites) throw new Error('route folder is read-only');
         files.set(id, document);
+        marks.set(id, environmentId);
+        legacy.delete(id);
       },
+      owner: async (id: string) =>
+        files.has(id) ? marks.get(id) ?? null : undefined,
+      legacy: async (id: string) => legacy.has(id),
+      remove: async (id: string) => files.delete(id),
+      list: async () => [...files.keys()].sort(),
+    };
+    const proxmox = {
+      forNode: () => ({
+        waitForIp: async (vmid: number) => {
+          addressReads.push(vmid);
+          const address = addresses.get(vmid) ?? '10.0.0.5';
+          if (address instanceof Error) throw address;
+          return address;
+        },
+      }),
+    } as unknown as Pick<ProxmoxClient, 'forNode'>;
+    /** A file in the route folder as someone else (or the environment `owner`) left it. */
+    const plant = (id: string, document: unknown, owner: string | null) => {
+      files.set(id, document as TraefikDynamicConfig);
+      marks.set(id, owner);
     };
     let registries: () => Promise<RegistryFinding[]>;
     const pass = () =>
@@ -47,6 +83,7 @@ describe.each(databases.eachSupportedId())(
         store,
         holdings: async () => structuredClone(lab),
         routes,
+        proxmox,
         routeSettings: settings,
         pausedRoute,
         registries: () => registries(),
@@ -136,6 +173,10 @@ describe.each(databases.eachSupportedId())(
       await knex('operations').delete();
       await knex('environments').delete();
       files = new Map();
+      marks = new Map();
+      legacy = new Set();
+      addresses = new Map();
+      addressReads = [];
       failWrites = false;
       onRead = async () => {};
       clock = new Date('2026-12-03T10:00:00Z');
@@ -173,8 +214,10 @@ describe.each(databases.eachSupportedId())(
         '2026-12-01T13:00:00Z',
       );
       lab = wholeLab(env);
+      addresses.set(101, '10.0.0.9');
       const report = await pass();
       expect(report.fixed).toEqual(['route_missing route dockerenv_shop']);
+      expect(marks.get('dockerenv_shop')).toBe(env.id);
       const written = files.get('dockerenv_shop')!;
       expect(JSON.stringify(written)).toContain('http://10.0.0.9:9100');
       const [fix] = await knex('audit_events').where({ action: 'drift.fix' });
@@ -221,6 +264,142 @@ describe.each(databases.eachSupportedId())(
       expect(report.resolved).toEqual(['route_missing route dockerenv_shop']);
     });
 
+    it("follows a running CT's address changed outside the portal, flags it, and keeps the flag while it lasts", async () => {
+      const env = await environment('shop', 101);
+      lab = wholeLab(env);
+      await pass();
+      expect(JSON.stringify(files.get('dockerenv_shop'))).toContain(
+        'http://10.0.0.5:8080',
+      );
+      // DHCP hands the CT another address behind the portal's back
+      addresses.set(101, '10.0.0.77');
+      const report = await pass();
+      expect(addressReads).toEqual([101, 101]);
+      expect(report.fixed).toEqual(['route_changed route dockerenv_shop']);
+      expect(report.flagged).toEqual(['ct_address_changed ct 101']);
+      expect(JSON.stringify(files.get('dockerenv_shop'))).toContain(
+        'http://10.0.0.77:8080',
+      );
+      const [flag] = await store
+        .driftFlags()
+        .list({ kind: 'ct_address_changed' });
+      expect(flag.detail).toBe(
+        'CT 101 of ready environment shop has the address 10.0.0.77, not 10.0.0.5 as the portal recorded it: changed outside the portal (its main route follows it; Portainer and NetBox still name 10.0.0.5)',
+      );
+      const fixes = await knex('audit_events')
+        .where({ action: 'drift.fix' })
+        .orderBy('id');
+      expect(fixes.map(f => f.reason)).toEqual([
+        'route file dockerenv_shop of ready environment shop was missing; rewritten to 10.0.0.5:8080',
+        'route file dockerenv_shop of ready environment shop was changed; rewritten to 10.0.0.77:8080',
+      ]);
+      // the next pass: the route is right, the address still differs from the records
+      const again = await pass();
+      expect([again.fixed, again.flagged, again.resolved]).toEqual([
+        [],
+        [],
+        [],
+      ]);
+      expect(await open()).toEqual(['ct_address_changed ct 101']);
+    });
+
+    it("does not read or follow the address of a stopped CT, nor judge a running CT's route whose address cannot be read", async () => {
+      const env = await environment('shop', 101);
+      lab = wholeLab(env);
+      await pass();
+      const before = files.get('dockerenv_shop');
+      addresses.set(101, '10.0.0.77');
+      lab.proxmox = {
+        ok: true,
+        items: [
+          {
+            id: '101',
+            name: 'shop',
+            environmentId: env.id,
+            unmanaged: false,
+            status: 'stopped',
+          },
+        ],
+      };
+      addressReads = [];
+      const stopped = await pass();
+      expect(addressReads).toEqual([]);
+      expect(stopped.fixed).toEqual([]);
+      expect(stopped.flagged).toEqual(['ct_stopped ct 101']);
+      expect(files.get('dockerenv_shop')).toBe(before);
+
+      lab = wholeLab(env);
+      addresses.set(101, new Error('Proxmox CT 101: no IPv4 address on eth0'));
+      plant('dockerenv_shop', {}, env.id);
+      const unread = await pass();
+      expect(unread.unreadable).toEqual([
+        'proxmox: the address of CT 101 (shop): Proxmox CT 101: no IPv4 address on eth0',
+      ]);
+      expect([unread.fixed, unread.flagged]).toEqual([[], []]);
+      expect(files.get('dockerenv_shop')).toEqual({});
+    });
+
+    it("never overwrites a main route file without its mark: flagged with the writer's error, the file untouched", async () => {
+      const env = await environment('shop', 101);
+      lab = wholeLab(env);
+      plant('dockerenv_shop', { http: { routers: {} } }, null);
+      const report = await pass();
+      expect(report.fixed).toEqual([]);
+      expect(report.flagged).toEqual(['route_changed route dockerenv_shop']);
+      const [flag] = await store.driftFlags().list({ kind: 'route_changed' });
+      expect(flag.detail).toBe(
+        `route file dockerenv_shop of ready environment shop was changed; rewriting it failed: route file dockerenv_shop.yml carries no docker-env mark: it was not overwritten for environment ${env.id} (remove or rename it by hand if it is a leftover)`,
+      );
+      expect(files.get('dockerenv_shop')).toEqual({ http: { routers: {} } });
+      // another environment's file is refused alike
+      marks.set('dockerenv_shop', 'other-env');
+      await pass();
+      const [again] = await store.driftFlags().list({ kind: 'route_changed' });
+      expect(again.detail).toContain(
+        `route file dockerenv_shop.yml is marked for environment other-env: it was not overwritten for environment ${env.id}`,
+      );
+      expect(marks.get('dockerenv_shop')).toBe('other-env');
+    });
+
+    it("marks the route files an earlier version wrote without a mark as the environment's, and no other unmarked file", async () => {
+      const env = await environment('shop', 101);
+      lab = wholeLab(env);
+      await pass();
+      const main = files.get('dockerenv_shop');
+      // as the version before the marks left them: the same documents, no mark
+      plant('dockerenv_shop', main, null);
+      plant('dockerenv_shop_api', { http: { routers: { api: {} } } }, null);
+      legacy.add('dockerenv_shop').add('dockerenv_shop_api');
+      plant('dockerenv_shop_handmade', {}, null);
+      lab.routes = {
+        ok: true,
+        items: [
+          'dockerenv_shop',
+          'dockerenv_shop_api',
+          'dockerenv_shop_handmade',
+        ].map(id => ({ id, name: 'shop', unmanaged: false })),
+      };
+      const report = await pass();
+      expect(report.fixed).toEqual([
+        'route_changed route dockerenv_shop',
+        'route_changed route dockerenv_shop_api',
+      ]);
+      expect([...marks.entries()].sort()).toEqual([
+        ['dockerenv_shop', env.id],
+        ['dockerenv_shop_api', env.id],
+        ['dockerenv_shop_handmade', null],
+      ]);
+      expect(files.get('dockerenv_shop')).toBe(main);
+      const reasons = (
+        await knex('audit_events').where({ action: 'drift.fix' }).orderBy('id')
+      ).map(a => a.reason);
+      expect(reasons.slice(1)).toEqual([
+        "route file dockerenv_shop of ready environment shop was written before route files carried a mark; marked as the environment's",
+        "route file dockerenv_shop_api of ready environment shop was written before route files carried a mark; marked as the environment's",
+      ]);
+      expect((await pass()).fixed).toEqual([]);
+    });
+
     it('keeps one open flag per drift, moves last seen on, and resolves only what it judged', async () => {
       const quiet = await environment('quiet', 101);
       const busy = await environment('busy', 102);
@@ -242,8 +421,8 @@ describe.each(databases.eachSupportedId())(
         netbox: { ok: true, items: [] },
         routes: { ok: true, items: [] },
       };
-      files.set('dockerenv_quiet', {} as any);
-      files.set('dockerenv_busy', {} as any);
+      plant('dockerenv_quiet', {}, quiet.id);
+      plant('dockerenv_busy', {}, busy.id);
       failWrites = true;
       await pass();
       expect((await open()).sort()).toEqual([
@@ -299,7 +478,7 @@ describe.each(databases.eachSupportedId())(
     it('flags registry drift the registry sync left, resolves it once gone, and keeps it while the registries cannot be read', async () => {
       const env = await environment('shop', 101);
       lab = wholeLab(env);
-      files.set('dockerenv_shop', {} as any);
+      plant('dockerenv_shop', {}, env.id);
       const registry: OwnerRegistry = {
         name: 'team-a',
         portainerName: 'docker-env-registry-team-a',

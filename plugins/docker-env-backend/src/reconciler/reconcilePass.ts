@@ -2,17 +2,15 @@ import {
   MOVING_ENVIRONMENT_STATUSES,
   type EnvironmentStatus,
 } from '@docker-env/plugin-docker-env-common';
-import {
-  routeId,
-  type RouteStore,
-  type TraefikRouteSettings,
+import type {
+  ProxmoxClient,
+  RouteStore,
+  TraefikRouteSettings,
 } from '@docker-env/plugin-docker-env-node';
-import {
-  compareRoute,
-  expectedMainRoute,
-  type Holdings,
-  type LifecycleConfig,
-  type RegistryFinding,
+import type {
+  Holdings,
+  LifecycleConfig,
+  RegistryFinding,
 } from '@docker-env/plugin-docker-env-workflows-node';
 import type { AuditTrail } from '../audit';
 import type { AuditEntry } from '../store';
@@ -24,20 +22,20 @@ import {
 } from './DriftFlags';
 import { HOLDING_STATUSES, judgeDrift, type RecordView } from './judgeDrift';
 import { registryDrift } from './registryDrift';
-import {
-  loadRecords,
-  servedAt,
-  writeUnderLock,
-  type ReconcilerStore,
-} from './records';
+import { loadRecords, RECONCILER_ACTOR, type ReconcilerStore } from './records';
+import { adoptLegacyRoutes, reconcileRoute } from './routeRepair';
 
 export type { ReconcilerStore } from './records';
+export { RECONCILER_ACTOR } from './records';
 
-/** The actor the reconciler writes in the audit log. */
-export const RECONCILER_ACTOR = 'plugin:docker-env/reconciler';
-
-/** Statuses an operation moves an environment through: judged once it has settled. */
-const MOVING: readonly EnvironmentStatus[] = MOVING_ENVIRONMENT_STATUSES;
+/**
+ * Statuses an operation moves an environment through: judged once it has settled; and `cleanup_required`, whose
+ * leftovers are known and listed on the record (a DELETE removes them): never fixed, nor flagged as orphans.
+ */
+const MOVING: readonly EnvironmentStatus[] = [
+  ...MOVING_ENVIRONMENT_STATUSES,
+  'cleanup_required',
+];
 
 /** What one pass reads and writes through. */
 export interface ReconcilerDeps {
@@ -45,12 +43,14 @@ export interface ReconcilerDeps {
   store: ReconcilerStore;
   /** Lists what the systems hold with our marks (`listHoldings` over the production clients). */
   holdings: () => Promise<Holdings>;
-  /** The route folder (`TraefikRoutes.store`) and the settings routes are built with. */
-  routes: Pick<RouteStore, 'get' | 'put'>;
+  /** The route folder (`TraefikRoutes.store`; written only through a `RouteWriter`) and the route settings. */
+  routes: RouteStore;
   routeSettings: TraefikRouteSettings;
   pausedRoute: LifecycleConfig['pausedRoute'];
   /** What differs between `dockerEnv.registries` and Portainer (`judgeRegistryDrift`); unset: not judged. */
   registries?: () => Promise<RegistryFinding[]>;
+  /** Reads a running CT's current address (`waitForIp` with no wait: one `GET …/interfaces`). */
+  proxmox: Pick<ProxmoxClient, 'forNode'>;
   /** Emits the audit rows through Backstage's auditor too (after commit). */
   audit?: Pick<AuditTrail, 'emit'>;
   now?: () => Date;
@@ -74,80 +74,6 @@ const SYSTEM_OF: Record<DriftResourceKind, keyof Holdings> = {
   netbox_vm: 'netbox',
   portainer_registry: 'portainer',
 };
-
-/** Checks one environment's main route file and rewrites it when it is missing or changed; a failed rewrite is a finding. */
-async function reconcileRoute(
-  deps: ReconcilerDeps,
-  record: RecordView,
-  report: ReconcileReport,
-): Promise<DriftFinding | undefined> {
-  const { ip, port } = await servedAt(deps.store, record.id);
-  const of = { environmentId: record.id, environmentName: record.name };
-  if (ip === undefined || port === undefined) {
-    // nothing recorded to rebuild it from: only a missing file is judged
-    const id = routeId(record.name);
-    if (await deps.routes.get(id).catch(() => true)) return undefined;
-    return {
-      ...of,
-      kind: 'route_missing',
-      resourceKind: 'route',
-      resourceId: id,
-      detail: `route file ${id} of ${record.status} environment ${record.name} is missing, and no address and port are recorded to rebuild it from`,
-    };
-  }
-  const expected = expectedMainRoute(deps.routeSettings, deps.pausedRoute, {
-    name: record.name,
-    ip,
-    port,
-    paused: record.status === 'paused',
-  });
-  const found = await compareRoute(deps.routes, expected.id, expected.document);
-  if (found === 'same') return undefined;
-  const kind = found === 'missing' ? 'route_missing' : 'route_changed';
-  const what = `route file ${expected.id} of ${record.status} environment ${record.name} was ${found}`;
-  const entry = {
-    actor: RECONCILER_ACTOR,
-    action: 'drift.fix',
-    target: record.name,
-    environmentId: record.id,
-  };
-  const details = {
-    kind,
-    resourceKind: 'route' as const,
-    resourceId: expected.id,
-  };
-  try {
-    const written = await writeUnderLock(deps.store, record, () =>
-      deps.routes.put(expected.id, expected.document),
-    );
-    if (!written) return undefined;
-  } catch (e) {
-    const reason = `${what}; rewriting it failed: ${(e as Error).message}`;
-    await audited(deps, { ...entry, result: 'failed', reason, details });
-    return {
-      ...of,
-      kind,
-      resourceKind: 'route',
-      resourceId: expected.id,
-      detail: reason,
-    };
-  }
-  await audited(deps, {
-    ...entry,
-    result: 'succeeded',
-    reason: `${what}; rewritten to ${ip}:${port}${
-      record.status === 'paused' ? ' (paused)' : ''
-    }`,
-    details,
-  });
-  report.fixed.push(flagKey({ ...details, ...of, kind }));
-  return undefined;
-}
-
-async function audited(deps: ReconcilerDeps, entry: AuditEntry) {
-  await deps.store.appendAudit(entry);
-  await deps.audit?.emit(entry);
-}
 
 function flagAudit(
   action: 'drift.flag' | 'drift.resolve',
@@ -225,12 +151,21 @@ export async function reconcileOnce(
       report.unreadable.push(`registries: ${(e as Error).message}`);
     }
   }
+  const addressUnread = new Set<string>();
   if (holdings.routes.ok) {
     for (const record of records) {
       if (!HOLDING_STATUSES.includes(record.status) || busyIds.has(record.id))
         continue;
-      const finding = await reconcileRoute(deps, record, report);
-      if (finding) findings.push(finding);
+      await adoptLegacyRoutes(deps, record, holdings, report);
+      findings.push(
+        ...(await reconcileRoute(
+          deps,
+          record,
+          holdings,
+          report,
+          addressUnread,
+        )),
+      );
     }
   }
 
@@ -249,6 +184,8 @@ export async function reconcileOnce(
       if (seen.has(flagKey(flag))) continue;
       if (!judged(flag, holdings, busyIds, busyNames, registriesJudged))
         continue;
+      // a running CT whose address could not be read: its address was not judged
+      if (flag.environmentId && addressUnread.has(flag.environmentId)) continue;
       await flags.resolve(flag.id, now);
       report.resolved.push(flagKey(flag));
       audits.push(flagAudit('drift.resolve', flag, byId));

@@ -308,6 +308,43 @@ describe.each(databases.eachSupportedId())(
       ).toHaveLength(6);
     });
 
+    it("follows an address a running CT got outside the portal, flags it, and leaves a stopped CT's route alone", async () => {
+      const { beta } = envs;
+      const before = await fs.readFile(routeFile('dockerenv_beta'), 'utf8');
+      const [, oldIp] = before.match(/http:\/\/([0-9.]+):/)!;
+      // restarted in Proxmox by hand; DHCP hands out another lease
+      await wait(await ct('beta').stop(beta.vmid));
+      l.lab.proxmox.control.injectFault({
+        operation: 'proxmox.lxc.start',
+        action: { kind: 'new-address' },
+      });
+      await wait(await ct('beta').start(beta.vmid));
+      l.lab.proxmox.control.reset();
+      const newIp = await ct('beta').waitForIp(beta.vmid, {
+        timeoutMs: 10_000,
+      });
+      expect(newIp).not.toBe(oldIp);
+
+      const moved = await pass();
+      expect(moved.flagged).toContain(`ct_address_changed ct ${beta.vmid}`);
+      expect(moved.fixed).toContain('route_changed route dockerenv_beta');
+      const after = await fs.readFile(routeFile('dockerenv_beta'), 'utf8');
+      expect(after).toBe(
+        before.replace(`http://${oldIp}:`, `http://${newIp}:`),
+      );
+      expect(await openFlags()).toContain('ct_address_changed ct beta');
+
+      // stopped outside the portal: its address is not read, its route not followed
+      await wait(await ct('beta').stop(beta.vmid));
+      await fs.writeFile(routeFile('dockerenv_beta'), before);
+      const stopped = await pass();
+      expect(stopped.flagged).toContain(`ct_stopped ct ${beta.vmid}`);
+      expect(stopped.fixed).toEqual([]);
+      expect(await fs.readFile(routeFile('dockerenv_beta'), 'utf8')).toBe(
+        before,
+      );
+    });
+
     it('answers 401 without credentials and 403 to non-admins and non-owners', async () => {
       const none = await request(l.server)
         .get(`${API}/drift`)

@@ -1,8 +1,13 @@
 import { ConflictError } from '@backstage/errors';
 import { NAME_HOLDING_STATUSES } from '@docker-env/plugin-docker-env-common';
+import type { RouteLock } from '@docker-env/plugin-docker-env-node';
+import { routeLockKey } from '../operations/locks';
 import type { Holdings } from '@docker-env/plugin-docker-env-workflows-node';
 import type { DockerEnvStore } from '../store';
 import type { RecordView } from './judgeDrift';
+
+/** The actor the reconciler writes in the audit log. */
+export const RECONCILER_ACTOR = 'plugin:docker-env/reconciler';
 
 /** The records a pass reads and writes. */
 export type ReconcilerStore = Pick<
@@ -34,6 +39,7 @@ export async function loadRecords(
     name: e.name,
     status: e.status,
     vmid: e.vmid,
+    node: e.node ?? null,
   }));
 }
 
@@ -62,26 +68,42 @@ export async function servedAt(
   return out;
 }
 
+/** Thrown inside the lock when the pass must leave the environment's route for the next pass. */
+class LeftForNextPass extends Error {}
+
 /**
- * Runs `write` holding the environment exclusively (its lock, in a transaction that ends after `write`), as an
- * operation would: false, and nothing written, when an operation is queued or running on it or moved it since the
- * pass read it (its steps own the route file then; the next pass judges it again).
+ * Runs `write` with a route lock as a writer outside an operation holds it (`route:<id>:<route id>` through
+ * `lockEnvironment`, in a transaction that ends after the write: the environment shared, the file exclusively):
+ * false, and nothing written, when an operation that may write the file is queued or running, or the environment
+ * moved since the pass read it (its steps own the route file then; the next pass judges it again).
  */
 export async function writeUnderLock(
   store: ReconcilerStore,
   record: RecordView,
-  write: () => Promise<void>,
+  write: (lock: RouteLock) => Promise<unknown>,
 ): Promise<boolean> {
-  return store.transaction(async tx => {
-    try {
-      await tx.operations().lockEnvironment(record.id, `env:${record.id}`);
-    } catch (error) {
-      if (error instanceof ConflictError) return false;
-      throw error;
-    }
-    if ((await tx.getEnvironmentById(record.id))?.status !== record.status)
-      return false;
-    await write();
+  const lock: RouteLock = (environmentId, routeFileKey, work) =>
+    store.transaction(async tx => {
+      try {
+        await tx
+          .operations()
+          .lockEnvironment(
+            environmentId,
+            routeLockKey(environmentId, routeFileKey),
+          );
+      } catch (error) {
+        if (error instanceof ConflictError) throw new LeftForNextPass();
+        throw error;
+      }
+      if ((await tx.getEnvironmentById(record.id))?.status !== record.status)
+        throw new LeftForNextPass();
+      return work();
+    });
+  try {
+    await write(lock);
     return true;
-  });
+  } catch (error) {
+    if (error instanceof LeftForNextPass) return false;
+    throw error;
+  }
 }

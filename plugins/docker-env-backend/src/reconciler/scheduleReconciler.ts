@@ -72,6 +72,7 @@ export function reconcilerDepsFromConfig(
           portainer: () => clients.portainer,
         }),
       routes: routes.store,
+      proxmox: clients.proxmox,
       routeSettings: routes.settings,
       pausedRoute: readLifecycleConfig(config).pausedRoute,
     };

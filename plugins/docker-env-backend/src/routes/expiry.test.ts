@@ -90,11 +90,20 @@ describe.each(databases.eachSupportedId())(
       expect(beyond.body.error.message).toMatch(/^expiresOn: at most 30 days/);
       const other = await patch({
         expiresOn: inDays(25),
-        owner: 'user:default/bob',
+        purpose: 'another',
       });
       expect(other.status).toBe(400);
       expect(other.body.error.message).toBe(
-        'owner: cannot be changed; only expiresOn, size, cpuCores, memoryMb, diskGb can',
+        'purpose: cannot be changed; only expiresOn, size, cpuCores, memoryMb, diskGb, owner can',
+      );
+      // a transfer is a request of its own
+      const both = await patch({
+        expiresOn: inDays(25),
+        owner: 'user:default/bob',
+      });
+      expect(both.status).toBe(400);
+      expect(both.body.error.message).toBe(
+        'owner: transfer in a request of its own, not with expiresOn',
       );
       const row = await knex('environments').where({ name: 'lasting' }).first();
       expect(String(row.expires_on).slice(0, 10)).toBe(inDays(20));

@@ -1,7 +1,13 @@
 import type { Config } from '@backstage/config';
-import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   environmentResizePermission,
+  environmentTransferPermission,
   environmentUpdatePermission,
 } from '@docker-env/plugin-docker-env-common';
 import { Request } from 'express';
@@ -9,9 +15,10 @@ import { RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
 import { isCalendarDate } from '../validation/calendarDate';
 import { RESIZE_FIELDS, startResize, validResize } from '../resize';
+import { startTransfer, TRANSFER_FIELD, validTransfer } from '../transfer';
 
-/** Statuses whose expiry can no longer be extended. */
-const ENDED = ['deleting', 'deleted', 'failed', 'rejected'];
+/** Statuses whose expiry can no longer be extended (`cleanup_required` only waits for its DELETE). */
+const ENDED = ['deleting', 'deleted', 'failed', 'cleanup_required', 'rejected'];
 
 /** `dockerEnv.lifecycle.expiry.maxExtensionDays`: how far from today an extension may reach; default 90. */
 export function maxExtensionDays(config: Config): number {
@@ -50,12 +57,17 @@ export function validExtension(
   return value;
 }
 
-const PATCH_FIELDS: readonly string[] = ['expiresOn', ...RESIZE_FIELDS];
+const PATCH_FIELDS: readonly string[] = [
+  'expiresOn',
+  ...RESIZE_FIELDS,
+  TRANSFER_FIELD,
+];
 
 /**
  * `PATCH /environments/{name}`, with a permission per field: `{expiresOn}` (update: the owner extends the environment
- * within the admin's maximum; 200) or `{size}` / `{cpuCores, memoryMb, diskGb}` (resize: within the owner's quota; 202
- * with the `resize` operation). One or the other per request; audited.
+ * within the admin's maximum; 200), `{size}` / `{cpuCores, memoryMb, diskGb}` (resize: within the owner's quota; 202
+ * with the `resize` operation) or `{owner}` (transfer: to an owner the caller belongs to, within its quota; 202 with
+ * the `transfer` operation). One of them per request; audited.
  */
 export const expiryRoutes: RouteModule = (router, ctx) => {
   router.patch('/environments/:name', async (req, res) => {
@@ -63,9 +75,12 @@ export const expiryRoutes: RouteModule = (router, ctx) => {
     const name = req.params.name;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const resizing = RESIZE_FIELDS.some(f => body[f] !== undefined);
+    const transferring = body[TRANSFER_FIELD] !== undefined;
     const entry = {
       actor: caller.actor,
-      action: resizing ? 'environment.resize' : 'environment.extend',
+      action: transferring
+        ? 'environment.transfer'
+        : `environment.${resizing ? 'resize' : 'extend'}`,
       target: name,
       environmentId: null as string | null,
     };
@@ -81,6 +96,19 @@ export const expiryRoutes: RouteModule = (router, ctx) => {
             ', ',
           )} can`,
         );
+      if (transferring) {
+        await ctx.access.requireOn(
+          caller,
+          environmentTransferPermission,
+          found,
+        );
+        const owner = await validTransfer(ctx, caller, body, found);
+        const answer = await startTransfer(ctx, caller, found, owner);
+        await ctx.audit.emit({ ...entry, result: 'succeeded' }, req as Request);
+        await ctx.events.changed(answer.environment, 'owner');
+        res.status(202).json(answer);
+        return;
+      }
       if (resizing) {
         await ctx.access.requireOn(caller, environmentResizePermission, found);
         if (body.expiresOn !== undefined)
@@ -123,7 +151,11 @@ export const expiryRoutes: RouteModule = (router, ctx) => {
       await ctx.events.changed(updated, 'expiresOn');
       res.json(updated);
     } catch (error) {
-      if (error instanceof NotAllowedError || error instanceof ConflictError)
+      if (
+        error instanceof NotAllowedError ||
+        error instanceof ConflictError ||
+        (transferring && error instanceof NotFoundError)
+      )
         await ctx.audit.refuse(ctx.store, entry, error, req as Request);
       throw error;
     }

@@ -13,6 +13,7 @@ import { deploymentRoutes } from './deployments';
 import { tokenRoutes } from './tokens';
 import { driftRoutes } from './drift';
 import { usageRoutes } from './usage';
+import { teamSyncRoutes } from './teamSync';
 
 /**
  * Every concern's routes, in one list: a new concern (quotas, requests, audit, lifecycle, deployments) adds its file
@@ -33,4 +34,5 @@ export const routeModules: RouteModule[] = [
   backupRoutes,
   usageRoutes,
   alertRoutes,
+  teamSyncRoutes,
 ];

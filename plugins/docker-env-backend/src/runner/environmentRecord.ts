@@ -13,7 +13,8 @@ import { OperationKind, OperationRecord } from './types';
 
 /**
  * The environment status an operation leaves behind: when it succeeded, and when it did not (rolled back, or failed
- * with leftovers). Only a failed provisioning makes the environment `failed` (which frees its name); a lifecycle
+ * with leftovers). Only a provisioning (or restore) that did not succeed makes the environment `failed` (which frees
+ * its name), or `cleanup_required` when it left resources behind (see {@link LEFTOVER_STATUS}); a lifecycle
  * operation that did not succeed leaves the environment in the state it started from, with the reason, except a
  * delete that failed after it took something away: that one stays `deleting` (a retry finishes it).
  * Kinds not listed (snapshots, deployments) do not change the environment's status.
@@ -31,13 +32,45 @@ export const ENVIRONMENT_OUTCOMES: Partial<
   restore: { succeeded: 'ready', otherwise: 'failed' },
 };
 
+/**
+ * Where an environment goes instead of `failed` when the operation left resources behind (an undo failed, the
+ * operation was abandoned, or a call completed after its step gave up on it): it keeps its name and counts in the
+ * quota until a DELETE removes what remains.
+ */
+export const LEFTOVER_STATUS: EnvironmentStatus = 'cleanup_required';
+
+/** What an ended operation left behind (`result.leftovers`, written by the runner); empty when nothing is known. */
+export function leftoversOf(operation: Pick<OperationRecord, 'result'>) {
+  const list = operation.result?.leftovers;
+  return Array.isArray(list)
+    ? list.filter((x): x is string => typeof x === 'string')
+    : [];
+}
+
 /** How the environment record moves when `operation` ends; undefined leaves it as it is. */
 export function environmentPatchFor(
   operation: OperationRecord,
 ): EnvironmentPatch | undefined {
   if (operation.kind === 'resize') return resizePatchFor(operation);
+  if (operation.kind === 'transfer') return transferPatchFor(operation);
   const outcome = ENVIRONMENT_OUTCOMES[operation.kind];
   if (!outcome) return undefined;
+  const leftovers = leftoversOf(operation);
+  if (
+    operation.status === 'failed' &&
+    outcome.otherwise === 'failed' &&
+    leftovers.length > 0
+  )
+    return {
+      status: LEFTOVER_STATUS,
+      statusReason: `${operation.kind} failed and left ${leftovers.join(
+        '; ',
+      )} (${
+        operation.error ?? 'no reason recorded'
+      }); DELETE the environment to remove them`,
+      // the facts learnt (vmid, node, endpointId, netboxVmId) and the list: the delete starts from them
+      facts: operation.result ?? {},
+    };
   if (operation.status !== 'succeeded') {
     if (
       operation.kind === 'delete' &&
@@ -91,6 +124,19 @@ function resizePatchFor(
   const size = operation.input?.previousSize as EnvironmentPatch['size'];
   if (!from || !size) return undefined;
   return { ...from, size };
+}
+
+/**
+ * A transfer recorded the new owner when it was queued (the new owner's quota counts it); one that did not succeed
+ * gives the environment back to the owner it had.
+ */
+function transferPatchFor(
+  operation: OperationRecord,
+): EnvironmentPatch | undefined {
+  const from = operation.input?.transferFrom;
+  if (operation.status === 'succeeded' || typeof from !== 'string')
+    return undefined;
+  return { owner: from };
 }
 
 /** The steps' view of an environment record. */

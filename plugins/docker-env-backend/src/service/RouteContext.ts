@@ -19,6 +19,7 @@ import type { DriftFlagStore } from '../reconciler';
 import type { OwnerInCatalog } from '../quotas/catalogOwners';
 import type { UsageReads } from '../usage';
 import type { ContainerWatchers } from '../watcher';
+import type { TeamSyncTrigger } from '../teams';
 
 /** Everything a route module needs; built once by the plugin. */
 export interface RouteContext {
@@ -55,6 +56,8 @@ export interface RouteContext {
   alertSettings: AlertSettings;
   /** The reconciler's drift flags. */
   driftFlags: Pick<DriftFlagStore, 'list'>;
+  /** Runs the Portainer team sync now, once across replicas; undefined when `dockerEnv.teamSync.enabled` is false. */
+  teamSync?: TeamSyncTrigger;
 }
 
 /** The typed router every route module adds its routes to. */

@@ -72,6 +72,30 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('holds the name in cleanup_required, in the database index itself', async () => {
+      const left = await store.insertEnvironment(newEnv());
+      await store.updateEnvironment(left.id, {
+        status: 'cleanup_required',
+        statusReason: 'provision failed and left CT 105 on pve',
+      });
+      expect(await store.isNameHeld('alpha')).toBe(true);
+      // past the store's own check: the partial unique index refuses a second holder of the name
+      const row = await knex('environments').where({ id: left.id }).first();
+      await expect(
+        knex('environments').insert({ ...row, id: 'a-second-record' }),
+      ).rejects.toThrow(/unique|duplicate/i);
+      await expect(store.insertEnvironment(newEnv())).rejects.toThrow(
+        ConflictError,
+      );
+      expect((await store.getEnvironmentByName('alpha'))?.id).toBe(left.id);
+
+      await store.updateEnvironment(left.id, { status: 'deleted' });
+      await expect(store.insertEnvironment(newEnv())).resolves.toMatchObject({
+        name: 'alpha',
+        status: 'provisioning',
+      });
+    });
+
     it('round-trips every field', async () => {
       const created = await store.insertEnvironment(
         newEnv({ size: 'custom', cpuCores: 3, expiresOn: '2030-01-31' }),
@@ -98,6 +122,22 @@ describe.each(databases.eachSupportedId())(
         Date.now() - 60_000,
       );
       expect(await store.getEnvironmentById(created.id)).toEqual(updated);
+    });
+
+    it('changes the owner (a transfer), and the owner selections follow', async () => {
+      const created = await store.insertEnvironment(newEnv());
+      const moved = await store.updateEnvironment(created.id, {
+        owner: 'group:default/team-a',
+      });
+      expect(moved?.owner).toBe('group:default/team-a');
+      expect(
+        (await store.findEnvironments({ owner: 'group:default/team-a' })).map(
+          e => e.id,
+        ),
+      ).toEqual([created.id]);
+      expect(await store.findEnvironments({ owner: created.owner })).toEqual(
+        [],
+      );
     });
 
     it('exposes the NetBox VM and Portainer endpoint ids provisioning recorded in facts', async () => {

@@ -78,6 +78,8 @@ export interface EnvironmentPatch {
   cpuCores?: number;
   memoryMb?: number;
   diskGb?: number;
+  /** A transfer: the new owner's entity ref. */
+  owner?: string;
 }
 
 /** Query of {@link DockerEnvStore.findEnvironments}: every condition given must hold. */

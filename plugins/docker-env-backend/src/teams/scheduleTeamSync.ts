@@ -79,15 +79,23 @@ export async function runTeamSync(deps: TeamSyncDeps): Promise<TeamSyncReport> {
   });
 }
 
-/** Schedules the sync (unless `dockerEnv.teamSync.enabled` is false), once across replicas. */
+/** Runs the scheduled sync now: the scheduler's trigger of its task, so one pass runs across replicas. */
+export interface TeamSyncTrigger {
+  trigger(): Promise<void>;
+}
+
+/**
+ * Schedules the sync (unless `dockerEnv.teamSync.enabled` is false), once across replicas; answers its trigger
+ * (undefined when disabled).
+ */
 export async function scheduleTeamSync(
   options: TeamSyncDeps & {
     scheduler: SchedulerService;
     logger: LoggerService;
   },
-): Promise<void> {
+): Promise<TeamSyncTrigger | undefined> {
   const { enabled, frequency } = teamSyncScheduleFromConfig(options.config);
-  if (!enabled) return;
+  if (!enabled) return undefined;
   let portainer: PortainerClient | undefined;
   const deps: TeamSyncDeps = {
     ...options,
@@ -115,4 +123,5 @@ export async function scheduleTeamSync(
         options.logger.warn(`Team sync: ${f.owner} not synced, ${f.error}`);
     },
   });
+  return { trigger: () => options.scheduler.triggerTask(TEAM_SYNC_TASK_ID) };
 }

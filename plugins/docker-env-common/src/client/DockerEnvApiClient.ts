@@ -163,6 +163,27 @@ export class DockerEnvApiClient {
     };
   }
 
+  /** Transfers to another owner (`PATCH /environments/{name}` with `owner`): the environment and the `transfer` operation. */
+  async transferEnvironment(
+    name: string,
+    owner: string,
+  ): Promise<{ environment: EnvironmentRecord; operation: OperationRecord }> {
+    const answer: unknown = await this.call('PATCH /environments/{name}', {
+      params: { name },
+      body: { owner },
+    });
+    // an owner body gets the 202 (see resizeEnvironment)
+    return answer as {
+      environment: EnvironmentRecord;
+      operation: OperationRecord;
+    };
+  }
+
+  /** Admins: runs the Portainer team sync now (`POST /team-sync`), once across replicas. */
+  triggerTeamSync() {
+    return this.call('POST /team-sync', {});
+  }
+
   /** CPU, memory, disk and network over `range`, the limits, and per container (`GET /environments/{name}/usage`). */
   getUsage(name: string, range: 'hour' | 'day' | 'week' | 'month' = 'hour') {
     return this.call('GET /environments/{name}/usage', {

@@ -11,6 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { LocalRouteStore, TraefikRoutes } from '../traefik';
 
+/** The environment id the routes are written for (their mark). */
+const ENV_ID = 'env-shop';
+
 // Every kind of route the project writes, written by the production route writer into a
 // folder the lab's edge router watches, and served by it to real HTTP servers on loopback.
 describe('the routes TraefikRoutes writes, served by the lab edge', () => {
@@ -58,17 +61,17 @@ describe('the routes TraefikRoutes writes, served by the lab edge', () => {
   });
 
   it('serves the environment route and its host and path container routes', async () => {
-    await routes.putRoute({
+    await routes.putRoute(ENV_ID, {
       environment: 'shop',
       target: { kind: 'backend', backend: backend(blue) },
     });
-    await routes.putRoute({
+    await routes.putRoute(ENV_ID, {
       environment: 'shop',
       name: 'api',
       subdomain: 'api',
       target: { kind: 'backend', backend: backend(green) },
     });
-    await routes.putRoute({
+    await routes.putRoute(ENV_ID, {
       environment: 'shop',
       name: 'admin',
       pathPrefix: '/admin',
@@ -88,7 +91,7 @@ describe('the routes TraefikRoutes writes, served by the lab edge', () => {
     expect(edge.lastReload.error).toBeUndefined();
     expect(edge.routers().every(r => r.status === 'enabled')).toBe(true);
 
-    await routes.removeEnvironment('shop');
+    await routes.removeEnvironment(ENV_ID, 'shop');
     await settled(async () =>
       expect((await get('shop.docker.localhost')).status).toBe(404),
     );
@@ -96,7 +99,7 @@ describe('the routes TraefikRoutes writes, served by the lab edge', () => {
 
   it('switches blue to green with zero failed requests under load', async () => {
     const switchTo = (weights: { blue: number; green: number }) =>
-      routes.putRoute({
+      routes.putRoute(ENV_ID, {
         environment: 'shop',
         target: {
           kind: 'blueGreen',
@@ -139,11 +142,11 @@ describe('the routes TraefikRoutes writes, served by the lab edge', () => {
       path.join(dir, 'maintenance.yml'),
       `http:\n  services:\n    maintenance:\n      loadBalancer:\n        servers:\n          - url: ${maintenance.url}\n`,
     );
-    await routes.putRoute({
+    await routes.putRoute(ENV_ID, {
       environment: 'shop',
       target: { kind: 'maintenance' },
     });
-    await routes.putRoute({
+    await routes.putRoute(ENV_ID, {
       environment: 'shop',
       name: 'page',
       subdomain: 'page',
@@ -156,7 +159,7 @@ describe('the routes TraefikRoutes writes, served by the lab edge', () => {
       );
     });
 
-    await routes.putRoute({
+    await routes.putRoute(ENV_ID, {
       environment: 'shop',
       target: {
         kind: 'backend',
@@ -179,7 +182,7 @@ describe('the routes TraefikRoutes writes, served by the lab edge', () => {
       certResolver: 'letsencrypt',
       wildcardCertificate: true,
     });
-    await production.putRoute({
+    await production.putRoute(ENV_ID, {
       environment: 'shop',
       target: { kind: 'backend', backend: backend(blue) },
     });

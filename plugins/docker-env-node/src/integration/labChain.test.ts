@@ -15,6 +15,9 @@ import { PortainerClient } from '../portainer';
 import { ProxmoxApiClient } from '../proxmox';
 import { TraefikRoutes } from '../traefik';
 
+/** The environment id the routes are written for (their mark). */
+const ENV_ID = 'env-shop';
+
 // One environment's whole life through the production clients against the whole lab:
 // clone -> start -> IP -> Portainer agent endpoint + team access -> Docker -> Traefik route
 // -> NetBox VM with primary IP -> shutdown (guest gone) -> start (containers back) -> destroy.
@@ -112,7 +115,7 @@ describe('the clients against the lab, end to end', () => {
     expect(served.status).toBe(200);
 
     // Traefik: the environment's route points at the guest
-    await traefik.putRoute({
+    await traefik.putRoute(ENV_ID, {
       environment: 'shop-dev',
       target: { kind: 'backend', backend: { ip, port: 8080 } },
     });
@@ -180,7 +183,7 @@ describe('the clients against the lab, end to end', () => {
       await proxmox.findContainer({ hostname: 'shop-dev' }),
     ).toBeUndefined();
     expect(await portainer.deleteEndpoint(endpoint.id)).toBe(true);
-    await traefik.removeRoute('shop-dev');
+    await traefik.removeRoute(ENV_ID, 'shop-dev');
     await expect(fs.readdir(routesDir)).resolves.toEqual([]);
     await eventually(async () =>
       expect(

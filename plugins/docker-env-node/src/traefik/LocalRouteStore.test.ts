@@ -35,7 +35,7 @@ describe('LocalRouteStore', () => {
 
   it('writes <id>.yml atomically, leaving no temp file, and reads it back', async () => {
     const { id, document } = route(8080);
-    await store.put(id, document);
+    await store.put(id, document, 'env-1');
     expect(await fs.readdir(dir)).toEqual(['dockerenv_shop.yml']);
     const text = await fs.readFile(
       path.join(dir, 'dockerenv_shop.yml'),
@@ -55,7 +55,7 @@ describe('LocalRouteStore', () => {
 
   it('replaces a file so that concurrent readers always see a whole valid document', async () => {
     const { id } = route(1);
-    await store.put(id, route(1).document);
+    await store.put(id, route(1).document, 'env-1');
     let reads = 0;
     let writing = true;
     const reader = (async () => {
@@ -68,7 +68,7 @@ describe('LocalRouteStore', () => {
       }
     })();
     for (let port = 2; port <= 60; port++)
-      await store.put(id, route(port).document);
+      await store.put(id, route(port).document, 'env-1');
     writing = false;
     await reader;
     expect(reads).toBeGreaterThan(0);
@@ -80,7 +80,7 @@ describe('LocalRouteStore', () => {
 
   it('remove is idempotent; get of a missing route is undefined', async () => {
     const { id, document } = route(8080);
-    await store.put(id, document);
+    await store.put(id, document, 'env-1');
     expect(await store.remove(id)).toBe(true);
     expect(await store.remove(id)).toBe(false);
     expect(await store.get(id)).toBeUndefined();
@@ -88,7 +88,7 @@ describe('LocalRouteStore', () => {
   });
 
   it('lists only route files, ignoring temp files, other extensions and directories', async () => {
-    await store.put('dockerenv_a', route(1).document);
+    await store.put('dockerenv_a', route(1).document, 'env-1');
     await fs.writeFile(path.join(dir, '.dockerenv_b.yml.tmp-abc'), 'x');
     await fs.writeFile(path.join(dir, 'notes.txt'), 'x');
     await fs.mkdir(path.join(dir, 'sub.yml'));
@@ -105,7 +105,9 @@ describe('LocalRouteStore', () => {
     'x'.repeat(129),
     'a.yml',
   ])('refuses hostile id %j with no file written', async id => {
-    await expect(store.put(id, route(1).document)).rejects.toThrow(InputError);
+    await expect(store.put(id, route(1).document, 'env-1')).rejects.toThrow(
+      InputError,
+    );
     await expect(store.remove(id)).rejects.toThrow(InputError);
     await expect(store.get(id)).rejects.toThrow(InputError);
     expect(await fs.readdir(dir)).toEqual([]);
@@ -133,7 +135,7 @@ describe('LocalRouteStore', () => {
     'refuses an invalid document (%s) with no file written',
     async (_, doc) => {
       await expect(
-        store.put('dockerenv_x', doc as TraefikDynamicConfig),
+        store.put('dockerenv_x', doc as TraefikDynamicConfig, 'env-1'),
       ).rejects.toThrow(InputError);
       expect(await fs.readdir(dir)).toEqual([]);
     },
@@ -157,7 +159,7 @@ describe('LocalRouteStore', () => {
 
     const previous = process.umask(0o022);
     try {
-      await fresh.put('dockerenv_shop', route(1).document);
+      await fresh.put('dockerenv_shop', route(1).document, 'env-1');
     } finally {
       process.umask(previous);
     }
@@ -174,7 +176,7 @@ describe('LocalRouteStore', () => {
     expect(await fresh.list()).toEqual(['dockerenv_shop']);
     // an existing directory keeps its mode
     await fs.chmod(nested, 0o750);
-    await fresh.put('dockerenv_shop', route(2).document);
+    await fresh.put('dockerenv_shop', route(2).document, 'env-1');
     expect((await fs.stat(nested)).mode & 0o777).toBe(0o750);
   });
 
@@ -183,7 +185,7 @@ describe('LocalRouteStore', () => {
     await fs.writeFile(blocker, 'x');
     const blocked = new LocalRouteStore(path.join(blocker, 'routes'));
     await expect(
-      blocked.put('dockerenv_a', route(1).document),
+      blocked.put('dockerenv_a', route(1).document, 'env-1'),
     ).rejects.toMatchObject({
       name: 'UpstreamApiError',
       system: 'traefik',

@@ -3,6 +3,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UpstreamApiError } from '../errors';
 import {
+  legacyText,
+  ownerOfText,
   parseRouteDocument,
   RouteStore,
   routeFileName,
@@ -44,9 +46,13 @@ export class LocalRouteStore implements RouteStore {
     }
   }
 
-  async put(id: string, document: TraefikDynamicConfig): Promise<void> {
+  async put(
+    id: string,
+    document: TraefikDynamicConfig,
+    environmentId: string,
+  ): Promise<void> {
     const fileName = routeFileName(id);
-    const text = serializeRouteDocument(document);
+    const text = serializeRouteDocument(document, environmentId);
     const target = path.join(this.directory, fileName);
     const temp = path.join(
       this.directory,
@@ -82,15 +88,26 @@ export class LocalRouteStore implements RouteStore {
   }
 
   async get(id: string): Promise<TraefikDynamicConfig | undefined> {
+    const text = await this.read(id);
+    return text === undefined ? undefined : parseRouteDocument(text, id);
+  }
+
+  async owner(id: string): Promise<string | null | undefined> {
+    return ownerOfText(await this.read(id));
+  }
+
+  async legacy(id: string): Promise<boolean> {
+    return legacyText(await this.read(id));
+  }
+
+  private async read(id: string): Promise<string | undefined> {
     const fileName = routeFileName(id);
-    let text: string;
     try {
-      text = await fs.readFile(path.join(this.directory, fileName), 'utf8');
+      return await fs.readFile(path.join(this.directory, fileName), 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw ioError(`read ${fileName}`, e);
     }
-    return parseRouteDocument(text, id);
   }
 
   async list(): Promise<string[]> {

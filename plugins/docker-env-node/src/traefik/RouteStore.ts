@@ -2,21 +2,39 @@ import { InputError } from '@backstage/errors';
 import YAML from 'yaml';
 import { assertSafeName } from '../validation';
 import { assertValidRouteDocument } from './checkDocument';
+import {
+  isLegacyRouteFile,
+  ROUTE_FILE_HEADER,
+  routeMarkLine,
+  routeMarkOf,
+} from './routeMark';
 import { TraefikDynamicConfig } from './types';
 
 /**
  * Where route documents live: one YAML file per route in Traefik's file-provider directory.
- * Writes are atomic (temp file + rename), so Traefik never reads a half-written file.
+ * Writes are atomic (temp file + rename), so Traefik never reads a half-written file. The store
+ * does no ownership check: every change goes through the {@link RouteWriter}, which does.
  *
  * @public
  */
 export interface RouteStore {
-  /** Validates and atomically writes (creates or replaces) the route's file. */
-  put(id: string, document: TraefikDynamicConfig): Promise<void>;
+  /** Validates and atomically writes (creates or replaces) the route's file, marked with `environmentId`. */
+  put(
+    id: string,
+    document: TraefikDynamicConfig,
+    environmentId: string,
+  ): Promise<void>;
   /** Deletes the route's file; true when it existed. Idempotent. */
   remove(id: string): Promise<boolean>;
   /** Reads and parses the route's file, or undefined when absent. */
   get(id: string): Promise<TraefikDynamicConfig | undefined>;
+  /**
+   * The environment id the route file's mark names: null for a file without our mark, undefined when there is no
+   * file. Reads the mark only, so a file that is not a route document still answers.
+   */
+  owner(id: string): Promise<string | null | undefined>;
+  /** True for a file the portal wrote before route files carried a mark (`isLegacyRouteFile`). */
+  legacy(id: string): Promise<boolean>;
   /** Ids of all route files (`<id>.yml`) in the directory, sorted. */
   list(): Promise<string[]>;
 }
@@ -50,18 +68,32 @@ export function tempFileName(fileName: string, random: string): string {
 }
 
 /**
- * Validates a document (runtime structural rules) and serialises it to YAML.
+ * Validates a document (runtime structural rules) and serialises it to YAML, headed by the mark of
+ * `environmentId` (a comment line: Traefik never sees it).
  *
  * @public
  */
-export function serializeRouteDocument(document: TraefikDynamicConfig): string {
+export function serializeRouteDocument(
+  document: TraefikDynamicConfig,
+  environmentId: string,
+): string {
   assertValidRouteDocument(document);
-  return `# Managed by docker-env: changes are overwritten.\n${YAML.stringify(
-    document,
-    {
-      lineWidth: 0,
-    },
-  )}`;
+  return `${ROUTE_FILE_HEADER}\n${routeMarkLine(
+    environmentId,
+  )}\n${YAML.stringify(document, { lineWidth: 0 })}`;
+}
+
+/** Whether a route file's text is a legacy one (see {@link RouteStore.legacy}). */
+export function legacyText(text: string | undefined): boolean {
+  return text !== undefined && isLegacyRouteFile(text);
+}
+
+/** The owner of a route file's text (see {@link RouteStore.owner}). */
+export function ownerOfText(
+  text: string | undefined,
+): string | null | undefined {
+  if (text === undefined) return undefined;
+  return routeMarkOf(text) ?? null;
 }
 
 /**

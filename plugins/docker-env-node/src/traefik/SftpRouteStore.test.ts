@@ -72,8 +72,8 @@ describe('SftpRouteStore against a real sshd', () => {
   it('writes the same bytes as the local store, with no temp files left', async () => {
     for (const spec of specs) {
       const { id, document } = buildRouteDocument(spec, settings);
-      await sftpStore.put(id, document);
-      await localStore.put(id, document);
+      await sftpStore.put(id, document, 'env-1');
+      await localStore.put(id, document, 'env-1');
       const remote = await fs.readFile(
         path.join(remoteDir, `${id}.yml`),
         'utf8',
@@ -95,12 +95,12 @@ describe('SftpRouteStore against a real sshd', () => {
   it('switches blue-green in one replace and removes idempotently', async () => {
     const spec = specs[2] as RouteSpec & { target: { kind: 'blueGreen' } };
     const first = buildRouteDocument(spec, settings);
-    await sftpStore.put(first.id, first.document);
+    await sftpStore.put(first.id, first.document, 'env-1');
     const switched = buildRouteDocument(
       { ...spec, target: { ...spec.target, weights: { blue: 0, green: 100 } } },
       settings,
     );
-    await sftpStore.put(switched.id, switched.document);
+    await sftpStore.put(switched.id, switched.document, 'env-1');
     const read = await sftpStore.get(first.id);
     expect(read!.http.services!.dockerenv_blog).toEqual({
       weighted: { services: [{ name: 'dockerenv_blog-green', weight: 100 }] },
@@ -115,10 +115,12 @@ describe('SftpRouteStore against a real sshd', () => {
   it('refuses hostile ids and invalid documents with nothing written', async () => {
     const { document } = buildRouteDocument(specs[0], settings);
     for (const id of ['../escape', 'a`b', '.x', 'a/b']) {
-      await expect(sftpStore.put(id, document)).rejects.toThrow(InputError);
+      await expect(sftpStore.put(id, document, 'env-1')).rejects.toThrow(
+        InputError,
+      );
     }
     await expect(
-      sftpStore.put('dockerenv_x', { http: { routers: {} } }),
+      sftpStore.put('dockerenv_x', { http: { routers: {} } }, 'env-1'),
     ).rejects.toThrow(/empty map/);
     expect(await fs.readdir(remoteDir)).toEqual([]);
     expect(await fs.readdir(path.dirname(remoteDir))).not.toContain(

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { SshSession } from '../ssh';
 import { assertAbsolutePosixPath } from '../validation';
 import {
+  legacyText,
+  ownerOfText,
   parseRouteDocument,
   RouteStore,
   routeFileName,
@@ -27,9 +29,13 @@ export class SftpRouteStore implements RouteStore {
     );
   }
 
-  async put(id: string, document: TraefikDynamicConfig): Promise<void> {
+  async put(
+    id: string,
+    document: TraefikDynamicConfig,
+    environmentId: string,
+  ): Promise<void> {
     const fileName = routeFileName(id);
-    const text = serializeRouteDocument(document);
+    const text = serializeRouteDocument(document, environmentId);
     await this.session.writeFileAtomic(
       path.posix.join(this.directory, fileName),
       text,
@@ -44,12 +50,23 @@ export class SftpRouteStore implements RouteStore {
   }
 
   async get(id: string): Promise<TraefikDynamicConfig | undefined> {
+    const text = await this.read(id);
+    return text === undefined ? undefined : parseRouteDocument(text, id);
+  }
+
+  async owner(id: string): Promise<string | null | undefined> {
+    return ownerOfText(await this.read(id));
+  }
+
+  async legacy(id: string): Promise<boolean> {
+    return legacyText(await this.read(id));
+  }
+
+  private async read(id: string): Promise<string | undefined> {
     const content = await this.session.readFile(
       path.posix.join(this.directory, routeFileName(id)),
     );
-    return content === undefined
-      ? undefined
-      : parseRouteDocument(content.toString('utf8'), id);
+    return content?.toString('utf8');
   }
 
   async list(): Promise<string[]> {

@@ -7,6 +7,9 @@ import { SftpRouteStore } from './SftpRouteStore';
 import { routeStoreFromConfig, TraefikRoutes } from './TraefikRoutes';
 import { traefikSchemaValidator } from '@docker-env/lab';
 
+/** The environment id the routes are written for (their mark). */
+const ENV_ID = 'env-shop';
+
 const validate = traefikSchemaValidator();
 const backend = { ip: '10.0.0.5', port: 8080 };
 const hostKey = 'SHA256:pNhBWMrLwxu1qOYlLySaY0BErHEn05+PXVuf7O+j6Pw';
@@ -39,23 +42,23 @@ describe('TraefikRoutes', () => {
       }),
     );
     expect(routes.store).toBeInstanceOf(LocalRouteStore);
-    await routes.putRoute({
+    await routes.putRoute(ENV_ID, {
       environment: 'shop',
       target: { kind: 'backend', backend },
     });
-    await routes.putRoute({
+    await routes.putRoute(ENV_ID, {
       environment: 'shop',
       name: 'api',
       subdomain: 'api',
       target: { kind: 'backend', backend },
     });
-    await routes.putRoute({
+    await routes.putRoute(ENV_ID, {
       environment: 'shop',
       name: 'adm',
       pathPrefix: '/adm',
       target: { kind: 'backend', backend },
     });
-    await routes.putRoute({
+    await routes.putRoute(ENV_ID, {
       environment: 'shopping',
       target: { kind: 'backend', backend },
     });
@@ -69,7 +72,7 @@ describe('TraefikRoutes', () => {
       expect(validate(doc)).toEqual([]);
     }
     // maintenance: one atomic write repoints the router, no "disabled" flag
-    await routes.putRoute({
+    await routes.putRoute(ENV_ID, {
       environment: 'shop',
       target: { kind: 'maintenance' },
     });
@@ -79,9 +82,9 @@ describe('TraefikRoutes', () => {
     );
     expect(maint!.http.services).toBeUndefined();
 
-    expect(await routes.removeEnvironment('shop')).toHaveLength(3);
+    expect(await routes.removeEnvironment(ENV_ID, 'shop')).toHaveLength(3);
     expect(await fs.readdir(dir)).toEqual(['dockerenv_shopping.yml']);
-    expect(await routes.removeRoute('shop')).toBe(false);
+    expect(await routes.removeRoute(ENV_ID, 'shop')).toBe(false);
   });
 
   it('fromConfig with sftp builds an SftpRouteStore (pinned host key required)', () => {

@@ -14,6 +14,7 @@ import {
 } from './buildRouteDocument';
 import { LocalRouteStore } from './LocalRouteStore';
 import { RouteStore } from './RouteStore';
+import { RouteWriter } from './RouteWriter';
 import { SftpRouteStore } from './SftpRouteStore';
 import { RouteSpec, TraefikDynamicConfig, TraefikRouteSettings } from './types';
 
@@ -23,21 +24,41 @@ import { RouteSpec, TraefikDynamicConfig, TraefikRouteSettings } from './types';
  * @public
  */
 export interface TraefikRouteClient {
-  /** Builds, validates and atomically writes one route (create or replace); returns its id. */
+  /**
+   * Builds, validates and atomically writes one route of the environment `environmentId` (create or replace, through
+   * the {@link RouteWriter}: refused for a file without its mark); returns its id.
+   */
   putRoute(
+    environmentId: string,
     spec: RouteSpec,
   ): Promise<{ id: string; document: TraefikDynamicConfig }>;
-  /** Removes one route (idempotent). */
-  removeRoute(environment: string, name?: string): Promise<boolean>;
+  /** Removes one route of the environment `environmentId` (idempotent; refused for a file without its mark). */
+  removeRoute(
+    environmentId: string,
+    environment: string,
+    name?: string,
+  ): Promise<boolean>;
+  /**
+   * Marks a route file an earlier version wrote before route files carried a mark as `environmentId`'s (for a
+   * caller that holds the environment and so its name, such as a deployment); true when it did.
+   */
+  adoptLegacyRoute(
+    environmentId: string,
+    environment: string,
+    name?: string,
+  ): Promise<boolean>;
   /** Reads a route's document. */
   getRoute(
     environment: string,
     name?: string,
   ): Promise<TraefikDynamicConfig | undefined>;
-  /** Ids of the environment's routes (its main route and container routes). */
+  /** Ids of the route files named for the environment (its main route and container routes), whoever marked them. */
   listEnvironmentRoutes(environment: string): Promise<string[]>;
-  /** Removes every route of the environment; returns the removed ids. */
-  removeEnvironment(environment: string): Promise<string[]>;
+  /** Removes every route file of the environment that carries its mark; returns the removed ids. */
+  removeEnvironment(
+    environmentId: string,
+    environment: string,
+  ): Promise<string[]>;
 }
 
 /**
@@ -80,14 +101,30 @@ export class TraefikRoutes implements TraefikRouteClient {
     readonly settings: TraefikRouteSettings,
   ) {}
 
-  async putRoute(spec: RouteSpec) {
+  /**
+   * The writer every change goes through, on the current store. Its callers are operation steps (which hold their
+   * environment) and `docker-env:route:write` (hosts no environment holds), so it takes no lock of its own.
+   */
+  get writer(): RouteWriter {
+    return new RouteWriter(this.store);
+  }
+
+  async putRoute(environmentId: string, spec: RouteSpec) {
     const built = buildRouteDocument(spec, this.settings);
-    await this.store.put(built.id, built.document);
+    await this.writer.write(environmentId, built.id, built.document);
     return built;
   }
 
-  async removeRoute(environment: string, name?: string) {
-    return this.store.remove(routeId(environment, name));
+  async removeRoute(environmentId: string, environment: string, name?: string) {
+    return this.writer.remove(environmentId, routeId(environment, name));
+  }
+
+  async adoptLegacyRoute(
+    environmentId: string,
+    environment: string,
+    name?: string,
+  ) {
+    return this.writer.adoptLegacy(environmentId, routeId(environment, name));
   }
 
   async getRoute(environment: string, name?: string) {
@@ -102,10 +139,14 @@ export class TraefikRoutes implements TraefikRouteClient {
     );
   }
 
-  async removeEnvironment(environment: string) {
-    const ids = await this.listEnvironmentRoutes(environment);
-    for (const id of ids) await this.store.remove(id);
-    return ids;
+  async removeEnvironment(environmentId: string, environment: string) {
+    const writer = this.writer;
+    const { ours } = await writer.sortByMark(
+      environmentId,
+      await this.listEnvironmentRoutes(environment),
+    );
+    for (const id of ours) await writer.remove(environmentId, id);
+    return ours;
   }
 }
 

@@ -12,6 +12,13 @@ export {
   serializeRouteDocument,
   parseRouteDocument,
 } from './RouteStore';
+export { routeMarkLine, routeMarkOf } from './routeMark';
+export {
+  OPERATION_HOLDS_LOCK,
+  RouteFileNotOursError,
+  RouteWriter,
+} from './RouteWriter';
+export type { RouteLock } from './RouteWriter';
 export { LocalRouteStore } from './LocalRouteStore';
 export { SftpRouteStore } from './SftpRouteStore';
 export { TraefikRoutes, routeStoreFromConfig } from './TraefikRoutes';

@@ -1,4 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { runSteps } from '@docker-env/lab-testing/workflows/runSteps';
 import { buildRolloutSteps, ROLLOUT_STEP_NAMES } from './buildRolloutSteps';
 import {
@@ -291,6 +293,39 @@ describe('rollout on the lab engine', () => {
     );
     expect(marked.facts.primary).toBe(true);
     await serves('api');
+  });
+
+  it("switches a route file an earlier version wrote (marking it as the environment's), and refuses another's", async () => {
+    const file = path.join(lab.routesDir, 'dockerenv_shop.yml');
+    const marked = await fs.readFile(file, 'utf8');
+    // as the version before the marks wrote it: its header line, no mark
+    await fs.writeFile(
+      file,
+      marked.replace(
+        /^.*\n.*\n/,
+        '# Managed by docker-env: changes are overwritten.\n',
+      ),
+    );
+    const first = await deploy(lab, appSpec());
+    expect(first.ok).toBe(true);
+    await serves('app');
+    expect(await lab.routes.store.owner('dockerenv_shop')).toBe('env-shop');
+
+    const theirs = (await fs.readFile(file, 'utf8')).replace(
+      '# docker-env-environment: env-shop',
+      '# docker-env-environment: env-other',
+    );
+    await fs.writeFile(file, theirs);
+    const refused = await deploy(
+      lab,
+      appSpec({ image: 'registry.example.com/team/app:2' }),
+    );
+    expect(refused.failed?.step).toBe('switch');
+    expect(refused.failed!.error.message).toBe(
+      'route file dockerenv_shop.yml is marked for environment env-other: it was not overwritten for environment env-shop (remove or rename it by hand if it is a leftover)',
+    );
+    expect(await fs.readFile(file, 'utf8')).toBe(theirs);
+    await serves('app');
   });
 
   it('refuses to replace a container that is not ours', async () => {

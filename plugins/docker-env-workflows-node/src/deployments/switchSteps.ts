@@ -21,6 +21,20 @@ function routeOf(spec: RolloutSpec, ctx: StepContext, backend: Backend) {
 }
 
 /**
+ * Writes the route through the route writer. The deployment holds the environment, so a file an earlier version wrote
+ * before route files carried a mark is marked as the environment's first.
+ */
+async function putRoute(
+  deps: RolloutDeps,
+  ctx: StepContext,
+  route: ReturnType<typeof routeOf>,
+) {
+  const id = ctx.target.environmentId;
+  await deps.routes.adoptLegacyRoute(id, route.environment, route.name);
+  await deps.routes.putRoute(id, route);
+}
+
+/**
  * `switch`: points the container's route at the new container: one atomic write of the route file, so the edge
  * sends every request either to the old container or to the new one. Undo points it back at the old one (started
  * again if it was stopped) or at what it served before; with the old container gone it refuses, and the new one
@@ -38,7 +52,7 @@ export function switchStep(
       const ip = fact<string>(ctx, 'ip', 'string');
       const port = fact<number>(ctx, 'newHostPort', 'number');
       await abortable(
-        deps.routes.putRoute(routeOf(spec, ctx, { ip, port })),
+        putRoute(deps, ctx, routeOf(spec, ctx, { ip, port })),
         ctx.signal,
       );
       return { switchedAt: new Date().toISOString() };
@@ -61,12 +75,16 @@ export function switchStep(
       }
       if (previous)
         await abortable(
-          deps.routes.putRoute(routeOf(spec, ctx, previous)),
+          putRoute(deps, ctx, routeOf(spec, ctx, previous)),
           ctx.signal,
         );
       else if (ctx.facts.primary === false)
         await abortable(
-          deps.routes.removeRoute(ctx.target.name, spec.container),
+          deps.routes.removeRoute(
+            ctx.target.environmentId,
+            ctx.target.name,
+            spec.container,
+          ),
           ctx.signal,
         );
     },

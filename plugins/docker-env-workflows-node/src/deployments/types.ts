@@ -67,7 +67,10 @@ export interface RolloutConfig {
  */
 export interface RolloutDeps {
   docker: DockerChannel;
-  routes: Pick<TraefikRouteClient, 'putRoute' | 'getRoute' | 'removeRoute'>;
+  routes: Pick<
+    TraefikRouteClient,
+    'putRoute' | 'getRoute' | 'removeRoute' | 'adoptLegacyRoute'
+  >;
 }
 
 /**

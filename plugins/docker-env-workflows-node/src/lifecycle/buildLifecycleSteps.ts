@@ -4,6 +4,7 @@ import { deleteSteps } from './deleteSteps';
 import { pauseSteps } from './pauseSteps';
 import { resizeSteps } from './resizeSteps';
 import { resumeSteps } from './resumeSteps';
+import { transferSteps } from './transferSteps';
 import {
   snapshotCreateSteps,
   snapshotDeleteSteps,
@@ -42,6 +43,8 @@ export function buildLifecycleSteps(
       return deleteSteps(env);
     case 'resize':
       return resizeSteps(env);
+    case 'transfer':
+      return transferSteps(env);
     default:
       throw new InputError(
         `kind: must be one of ${LIFECYCLE_KINDS.join(', ')}`,

@@ -5,9 +5,13 @@ import {
   buildFromConfig,
 } from '@docker-env/plugin-docker-env-node';
 import { assertStorageId } from '@docker-env/plugin-docker-env-node';
+import { readOwnerRegistries } from '../registries/config';
 import type { LifecycleConfig } from './types';
 
-const DEFAULTS: Omit<LifecycleConfig, 'backupStorage' | 'pausedRoute'> = {
+const DEFAULTS: Omit<
+  LifecycleConfig,
+  'backupStorage' | 'pausedRoute' | 'registries'
+> = {
   shutdownTimeoutSeconds: 60,
   containerStopTimeoutSeconds: 20,
   taskTimeoutMs: 300_000,
@@ -103,12 +107,16 @@ function read(config: Config): LifecycleConfig {
     ) as LifecycleConfig['backupMode'],
     agentContainerName: c.getOptionalString('agentContainerName'),
     agentPort: num('agentPort'),
-    teamPrefix: c.getOptionalString('teamPrefix'),
+    // the prefix provisioning names teams with, unless the lifecycle's own is set
+    teamPrefix:
+      c.getOptionalString('teamPrefix') ??
+      config.getOptionalString('dockerEnv.provisioning.portainer.teamPrefix'),
   };
   for (const key of Object.keys(values) as Array<keyof LifecycleConfig>)
     if (values[key] === undefined) delete values[key];
   return lifecycleConfig({
     ...values,
+    registries: readOwnerRegistries(config),
     backupStorage: c.getString('backupStorage'),
     pausedRoute: {
       service: c.getOptionalString('pausedRoute.service'),

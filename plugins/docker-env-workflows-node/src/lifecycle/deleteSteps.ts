@@ -19,7 +19,7 @@ import {
   runTask,
   type StepEnv,
 } from './guest';
-import { environmentRouteIds } from './routes';
+import { environmentRouteFiles } from './routes';
 import { stepTimeouts } from './timeouts';
 
 /** NetBox's limit for VM names. */
@@ -121,11 +121,20 @@ export function deleteSteps(env: StepEnv): OperationStep[] {
       name: 'routes',
       timeoutMs: t.calls,
       async run(ctx) {
-        for (const id of await environmentRouteIds(
+        // only the files carrying the environment's mark: one named like them without it is not ours to delete
+        const { ours, others } = await environmentRouteFiles(
           deps.routes,
-          ctx.target.name,
-        ))
-          await deps.routes.remove(id);
+          ctx.target,
+        );
+        for (const id of ours)
+          await deps.routes.remove(ctx.target.environmentId, id);
+        if (others.length === 0) return undefined;
+        ctx.logger.warn(
+          `routes: left alone, not marked for this environment: ${others.join(
+            ', ',
+          )}`,
+        );
+        return { routesNotOurs: others };
       },
     },
     {

@@ -4,7 +4,10 @@ import { DockerClient } from '@docker-env/plugin-docker-env-node';
 import { NetBoxClient } from '@docker-env/plugin-docker-env-node';
 import { PortainerClient } from '@docker-env/plugin-docker-env-node';
 import { ProxmoxApiClient } from '@docker-env/plugin-docker-env-node';
-import { routeStoreFromConfig } from '@docker-env/plugin-docker-env-node';
+import {
+  routeStoreFromConfig,
+  RouteWriter,
+} from '@docker-env/plugin-docker-env-node';
 import type { DockerChannel, LifecycleDeps } from './types';
 
 /**
@@ -39,7 +42,7 @@ export function lifecycleDepsFromConfig(
     proxmox: ProxmoxApiClient.fromConfig(config),
     portainer: PortainerClient.fromConfig(config),
     netbox: NetBoxClient.fromConfig(config),
-    routes: routeStoreFromConfig(config),
+    routes: new RouteWriter(routeStoreFromConfig(config)),
     docker,
   };
 }

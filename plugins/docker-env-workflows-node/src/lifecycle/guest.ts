@@ -231,7 +231,7 @@ export async function followIpInRoutes(
   env: StepEnv,
   ip: string,
 ): Promise<string[]> {
-  return rewriteEnvironmentRoutes(env.deps.routes, ctx.target.name, (id, doc) =>
+  return rewriteEnvironmentRoutes(env.deps.routes, ctx.target, (id, doc) =>
     withBackendIp(id, doc, env.config.pausedRoute, ip),
   );
 }
@@ -242,7 +242,7 @@ export async function routeBack(
   env: StepEnv,
   ip: string,
 ): Promise<string[]> {
-  return rewriteEnvironmentRoutes(env.deps.routes, ctx.target.name, (id, doc) =>
+  return rewriteEnvironmentRoutes(env.deps.routes, ctx.target, (id, doc) =>
     liveDocument(id, doc, env.config.pausedRoute, ip),
   );
 }

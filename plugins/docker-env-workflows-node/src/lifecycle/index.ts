@@ -2,6 +2,7 @@ export { buildLifecycleSteps } from './buildLifecycleSteps';
 export { pauseSteps } from './pauseSteps';
 export { resumeSteps } from './resumeSteps';
 export { resizeSteps, rootfsGiB, type ResizeResources } from './resizeSteps';
+export { transferSteps, describedOwner } from './transferSteps';
 export {
   snapshotCreateSteps,
   snapshotDeleteSteps,

@@ -193,6 +193,67 @@ describe('lifecycle steps against the lab', () => {
       readContainerLogs(docker, 'worker', { tail: 0 }),
     ).rejects.toThrow(/^tail: must be a whole number from 1 to 2000/);
   });
+
+  // last: its delete frees a vmid, where a later test would find this environment's final backup
+  it("pause, resume and delete change only the route files that carry the environment's mark, and mark those an earlier version wrote", async () => {
+    const env = await provisionEnvironment(l, 'marked');
+    const api = await fs.readFile(
+      path.join(l.routesDir, 'dockerenv_marked_api.yml'),
+      'utf8',
+    );
+    // named like the environment's routes, but one carries no mark and one another environment's
+    const unmarked = api
+      .split('\n')
+      .filter(line => !line.startsWith('#'))
+      .join('\n')
+      .replaceAll('dockerenv_marked_api', 'dockerenv_marked_extra');
+    const foreign = api
+      .replace(
+        `# docker-env-environment: ${env.target.environmentId}`,
+        '# docker-env-environment: env-someone-else',
+      )
+      .replaceAll('dockerenv_marked_api', 'dockerenv_marked_theirs');
+    // as the version before the marks wrote it: its header line, no mark
+    const legacy = unmarked
+      .replaceAll('dockerenv_marked_extra', 'dockerenv_marked_old')
+      .replace(/^/, '# Managed by docker-env: changes are overwritten.\n');
+    const legacyFile = path.join(l.routesDir, 'dockerenv_marked_old.yml');
+    await fs.writeFile(legacyFile, legacy);
+    const extraFile = path.join(l.routesDir, 'dockerenv_marked_extra.yml');
+    const theirsFile = path.join(l.routesDir, 'dockerenv_marked_theirs.yml');
+    await fs.writeFile(extraFile, unmarked);
+    await fs.writeFile(theirsFile, foreign);
+
+    const paused = await runSteps(steps('pause'), env.target, env.facts);
+    expect(paused.failed).toBeUndefined();
+    const main = await l.traefik.getRoute('marked');
+    expect(main!.http.routers!.dockerenv_marked.service).toBe(PAUSED_SERVICE);
+    const old = await l.traefik.getRoute('marked', 'old');
+    expect(old!.http.routers!.dockerenv_marked_old.service).toBe(
+      PAUSED_SERVICE,
+    );
+    expect(await l.traefik.store.owner('dockerenv_marked_old')).toBe(
+      env.target.environmentId,
+    );
+    expect(await l.traefik.store.owner('dockerenv_marked_extra')).toBeNull();
+    const resumed = await runSteps(steps('resume'), env.target, paused.facts);
+    expect(resumed.failed).toBeUndefined();
+    const deleted = await runSteps(steps('delete'), env.target, resumed.facts);
+    expect(deleted.failed).toBeUndefined();
+    expect(deleted.facts.routesNotOurs).toEqual([
+      'dockerenv_marked_extra',
+      'dockerenv_marked_theirs',
+    ]);
+    expect(
+      (await fs.readdir(l.routesDir))
+        .filter(f => f.startsWith('dockerenv_marked'))
+        .sort(),
+    ).toEqual(['dockerenv_marked_extra.yml', 'dockerenv_marked_theirs.yml']);
+    expect(await fs.readFile(extraFile, 'utf8')).toBe(unmarked);
+    expect(await fs.readFile(theirsFile, 'utf8')).toBe(foreign);
+    await fs.rm(extraFile);
+    await fs.rm(theirsFile);
+  });
 });
 
 // The lab's Portainer keeps an endpoint's URL when it is updated, so after a new address its Docker proxy would

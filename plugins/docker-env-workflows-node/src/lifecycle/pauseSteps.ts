@@ -57,10 +57,8 @@ export function pauseSteps(env: StepEnv): OperationStep[] {
       name: 'route-offline',
       timeoutMs: t.calls,
       async run(ctx) {
-        await rewriteEnvironmentRoutes(
-          env.deps.routes,
-          ctx.target.name,
-          (id, doc) => pausedDocument(id, doc, env.config.pausedRoute),
+        await rewriteEnvironmentRoutes(env.deps.routes, ctx.target, (id, doc) =>
+          pausedDocument(id, doc, env.config.pausedRoute),
         );
       },
       async undo(ctx) {

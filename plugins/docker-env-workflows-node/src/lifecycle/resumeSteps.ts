@@ -86,10 +86,8 @@ export function resumeSteps(env: StepEnv): OperationStep[] {
         await routeBack(ctx, env, await currentIp(ctx, env));
       },
       async undo(ctx) {
-        await rewriteEnvironmentRoutes(
-          env.deps.routes,
-          ctx.target.name,
-          (id, doc) => pausedDocument(id, doc, env.config.pausedRoute),
+        await rewriteEnvironmentRoutes(env.deps.routes, ctx.target, (id, doc) =>
+          pausedDocument(id, doc, env.config.pausedRoute),
         );
       },
     },

@@ -1,5 +1,8 @@
 import { routeId } from '@docker-env/plugin-docker-env-node';
-import type { RouteStore } from '@docker-env/plugin-docker-env-node';
+import type {
+  RouteStore,
+  RouteWriter,
+} from '@docker-env/plugin-docker-env-node';
 import type { TraefikDynamicConfig } from '@docker-env/plugin-docker-env-node';
 import type { LifecycleConfig } from './types';
 
@@ -10,12 +13,13 @@ import type { LifecycleConfig } from './types';
  */
 
 /**
- * Ids of the environment's route files (its main route and container routes).
+ * Ids of the route files named for the environment (its main route and container routes); which of them are the
+ * environment's own its mark says (`RouteWriter.sortByMark`).
  *
  * @public
  */
 export async function environmentRouteIds(
-  store: RouteStore,
+  store: Pick<RouteStore, 'list'>,
   environment: string,
 ): Promise<string[]> {
   const main = routeId(environment);
@@ -96,20 +100,34 @@ export function withBackendIp(
   return out;
 }
 
-/** Applies `change` to every route of the environment; writes only the files that change. */
+/**
+ * The route files named for the environment, sorted by their mark (`ours`: its own). An operation holds the
+ * environment and its name, so the files an earlier version wrote before route files carried a mark are marked as its
+ * own first (`RouteWriter.adoptLegacy`).
+ */
+export async function environmentRouteFiles(
+  writer: RouteWriter,
+  target: { environmentId: string; name: string },
+): Promise<{ ours: string[]; others: string[] }> {
+  const ids = await environmentRouteIds(writer.store, target.name);
+  for (const id of ids) await writer.adoptLegacy(target.environmentId, id);
+  return writer.sortByMark(target.environmentId, ids);
+}
+
+/**
+ * Applies `change` to every route file of the environment that carries its mark, through the route writer; writes
+ * only the files that change. Files named like the environment's without its mark are not its own and stay as they
+ * are.
+ */
 export async function rewriteEnvironmentRoutes(
-  store: RouteStore,
-  environment: string,
+  writer: RouteWriter,
+  target: { environmentId: string; name: string },
   change: (id: string, document: TraefikDynamicConfig) => TraefikDynamicConfig,
 ): Promise<string[]> {
+  const { ours } = await environmentRouteFiles(writer, target);
   const written: string[] = [];
-  for (const id of await environmentRouteIds(store, environment)) {
-    const document = await store.get(id);
-    if (!document) continue;
-    const next = change(id, document);
-    if (JSON.stringify(next) === JSON.stringify(document)) continue;
-    await store.put(id, next);
-    written.push(id);
-  }
+  for (const id of ours)
+    if (await writer.update(target.environmentId, id, doc => change(id, doc)))
+      written.push(id);
   return written;
 }

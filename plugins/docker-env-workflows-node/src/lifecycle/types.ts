@@ -2,7 +2,9 @@ import type { DockerApi } from '@docker-env/plugin-docker-env-node';
 import type { NetBoxApi } from '@docker-env/plugin-docker-env-node';
 import type { PortainerApi } from '@docker-env/plugin-docker-env-node';
 import type { ProxmoxClient } from '@docker-env/plugin-docker-env-node';
-import type { RouteStore } from '@docker-env/plugin-docker-env-node';
+import type { RouteWriter } from '@docker-env/plugin-docker-env-node';
+import type { TeamResolver } from '../provisioning/types';
+import type { OwnerRegistry } from '../registries/config';
 
 /**
  * The lifecycle operations built from steps (snapshot list and the containers read model are plain reads).
@@ -16,7 +18,8 @@ export type LifecycleKind =
   | 'snapshot_rollback'
   | 'snapshot_delete'
   | 'delete'
-  | 'resize';
+  | 'resize'
+  | 'transfer';
 
 /**
  * Every {@link LifecycleKind}, in a stable order (tests enumerate them).
@@ -31,6 +34,7 @@ export const LIFECYCLE_KINDS: readonly LifecycleKind[] = [
   'snapshot_delete',
   'delete',
   'resize',
+  'transfer',
 ];
 
 /**
@@ -64,6 +68,15 @@ export interface LifecycleDeps {
     | 'listTags'
     | 'deleteTag'
     | 'updateAgentAddress'
+    | 'ensureTeam'
+    | 'grantTeamAccess'
+    | 'listTeamMemberships'
+    | 'findUserByUsername'
+    | 'addTeamMember'
+    | 'ensureRegistry'
+    | 'listRegistries'
+    | 'grantRegistryAccess'
+    | 'revokeRegistryAccess'
   >;
   netbox: Pick<
     NetBoxApi,
@@ -73,9 +86,11 @@ export interface LifecycleDeps {
     | 'changePrimaryIp4'
     | 'releasePrimaryIp4'
   >;
-  /** The Traefik route folder (`TraefikRoutes.store`). */
-  routes: RouteStore;
+  /** The route writer on the Traefik route folder (every route change goes through it). */
+  routes: RouteWriter;
   docker: DockerChannel;
+  /** The owner's current members (the transfer gives the new owner's team its members); none when not given. */
+  teams?: TeamResolver;
 }
 
 /**
@@ -110,6 +125,8 @@ export interface LifecycleConfig {
   agentPort: number;
   /** Prefix of the Portainer teams provisioning creates (our mark on teams); default `docker-env-`. */
   teamPrefix: string;
+  /** The registries per owner (`dockerEnv.registries[]`): a transfer moves their access to the new owner. */
+  registries?: OwnerRegistry[];
 }
 
 /**

@@ -12,7 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { OperationStep, OperationTarget } from '../operations';
-import { OwnershipConflictError } from '@docker-env/plugin-docker-env-node';
+import {
+  OwnershipConflictError,
+  RouteFileNotOursError,
+} from '@docker-env/plugin-docker-env-node';
 import { PveTransport } from '@docker-env/plugin-docker-env-node';
 import type { RouteStore } from '@docker-env/plugin-docker-env-node';
 import {
@@ -60,6 +63,12 @@ class FaultyRouteStore implements RouteStore {
   }
   remove(...args: Parameters<RouteStore['remove']>) {
     return this.inner.remove(...args);
+  }
+  owner(...args: Parameters<RouteStore['owner']>) {
+    return this.inner.owner(...args);
+  }
+  legacy(...args: Parameters<RouteStore['legacy']>) {
+    return this.inner.legacy(...args);
   }
   list() {
     return this.inner.list();
@@ -293,6 +302,23 @@ describe('the provisioning steps against the lab', () => {
     const retry = await provision(steps, target);
     expect(retry.failed).toBeUndefined();
     await undoAll(steps, target, retry.facts);
+    await expectNothingLeft();
+  });
+
+  it('refuses a same-named route file without its mark at the route step, and its undo leaves that file alone', async () => {
+    const file = path.join(routesDir, 'dockerenv_test-project.yml');
+    const foreign =
+      '# docker-env-environment: env-someone-else\nhttp:\n  routers:\n    theirs:\n      rule: Host(`test-project.docker.localhost`)\n      service: theirs@file\n';
+    await fs.writeFile(file, foreign);
+    const result = await provision(steps, target);
+    expect(result.failed?.step).toBe('route');
+    expect(result.failed?.error).toBeInstanceOf(RouteFileNotOursError);
+    expect(result.failed?.error.message).toBe(
+      'route file dockerenv_test-project.yml is marked for environment env-someone-else: it was not overwritten for environment env-test-project (remove or rename it by hand if it is a leftover)',
+    );
+    // everything else was undone; the file is as its owner left it
+    expect(await fs.readFile(file, 'utf8')).toBe(foreign);
+    await fs.rm(file);
     await expectNothingLeft();
   });
 

@@ -27,8 +27,8 @@ export interface MarkedResource {
   /** The hostname / name of the resource; for a route, the environment name its id names. */
   name: string;
   /**
-   * The environment id its mark names (`docker-env-<id>` tag, NetBox custom field); undefined for route files, whose
-   * only mark is the `dockerenv_` prefix of their name.
+   * The environment id its mark names (`docker-env-<id>` tag, NetBox custom field); undefined for route files, which
+   * are listed by their `dockerenv_` name (the route writer checks the mark line inside each before it changes one).
    */
   environmentId?: string;
   /** Made by a fine-grained scaffolder action (`docker-env_unmanaged`): the reconciler leaves it alone. */

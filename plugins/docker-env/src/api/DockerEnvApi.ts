@@ -14,6 +14,8 @@ export type DockerEnvApi = Pick<
   | 'checkName'
   | 'extendEnvironment'
   | 'resizeEnvironment'
+  | 'transferEnvironment'
+  | 'triggerTeamSync'
   | 'getUsage'
   | 'pauseEnvironment'
   | 'resumeEnvironment'

@@ -24,7 +24,10 @@ describe('the permission matrix of the API spec', () => {
   const tokens: Record<string, string> = {};
 
   it('has one row per operation of the spec, and no other', () => {
-    expect(Object.keys(ROWS).sort()).toEqual([...specOperations].sort());
+    const operations = new Set(
+      Object.keys(ROWS).map(k => k.split(' ').slice(0, 2).join(' ')),
+    );
+    expect([...operations].sort()).toEqual([...specOperations].sort());
   });
 
   beforeAll(async () => {

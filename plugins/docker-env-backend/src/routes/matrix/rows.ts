@@ -69,7 +69,10 @@ const tokenOrRead = (p: Principal): Outcome => {
 
 const soon = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 
-/** Every operation of the spec (`src/api/spec` of the common library), `METHOD /path`. */
+/**
+ * Every operation of the spec (`src/api/spec` of the common library), `METHOD /path`, and variants of one
+ * (`METHOD /path variant`: another body for a route with a permission per field).
+ */
 export const ROWS: Record<string, Row> = {
   'GET /health': { expect: () => 'allowed' },
   // the status page: admins, and services (monitoring); other users 403
@@ -84,6 +87,16 @@ export const ROWS: Record<string, Row> = {
   },
   'GET /environments/{name}': { expect: read },
   'PATCH /environments/{name}': { expect: write, body: { expiresOn: soon } },
+  // the same route's other fields, each with its own permission (a third word names the variant)
+  'PATCH /environments/{name} resize': {
+    expect: write,
+    body: { cpuCores: 0 },
+  },
+  // an owner the catalog does not know: 404 once the permission allows, nothing changes
+  'PATCH /environments/{name} transfer': {
+    expect: write,
+    body: { owner: 'group:default/nobody' },
+  },
   'DELETE /environments/{name}': { expect: write },
   'GET /environments/{name}/operations': { expect: read },
   'GET /environments/{name}/containers': { expect: userRead },
@@ -132,4 +145,5 @@ export const ROWS: Record<string, Row> = {
   'GET /requests': { expect: admin },
   'POST /requests/{id}/approve': { expect: admin },
   'POST /requests/{id}/reject': { expect: admin, body: { reason: 'matrix' } },
+  'POST /team-sync': { expect: admin },
 };

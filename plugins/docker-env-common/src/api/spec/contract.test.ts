@@ -103,7 +103,12 @@ function withPaging(route: string, expected: Json): Json {
 }
 
 /** Routes added since, each additive (CHANGELOG.md): issue 30's usage and owners over their quota. */
-const ADDED = ['GET /environments/{name}/usage', 'GET /quotas/over'];
+// issue 24 adds `POST /team-sync` (the admin's "sync now" of the Portainer team sync)
+const ADDED = [
+  'GET /environments/{name}/usage',
+  'GET /quotas/over',
+  'POST /team-sync',
+];
 
 /**
  * Issue 30 resizes through `PATCH /environments/{name}` (CHANGELOG.md, "Usage graphs and resize"): `expiresOn` is no

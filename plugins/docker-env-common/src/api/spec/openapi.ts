@@ -10,6 +10,7 @@ import { quotaPaths, quotaSchemas } from './quotas';
 import { statusPaths } from './status';
 import { deploymentPaths } from './deployments';
 import { driftPaths, driftSchemas } from './drift';
+import { teamPaths } from './teams';
 import { usagePaths } from './usage';
 
 /**
@@ -54,6 +55,7 @@ export const spec = {
     ...backupPaths,
     ...usagePaths,
     ...alertPaths,
+    ...teamPaths,
   },
 } as const;
 

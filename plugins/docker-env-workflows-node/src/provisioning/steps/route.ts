@@ -1,3 +1,4 @@
+import { RouteFileNotOursError } from '@docker-env/plugin-docker-env-node';
 import type { OperationStep, OperationTarget } from '../../operations';
 import { abortable, fact } from '../facts';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
@@ -22,8 +23,9 @@ export function environmentUrl(
 
 /**
  * `route`: the environment's main Traefik route to the welcome container (TLS by the configured
- * resolver or the wildcard certificate, as `dockerEnv.traefik` says). Route files are ours by
- * their `dockerenv_` name.
+ * resolver or the wildcard certificate, as `dockerEnv.traefik` says), written through the route writer: the
+ * file carries the environment's mark, and a same-named file without it is refused, never overwritten. Undo
+ * deletes the file only when it carries the mark (a file someone else holds was not written by this step).
  *
  * @public
  */
@@ -38,7 +40,7 @@ export function routeStep(
       const ip = fact<string>(ctx, 'ip', 'string');
       const port = fact<number>(ctx, 'welcomePort', 'number');
       await abortable(
-        deps.routes.putRoute({
+        deps.routes.putRoute(ctx.target.environmentId, {
           environment: ctx.target.name,
           target: { kind: 'backend', backend: { ip, port } },
         }),
@@ -46,8 +48,17 @@ export function routeStep(
       );
       return { url: environmentUrl(config, ctx.target) };
     },
+    holds: ({ target }) => [`the route of ${target.name}`],
     async undo(ctx) {
-      await abortable(deps.routes.removeRoute(ctx.target.name), ctx.signal);
+      try {
+        await abortable(
+          deps.routes.removeRoute(ctx.target.environmentId, ctx.target.name),
+          ctx.signal,
+        );
+      } catch (e) {
+        if (!(e instanceof RouteFileNotOursError)) throw e;
+        ctx.logger.warn(`route: left alone, ${e.message}`);
+      }
     },
   };
 }

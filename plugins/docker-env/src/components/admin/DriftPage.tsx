@@ -12,12 +12,16 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { DriftFlag, DriftKind, dockerEnvApiRef } from '../../api';
+import { AsyncButton } from '../common/AsyncButton';
 import { formatTime } from '../common/format';
 import { DRIFT_KIND_WORDS, driftResource } from '../drift/driftWords';
 
 const ALL = 'all';
 
-/** The reconciler's open drift flags across all environments, filtered by kind. */
+/**
+ * The reconciler's open drift flags across all environments, filtered by kind; and the Portainer team sync, run now
+ * on request.
+ */
 export function DriftPage() {
   const api = useApi(dockerEnvApiRef);
   const [kind, setKind] = useState<DriftKind | typeof ALL>(ALL);
@@ -35,6 +39,19 @@ export function DriftPage() {
   ];
   return (
     <>
+      <Box mb={2} display="flex" alignItems="center" style={{ gap: 16 }}>
+        <AsyncButton
+          variant="outlined"
+          onClick={() => api.triggerTeamSync()}
+          successMessage="Team sync started: each change lands in the audit log"
+        >
+          Sync Portainer teams now
+        </AsyncButton>
+        <Typography variant="body2" color="textSecondary">
+          Makes every environment's Portainer team hold its owner's current
+          members (it also runs on its schedule).
+        </Typography>
+      </Box>
       <Box mb={2} maxWidth={480}>
         <TextField
           id="docker-env-drift-kind"

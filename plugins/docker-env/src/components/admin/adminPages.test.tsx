@@ -93,6 +93,26 @@ describe('DriftPage', () => {
     expect(api.listDrift).toHaveBeenLastCalledWith({ kind: 'ct_stopped' });
   });
 
+  it('runs the Portainer team sync now on request', async () => {
+    const api = mockDockerEnvApi({
+      listDrift: async () => [],
+      triggerTeamSync: async () => ({
+        triggered: true,
+        taskId: 'docker-env-team-sync',
+      }),
+    });
+    await render(<DriftPage />, api, { admin: true });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Sync Portainer teams now' }),
+    );
+    expect(
+      await screen.findByText(
+        'Team sync started: each change lands in the audit log',
+      ),
+    ).toBeInTheDocument();
+    expect(api.triggerTeamSync).toHaveBeenCalledTimes(1);
+  });
+
   it('shows progress while loading, then says there is no drift', async () => {
     let answer: (flags: DriftFlag[]) => void = () => {};
     const api = mockDockerEnvApi({

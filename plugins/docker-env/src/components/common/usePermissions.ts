@@ -3,6 +3,7 @@ import {
   dockerEnvAdminPermission,
   environmentDeletePermission,
   environmentResizePermission,
+  environmentTransferPermission,
   environmentUpdatePermission,
 } from '@docker-env/plugin-docker-env-common';
 
@@ -27,11 +28,17 @@ export function useEnvironmentPermissions(resourceRef: string | undefined) {
     permission: environmentResizePermission,
     resourceRef,
   });
+  const transfer = usePermission({
+    permission: environmentTransferPermission,
+    resourceRef,
+  });
   return {
-    loading: update.loading || remove.loading || resize.loading,
+    loading:
+      update.loading || remove.loading || resize.loading || transfer.loading,
     canUpdate: update.allowed,
     canDelete: remove.allowed,
     canResize: resize.allowed,
+    canTransfer: transfer.allowed,
   };
 }
 

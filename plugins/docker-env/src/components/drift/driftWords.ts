@@ -5,6 +5,8 @@ export const DRIFT_KIND_WORDS: Record<DriftKind, string> = {
   ct_missing: 'The container is gone from Proxmox',
   ct_stopped: 'The container was stopped outside the portal',
   ct_running: 'The container is running although the environment is paused',
+  ct_address_changed:
+    'The container got another address outside the portal; its route follows it',
   route_missing: 'The route file is missing and could not be rewritten',
   route_changed:
     'The route file differs from the portal settings and could not be rewritten',

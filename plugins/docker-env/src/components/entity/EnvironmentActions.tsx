@@ -1,5 +1,6 @@
 import Box from '@material-ui/core/Box';
 import { useState } from 'react';
+import { DELETABLE_STATUSES } from '@docker-env/plugin-docker-env-common';
 import { DockerEnvApi, Environment } from '../../api';
 import { AsyncButton } from '../common/AsyncButton';
 import { statusLabel, TRANSITIONAL_STATUSES } from '../common/status';
@@ -10,7 +11,11 @@ interface Permissions {
   loading: boolean;
   canUpdate: boolean;
   canDelete: boolean;
+  canTransfer?: boolean;
 }
+
+/** A user or group entity ref, as the transfer asks for it. */
+const OWNER_REF = /^(user|group):([a-z0-9-]+\/)?[A-Za-z0-9._-]+$/i;
 
 function reasonFor(
   env: Environment,
@@ -30,7 +35,7 @@ function reasonFor(
   return undefined;
 }
 
-/** Pause, resume, snapshot and delete, each disabled with its reason when it cannot be taken. */
+/** Pause, resume, snapshot, transfer and delete, each disabled with its reason when it cannot be taken. */
 export function EnvironmentActions(props: {
   env: Environment;
   api: DockerEnvApi;
@@ -38,7 +43,7 @@ export function EnvironmentActions(props: {
   onChanged: () => void;
 }) {
   const { env, api, permissions, onChanged } = props;
-  const [dialog, setDialog] = useState<'snapshot' | 'delete'>();
+  const [dialog, setDialog] = useState<'snapshot' | 'transfer' | 'delete'>();
   const busy = TRANSITIONAL_STATUSES.has(env.status);
   const pauseReason = reasonFor(
     env,
@@ -61,11 +66,18 @@ export function EnvironmentActions(props: {
     ['ready', 'paused'],
     'snapshotted',
   );
+  const transferReason = reasonFor(
+    env,
+    permissions,
+    permissions.canTransfer ?? false,
+    ['ready', 'paused'],
+    'transferred',
+  );
   const deleteReason = reasonFor(
     env,
     permissions,
     permissions.canDelete,
-    ['ready', 'paused', 'failed'],
+    [...DELETABLE_STATUSES],
     'deleted',
   );
   const then = (p: Promise<unknown>) => p.then(onChanged);
@@ -96,6 +108,13 @@ export function EnvironmentActions(props: {
       </AsyncButton>
       <AsyncButton
         variant="outlined"
+        disabledReason={transferReason}
+        onClick={async () => setDialog('transfer')}
+      >
+        Transfer ownership
+      </AsyncButton>
+      <AsyncButton
+        variant="outlined"
         color="secondary"
         disabledReason={
           busy ? 'Wait until the running operation ends' : deleteReason
@@ -114,6 +133,22 @@ export function EnvironmentActions(props: {
           validate={v => (v.trim() ? undefined : 'Describe the snapshot')}
           onClose={() => setDialog(undefined)}
           onSubmit={v => then(api.createSnapshot(env.name, v.trim()))}
+        />
+      )}
+      {dialog === 'transfer' && (
+        <InputDialog
+          open
+          title={`Transfer ${env.name}`}
+          text="The new owner gets the environment, its Portainer access and registries, and its quota counts it; the current owner's team loses access. You must belong to the new owner (admins excepted). Deploy tokens of people outside the new owner stop working."
+          label="New owner (user:default/name or group:default/name)"
+          submitLabel="Transfer"
+          validate={v =>
+            OWNER_REF.test(v.trim())
+              ? undefined
+              : 'Give a user or group entity ref, such as group:default/team-a'
+          }
+          onClose={() => setDialog(undefined)}
+          onSubmit={v => then(api.transferEnvironment(env.name, v.trim()))}
         />
       )}
       {dialog === 'delete' && (

@@ -57,6 +57,8 @@ describe('fine-grained actions: the admin gate through the real permission backe
       config: mockServices.rootConfig(),
       permissions,
       auditor: mockServices.auditor.mock(),
+      auth: mockServices.auth(),
+      discovery: mockServices.discovery(),
       deps: () => {
         throw new Error('a dry run builds no clients');
       },

@@ -9,6 +9,8 @@ import {
   ProvisioningDeps,
 } from '@docker-env/plugin-docker-env-workflows-node';
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'yaml';
@@ -59,6 +61,9 @@ describe('fine-grained actions against the lab', () => {
   let built = 0;
   let opts: FineActionOptions;
   const auditor = mockServices.auditor.mock();
+  /** The docker-env backend's `GET /names/{name}`, answering `taken` for these names. */
+  const heldNames = new Set<string>();
+  let namesServer: http.Server;
 
   beforeAll(async () => {
     lab = await startLab({ latencyScale: 0 });
@@ -101,10 +106,36 @@ describe('fine-grained actions against the lab', () => {
         },
       },
     });
+    namesServer = http.createServer((req, res) => {
+      const name = decodeURIComponent(
+        req.url!.replace(/^\/api\/docker-env\/names\//, ''),
+      );
+      const taken = heldNames.has(name);
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          name,
+          available: !taken,
+          reason: taken ? 'taken' : null,
+          message: taken
+            ? `name: "${name}" is taken by another environment`
+            : null,
+        }),
+      );
+    });
+    await new Promise<void>(r => namesServer.listen(0, '127.0.0.1', r));
+    const namesUrl = `http://127.0.0.1:${
+      (namesServer.address() as AddressInfo).port
+    }/api/docker-env`;
     opts = {
       config,
       permissions,
       auditor,
+      auth: mockServices.auth(),
+      discovery: {
+        getBaseUrl: async () => namesUrl,
+        getExternalBaseUrl: async () => namesUrl,
+      },
       deps: () => {
         built++;
         return ProvisioningDeps.fromConfig(config);
@@ -113,6 +144,7 @@ describe('fine-grained actions against the lab', () => {
   });
 
   afterAll(async () => {
+    await new Promise(r => namesServer?.close(r));
     await lab?.stop();
     await fs.rm(routesDir, { recursive: true, force: true });
   });
@@ -199,9 +231,43 @@ describe('fine-grained actions against the lab', () => {
       expect(files).toHaveLength(1);
       const text = await fs.readFile(path.join(routesDir, files[0]), 'utf8');
       expect(text).toContain('http://10.10.0.50:8080');
+      // marked as the unmanaged route's own (its name as id): the same action may write it again
+      expect(text).toContain('# docker-env-environment: ci-runner-1\n');
+      await action.handler(context(exampleInput(routeExamples), admin) as any);
       expect(auditor.createEvent).toHaveBeenCalledWith(
         expect.objectContaining({ eventId: 'docker-env-route-write' }),
       );
+    });
+
+    it('refuses a host an environment holds, and any route file not marked as its own, writing nothing', async () => {
+      const action = createRouteWriteAction(opts);
+      heldNames.add('shop');
+      try {
+        const ctx = context(
+          { ...exampleInput(routeExamples), name: 'shop' },
+          admin,
+        );
+        await expect(action.handler(ctx as any)).rejects.toThrow(
+          'docker-env:route:write: the host shop.docker.localhost is held by environment shop; this action writes only routes of hosts no environment holds',
+        );
+      } finally {
+        heldNames.delete('shop');
+      }
+      expect(await fs.readdir(routesDir)).not.toContain('dockerenv_shop.yml');
+      // a file an environment's writer left (marked with its id) is refused by the route writer
+      const file = path.join(routesDir, 'dockerenv_kept.yml');
+      const kept =
+        '# docker-env-environment: a0000000-0000-4000-8000-00000000000a\nhttp:\n  routers:\n    x:\n      rule: Host(`kept.docker.localhost`)\n      service: x@file\n';
+      await fs.writeFile(file, kept);
+      const ctx = context(
+        { ...exampleInput(routeExamples), name: 'kept' },
+        admin,
+      );
+      await expect(action.handler(ctx as any)).rejects.toThrow(
+        'route file dockerenv_kept.yml is marked for environment a0000000-0000-4000-8000-00000000000a: it was not overwritten for environment kept',
+      );
+      expect(await fs.readFile(file, 'utf8')).toBe(kept);
+      await fs.rm(file);
     });
 
     it('refuses a user without docker-env.admin and writes nothing', async () => {

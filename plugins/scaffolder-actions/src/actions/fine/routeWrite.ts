@@ -1,8 +1,10 @@
+import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { routeStep } from '@docker-env/plugin-docker-env-workflows-node';
 import { examples } from './routeWrite.examples';
 import {
   clients,
+  environmentHoldsName,
   gatedAndAudited,
   type FineActionOptions,
   unmanagedTarget,
@@ -12,8 +14,10 @@ const ID = 'docker-env:route:write';
 
 /**
  * `docker-env:route:write` - writes the main Traefik route `<name>.<base domain>` to a backend
- * `ip:port` (the production `route` step: TLS by the configured resolver or the wildcard
- * certificate). Admins only.
+ * `ip:port` (the production `route` step and its route writer: TLS by the configured resolver or the
+ * wildcard certificate, the file marked with the name as its id). Admins only. Refuses a host an
+ * environment holds (asked of the docker-env backend), and the writer refuses any file that lacks
+ * this route's mark, so an environment's route is never taken over.
  *
  * @public
  */
@@ -46,16 +50,21 @@ export function createRouteWriteAction(opts: FineActionOptions) {
     async handler(ctx) {
       const { name, ip, port } = ctx.input;
       const target = unmanagedTarget({ name });
+      const credentials = await ctx.getInitiatorCredentials();
       const result = await gatedAndAudited({
         actionId: ID,
         opts,
-        credentials: await ctx.getInitiatorCredentials(),
+        credentials,
         logger: ctx.logger,
         isDryRun: ctx.isDryRun,
         plan: `write the route of "${name}" to ${ip}:${port}`,
         meta: { name, ip, port },
         work: async () => {
           const { deps, settings } = clients(opts);
+          if (await environmentHoldsName(opts, credentials, name))
+            throw new ConflictError(
+              `${ID}: the host ${name}.${settings.publicUrl.baseDomain} is held by environment ${name}; this action writes only routes of hosts no environment holds`,
+            );
           const ac = new AbortController();
           const timer = setTimeout(
             () => ac.abort(new Error(`${ID}: timed out`)),

@@ -1,13 +1,18 @@
 import type {
   AuditorService,
+  AuthService,
   BackstageCredentials,
+  DiscoveryService,
   LoggerService,
   PermissionsService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { dockerEnvAdminPermission } from '@docker-env/plugin-docker-env-common';
+import {
+  DockerEnvApiClient,
+  dockerEnvAdminPermission,
+} from '@docker-env/plugin-docker-env-common';
 import { UNMANAGED_MARK } from '@docker-env/plugin-docker-env-node';
 import {
   type OperationTarget,
@@ -58,6 +63,9 @@ export interface FineActionOptions {
   permissions: PermissionsService;
   /** Backstage's auditor service (`coreServices.auditor`). */
   auditor: AuditorService;
+  /** Reach the docker-env backend, which says which names environments hold (`route:write` refuses their hosts). */
+  auth: AuthService;
+  discovery: DiscoveryService;
   /** Overrides the clients (tests); default: built from config like the backend builds them. */
   deps?: () => ProvisioningDeps;
 }
@@ -74,6 +82,31 @@ export function clients(opts: FineActionOptions): {
         teams: async () => ({ members: [] }),
       });
   return { deps, settings: readProvisioningConfig(opts.config) };
+}
+
+/**
+ * True when an environment holds `name` (its host `<name>.<base domain>`): the docker-env backend's
+ * `GET /names/{name}` answers `taken`, asked on behalf of the task's initiator. An unreachable backend throws, so
+ * nothing is written without the answer.
+ */
+export async function environmentHoldsName(
+  opts: Pick<FineActionOptions, 'auth' | 'discovery'>,
+  credentials: BackstageCredentials,
+  name: string,
+): Promise<boolean> {
+  const api = new DockerEnvApiClient({
+    discoveryApi: opts.discovery,
+    getToken: async () =>
+      (
+        await opts.auth.getPluginRequestToken({
+          onBehalfOf: credentials,
+          targetPluginId: 'docker-env',
+        })
+      ).token,
+    timeoutMs: 15_000,
+    maxResponseBytes: 64 * 1024,
+  });
+  return (await api.checkName(name)).reason === 'taken';
 }
 
 /** Fails with one readable line unless the task's initiator holds `docker-env.admin`. */

@@ -1,0 +1,2 @@
+export { TRANSFER_FIELD, validTransfer } from './transferRequest';
+export { startTransfer } from './startTransfer';
