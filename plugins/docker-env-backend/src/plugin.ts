@@ -7,6 +7,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
+import { startAlerts } from './alerts';
 import { registerDockerEnvActions } from './actions';
 import { AuditTrail } from './audit';
 import { FinalBackups } from './backups';
@@ -161,10 +162,14 @@ export const dockerEnvPlugin = createBackendPlugin({
           }),
         });
 
+        const alerts = await startAlerts({ ...deps, store, notifier });
         const watchers = startContainerWatchers({
           ...deps,
           store,
-          subscribers: containerEvents.subscribers,
+          subscribers: [
+            alerts.containers.subscriber(),
+            ...containerEvents.subscribers,
+          ],
         });
 
         const routeContext: RouteContext = {
@@ -176,6 +181,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           quotas: QuotaService.fromConfig(config),
           statusChecks: statusChecksFromConfig(config),
           watchers,
+          alertSettings: alerts.settings,
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,

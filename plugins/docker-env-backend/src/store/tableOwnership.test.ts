@@ -26,6 +26,8 @@ const OWNERS: Record<string, string> = {
   deliveries: 'notifications/DeliveryStore.ts',
   audit_events: 'audit/AuditStore.ts',
   watch_leases: 'watcher/WatchLeaseStore.ts',
+  alert_incidents: 'alerts/IncidentStore.ts',
+  alert_rules: 'alerts/AlertRuleStore.ts',
 };
 
 /** Sources that ship: not tests, not the helpers that only tests import. */
