@@ -20,6 +20,7 @@ import {
   eventually,
   labWatchers,
 } from '../src/watcher/__testUtils__/watcherLab';
+import { startReceiver } from '@docker-env/lab-testing/clients/receiver';
 import { alertHarness } from '../src/alerts/__testUtils__/alertLab';
 
 jest.setTimeout(600_000);
@@ -59,7 +60,9 @@ it('delivers 50 stop alerts', async () => {
     });
   }
   // the product's defaults (grace 3 s applies only to exits by themselves; a stop alerts at once)
-  const h = await alertHarness(store, { exitGraceSeconds: 3 });
+  const h = await alertHarness(store, await startReceiver(), {
+    exitGraceSeconds: 3,
+  });
   const w = labWatchers({
     ownerId: 'bench',
     leases: store.watchLeases(),
@@ -128,4 +131,5 @@ it('delivers 50 stop alerts', async () => {
   await w.stop();
   await h.stop();
   await l.stop();
+  expect(notified.length).toBeGreaterThanOrEqual(STOPS);
 });

@@ -47,15 +47,18 @@ export class ContainerAlerts {
     switch (fact.kind) {
       case 'died':
       case 'stopped':
-        return this.exited(fact);
+        await this.exited(fact);
+        break;
       case 'started':
-        return this.started(fact);
+        await this.started(fact);
+        break;
       case 'health_changed':
-        return this.health(fact);
+        await this.health(fact);
+        break;
       case 'destroyed':
-        return this.destroyed(fact);
+        await this.destroyed(fact);
+        break;
       default:
-        return undefined;
     }
   }
 

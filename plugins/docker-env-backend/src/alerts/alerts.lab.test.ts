@@ -11,6 +11,7 @@ import type { ContainerWatchers } from '../watcher/ContainerWatchers';
 import { PortalChanges } from '../watcher/PortalChanges';
 import { WATCHED_STATUSES } from '../watcher/startContainerWatchers';
 import { eventually, labWatchers } from '../watcher/__testUtils__/watcherLab';
+import { startReceiver } from '@docker-env/lab-testing/clients/receiver';
 import { alertHarness, type SentNotification } from './__testUtils__/alertLab';
 import { collectingSubscriber } from '../watcher/__testUtils__/watcherLab';
 import { sweepAlerts } from './sweep';
@@ -104,7 +105,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     beforeEach(async () => {
-      h = await alertHarness(store);
+      h = await alertHarness(store, await startReceiver());
       seen = collectingSubscriber();
       await startWatchers();
       // the scheduled task's work, often

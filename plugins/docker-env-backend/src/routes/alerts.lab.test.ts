@@ -91,14 +91,14 @@ describe('alerts and alert rules in the plugin, against the lab', () => {
         }),
       }),
     );
-    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const silencedUntil = new Date(Date.now() + 3_600_000).toISOString();
     const put = await call(
       'alice',
       'put',
       '/environments/rules/alert-rules',
     ).send({
       memory: { thresholdPercent: 75 },
-      silencedUntil: until,
+      silencedUntil,
     });
     expect(put.status).toBe(200);
     expect(put.body.custom).toBe(true);
@@ -108,7 +108,9 @@ describe('alerts and alert rules in the plugin, against the lab', () => {
       thresholdPercent: 75,
       forSeconds: 300,
     });
-    expect(Date.parse(put.body.rules.silencedUntil)).toBe(Date.parse(until));
+    expect(Date.parse(put.body.rules.silencedUntil)).toBe(
+      Date.parse(silencedUntil),
+    );
     expect(put.body.defaults.memory.thresholdPercent).toBe(90);
 
     for (const [body, message] of [

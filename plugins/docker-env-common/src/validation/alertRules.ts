@@ -72,7 +72,11 @@ const SECTIONS: Record<string, Record<string, [number, number] | 'boolean'>> = {
   ),
 };
 
-/** Days ahead a silence may reach. */
+/**
+ * Days ahead a silence may reach.
+ *
+ * @public
+ */
 export const MAX_SILENCE_DAYS = 30;
 
 /**

@@ -1,7 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { WebhookSender } from '@docker-env/plugin-docker-env-node';
-import { startReceiver } from '@docker-env/lab-testing/clients/receiver';
 import { Notifier } from '../../notifications/Notifier';
 import { OutboxSender } from '../../notifications/OutboxSender';
 import type { DockerEnvStore } from '../../store/types';
@@ -10,6 +9,13 @@ import { readAlertSettings } from '../config';
 import { ContainerAlerts } from '../ContainerAlerts';
 
 const SECRET = 'alerts-test-secret-0123456789';
+
+/** A webhook receiver on loopback (the lab-testing receiver, started by the test: only a test file imports it). */
+export interface AlertReceiver {
+  url: string;
+  hits: Array<{ at: number; body: string }>;
+  close(): Promise<void>;
+}
 
 /** A notification the outbox sent. */
 export interface SentNotification {
@@ -27,9 +33,9 @@ export interface SentNotification {
  */
 export async function alertHarness(
   store: DockerEnvStore,
+  receiver: AlertReceiver,
   alerts: Record<string, unknown> = {},
 ) {
-  const receiver = await startReceiver();
   const sent: SentNotification[] = [];
   const sender = new OutboxSender({
     store,
