@@ -98,6 +98,29 @@ export interface Config {
       /** The longest wait between reconnects. Default 30000. */
       reconnectMaxMs?: number;
     };
+    /**
+     * Alerts (docs/alerts.md): a container that exits unasked, a crash loop, an unhealthy health check, the CT's CPU,
+     * memory or disk over a threshold for a while. These are the defaults of every environment whose owner has not
+     * changed its rules (`PUT /environments/{name}/alert-rules`).
+     */
+    alerts?: {
+      /** False: no alerts at all on this portal. Default true. */
+      enabled?: boolean;
+      /** A container that exits by itself (no stop or kill) alerts only if it is not running again this long after. Default 3. */
+      exitGraceSeconds?: number;
+      /** Crash loop: this many restarts within `windowSeconds` make one crash-loop incident. Defaults 3 and 300. */
+      crashLoop?: { restarts?: number; windowSeconds?: number };
+      /** CT CPU use over `thresholdPercent` of its cores for `forSeconds`. Defaults 90 and 300. */
+      cpu?: { thresholdPercent?: number; forSeconds?: number };
+      /** CT memory use over `thresholdPercent` of its limit for `forSeconds`. Defaults 90 and 300. */
+      memory?: { thresholdPercent?: number; forSeconds?: number };
+      /** CT root disk use over `thresholdPercent` of its size for `forSeconds`. Defaults 90 and 0. */
+      disk?: { thresholdPercent?: number; forSeconds?: number };
+      /** How often the CTs' usage is read for the usage rules, and pending incidents are checked. Default 30. */
+      checkIntervalSeconds?: number;
+      /** How long resolved incidents stay in `GET /alerts?state=recent`. Default 7. */
+      recentDays?: number;
+    };
     /** Quotas; admins change them through `PUT /quotas/{entityRef}` and `PUT /quotas/default`. */
     quotas?: {
       /** The default quota of every owner without an override, until `PUT /quotas/default` sets one. */

@@ -60,4 +60,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@docker-env/plugin-docker-env-backend'));
 backend.add(labPlugin);
 
+// the docker-env actions (backend.actions.pluginSources) as MCP tools at /api/mcp-actions/v1, for signed-in users
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

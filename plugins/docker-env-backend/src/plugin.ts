@@ -4,10 +4,13 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { dockerEnvPermissions } from '@docker-env/plugin-docker-env-common';
+import { startAlerts } from './alerts';
+import { registerDockerEnvActions } from './actions';
 import { AuditTrail } from './audit';
 import { FinalBackups } from './backups';
 import { checkProductionConfig } from './config';
@@ -43,6 +46,7 @@ import { loadTargetFrom, startOperationRunner } from './runner';
 import { wakeRunnerAfterWrites } from './runner/wakeOnWrite';
 import { Access } from './service/access';
 import { createRouter } from './service/router';
+import { RouteContext } from './service/RouteContext';
 import {
   retentionConfig,
   scheduleSnapshotRetention,
@@ -96,6 +100,7 @@ export const dockerEnvPlugin = createBackendPlugin({
         notifications: notificationService,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, permissionsRegistry } = deps;
@@ -166,13 +171,18 @@ export const dockerEnvPlugin = createBackendPlugin({
           notify: notice => notifier.notify(notice),
           logger: logger.child({ component: 'label-routes' }),
         });
+        const alerts = await startAlerts({ ...deps, store, notifier });
         const watchers = startContainerWatchers({
           ...deps,
           store,
-          subscribers: [labelRoutes.subscriber, ...containerEvents.subscribers],
+          subscribers: [
+            labelRoutes.subscriber,
+            alerts.containers.subscriber(),
+            ...containerEvents.subscribers,
+          ],
         });
 
-        const router = await createRouter({
+        const routeContext: RouteContext = {
           store,
           access: new Access(deps),
           audit,
@@ -181,6 +191,7 @@ export const dockerEnvPlugin = createBackendPlugin({
           quotas: QuotaService.fromConfig(config),
           statusChecks: statusChecksFromConfig(config),
           watchers,
+          alertSettings: alerts.settings,
           statusTimeoutMs:
             config.getOptionalNumber('dockerEnv.status.timeoutMs') ?? 3000,
           logger,
@@ -196,7 +207,10 @@ export const dockerEnvPlugin = createBackendPlugin({
           driftFlags: store.driftFlags(),
           ownerInCatalog: catalogOwners(deps),
           teamSync,
-        });
+        };
+        const router = await createRouter(routeContext);
+        // the same code paths, as the calling user, for assistants (served over MCP by the MCP actions backend)
+        registerDockerEnvActions(deps.actionsRegistry, routeContext);
         deps.httpRouter.use(endpointRateLimits(config));
         deps.httpRouter.use(credentialsOutsideTokenRoutes(deps.httpAuth));
         deps.httpRouter.use(wakeRunnerAfterWrites(runner));

@@ -13,6 +13,7 @@ export const ENVIRONMENT_STATUSES = [
   'deleting',
   'deleted',
   'failed',
+  'cleanup_required',
   'rejected',
 ] as const;
 
@@ -24,8 +25,10 @@ export const ENVIRONMENT_STATUSES = [
 export type EnvironmentStatus = (typeof ENVIRONMENT_STATUSES)[number];
 
 /**
- * The statuses in which an environment holds its name (a partial unique index enforces it); `failed`, `rejected` and
- * `deleted` records keep their history and free the name.
+ * The statuses in which an environment holds its name (a partial unique index enforces it) and counts in the owner's
+ * quota usage; `failed`, `rejected` and `deleted` records keep their history and free the name. `cleanup_required`
+ * holds it: an operation left resources behind (an undo failed, or a call completed after the step gave up on it),
+ * and a DELETE removes them.
  *
  * @public
  */
@@ -37,6 +40,21 @@ export const NAME_HOLDING_STATUSES = [
   'paused',
   'resuming',
   'deleting',
+  'cleanup_required',
+] as const satisfies readonly EnvironmentStatus[];
+
+/**
+ * The statuses a DELETE starts from: settled ones, a delete that stopped half-way (`deleting`), and the two an
+ * operation that did not succeed leaves (`failed`, `cleanup_required`); the delete steps tolerate missing pieces.
+ *
+ * @public
+ */
+export const DELETABLE_STATUSES = [
+  'ready',
+  'paused',
+  'deleting',
+  'failed',
+  'cleanup_required',
 ] as const satisfies readonly EnvironmentStatus[];
 
 /**

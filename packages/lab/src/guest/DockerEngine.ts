@@ -140,6 +140,19 @@ export class DockerEngine extends EngineRuntime {
     await this.halt(c, 128 + code, String(code));
   }
 
+  /**
+   * The kernel's OOM killer ends the container's program (not an API call: `/_lab/containers/{id}/oom`): dockerd
+   * reports `oom`, then `die` with exit code 137 and `State.OOMKilled`; the restart policy applies, as to any exit.
+   */
+  async oomKill(idOrName: string): Promise<void> {
+    const c = this.findContainer(idOrName);
+    if (!c.State.Running)
+      throw new EngineError(409, `container ${c.Id} is not running`);
+    this.emitContainer(c, 'oom');
+    c.State.OOMKilled = true;
+    await this.programExited(c, 137);
+  }
+
   /** `POST /containers/{id}/rename`. */
   renameContainer(idOrName: string, newName: string | undefined): void {
     const c = this.findContainer(idOrName);

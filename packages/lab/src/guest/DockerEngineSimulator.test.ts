@@ -265,6 +265,56 @@ describe('DockerEngineSimulator (raw Docker Engine API)', () => {
     expect(actions).toEqual(['create', 'start', 'kill', 'die', 'destroy']);
   });
 
+  it('reports an OOM kill as oom then die 137, OOMKilled in the inspect, and restarts by the policy', async () => {
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const c = json(
+      await request(sim.url, 'POST', '/containers/create?name=oomy', {
+        Image: 'nginx',
+        HostConfig: {
+          RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 1 },
+        },
+      }),
+    );
+    await request(sim.url, 'POST', `/containers/${c.Id}/start`);
+    expect(
+      (await request(sim.url, 'POST', `/_lab/containers/${c.Id}/oom`)).status,
+    ).toBe(204);
+    const inspect = json(
+      await request(sim.url, 'GET', `/containers/${c.Id}/json`),
+    );
+    expect(inspect.State).toEqual(
+      expect.objectContaining({ OOMKilled: true, ExitCode: 137 }),
+    );
+    // the policy restarts it after dockerd's first back-off (100 ms)
+    await new Promise(r => setTimeout(r, 300));
+    const again = json(
+      await request(sim.url, 'GET', `/containers/${c.Id}/json`),
+    );
+    expect(again.State.Running).toBe(true);
+    expect(again.RestartCount).toBe(1);
+    const filters = encodeURIComponent(JSON.stringify({ container: ['oomy'] }));
+    const until = Math.ceil(Date.now() / 1000);
+    const events = await request(
+      sim.url,
+      'GET',
+      `/events?since=${since}&until=${until}&filters=${filters}`,
+    );
+    const lines = events.body
+      .toString()
+      .trim()
+      .split('\n')
+      .map(l => JSON.parse(l));
+    expect(lines.map(l => l.Action)).toEqual([
+      'create',
+      'start',
+      'oom',
+      'die',
+      'start',
+    ]);
+    expect(lines[3].Actor.Attributes.exitCode).toBe('137');
+    await request(sim.url, 'DELETE', `/containers/${c.Id}?force=true`);
+  });
+
   it('exposes its state and the lab control', async () => {
     const state = json(await request(sim.url, 'GET', '/_lab/state'));
     expect(state.images.map((i: any) => i.RepoTags[0])).toContain(

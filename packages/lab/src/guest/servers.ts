@@ -30,6 +30,16 @@ function labRoutes(
         .json({ message: (e as Error).message });
     }
   });
+  // the kernel's OOM killer ends the container's program (events oom, die 137)
+  router.post('/containers/:id/oom', (req, res) => {
+    engine.oomKill(req.params.id).then(
+      () => res.status(204).end(),
+      e =>
+        res
+          .status(e instanceof EngineError ? e.status : 500)
+          .json({ message: (e as Error).message }),
+    );
+  });
   router.post('/containers/:id/logs', (req, res) => {
     try {
       const c = engine.findContainer(req.params.id);

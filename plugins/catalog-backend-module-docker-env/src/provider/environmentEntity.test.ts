@@ -76,6 +76,23 @@ describe('environmentToEntity', () => {
     expect(pending.metadata.description).toMatch(/^Docker environment \(size/);
   });
 
+  it('publishes an environment an operation left leftovers of, listing them', () => {
+    const entity = environmentToEntity(
+      testEnvironment({
+        status: 'cleanup_required',
+        leftovers: ['lxc: CT 4012 on node pve1', 'netbox: NetBox VM alpha'],
+      }),
+      { baseUrl },
+    );
+    expect(() => entitySchemaValidator()(entity)).not.toThrow();
+    expect(entity.metadata.annotations).toMatchObject({
+      'docker-env.io/status': 'cleanup_required',
+      'docker-env.io/leftovers':
+        'lxc: CT 4012 on node pve1; netbox: NetBox VM alpha',
+    });
+    expect(isPublished({ status: 'cleanup_required' })).toBe(true);
+  });
+
   it('publishes exactly the statuses that hold a name', () => {
     for (const status of NAME_HOLDING_STATUSES) {
       expect(isPublished({ status })).toBe(true);

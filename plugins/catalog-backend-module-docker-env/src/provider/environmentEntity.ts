@@ -50,7 +50,15 @@ export const PORTAINER_ENDPOINT_ID_ANNOTATION =
   'docker-env.io/portainer-endpoint-id';
 
 /**
- * True when the environment belongs in the catalog: it holds its name.
+ * Annotation listing what an operation left behind (`; `-separated), on an environment in `cleanup_required`.
+ *
+ * @public
+ */
+export const LEFTOVERS_ANNOTATION = 'docker-env.io/leftovers';
+
+/**
+ * True when the environment belongs in the catalog: it holds its name (`cleanup_required` included: its leftovers
+ * are still there).
  *
  * @public
  */
@@ -107,6 +115,7 @@ export function environmentToEntity(
       PORTAINER_ENDPOINT_ID_ANNOTATION,
       optionalId(environment.portainerEndpointId),
     ],
+    [LEFTOVERS_ANNOTATION, environment.leftovers?.join('; ') || undefined],
   ];
   for (const [key, value] of optional) {
     if (value) annotations[key] = value;

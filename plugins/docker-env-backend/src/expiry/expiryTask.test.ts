@@ -41,7 +41,7 @@ describe.each(databases.eachSupportedId())(
     async function environment(
       name: string,
       expiresOn: string | null,
-      status: 'ready' | 'paused' = 'ready',
+      status: 'ready' | 'paused' | 'cleanup_required' = 'ready',
     ) {
       const env = await store.insertEnvironment({
         name,
@@ -172,6 +172,22 @@ describe.each(databases.eachSupportedId())(
         previousStatus: 'paused',
       });
       expect(await statusOf('busy')).toBe('ready');
+    });
+
+    it('cleans up an expired cleanup_required environment whatever the action, and never warns it', async () => {
+      const left = await environment('left', '2026-12-01', 'cleanup_required');
+      await environment('later', '2026-12-12', 'cleanup_required');
+      const report = await run('2026-12-10T12:00:00Z', 'pause');
+      expect(report).toEqual({ warned: [], queued: ['left'], skipped: [] });
+      expect(notices).toEqual([]);
+      expect(await statusOf('left')).toBe('deleting');
+      const [operation] = await store.listOperations(left.id);
+      expect(operation.kind).toBe('delete');
+      expect(operation.input).toMatchObject({
+        plan: 'cleanup',
+        previousStatus: 'cleanup_required',
+      });
+      expect(await statusOf('later')).toBe('cleanup_required');
     });
   },
 );

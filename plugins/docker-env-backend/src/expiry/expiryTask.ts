@@ -7,6 +7,8 @@ import {
 import type { EnvironmentEvents } from '../events';
 import type { EnvironmentNotice, Notifier } from '../notifications';
 import { carriedFacts } from '../operations/facts';
+import { CLEANUP_PLAN } from '../operations/registry';
+import { LEFTOVER_STATUS } from '../runner/environmentRecord';
 import type { DockerEnvStore } from '../store';
 
 /** What the expiry task does to an environment past its `expiresOn` (`dockerEnv.lifecycle.expiry.action`). */
@@ -53,15 +55,20 @@ export async function runExpiry(
 ): Promise<ExpiryRunReport> {
   const now = (deps.now ?? (() => new Date()))();
   const report: ExpiryRunReport = { warned: [], queued: [], skipped: [] };
+  // an expired cleanup_required environment is cleaned up whatever the action: it never served, and what an
+  // operation left behind must not outlive the date its owner gave
   const actionable: readonly EnvironmentStatus[] =
-    deps.action === 'pause' ? ['ready'] : SETTLED_ENVIRONMENT_STATUSES;
+    deps.action === 'pause'
+      ? ['ready', LEFTOVER_STATUS]
+      : [...SETTLED_ENVIRONMENT_STATUSES, LEFTOVER_STATUS];
   const expiring = await deps.store.findEnvironments({
-    statuses: SETTLED_ENVIRONMENT_STATUSES,
+    statuses: [...SETTLED_ENVIRONMENT_STATUSES, LEFTOVER_STATUS],
     expiring: true,
   });
   for (const environment of expiring) {
     if (!environment.expiresOn) continue;
     const left = expiryMoment(environment.expiresOn) - now.getTime();
+    if (environment.status === LEFTOVER_STATUS && left > 0) continue;
     if (left <= 0) {
       if (!actionable.includes(environment.status)) continue;
       const refused = await queueExpiryAction(deps, environment, now);
@@ -127,6 +134,8 @@ async function queueExpiryAction(
 ): Promise<string | undefined> {
   const facts = await carriedFacts(deps, environment);
   const reason = `expired on ${environment.expiresOn}`;
+  const cleanup = environment.status === LEFTOVER_STATUS;
+  const kind = cleanup ? 'delete' : deps.action;
   try {
     const moved = await deps.store.transaction(async tx => {
       await tx
@@ -136,23 +145,24 @@ async function queueExpiryAction(
       if (!current || current.status !== environment.status) return undefined;
       const operation = await tx.insertOperation({
         environmentId: current.id,
-        kind: deps.action,
+        kind,
         input: {
           ...facts,
           vmid: current.vmid,
           node: current.node,
           previousStatus: current.status,
+          ...(cleanup ? { plan: CLEANUP_PLAN } : {}),
         },
         requestedBy: EXPIRY_ACTOR,
         lockKey: `env:${current.id}`,
       });
       const updated = await tx.updateEnvironment(current.id, {
-        status: deps.action === 'pause' ? 'pausing' : 'deleting',
+        status: kind === 'pause' ? 'pausing' : 'deleting',
         statusReason: reason,
       });
       await tx.appendAudit({
         actor: EXPIRY_ACTOR,
-        action: `environment.${deps.action}`,
+        action: `environment.${kind}`,
         target: current.name,
         environmentId: current.id,
         result: 'succeeded',

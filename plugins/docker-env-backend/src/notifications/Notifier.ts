@@ -35,6 +35,10 @@ export interface EnvironmentNotice {
   severity?: 'critical' | 'high' | 'normal' | 'low';
   /** Entity refs told besides the owner (e.g. admins for an approval). */
   alsoTo?: string[];
+  /** Backstage notification scope: a later notice of the same scope updates the notification (default: per event). */
+  scope?: string;
+  /** More of the webhook's `data` (an alert's incident). */
+  data?: Record<string, unknown>;
 }
 
 /**
@@ -126,12 +130,14 @@ export class Notifier {
       description: notice.description,
       link: notice.link,
       severity: notice.severity ?? 'normal',
-      scope: `docker-env:${notice.environment.id}:${notice.event}`,
+      scope:
+        notice.scope ?? `docker-env:${notice.environment.id}:${notice.event}`,
       data: {
         environment: notice.environment,
         operationId: notice.operationId ?? null,
         title: notice.title,
         description: notice.description,
+        ...notice.data,
       },
     };
     const recipients = [

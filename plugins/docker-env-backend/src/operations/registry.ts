@@ -36,6 +36,27 @@ export function seededStep(
 }
 
 /**
+ * The `plan` input of a `delete` that removes what an operation left (an environment `failed` or `cleanup_required`):
+ * the undo of every provisioning step, last first, each finding its resource by the environment's mark.
+ */
+export const CLEANUP_PLAN = 'cleanup';
+
+/** The steps of a cleanup delete: each provisioning step's undo, last first, run as `remove-<step>`. */
+export function cleanupSteps(provision: OperationStep[]): OperationStep[] {
+  return provision
+    .filter(step => step.undo)
+    .reverse()
+    .map(step => ({
+      name: `remove-${step.name}`,
+      timeoutMs: step.timeoutMs,
+      holds: step.holds,
+      async run(ctx) {
+        await step.undo!(ctx);
+      },
+    }));
+}
+
+/**
  * The step lists the runner executes, by operation kind, built from `dockerEnv.*` config.
  *
  * The clients are built on first use rather than at start-up, so a backend whose infrastructure config is
@@ -66,21 +87,26 @@ export function operationRegistryFromConfig(
       return lifecycle(kind).map(step => seededStep(step, input));
     },
   });
+  const provisionSteps = () => {
+    if (!provision) {
+      const deps = ProvisioningDeps.fromConfig(config, options);
+      const settings = readProvisioningConfig(config);
+      provision = () => [
+        ...buildProvisionSteps(deps, settings),
+        ...(options.extraProvisionSteps ?? []),
+      ];
+    }
+    return provision();
+  };
   return {
-    provision: {
-      steps: () => {
-        if (!provision) {
-          const deps = ProvisioningDeps.fromConfig(config, options);
-          const settings = readProvisioningConfig(config);
-          provision = () => [
-            ...buildProvisionSteps(deps, settings),
-            ...(options.extraProvisionSteps ?? []),
-          ];
-        }
-        return provision();
-      },
-    },
+    provision: { steps: provisionSteps },
     ...Object.fromEntries(LIFECYCLE_KINDS.map(k => [k, lifecycleKind(k)])),
+    delete: {
+      steps: (target, input) =>
+        input.plan === CLEANUP_PLAN
+          ? cleanupSteps(provisionSteps()).map(step => seededStep(step, input))
+          : lifecycleKind('delete').steps(target, input),
+    },
     restore: {
       steps: (_target, input) =>
         buildRestoreSteps(

@@ -77,14 +77,19 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
     );
     await store.insertEnvironment(newEnv('gone', { status: 'deleted' }));
     await store.insertEnvironment(newEnv('nope', { status: 'rejected' }));
+    await store.insertEnvironment(newEnv('broke', { status: 'failed' }));
+    // an operation left its CT and more behind: they are still there, so they still count
+    await store.insertEnvironment(
+      newEnv('left', { status: 'cleanup_required', memoryMb: 1024 }),
+    );
     await store.insertEnvironment(
       newEnv('other', { owner: 'user:default/bob' }),
     );
     expect(await store.quotas().usage(OWNER)).toEqual({
-      cpuCores: 3,
-      memoryMb: 4096,
-      diskGb: 32,
-      environments: 2,
+      cpuCores: 4,
+      memoryMb: 5120,
+      diskGb: 48,
+      environments: 3,
       containers: 0,
     });
   });

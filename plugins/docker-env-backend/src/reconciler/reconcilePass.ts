@@ -28,8 +28,14 @@ import { adoptLegacyRoutes, reconcileRoute } from './routeRepair';
 export type { ReconcilerStore } from './records';
 export { RECONCILER_ACTOR } from './records';
 
-/** Statuses an operation moves an environment through: judged once it has settled. */
-const MOVING: readonly EnvironmentStatus[] = MOVING_ENVIRONMENT_STATUSES;
+/**
+ * Statuses an operation moves an environment through: judged once it has settled; and `cleanup_required`, whose
+ * leftovers are known and listed on the record (a DELETE removes them): never fixed, nor flagged as orphans.
+ */
+const MOVING: readonly EnvironmentStatus[] = [
+  ...MOVING_ENVIRONMENT_STATUSES,
+  'cleanup_required',
+];
 
 /** What one pass reads and writes through. */
 export interface ReconcilerDeps {

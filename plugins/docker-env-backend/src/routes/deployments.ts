@@ -1,7 +1,11 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
-import type { Environment } from '@docker-env/plugin-docker-env-common';
+import type {
+  Environment,
+  Operation,
+} from '@docker-env/plugin-docker-env-common';
 import { Request } from 'express';
+import { Caller } from '../service/access';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { readableEnvironment } from './environments';
 import { carriedFacts } from '../operations/facts';
@@ -26,6 +30,17 @@ async function deploymentOf(
       `deployment ${id} of ${environment.name} does not exist`,
     );
   return operation;
+}
+
+/** `GET /environments/{name}/deployments/{id}` for a signed-in caller: the deployment, secrets left out. */
+export async function deploymentFor(
+  ctx: RouteContext,
+  caller: Caller,
+  name: string,
+  id: string,
+): Promise<Operation> {
+  const environment = await readableEnvironment(ctx, caller, name);
+  return withoutSecrets(await deploymentOf(ctx, environment, id));
 }
 
 /** Deployments need the environment ready (read again under the lock in the inserting transaction). */
@@ -136,20 +151,18 @@ export const deploymentRoutes: RouteModule = (router, ctx) => {
 
   router.get('/environments/:name/deployments/:id', async (req, res) => {
     const presented = req.header('x-deploy-token');
-    let environment: Environment;
-    if (presented !== undefined) {
-      const named = await ctx.store.getEnvironmentByName(req.params.name);
-      await ctx.deployTokens.verify(presented, named?.id ?? null, {
-        address: req.ip,
-      });
-      environment = named!;
-    } else {
+    if (presented === undefined) {
       const caller = await ctx.access.caller(req, { allowService: true });
-      environment = await readableEnvironment(ctx, caller, req.params.name);
+      res.json(
+        await deploymentFor(ctx, caller, req.params.name, req.params.id),
+      );
+      return;
     }
-    res.json(
-      withoutSecrets(await deploymentOf(ctx, environment, req.params.id)),
-    );
+    const named = await ctx.store.getEnvironmentByName(req.params.name);
+    await ctx.deployTokens.verify(presented, named?.id ?? null, {
+      address: req.ip,
+    });
+    res.json(withoutSecrets(await deploymentOf(ctx, named!, req.params.id)));
   });
 
   router.get('/environments/:name/deployments', async (req, res) => {

@@ -9,11 +9,13 @@ import {
   Environment,
   environmentCreatePermission,
   environmentReadPermission,
+  EnvironmentStatus,
   Operation,
 } from '@docker-env/plugin-docker-env-common';
 import { Request } from 'express';
 import { Caller } from '../service/access';
 import { RouteContext, RouteModule } from '../service/RouteContext';
+import type { EnvironmentPage } from '../store';
 import { approvalNeededNotice, ApprovalRequest } from '../quotas';
 import { withoutSecrets } from '../deployments/withoutSecrets';
 import {
@@ -25,7 +27,7 @@ import {
 const DEFAULT_PAGE_SIZE = 50;
 
 /** An answer to a create, as stored for its Idempotency-Key. */
-interface CreateAnswer {
+export interface CreateAnswer {
   statusCode: number;
   body: {
     environment: Environment;
@@ -129,6 +131,117 @@ async function createEnvironment(
   });
 }
 
+/**
+ * `POST /environments` for `caller`: the create permission, the owner rule, the quota gate (over quota: held for
+ * approval), the audit row; a repeated `idempotencyKey` answers the first request's answer. `req` goes to the auditor.
+ */
+export async function requestEnvironment(
+  ctx: RouteContext,
+  caller: Caller,
+  body: CreateEnvironmentRequest,
+  options: {
+    idempotencyKey?: string;
+    req?: Request<any, any, any, any, any>;
+  } = {},
+): Promise<CreateAnswer> {
+  const { idempotencyKey, req } = options;
+  const input = validateCreateRequest(body);
+  const auditEntry = {
+    actor: caller.actor,
+    action: 'environment.create',
+    target: input.name,
+    environmentId: null,
+  };
+  try {
+    await ctx.access.require(caller, environmentCreatePermission);
+    if (
+      !caller.ownershipEntityRefs.includes(input.owner) &&
+      !(await ctx.access.isAdmin(caller))
+    ) {
+      throw new NotAllowedError(
+        `owner: must be you or one of your groups (${caller.ownershipEntityRefs.join(
+          ', ',
+        )}); only admins may name another owner`,
+      );
+    }
+    const answer = await createAnswerOrEarlier(
+      ctx,
+      caller,
+      input,
+      idempotencyKey,
+    );
+    if (answer.fresh) {
+      await ctx.audit.emit(
+        {
+          ...auditEntry,
+          environmentId: answer.body.environment.id,
+          result: 'succeeded',
+        },
+        req as Request | undefined,
+      );
+      ctx.notifier.sendSoon();
+      await ctx.events.changed(answer.body.environment, 'created');
+    }
+    return answer;
+  } catch (error) {
+    if (error instanceof NotAllowedError || error instanceof ConflictError) {
+      await ctx.audit.refuse(
+        ctx.store,
+        auditEntry,
+        error,
+        req as Request | undefined,
+      );
+    }
+    throw error;
+  }
+}
+
+/** `GET /environments` for `caller`: the page of the environments they may read. */
+export async function listEnvironments(
+  ctx: RouteContext,
+  caller: Caller,
+  query: {
+    owner?: string;
+    status?: EnvironmentStatus;
+    cursor?: string;
+    limit?: number;
+  },
+): Promise<EnvironmentPage> {
+  const filter = await ctx.access.filterFor(caller, environmentReadPermission);
+  if (filter.kind === 'none')
+    return { items: [], totalCount: 0, nextCursor: null };
+  return ctx.store.listEnvironments({
+    owner: query.owner,
+    status: query.status,
+    cursor: query.cursor,
+    limit: query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit),
+    filter: filter.kind === 'some' ? filter.criteria : undefined,
+  });
+}
+
+/** Creates, or when a concurrent request with the same key won the race, returns its answer. */
+async function createAnswerOrEarlier(
+  context: RouteContext,
+  caller: Caller,
+  input: ValidCreateRequest,
+  key: string | undefined,
+): Promise<CreateAnswer> {
+  try {
+    return await createEnvironment(context, caller, input, key);
+  } catch (error) {
+    const earlier =
+      key && (await context.store.getIdempotentAnswer(caller.actor, key));
+    if (earlier && earlier.requestHash === requestHash(input)) {
+      return {
+        statusCode: earlier.statusCode,
+        body: earlier.response as CreateAnswer['body'],
+        fresh: false,
+      };
+    }
+    throw error;
+  }
+}
+
 /** Operations per page of `GET /environments/{name}/operations` when the caller gives no limit. */
 const DEFAULT_OPERATIONS_PAGE = 50;
 
@@ -136,75 +249,18 @@ const DEFAULT_OPERATIONS_PAGE = 50;
 export const environmentRoutes: RouteModule = (router, ctx) => {
   router.post('/environments', async (req, res) => {
     const caller = await ctx.access.caller(req);
-    const input = validateCreateRequest(req.body as CreateEnvironmentRequest);
-    const idempotencyKey = req.header('Idempotency-Key') || undefined;
-    const auditEntry = {
-      actor: caller.actor,
-      action: 'environment.create',
-      target: input.name,
-      environmentId: null,
-    };
-    try {
-      await ctx.access.require(caller, environmentCreatePermission);
-      if (
-        !caller.ownershipEntityRefs.includes(input.owner) &&
-        !(await ctx.access.isAdmin(caller))
-      ) {
-        throw new NotAllowedError(
-          `owner: must be you or one of your groups (${caller.ownershipEntityRefs.join(
-            ', ',
-          )}); only admins may name another owner`,
-        );
-      }
-      const answer = await createAnswerOrEarlier(
-        ctx,
-        caller,
-        input,
-        idempotencyKey,
-      );
-      if (answer.fresh) {
-        await ctx.audit.emit(
-          {
-            ...auditEntry,
-            environmentId: answer.body.environment.id,
-            result: 'succeeded',
-          },
-          req,
-        );
-        ctx.notifier.sendSoon();
-        await ctx.events.changed(answer.body.environment, 'created');
-      }
-      res.status(answer.statusCode).json(answer.body);
-    } catch (error) {
-      if (error instanceof NotAllowedError || error instanceof ConflictError) {
-        await ctx.audit.refuse(ctx.store, auditEntry, error, req as Request);
-      }
-      throw error;
-    }
+    const answer = await requestEnvironment(
+      ctx,
+      caller,
+      req.body as CreateEnvironmentRequest,
+      { idempotencyKey: req.header('Idempotency-Key') || undefined, req },
+    );
+    res.status(answer.statusCode).json(answer.body);
   });
 
   router.get('/environments', async (req, res) => {
     const caller = await ctx.access.caller(req, { allowService: true });
-    const filter = await ctx.access.filterFor(
-      caller,
-      environmentReadPermission,
-    );
-    const limit =
-      req.query.limit === undefined
-        ? DEFAULT_PAGE_SIZE
-        : Number(req.query.limit);
-    if (filter.kind === 'none') {
-      res.json({ items: [], totalCount: 0, nextCursor: null });
-      return;
-    }
-    const page = await ctx.store.listEnvironments({
-      owner: req.query.owner,
-      status: req.query.status,
-      cursor: req.query.cursor,
-      limit,
-      filter: filter.kind === 'some' ? filter.criteria : undefined,
-    });
-    res.json(page);
+    res.json(await listEnvironments(ctx, caller, req.query));
   });
 
   router.get('/environments/:name', async (req, res) => {
@@ -223,27 +279,4 @@ export const environmentRoutes: RouteModule = (router, ctx) => {
       });
     res.json({ ...page, items: page.items.map(withoutSecrets) });
   });
-
-  /** Creates, or when a concurrent request with the same key won the race, returns its answer. */
-  async function createAnswerOrEarlier(
-    context: RouteContext,
-    caller: Caller,
-    input: ValidCreateRequest,
-    key: string | undefined,
-  ): Promise<CreateAnswer> {
-    try {
-      return await createEnvironment(context, caller, input, key);
-    } catch (error) {
-      const earlier =
-        key && (await context.store.getIdempotentAnswer(caller.actor, key));
-      if (earlier && earlier.requestHash === requestHash(input)) {
-        return {
-          statusCode: earlier.statusCode,
-          body: earlier.response as CreateAnswer['body'],
-          fresh: false,
-        };
-      }
-      throw error;
-    }
-  }
 };

@@ -17,8 +17,8 @@ import { isCalendarDate } from '../validation/calendarDate';
 import { RESIZE_FIELDS, startResize, validResize } from '../resize';
 import { startTransfer, TRANSFER_FIELD, validTransfer } from '../transfer';
 
-/** Statuses whose expiry can no longer be extended. */
-const ENDED = ['deleting', 'deleted', 'failed', 'rejected'];
+/** Statuses whose expiry can no longer be extended (`cleanup_required` only waits for its DELETE). */
+const ENDED = ['deleting', 'deleted', 'failed', 'cleanup_required', 'rejected'];
 
 /** `dockerEnv.lifecycle.expiry.maxExtensionDays`: how far from today an extension may reach; default 90. */
 export function maxExtensionDays(config: Config): number {

@@ -1,4 +1,5 @@
 import { RouteModule } from '../service/RouteContext';
+import { alertRoutes } from './alerts';
 import { auditRoutes } from './audit';
 import { backupRoutes } from './backups';
 import { containerRoutes } from './containers';
@@ -32,5 +33,6 @@ export const routeModules: RouteModule[] = [
   driftRoutes,
   backupRoutes,
   usageRoutes,
+  alertRoutes,
   teamSyncRoutes,
 ];

@@ -198,6 +198,60 @@ describe('lifecycle routes', () => {
     expect(res.body.operation.kind).toBe('delete');
   });
 
+  it('delete from cleanup_required and failed: 202, the cleanup plan with the facts it left; a retry keeps the plan', async () => {
+    for (const status of ['cleanup_required', 'failed']) {
+      const name = await environment(status);
+      const res = await call(
+        'delete',
+        `/environments/${name}?confirmName=${name}`,
+      );
+      expect([status, res.status]).toEqual([status, 202]);
+      expect(res.body.environment.status).toBe('deleting');
+      const op = await knex('operations')
+        .where({ id: res.body.operation.id })
+        .first();
+      expect(JSON.parse(op.input)).toMatchObject({
+        plan: 'cleanup',
+        previousStatus: status,
+        endpointId: 7,
+      });
+      // the cleanup stopped half-way: the same DELETE finishes it with the same plan
+      await knex('operations')
+        .where({ id: op.id })
+        .update({ status: 'failed', failed_step: 'remove-lxc' });
+      const again = await call(
+        'delete',
+        `/environments/${name}?confirmName=${name}`,
+      );
+      expect(again.status).toBe(202);
+      const retry = await knex('operations')
+        .where({ id: again.body.operation.id })
+        .first();
+      expect(JSON.parse(retry.input)).toMatchObject({ plan: 'cleanup' });
+    }
+    // a ready environment is deleted as before (final backup first)
+    const ready = await environment('ready');
+    const res = await call(
+      'delete',
+      `/environments/${ready}?confirmName=${ready}`,
+    );
+    const op = await knex('operations')
+      .where({ id: res.body.operation.id })
+      .first();
+    expect(JSON.parse(op.input).plan).toBeUndefined();
+  });
+
+  it('cleanup_required refuses everything but delete with the status named', async () => {
+    const name = await environment('cleanup_required');
+    for (const [method, path] of routesOf(name).filter(
+      ([m, p]) => m === 'post' && !p.includes('confirmName'),
+    )) {
+      const res = await call(method, path);
+      expect([path, res.status]).toEqual([path, 409]);
+      expect(res.body.error.message).toMatch(/it is cleanup_required$/);
+    }
+  });
+
   it('while paused everything but resume, delete and the snapshot list is 409 with how to resume', async () => {
     const name = await environment('paused');
     for (const [method, path] of routesOf(name).filter(

@@ -1,5 +1,6 @@
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import {
+  DELETABLE_STATUSES,
   Environment,
   environmentDeletePermission,
   EnvironmentStatus,
@@ -9,22 +10,49 @@ import {
 } from '@docker-env/plugin-docker-env-common';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { Request } from 'express';
+import { Caller } from '../service/access';
 import { RouteContext, RouteModule } from '../service/RouteContext';
 import { carriedFacts } from '../operations/facts';
 import { readableEnvironment } from './environments';
 import { generatedSnapshotName } from '../snapshots/snapshotNames';
+import type { DockerEnvStore } from '../store/types';
+import { CLEANUP_PLAN } from '../operations/registry';
 
 /** Proxmox snapshot names: a letter, then letters, digits, `_` or `-`, at most 40. */
 const SNAPSHOT_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 
 /** A lifecycle request: what it starts, from which statuses, and the status it moves the environment to. */
-interface LifecycleRequest {
+export interface LifecycleRequest {
   kind: OperationKind;
   action: string;
   permission: ResourcePermission;
   from: EnvironmentStatus[];
   moveTo?: EnvironmentStatus;
   input?: Record<string, unknown>;
+  /** More input, read under the lock from the environment as it is then. */
+  inputOf?(
+    current: Environment,
+    tx: Pick<DockerEnvStore, 'operations'>,
+  ): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Which steps a DELETE runs: `delete` (final backup, then every piece) for an environment that was ready or paused,
+ * `cleanup` (the undo of every provisioning step, each finding its resource by the environment's mark, no backup)
+ * for one an operation left `failed` or `cleanup_required`; a DELETE that finishes a stopped one keeps its plan.
+ */
+async function deletePlan(
+  current: Environment,
+  tx: Pick<DockerEnvStore, 'operations'>,
+): Promise<Record<string, unknown>> {
+  if (current.status === 'failed' || current.status === 'cleanup_required')
+    return { plan: CLEANUP_PLAN };
+  if (current.status !== 'deleting') return {};
+  const { items } = await tx
+    .operations()
+    .pageForEnvironment(current.id, { limit: 10 });
+  const last = items.find(o => o.kind === 'delete');
+  return last?.input.plan === CLEANUP_PLAN ? { plan: CLEANUP_PLAN } : {};
 }
 
 /** The snapshot name of a path, checked against Proxmox's rule. */
@@ -51,14 +79,53 @@ function refuseState(environment: Environment, request: LifecycleRequest) {
   }
 }
 
-async function startLifecycle(
+/** `POST /environments/{name}/pause`. */
+export const pauseRequest: LifecycleRequest = {
+  kind: 'pause',
+  action: 'environment.pause',
+  permission: environmentUpdatePermission,
+  from: ['ready'],
+  moveTo: 'pausing',
+};
+
+/** `POST /environments/{name}/resume`. */
+export const resumeRequest: LifecycleRequest = {
+  kind: 'resume',
+  action: 'environment.resume',
+  permission: environmentUpdatePermission,
+  from: ['paused'],
+  moveTo: 'resuming',
+};
+
+/** `POST /environments/{name}/snapshots`: a snapshot under a generated name. */
+export function snapshotCreateRequest(description: string): LifecycleRequest {
+  return {
+    kind: 'snapshot_create',
+    action: 'environment.snapshot.create',
+    permission: environmentUpdatePermission,
+    from: ['ready'],
+    input: {
+      snapshotName: generatedSnapshotName(),
+      snapshotDescription: description,
+    },
+  };
+}
+
+/**
+ * Starts a lifecycle operation on environment `name` for `caller`: read and act permissions, the status rule, the
+ * environment's lock, the audit row; refusals are audited too. `req` (when an HTTP request) goes to the auditor.
+ */
+export async function startLifecycle(
   ctx: RouteContext,
-  req: Request<any, any, any, any, any>,
+  caller: Caller,
   name: string,
   request: LifecycleRequest,
-  validate: () => void = () => {},
+  options: {
+    validate?: () => void;
+    req?: Request<any, any, any, any, any>;
+  } = {},
 ): Promise<{ environment: Environment; operation: Operation }> {
-  const caller = await ctx.access.caller(req);
+  const { validate = () => {}, req } = options;
   const auditEntry = {
     actor: caller.actor,
     action: request.action,
@@ -77,6 +144,7 @@ async function startLifecycle(
       await tx.operations().lockEnvironment(found.id, `env:${found.id}`);
       const current = (await tx.getEnvironmentById(found.id)) ?? found;
       refuseState(current, request);
+      const more = (await request.inputOf?.(current, tx)) ?? {};
       const operation = await tx.insertOperation({
         environmentId: current.id,
         kind: request.kind,
@@ -85,6 +153,7 @@ async function startLifecycle(
           vmid: current.vmid,
           node: current.node,
           ...request.input,
+          ...more,
           // where a failed operation leaves the environment (a paused one stays paused after a failed delete)
           ...(request.moveTo ? { previousStatus: current.status } : {}),
         },
@@ -121,24 +190,26 @@ async function startLifecycle(
 /** Pause, resume, snapshots (list, create, rollback, delete) and delete of an environment. */
 export const lifecycleRoutes: RouteModule = (router, ctx) => {
   router.post('/environments/:name/pause', async (req, res) => {
-    const answer = await startLifecycle(ctx, req, req.params.name, {
-      kind: 'pause',
-      action: 'environment.pause',
-      permission: environmentUpdatePermission,
-      from: ['ready'],
-      moveTo: 'pausing',
-    });
+    const caller = await ctx.access.caller(req);
+    const answer = await startLifecycle(
+      ctx,
+      caller,
+      req.params.name,
+      pauseRequest,
+      { req },
+    );
     res.status(202).json(answer);
   });
 
   router.post('/environments/:name/resume', async (req, res) => {
-    const answer = await startLifecycle(ctx, req, req.params.name, {
-      kind: 'resume',
-      action: 'environment.resume',
-      permission: environmentUpdatePermission,
-      from: ['paused'],
-      moveTo: 'resuming',
-    });
+    const caller = await ctx.access.caller(req);
+    const answer = await startLifecycle(
+      ctx,
+      caller,
+      req.params.name,
+      resumeRequest,
+      { req },
+    );
     res.status(202).json(answer);
   });
 
@@ -159,16 +230,14 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
   router.post('/environments/:name/snapshots', async (req, res) => {
     const body = req.body as { description?: string } | undefined;
     const description = body?.description ?? '';
-    const answer = await startLifecycle(ctx, req, req.params.name, {
-      kind: 'snapshot_create',
-      action: 'environment.snapshot.create',
-      permission: environmentUpdatePermission,
-      from: ['ready'],
-      input: {
-        snapshotName: generatedSnapshotName(),
-        snapshotDescription: description,
-      },
-    });
+    const caller = await ctx.access.caller(req);
+    const answer = await startLifecycle(
+      ctx,
+      caller,
+      req.params.name,
+      snapshotCreateRequest(description),
+      { req },
+    );
     res.status(202).json(answer);
   });
 
@@ -177,7 +246,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
     async (req, res) => {
       const answer = await startLifecycle(
         ctx,
-        req,
+        await ctx.access.caller(req),
         req.params.name,
         {
           kind: 'snapshot_rollback',
@@ -186,7 +255,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
           from: ['ready'],
           input: { snapshotName: req.params.snapshot },
         },
-        () => validSnapshotName(req.params.snapshot),
+        { req, validate: () => validSnapshotName(req.params.snapshot) },
       );
       res.status(202).json(answer);
     },
@@ -195,7 +264,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
   router.delete('/environments/:name/snapshots/:snapshot', async (req, res) => {
     const answer = await startLifecycle(
       ctx,
-      req,
+      await ctx.access.caller(req),
       req.params.name,
       {
         kind: 'snapshot_delete',
@@ -204,7 +273,7 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
         from: ['ready'],
         input: { snapshotName: req.params.snapshot },
       },
-      () => validSnapshotName(req.params.snapshot),
+      { req, validate: () => validSnapshotName(req.params.snapshot) },
     );
     res.status(202).json(answer);
   });
@@ -213,22 +282,26 @@ export const lifecycleRoutes: RouteModule = (router, ctx) => {
     const name = req.params.name;
     const answer = await startLifecycle(
       ctx,
-      req,
+      await ctx.access.caller(req),
       name,
       {
         kind: 'delete',
         action: 'environment.delete',
         permission: environmentDeletePermission,
         // deleting: a delete that failed half-way is finished by the same request (the store refuses a second one
-        // while one is queued or running)
-        from: ['ready', 'paused', 'deleting'],
+        // while one is queued or running); failed and cleanup_required: what an operation left is removed
+        from: [...DELETABLE_STATUSES],
         moveTo: 'deleting',
+        inputOf: deletePlan,
       },
-      () => {
-        if (req.query.confirmName !== name)
-          throw new InputError(
-            `confirmName: must repeat the environment's name "${name}"`,
-          );
+      {
+        req,
+        validate: () => {
+          if (req.query.confirmName !== name)
+            throw new InputError(
+              `confirmName: must repeat the environment's name "${name}"`,
+            );
+        },
       },
     );
     res.status(202).json(answer);

@@ -21,6 +21,60 @@ const operation = (change: Partial<OperationRecord>): OperationRecord => ({
 });
 
 describe('environmentPatchFor', () => {
+  it('a provisioning or restore that left resources behind ends cleanup_required listing them, with its facts', () => {
+    const left = (kind: 'provision' | 'restore', status: 'failed') =>
+      environmentPatchFor(
+        operation({
+          kind,
+          status,
+          failedStep: 'portainer',
+          error:
+            'step portainer: timed out after 1000 ms; undo of step lxc: CT is locked',
+          result: {
+            vmid: 105,
+            node: 'pve',
+            leftovers: ['lxc: CT 105 on node pve'],
+          },
+        }),
+      );
+    expect(left('provision', 'failed')).toEqual({
+      status: 'cleanup_required',
+      statusReason:
+        'provision failed and left lxc: CT 105 on node pve (step portainer: timed out after 1000 ms; undo of step lxc: CT is locked); DELETE the environment to remove them',
+      facts: {
+        vmid: 105,
+        node: 'pve',
+        leftovers: ['lxc: CT 105 on node pve'],
+      },
+    });
+    expect(left('restore', 'failed')?.status).toBe('cleanup_required');
+    // nothing listed: the name is freed as before
+    expect(
+      environmentPatchFor(
+        operation({ status: 'failed', error: 'plan: no config' }),
+      )?.status,
+    ).toBe('failed');
+    expect(
+      environmentPatchFor(
+        operation({ status: 'rolled_back', error: 'step lxc: no space' }),
+      )?.status,
+    ).toBe('failed');
+  });
+
+  it('a lifecycle operation with leftovers returns to where it started (it still holds everything)', () => {
+    expect(
+      environmentPatchFor(
+        operation({
+          kind: 'pause',
+          status: 'failed',
+          error: 'step shutdown: x; undo of step stop-containers: y',
+          input: { previousStatus: 'ready' },
+          result: { leftovers: ['stop-containers: what step made'] },
+        }),
+      )?.status,
+    ).toBe('ready');
+  });
+
   it('a failed delete returns the environment to the status it started from (paused stays paused)', () => {
     const failed = (previousStatus?: string) =>
       environmentPatchFor(

@@ -13,7 +13,8 @@ import { OperationKind, OperationRecord } from './types';
 
 /**
  * The environment status an operation leaves behind: when it succeeded, and when it did not (rolled back, or failed
- * with leftovers). Only a failed provisioning makes the environment `failed` (which frees its name); a lifecycle
+ * with leftovers). Only a provisioning (or restore) that did not succeed makes the environment `failed` (which frees
+ * its name), or `cleanup_required` when it left resources behind (see {@link LEFTOVER_STATUS}); a lifecycle
  * operation that did not succeed leaves the environment in the state it started from, with the reason, except a
  * delete that failed after it took something away: that one stays `deleting` (a retry finishes it).
  * Kinds not listed (snapshots, deployments) do not change the environment's status.
@@ -31,6 +32,21 @@ export const ENVIRONMENT_OUTCOMES: Partial<
   restore: { succeeded: 'ready', otherwise: 'failed' },
 };
 
+/**
+ * Where an environment goes instead of `failed` when the operation left resources behind (an undo failed, the
+ * operation was abandoned, or a call completed after its step gave up on it): it keeps its name and counts in the
+ * quota until a DELETE removes what remains.
+ */
+export const LEFTOVER_STATUS: EnvironmentStatus = 'cleanup_required';
+
+/** What an ended operation left behind (`result.leftovers`, written by the runner); empty when nothing is known. */
+export function leftoversOf(operation: Pick<OperationRecord, 'result'>) {
+  const list = operation.result?.leftovers;
+  return Array.isArray(list)
+    ? list.filter((x): x is string => typeof x === 'string')
+    : [];
+}
+
 /** How the environment record moves when `operation` ends; undefined leaves it as it is. */
 export function environmentPatchFor(
   operation: OperationRecord,
@@ -39,6 +55,22 @@ export function environmentPatchFor(
   if (operation.kind === 'transfer') return transferPatchFor(operation);
   const outcome = ENVIRONMENT_OUTCOMES[operation.kind];
   if (!outcome) return undefined;
+  const leftovers = leftoversOf(operation);
+  if (
+    operation.status === 'failed' &&
+    outcome.otherwise === 'failed' &&
+    leftovers.length > 0
+  )
+    return {
+      status: LEFTOVER_STATUS,
+      statusReason: `${operation.kind} failed and left ${leftovers.join(
+        '; ',
+      )} (${
+        operation.error ?? 'no reason recorded'
+      }); DELETE the environment to remove them`,
+      // the facts learnt (vmid, node, endpointId, netboxVmId) and the list: the delete starts from them
+      facts: operation.result ?? {},
+    };
   if (operation.status !== 'succeeded') {
     if (
       operation.kind === 'delete' &&

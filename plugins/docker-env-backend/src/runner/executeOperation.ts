@@ -71,6 +71,13 @@ export async function executeOperation(
       error: `${operation.error ? `${operation.error}; ` : ''}abandoned after ${
         claim.attempts - 1
       } interrupted attempts; leftovers may remain`,
+      result: {
+        leftovers: [
+          `whatever the ${
+            claim.attempts - 1
+          } interrupted attempts made (not undone): resources carrying the environment's mark`,
+        ],
+      },
     });
   }
   const definition = options.registry[operation.kind];
@@ -189,6 +196,7 @@ export async function executeOperation(
       ...options,
       logger,
       context,
+      facts,
       checkStop,
       end,
     });
@@ -220,6 +228,7 @@ async function rollBack(
   records: OperationStepRecord[],
   options: ExecuteOperationOptions & {
     context(step: OperationStep, signal: AbortSignal): StepContext;
+    facts: Record<string, unknown>;
     checkStop(): Promise<void>;
     end(outcome: Parameters<OperationQueue['finish']>[1]): Promise<'ended'>;
   },
@@ -229,6 +238,7 @@ async function rollBack(
   const failedAt = records.findIndex(r => r.name === failedStep);
   const last = failedAt === -1 ? records.length - 1 : failedAt;
   const undoErrors: string[] = [];
+  const leftovers: string[] = [];
   for (let position = last; position >= 0; position--) {
     const record = records[position];
     const step = steps[position];
@@ -252,6 +262,7 @@ async function rollBack(
       const reason = message(e);
       logger.error(`Undo of step ${step.name} failed: ${reason}`);
       undoErrors.push(`undo of step ${step.name}: ${reason}`);
+      leftovers.push(...heldBy(step, options.context(step, signal)));
       await queue.updateStep(claim, position, {
         status: 'failed',
         error: `undo: ${reason}`,
@@ -266,9 +277,19 @@ async function rollBack(
     return options.end({
       status: 'failed',
       error: [cause, ...undoErrors].join('; '),
+      // what the steps learnt (vmid, endpointId, ...) and what remains: a DELETE of the environment starts from them
+      result: { ...options.facts, leftovers },
     });
   }
   return options.end({ status: 'rolled_back' });
+}
+
+/** What `step` left behind, in words (`lxc: CT 105 on node pve`). */
+function heldBy(step: OperationStep, ctx: StepContext): string[] {
+  const held = step.holds?.(ctx) ?? [];
+  return (held.length > 0 ? held : [`what step ${step.name} made`]).map(
+    what => `${step.name}: ${what}`,
+  );
 }
 
 function message(e: unknown): string {

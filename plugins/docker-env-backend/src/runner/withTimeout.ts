@@ -1,3 +1,5 @@
+import { withCallSignal } from '@docker-env/plugin-docker-env-node';
+
 /** A step's `run` or `undo` took longer than its `timeoutMs`. */
 export class StepTimeoutError extends Error {
   name = 'StepTimeoutError';
@@ -16,7 +18,9 @@ export class RunnerStoppedError extends Error {
 
 /**
  * Runs `work` with a signal that aborts when `timeoutMs` passes or `parent` aborts, and rejects at that moment even
- * if `work` ignores its signal (a hung call must not hold the operation).
+ * if `work` ignores its signal (a hung call must not hold the operation). The signal is also `work`'s call signal
+ * (`withCallSignal`): every client call it makes (HTTP, retry sleeps, task polls) stops with it, so a step that gave up
+ * sends nothing more.
  */
 export async function withTimeout<T>(
   work: (signal: AbortSignal) => Promise<T>,
@@ -38,7 +42,9 @@ export async function withTimeout<T>(
       { once: true },
     );
   });
-  const running = Promise.resolve().then(() => work(controller.signal));
+  const running = withCallSignal(controller.signal, () =>
+    Promise.resolve().then(() => work(controller.signal)),
+  );
   // Whichever of the two loses the race may still settle later: that is expected, not an unhandled rejection.
   aborted.catch(() => {});
   running.catch(() => {});

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
+import type { AlertSettings } from '../alerts';
 import { AuditTrail } from '../audit';
 import type { FinalBackups } from '../backups';
 import type { ContainerReads } from '../containers';
@@ -51,6 +52,8 @@ export interface RouteContext {
   maxExtensionDays: number;
   /** Whether the catalog knows an owner (quota overrides need one it knows). */
   ownerInCatalog: OwnerInCatalog;
+  /** `dockerEnv.alerts`: the default rules and how long resolved incidents are listed. */
+  alertSettings: AlertSettings;
   /** The reconciler's drift flags. */
   driftFlags: Pick<DriftFlagStore, 'list'>;
   /** Runs the Portainer team sync now, once across replicas; undefined when `dockerEnv.teamSync.enabled` is false. */

@@ -74,6 +74,15 @@ export class Access {
     const credentials = await this.deps.httpAuth.credentials(req, {
       allow: options.allowService ? ['user', 'service'] : ['user'],
     });
+    return this.callerOf(credentials);
+  }
+
+  /** The caller behind credentials already authenticated (an action's context): a user or a service principal. */
+  async callerOf(
+    credentials: BackstageCredentials<
+      BackstageUserPrincipal | BackstageServicePrincipal
+    >,
+  ): Promise<Caller> {
     if (credentials.principal.type === 'service') {
       return {
         credentials,

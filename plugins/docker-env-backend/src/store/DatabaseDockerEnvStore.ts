@@ -12,6 +12,8 @@ import {
   Operation,
 } from '@docker-env/plugin-docker-env-common';
 import { Knex } from 'knex';
+import { DatabaseAlertRuleStore } from '../alerts/AlertRuleStore';
+import { DatabaseIncidentStore } from '../alerts/IncidentStore';
 import { DatabaseAuditStore } from '../audit/AuditStore';
 import { DatabaseFinalBackupStore } from '../backups/FinalBackupStore';
 import { DatabaseExpiryWarningStore } from '../expiry/ExpiryWarningStore';
@@ -164,6 +166,14 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
 
   deliveries() {
     return new DatabaseDeliveryStore(this.db);
+  }
+
+  incidents() {
+    return new DatabaseIncidentStore(this.db);
+  }
+
+  alertRules() {
+    return new DatabaseAlertRuleStore(this.db);
   }
 
   async insertEnvironment(input: NewEnvironment): Promise<Environment> {

@@ -71,6 +71,7 @@ export function toEnvironment(row: EnvironmentRow): Environment {
     owner: row.owner,
     status: row.status as EnvironmentStatus,
     statusReason: row.status_reason ?? null,
+    ...leftoversOf(row.status, facts),
     size: row.size as EnvironmentSize,
     cpuCores: Number(row.cpu_cores),
     memoryMb: Number(row.memory_mb),
@@ -86,6 +87,20 @@ export function toEnvironment(row: EnvironmentRow): Environment {
     createdBy: row.created_by,
     createdAt: readTimestamp(row.created_at)!,
     updatedAt: readTimestamp(row.updated_at)!,
+  };
+}
+
+/** The leftovers an environment in `cleanup_required` lists (its facts carry them). */
+function leftoversOf(
+  status: string,
+  facts: Record<string, unknown>,
+): { leftovers?: string[] } {
+  if (status !== 'cleanup_required' || !Array.isArray(facts.leftovers))
+    return {};
+  return {
+    leftovers: facts.leftovers.filter(
+      (x): x is string => typeof x === 'string',
+    ),
   };
 }
 

@@ -27,6 +27,8 @@ const OWNERS: Record<string, string> = {
   audit_events: 'audit/AuditStore.ts',
   watch_leases: 'watcher/WatchLeaseStore.ts',
   label_routes: 'labelRoutes/LabelRouteStore.ts',
+  alert_incidents: 'alerts/IncidentStore.ts',
+  alert_rules: 'alerts/AlertRuleStore.ts',
 };
 
 /** Sources that ship: not tests, not the helpers that only tests import. */

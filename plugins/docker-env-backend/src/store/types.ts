@@ -30,6 +30,8 @@ import type { DeployTokenStore } from '../tokens/DeployTokenStore';
 import type { DeploymentSecretStore } from '../secrets/DeploymentSecretStore';
 import type { WatchLeaseStore } from '../watcher/WatchLeaseStore';
 import type { LabelRouteStore } from '../labelRoutes/LabelRouteStore';
+import type { IncidentStore } from '../alerts/IncidentStore';
+import type { AlertRuleStore } from '../alerts/AlertRuleStore';
 
 export type {
   AuditEntry,
@@ -153,6 +155,10 @@ export interface DockerEnvStore {
   audit(): AuditStore;
   /** The notification and webhook deliveries. */
   deliveries(): DeliveryStore;
+  /** The alert incidents. */
+  incidents(): IncidentStore;
+  /** The environments' alert rules. */
+  alertRules(): AlertRuleStore;
 
   /**
    * Inserts an environment. Throws `ConflictError` when a record holding the name exists (the partial unique index

@@ -248,6 +248,12 @@ describe.each(databases.eachSupportedId())(
       const e = env['watched-3'];
       await store.updateEnvironment(e.id, { status: 'paused' });
       await eventually('not watched', () => !w.watched().includes(e.id));
+      // the watcher stops at once, its lease row is released right after (the figures read the lease table)
+      await eventually(
+        'its lease released',
+        async () =>
+          (await w.figures()).environmentsPerReplica['replica-a'] === 3,
+      );
       expect((await w.figures()).environmentsPerReplica).toEqual({
         'replica-a': 3,
       });

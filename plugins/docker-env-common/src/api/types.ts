@@ -21,6 +21,11 @@ export interface Environment {
   status: EnvironmentStatus;
   /** Why the status is what it is (a failure, a rejection), when there is a reason. */
   statusReason: string | null;
+  /**
+   * What an operation that did not succeed left behind (`cleanup_required`), one entry per resource or step, e.g.
+   * `lxc: CT 105 on pve`; a DELETE removes them. Absent when nothing is known to remain.
+   */
+  leftovers?: string[];
   size: EnvironmentSize;
   cpuCores: number;
   memoryMb: number;

@@ -1,3 +1,4 @@
 export * from './projectName';
 export * from './resources';
 export * from './ValidationIssue';
+export * from './alertRules';

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import type Docker from 'dockerode';
 import { UpstreamApiError } from '../errors';
+import { callSignal } from '../timing/callSignal';
 
 /** The longest stop/restart grace period a caller may ask for, in seconds. */
 export const MAX_GRACE_SECONDS = 3600;
@@ -55,6 +56,18 @@ export function toDockerError(
   );
 }
 
+/** Rejects with the signal's reason once it aborts. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason ?? new Error('aborted'));
+    signal.addEventListener(
+      'abort',
+      () => reject(signal.reason ?? new Error('aborted')),
+      { once: true },
+    );
+  });
+}
+
 /**
  * One engine and the deadline every call to it gets. dockerode's own `timeout` is a socket idle
  * timeout (and there is none over SSH), so each call races a timer of `timeoutMs` and aborts its
@@ -91,8 +104,17 @@ export class EngineCall {
         abort.abort();
       }, deadlineMs);
     });
+    // the call signal (the step's) ends the request too
+    const outer = callSignal();
+    const onOuterAbort = () => abort.abort(outer?.reason);
+    outer?.addEventListener('abort', onOuterAbort, { once: true });
+    if (outer?.aborted) abort.abort(outer.reason);
     try {
-      return await Promise.race([fn(abort.signal), timeout]);
+      return await Promise.race([
+        fn(abort.signal),
+        timeout,
+        ...(outer ? [aborted(abort.signal)] : []),
+      ]);
     } catch (e) {
       const status = (e as DockerodeError)?.statusCode;
       const accepted = status !== undefined ? accept?.[status] : undefined;
@@ -100,6 +122,7 @@ export class EngineCall {
       throw toDockerError(this.target, operation, e);
     } finally {
       clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
     }
   }
 

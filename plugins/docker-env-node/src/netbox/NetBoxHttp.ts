@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { UpstreamApiError } from '../errors';
+import { callSignal } from '../timing/callSignal';
 import { readBoundedText } from '../http/boundedBody';
 import { parseJsonBody } from '../http/jsonBody';
 import { requireHttpBaseUrl } from '../validation/primitives';
@@ -84,7 +85,7 @@ export abstract class NetBoxHttp {
           ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
         },
         body: body !== undefined ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: callSignal(AbortSignal.timeout(this.timeoutMs)),
       });
     } catch (e) {
       throw new UpstreamApiError(

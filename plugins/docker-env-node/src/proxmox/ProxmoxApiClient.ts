@@ -35,6 +35,7 @@ import {
   restoreParams,
 } from './createParams';
 import { sleep } from '../timing/sleep';
+import { throwIfCallAborted } from '../timing/callSignal';
 import { CtBackups } from './ctBackups';
 import type {
   LxcConfig,
@@ -218,6 +219,8 @@ export class ProxmoxApiClient extends CtBackups implements ProxmoxClient {
         return { vmid: existing.vmid, node: existing.node, existing: true };
       }
       const vmid = fixedId ?? (await this.nextId());
+      // a step that gave up (timeout, lost lease) must not post another create
+      throwIfCallAborted();
       try {
         const upid = assertUpid(await post(vmid));
         return { vmid, node: this.node, upid, existing: false };

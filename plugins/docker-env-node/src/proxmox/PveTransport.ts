@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { UpstreamApiError } from '../errors';
+import { callSignal } from '../timing/callSignal';
 
 /**
  * How {@link PveTransport} reaches the API.
@@ -124,7 +125,7 @@ export class PveTransport implements PveRequester {
       url,
       body,
       operation,
-      options.signal,
+      callSignal(options.signal),
     );
     let parsed: any;
     if (contentType?.startsWith('application/json')) {

@@ -1,1 +1,2 @@
 export { sleep } from './sleep';
+export { callSignal, throwIfCallAborted, withCallSignal } from './callSignal';

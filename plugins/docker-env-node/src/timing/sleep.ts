@@ -1,9 +1,13 @@
+import { callSignal } from './callSignal';
+
 /**
- * Waits `ms`; rejects with the signal's reason as soon as `signal` aborts (the timer is cleared).
+ * Waits `ms`; rejects with the signal's reason as soon as `signal` (or the call signal, see `withCallSignal`)
+ * aborts (the timer is cleared).
  *
  * @internal
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, own?: AbortSignal): Promise<void> {
+  const signal = callSignal(own);
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason ?? new Error('aborted'));

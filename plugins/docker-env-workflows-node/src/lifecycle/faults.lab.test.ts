@@ -63,7 +63,15 @@ function expectConsistent(o: Observed) {
   if (o.netbox !== 'gone') expect(o.netbox.ip).toBe(ip);
 }
 
-const cases = LIFECYCLE_KINDS.flatMap(kind =>
+/**
+ * Kinds whose fault table runs elsewhere: a transfer needs the owners' teams and registries that only the backend's
+ * lab has (plugins/docker-env-backend/src/routes/lifecycleFaults/transfer.lab.test.ts, every step x error and hang).
+ */
+const FAULTS_ELSEWHERE: LifecycleKind[] = ['transfer'];
+
+const cases = LIFECYCLE_KINDS.filter(
+  kind => !FAULTS_ELSEWHERE.includes(kind),
+).flatMap(kind =>
   stepNames(kind).flatMap(step =>
     (['error', 'hang'] as InjectedFault[]).map(
       fault => [kind, step, fault] as const,

@@ -53,4 +53,10 @@ export interface OperationStep {
   readonly timeoutMs: number;
   run(ctx: StepContext): Promise<Record<string, unknown> | void>;
   undo?(ctx: StepContext): Promise<void>;
+  /**
+   * What `run` leaves behind, named for a person (`CT 105 on node pve`), from the facts recorded so far (a step that
+   * timed out recorded none: name what carries the environment's mark). The runner lists it as a leftover of the
+   * environment when the undo fails. Default: `what step <name> made`.
+   */
+  holds?(ctx: Pick<StepContext, 'target' | 'facts'>): string[];
 }

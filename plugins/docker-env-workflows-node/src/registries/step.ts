@@ -51,6 +51,9 @@ export function registriesStep(
       );
       return { registryIds };
     },
+    holds: ({ target }) => [
+      `access of ${target.owner}'s team to its registries (it goes with the Portainer environment)`,
+    ],
     async undo(ctx) {
       const endpointId = ctx.facts.endpointId;
       const teamId = ctx.facts.teamId;

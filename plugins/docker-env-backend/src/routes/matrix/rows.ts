@@ -103,6 +103,13 @@ export const ROWS: Record<string, Row> = {
   'GET /environments/{name}/containers/{container}/logs': { expect: userRead },
   'GET /environments/{name}/drift': { expect: userRead },
   'GET /environments/{name}/usage': { expect: userRead, query: '?range=hour' },
+  'GET /environments/{name}/alert-rules': { expect: userRead },
+  'PUT /environments/{name}/alert-rules': {
+    expect: write,
+    body: { cpu: { thresholdPercent: 80 } },
+  },
+  // everyone signed in: owners see their environments' incidents (others an empty list), admins all
+  'GET /alerts': { expect: signedIn(403), query: '?state=recent' },
   'POST /environments/{name}/pause': { expect: write },
   'POST /environments/{name}/resume': { expect: write },
   'GET /environments/{name}/snapshots': { expect: read },

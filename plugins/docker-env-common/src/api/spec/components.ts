@@ -63,6 +63,7 @@ export const sharedSchemas = {
       owner: { type: 'string' },
       status: { type: 'string', enum: [...ENVIRONMENT_STATUSES] },
       statusReason: nullableString,
+      leftovers: { type: 'array', items: { type: 'string' } },
       size: { type: 'string', enum: ['S', 'M', 'L', 'custom'] },
       cpuCores: { type: 'integer' },
       memoryMb: { type: 'integer' },

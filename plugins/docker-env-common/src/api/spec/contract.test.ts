@@ -103,11 +103,15 @@ function withPaging(route: string, expected: Json): Json {
 }
 
 /** Routes added since, each additive (CHANGELOG.md): issue 30's usage and owners over their quota. */
-// issue 24 adds `POST /team-sync` (the admin's "sync now" of the Portainer team sync)
+// issue 24 adds `POST /team-sync` (the admin's "sync now" of the Portainer team sync); issue 31 the alerts and their
+// rules
 const ADDED = [
   'GET /environments/{name}/usage',
   'GET /quotas/over',
   'POST /team-sync',
+  'GET /alerts',
+  'GET /environments/{name}/alert-rules',
+  'PUT /environments/{name}/alert-rules',
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { alertPaths, alertSchemas } from './alerts';
 import { auditPaths, auditSchemas } from './audit';
 import { backupPaths } from './backups';
 import { sharedSchemas } from './components';
@@ -34,6 +35,7 @@ export const spec = {
       ...quotaSchemas,
       ...auditSchemas,
       ...driftSchemas,
+      ...alertSchemas,
     },
   },
   paths: {
@@ -52,6 +54,7 @@ export const spec = {
     ...driftPaths,
     ...backupPaths,
     ...usagePaths,
+    ...alertPaths,
     ...teamPaths,
   },
 } as const;

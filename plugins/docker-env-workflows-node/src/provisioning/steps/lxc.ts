@@ -9,6 +9,7 @@ import {
   isVmidTaken,
   type CreateResult,
   type LxcFirewallRule,
+  type LxcListEntry,
   type ProxmoxClient,
 } from '@docker-env/plugin-docker-env-node';
 import { abortable, pause, poll, taskBackoff } from '../facts';
@@ -252,18 +253,10 @@ export function lxcStep(
       await syncOurRules(ct, result.vmid, config.firewall.rules, ctx);
       return { vmid: result.vmid, node: result.node };
     },
+    holds: ctHeld,
     async undo(ctx) {
-      const found = await abortable(
-        deps.proxmox.findContainer({ hostname: ctx.target.name }),
-        ctx.signal,
-      );
+      const found = await ourCtByMark(deps.proxmox, ctx);
       if (!found) return;
-      if (!(await deps.proxmox.isOurs(found, ctx.target.environmentId))) {
-        ctx.logger.warn(
-          `lxc undo: CT ${found.vmid} "${found.name}" is not ours, left alone`,
-        );
-        return;
-      }
       const ct = deps.proxmox.forNode(found.node);
       const wait = (upid: string) =>
         ct.waitForTask(upid, {
@@ -280,6 +273,42 @@ export function lxcStep(
       await wait(await ct.destroy(found.vmid));
     },
   };
+}
+
+/**
+ * The environment's CT, found by its hostname or, failing that, by the tag of its mark (a CT renamed outside the
+ * portal, or one whose hostname another CT has, still carries it); only a CT carrying the mark is answered.
+ */
+export async function ourCtByMark(
+  proxmox: ProxmoxClient,
+  ctx: StepContext,
+): Promise<LxcListEntry | undefined> {
+  const { name, environmentId } = ctx.target;
+  const byName = await abortable(
+    proxmox.findContainer({ hostname: name }),
+    ctx.signal,
+  );
+  if (byName && (await proxmox.isOurs(byName, environmentId))) return byName;
+  const byTag = await abortable(
+    proxmox.findContainer({ tag: pveEnvironmentTag(environmentId) }),
+    ctx.signal,
+  );
+  if (byTag && (await proxmox.isOurs(byTag, environmentId))) return byTag;
+  if (byName)
+    ctx.logger.warn(
+      `lxc undo: CT ${byName.vmid} "${byName.name}" is not ours, left alone`,
+    );
+  return undefined;
+}
+
+/** What `lxc` (and `restore`) leave when their undo fails: the CT, by its recorded id or by its mark. */
+export function ctHeld(ctx: Pick<StepContext, 'target' | 'facts'>): string[] {
+  const { vmid, node } = ctx.facts;
+  if (typeof vmid === 'number')
+    return [`CT ${vmid}${typeof node === 'string' ? ` on node ${node}` : ''}`];
+  return [
+    `a CT named ${ctx.target.name} marked for environment ${ctx.target.environmentId} (its id was not recorded)`,
+  ];
 }
 
 /** `local-lvm:vm-105-disk-0,size=8G` -> 8. */

@@ -100,6 +100,11 @@ export function netboxStep(
         await abortable(netbox.setPrimaryIp4(vm.id, address.id), ctx.signal);
       return { netboxVmId: vm.id };
     },
+    holds: ({ target, facts }) => [
+      `NetBox VM ${target.name}${
+        typeof facts.netboxVmId === 'number' ? ` (id ${facts.netboxVmId})` : ''
+      }`,
+    ],
     async undo(ctx) {
       const { id: clusterId } = await cluster(deps, config, ctx);
       const vm = await abortable(

@@ -82,6 +82,11 @@ export function portainerStep(
           : {}),
       };
     },
+    holds: ({ target, facts }) => [
+      `Portainer environment ${target.name}${
+        typeof facts.endpointId === 'number' ? ` (id ${facts.endpointId})` : ''
+      } tagged ${portainerEnvironmentTag(target.environmentId)}`,
+    ],
     async undo(ctx) {
       const t = ctx.target;
       const endpoint = await abortable(

@@ -1,7 +1,7 @@
 import type { OperationStep } from '../../operations';
 import { abortable, fact } from '../facts';
 import type { ProvisioningConfig, ProvisioningDeps } from '../types';
-import { ctDescription, lxcStep, settle } from './lxc';
+import { ctDescription, ctHeld, lxcStep, settle } from './lxc';
 
 /**
  * `restore`: restores the backup archive of fact `backupVolid` into a new CT (fresh id, new MACs) with the
@@ -34,5 +34,6 @@ export function restoreStep(
       return { vmid: result.vmid, node: result.node };
     },
     undo: lxcStep(deps, config).undo,
+    holds: ctHeld,
   };
 }

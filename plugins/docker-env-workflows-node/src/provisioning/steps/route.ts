@@ -48,6 +48,7 @@ export function routeStep(
       );
       return { url: environmentUrl(config, ctx.target) };
     },
+    holds: ({ target }) => [`the route of ${target.name}`],
     async undo(ctx) {
       try {
         await abortable(

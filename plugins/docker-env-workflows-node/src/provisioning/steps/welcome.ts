@@ -99,6 +99,9 @@ export function welcomeStep(
       });
       return { welcomeContainer: w.containerName, welcomePort: w.hostPort };
     },
+    holds: () => [
+      `the welcome container ${w.containerName} (it goes with the CT)`,
+    ],
     async undo(ctx) {
       if (typeof ctx.facts.ip !== 'string') return;
       const docker = dockerFor(ctx);

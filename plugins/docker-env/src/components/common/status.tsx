@@ -12,6 +12,7 @@ const labels: Record<EnvironmentStatus, string> = {
   deleting: 'Deleting',
   deleted: 'Deleted',
   failed: 'Failed',
+  cleanup_required: 'Cleanup required',
   rejected: 'Rejected',
 };
 
@@ -30,7 +31,8 @@ export function statusLabel(status: string): string {
 
 function colorOf(status: string): 'primary' | 'secondary' | 'default' {
   if (status === 'ready') return 'primary';
-  if (status === 'failed' || status === 'rejected') return 'secondary';
+  if (['failed', 'cleanup_required', 'rejected'].includes(status))
+    return 'secondary';
   return 'default';
 }
 

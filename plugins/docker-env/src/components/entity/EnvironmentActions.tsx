@@ -1,5 +1,6 @@
 import Box from '@material-ui/core/Box';
 import { useState } from 'react';
+import { DELETABLE_STATUSES } from '@docker-env/plugin-docker-env-common';
 import { DockerEnvApi, Environment } from '../../api';
 import { AsyncButton } from '../common/AsyncButton';
 import { statusLabel, TRANSITIONAL_STATUSES } from '../common/status';
@@ -76,7 +77,7 @@ export function EnvironmentActions(props: {
     env,
     permissions,
     permissions.canDelete,
-    ['ready', 'paused', 'failed'],
+    [...DELETABLE_STATUSES],
     'deleted',
   );
   const then = (p: Promise<unknown>) => p.then(onChanged);

@@ -87,6 +87,33 @@ describe('EnvironmentOverviewCard', () => {
     );
   });
 
+  it('lists what an operation left behind and offers Delete to remove it', async () => {
+    const api = mockDockerEnvApi({
+      getEnvironment: async () =>
+        anEnvironment({
+          status: 'cleanup_required',
+          statusReason:
+            'provision failed and left lxc: CT 105 on node pve; DELETE the environment to remove them',
+          leftovers: ['lxc: CT 105 on node pve', 'netbox: NetBox VM demo'],
+        }),
+      deleteEnvironment: async () => anOperation({ kind: 'delete' }),
+    });
+    await renderForEntity(<EnvironmentOverviewCard />, api);
+    expect(await screen.findByText('Cleanup required')).toBeInTheDocument();
+    const list = screen.getByRole('list', { name: 'left behind' });
+    expect(list).toHaveTextContent('lxc: CT 105 on node pve');
+    expect(list).toHaveTextContent('netbox: NetBox VM demo');
+    await userEvent.click(await findEnabledButton('Delete'));
+    await userEvent.type(screen.getByLabelText('Environment name'), 'demo');
+    await userEvent.click(
+      screen.getAllByRole('button', { name: 'Delete' }).pop()!,
+    );
+    await waitFor(() =>
+      expect(api.deleteEnvironment).toHaveBeenCalledWith('demo', 'demo'),
+    );
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeDisabled();
+  });
+
   it('transfers ownership to the entity ref typed, checked before it is sent', async () => {
     const api = mockDockerEnvApi({
       getEnvironment: async () => anEnvironment(),

@@ -55,6 +55,24 @@ export function EnvironmentOverviewCard() {
               )}
             </Box>
           ),
+          ...(env.leftovers?.length
+            ? {
+                'left behind': (
+                  <Box>
+                    <ul aria-label="left behind" style={{ margin: 0 }}>
+                      {env.leftovers.map(item => (
+                        <li key={item}>
+                          <Typography variant="body2">{item}</Typography>
+                        </li>
+                      ))}
+                    </ul>
+                    <Typography variant="body2">
+                      Delete the environment to remove them.
+                    </Typography>
+                  </Box>
+                ),
+              }
+            : {}),
           url: link(env.url),
           portainer: link(env.portainerUrl),
           owner: <EntityRefLink entityRef={env.owner} />,

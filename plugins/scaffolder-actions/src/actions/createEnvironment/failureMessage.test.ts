@@ -14,6 +14,7 @@ describe('provisioningFailureMessage', () => {
         status: 'rolled_back',
         failedStep: 'ip',
         error: 'step ip: no IP within 60 s',
+        result: null,
         steps: [step('lxc', 'undone'), step('ip', 'failed', 'no IP')],
       }),
     ).toBe(
@@ -21,11 +22,12 @@ describe('provisioningFailureMessage', () => {
     );
   });
 
-  it('names the steps whose undo failed and says what may remain', () => {
+  it('lists what was left behind and says a DELETE removes it (cleanup_required)', () => {
     const message = provisioningFailureMessage('shop-dev', {
       status: 'failed',
       failedStep: 'route',
       error: 'step route: disk full; undo of step lxc: CT locked',
+      result: { vmid: 105, leftovers: ['lxc: CT 105 on node pve'] },
       steps: [
         step('lxc', 'failed', 'undo: CT locked'),
         step('start', 'undone'),
@@ -33,7 +35,7 @@ describe('provisioningFailureMessage', () => {
       ],
     });
     expect(message).toBe(
-      'Provisioning shop-dev failed at step route and its undo failed too: step route: disk full; undo of step lxc: CT locked. What the steps lxc created may remain in Proxmox, Portainer, NetBox or Traefik: ask an administrator to remove it (the reconciler flags it as an orphan) before you run the template again.',
+      'Provisioning shop-dev failed at step route and was not fully rolled back: step route: disk full; undo of step lxc: CT locked. Left behind: lxc: CT 105 on node pve. The environment is cleanup_required and keeps its name: delete it (the Delete button on its page, or DELETE /environments/shop-dev?confirmName=shop-dev) to remove them, then run the template again.',
     );
     expect(message).not.toContain('has been removed');
   });
@@ -44,16 +46,18 @@ describe('provisioningFailureMessage', () => {
         status: 'failed',
         failedStep: null,
         error: 'abandoned after 6 interrupted attempts; leftovers may remain',
+        result: null,
         steps: [step('lxc', 'succeeded'), step('start', 'running')],
       }),
     ).toBe(
-      'Provisioning shop-dev failed: abandoned after 6 interrupted attempts; leftovers may remain. It was not rolled back: what the steps lxc created may remain; ask an administrator to remove it before you run the template again.',
+      'Provisioning shop-dev failed: abandoned after 6 interrupted attempts; leftovers may remain. It was not rolled back: what the steps lxc created may remain; delete the environment (DELETE /environments/shop-dev?confirmName=shop-dev) to remove it before you run the template again.',
     );
     expect(
       provisioningFailureMessage('shop-dev', {
         status: 'failed',
         failedStep: null,
         error: 'plan: no template',
+        result: null,
         steps: [],
       }),
     ).toBe(

@@ -1,0 +1,2 @@
+export { registerDockerEnvActions } from './registerActions';
+export { USERS_ONLY } from './actionCaller';
