@@ -1,3 +1,5 @@
+import { TraefikRoutes } from '@docker-env/plugin-docker-env-node';
+import { LabelRoutes } from './labelRoutes';
 import {
   coreServices,
   createBackendPlugin,
@@ -162,11 +164,19 @@ export const dockerEnvPlugin = createBackendPlugin({
           }),
         });
 
+        let traefik: TraefikRoutes | undefined;
+        const labelRoutes = new LabelRoutes({
+          store,
+          routes: () => (traefik ??= TraefikRoutes.fromConfig(config)),
+          notify: notice => notifier.notify(notice),
+          logger: logger.child({ component: 'label-routes' }),
+        });
         const alerts = await startAlerts({ ...deps, store, notifier });
         const watchers = startContainerWatchers({
           ...deps,
           store,
           subscribers: [
+            labelRoutes.subscriber,
             alerts.containers.subscriber(),
             ...containerEvents.subscribers,
           ],

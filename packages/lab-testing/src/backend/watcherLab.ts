@@ -38,16 +38,25 @@ export interface WatcherLab {
 const direct = (ip: string) =>
   new DockerClient({ kind: 'tcp', host: ip, port: 2375, allowInsecure: true });
 
-/** Starts the lab and `count` guests (nginx pulled) with their endpoints, 20 at a time. */
+/**
+ * Starts the lab and `count` guests (nginx pulled) with their endpoints, 20 at a time; with `routesDir`, the lab's
+ * edge serves that route folder (`lab.edge`).
+ */
 export async function startWatcherLab(
   count: number,
   latencyScale = 0,
+  options: { routesDir?: string } = {},
 ): Promise<WatcherLab> {
   // the lab claims a guest address block no other lab on this machine holds
-  const lab = await startLab({ latencyScale });
+  const lab = await startLab({
+    latencyScale,
+    ...(options.routesDir ? { edge: { directory: options.routesDir } } : {}),
+  });
   const block = lab.proxmox.state.guestIpBlock;
   const config = new ConfigReader({
-    dockerEnv: labClientConfig(lab, { routesDir: os.tmpdir() }),
+    dockerEnv: labClientConfig(lab, {
+      routesDir: options.routesDir ?? os.tmpdir(),
+    }),
   });
   const portainer = PortainerClient.fromConfig(config);
   const engines: LabEngine[] = [];

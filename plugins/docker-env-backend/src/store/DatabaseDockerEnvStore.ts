@@ -25,6 +25,7 @@ import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
 import { DatabaseDeployTokenStore } from '../tokens/DeployTokenStore';
 import { DatabaseDeploymentSecretStore } from '../secrets/DeploymentSecretStore';
 import { DatabaseWatchLeaseStore } from '../watcher/WatchLeaseStore';
+import { DatabaseLabelRouteStore } from '../labelRoutes/LabelRouteStore';
 import { DatabaseIdempotencyStore } from './IdempotencyStore';
 import {
   applyEnvironmentFilter,
@@ -157,6 +158,10 @@ export class DatabaseDockerEnvStore implements DockerEnvStore {
 
   watchLeases() {
     return new DatabaseWatchLeaseStore(this.db);
+  }
+
+  labelRoutes() {
+    return new DatabaseLabelRouteStore(this.db);
   }
 
   deliveries() {

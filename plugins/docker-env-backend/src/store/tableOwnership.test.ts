@@ -26,6 +26,7 @@ const OWNERS: Record<string, string> = {
   deliveries: 'notifications/DeliveryStore.ts',
   audit_events: 'audit/AuditStore.ts',
   watch_leases: 'watcher/WatchLeaseStore.ts',
+  label_routes: 'labelRoutes/LabelRouteStore.ts',
   alert_incidents: 'alerts/IncidentStore.ts',
   alert_rules: 'alerts/AlertRuleStore.ts',
 };

@@ -29,6 +29,7 @@ import type { SnapshotStore } from '../snapshots/SnapshotStore';
 import type { DeployTokenStore } from '../tokens/DeployTokenStore';
 import type { DeploymentSecretStore } from '../secrets/DeploymentSecretStore';
 import type { WatchLeaseStore } from '../watcher/WatchLeaseStore';
+import type { LabelRouteStore } from '../labelRoutes/LabelRouteStore';
 import type { IncidentStore } from '../alerts/IncidentStore';
 import type { AlertRuleStore } from '../alerts/AlertRuleStore';
 
@@ -148,6 +149,8 @@ export interface DockerEnvStore {
   expiryWarnings(): ExpiryWarningStore;
   /** The container watchers' leases (one replica watches each environment). */
   watchLeases(): WatchLeaseStore;
+  /** The routes asked for by container labels. */
+  labelRoutes(): LabelRouteStore;
   /** The append-only audit log. */
   audit(): AuditStore;
   /** The notification and webhook deliveries. */

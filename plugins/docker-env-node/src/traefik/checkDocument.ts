@@ -200,6 +200,20 @@ function checkRouter(
   }
 }
 
+function checkMiddleware(m: unknown, path: string) {
+  if (!isObject(m)) fail(path, 'must be a map');
+  onlyKeys(m, ['stripPrefix'], path);
+  const strip = m.stripPrefix;
+  if (!isObject(strip)) fail(`${path}.stripPrefix`, 'must be a map');
+  onlyKeys(strip, ['prefixes'], `${path}.stripPrefix`);
+  if (!Array.isArray(strip.prefixes) || strip.prefixes.length === 0)
+    fail(`${path}.stripPrefix.prefixes`, 'must be a non-empty list');
+  strip.prefixes.forEach((p: unknown, i: number) => {
+    if (typeof p !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(p))
+      fail(`${path}.stripPrefix.prefixes[${i}]`, 'must be a path prefix');
+  });
+}
+
 /**
  * Checks a route document against the rules the writer relies on: only `http` routers and
  * services, no empty maps, routers with a validated rule and a resolvable service, services with
@@ -213,7 +227,12 @@ export function assertValidRouteDocument(
   if (!isObject(doc)) fail('(root)', 'must be a map');
   onlyKeys(doc, ['http'], '(root)');
   if (!isObject(doc.http)) fail('http', 'must be a map');
-  onlyKeys(doc.http, ['routers', 'services'], 'http');
+  onlyKeys(doc.http, ['routers', 'services', 'middlewares'], 'http');
+  if (doc.http.middlewares !== undefined)
+    for (const [name, m] of Object.entries(
+      nonEmptyMap(doc.http.middlewares, 'http.middlewares'),
+    ))
+      checkMiddleware(m, `http.middlewares.${name}`);
   const routers = nonEmptyMap(doc.http.routers, 'http.routers');
   const services =
     doc.http.services === undefined

@@ -8,7 +8,18 @@ export interface TraefikDynamicConfig {
   http: {
     routers?: Record<string, TraefikRouter>;
     services?: Record<string, TraefikService>;
+    /** Only `stripPrefix` (a path route from the `docker-env.route.strip-prefix` label). */
+    middlewares?: Record<string, TraefikMiddleware>;
   };
+}
+
+/**
+ * A middleware the writer defines: the prefixes a path route strips before the request reaches its service.
+ *
+ * @public
+ */
+export interface TraefikMiddleware {
+  stripPrefix: { prefixes: string[] };
 }
 
 /**

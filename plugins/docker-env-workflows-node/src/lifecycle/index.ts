@@ -27,7 +27,13 @@ export {
 } from './containers';
 export { lifecycleConfig, readLifecycleConfig } from './config';
 export { lifecycleDepsFromConfig, dockerChannelFromConfig } from './deps';
-export { environmentRouteIds, isPausedDocument } from './routes';
+export {
+  environmentRouteIds,
+  isPausedDocument,
+  liveDocument,
+  pausedDocument,
+  rewriteEnvironmentRoutes,
+} from './routes';
 export {
   LIFECYCLE_KINDS,
   type LifecycleKind,

@@ -47,7 +47,11 @@ export function isPausedDocument(
   return routers.length > 0 && routers.every(r => r.service === name);
 }
 
-/** The document with its routers pointing at the paused service (own services kept for the way back). */
+/**
+ * The document with its routers pointing at the paused service (own services kept for the way back).
+ *
+ * @public
+ */
 export function pausedDocument(
   id: string,
   document: TraefikDynamicConfig,
@@ -65,7 +69,11 @@ export function pausedDocument(
   return out;
 }
 
-/** The document routed back to its own service, with every backend address set to `ip`. */
+/**
+ * The document routed back to its own service, with every backend address set to `ip`.
+ *
+ * @public
+ */
 export function liveDocument(
   id: string,
   document: TraefikDynamicConfig,
@@ -118,6 +126,8 @@ export async function environmentRouteFiles(
  * Applies `change` to every route file of the environment that carries its mark, through the route writer; writes
  * only the files that change. Files named like the environment's without its mark are not its own and stay as they
  * are.
+ *
+ * @public
  */
 export async function rewriteEnvironmentRoutes(
   writer: RouteWriter,
